@@ -1,0 +1,27 @@
+// Softmax cross-entropy with its gradient and per-row statistics (shaders/softmax-xent.wgsl).
+import code from '../../shaders/softmax-xent.wgsl?raw';
+import type { Binding } from '../gpu/buffers';
+import { grid1d, Kernel, packUniform, wgslConst, type Dispatch } from '../gpu/kernel';
+
+const WG = wgslConst(code, 'WG');
+
+export interface SoftmaxXentOperands {
+  Z: Binding; // [rows, C]
+  labels: Binding; // [rows] u32
+  GZ: Binding; // [rows, C]
+  rowStats: Binding; // [rows, 2]: loss, correct
+}
+
+export class SoftmaxXent {
+  private constructor(private readonly kernel: Kernel) {}
+
+  static async create(device: GPUDevice): Promise<SoftmaxXent> {
+    return new SoftmaxXent(await Kernel.create(device, { label: 'softmax-xent', code, inputs: 2, outputs: 2 }));
+  }
+
+  /** `batch` is the B in G_Z = (softmax − onehot)/B; usually `rows`. */
+  bind(label: string, ops: SoftmaxXentOperands, rows: number, C: number, batch = rows): Dispatch {
+    const uniform = packUniform([['u', rows], ['u', C], ['f', 1 / batch]]);
+    return this.kernel.bind(label, [ops.Z, ops.labels], [ops.GZ, ops.rowStats], uniform, grid1d(rows, WG));
+  }
+}

@@ -1,0 +1,82 @@
+// The tied-weight linear autoencoder on the GPU: Z = X Wᵀ, V = Z W − X, loss = mean ½‖V_i‖²,
+// U = V Wᵀ, dW = (Uᵀ X + Zᵀ V)/B (MATH.md). Its float64 twin is src/reference/autoencoder.ts.
+import { storageBuffer } from '../gpu/buffers';
+import { checkBufferFits } from '../gpu/device';
+import { AutoencoderLoss } from '../kernels/autoencoder-loss';
+import { Matmul } from '../kernels/matmul';
+import type { AutoencoderShape } from '../reference/autoencoder';
+import type { BoundPass, Network, PassIO } from './network';
+import { ParamLayout } from './params';
+
+export class AutoencoderNetwork implements Network {
+  readonly kind = 'autoencoder';
+  readonly classes = 1;
+  readonly layout: ParamLayout;
+  readonly scratchFloatsPerRow: number;
+
+  private constructor(
+    private readonly device: GPUDevice,
+    readonly shape: AutoencoderShape,
+    private readonly k: {
+      encode: Matmul; // Z = X Wᵀ, and U = V Wᵀ
+      decode: Matmul; // V = Z W − X
+      loss: AutoencoderLoss;
+      outer: Matmul; // dW = alpha·Gᵀ A (+ beta·dW)
+    },
+  ) {
+    this.layout = new ParamLayout([['W', [shape.m, shape.n]]], device.limits.minStorageBufferOffsetAlignment);
+    this.scratchFloatsPerRow = 2 * shape.m + shape.n + 2;
+  }
+
+  get inputSize(): number {
+    return this.shape.n;
+  }
+
+  static async create(device: GPUDevice, shape: AutoencoderShape): Promise<AutoencoderNetwork> {
+    for (const [name, v] of Object.entries(shape)) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`autoencoder size ${name} must be a positive integer`);
+    }
+    checkBufferFits(device, shape.m * shape.n * 4, `the weights (${shape.m}×${shape.n})`);
+    const [encode, decode, loss, outer] = await Promise.all([
+      Matmul.create(device, { transB: true }),
+      Matmul.create(device, { epilogue: 'subtract' }),
+      AutoencoderLoss.create(device),
+      Matmul.create(device, { transA: true }),
+    ]);
+    return new AutoencoderNetwork(device, shape, { encode, decode, loss, outer });
+  }
+
+  bind(label: string, io: PassIO, rows: number, batch: number): BoundPass {
+    const { n, m } = this.shape;
+    const { device, k } = this;
+    checkBufferFits(device, rows * n * 4, `the reconstructions (${rows}×${n})`);
+    const Z = storageBuffer(device, `${label}/Z`, rows * m * 4); // [rows, m]
+    const V = storageBuffer(device, `${label}/V`, rows * n * 4); // [rows, n]
+    const scratch = [Z, V];
+    const W = this.layout.binding(io.params, 'W');
+    const forward = [
+      k.encode.bind(`${label}/Z`, { A: io.X, B: W, C: Z }, { M: rows, N: m, K: n }),
+      k.decode.bind(`${label}/V`, { A: Z, B: W, aux: io.X, C: V }, { M: rows, N: n, K: m }),
+      k.loss.bind(`${label}/loss`, V, io.rowStats, rows, n),
+    ];
+    const backward = [];
+    if (io.grads) {
+      const dW = this.layout.binding(io.grads, 'W');
+      const U = storageBuffer(device, `${label}/U`, rows * m * 4); // [rows, m]
+      scratch.push(U);
+      backward.push(
+        k.encode.bind(`${label}/U`, { A: V, B: W, C: U }, { M: rows, N: m, K: n }),
+        k.outer.bind(`${label}/UtX`, { A: U, B: io.X, C: dW }, { M: m, N: n, K: rows, alpha: 1 / batch }),
+        k.outer.bind(`${label}/ZtV`, { A: Z, B: V, C: dW }, { M: m, N: n, K: rows, alpha: 1 / batch, beta: 1 }),
+      );
+    }
+    const uniforms = [...forward, ...backward].map((d) => d.uniform);
+    return {
+      forward,
+      backward,
+      destroy() {
+        for (const b of [...scratch, ...uniforms]) b.destroy();
+      },
+    };
+  }
+}

@@ -1,0 +1,246 @@
+// A network with everything needed to train it on the GPU: flat parameter, gradient and moment
+// buffers, the training state, the metrics ring, the resident data set and its batch gather.
+// A training step is encoded as one compute pass: gather, forward, loss, metrics, backward, update.
+import type { Binding } from '../gpu/buffers';
+import { readBytes, readFloats, storageBuffer, writeArray } from '../gpu/buffers';
+import type { DeviceDataset } from '../gpu/dataset-buffers';
+import { encodeDispatches, type Dispatch } from '../gpu/kernel';
+import { Gather } from '../kernels/gather';
+import { decodeRing, METRIC_SLOT_BYTES, Metrics, STATE_WORDS, type StepMetrics } from '../kernels/metrics';
+import { Optimizer, optimizerUniform } from '../kernels/optimizer';
+import type { OptimizerSettings } from '../reference/optimizer';
+import type { BoundPass, Network } from './network';
+
+/** Rows per chunk when a whole data set is evaluated; a multiple of 64 keeps binding offsets aligned. */
+const EVAL_ROWS = 1024;
+
+export interface ModelOptions {
+  /** Batch size B. */
+  batch: number;
+  optimizer: OptimizerSettings;
+  /** Steps the metrics ring holds: read it back at least this often. */
+  ringSlots?: number;
+}
+
+export class GpuModel {
+  readonly B: number;
+  readonly ringSlots: number;
+  readonly params: GPUBuffer;
+  readonly grads: GPUBuffer;
+  private readonly m: GPUBuffer;
+  private readonly v: GPUBuffer;
+  /** [steps done, data cursor, optimizer step, 0] u32. */
+  readonly state: GPUBuffer;
+  /** One slot per step of the last `ringSlots` steps (see shaders/metrics.wgsl). */
+  readonly ring: GPUBuffer;
+  private readonly rowStats: GPUBuffer; // [B, 2]
+  private readonly batchX: GPUBuffer; // [B, D]
+  private readonly batchLabels: GPUBuffer; // [B] u32
+  private readonly pass: BoundPass;
+  private optimizer!: Dispatch;
+  private optimizerSettings: OptimizerSettings;
+  private data: { set: DeviceDataset; perm: GPUBuffer; gather: Dispatch; metrics: Dispatch } | null = null;
+  private metricsNoData: Dispatch;
+
+  private constructor(
+    readonly device: GPUDevice,
+    readonly network: Network,
+    private readonly kernels: { gather: Gather; metrics: Metrics },
+    opts: ModelOptions,
+  ) {
+    const { layout, inputSize: D } = network;
+    const B = (this.B = opts.batch);
+    this.ringSlots = opts.ringSlots ?? 64;
+    this.optimizerSettings = { ...opts.optimizer };
+    const label = network.kind;
+    this.params = storageBuffer(device, `${label}/params`, layout.total * 4);
+    this.grads = storageBuffer(device, `${label}/grads`, layout.total * 4);
+    this.m = storageBuffer(device, `${label}/moment1`, layout.total * 4);
+    this.v = storageBuffer(device, `${label}/moment2`, layout.total * 4);
+    this.state = storageBuffer(device, `${label}/state`, STATE_WORDS * 4);
+    this.ring = storageBuffer(device, `${label}/metrics-ring`, this.ringSlots * METRIC_SLOT_BYTES);
+    this.rowStats = storageBuffer(device, `${label}/rowStats`, B * 8);
+    this.batchX = storageBuffer(device, `${label}/batchX`, B * D * 4);
+    this.batchLabels = storageBuffer(device, `${label}/batchLabels`, B * 4);
+    this.pass = network.bind(`${label}/train`, {
+      params: this.params,
+      X: this.batchX,
+      labels: this.batchLabels,
+      rowStats: this.rowStats,
+      grads: this.grads,
+    }, B, B);
+    this.metricsNoData = this.bindMetrics(0, 1);
+  }
+
+  /** Builds a model for `network`; parameters start at zero until setParams. */
+  static async create(device: GPUDevice, network: Network, opts: ModelOptions): Promise<GpuModel> {
+    if (!Number.isInteger(opts.batch) || opts.batch < 1) throw new RangeError('batch size must be a positive integer');
+    const [gather, metrics] = await Promise.all([Gather.create(device), Metrics.create(device)]);
+    const model = new GpuModel(device, network, { gather, metrics }, opts);
+    await model.setOptimizer(opts.optimizer, true);
+    return model;
+  }
+
+  get settings(): Readonly<OptimizerSettings> {
+    return this.optimizerSettings;
+  }
+
+  /**
+   * Changes the optimizer. Learning rate and the other numbers take effect at the next submit;
+   * a new kind (or Nesterov flag) swaps the pipeline and clears the moments.
+   */
+  async setOptimizer(s: OptimizerSettings, rebuild = false): Promise<void> {
+    const old = this.optimizerSettings;
+    const count = this.network.layout.total;
+    if (rebuild || s.kind !== old.kind || s.nesterov !== old.nesterov) {
+      const kernel = await Optimizer.create(this.device, s.kind, s.nesterov);
+      this.optimizer?.uniform.destroy();
+      this.optimizer = kernel.bind(`${this.network.kind}/update`, {
+        grads: this.grads, state: this.state, params: this.params, m: this.m, v: this.v,
+      }, count, s);
+      this.resetOptimizerState();
+    } else {
+      this.device.queue.writeBuffer(this.optimizer.uniform, 0, optimizerUniform(count, s));
+    }
+    this.optimizerSettings = { ...s };
+  }
+
+  /** Clears momentum and Adam moments and restarts Adam's step count. */
+  resetOptimizerState(): void {
+    const encoder = this.device.createCommandEncoder({ label: 'optimizer/reset' });
+    encoder.clearBuffer(this.m);
+    encoder.clearBuffer(this.v);
+    encoder.clearBuffer(this.state, 8, 4);
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Sets the step counter (and so the data cursor) to a step at the start of an epoch. */
+  setStep(step: number): void {
+    writeArray(this.device, this.state, 0, new Uint32Array([step, 0]));
+  }
+
+  /** Writes the parameters (named as in the network's layout). */
+  setParams(values: Record<string, ArrayLike<number>>): void {
+    writeArray(this.device, this.params, 0, this.network.layout.pack(values));
+  }
+
+  async readParams(): Promise<Record<string, Float32Array>> {
+    return this.network.layout.unpack(await readFloats(this.device, this.params));
+  }
+
+  async readGrads(): Promise<Record<string, Float32Array>> {
+    return this.network.layout.unpack(await readFloats(this.device, this.grads));
+  }
+
+  /** Makes `set` the training data; batches are gathered from it by the permutation set with setPermutation. */
+  setData(set: DeviceDataset): void {
+    if (set.D !== this.network.inputSize) {
+      throw new RangeError(`the data has ${set.D} features, the model expects ${this.network.inputSize}`);
+    }
+    if (set.classes > this.network.classes) {
+      throw new RangeError(`the data has ${set.classes} classes, the model has ${this.network.classes} outputs`);
+    }
+    if (set.N < this.B) throw new RangeError(`the batch (${this.B}) is larger than the data set (${set.N} rows)`);
+    this.clearData();
+    const perm = storageBuffer(this.device, `${set.name}/permutation`, set.N * 4);
+    const gather = this.kernels.gather.bind(`${this.network.kind}/gather`, {
+      data: set.X, labels: set.labels, perm, state: this.state, batchX: this.batchX, batchLabels: this.batchLabels,
+    }, this.B, set.D);
+    const metrics = this.bindMetrics(this.B, this.stepsPerEpoch(set) * this.B);
+    this.data = { set, perm, gather, metrics };
+  }
+
+  /** Full batches per epoch (the remainder of a shuffled epoch is dropped). */
+  stepsPerEpoch(set: { N: number } | null = this.data?.set ?? null): number {
+    return set ? Math.floor(set.N / this.B) : 1;
+  }
+
+  /** Uploads the row order of the coming epoch. */
+  setPermutation(perm: Uint32Array): void {
+    if (!this.data) throw new Error('setPermutation before setData');
+    writeArray(this.device, this.data.perm, 0, perm);
+  }
+
+  /** Encodes one training step: gather, forward, loss, metrics, backward, update. */
+  encodeStep(encoder: GPUCommandEncoder): void {
+    if (!this.data) throw new Error('encodeStep before setData');
+    const { gather, metrics } = this.data;
+    encodeDispatches(encoder, [gather, ...this.pass.forward, metrics, ...this.pass.backward, this.optimizer], 'step');
+  }
+
+  /**
+   * Loss and gradients for one explicit batch of exactly B rows, through the same kernels as a
+   * training step (no update). Used by the `grads` command and the tests.
+   */
+  async gradients(X: Float32Array, labels: Uint32Array): Promise<{ loss: number; accuracy: number; grads: Record<string, Float32Array> }> {
+    const { device, B } = this;
+    if (X.length !== B * this.network.inputSize || labels.length !== B) throw new RangeError('batch has the wrong shape');
+    writeArray(device, this.batchX, 0, X);
+    writeArray(device, this.batchLabels, 0, labels);
+    this.setStep(0);
+    const encoder = device.createCommandEncoder({ label: 'gradients' });
+    encodeDispatches(encoder, [...this.pass.forward, this.metricsNoData, ...this.pass.backward], 'gradients');
+    device.queue.submit([encoder.finish()]);
+    const [metrics] = decodeRing(await readBytes(device, { buffer: this.ring, offset: 0, size: METRIC_SLOT_BYTES }));
+    if (!metrics) throw new Error('the metrics kernel wrote nothing');
+    return { loss: metrics.loss, accuracy: metrics.accuracy, grads: await this.readGrads() };
+  }
+
+  /** Mean loss and accuracy over a whole data set with the current parameters (forward only). */
+  async evaluate(set: DeviceDataset): Promise<{ loss: number; accuracy: number }> {
+    const { device, network } = this;
+    const D = set.D;
+    const rowStats = storageBuffer(device, `${set.name}/eval-rowStats`, set.N * 8);
+    for (let start = 0; start < set.N; start += EVAL_ROWS) {
+      const rows = Math.min(EVAL_ROWS, set.N - start);
+      const range = (buffer: GPUBuffer, width: number): Binding => ({ buffer, offset: start * width, size: rows * width });
+      const pass = network.bind(`${network.kind}/eval`, {
+        params: this.params, X: range(set.X, D * 4), labels: range(set.labels, 4), rowStats: range(rowStats, 8),
+      }, rows, rows);
+      const encoder = device.createCommandEncoder({ label: 'evaluate' });
+      encodeDispatches(encoder, pass.forward, 'evaluate');
+      device.queue.submit([encoder.finish()]);
+      pass.destroy();
+    }
+    const stats = await readFloats(device, rowStats);
+    rowStats.destroy();
+    let loss = 0;
+    let correct = 0;
+    for (let i = 0; i < set.N; i++) {
+      loss += stats[2 * i]!;
+      correct += stats[2 * i + 1]!;
+    }
+    return { loss: loss / set.N, accuracy: correct / set.N };
+  }
+
+  /** Copies the metrics ring into `staging` (for the trainer's readback ring). */
+  encodeRingCopy(encoder: GPUCommandEncoder, staging: GPUBuffer): void {
+    encoder.copyBufferToBuffer(this.ring, 0, staging, 0, this.ring.size);
+  }
+
+  destroy(): void {
+    this.clearData();
+    this.pass.destroy();
+    this.optimizer.uniform.destroy();
+    this.metricsNoData.uniform.destroy();
+    for (const b of [this.params, this.grads, this.m, this.v, this.state, this.ring, this.rowStats, this.batchX, this.batchLabels]) {
+      b.destroy();
+    }
+  }
+
+  private bindMetrics(cursorAdvance: number, cursorSpan: number): Dispatch {
+    return this.kernels.metrics.bind(`${this.network.kind}/metrics`, {
+      rowStats: this.rowStats, state: this.state, ring: this.ring,
+    }, { rows: this.B, ringSlots: this.ringSlots, cursorAdvance, cursorSpan });
+  }
+
+  private clearData(): void {
+    if (!this.data) return;
+    this.data.perm.destroy();
+    this.data.gather.uniform.destroy();
+    this.data.metrics.uniform.destroy();
+    this.data = null;
+  }
+}
+
+export type { StepMetrics };

@@ -1,0 +1,35 @@
+// What a network contributes to training: its parameter layout and the dispatches of its forward
+// and backward passes. Everything else (optimizer, data, metrics) is shared, in model.ts.
+import type { Binding } from '../gpu/buffers';
+import type { Dispatch } from '../gpu/kernel';
+import type { ParamLayout } from './params';
+
+/** The buffers one forward/backward pass reads and writes. */
+export interface PassIO {
+  params: GPUBuffer; // flat, laid out by the network's ParamLayout
+  X: Binding; // [rows, D]
+  labels: Binding; // [rows] u32 (ignored by the autoencoder)
+  rowStats: Binding; // [rows, 2]: loss, correct
+  /** Flat gradient buffer; without it only the forward pass is bound. */
+  grads?: GPUBuffer;
+}
+
+/** Dispatches bound to fixed buffers, with the scratch buffers they own. */
+export interface BoundPass {
+  forward: Dispatch[];
+  backward: Dispatch[];
+  destroy(): void;
+}
+
+export interface Network {
+  readonly kind: 'mlp' | 'autoencoder';
+  /** Input features D (n for the autoencoder). */
+  readonly inputSize: number;
+  /** Classes C; 1 for the autoencoder. */
+  readonly classes: number;
+  readonly layout: ParamLayout;
+  /** Bytes of scratch memory per row of a batch, for limit checks. */
+  readonly scratchFloatsPerRow: number;
+  /** `rows` rows of X; `batch` is the B that the mean loss divides by. */
+  bind(label: string, io: PassIO, rows: number, batch: number): BoundPass;
+}

@@ -1,0 +1,62 @@
+// The CPU twin of the GPU training loop, in float64: same batch schedule, same formulas, same
+// optimizer. Slow and clear; the GPU's per-step losses are checked against it.
+import type { Dataset } from '../data/dataset';
+import type { StepMetrics } from '../kernels/metrics';
+import { BatchSchedule } from '../train/schedule';
+import { autoencoderGradient, type AutoencoderShape } from './autoencoder';
+import { mlpGradients, type MlpShape } from './mlp';
+import { newOptimizerState, optimizerStep, type OptimizerSettings, type OptimizerState } from './optimizer';
+
+export type ReferenceModel = { kind: 'mlp'; shape: MlpShape } | { kind: 'autoencoder'; shape: AutoencoderShape };
+
+export class ReferenceTrainer {
+  step = 0;
+  readonly params: Record<string, Float64Array> = {};
+  private readonly states: Record<string, OptimizerState> = {};
+  private readonly schedule: BatchSchedule;
+
+  constructor(
+    readonly model: ReferenceModel,
+    initial: Record<string, ArrayLike<number>>,
+    private readonly data: Dataset,
+    seed: number,
+    readonly B: number,
+    public settings: OptimizerSettings,
+  ) {
+    for (const [name, values] of Object.entries(initial)) {
+      this.params[name] = Float64Array.from(values);
+      this.states[name] = newOptimizerState(values.length);
+    }
+    this.schedule = new BatchSchedule(seed, data.N, B);
+  }
+
+  /** One step: gather the batch, forward, backward, update. Returns the batch's loss before the update. */
+  trainStep(): StepMetrics {
+    const { data, B } = this;
+    const rows = this.schedule.rows(this.step);
+    const X = new Float64Array(B * data.D);
+    const labels = new Uint32Array(B);
+    rows.forEach((row, i) => {
+      X.set(data.X.subarray(row * data.D, (row + 1) * data.D), i * data.D);
+      labels[i] = data.labels[row]!;
+    });
+    let loss: number;
+    let accuracy = 0;
+    let grads: Record<string, Float64Array>;
+    if (this.model.kind === 'mlp') {
+      const p = this.params as { W1: Float64Array; b1: Float64Array; W2: Float64Array; b2: Float64Array };
+      const r = mlpGradients(this.model.shape, p, X, labels, B);
+      loss = r.loss;
+      accuracy = r.correct / B;
+      grads = { ...r.grads };
+    } else {
+      const r = autoencoderGradient(this.model.shape, this.params.W!, X, B);
+      loss = r.loss;
+      grads = { W: r.dW };
+    }
+    for (const [name, g] of Object.entries(grads)) {
+      optimizerStep(this.settings, this.params[name]!, g, this.states[name]!);
+    }
+    return { step: this.step++, loss, accuracy };
+  }
+}

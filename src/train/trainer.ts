@@ -1,0 +1,100 @@
+// The GPU training loop: encodes steps (one command encoder each, several per submit), uploads each
+// epoch's row order before its first step, and reads the per-step metrics back through a ring of
+// staging buffers every `ringSlots` steps, never waiting on the GPU per step.
+import type { GpuModel, StepMetrics } from '../models/model';
+import { decodeRing } from '../kernels/metrics';
+import { BatchSchedule } from './schedule';
+
+export class Trainer {
+  /** Steps submitted so far. */
+  step = 0;
+  /** Metrics of every step read back so far, in order. */
+  readonly history: StepMetrics[] = [];
+  /** Called with each batch of metrics as it arrives. */
+  onMetrics: ((m: StepMetrics[]) => void) | null = null;
+  readonly schedule: BatchSchedule;
+  private readStep = 0;
+  private readonly pending: Promise<void>[] = [];
+  private readonly freeStaging: GPUBuffer[] = [];
+
+  constructor(
+    readonly model: GpuModel,
+    N: number,
+    seed: number,
+  ) {
+    this.schedule = new BatchSchedule(seed, N, model.B);
+    model.setStep(0);
+  }
+
+  /** Encodes and submits `count` steps; metrics arrive later through onMetrics and history. */
+  run(count: number): void {
+    const { model, schedule } = this;
+    const { device } = model;
+    let buffers: GPUCommandBuffer[] = [];
+    const submit = () => {
+      if (buffers.length > 0) device.queue.submit(buffers);
+      buffers = [];
+    };
+    for (let i = 0; i < count; i++) {
+      if (this.step % schedule.stepsPerEpoch === 0) {
+        submit(); // the permutation is written between submits, never under a running epoch
+        model.setPermutation(schedule.permutation(this.step / schedule.stepsPerEpoch));
+      }
+      const encoder = device.createCommandEncoder({ label: `step ${this.step}` });
+      model.encodeStep(encoder);
+      this.step++;
+      if (this.step - this.readStep >= model.ringSlots) this.encodeReadback(encoder);
+      buffers.push(encoder.finish());
+    }
+    submit();
+  }
+
+  /** Reads back the metrics of every step submitted so far and waits for them. */
+  async flush(): Promise<void> {
+    if (this.step > this.readStep) {
+      const encoder = this.model.device.createCommandEncoder({ label: 'metrics/flush' });
+      this.encodeReadback(encoder);
+      this.model.device.queue.submit([encoder.finish()]);
+    }
+    await Promise.all(this.pending.splice(0));
+  }
+
+  /** Waits until at most `depth` readbacks are in flight: keeps the CPU from running far ahead. */
+  async throttle(depth = 2): Promise<void> {
+    while (this.pending.length > depth) await this.pending[0];
+  }
+
+  destroy(): void {
+    for (const b of this.freeStaging.splice(0)) b.destroy();
+  }
+
+  private encodeReadback(encoder: GPUCommandEncoder): void {
+    const { device } = this.model;
+    const staging =
+      this.freeStaging.pop() ??
+      device.createBuffer({
+        label: 'metrics/staging',
+        size: this.model.ring.size,
+        usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+      });
+    this.model.encodeRingCopy(encoder, staging);
+    const from = this.readStep;
+    const to = this.step;
+    this.readStep = to;
+    // mapAsync is called after the submit that holds the copy, so it runs on the next microtask.
+    const done = Promise.resolve()
+      .then(() => staging.mapAsync(GPUMapMode.READ))
+      .then(() => {
+        const metrics = decodeRing(staging.getMappedRange().slice(0)).filter((m) => m.step >= from && m.step < to);
+        staging.unmap();
+        this.freeStaging.push(staging);
+        this.history.push(...metrics);
+        this.onMetrics?.(metrics);
+      })
+      .finally(() => {
+        const i = this.pending.indexOf(done);
+        if (i >= 0) this.pending.splice(i, 1);
+      });
+    this.pending.push(done);
+  }
+}

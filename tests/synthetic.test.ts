@@ -1,0 +1,129 @@
+// The seeded 2-D sets: reproducible from the seed, the right sizes, classes and balance,
+// finite values in bounds, and bad options refused.
+
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../src/errors';
+import type { Dataset } from '../src/data/dataset';
+import { blobs, circles, makeSynthetic, spiral, SYNTHETIC_SETS, xor, type SyntheticName } from '../src/data/synthetic';
+
+function expectUserError(f: () => unknown, pattern: RegExp): void {
+  try {
+    f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(UserError);
+    const message = (err as Error).message;
+    expect(message).toMatch(pattern);
+    expect(message).not.toMatch(/[\n\r]/);
+    return;
+  }
+  expect.fail(`expected a UserError matching ${pattern}`);
+}
+
+function classCounts(ds: Dataset): number[] {
+  const counts = new Array<number>(ds.classes).fill(0);
+  for (const label of ds.labels) counts[label]!++;
+  return counts;
+}
+
+function maxAbs(ds: Dataset): number {
+  let max = 0;
+  for (const x of ds.X) max = Math.max(max, Math.abs(x));
+  return max;
+}
+
+describe.each(SYNTHETIC_SETS)('%s', (name: SyntheticName) => {
+  const make = (n: number, noise: number, seed: number): Dataset => makeSynthetic(name, { n, noise, seed }).train;
+
+  it('is identical for the same seed and different for another seed', () => {
+    expect(make(101, 0.1, 7).X).toEqual(make(101, 0.1, 7).X);
+    expect(make(101, 0.1, 7).X).not.toEqual(make(101, 0.1, 8).X);
+  });
+
+  it('has N rows of 2 features, and a test set a quarter the size from another seed', () => {
+    const { train, test } = makeSynthetic(name, { n: 203, noise: 0.1, seed: 1 });
+    expect(train).toMatchObject({ name: `${name}/train`, N: 203, D: 2 });
+    expect(train.X.length).toBe(406);
+    expect(train.labels.length).toBe(203);
+    expect(test).toMatchObject({ name: `${name}/test`, N: 51, D: 2, classes: train.classes });
+    expect(test!.X.subarray(0, 10)).not.toEqual(train.X.subarray(0, 10));
+    expect(makeSynthetic(name, { n: 1, noise: 0, seed: 1 }).test!.N).toBe(1);
+  });
+
+  it('balances the classes to within one sample', () => {
+    const counts = classCounts(make(1000, 0.2, 3));
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    expect(counts.every((c) => c > 0)).toBe(true);
+  });
+
+  it('keeps noise-free points within [-1, 1] and noisy points finite and near [-1.5, 1.5]', () => {
+    expect(maxAbs(make(2000, 0, 4))).toBeLessThanOrEqual(1);
+    const noisy = make(2000, 0.1, 4);
+    expect(noisy.X.every(Number.isFinite)).toBe(true);
+    expect(maxAbs(noisy)).toBeLessThan(1.6);
+  });
+
+  it('refuses bad n, noise and seed', () => {
+    for (const n of [0, -1, 1.5, 1e6 + 1, NaN]) {
+      expectUserError(() => make(n, 0.1, 1), /n must be a whole number from 1 to 1000000/);
+    }
+    for (const noise of [-0.1, NaN, Infinity]) {
+      expectUserError(() => make(10, noise, 1), /noise must be a finite number >= 0/);
+    }
+    expectUserError(() => make(10, 0.1, 0.5), /seed must be a whole number/);
+  });
+});
+
+describe('class counts', () => {
+  it('spiral has one class per arm (default 3)', () => {
+    expect(spiral({ n: 30, noise: 0, seed: 1 }).classes).toBe(3);
+    const five = spiral({ n: 50, arms: 5, noise: 0, seed: 1 });
+    expect(five.classes).toBe(5);
+    expect(classCounts(five)).toEqual([10, 10, 10, 10, 10]);
+  });
+
+  it('blobs has one class per center (default 3) and clusters around each center', () => {
+    expect(blobs({ n: 30, noise: 0.1, seed: 1 }).classes).toBe(3);
+    const ds = blobs({ n: 4000, centers: 4, noise: 0.1, seed: 1 });
+    expect(ds.classes).toBe(4);
+    const meanX = [0, 0, 0, 0];
+    for (let i = 0; i < ds.N; i++) meanX[ds.labels[i]!]! += ds.X[2 * i]! / 1000;
+    expect(meanX[0]).toBeCloseTo(0, 1);
+    expect(meanX[1]).toBeCloseTo(-1, 1);
+    expect(meanX[3]).toBeCloseTo(1, 1);
+  });
+
+  it('circles puts class 0 on the inner ring and class 1 on the outer ring', () => {
+    const ds = circles({ n: 100, noise: 0, seed: 2 });
+    expect(ds.classes).toBe(2);
+    for (let i = 0; i < ds.N; i++) {
+      const r = Math.hypot(ds.X[2 * i]!, ds.X[2 * i + 1]!);
+      expect(r).toBeCloseTo(ds.labels[i] === 0 ? 0.5 : 1, 5);
+    }
+  });
+
+  it('xor labels points by whether x and y share a sign', () => {
+    const ds = xor({ n: 100, noise: 0, seed: 3 });
+    expect(ds.classes).toBe(2);
+    for (let i = 0; i < ds.N; i++) {
+      expect(ds.labels[i]).toBe(ds.X[2 * i]! * ds.X[2 * i + 1]! >= 0 ? 0 : 1);
+    }
+  });
+
+  it('refuses arms and centers outside 2..10, and unknown set names', () => {
+    for (const k of [1, 11, 2.5]) {
+      expectUserError(() => spiral({ n: 10, arms: k, noise: 0, seed: 1 }), /arms must be a whole number from 2 to 10/);
+      expectUserError(
+        () => blobs({ n: 10, centers: k, noise: 0, seed: 1 }),
+        /centers must be a whole number from 2 to 10/,
+      );
+    }
+    expectUserError(
+      () => makeSynthetic('moons' as SyntheticName, { n: 10, noise: 0, seed: 1 }),
+      /unknown synthetic set 'moons'/,
+    );
+    expectUserError(
+      () => makeSynthetic('toString' as SyntheticName, { n: 10, noise: 0, seed: 1 }),
+      /unknown synthetic set/,
+    );
+  });
+});

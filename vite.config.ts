@@ -1,0 +1,44 @@
+// Vite serves the demo, bundles it, and (through Vitest) runs the Node tests and the
+// GPU tests in real headless Chromium with WebGPU (SwiftShader where there is no GPU).
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { mnistAssets } from './src/data/mnist-assets-plugin.ts';
+
+const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  plugins: [mnistAssets()],
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/**/*.gpu.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+        },
+      },
+      {
+        plugins: [mnistAssets()],
+        test: {
+          name: 'browser',
+          include: ['tests/**/*.gpu.test.ts'],
+          testTimeout: 120_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: chromePath,
+                args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
