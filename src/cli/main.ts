@@ -1,0 +1,70 @@
+// The command-line entry: `npm run cli -- <command> [flags]`. Errors caused by the input are one
+// line on stderr and a non-zero exit; anything else is a bug and keeps its stack trace.
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors';
+import { gradsCommand } from './grads';
+import { trainCommand } from './train';
+
+const USAGE = `usage: npm run cli -- <command> [flags]
+  grads --case FILE.json        loss and gradients of one batch from the WGSL kernels, as JSON
+  train [flags]                 train on the GPU
+    --model mlp|autoencoder     --dataset mnist|spiral|circles|xor|blobs   --data FILE.npy|FILE.csv
+    --hidden N (mlp)  --code N (autoencoder)  --batch N  --lr X  --optimizer sgd|momentum|adam
+    --momentum X  --nesterov  --weight-decay X  --init-scale X  --samples N  --noise X (2-D sets)
+    --steps N | --epochs N  --seed N  --json  --save FILE.json`;
+
+const OPTIONS = {
+  case: { type: 'string' },
+  model: { type: 'string' },
+  dataset: { type: 'string' },
+  data: { type: 'string' },
+  hidden: { type: 'string' },
+  code: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  momentum: { type: 'string' },
+  nesterov: { type: 'boolean' },
+  'weight-decay': { type: 'string' },
+  'init-scale': { type: 'string' },
+  samples: { type: 'string' },
+  noise: { type: 'string' },
+  steps: { type: 'string' },
+  epochs: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'boolean' },
+  save: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UserError((error as Error).message.split('\n')[0]!);
+  }
+  const [command, ...extra] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || parsed.values.help ? 0 : 2;
+  }
+  if (extra.length > 0) throw new UserError(`unexpected argument '${extra[0]}'`);
+  const flags = parsed.values as Record<string, unknown>;
+  if (command === 'grads') await gradsCommand(flags);
+  else if (command === 'train') await trainCommand(flags);
+  else throw new UserError(`unknown command '${command}' (expected grads or train; --help lists the flags)`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UserError || error instanceof RangeError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,59 @@
+// The tied autoencoder on the GPU: loss and dW against the float64 reference on awkward sizes,
+// and a 20-step run against the CPU twin from one seed.
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from '../src/data/dataset';
+import { uploadDataset } from '../src/gpu/dataset-buffers';
+import { AutoencoderNetwork } from '../src/models/autoencoder';
+import { GpuModel } from '../src/models/model';
+import { autoencoderGradient } from '../src/reference/autoencoder';
+import { relativeError, toFloat64, worstElement } from '../src/reference/linalg';
+import { DEFAULT_OPTIMIZER } from '../src/reference/optimizer';
+import { ReferenceTrainer } from '../src/reference/trainer';
+import { initParams } from '../src/train/init';
+import { Trainer } from '../src/train/trainer';
+import { gpuDevice, randomArray, Rng } from './gpu-context';
+
+describe('autoencoder gradient on the GPU against the float64 reference', () => {
+  for (const [B, n, m] of [[1, 2, 1], [45, 19, 3], [70, 66, 7]] as const) {
+    it(`B=${B} n=${n} m=${m}: loss and dW within 1e-4`, async () => {
+      const device = await gpuDevice();
+      const rng = new Rng(B + n * m);
+      const W = randomArray(rng, m * n, 0.5);
+      const X = randomArray(rng, B * n);
+      const model = await GpuModel.create(device, await AutoencoderNetwork.create(device, { n, m }), { batch: B, optimizer: DEFAULT_OPTIMIZER });
+      model.setParams({ W });
+      const gpu = await model.gradients(X, new Uint32Array(B));
+      const ref = autoencoderGradient({ n, m }, toFloat64(W), toFloat64(X), B);
+      expect(Math.abs(gpu.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+      expect(relativeError(gpu.grads.W!, ref.dW), JSON.stringify(worstElement(gpu.grads.W!, ref.dW))).toBeLessThan(1e-4);
+      model.destroy();
+    });
+  }
+});
+
+describe('autoencoder training on the GPU against the CPU twin', () => {
+  it('20 steps of momentum from one seed: per-step losses within 1e-3', async () => {
+    const device = await gpuDevice();
+    const [n, m, N, B, seed] = [9, 3, 100, 12, 5];
+    const rng = new Rng(seed);
+    const data: Dataset = { name: 'random', X: randomArray(rng, N * n), labels: new Uint32Array(N), N, D: n, classes: 1 };
+    const settings = { ...DEFAULT_OPTIMIZER, kind: 'momentum' as const, lr: 0.05 };
+    const params = initParams([['W', [m, n]]], rng, 0.5);
+    const model = await GpuModel.create(device, await AutoencoderNetwork.create(device, { n, m }), { batch: B, optimizer: settings });
+    model.setParams(params);
+    const set = uploadDataset(device, data);
+    model.setData(set);
+    const trainer = new Trainer(model, N, seed);
+    trainer.run(20);
+    await trainer.flush();
+    const cpu = new ReferenceTrainer({ kind: 'autoencoder', shape: { n, m } }, params, data, seed, B, settings);
+    trainer.history.forEach((step, i) => {
+      const expected = cpu.trainStep().loss;
+      expect(Math.abs(step.loss - expected) / expected, `step ${i}`).toBeLessThan(1e-3);
+    });
+    expect(trainer.history).toHaveLength(20);
+    expect(relativeError((await model.readParams()).W!, cpu.params.W!)).toBeLessThan(1e-3);
+    model.destroy();
+    set.destroy();
+  });
+});
