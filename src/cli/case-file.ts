@@ -19,8 +19,8 @@ export function parseCase(text: string, name: string): GradCase {
   const c = json as Record<string, unknown>;
   const matrix = (key: string) => readMatrix(c[key], `${name}: ${key}`);
   const vector = (key: string) => readVector(c[key], `${name}: ${key}`);
-  const expect = (key: string, got: number, want: number, what: string) => {
-    if (got !== want) throw new UserError(`${name}: ${key} has ${got} ${what}, expected ${want}`);
+  const expect = (key: string, got: number, want: number, unit: string, why: string) => {
+    if (got !== want) throw new UserError(`${name}: ${key} has ${got} ${unit}, expected ${want} (${why})`);
   };
   if (c.model === 'mlp') {
     const W1 = matrix('W1');
@@ -30,19 +30,19 @@ export function parseCase(text: string, name: string): GradCase {
     const C = W2.rows;
     const b2 = vector('b2');
     const X = matrix('X');
-    expect('b1', b1.length, H, 'entries (the rows of W1)');
-    expect('W2', W2.cols, H, 'columns (the rows of W1)');
-    expect('b2', b2.length, C, 'entries (the rows of W2)');
-    expect('X', X.cols, D, 'columns (the columns of W1)');
+    expect('b1', b1.length, H, 'entries', 'the rows of W1');
+    expect('W2', W2.cols, H, 'columns', 'the rows of W1');
+    expect('b2', b2.length, C, 'entries', 'the rows of W2');
+    expect('X', X.cols, D, 'columns', 'the columns of W1');
     if (C < 2) throw new UserError(`${name}: W2 needs at least 2 rows (classes)`);
     const labels = readLabels(c.labels, `${name}: labels`, C);
-    expect('labels', labels.length, X.rows, 'entries (the rows of X)');
+    expect('labels', labels.length, X.rows, 'entries', 'the rows of X');
     return { model: 'mlp', D, H, C, B: X.rows, tensors: { W1: W1.data, b1, W2: W2.data, b2 }, X: X.data, labels };
   }
   if (c.model === 'autoencoder') {
     const W = matrix('W');
     const X = matrix('X');
-    expect('X', X.cols, W.cols, 'columns (the columns of W)');
+    expect('X', X.cols, W.cols, 'columns', 'the columns of W');
     return { model: 'autoencoder', m: W.rows, n: W.cols, B: X.rows, tensors: { W: W.data }, X: X.data };
   }
   throw new UserError(`${name}: unknown model ${JSON.stringify(c.model ?? null)} (expected "mlp" or "autoencoder")`);

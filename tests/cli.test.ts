@@ -1,0 +1,161 @@
+// The CLI as a user runs it (`npm run cli -- ...`, WebGPU through Dawn, SwiftShader without a GPU):
+// grads against the reference, a clear one-line error for each kind of bad input, and the
+// autoencoder trained to the PCA bound.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeNpy } from '../src/data/npy-write';
+import { autoencoderGradient } from '../src/reference/autoencoder';
+import { relativeError } from '../src/reference/linalg';
+import { mlpGradients } from '../src/reference/mlp';
+import { pcaBound } from '../src/reference/pca';
+import { Rng } from '../src/train/rng';
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['vite-node', 'src/cli/main.ts', ...args], { cwd: process.cwd() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function file(name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const matrix = (rng: Rng, rows: number, cols: number) =>
+  Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.round(rng.uniform(-1, 1) * 1e4) / 1e4));
+const flat = (m: number[][]) => Float64Array.from(m.flat());
+
+function mlpCase(seed: number) {
+  const rng = new Rng(seed);
+  const [B, D, H, C] = [7, 11, 13, 4];
+  return {
+    model: 'mlp', W1: matrix(rng, H, D), b1: matrix(rng, 1, H)[0]!, W2: matrix(rng, C, H), b2: matrix(rng, 1, C)[0]!,
+    X: matrix(rng, B, D), labels: Array.from({ length: B }, () => rng.int(C)),
+  };
+}
+
+describe('cli grads', () => {
+  it('prints the loss and MLP gradients of the WGSL kernels, matching the float64 reference', async () => {
+    const c = mlpCase(1);
+    const { code, stdout, stderr } = await cli('grads', '--case', file('mlp.json', JSON.stringify(c)));
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as { loss: number; grads: Record<string, number[] | number[][]> };
+    const ref = mlpGradients({ D: 11, H: 13, C: 4 }, {
+      W1: flat(c.W1), b1: Float64Array.from(c.b1), W2: flat(c.W2), b2: Float64Array.from(c.b2),
+    }, flat(c.X), Uint32Array.from(c.labels), 7);
+    expect(Math.abs(out.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+    expect(out.grads.W1).toHaveLength(13);
+    expect((out.grads.W1 as number[][])[0]).toHaveLength(11);
+    for (const name of ['W1', 'b1', 'W2', 'b2'] as const) {
+      expect(relativeError((out.grads[name] as number[]).flat(), ref.grads[name]), name).toBeLessThan(1e-4);
+    }
+  });
+
+  it('prints the autoencoder gradient, matching the float64 reference', async () => {
+    const rng = new Rng(2);
+    const c = { model: 'autoencoder', W: matrix(rng, 3, 9), X: matrix(rng, 10, 9) };
+    const { code, stdout, stderr } = await cli('grads', '--case', file('ae.json', JSON.stringify(c)));
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as { loss: number; grads: { W: number[][] } };
+    const ref = autoencoderGradient({ n: 9, m: 3 }, flat(c.W), flat(c.X), 10);
+    expect(Math.abs(out.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+    expect(relativeError(out.grads.W.flat(), ref.dW)).toBeLessThan(1e-4);
+  });
+});
+
+describe('cli refuses bad input with one clear line and no stack trace', () => {
+  const good = mlpCase(3);
+  const cases: Array<[string, () => string[], RegExp]> = [
+    ['a missing file', () => ['grads', '--case', join(dir, 'nope.json')], /cannot read .*nope\.json: no such file/],
+    ['malformed JSON', () => ['grads', '--case', file('bad.json', '{"model": "mlp", "W1": [[1,')], /malformed JSON/],
+    ['NaN in a case', () => ['grads', '--case', file('nan.json', JSON.stringify(good).replace('"X":[[', '"X":[[NaN,'))], /NaN or Infinity/],
+    ['a non-number', () => ['grads', '--case', file('str.json', JSON.stringify({ ...good, b2: [1, 'two', 3, 4] }))], /b2\[1\] is "two", not a finite number/],
+    ['wrong shapes', () => ['grads', '--case', file('shape.json', JSON.stringify({ ...good, b1: [1, 2] }))], /b1 has 2 entries, expected 13/],
+    ['ragged rows', () => ['grads', '--case', file('ragged.json', JSON.stringify({ ...good, X: [[1, 2], [3]] }))], /X row 1 has 1 entries, row 0 has 2/],
+    ['a label out of range', () => ['grads', '--case', file('label.json', JSON.stringify({ ...good, labels: [0, 1, 2, 3, 4, 0, 0] }))], /labels\[4\] is 4: labels must be integers from 0 to 3/],
+    ['an unknown model', () => ['grads', '--case', file('model.json', JSON.stringify({ ...good, model: 'cnn' }))], /unknown model "cnn"/],
+    ['an unknown --model flag', () => ['train', '--model', 'cnn'], /unknown --model 'cnn'/],
+    ['an unknown command', () => ['fly'], /unknown command 'fly'/],
+    ['an unknown flag', () => ['train', '--speed', '3'], /Unknown option '--speed'/],
+    ['a bad number', () => ['train', '--lr', 'fast'], /--lr must be a number/],
+    ['a malformed .npy', () => ['train', '--data', file('bad.npy', 'not numpy at all')], /bad\.npy/],
+    ['a malformed .csv', () => ['train', '--data', file('bad.csv', '1,2,0\n3,x,1\n')], /bad\.csv line 2/],
+    ['NaN in a .csv', () => ['train', '--data', file('nan.csv', '1,2,0\nNaN,4,1\n')], /nan\.csv/],
+    ['a size beyond the adapter limits', () => ['train', '--dataset', 'xor', '--samples', '64', '--hidden', '2000000000', '--steps', '1'], /this GPU allows/],
+  ];
+  it.each(cases)('%s', async (_, args, message) => {
+    const { code, stdout, stderr } = await cli(...args());
+    expect(code).not.toBe(0);
+    expect(stdout).toBe('');
+    const ours = stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(ours, stderr).toHaveLength(1);
+    expect(ours[0]).toMatch(message);
+    expect(stderr).not.toMatch(/^\s+at /m); // no stack trace
+  });
+});
+
+describe('cli train', () => {
+  it('trains the autoencoder on a small synthetic set to within 1% of the PCA bound', async () => {
+    // Gaussian data with a clear spectrum (standard deviations 3, 2.5, 2, 1, 0.8, 0.6, 0.4, 0.2), rotated.
+    const [N, n, m] = [500, 8, 3];
+    const rng = new Rng(11);
+    const scales = [3, 2.5, 2, 1, 0.8, 0.6, 0.4, 0.2];
+    const Q = Array.from({ length: n }, () => Array.from({ length: n }, () => rng.normal()));
+    for (let i = 0; i < n; i++) {
+      // Gram–Schmidt: the rows of Q become an orthonormal basis.
+      for (let j = 0; j < i; j++) {
+        const dot = Q[i]!.reduce((s, v, k) => s + v * Q[j]![k]!, 0);
+        Q[i] = Q[i]!.map((v, k) => v - dot * Q[j]![k]!);
+      }
+      const norm = Math.hypot(...Q[i]!);
+      Q[i] = Q[i]!.map((v) => v / norm);
+    }
+    const X = new Float32Array(N * n);
+    for (let r = 0; r < N; r++) {
+      const z = scales.map((s) => s * rng.normal());
+      for (let k = 0; k < n; k++) X[r * n + k] = z.reduce((s, zj, j) => s + zj * Q[j]![k]!, 0);
+    }
+    const path = file('pca.npy', writeNpy(X, [N, n]));
+    const save = join(dir, 'ae-params.json');
+    const { code, stdout, stderr } = await cli(
+      'train', '--model', 'autoencoder', '--data', path, '--code', '3', '--batch', '50',
+      '--optimizer', 'momentum', '--lr', '0.005', '--epochs', '60', '--seed', '3', '--json', '--save', save,
+    );
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/step \d+\/600/); // progress on stderr
+    const out = JSON.parse(stdout) as Record<string, number>;
+    const bound = pcaBound(X, N, n, m);
+    expect(out.pcaBound).toBeCloseTo(bound, 6);
+    expect(out.steps).toBe(600);
+    expect(out.seconds).toBeGreaterThan(0);
+    expect(out.finalLoss).toBeGreaterThanOrEqual(bound * (1 - 1e-4));
+    expect(out.finalLoss).toBeLessThan(bound * 1.01);
+    const saved = JSON.parse(readFileSync(save, 'utf8')) as { model: string; W: number[][] };
+    expect(saved.model).toBe('autoencoder');
+    expect(saved.W).toHaveLength(3);
+    expect(saved.W[0]).toHaveLength(8);
+  });
+
+  it('trains the MLP on a 2-D set and reports test accuracy', async () => {
+    const { code, stdout, stderr } = await cli(
+      'train', '--dataset', 'blobs', '--samples', '600', '--hidden', '16', '--batch', '32', '--optimizer', 'adam',
+      '--lr', '0.02', '--epochs', '8', '--json',
+    );
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as Record<string, number>;
+    expect(out.steps).toBe(8 * Math.floor(600 / 32));
+    expect(out.testAccuracy).toBeGreaterThan(0.8);
+    expect(out.finalLoss).toBeLessThan(0.6);
+  });
+});
