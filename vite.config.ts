@@ -6,8 +6,12 @@ import { mnistAssets } from './src/data/mnist-assets-plugin.ts';
 
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
-export default defineConfig({
-  plugins: [mnistAssets()],
+export default defineConfig(({ isSsrBuild }) => ({
+  plugins: isSsrBuild ? [] : [mnistAssets()],
+  // `npm run build:cli` bundles the CLI into one ESM file (shaders inlined, Dawn left external),
+  // to run where there is Node but no node_modules, e.g. a GPU server (see the README).
+  ssr: { noExternal: true, external: ['webgpu'] },
+  build: isSsrBuild ? { outDir: 'dist/cli', rollupOptions: { output: { entryFileNames: 'main.mjs' } } } : {},
   test: {
     projects: [
       {
@@ -41,4 +45,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));

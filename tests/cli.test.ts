@@ -74,6 +74,22 @@ describe('cli grads', () => {
   });
 });
 
+describe('cli grads on the shared worked examples', () => {
+  for (const name of ['mlp-small', 'autoencoder-small']) {
+    it(`${name} matches its expected float64 output`, async () => {
+      const { code, stdout, stderr } = await cli('grads', '--case', `tests/cases/${name}.json`);
+      expect(code, stderr).toBe(0);
+      const out = JSON.parse(stdout) as { loss: number; grads: Record<string, number[] | number[][]> };
+      const expected = JSON.parse(readFileSync(`tests/cases/${name}.expected.json`, 'utf8')) as typeof out;
+      expect(Math.abs(out.loss - expected.loss) / expected.loss).toBeLessThan(1e-6);
+      expect(Object.keys(out.grads).sort()).toEqual(Object.keys(expected.grads).sort());
+      for (const [tensor, values] of Object.entries(expected.grads)) {
+        expect(relativeError((out.grads[tensor] as number[]).flat(), (values as number[]).flat()), tensor).toBeLessThan(1e-5);
+      }
+    });
+  }
+});
+
 describe('cli refuses bad input with one clear line and no stack trace', () => {
   const good = mlpCase(3);
   const cases: Array<[string, () => string[], RegExp]> = [

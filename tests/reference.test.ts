@@ -105,7 +105,7 @@ describe('the gradient check fails for the wrong swish derivative', () => {
 });
 
 describe('the shared fixed cases', () => {
-  const casesDir = new URL('../../shared/cases/', import.meta.url);
+  const casesDir = new URL('./cases/', import.meta.url);
   const readJson = (name: string): Record<string, unknown> =>
     JSON.parse(readFileSync(new URL(name, casesDir), 'utf8')) as Record<string, unknown>;
   /** Row-major flattening of the cases' nested arrays. */

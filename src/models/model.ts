@@ -137,7 +137,7 @@ export class GpuModel {
     if (set.D !== this.network.inputSize) {
       throw new RangeError(`the data has ${set.D} features, the model expects ${this.network.inputSize}`);
     }
-    if (set.classes > this.network.classes) {
+    if (this.network.kind === 'mlp' && set.classes > this.network.classes) {
       throw new RangeError(`the data has ${set.classes} classes, the model has ${this.network.classes} outputs`);
     }
     if (set.N < this.B) throw new RangeError(`the batch (${this.B}) is larger than the data set (${set.N} rows)`);
