@@ -1,21 +1,34 @@
-// Wiring only: find the page's elements, open a WebGPU device, start the trainer.
-import { openDevice } from './gpu/device';
-import { startMinimalTrainer } from './ui/minimal-trainer';
+// Wiring only: open a WebGPU device (or explain why there is none), then start the app.
+import 'uplot/dist/uPlot.min.css';
+import './ui/style.css';
+import './ui/views.css';
+import { openDevice, type GpuContext } from './gpu/device';
+import { App } from './ui/app';
 
-const el = {
-  controls: document.getElementById('controls')!,
-  status: document.getElementById('status')!,
-  log: document.getElementById('log')!,
-};
+const byId = (id: string) => document.getElementById(id)!;
+const el = { panel: byId('panel'), status: byId('status'), message: byId('message'), plots: byId('plots'), views: byId('views') };
 
-function fail(message: string): void {
-  el.status.textContent = message;
-  el.status.classList.add('error');
+async function start(): Promise<void> {
+  let gpu: GpuContext | null = null;
+  let why = '';
+  try {
+    gpu = await openDevice(navigator.gpu);
+  } catch (error) {
+    why = (error as Error).message;
+  }
+  const app = new App(el, gpu);
+  (window as unknown as { app: App }).app = app; // read by the end-to-end tests
+  if (!gpu) {
+    app.message(
+      `${why}. Training runs on the CPU engine instead. For the GPU, use a recent Chrome or Edge with hardware acceleration on ` +
+        '(chrome://gpu shows WebGPU status; on Linux start Chromium with --enable-unsafe-webgpu).',
+    );
+  } else {
+    gpu.device.lost.then((info) => {
+      if (info.reason !== 'destroyed') app.message(`The GPU device was lost (${info.message}). Reload the page to continue.`);
+    });
+  }
+  await app.rebuild();
 }
 
-openDevice(navigator.gpu)
-  .then((ctx) => {
-    ctx.device.lost.then((info) => fail(`The GPU device was lost: ${info.message || info.reason}. Reload the page.`));
-    return startMinimalTrainer(ctx, el);
-  })
-  .catch((error: Error) => fail(`${error.message}. This demo needs WebGPU: use a recent Chrome or Edge (in Chromium on Linux, start it with --enable-unsafe-webgpu).`));
+void start();

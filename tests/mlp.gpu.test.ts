@@ -117,11 +117,12 @@ describe('MLP training on the GPU against the CPU twin', () => {
     const model = await GpuModel.create(device, await MlpNetwork.create(device, shape), { batch: 4, optimizer: DEFAULT_OPTIMIZER });
     model.setParams(params);
     const set = uploadDataset(device, data);
-    const got = await model.evaluate(set);
+    const got = await model.evaluate(set, { outputs: true });
     const p64 = { W1: toFloat64(params.W1!), b1: toFloat64(params.b1!), W2: toFloat64(params.W2!), b2: toFloat64(params.b2!) };
     const ref = mlpGradients(shape, p64, toFloat64(data.X), data.labels, N);
     expect(Math.abs(got.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
     expect(got.accuracy).toBeCloseTo(ref.correct / N, 6);
+    expect(relativeError(got.outputs!, ref.Z)).toBeLessThan(1e-5); // the logits of every row
     model.destroy();
     set.destroy();
   });

@@ -346,3 +346,18 @@ describe('linear algebra helpers', () => {
     expect(worstElement([1, 9, NaN], [1, 2, 3]).index).toBe(2);
   });
 });
+
+describe('the PCA bound for large n', () => {
+  it('subspace iteration finds the same top eigenvalues as Jacobi', async () => {
+    const { topEigenvalues, symmetricEigen, secondMoment, pcaBoundFromMoment, pcaBound } = await import('../src/reference/pca');
+    const rng = new Rng(21);
+    const [N, n, m] = [300, 40, 5];
+    const X = new Float64Array(N * n);
+    for (let i = 0; i < N; i++) for (let j = 0; j < n; j++) X[i * n + j] = rng.normal() * (1 + (n - j) / 4);
+    const S = secondMoment(X, N, n);
+    const exact = symmetricEigen(S, n).values.subarray(0, m);
+    const approx = topEigenvalues(S, n, m);
+    for (let j = 0; j < m; j++) expect(Math.abs(approx[j]! - exact[j]!) / exact[j]!).toBeLessThan(1e-8);
+    expect(Math.abs(pcaBoundFromMoment(S, n, m) - pcaBound(X, N, n, m))).toBeLessThan(1e-8);
+  });
+});

@@ -72,6 +72,7 @@ export class AutoencoderNetwork implements Network {
     }
     const uniforms = [...forward, ...backward].map((d) => d.uniform);
     return {
+      output: V,
       forward,
       backward,
       destroy() {

@@ -95,6 +95,7 @@ export class MlpNetwork implements Network {
     }
     const uniforms = [...forward, ...backward].map((d) => d.uniform);
     return {
+      output: Z,
       forward,
       backward,
       destroy() {

@@ -14,6 +14,13 @@ import type { BoundPass, Network } from './network';
 /** Rows per chunk when a whole data set is evaluated; a multiple of 64 keeps binding offsets aligned. */
 const EVAL_ROWS = 1024;
 
+/** A whole data set's mean loss and accuracy, and optionally each row's output. */
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+  outputs?: Float32Array;
+}
+
 export interface ModelOptions {
   /** Batch size B. */
   batch: number;
@@ -186,11 +193,16 @@ export class GpuModel {
     return { loss: metrics.loss, accuracy: metrics.accuracy, grads: await this.readGrads() };
   }
 
-  /** Mean loss and accuracy over a whole data set with the current parameters (forward only). */
-  async evaluate(set: DeviceDataset): Promise<{ loss: number; accuracy: number }> {
+  /**
+   * Mean loss and accuracy over a whole data set with the current parameters (forward only).
+   * With `outputs`, also the network's output per row (see BoundPass.output), [N, width].
+   */
+  async evaluate(set: DeviceDataset, opts: { outputs?: boolean } = {}): Promise<Evaluation> {
     const { device, network } = this;
     const D = set.D;
+    const width = network.kind === 'mlp' ? network.classes : network.inputSize;
     const rowStats = storageBuffer(device, `${set.name}/eval-rowStats`, set.N * 8);
+    const outputs = opts.outputs ? storageBuffer(device, `${set.name}/eval-outputs`, set.N * width * 4) : null;
     for (let start = 0; start < set.N; start += EVAL_ROWS) {
       const rows = Math.min(EVAL_ROWS, set.N - start);
       const range = (buffer: GPUBuffer, width: number): Binding => ({ buffer, offset: start * width, size: rows * width });
@@ -199,18 +211,21 @@ export class GpuModel {
       }, rows, rows);
       const encoder = device.createCommandEncoder({ label: 'evaluate' });
       encodeDispatches(encoder, pass.forward, 'evaluate');
+      if (outputs) encoder.copyBufferToBuffer(pass.output, 0, outputs, start * width * 4, rows * width * 4);
       device.queue.submit([encoder.finish()]);
       pass.destroy();
     }
     const stats = await readFloats(device, rowStats);
+    const outputValues = outputs ? await readFloats(device, outputs) : undefined;
     rowStats.destroy();
+    outputs?.destroy();
     let loss = 0;
     let correct = 0;
     for (let i = 0; i < set.N; i++) {
       loss += stats[2 * i]!;
       correct += stats[2 * i + 1]!;
     }
-    return { loss: loss / set.N, accuracy: correct / set.N };
+    return { loss: loss / set.N, accuracy: correct / set.N, outputs: outputValues };
   }
 
   /** Copies the metrics ring into `staging` (for the trainer's readback ring). */

@@ -16,6 +16,8 @@ export interface PassIO {
 
 /** Dispatches bound to fixed buffers, with the scratch buffers they own. */
 export interface BoundPass {
+  /** The network's output after `forward`: logits Z [rows, C] (MLP) or the error V = y − x [rows, n] (autoencoder). */
+  output: GPUBuffer;
   forward: Dispatch[];
   backward: Dispatch[];
   destroy(): void;

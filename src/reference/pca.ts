@@ -119,3 +119,66 @@ export function pcaBound(X: ArrayLike<number>, N: number, n: number, m: number):
   const { values } = symmetricEigen(secondMoment(X, N, n), n);
   return 0.5 * values.subarray(m).reduce((a, b) => a + b, 0);
 }
+
+/**
+ * The m largest eigenvalues of a symmetric positive semi-definite S [n, n], by orthogonal (subspace)
+ * iteration with a Rayleigh–Ritz step: for large n, where a full Jacobi sweep is too slow.
+ */
+export function topEigenvalues(S: Float64Array, n: number, m: number, iterations = 200): Float64Array {
+  assertSizes({ n, m });
+  // Start from the identity's first m columns plus a fixed perturbation; Q is [n, m], column-major by rows of Qt.
+  let Qt = new Float64Array(m * n); // [m, n]: the rows are the basis vectors
+  for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) Qt[j * n + i] = (i === j ? 1 : 0) + 0.01 * Math.sin(1 + i * 7 + j * 13);
+  orthonormaliseRows(Qt, m, n);
+  let values: Float64Array = new Float64Array(m);
+  for (let it = 0; it < iterations; it++) {
+    const Y = new Float64Array(m * n); // rows of (S Q)ᵀ
+    for (let j = 0; j < m; j++) {
+      for (let a = 0; a < n; a++) {
+        let sum = 0;
+        for (let b = 0; b < n; b++) sum += S[a * n + b]! * Qt[j * n + b]!;
+        Y[j * n + a] = sum;
+      }
+    }
+    // Rayleigh–Ritz: the eigenvalues of the small matrix Qᵀ S Q approximate the top ones.
+    const small = new Float64Array(m * m);
+    for (let j = 0; j < m; j++) {
+      for (let k = j; k < m; k++) {
+        let sum = 0;
+        for (let a = 0; a < n; a++) sum += Qt[j * n + a]! * Y[k * n + a]!;
+        small[j * m + k] = sum;
+        small[k * m + j] = sum;
+      }
+    }
+    const ritz = symmetricEigen(small, m).values;
+    const total = ritz.reduce((a, b) => a + b, 0);
+    const change = Math.abs(total - values.reduce((a, b) => a + b, 0));
+    values = ritz;
+    orthonormaliseRows(Y, m, n);
+    Qt = Y;
+    if (it > 2 && change <= 1e-13 * Math.abs(total)) break;
+  }
+  return values;
+}
+
+function orthonormaliseRows(Q: Float64Array, m: number, n: number): void {
+  for (let j = 0; j < m; j++) {
+    for (let k = 0; k < j; k++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += Q[j * n + i]! * Q[k * n + i]!;
+      for (let i = 0; i < n; i++) Q[j * n + i] = Q[j * n + i]! - dot * Q[k * n + i]!;
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += Q[j * n + i]! ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < n; i++) Q[j * n + i] = Q[j * n + i]! / norm;
+  }
+}
+
+/** The PCA bound from S directly: ½ (trace S − Σ_{j≤m} λ_j), with subspace iteration for large n. */
+export function pcaBoundFromMoment(S: Float64Array, n: number, m: number): number {
+  let trace = 0;
+  for (let i = 0; i < n; i++) trace += S[i * n + i]!;
+  const top = n <= 128 ? symmetricEigen(S, n).values.subarray(0, m) : topEigenvalues(S, n, m);
+  return 0.5 * Math.max(0, trace - top.reduce((a, b) => a + b, 0));
+}

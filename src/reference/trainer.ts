@@ -30,6 +30,14 @@ export class ReferenceTrainer {
     this.schedule = new BatchSchedule(seed, data.N, B);
   }
 
+  /** Changes the optimizer; a new kind starts from fresh moments, as on the GPU. */
+  setOptimizer(settings: OptimizerSettings): void {
+    if (settings.kind !== this.settings.kind || settings.nesterov !== this.settings.nesterov) {
+      for (const name of Object.keys(this.states)) this.states[name] = newOptimizerState(this.params[name]!.length);
+    }
+    this.settings = { ...settings };
+  }
+
   /** One step: gather the batch, forward, backward, update. Returns the batch's loss before the update. */
   trainStep(): StepMetrics {
     const { data, B } = this;

@@ -1,0 +1,42 @@
+// Predictions for the views, on the CPU from read-back parameters: a decision-boundary grid, a few
+// digits, one drawing, a few reconstructions. Small inputs, so float64 JavaScript is fast enough.
+import type { MlpShape } from '../reference/mlp';
+import { mlpForward } from '../reference/mlp';
+
+/** Softmax probabilities [rows, C] of the MLP for X [rows, D]. */
+export function mlpProbabilities(shape: MlpShape, params: Record<string, ArrayLike<number>>, X: ArrayLike<number>, rows: number): Float32Array {
+  const p = {
+    W1: Float64Array.from(params.W1!), b1: Float64Array.from(params.b1!),
+    W2: Float64Array.from(params.W2!), b2: Float64Array.from(params.b2!),
+  };
+  const { Z } = mlpForward(shape, p, Float64Array.from(X), new Uint32Array(rows), rows);
+  const { C } = shape;
+  const out = new Float32Array(rows * C);
+  for (let i = 0; i < rows; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, Z[i * C + c]!);
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp(Z[i * C + c]! - max);
+    for (let c = 0; c < C; c++) out[i * C + c] = Math.exp(Z[i * C + c]! - max) / sum;
+  }
+  return out;
+}
+
+/** The autoencoder's reconstructions WᵀW x [rows, n] for X [rows, n], W [m, n]. */
+export function reconstruct(W: ArrayLike<number>, m: number, n: number, X: ArrayLike<number>, rows: number): Float32Array {
+  const out = new Float32Array(rows * n);
+  const z = new Float64Array(m);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += W[j * n + k]! * X[i * n + k]!;
+      z[j] = s;
+    }
+    for (let k = 0; k < n; k++) {
+      let s = 0;
+      for (let j = 0; j < m; j++) s += W[j * n + k]! * z[j]!;
+      out[i * n + k] = s;
+    }
+  }
+  return out;
+}

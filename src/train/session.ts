@@ -1,0 +1,187 @@
+// One training run as the page sees it: a model on the GPU, its float64 twin on the CPU, or both
+// side by side from the same seed and the same batches. Knows no DOM.
+import type { DataSplit, Dataset } from '../data/dataset';
+import { uploadDataset, type DeviceDataset } from '../gpu/dataset-buffers';
+import { buildNetwork, tensorShapes, type ModelSpec } from '../models/build';
+import { GpuModel } from '../models/model';
+import type { StepMetrics } from '../kernels/metrics';
+import { autoencoderGradient } from '../reference/autoencoder';
+import { mlpForward, type MlpParams } from '../reference/mlp';
+import type { OptimizerSettings } from '../reference/optimizer';
+import { ReferenceTrainer } from '../reference/trainer';
+import { initParams } from './init';
+import { Rng } from './rng';
+import { Trainer } from './trainer';
+
+export type Engine = 'gpu' | 'cpu';
+
+export interface SessionConfig {
+  spec: ModelSpec;
+  batch: number;
+  optimizer: OptimizerSettings;
+  seed: number;
+  initScale: number;
+  engines: Engine[];
+}
+
+/** Test-set metrics of one engine; `predicted` holds the argmax class per row (MLP). */
+export interface TestMetrics {
+  step: number;
+  testLoss: number;
+  testAccuracy?: number;
+  predicted?: Uint32Array;
+  rows: number;
+}
+
+/** Rows of the test set the CPU engine evaluates: its float64 forward pass is slow on MNIST. */
+const CPU_EVAL_ROWS = 2000;
+
+export class Session {
+  onMetrics: ((engine: Engine, metrics: StepMetrics[]) => void) | null = null;
+
+  private constructor(
+    readonly config: SessionConfig,
+    readonly data: DataSplit,
+    readonly gpu: { model: GpuModel; trainer: Trainer; trainSet: DeviceDataset; testSet: DeviceDataset | null } | null,
+    readonly cpu: ReferenceTrainer | null,
+  ) {
+    if (gpu) gpu.trainer.onMetrics = (m) => this.onMetrics?.('gpu', m);
+  }
+
+  /** Builds the engines; both start from the same float32 parameters drawn from the seed. */
+  static async create(config: SessionConfig, data: DataSplit, device: GPUDevice | null): Promise<Session> {
+    const { spec, batch, optimizer, seed } = config;
+    if (batch > data.train.N) throw new RangeError(`the batch (${batch}) is larger than the training set (${data.train.N} rows)`);
+    let gpu = null;
+    let initial: Record<string, Float32Array>;
+    if (config.engines.includes('gpu')) {
+      if (!device) throw new Error('no GPU device');
+      const network = await buildNetwork(device, spec);
+      initial = initParams(tensorShapes(network), new Rng(seed), config.initScale);
+      const model = await GpuModel.create(device, network, { batch, optimizer });
+      let trainSet: DeviceDataset | null = null;
+      try {
+        model.setParams(initial);
+        trainSet = uploadDataset(device, data.train);
+        model.setData(trainSet);
+      } catch (error) {
+        trainSet?.destroy();
+        model.destroy();
+        throw error;
+      }
+      const testSet = data.test ? uploadDataset(device, data.test) : null;
+      gpu = { model, trainer: new Trainer(model, data.train.N, seed), trainSet, testSet };
+    } else {
+      initial = initParams(referenceShapes(spec), new Rng(seed), config.initScale);
+    }
+    const cpu = config.engines.includes('cpu') ? new ReferenceTrainer(spec, initial, data.train, seed, batch, optimizer) : null;
+    return new Session(config, data, gpu, cpu);
+  }
+
+  /** Steps submitted by the leading engine. */
+  get step(): number {
+    return this.gpu ? this.gpu.trainer.step : (this.cpu?.step ?? 0);
+  }
+
+  /**
+   * Runs `count` GPU steps (submitted, not awaited) and as many CPU steps, up to `count`, as fit
+   * in `cpuBudgetMs`, so that the page stays responsive.
+   */
+  run(count: number, cpuBudgetMs = 12): void {
+    this.gpu?.trainer.run(count);
+    if (this.cpu) {
+      const started = performance.now();
+      const metrics: StepMetrics[] = [];
+      for (let i = 0; i < count && (i === 0 || performance.now() - started < cpuBudgetMs); i++) {
+        metrics.push(this.cpu.trainStep());
+      }
+      this.onMetrics?.('cpu', metrics);
+    }
+  }
+
+  /** Waits for the GPU's outstanding metrics (so the plots catch up). */
+  async flush(): Promise<void> {
+    await this.gpu?.trainer.flush();
+  }
+
+  async throttle(): Promise<void> {
+    await this.gpu?.trainer.throttle(2);
+  }
+
+  async setOptimizer(settings: OptimizerSettings): Promise<void> {
+    await this.gpu?.model.setOptimizer(settings);
+    this.cpu?.setOptimizer(settings);
+  }
+
+  /** The current parameters of an engine (the GPU's when it runs). */
+  async params(engine: Engine = this.gpu ? 'gpu' : 'cpu'): Promise<Record<string, Float32Array>> {
+    if (engine === 'gpu' && this.gpu) return this.gpu.model.readParams();
+    const out: Record<string, Float32Array> = {};
+    for (const [name, values] of Object.entries(this.cpu!.params)) out[name] = Float32Array.from(values);
+    return out;
+  }
+
+  /** Test-set loss (and accuracy and predictions for the MLP) of one engine. */
+  async evaluate(engine: Engine): Promise<TestMetrics | null> {
+    const test = this.data.test;
+    if (!test) return null;
+    const isMlp = this.config.spec.kind === 'mlp';
+    if (engine === 'gpu' && this.gpu?.testSet) {
+      const step = this.gpu.trainer.step;
+      const e = await this.gpu.model.evaluate(this.gpu.testSet, { outputs: isMlp });
+      const predicted = e.outputs ? argmaxRows(e.outputs, test.N, this.gpu.model.network.classes) : undefined;
+      return { step, testLoss: e.loss, testAccuracy: isMlp ? e.accuracy : undefined, predicted, rows: test.N };
+    }
+    if (engine === 'cpu' && this.cpu) {
+      const rows = Math.min(test.N, CPU_EVAL_ROWS);
+      const r = forwardCpu(this.config.spec, this.cpu.params, test, rows);
+      return { step: this.cpu.step, ...r, rows };
+    }
+    return null;
+  }
+
+  destroy(): void {
+    if (this.gpu) {
+      this.gpu.trainer.destroy();
+      this.gpu.model.destroy();
+      this.gpu.trainSet.destroy();
+      this.gpu.testSet?.destroy();
+    }
+  }
+}
+
+function referenceShapes(spec: ModelSpec): Array<[string, number[]]> {
+  if (spec.kind === 'autoencoder') return [['W', [spec.shape.m, spec.shape.n]]];
+  const { D, H, C } = spec.shape;
+  return [['W1', [H, D]], ['b1', [H]], ['W2', [C, H]], ['b2', [C]]];
+}
+
+/** Index of the largest value in each row of an [rows, width] matrix (ties: lowest index). */
+export function argmaxRows(values: ArrayLike<number>, rows: number, width: number): Uint32Array {
+  const out = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let c = 1; c < width; c++) if (values[i * width + c]! > values[i * width + best]!) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Mean loss (and accuracy, predictions) of the float64 model on the first `rows` rows of a data set. */
+export function forwardCpu(
+  spec: ModelSpec,
+  params: Record<string, ArrayLike<number>>,
+  set: Dataset,
+  rows: number,
+): { testLoss: number; testAccuracy?: number; predicted?: Uint32Array } {
+  const X = Float64Array.from(set.X.subarray(0, rows * set.D));
+  if (spec.kind === 'autoencoder') {
+    return { testLoss: autoencoderGradient(spec.shape, Float64Array.from(params.W!), X, rows).loss };
+  }
+  const p: MlpParams = {
+    W1: Float64Array.from(params.W1!), b1: Float64Array.from(params.b1!),
+    W2: Float64Array.from(params.W2!), b2: Float64Array.from(params.b2!),
+  };
+  const f = mlpForward(spec.shape, p, X, set.labels.subarray(0, rows), rows);
+  return { testLoss: f.loss, testAccuracy: f.correct / rows, predicted: argmaxRows(f.Z, rows, spec.shape.C) };
+}

@@ -1,0 +1,94 @@
+// The lil-gui panel: every setting with its range, and the run buttons. It edits the one Settings
+// object and reports which key changed; the app decides what a change means.
+import GUI, { type Controller } from 'lil-gui';
+import { CHOICES, RANGES, type Settings } from './settings';
+
+export interface PanelActions {
+  changed(key: keyof Settings): void;
+  play(): void;
+  pause(): void;
+  step(): void;
+  reset(): void;
+  loadFile(file: File): void;
+}
+
+const LABELS: Partial<Record<keyof Settings, string>> = {
+  model: 'model', dataset: 'dataset', samples: 'points (2-D sets)', noise: 'noise (2-D sets)',
+  hidden: 'hidden units (MLP)', code: 'code size (autoencoder)', batch: 'batch size', lr: 'learning rate',
+  optimizer: 'optimizer', momentum: 'momentum', nesterov: 'Nesterov', beta1: 'Adam β1', beta2: 'Adam β2',
+  weightDecay: 'weight decay (L2)', initScale: 'initialisation scale', seed: 'seed', stepsPerFrame: 'steps per frame',
+  engine: 'engine', logScale: 'log-scale loss',
+};
+
+const OPTION_NAMES: Record<string, Record<string, string>> = {
+  model: { 'MLP (swish, softmax)': 'mlp', 'linear autoencoder': 'autoencoder' },
+  dataset: { MNIST: 'mnist', spiral: 'spiral', circles: 'circles', XOR: 'xor', blobs: 'blobs', 'your file': 'file' },
+  optimizer: { SGD: 'sgd', momentum: 'momentum', Adam: 'adam' },
+  engine: { GPU: 'gpu', 'CPU (float64)': 'cpu', 'GPU and CPU': 'both' },
+};
+
+export class Panel {
+  private readonly gui: GUI;
+  private readonly controllers = new Map<keyof Settings, Controller>();
+
+  constructor(container: HTMLElement, settings: Settings, actions: PanelActions) {
+    const gui = (this.gui = new GUI({ container, title: 'Settings', width: 300 }));
+    const add = (folder: GUI, key: keyof Settings) => {
+      const range = RANGES[key];
+      const c = CHOICES[key]
+        ? folder.add(settings, key, OPTION_NAMES[key] ?? CHOICES[key])
+        : range
+          ? folder.add(settings, key, range.min, range.max, range.step)
+          : folder.add(settings, key);
+      c.name(LABELS[key] ?? key);
+      // Sliders report while dragging; act when the value settles.
+      c.onFinishChange(() => actions.changed(key));
+      this.controllers.set(key, c);
+    };
+    const run = gui.addFolder('Run');
+    run.add({ play: () => actions.play() }, 'play').name('▶ play');
+    run.add({ pause: () => actions.pause() }, 'pause').name('⏸ pause');
+    run.add({ step: () => actions.step() }, 'step').name('one step');
+    run.add({ reset: () => actions.reset() }, 'reset').name('reset');
+    add(run, 'engine');
+    add(run, 'stepsPerFrame');
+    const model = gui.addFolder('Model');
+    for (const key of ['model', 'hidden', 'code', 'initScale', 'seed'] as const) add(model, key);
+    const data = gui.addFolder('Data');
+    for (const key of ['dataset', 'samples', 'noise'] as const) add(data, key);
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.csv,.npy';
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      if (file) actions.loadFile(file);
+      input.value = '';
+    });
+    data.add({ open: () => input.click() }, 'open').name('load .csv / .npy…');
+    const opt = gui.addFolder('Optimizer');
+    for (const key of ['batch', 'optimizer', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay'] as const) add(opt, key);
+    add(gui.addFolder('Plots'), 'logScale');
+  }
+
+  /** Re-reads every controller from the settings object (after a reset or a clamp). */
+  refresh(): void {
+    for (const c of this.controllers.values()) c.updateDisplay();
+  }
+
+  /** Shows only the controls that matter for the current model and optimizer. */
+  showRelevant(s: Settings): void {
+    const show = (key: keyof Settings, on: boolean) => this.controllers.get(key)?.show(on);
+    show('hidden', s.model === 'mlp');
+    show('code', s.model === 'autoencoder');
+    show('samples', s.dataset !== 'mnist' && s.dataset !== 'file');
+    show('noise', s.dataset !== 'mnist' && s.dataset !== 'file');
+    show('momentum', s.optimizer === 'momentum');
+    show('nesterov', s.optimizer === 'momentum');
+    show('beta1', s.optimizer === 'adam');
+    show('beta2', s.optimizer === 'adam');
+  }
+
+  destroy(): void {
+    this.gui.destroy();
+  }
+}

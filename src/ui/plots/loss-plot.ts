@@ -1,0 +1,214 @@
+// The loss curves while training: per-step training loss (raw and smoothed) for the GPU and the
+// CPU twin, and test loss and accuracy at each evaluation, drawn with uPlot at most ~10 times a second.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { ViewCard } from '../views/card';
+import { alignCurves, type Curve } from './align';
+import { Ema } from './ema';
+import { ENGINES, evalOptions, trainingOptions, type LossEngine } from './loss-chart-options';
+import { MAX_POINTS, SeriesStore } from './series-store';
+
+export type { LossEngine } from './loss-chart-options';
+
+const HEIGHT = 220;
+const DEFAULT_WIDTH = 640;
+const MIN_WIDTH = 320;
+const CARD_CHROME = 26; // the card's horizontal padding and border, CSS pixels
+const MIN_REDRAW_MS = 100;
+const RAW = 0; // training columns
+const SMOOTH = 1;
+const TEST_LOSS = 0; // evaluation columns
+const TEST_ACCURACY = 1;
+
+/** One evaluation on the test set. */
+export interface EvalPoint {
+  step: number;
+  testLoss: number;
+  /** Fraction correct in [0, 1]; absent for models without classes (the autoencoder). */
+  testAccuracy?: number;
+}
+
+/** Options for LossPlot. */
+export interface LossPlotOptions {
+  /** EMA weight of each new loss in the smoothed curve (default 0.05). */
+  smoothing?: number;
+  /** Chart width in CSS pixels (default: the container's width, or 640 before layout). */
+  width?: number;
+}
+
+interface EngineData {
+  train: SeriesStore; // columns: raw, smoothed
+  evals: SeriesStore; // columns: test loss, test accuracy
+  ema: Ema;
+}
+
+/** Two stacked uPlot charts: training loss per step, and test loss and accuracy per evaluation. */
+export class LossPlot {
+  private readonly card: ViewCard;
+  private readonly width: number;
+  private readonly holders: [HTMLDivElement, HTMLDivElement];
+  private readonly data: Record<LossEngine, EngineData>;
+  private trainChart: uPlot | null = null;
+  private evalChart: uPlot | null = null;
+  private trainLayout = '';
+  private evalLayout = '';
+  private log = false;
+  private reference: { value: number; label: string } | null = null;
+  private dirty = true;
+  private lastDrawMs = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private frame = 0;
+
+  /** Builds the card and both (empty) charts inside `container`. */
+  constructor(container: HTMLElement, opts: LossPlotOptions = {}) {
+    this.card = new ViewCard(container, 'loss', 'Loss',
+      'Thin lines: loss of each training batch; thick: its moving average. Below: loss and accuracy on the test set.');
+    const style = getComputedStyle(container);
+    const padding = (Number.parseFloat(style.paddingLeft) || 0) + (Number.parseFloat(style.paddingRight) || 0);
+    const available = container.clientWidth - padding - CARD_CHROME;
+    this.width = Math.floor(opts.width ?? (available > 0 ? Math.max(MIN_WIDTH, available) : DEFAULT_WIDTH));
+    this.holders = [document.createElement('div'), document.createElement('div')];
+    for (const holder of this.holders) {
+      holder.className = 'view-chart';
+      holder.style.width = `${this.width}px`;
+      this.card.body.append(holder);
+    }
+    const alpha = opts.smoothing ?? 0.05;
+    const smoothing = Number.isFinite(alpha) && alpha > 0 && alpha <= 1 ? alpha : 0.05;
+    const engineData = (): EngineData => ({ train: new SeriesStore(2, MAX_POINTS), evals: new SeriesStore(2, MAX_POINTS), ema: new Ema(smoothing) });
+    this.data = { gpu: engineData(), cpu: engineData() };
+    this.flush();
+  }
+
+  /** Adds training losses; non-finite steps or losses are skipped. */
+  addSteps(engine: LossEngine, steps: ReadonlyArray<{ step: number; loss: number }>): void {
+    const d = this.data[engine];
+    for (const { step, loss } of steps) {
+      if (!Number.isFinite(step) || !Number.isFinite(loss)) continue;
+      d.train.push(step, [loss, d.ema.push(loss)]);
+    }
+    this.invalidate();
+  }
+
+  /** Adds one test-set evaluation; skipped unless the step and the loss or accuracy are finite. */
+  addEval(engine: LossEngine, point: EvalPoint): void {
+    const accuracy = point.testAccuracy ?? Number.NaN;
+    if (!Number.isFinite(point.step) || !(Number.isFinite(point.testLoss) || Number.isFinite(accuracy))) return;
+    this.data[engine].evals.push(point.step, [point.testLoss, accuracy]);
+    this.invalidate();
+  }
+
+  /** Switches the loss axes between linear and logarithmic (losses ≤ 0 are then left out). */
+  setLogScale(on: boolean): void {
+    if (this.log === on) return;
+    this.log = on;
+    this.invalidate();
+  }
+
+  /** Draws a dashed horizontal line at `value` (e.g. the PCA bound) named `label`; null removes it. */
+  setReference(value: number | null, label: string): void {
+    this.reference = value !== null && Number.isFinite(value) ? { value, label } : null;
+    this.invalidate();
+  }
+
+  /** Forgets every curve (the reference line and the scale stay). */
+  clear(): void {
+    for (const engine of ENGINES) {
+      const d = this.data[engine];
+      d.train.clear();
+      d.evals.clear();
+      d.ema.reset();
+    }
+    this.invalidate();
+  }
+
+  /** Draws pending changes now instead of on the next coalesced frame. */
+  flush(): void {
+    this.cancelPending();
+    this.lastDrawMs = performance.now();
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.drawTraining();
+    this.drawEvals();
+  }
+
+  /** Stops pending redraws and removes the charts and the card. */
+  destroy(): void {
+    this.cancelPending();
+    this.trainChart?.destroy();
+    this.evalChart?.destroy();
+    this.trainChart = null;
+    this.evalChart = null;
+    this.card.remove();
+  }
+
+  /** Marks the charts stale and schedules one redraw, no sooner than MIN_REDRAW_MS after the last. */
+  private invalidate(): void {
+    this.dirty = true;
+    if (this.timer !== null || this.frame !== 0) return;
+    const wait = Math.max(0, this.lastDrawMs + MIN_REDRAW_MS - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.flush();
+      });
+    }, wait);
+  }
+
+  private cancelPending(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.timer = null;
+    this.frame = 0;
+  }
+
+  private drawTraining(): void {
+    const engines = ENGINES.filter((e) => this.data[e].train.length > 0);
+    const curves: Curve[] = [];
+    for (const engine of engines) {
+      const store = this.data[engine].train;
+      store.ensureSorted();
+      const raw = store.columns[RAW] ?? [];
+      const smooth = store.columns[SMOOTH] ?? [];
+      curves.push({ x: store.x, y: raw, positiveOnly: this.log }, { x: store.x, y: smooth, positiveOnly: this.log });
+    }
+    const ref = this.reference;
+    const { x, columns } = alignCurves(curves);
+    if (ref) {
+      const y = ref.value > 0 || !this.log ? ref.value : null;
+      columns.push(x.map(() => y));
+    }
+    const data: uPlot.AlignedData = [x, ...columns];
+    const layout = `${engines.join()}|${this.log}|${ref?.label ?? ''}|${ref !== null}`;
+    if (!this.trainChart || layout !== this.trainLayout) {
+      this.trainChart?.destroy();
+      this.trainChart = new uPlot(trainingOptions(this.width, HEIGHT, engines, this.log, ref ? ref.label : null), data, this.holders[0]);
+      this.trainLayout = layout;
+    } else {
+      this.trainChart.setData(data);
+    }
+  }
+
+  private drawEvals(): void {
+    const engines = ENGINES.filter((e) => this.data[e].evals.length > 0)
+      .map((engine) => ({ engine, accuracy: this.data[engine].evals.hasValues(TEST_ACCURACY) }));
+    const curves: Curve[] = [];
+    for (const { engine, accuracy } of engines) {
+      const store = this.data[engine].evals;
+      store.ensureSorted();
+      curves.push({ x: store.x, y: store.columns[TEST_LOSS] ?? [], positiveOnly: this.log });
+      if (accuracy) curves.push({ x: store.x, y: store.columns[TEST_ACCURACY] ?? [] });
+    }
+    const { x, columns } = alignCurves(curves);
+    const data: uPlot.AlignedData = [x, ...columns];
+    const layout = `${engines.map((e) => `${e.engine}:${e.accuracy}`).join()}|${this.log}`;
+    if (!this.evalChart || layout !== this.evalLayout) {
+      this.evalChart?.destroy();
+      this.evalChart = new uPlot(evalOptions(this.width, HEIGHT, engines, this.log), data, this.holders[1]);
+      this.evalLayout = layout;
+    } else {
+      this.evalChart.setData(data);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+// The classifier's view of the plane: each grid cell coloured by its most likely class, paler
+// where the network is unsure, with the training points drawn on top.
+import { createCanvas, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
+import { ViewCard } from './card';
+import { classColour, classRgb, mixRgb, MISSING_RGB, type Rgb } from './colours';
+
+const SIZE = 360; // canvas side, CSS pixels
+const WHITE: Rgb = [255, 255, 255];
+
+/** The plane's extent in data coordinates. */
+export interface Bounds {
+  xmin: number;
+  xmax: number;
+  ymin: number;
+  ymax: number;
+}
+
+/** What DecisionBoundaryView.update draws. */
+export interface DecisionBoundaryData {
+  /** Cells per side. */
+  grid: number;
+  /** [grid*grid, C] class probabilities; row r = y index from the top, column = x index. */
+  probs: Float32Array;
+  /** C, the number of classes. */
+  classes: number;
+  bounds: Bounds;
+  /** [N, 2] point coordinates. */
+  points: Float32Array;
+  /** [N] point classes. */
+  labels: Uint32Array;
+}
+
+/** [grid*grid, 2] cell-centre coordinates in the order of `probs`: rows from the top (ymax), x left to right. */
+export function gridPoints(grid: number, bounds: Bounds): Float32Array {
+  const g = Math.max(0, Math.floor(grid));
+  const out = new Float32Array(g * g * 2);
+  const dx = (bounds.xmax - bounds.xmin) / g;
+  const dy = (bounds.ymax - bounds.ymin) / g;
+  for (let r = 0; r < g; r++) {
+    for (let c = 0; c < g; c++) {
+      const i = (r * g + c) * 2;
+      out[i] = bounds.xmin + (c + 0.5) * dx;
+      out[i + 1] = bounds.ymax - (r + 0.5) * dy;
+    }
+  }
+  return out;
+}
+
+/** Argmax class of one cell and its confidence mapped to [0, 1] (1/C → 0, 1 → 1); null if not finite. */
+function cellClass(probs: Float32Array, offset: number, classes: number): { cls: number; strength: number } | null {
+  let best = -1;
+  let bestP = -Infinity;
+  for (let k = 0; k < classes; k++) {
+    const p = probs[offset + k] ?? Number.NaN;
+    if (!Number.isFinite(p)) return null;
+    if (p > bestP) {
+      bestP = p;
+      best = k;
+    }
+  }
+  if (best < 0) return null;
+  const chance = 1 / classes;
+  const strength = classes > 1 ? (bestP - chance) / (1 - chance) : 1;
+  return { cls: best, strength: Math.max(0, Math.min(1, strength)) };
+}
+
+/** A heatmap of class probabilities over a 2-D plane with the data points on top. */
+export class DecisionBoundaryView {
+  private readonly card: ViewCard;
+  private readonly surface: SizedCanvas;
+  private readonly cells = new PixelBuffer();
+
+  /** Builds the card and its 360×360 canvas inside `container`. */
+  constructor(container: HTMLElement) {
+    this.card = new ViewCard(container, 'decision-boundary', 'Decision boundary',
+      'Each cell coloured by the predicted class, paler where the network is unsure; dots are training points.');
+    this.surface = createCanvas(this.card.body, SIZE, SIZE);
+    this.clear();
+  }
+
+  /** Redraws the heatmap and the points; data that is short, empty or not finite is skipped. */
+  update(data: DecisionBoundaryData): void {
+    const { ctx } = this.surface;
+    this.clear();
+    const b = data.bounds;
+    const spanX = b.xmax - b.xmin;
+    const spanY = b.ymax - b.ymin;
+    if (!(Number.isFinite(spanX) && Number.isFinite(spanY) && spanX > 0 && spanY > 0)) return;
+    this.drawCells(data);
+    this.drawPoints(ctx, data, (x) => ((x - b.xmin) / spanX) * SIZE, (y) => ((b.ymax - y) / spanY) * SIZE);
+  }
+
+  /** Removes the card. */
+  destroy(): void {
+    this.card.remove();
+  }
+
+  private clear(): void {
+    const { ctx } = this.surface;
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, SIZE, SIZE);
+  }
+
+  private drawCells({ grid, probs, classes }: DecisionBoundaryData): void {
+    const g = Math.floor(grid);
+    const C = Math.floor(classes);
+    if (g <= 0 || C <= 0 || probs.length < g * g * C) return;
+    const image = this.cells.begin(g, g);
+    for (let r = 0; r < g; r++) {
+      for (let c = 0; c < g; c++) {
+        const cell = cellClass(probs, (r * g + c) * C, C);
+        const rgb = cell ? mixRgb(WHITE, classRgb(cell.cls), 0.15 + 0.6 * cell.strength) : MISSING_RGB;
+        setPixel(image, c, r, rgb[0], rgb[1], rgb[2]);
+      }
+    }
+    this.cells.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE);
+  }
+
+  private drawPoints(ctx: CanvasRenderingContext2D, { points, labels }: DecisionBoundaryData, px: (x: number) => number, py: (y: number) => number): void {
+    const n = Math.min(Math.floor(points.length / 2), labels.length);
+    if (n === 0) return;
+    const radius = n > 2000 ? 2 : 3.5;
+    const byClass = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const list = byClass.get(labels[i]!) ?? [];
+      list.push(i);
+      byClass.set(labels[i]!, list);
+    }
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = 'rgba(20, 22, 26, 0.85)';
+    for (const [cls, members] of byClass) {
+      ctx.beginPath();
+      for (const i of members) {
+        const x = px(points[2 * i]!);
+        const y = py(points[2 * i + 1]!);
+        if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+        ctx.moveTo(x + radius, y);
+        ctx.arc(x, y, radius, 0, 2 * Math.PI);
+      }
+      ctx.fillStyle = classColour(cls);
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// Rows of a weight matrix shown as images: for the MLP's first layer and the autoencoder's W,
+// each row holds one unit's weights over the 28×28 input pixels.
+import { createCanvas, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
+import { ViewCard } from './card';
+import { divergingRgb, MISSING_RGB } from './colours';
+
+const SIZE = 360; // canvas side, CSS pixels
+const GAP = 1; // image pixels between tiles
+
+/** Options for WeightImagesView.update. */
+export interface WeightImagesOptions {
+  /** Tile side; a row must have side*side values (default 28). */
+  side?: number;
+  /** At most this many rows are drawn (default 64). */
+  maxTiles?: number;
+}
+
+/** Paints row `row` of W as a side×side tile, scaled by the row's own largest |w|. */
+function paintTile(image: ImageData, x0: number, y0: number, W: Float32Array, offset: number, side: number): void {
+  const n = side * side;
+  let maxAbs = 0;
+  for (let i = 0; i < n; i++) {
+    const v = Math.abs(W[offset + i] ?? Number.NaN);
+    if (v > maxAbs && Number.isFinite(v)) maxAbs = v;
+  }
+  const scale = maxAbs > 0 ? 1 / maxAbs : 0;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const v = W[offset + y * side + x] ?? Number.NaN;
+      const rgb = Number.isFinite(v) ? divergingRgb(v * scale) : MISSING_RGB;
+      setPixel(image, x0 + x, y0 + y, rgb[0], rgb[1], rgb[2]);
+    }
+  }
+}
+
+/** A grid of tiles, one per weight-matrix row, blue negative, white zero, red positive. */
+export class WeightImagesView {
+  private readonly card: ViewCard;
+  private readonly surface: SizedCanvas;
+  private readonly message: HTMLDivElement;
+  private readonly tiles = new PixelBuffer();
+
+  /** Builds the card and its 360×360 canvas inside `container`; title and caption may be replaced. */
+  constructor(container: HTMLElement, text: { title?: string; caption?: string } = {}) {
+    this.card = new ViewCard(container, 'weight-images', text.title ?? 'First-layer weights',
+      text.caption ?? "Each tile is one hidden unit's 784 weights, red positive, blue negative, scaled per tile.");
+    const stage = document.createElement('div');
+    stage.className = 'view-stage';
+    this.card.body.append(stage);
+    this.surface = createCanvas(stage, SIZE, SIZE);
+    this.message = document.createElement('div');
+    this.message.className = 'view-message';
+    this.message.hidden = true;
+    stage.append(this.message);
+    this.clear();
+  }
+
+  /** Draws the first rows of W ([rows, cols], row-major) as side×side tiles. */
+  update(W: Float32Array, rows: number, cols: number, opts: WeightImagesOptions = {}): void {
+    const side = Math.floor(opts.side ?? 28);
+    const maxTiles = Math.floor(opts.maxTiles ?? 64);
+    this.clear();
+    if (side <= 0 || cols !== side * side) {
+      this.showMessage(`rows are not images (${cols} values each, not ${side}×${side})`);
+      return;
+    }
+    const count = Math.max(0, Math.min(Math.floor(rows), maxTiles, Math.floor(W.length / cols)));
+    if (count === 0) {
+      this.showMessage('no weights yet');
+      return;
+    }
+    this.message.hidden = true;
+    const perRow = Math.ceil(Math.sqrt(count));
+    const gridRows = Math.ceil(count / perRow);
+    const step = side + GAP;
+    const image = this.tiles.begin(perRow * step - GAP, gridRows * step - GAP);
+    for (let t = 0; t < count; t++) {
+      paintTile(image, (t % perRow) * step, Math.floor(t / perRow) * step, W, t * cols, side);
+    }
+    // Whole-number magnification keeps every weight the same size on screen, where that does not waste much room.
+    const fit = SIZE / Math.max(image.width, image.height);
+    const zoom = fit >= 3 ? Math.floor(fit) : fit;
+    const w = image.width * zoom;
+    const h = image.height * zoom;
+    this.tiles.blitPixels(this.surface.ctx, (SIZE - w) / 2, (SIZE - h) / 2, w, h);
+  }
+
+  /** Removes the card. */
+  destroy(): void {
+    this.card.remove();
+  }
+
+  private showMessage(text: string): void {
+    this.message.textContent = text;
+    this.message.hidden = false;
+  }
+
+  private clear(): void {
+    const { ctx } = this.surface;
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, SIZE, SIZE);
+  }
+}

@@ -1,0 +1,183 @@
+// End to end: the built app in headless Chromium (the system browser, WebGPU on SwiftShader where
+// there is no GPU), driven as a user would. Screenshots of the main views go to screenshots/.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'screenshots');
+let server: PreviewServer;
+let origin: string;
+let browser: Browser;
+let noGpuBrowser: Browser;
+
+interface AppState {
+  step: number;
+  running: boolean;
+  pcaBound: number | null;
+  history: { gpu: Array<{ step: number; loss: number }>; cpu: Array<{ step: number; loss: number }> };
+  evals: Array<{ engine: string; step: number; testLoss: number; testAccuracy?: number }>;
+  settings: Record<string, unknown>;
+  optimizerInUse: { lr: number; kind: string } | null;
+}
+
+beforeAll(async () => {
+  const outDir = join(tmpdir(), `app-e2e-${process.pid}`);
+  await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  origin = new URL(server.resolvedUrls!.local[0]!).origin;
+  const args = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
+  browser = await chromium.launch({ executablePath: CHROME, args: [...args, '--enable-unsafe-webgpu'] });
+  noGpuBrowser = await chromium.launch({ executablePath: CHROME, args });
+  mkdirSync(SHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await noGpuBrowser?.close();
+  await server?.close();
+});
+
+/** Opens the app with a hash, records console errors and every request, waits for "Ready". */
+async function open(hash: string, b: Browser = browser) {
+  const page = await b.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${origin}/${hash}`);
+  await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
+  return { page, errors, requests };
+}
+
+const state = (page: Page) =>
+  page.evaluate(() => {
+    const app = (window as unknown as { app: AppState }).app;
+    return JSON.parse(JSON.stringify({
+      step: app.step, running: app.running, pcaBound: app.pcaBound, history: app.history, evals: app.evals,
+      settings: app.settings, optimizerInUse: app.optimizerInUse,
+    })) as AppState;
+  });
+
+async function clickButton(page: Page, name: string): Promise<void> {
+  await page.locator('.lil-gui button', { hasText: name }).first().click();
+}
+
+/** Plays until `steps` steps have metrics, then pauses and waits for the last readback. */
+async function trainFor(page: Page, steps: number, timeout = 150_000): Promise<AppState> {
+  await clickButton(page, 'play');
+  await page.waitForFunction((n) => {
+    const app = (window as unknown as { app: AppState }).app;
+    return (app.history.gpu.at(-1)?.step ?? app.history.cpu.at(-1)?.step ?? -1) >= n;
+  }, steps, { timeout, polling: 250 });
+  await clickButton(page, 'pause');
+  await page.waitForTimeout(500);
+  return state(page);
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('the app in headless Chromium', () => {
+  it('loads without console errors and requests nothing outside its own origin', async () => {
+    const { page, errors, requests } = await open('');
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
+    expect(await page.getByRole('status').textContent()).toContain('Ready');
+    await page.close();
+  });
+
+  it('trains the MLP on MNIST: the loss falls and test accuracy rises above chance', { timeout: 300_000 }, async () => {
+    const { page, errors, requests } = await open('#dataset=mnist&hidden=32&batch=32&optimizer=sgd&lr=0.1&stepsPerFrame=16');
+    const s = await trainFor(page, 200, 240_000);
+    const losses = s.history.gpu.map((m) => m.loss);
+    expect(mean(losses.slice(-30))).toBeLessThan(mean(losses.slice(0, 10)) * 0.6);
+    // pausing evaluates the test set at the step reached
+    await page.waitForFunction(() => ((window as unknown as { app: AppState }).app.evals.at(-1)?.step ?? 0) >= 200, null, { timeout: 60_000 });
+    const last = (await state(page)).evals.at(-1)!;
+    expect(last.testAccuracy).toBeGreaterThan(0.5); // chance is 0.1
+    expect(await page.getByRole('status').textContent()).toContain('test accuracy');
+    await page.screenshot({ path: join(SHOTS, 'mnist-mlp.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
+    await page.close();
+  });
+
+  it('applies a learning-rate change without a reset', async () => {
+    const { page } = await open('#dataset=xor&optimizer=sgd&lr=0.1');
+    const before = await trainFor(page, 20);
+    const input = page.locator('.lil-controller', { hasText: 'learning rate' }).locator('input').last();
+    await input.fill('0.5');
+    await input.press('Enter');
+    await page.waitForFunction(() => (window as unknown as { app: AppState }).app.optimizerInUse?.lr === 0.5, null, { timeout: 10_000 });
+    const after = await trainFor(page, before.step + 20);
+    expect(after.history.gpu.length).toBeGreaterThan(before.history.gpu.length); // the curve went on
+    expect(after.history.gpu[0]!.step).toBe(0);
+    expect(after.optimizerInUse!.lr).toBe(0.5);
+    expect(await page.evaluate(() => location.hash)).toContain('lr=0.5');
+    await page.close();
+  });
+
+  it('restores the settings from the URL', async () => {
+    const { page } = await open('#model=mlp&dataset=circles&hidden=12&lr=0.05&seed=7&optimizer=momentum&samples=400');
+    const s = await state(page);
+    expect(s.settings).toMatchObject({ model: 'mlp', dataset: 'circles', hidden: 12, lr: 0.05, seed: 7, optimizer: 'momentum', samples: 400 });
+    expect(s.optimizerInUse).toMatchObject({ lr: 0.05, kind: 'momentum' });
+    const hidden = page.locator('.lil-controller', { hasText: 'hidden units' }).locator('input').last();
+    expect(await hidden.inputValue()).toBe('12');
+    await page.close();
+  });
+
+  it('ignores a hostile URL hash with a message and keeps working', async () => {
+    const { page, errors } = await open('#lr=NaN&hidden=-5&model=<script>&__proto__=1&batch=1e99');
+    const s = await state(page);
+    expect(s.settings).toMatchObject({ lr: 0.01, hidden: 32, model: 'mlp' });
+    expect(await page.getByRole('alert').textContent()).toContain('ignored');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws a decision boundary for a 2-D set', async () => {
+    const { page } = await open('#dataset=spiral&hidden=32&optimizer=adam&lr=0.02&stepsPerFrame=8');
+    await trainFor(page, 150);
+    const painted = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.view-decision-boundary canvas');
+      if (!canvas) return -1;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const colours = new Set<number>();
+      for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      return colours.size;
+    });
+    expect(painted).toBeGreaterThan(10); // a heatmap, not a blank canvas
+    await page.screenshot({ path: join(SHOTS, 'spiral-boundary.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('brings the autoencoder loss toward the PCA bound', async () => {
+    const { page } = await open('#model=autoencoder&dataset=blobs&code=1&optimizer=momentum&lr=0.05&initScale=0.3&samples=400&stepsPerFrame=8');
+    await page.waitForFunction(() => (window as unknown as { app: AppState }).app.pcaBound !== null, null, { timeout: 30_000 });
+    const s = await trainFor(page, 200);
+    const bound = s.pcaBound!;
+    const losses = s.history.gpu.map((m) => m.loss);
+    const startGap = mean(losses.slice(0, 5)) - bound;
+    const endGap = mean(losses.slice(-20)) - bound;
+    expect(startGap).toBeGreaterThan(0);
+    expect(endGap).toBeLessThan(startGap * 0.1);
+    await page.screenshot({ path: join(SHOTS, 'autoencoder.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('without WebGPU, says why and trains on the CPU engine', async () => {
+    const { page, errors } = await open('#dataset=xor', noGpuBrowser);
+    expect(await page.getByRole('alert').textContent()).toContain('CPU engine');
+    const s = await trainFor(page, 30);
+    expect(s.settings.engine).toBe('cpu');
+    expect(s.history.cpu.length).toBeGreaterThan(30);
+    expect(await page.getByRole('status').textContent()).toContain('CPU engine');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,42 @@
+// The URL hash round trip: every setting survives it, and bad or hostile values are refused one by
+// one with a message while the rest still apply.
+import { describe, expect, it } from 'vitest';
+import { decodeHash, DEFAULTS, encodeHash, type Settings } from '../src/ui/settings';
+
+describe('settings in the URL hash', () => {
+  it('round-trips a full configuration', () => {
+    const s: Settings = {
+      ...DEFAULTS, model: 'autoencoder', dataset: 'blobs', samples: 950, noise: 0.35, code: 2, batch: 17, lr: 0.0123,
+      optimizer: 'momentum', momentum: 0.85, nesterov: true, weightDecay: 0.001, initScale: 0.5, seed: 99,
+      stepsPerFrame: 12, engine: 'both', logScale: true,
+    };
+    const { settings, problems } = decodeHash(encodeHash(s));
+    expect(problems).toEqual([]);
+    expect(settings).toEqual(s);
+  });
+
+  it('writes nothing for the defaults', () => {
+    expect(encodeHash(DEFAULTS)).toBe('');
+    expect(decodeHash('').settings).toEqual(DEFAULTS);
+  });
+
+  it('refuses bad values one by one and keeps the good ones', () => {
+    const { settings, problems } = decodeHash('#lr=abc&hidden=-3&batch=2.5&model=cnn&nesterov=yes&seed=7&__proto__=x&noise=Infinity');
+    expect(settings.seed).toBe(7);
+    expect(settings.lr).toBe(DEFAULTS.lr);
+    expect(settings.hidden).toBe(DEFAULTS.hidden);
+    expect(settings.batch).toBe(DEFAULTS.batch);
+    expect(settings.model).toBe(DEFAULTS.model);
+    expect(settings.noise).toBe(DEFAULTS.noise);
+    expect(problems).toHaveLength(7);
+    expect(problems.join('\n')).toMatch(/lr must be a number/);
+    expect(({} as Record<string, unknown>).x).toBeUndefined(); // no prototype pollution
+  });
+
+  it('never restores a user file from a link, and refuses absurdly long hashes', () => {
+    expect(decodeHash('#dataset=file').settings.dataset).toBe(DEFAULTS.dataset);
+    const long = decodeHash(`#seed=${'9'.repeat(5000)}`);
+    expect(long.settings).toEqual(DEFAULTS);
+    expect(long.problems[0]).toMatch(/too long/);
+  });
+});
