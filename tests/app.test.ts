@@ -170,6 +170,43 @@ describe('the app in headless Chromium', () => {
     await page.close();
   });
 
+  it('runs GPU and CPU side by side from one seed, the two curves on top of each other', async () => {
+    const { page, errors } = await open('#dataset=xor&engine=both&optimizer=sgd&lr=0.1&stepsPerFrame=2');
+    const s = await trainFor(page, 20);
+    const cpu = new Map(s.history.cpu.map((m) => [m.step, m.loss]));
+    const common = s.history.gpu.filter((m) => cpu.has(m.step));
+    expect(common.length).toBeGreaterThanOrEqual(20);
+    for (const m of common) expect(Math.abs(m.loss - cpu.get(m.step)!) / cpu.get(m.step)!).toBeLessThan(1e-3);
+    expect(await page.getByRole('status').textContent()).toContain('side by side');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a malformed dropped file with a message and keeps the run; trains on a good one', async () => {
+    const { page, errors } = await open('#dataset=circles');
+    const before = await trainFor(page, 5);
+    const drop = (name: string, text: string) =>
+      page.evaluate(([n, t]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([t!], n!));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+      }, [name, text]);
+    await drop('bad.csv', '1,2,0\n3,x,1\n');
+    await page.waitForFunction(() => /bad\.csv/.test(document.querySelector('[role=alert]')?.textContent ?? ''));
+    expect(await page.getByRole('alert').textContent()).toMatch(/Could not use bad\.csv: .*line 2.*current run is unchanged/);
+    const kept = await state(page);
+    expect(kept.settings.dataset).toBe('circles');
+    expect(kept.step).toBe(before.step);
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i % 2) + 0.1 * i},${i % 3},${i % 2}`).join('\n');
+    await drop('mine.csv', `x,y,label\n${rows}\n`);
+    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? '') && /mine\.csv/.test(document.getElementById('status')!.textContent!));
+    const s = await trainFor(page, 10);
+    expect(s.settings.dataset).toBe('file');
+    expect(s.history.gpu.length).toBeGreaterThan(10);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('without WebGPU, says why and trains on the CPU engine', async () => {
     const { page, errors } = await open('#dataset=xor', noGpuBrowser);
     expect(await page.getByRole('alert').textContent()).toContain('CPU engine');

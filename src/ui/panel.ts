@@ -46,8 +46,8 @@ export class Panel {
       this.controllers.set(key, c);
     };
     const run = gui.addFolder('Run');
-    run.add({ play: () => actions.play() }, 'play').name('▶ play');
-    run.add({ pause: () => actions.pause() }, 'pause').name('⏸ pause');
+    run.add({ play: () => actions.play() }, 'play').name('play ▶');
+    run.add({ pause: () => actions.pause() }, 'pause').name('pause');
     run.add({ step: () => actions.step() }, 'step').name('one step');
     run.add({ reset: () => actions.reset() }, 'reset').name('reset');
     add(run, 'engine');

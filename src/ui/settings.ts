@@ -33,7 +33,7 @@ export const DEFAULTS: Settings = {
   model: 'mlp',
   dataset: 'spiral',
   samples: 600,
-  noise: 0.1,
+  noise: 0.03,
   hidden: 32,
   code: 1,
   batch: 32,
