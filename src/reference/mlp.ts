@@ -167,3 +167,13 @@ export function mlpGradients(
 
   return { loss, correct, grads: { W1: dW1, b1: db1, W2: dW2, b2: db2 }, GZ, GV, V, Y, Z };
 }
+
+/** The MLP's parameters in float64 from named arrays (e.g. float32 read back from the GPU). */
+export function mlpParamsFrom(values: Record<string, ArrayLike<number>>): MlpParams {
+  const get = (name: MlpTensor) => {
+    const v = values[name];
+    if (!v) throw new RangeError(`missing tensor ${name}`);
+    return Float64Array.from(v);
+  };
+  return { W1: get('W1'), b1: get('b1'), W2: get('W2'), b2: get('b2') };
+}

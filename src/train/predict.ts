@@ -1,15 +1,11 @@
 // Predictions for the views, on the CPU from read-back parameters: a decision-boundary grid, a few
 // digits, one drawing, a few reconstructions. Small inputs, so float64 JavaScript is fast enough.
 import type { MlpShape } from '../reference/mlp';
-import { mlpForward } from '../reference/mlp';
+import { mlpForward, mlpParamsFrom } from '../reference/mlp';
 
 /** Softmax probabilities [rows, C] of the MLP for X [rows, D]. */
 export function mlpProbabilities(shape: MlpShape, params: Record<string, ArrayLike<number>>, X: ArrayLike<number>, rows: number): Float32Array {
-  const p = {
-    W1: Float64Array.from(params.W1!), b1: Float64Array.from(params.b1!),
-    W2: Float64Array.from(params.W2!), b2: Float64Array.from(params.b2!),
-  };
-  const { Z } = mlpForward(shape, p, Float64Array.from(X), new Uint32Array(rows), rows);
+  const { Z } = mlpForward(shape, mlpParamsFrom(params), Float64Array.from(X), new Uint32Array(rows), rows);
   const { C } = shape;
   const out = new Float32Array(rows * C);
   for (let i = 0; i < rows; i++) {

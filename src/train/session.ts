@@ -6,7 +6,7 @@ import { buildNetwork, tensorShapes, type ModelSpec } from '../models/build';
 import { GpuModel } from '../models/model';
 import type { StepMetrics } from '../kernels/metrics';
 import { autoencoderGradient } from '../reference/autoencoder';
-import { mlpForward, type MlpParams } from '../reference/mlp';
+import { mlpForward, mlpParamsFrom } from '../reference/mlp';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { ReferenceTrainer } from '../reference/trainer';
 import { initParams } from './init';
@@ -178,10 +178,6 @@ export function forwardCpu(
   if (spec.kind === 'autoencoder') {
     return { testLoss: autoencoderGradient(spec.shape, Float64Array.from(params.W!), X, rows).loss };
   }
-  const p: MlpParams = {
-    W1: Float64Array.from(params.W1!), b1: Float64Array.from(params.b1!),
-    W2: Float64Array.from(params.W2!), b2: Float64Array.from(params.b2!),
-  };
-  const f = mlpForward(spec.shape, p, X, set.labels.subarray(0, rows), rows);
+  const f = mlpForward(spec.shape, mlpParamsFrom(params), X, set.labels.subarray(0, rows), rows);
   return { testLoss: f.loss, testAccuracy: f.correct / rows, predicted: argmaxRows(f.Z, rows, spec.shape.C) };
 }

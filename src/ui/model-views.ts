@@ -4,6 +4,7 @@
 import type { DataSplit } from '../data/dataset';
 import type { ModelSpec } from '../models/build';
 import { mlpProbabilities, reconstruct } from '../train/predict';
+import { argmaxRows } from '../train/session';
 import { ConfusionMatrixView } from './views/confusion-matrix';
 import { DecisionBoundaryView, gridPoints, type Bounds } from './views/decision-boundary';
 import { DigitGridView } from './views/digit-grid';
@@ -74,9 +75,7 @@ export class ModelViews {
         const k = Math.min(DIGITS, test.N);
         const X = test.X.subarray(0, k * test.D);
         const probs = mlpProbabilities(shape, params, X, k);
-        const predicted = new Uint32Array(k);
-        for (let i = 0; i < k; i++) predicted[i] = argmax(probs.subarray(i * shape.C, (i + 1) * shape.C));
-        this.digits.update(X, test.labels.subarray(0, k), predicted);
+        this.digits.update(X, test.labels.subarray(0, k), argmaxRows(probs, k, shape.C));
       }
     } else {
       const { m, n } = spec.shape;
@@ -106,12 +105,6 @@ export class ModelViews {
   destroy(): void {
     for (const d of this.destroyers) d();
   }
-}
-
-function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
 }
 
 /** The data's extent with a margin, square so that the heatmap is not stretched. */
