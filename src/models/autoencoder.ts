@@ -12,7 +12,6 @@ export class AutoencoderNetwork implements Network {
   readonly kind = 'autoencoder';
   readonly classes = 1;
   readonly layout: ParamLayout;
-  readonly scratchFloatsPerRow: number;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -25,7 +24,6 @@ export class AutoencoderNetwork implements Network {
     },
   ) {
     this.layout = new ParamLayout([['W', [shape.m, shape.n]]], device.limits.minStorageBufferOffsetAlignment);
-    this.scratchFloatsPerRow = 2 * shape.m + shape.n + 2;
   }
 
   get inputSize(): number {

@@ -6,14 +6,13 @@ import { Colsum } from '../kernels/colsum';
 import { Matmul } from '../kernels/matmul';
 import { SoftmaxXent } from '../kernels/softmax-xent';
 import type { SwishDerivative } from '../reference/activations';
-import type { MlpShape } from '../reference/mlp';
+import { mlpTensorShapes, type MlpShape } from '../reference/mlp';
 import type { BoundPass, Network, PassIO } from './network';
 import { ParamLayout } from './params';
 
 export class MlpNetwork implements Network {
   readonly kind = 'mlp';
   readonly layout: ParamLayout;
-  readonly scratchFloatsPerRow: number;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -27,12 +26,7 @@ export class MlpNetwork implements Network {
       colsum: Colsum;
     },
   ) {
-    const { D, H, C } = shape;
-    this.layout = new ParamLayout(
-      [['W1', [H, D]], ['b1', [H]], ['W2', [C, H]], ['b2', [C]]],
-      device.limits.minStorageBufferOffsetAlignment,
-    );
-    this.scratchFloatsPerRow = 3 * H + 2 * C + 2;
+    this.layout = new ParamLayout(Object.entries(mlpTensorShapes(shape)), device.limits.minStorageBufferOffsetAlignment);
   }
 
   get inputSize(): number {

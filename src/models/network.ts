@@ -30,8 +30,6 @@ export interface Network {
   /** Classes C; 1 for the autoencoder. */
   readonly classes: number;
   readonly layout: ParamLayout;
-  /** Bytes of scratch memory per row of a batch, for limit checks. */
-  readonly scratchFloatsPerRow: number;
   /** `rows` rows of X; `batch` is the B that the mean loss divides by. */
   bind(label: string, io: PassIO, rows: number, batch: number): BoundPass;
 }

@@ -6,7 +6,7 @@ import { buildNetwork, tensorShapes, type ModelSpec } from '../models/build';
 import { GpuModel } from '../models/model';
 import type { StepMetrics } from '../kernels/metrics';
 import { autoencoderGradient } from '../reference/autoencoder';
-import { mlpForward, mlpParamsFrom } from '../reference/mlp';
+import { mlpForward, mlpParamsFrom, mlpTensorShapes } from '../reference/mlp';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { ReferenceTrainer } from '../reference/trainer';
 import { initParams } from './init';
@@ -152,8 +152,7 @@ export class Session {
 
 function referenceShapes(spec: ModelSpec): Array<[string, number[]]> {
   if (spec.kind === 'autoencoder') return [['W', [spec.shape.m, spec.shape.n]]];
-  const { D, H, C } = spec.shape;
-  return [['W1', [H, D]], ['b1', [H]], ['W2', [C, H]], ['b2', [C]]];
+  return Object.entries(mlpTensorShapes(spec.shape));
 }
 
 /** Index of the largest value in each row of an [rows, width] matrix (ties: lowest index). */
