@@ -3,11 +3,14 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { mnistAssets } from './src/data/mnist-assets-plugin.ts';
+import { contentSecurityPolicy } from './src/ui/content-security-policy.ts';
 
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig(({ isSsrBuild }) => ({
-  plugins: isSsrBuild ? [] : [mnistAssets()],
+  plugins: isSsrBuild ? [] : [mnistAssets(), contentSecurityPolicy()],
+  // Relative URLs in the built page (scripts, styles, mnist/): the static site works from any base path.
+  base: './',
   // `npm run build:cli` bundles the CLI into one ESM file (shaders inlined, Dawn left external),
   // to run where there is Node but no node_modules, e.g. a GPU server (see the README).
   ssr: { noExternal: true, external: ['webgpu'] },
@@ -25,6 +28,9 @@ export default defineConfig(({ isSsrBuild }) => ({
       },
       {
         plugins: [mnistAssets()],
+        // Reached only through a dynamic import (src/bench/tfjs.ts): listed so that Vite does not
+        // discover them mid-run and reload a test.
+        optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] },
         test: {
           name: 'browser',
           include: ['tests/**/*.gpu.test.ts'],

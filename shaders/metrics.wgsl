@@ -2,7 +2,7 @@
 // them in the metrics ring slot of this step, and advances the training state (step, data cursor,
 // optimizer step). One workgroup; only thread 0 touches the state, after the reduction.
 
-const WG: u32 = 256u;
+const WG: u32 = 64u;   // few invocations per barrier: cheap on CPU implementations, ample for B rows
 
 struct Dims { rows: u32, ringSlots: u32, cursorAdvance: u32, cursorSpan: u32 }
 // state: [0] steps done, [1] data cursor (row of the epoch permutation), [2] optimizer step t

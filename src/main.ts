@@ -16,17 +16,14 @@ async function start(): Promise<void> {
   } catch (error) {
     why = (error as Error).message;
   }
-  const app = new App(el, gpu);
+  // After a lost device the app asks for a new one the same way.
+  const app = new App(el, gpu, () => openDevice(navigator.gpu));
   (window as unknown as { app: App }).app = app; // read by the end-to-end tests
   if (!gpu) {
     app.message(
       `${why}. Training runs on the CPU engine instead. For the GPU, use a recent Chrome or Edge with hardware acceleration on ` +
         '(chrome://gpu shows WebGPU status; on Linux start Chromium with --enable-unsafe-webgpu).',
     );
-  } else {
-    gpu.device.lost.then((info) => {
-      if (info.reason !== 'destroyed') app.message(`The GPU device was lost (${info.message}). Reload the page to continue.`);
-    });
   }
   await app.rebuild();
 }

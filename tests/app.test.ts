@@ -1,6 +1,6 @@
 // End to end: the built app in headless Chromium (the system browser, WebGPU on SwiftShader where
 // there is no GPU), driven as a user would. Screenshots of the main views go to screenshots/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -30,7 +30,11 @@ beforeAll(async () => {
   server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
   origin = new URL(server.resolvedUrls!.local[0]!).origin;
   const args = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
-  browser = await chromium.launch({ executablePath: CHROME, args: [...args, '--enable-unsafe-webgpu'] });
+  // gc() and precise heap sizes let the endurance test read a settled JS heap.
+  browser = await chromium.launch({
+    executablePath: CHROME,
+    args: [...args, '--enable-unsafe-webgpu', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+  });
   noGpuBrowser = await chromium.launch({ executablePath: CHROME, args });
   mkdirSync(SHOTS, { recursive: true });
 }, 120_000);
@@ -214,6 +218,293 @@ describe('the app in headless Chromium', () => {
     expect(s.settings.engine).toBe('cpu');
     expect(s.history.cpu.length).toBeGreaterThan(30);
     expect(await page.getByRole('status').textContent()).toContain('CPU engine');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the math views', () => {
+  interface Check { step: number; swishDerivative: string; tensors: Record<string, { gpuVsReference: number | null; referenceVsFiniteDiff: number }> }
+  const gradCheck = (page: Page) =>
+    page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { app: { gradCheck: unknown } }).app.gradCheck)) as Check | null);
+
+  it('checks the gradients, shows the wrong derivative in red, and plots both runs together', { timeout: 240_000 }, async () => {
+    const { page, errors, requests } = await open('#dataset=xor&samples=200&hidden=8&batch=16&optimizer=sgd&lr=0.2&stepsPerFrame=4&checkEvery=0');
+    await page.waitForFunction(() => (window as unknown as { app: { gradCheck: unknown } }).app.gradCheck !== null, null, { timeout: 30_000 });
+    const good = (await gradCheck(page))!;
+    expect(good.swishDerivative).toBe('correct');
+    expect(Object.keys(good.tensors)).toEqual(['W1', 'b1', 'W2', 'b2']);
+    for (const [name, t] of Object.entries(good.tensors)) {
+      expect(t.gpuVsReference, name).toBeLessThan(1e-4);
+      expect(t.referenceVsFiniteDiff, name).toBeLessThan(1e-4);
+    }
+    expect(await page.locator('.view-grad-check td.math-bug').count()).toBe(0);
+    expect(await page.locator('.view-grad-check td.math-ok').count()).toBe(8);
+    // the equations are typeset, and hovering one highlights its values
+    expect(await page.locator('.view-equations .math-eq .katex').count()).toBeGreaterThanOrEqual(10);
+    await page.locator('.view-equations .math-eq[data-key="GV"]').hover();
+    expect(await page.locator('.view-equations .math-value.math-hot[data-key="GV"]').count()).toBe(1);
+    await trainFor(page, 40);
+    // the activation statistics are filled in
+    expect(await page.locator('.view-activation-stats table tr').count()).toBeGreaterThanOrEqual(6);
+    // an on-demand check after training
+    await page.locator('.view-grad-check button', { hasText: 'check now' }).click();
+    await page.waitForFunction(() => ((window as unknown as { app: { gradCheck: { step: number } } }).app.gradCheck.step ?? 0) > 0, null, { timeout: 30_000 });
+
+    // the wrong derivative: rebuilt with it in the kernel and the reference
+    await page.locator('.lil-controller', { hasText: 'wrong swish' }).locator('input').check();
+    await page.waitForFunction(() => (window as unknown as { app: { gradCheck: { swishDerivative: string } | null } }).app.gradCheck?.swishDerivative === 'wrong', null, { timeout: 60_000 });
+    const bad = (await gradCheck(page))!;
+    for (const name of ['W1', 'b1']) expect(bad.tensors[name]!.referenceVsFiniteDiff, name).toBeGreaterThan(1e-2);
+    for (const name of ['W2', 'b2']) expect(bad.tensors[name]!.referenceVsFiniteDiff, name).toBeLessThan(1e-4);
+    for (const [name, t] of Object.entries(bad.tensors)) expect(t.gpuVsReference, name).toBeLessThan(1e-4);
+    expect(await page.locator('.view-grad-check tr[data-tensor="W1"] td.math-bug').count()).toBe(1);
+    expect(await page.locator('.view-grad-check tr[data-tensor="W2"] td.math-bug').count()).toBe(0);
+    expect(await page.evaluate(() => location.hash)).toContain('wrongDerivative=true');
+    await trainFor(page, 40);
+    const legend = await page.locator('.view-compare-runs .u-legend').textContent();
+    expect(legend).toContain('correct swish');
+    expect(legend).toContain('wrong swish');
+    await page.screenshot({ path: join(SHOTS, 'math-wrong-derivative.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the autoencoder turning onto the principal subspace', { timeout: 240_000 }, async () => {
+    const { page, errors } = await open('#model=autoencoder&code=2&optimizer=momentum&lr=0.01&stepsPerFrame=8');
+    // 4-D data with standard deviations 3, 2, 0.5, 0.2 along a rotated basis: a clear top-2 subspace.
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const z = [3, 2, 0.5, 0.2].map((s, j) => s * Math.sin(1.7 * i * (j + 1) + j));
+      return [z[0]! + z[1]! + z[2]! + z[3]!, z[0]! - z[1]! + z[2]! - z[3]!, z[0]! + z[1]! - z[2]! - z[3]!, z[0]! - z[1]! - z[2]! + z[3]!]
+        .map((v) => (v / 2).toFixed(5)).join(',');
+    }).join('\n');
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'pca.csv'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+    }, `${rows}\n`);
+    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? '') && /pca\.csv/.test(document.getElementById('status')!.textContent!));
+    await page.waitForSelector('.view-pca .math-table', { timeout: 30_000 });
+    await trainFor(page, 300);
+    const history = await page.evaluate(() =>
+      JSON.parse(JSON.stringify((window as unknown as { app: { mathViews: { pcaHistory: unknown } } }).app.mathViews.pcaHistory)) as
+        Array<{ step: number; largestAngleDeg: number; orthoError: number; gap: number | null }>);
+    expect(history.length).toBeGreaterThan(1);
+    expect(history.at(-1)!.largestAngleDeg).toBeLessThan(5);
+    expect(history.at(-1)!.orthoError).toBeLessThan(history[0]!.orthoError);
+    expect(await page.locator('.view-pca .u-legend').textContent()).toContain('largest angle');
+    const check = (await gradCheck(page))!;
+    expect(check.tensors.W!.gpuVsReference).toBeLessThan(1e-4);
+    expect(check.tensors.W!.referenceVsFiniteDiff).toBeLessThan(1e-4);
+    await page.screenshot({ path: join(SHOTS, 'math-autoencoder.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+/** What the reliability tests read besides AppState. */
+interface RecoveryState {
+  diverged: boolean;
+  devicesLost: number;
+  snapshot: unknown;
+  step: number;
+  settings: Record<string, unknown>;
+  device: GPUDevice | null;
+  restoreLastGood(lr: number | null): Promise<void>;
+  rebuild(): Promise<void>;
+  ready: Promise<void>;
+}
+
+/** Makes the page's GPU report a 4 MiB storage-binding limit, as a small laptop GPU might. */
+function pretendSmallGpu(): void {
+  const limits = Object.getOwnPropertyDescriptor(GPUDevice.prototype, 'limits')!;
+  Object.defineProperty(GPUDevice.prototype, 'limits', {
+    get() {
+      const real = limits.get!.call(this) as GPUSupportedLimits;
+      return new Proxy(real, { get: (t, k) => (k === 'maxStorageBufferBindingSize' ? 4 * 2 ** 20 : (t as never)[k]) });
+    },
+  });
+}
+
+/** Counts live GPU buffers in the page: created and not yet destroyed. */
+function countGpuBuffers(): void {
+  const live = new Set<GPUBuffer>();
+  const create = GPUDevice.prototype.createBuffer;
+  const destroy = GPUBuffer.prototype.destroy;
+  GPUDevice.prototype.createBuffer = function (this: GPUDevice, d: GPUBufferDescriptor) {
+    const b = create.call(this, d);
+    live.add(b);
+    return b;
+  };
+  GPUBuffer.prototype.destroy = function (this: GPUBuffer) {
+    live.delete(this);
+    destroy.call(this);
+  };
+  (window as unknown as { liveBuffers: () => number }).liveBuffers = () => live.size;
+}
+
+describe('when things go wrong', () => {
+  it('pauses a diverging run with its likely cause, keeps NaN out of the plots, and restores the last good state', async () => {
+    const { page, errors } = await open('#model=autoencoder&dataset=blobs&code=1&optimizer=sgd&lr=0.02&samples=400&stepsPerFrame=4');
+    await clickButton(page, 'play');
+    await page.waitForFunction(() => (window as unknown as { app: RecoveryState }).app.snapshot !== null && (window as unknown as { app: RecoveryState }).app.step > 20, null, { timeout: 60_000, polling: 250 });
+    const input = page.locator('.lil-controller', { hasText: 'learning rate' }).locator('input').last();
+    await input.fill('10');
+    await input.press('Enter');
+    await page.waitForFunction(() => (window as unknown as { app: RecoveryState }).app.diverged, null, { timeout: 60_000, polling: 250 });
+    const alert = page.getByRole('alert');
+    expect(await alert.textContent()).toMatch(/Training paused: .*loss became (NaN|Infinity|-Infinity) at step \d+\. Likely cause: the learning rate 10 is high for SGD/);
+    const s = await state(page);
+    expect(s.running).toBe(false);
+    expect(s.history.gpu.every((m) => Number.isFinite(m.loss))).toBe(true);
+    expect(await page.getByRole('status').textContent()).not.toMatch(/NaN|Infinity/);
+    const snapshotStep = await page.evaluate(() => ((window as unknown as { app: RecoveryState }).app.snapshot as { engines: { gpu: { step: number } } }).engines.gpu.step);
+    await alert.getByRole('button', { name: `Restore step ${snapshotStep} with learning rate 1` }).click();
+    await page.waitForFunction(() => !(window as unknown as { app: RecoveryState }).app.diverged && /Restored/.test(document.getElementById('status')!.textContent!), null, { timeout: 30_000 });
+    const restored = await state(page);
+    expect(restored.step).toBe(snapshotStep);
+    expect(restored.settings.lr).toBe(1);
+    expect(restored.optimizerInUse!.lr).toBe(1);
+    expect(restored.history.gpu.at(-1)!.step).toBeLessThan(snapshotStep);
+    const after = await trainFor(page, snapshotStep + 20);
+    expect(after.history.gpu.filter((m) => m.step >= snapshotStep).every((m) => Number.isFinite(m.loss))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('gets a new device when the GPU is lost mid-training and carries on from the last snapshot', async () => {
+    const { page } = await open('#dataset=xor&optimizer=adam&lr=0.02&stepsPerFrame=4');
+    await clickButton(page, 'play');
+    await page.waitForFunction(() => (window as unknown as { app: RecoveryState }).app.snapshot !== null && (window as unknown as { app: RecoveryState }).app.step > 40, null, { timeout: 60_000, polling: 250 });
+    const lostAt = await page.evaluate(() => {
+      (window as unknown as { app: RecoveryState }).app.device!.destroy();
+      return (window as unknown as { app: RecoveryState }).app.step;
+    });
+    await page.waitForFunction(() => (window as unknown as { app: RecoveryState }).app.devicesLost === 1 && /new device was opened/.test(document.querySelector('[role=alert]')!.textContent!), null, { timeout: 60_000, polling: 250 });
+    await page.waitForFunction((n) => {
+      const app = (window as unknown as { app: AppState }).app;
+      return (app.history.gpu.at(-1)?.step ?? 0) > n + 20;
+    }, lostAt, { timeout: 60_000, polling: 250 });
+    const s = await state(page);
+    expect(s.running).toBe(true);
+    const steps = s.history.gpu.map((m) => m.step);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b)); // one curve, no steps twice
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(s.history.gpu.every((m) => Number.isFinite(m.loss))).toBe(true);
+    await clickButton(page, 'pause');
+    await page.close();
+  });
+
+  it('refuses sizes over the GPU limits with a message and keeps the current run', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript(pretendSmallGpu);
+    await page.goto(`${origin}/#dataset=spiral&hidden=32&batch=512&samples=1000&optimizer=sgd&lr=0.1`);
+    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
+    const before = await trainFor(page, 10);
+    const hidden = page.locator('.lil-controller', { hasText: 'hidden units' }).locator('input').last();
+    await hidden.fill('4096');
+    await hidden.press('Enter');
+    await page.waitForFunction(() => /Not applied/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, { timeout: 30_000 });
+    expect(await page.getByRole('alert').textContent()).toMatch(
+      /Not applied: the hidden activations of an evaluation chunk \(1000×4096\) needs 15\.6 MiB in one buffer, but this GPU allows 4\.0 MiB \(1 more buffer is too large too\).*current run goes on/,
+    );
+    const s = await state(page);
+    expect(s.settings.hidden).toBe(32);
+    expect(await hidden.inputValue()).toBe('32');
+    expect(s.step).toBe(before.step);
+    expect(await page.evaluate(() => location.hash)).not.toContain('hidden=4096');
+    const after = await trainFor(page, before.step + 10);
+    expect(after.history.gpu[0]!.step).toBe(0); // the same run went on
+    await page.close();
+  });
+
+  it('saves a run and resumes it exactly; saves the tensors for numpy; refuses a bad run file', async () => {
+    const { page, errors } = await open('#dataset=xor&optimizer=adam&lr=0.02&stepsPerFrame=2&seed=3');
+    const first = await trainFor(page, 20);
+    const saving = page.waitForEvent('download');
+    await clickButton(page, 'save run (.json');
+    const saved = await saving;
+    const runFile = join(tmpdir(), `run-${process.pid}.json`);
+    await saved.saveAs(runFile);
+    expect(saved.suggestedFilename()).toBe(`webgpu-backprop-mlp-step-${first.step}.json`);
+    const uninterrupted = await trainFor(page, first.step + 20);
+    const npzSaving = page.waitForEvent('download');
+    await clickButton(page, 'save tensors');
+    const npz = readFileSync((await (await npzSaving).path())!);
+    expect(npz.subarray(0, 2).toString()).toBe('PK');
+    for (const name of ['gpu-params-W1.npy', 'gpu-m-b2.npy', 'gpu-v-W2.npy']) expect(npz.includes(Buffer.from(name))).toBe(true);
+
+    const choosing = page.waitForEvent('filechooser');
+    await clickButton(page, 'resume a saved run');
+    await (await choosing).setFiles(runFile);
+    await page.waitForFunction((n) => new RegExp(`continuing from step ${n}`).test(document.querySelector('[role=alert]')?.textContent ?? ''), first.step, { timeout: 60_000 });
+    expect((await state(page)).step).toBe(first.step);
+    const resumed = await trainFor(page, first.step + 20);
+    const expected = new Map(uninterrupted.history.gpu.map((m) => [m.step, m.loss]));
+    const again = resumed.history.gpu.filter((m) => m.step >= first.step && expected.has(m.step));
+    expect(again.length).toBeGreaterThanOrEqual(20);
+    for (const m of again) expect(m.loss).toBe(expected.get(m.step)); // bit for bit
+
+    const stepNow = resumed.step;
+    const future = JSON.stringify({ ...JSON.parse(readFileSync(runFile, 'utf8')), version: 99 });
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'bad.json'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+    }, future);
+    await page.waitForFunction(() => /bad\.json/.test(document.querySelector('[role=alert]')?.textContent ?? ''));
+    expect(await page.getByRole('alert').textContent()).toMatch(/Could not use bad\.json: .*version.*current run is unchanged/);
+    expect((await state(page)).step).toBe(stepNow);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps the live GPU buffers and the JS heap flat over rebuilds and training', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(countGpuBuffers);
+    await page.goto(`${origin}/#dataset=spiral&samples=20000&hidden=16&stepsPerFrame=8`);
+    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
+    const live = () => page.evaluate(() => (window as unknown as { liveBuffers: () => number }).liveBuffers());
+    // The heap after gc() still moves by several MB with work in flight: take the least of a few readings.
+    const heapBytes = () => page.evaluate(async () => {
+      let least = Infinity;
+      for (let i = 0; i < 4; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        (window as unknown as { gc: () => void }).gc();
+        least = Math.min(least, (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
+      }
+      return least;
+    });
+    await trainFor(page, 50);
+    const baseline = await live();
+    const heapBefore = await heapBytes();
+    for (let i = 0; i < 30; i++) {
+      await page.evaluate(async (h) => {
+        (window as unknown as { app: RecoveryState }).app.settings.hidden = h;
+        await (window as unknown as { app: RecoveryState }).app.rebuild();
+      }, i % 2 === 0 ? 48 : 16);
+    }
+    await trainFor(page, 200);
+    // Equal up to the metrics staging buffers, whose number follows how many readbacks were in flight.
+    expect(await live()).toBeLessThanOrEqual(baseline + 2);
+    expect(await live()).toBeGreaterThanOrEqual(baseline - 2);
+    // Each rebuild makes a new 20,000-point data set (~0.5 MB with its test half): thirty kept would show.
+    expect(await heapBytes()).toBeLessThan(heapBefore + 8 * 2 ** 20);
+    await page.close();
+  });
+});
+
+describe('the benchmark section', () => {
+  it('times the current model on GPU and CPU and shows the speed-up, without console errors', async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=8&batch=16');
+    await page.locator('details.bench-section summary').click();
+    await page.locator('.view-bench button', { hasText: 'time the current model' }).click();
+    await page.waitForFunction(() => document.querySelector('.view-bench')?.getAttribute('data-state') !== 'running' &&
+      document.querySelector('.view-bench')?.getAttribute('data-state') !== null, null, { timeout: 90_000 });
+    expect(await page.locator('.view-bench').getAttribute('data-state')).toBe('done');
+    expect(await page.locator('.view-bench').textContent()).toMatch(/GPU speed-up: [\d.]+×/);
+    await page.screenshot({ path: join(SHOTS, 'benchmark.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -34,4 +34,40 @@ export function poisoned(device: GPUDevice, label: string, floats: number): GPUB
   return storageBuffer(device, label, new Float32Array(floats).fill(Number.NaN));
 }
 
+/** Live GPU buffers of a device, counted by wrapping createBuffer and each buffer's destroy. */
+export interface BufferTracker {
+  /** Buffers created since tracking began and not destroyed yet. */
+  readonly live: Set<GPUBuffer>;
+  /** Labels of the live buffers with their counts, e.g. { 'mlp/params': 1 }. */
+  labels(): Record<string, number>;
+  /** Puts the device's createBuffer back. */
+  stop(): void;
+}
+
+export function trackBuffers(device: GPUDevice): BufferTracker {
+  const live = new Set<GPUBuffer>();
+  const create = device.createBuffer;
+  device.createBuffer = function (this: GPUDevice, descriptor: GPUBufferDescriptor): GPUBuffer {
+    const buffer = create.call(this, descriptor);
+    const destroy = buffer.destroy;
+    live.add(buffer);
+    buffer.destroy = function (this: GPUBuffer): undefined {
+      live.delete(buffer);
+      return destroy.call(this);
+    };
+    return buffer;
+  };
+  return {
+    live,
+    labels() {
+      const out: Record<string, number> = {};
+      for (const b of live) out[b.label] = (out[b.label] ?? 0) + 1;
+      return out;
+    },
+    stop() {
+      device.createBuffer = create;
+    },
+  };
+}
+
 export { storageBuffer, readFloats, Rng };

@@ -2,7 +2,7 @@
 // that are not multiples of the tile, with the output poisoned before each run.
 import { describe, expect, it } from 'vitest';
 import { encodeDispatches } from '../src/gpu/kernel';
-import { Matmul, MATMUL_TILE, type Epilogue } from '../src/kernels/matmul';
+import { Matmul, MATMUL_TILE, type Epilogue, type MatmulPath } from '../src/kernels/matmul';
 import { swish, swishPrime, swishPrimeWrong } from '../src/reference/activations';
 import { matmul, relativeError, toFloat64, worstElement } from '../src/reference/linalg';
 import { gpuDevice, poisoned, randomArray, readFloats, Rng, storageBuffer } from './gpu-context';
@@ -18,7 +18,7 @@ async function run(
   variant: { transA: boolean; transB: boolean; epilogue: Epilogue; wrong?: boolean },
   size: { M: number; N: number; K: number },
   seed: number,
-  ab: { alpha?: number; beta?: number } = {},
+  ab: { alpha?: number; beta?: number; path?: MatmulPath } = {},
 ) {
   const device = await gpuDevice();
   const rng = new Rng(seed);
@@ -72,21 +72,25 @@ describe('matmul kernel against the float64 reference', () => {
   let seed = 1;
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
-      it(`op(A)·op(B) with transA=${transA} transB=${transB} on awkward sizes`, async () => {
+      it(`op(A)·op(B) with transA=${transA} transB=${transB} on awkward sizes, tiled and small paths`, async () => {
         for (const size of SIZES) {
-          const { got, expected } = await run({ transA, transB, epilogue: 'none' }, size, seed++);
-          const err = relativeError(got, expected);
-          expect(err, `${JSON.stringify(size)} worst ${JSON.stringify(worstElement(got, expected))}`).toBeLessThan(1e-5);
+          for (const path of ['tiled', 'small'] as const) {
+            const { got, expected } = await run({ transA, transB, epilogue: 'none' }, size, seed++, { path });
+            const err = relativeError(got, expected);
+            expect(err, `${path} ${JSON.stringify(size)} worst ${JSON.stringify(worstElement(got, expected))}`).toBeLessThan(1e-5);
+          }
         }
       });
     }
   }
 
   for (const epilogue of ['bias', 'bias-swish', 'swish-backward', 'subtract'] as const) {
-    it(`the ${epilogue} epilogue`, async () => {
-      const { got, expected, got2, expected2 } = await run({ transA: false, transB: true, epilogue }, { M: 45, N: 71, K: 23 }, seed++);
-      expect(relativeError(got, expected)).toBeLessThan(1e-5);
-      if (epilogue === 'bias-swish') expect(relativeError(got2!, expected2)).toBeLessThan(1e-5);
+    it(`the ${epilogue} epilogue, tiled and small paths`, async () => {
+      for (const path of ['tiled', 'small'] as const) {
+        const { got, expected, got2, expected2 } = await run({ transA: false, transB: true, epilogue }, { M: 45, N: 71, K: 23 }, seed++, { path });
+        expect(relativeError(got, expected), path).toBeLessThan(1e-5);
+        if (epilogue === 'bias-swish') expect(relativeError(got2!, expected2), path).toBeLessThan(1e-5);
+      }
     });
   }
 

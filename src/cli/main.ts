@@ -2,6 +2,8 @@
 // line on stderr and a non-zero exit; anything else is a bug and keeps its stack trace.
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors';
+import { checkCommand } from './check';
+import { benchCommand } from './bench';
 import { gradsCommand } from './grads';
 import { trainCommand } from './train';
 
@@ -11,7 +13,12 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --model mlp|autoencoder     --dataset mnist|spiral|circles|xor|blobs   --data FILE.npy|FILE.csv
     --hidden N (mlp)  --code N (autoencoder)  --batch N  --lr X  --optimizer sgd|momentum|adam
     --momentum X  --nesterov  --weight-decay X  --init-scale X  --samples N  --noise X (2-D sets)
-    --steps N | --epochs N  --seed N  --json  --save FILE.json`;
+    --steps N | --epochs N  --seed N  --json  --save FILE.json
+  check [flags]                 gradient check on a generated batch: GPU vs float64, float64 vs finite differences
+    --model mlp|autoencoder  --wrong-derivative (swish' as σ(v)(2 − σ(v)), a common mistake)
+    --inputs N  --hidden N  --classes N (mlp)  --code N (autoencoder)  --batch N  --seed N  --fd-budget X  --json
+  bench [flags]                 ms per SGD step: this project's WebGPU step, its CPU engine, TensorFlow.js WebGPU
+    --batch 32,128  --hidden 64,512  --rounds N  --warmup N  --impl webgpu,cpu,tfjs-webgpu  --phases  --json`;
 
 const OPTIONS = {
   case: { type: 'string' },
@@ -34,6 +41,14 @@ const OPTIONS = {
   seed: { type: 'string' },
   json: { type: 'boolean' },
   save: { type: 'string' },
+  'wrong-derivative': { type: 'boolean' },
+  inputs: { type: 'string' },
+  classes: { type: 'string' },
+  'fd-budget': { type: 'string' },
+  rounds: { type: 'string' },
+  warmup: { type: 'string' },
+  impl: { type: 'string' },
+  phases: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -53,7 +68,9 @@ async function main(argv: string[]): Promise<number> {
   const flags = parsed.values as Record<string, unknown>;
   if (command === 'grads') await gradsCommand(flags);
   else if (command === 'train') await trainCommand(flags);
-  else throw new UserError(`unknown command '${command}' (expected grads or train; --help lists the flags)`);
+  else if (command === 'bench') await benchCommand(flags);
+  else if (command === 'check') await checkCommand(flags);
+  else throw new UserError(`unknown command '${command}' (expected grads, train, check or bench; --help lists the flags)`);
   return 0;
 }
 

@@ -116,13 +116,16 @@ function checkHeader(header: Map<string, HeaderValue>, name: string): { descr: s
   return { descr, shape: [rows, cols] };
 }
 
-/** A string from the header in single quotes, escaped unless it is printable ASCII. */
+/** A string from the header in single quotes (at most 40 characters), escaped unless it is printable ASCII. */
 function quote(text: string): string {
-  return /^[\x20-\x26\x28-\x7e]*$/.test(text) ? `'${text}'` : JSON.stringify(text);
+  const short = text.length > 40 ? text.slice(0, 40) : text;
+  const quoted = /^[\x20-\x26\x28-\x7e]*$/.test(short) ? `'${short}'` : JSON.stringify(short);
+  return short === text ? quoted : `${quoted}…`;
 }
 
-/** A shape the way Python prints it: (5,) or (3, 4). */
+/** A shape the way Python prints it: (5,) or (3, 4); a long one cut short after 6 dimensions. */
 function formatShape(shape: readonly number[]): string {
+  if (shape.length > 6) return `(${shape.slice(0, 6).join(', ')}, … ${shape.length} dimensions)`;
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 

@@ -12,6 +12,8 @@ export interface KernelSpec {
   outputs: number;
   /** Pipeline-overridable constants (WGSL `override`). */
   constants?: Record<string, number>;
+  /** The WGSL entry point; 'main' unless a file holds several variants of one kernel. */
+  entryPoint?: string;
 }
 
 /** One dispatch with its buffers and sizes fixed: encoding it costs one call. */
@@ -37,7 +39,7 @@ export class Kernel {
   static create(device: GPUDevice, spec: KernelSpec): Promise<Kernel> {
     let cache = pipelineCache.get(device);
     if (!cache) pipelineCache.set(device, (cache = new Map()));
-    const key = `${spec.label}|${JSON.stringify(spec.constants ?? {})}|${spec.code}`;
+    const key = `${spec.label}|${spec.entryPoint ?? 'main'}|${JSON.stringify(spec.constants ?? {})}|${spec.code}`;
     let kernel = cache.get(key);
     if (!kernel) {
       kernel = Kernel.compile(device, spec);
@@ -66,7 +68,7 @@ export class Kernel {
     const descriptor: GPUComputePipelineDescriptor = {
       label: spec.label,
       layout: pipelineLayout,
-      compute: { module, entryPoint: 'main', constants: spec.constants ?? {} },
+      compute: { module, entryPoint: spec.entryPoint ?? 'main', constants: spec.constants ?? {} },
     };
     device.pushErrorScope('validation');
     const pipeline = await device.createComputePipelineAsync(descriptor);

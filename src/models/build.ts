@@ -1,7 +1,7 @@
 // One place that turns a model description into a GPU network, for the CLI, the page and the tests.
 import type { AutoencoderShape } from '../reference/autoencoder';
 import type { SwishDerivative } from '../reference/activations';
-import type { MlpShape } from '../reference/mlp';
+import { mlpTensorShapes, type MlpShape } from '../reference/mlp';
 import { AutoencoderNetwork } from './autoencoder';
 import { MlpNetwork } from './mlp';
 import type { Network } from './network';
@@ -15,4 +15,10 @@ export function buildNetwork(device: GPUDevice, spec: ModelSpec, opts: { swishDe
 /** Names and shapes of a network's tensors, in layout order. */
 export function tensorShapes(network: Network): Array<[string, number[]]> {
   return network.layout.slots.map((s) => [s.name, s.shape]);
+}
+
+/** Names and shapes of a model's tensors from its spec alone (no device needed), in layout order. */
+export function specTensorShapes(spec: ModelSpec): Array<[string, number[]]> {
+  if (spec.kind === 'autoencoder') return [['W', [spec.shape.m, spec.shape.n]]];
+  return Object.entries(mlpTensorShapes(spec.shape));
 }

@@ -121,9 +121,25 @@ export class GpuModel {
     this.device.queue.submit([encoder.finish()]);
   }
 
-  /** Sets the step counter (and so the data cursor) to a step at the start of an epoch. */
+  /** Sets the step counter and the data cursor of that step (its row in the epoch's permutation). */
   setStep(step: number): void {
-    writeArray(this.device, this.state, 0, new Uint32Array([step, 0]));
+    const cursor = (step % this.stepsPerEpoch()) * this.B;
+    writeArray(this.device, this.state, 0, new Uint32Array([step, cursor]));
+  }
+
+  /** The optimizer's moments, named like the parameters, and the training state [steps, cursor, t, 0]. */
+  async readOptimizerState(): Promise<{ m: Record<string, Float32Array>; v: Record<string, Float32Array>; state: Uint32Array }> {
+    const { device, network } = this;
+    const [m, v, state] = await Promise.all([readFloats(device, this.m), readFloats(device, this.v), readBytes(device, this.state)]);
+    return { m: network.layout.unpack(m), v: network.layout.unpack(v), state: new Uint32Array(state) };
+  }
+
+  /** Writes the moments and the optimizer step t (after setOptimizer, which may clear them). */
+  setOptimizerState(s: { m: Record<string, ArrayLike<number>>; v: Record<string, ArrayLike<number>>; t: number }): void {
+    const { device, network } = this;
+    writeArray(device, this.m, 0, network.layout.pack(s.m));
+    writeArray(device, this.v, 0, network.layout.pack(s.v));
+    writeArray(device, this.state, 8, new Uint32Array([s.t]));
   }
 
   /** Writes the parameters (named as in the network's layout). */

@@ -7,26 +7,28 @@ import { relativeError } from './linalg';
 import { MLP_TENSORS, mlpGradients, mlpLoss, type MlpParams, type MlpShape, type MlpTensor } from './mlp';
 
 /**
- * ∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / 2h for every i. Perturbs `x` in place
- * (so `f` may read it through a closure) and restores every element, even if `f` throws.
+ * ∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / 2h for one index i. Perturbs `x` in place (so `f` may
+ * read it through a closure) and restores the element, even if `f` throws.
  */
+export function centralDifference(f: (x: Float64Array) => number, x: Float64Array, i: number, h = 1e-5): number {
+  const saved = x[i]!;
+  // Dividing by the step actually taken, not 2h, removes the rounding of saved ± h.
+  const up = saved + h;
+  const down = saved - h;
+  try {
+    x[i] = up;
+    const fUp = f(x);
+    x[i] = down;
+    return (fUp - f(x)) / (up - down);
+  } finally {
+    x[i] = saved;
+  }
+}
+
+/** `centralDifference` for every index of `x`. */
 export function centralDifferences(f: (x: Float64Array) => number, x: Float64Array, h = 1e-5): Float64Array {
   const grad = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const saved = x[i]!;
-    // Dividing by the step actually taken, not 2h, removes the rounding of saved ± h.
-    const up = saved + h;
-    const down = saved - h;
-    try {
-      x[i] = up;
-      const fUp = f(x);
-      x[i] = down;
-      const fDown = f(x);
-      grad[i] = (fUp - fDown) / (up - down);
-    } finally {
-      x[i] = saved;
-    }
-  }
+  for (let i = 0; i < x.length; i++) grad[i] = centralDifference(f, x, i, h);
   return grad;
 }
 

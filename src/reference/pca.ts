@@ -125,12 +125,32 @@ export function pcaBound(X: ArrayLike<number>, N: number, n: number, m: number):
  * iteration with a Rayleigh–Ritz step: for large n, where a full Jacobi sweep is too slow.
  */
 export function topEigenvalues(S: Float64Array, n: number, m: number, iterations = 200): Float64Array {
+  return topEigenpairs(S, n, m, iterations).values;
+}
+
+/** The m largest eigenvalues and their unit eigenvectors (rows of `vectors`, [m, n]), by subspace iteration. */
+export function topEigenpairs(S: Float64Array, n: number, m: number, iterations = 200): SymmetricEigen {
+  const steps = subspaceIteration(S, n, m, iterations);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Subspace iteration as a generator: yields the iteration number after each iteration, so that a
+ * caller can pause between them (the page does, for n = 784), and returns the top m eigenpairs.
+ */
+export function* subspaceIteration(S: Float64Array, n: number, m: number, iterations = 200): Generator<number, SymmetricEigen, void> {
   assertSizes({ n, m });
-  // Start from the identity's first m columns plus a fixed perturbation; Q is [n, m], column-major by rows of Qt.
-  let Qt = new Float64Array(m * n); // [m, n]: the rows are the basis vectors
+  assertLength('S', S, n * n);
+  // Start from the identity's first m columns plus a fixed perturbation; Qt [m, n] holds the basis as rows.
+  let Qt = new Float64Array(m * n);
   for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) Qt[j * n + i] = (i === j ? 1 : 0) + 0.01 * Math.sin(1 + i * 7 + j * 13);
   orthonormaliseRows(Qt, m, n);
   let values: Float64Array = new Float64Array(m);
+  let ritz: SymmetricEigen = { values, vectors: new Float64Array(m * m) };
+  let basis = Qt;
   for (let it = 0; it < iterations; it++) {
     const Y = new Float64Array(m * n); // rows of (S Q)ᵀ
     for (let j = 0; j < m; j++) {
@@ -140,7 +160,7 @@ export function topEigenvalues(S: Float64Array, n: number, m: number, iterations
         Y[j * n + a] = sum;
       }
     }
-    // Rayleigh–Ritz: the eigenvalues of the small matrix Qᵀ S Q approximate the top ones.
+    // Rayleigh–Ritz: the eigenpairs of the small matrix Qᵀ S Q approximate the top ones.
     const small = new Float64Array(m * m);
     for (let j = 0; j < m; j++) {
       for (let k = j; k < m; k++) {
@@ -150,15 +170,88 @@ export function topEigenvalues(S: Float64Array, n: number, m: number, iterations
         small[k * m + j] = sum;
       }
     }
-    const ritz = symmetricEigen(small, m).values;
-    const total = ritz.reduce((a, b) => a + b, 0);
+    ritz = symmetricEigen(small, m);
+    basis = Qt;
+    const total = ritz.values.reduce((a, b) => a + b, 0);
     const change = Math.abs(total - values.reduce((a, b) => a + b, 0));
-    values = ritz;
+    values = ritz.values;
     orthonormaliseRows(Y, m, n);
     Qt = Y;
     if (it > 2 && change <= 1e-13 * Math.abs(total)) break;
+    yield it;
   }
-  return values;
+  // Ritz vectors: the small eigenvectors expressed in the basis they were computed in.
+  const vectors = new Float64Array(m * n);
+  for (let j = 0; j < m; j++) {
+    for (let k = 0; k < m; k++) {
+      const u = ritz.vectors[j * m + k]!;
+      for (let a = 0; a < n; a++) vectors[j * n + a]! += u * basis[k * n + a]!;
+    }
+  }
+  return { values, vectors };
+}
+
+/**
+ * The principal angles (radians, ascending) between the row spaces of A [p, n] and B [q, n]:
+ * arccos of the singular values of Q_A Q_Bᵀ for orthonormal bases Q_A, Q_B. There are min(p, q);
+ * where a matrix has lower rank than its row count, the missing directions count as π/2.
+ */
+export function principalAngles(A: ArrayLike<number>, p: number, B: ArrayLike<number>, q: number, n: number): Float64Array {
+  assertSizes({ p, q, n });
+  assertLength('A', A, p * n);
+  assertLength('B', B, q * n);
+  const Qa = orthonormalBasis(A, p, n);
+  const Qb = orthonormalBasis(B, q, n);
+  const k = Math.min(p, q);
+  const angles = new Float64Array(k).fill(Math.PI / 2);
+  const ra = Qa.length / n;
+  const rb = Qb.length / n;
+  if (ra === 0 || rb === 0) return angles;
+  // M = Qa Qbᵀ [ra, rb]; its singular values are the square roots of the eigenvalues of M Mᵀ.
+  const M = new Float64Array(ra * rb);
+  for (let i = 0; i < ra; i++) {
+    for (let j = 0; j < rb; j++) {
+      let sum = 0;
+      for (let a = 0; a < n; a++) sum += Qa[i * n + a]! * Qb[j * n + a]!;
+      M[i * rb + j] = sum;
+    }
+  }
+  const MMt = new Float64Array(ra * ra);
+  for (let i = 0; i < ra; i++) {
+    for (let j = i; j < ra; j++) {
+      let sum = 0;
+      for (let c = 0; c < rb; c++) sum += M[i * rb + c]! * M[j * rb + c]!;
+      MMt[i * ra + j] = sum;
+      MMt[j * ra + i] = sum;
+    }
+  }
+  const { values } = symmetricEigen(MMt, ra); // descending, so the angles come out ascending
+  for (let i = 0; i < Math.min(k, ra, rb); i++) angles[i] = Math.acos(Math.min(1, Math.sqrt(Math.max(0, values[i]!))));
+  return angles;
+}
+
+/** Orthonormal rows spanning the rows of A [p, n] (Gram–Schmidt twice; dependent rows dropped). */
+function orthonormalBasis(A: ArrayLike<number>, p: number, n: number): Float64Array {
+  const rows: Float64Array[] = [];
+  let scale = 0;
+  for (let i = 0; i < p * n; i++) scale = Math.max(scale, Math.abs(A[i]!));
+  for (let i = 0; i < p; i++) {
+    const v = Float64Array.from({ length: n }, (_, a) => A[i * n + a]!);
+    const before = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    for (let pass = 0; pass < 2; pass++) {
+      for (const u of rows) {
+        let dot = 0;
+        for (let a = 0; a < n; a++) dot += v[a]! * u[a]!;
+        for (let a = 0; a < n; a++) v[a] = v[a]! - dot * u[a]!;
+      }
+    }
+    const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    if (norm <= 1e-10 * Math.max(before, scale * Math.sqrt(n)) || norm === 0) continue;
+    rows.push(v.map((x) => x / norm));
+  }
+  const out = new Float64Array(rows.length * n);
+  rows.forEach((r, i) => out.set(r, i * n));
+  return out;
 }
 
 function orthonormaliseRows(Q: Float64Array, m: number, n: number): void {

@@ -4,6 +4,7 @@ import type { Dataset } from '../data/dataset';
 import type { StepMetrics } from '../kernels/metrics';
 import { BatchSchedule } from '../train/schedule';
 import { autoencoderGradient, type AutoencoderShape } from './autoencoder';
+import type { SwishDerivative } from './activations';
 import { mlpGradients, type MlpShape } from './mlp';
 import { newOptimizerState, optimizerStep, type OptimizerSettings, type OptimizerState } from './optimizer';
 
@@ -22,6 +23,8 @@ export class ReferenceTrainer {
     seed: number,
     readonly B: number,
     public settings: OptimizerSettings,
+    /** The swish derivative of the backward pass ('wrong' only for the teaching experiment). */
+    readonly swishDerivative: SwishDerivative = 'correct',
   ) {
     for (const [name, values] of Object.entries(initial)) {
       this.params[name] = Float64Array.from(values);
@@ -36,6 +39,39 @@ export class ReferenceTrainer {
       for (const name of Object.keys(this.states)) this.states[name] = newOptimizerState(this.params[name]!.length);
     }
     this.settings = { ...settings };
+  }
+
+  /** Overwrites the parameters (named as in `params`, same lengths). */
+  setParams(values: Record<string, ArrayLike<number>>): void {
+    for (const [name, p] of Object.entries(this.params)) p.set(checkedLength(name, values[name], p.length));
+  }
+
+  /** Copies of the optimizer's moments per tensor and its step count t (the same for every tensor). */
+  readOptimizerState(): { m: Record<string, Float64Array>; v: Record<string, Float64Array>; t: number } {
+    const m: Record<string, Float64Array> = {};
+    const v: Record<string, Float64Array> = {};
+    let t = 0;
+    for (const [name, s] of Object.entries(this.states)) {
+      m[name] = s.m.slice();
+      v[name] = s.v.slice();
+      t = s.t;
+    }
+    return { m, v, t };
+  }
+
+  /** Writes the moments and step count t (after setOptimizer, which may clear them). */
+  setOptimizerState(s: { m: Record<string, ArrayLike<number>>; v: Record<string, ArrayLike<number>>; t: number }): void {
+    for (const [name, state] of Object.entries(this.states)) {
+      state.m.set(checkedLength(`m/${name}`, s.m[name], state.m.length));
+      state.v.set(checkedLength(`v/${name}`, s.v[name], state.v.length));
+      state.t = s.t;
+    }
+  }
+
+  /** Continues the batch schedule from `step` (a restored checkpoint). */
+  resumeAt(step: number): void {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`cannot resume at step ${step}`);
+    this.step = step;
   }
 
   /** One step: gather the batch, forward, backward, update. Returns the batch's loss before the update. */
@@ -53,7 +89,7 @@ export class ReferenceTrainer {
     let grads: Record<string, Float64Array>;
     if (this.model.kind === 'mlp') {
       const p = this.params as { W1: Float64Array; b1: Float64Array; W2: Float64Array; b2: Float64Array };
-      const r = mlpGradients(this.model.shape, p, X, labels, B);
+      const r = mlpGradients(this.model.shape, p, X, labels, B, { swishDerivative: this.swishDerivative });
       loss = r.loss;
       accuracy = r.correct / B;
       grads = { ...r.grads };
@@ -67,4 +103,9 @@ export class ReferenceTrainer {
     }
     return { step: this.step++, loss, accuracy };
   }
+}
+
+function checkedLength(name: string, values: ArrayLike<number> | undefined, length: number): ArrayLike<number> {
+  if (!values || values.length !== length) throw new RangeError(`${name} needs ${length} values, got ${values?.length ?? 'none'}`);
+  return values;
 }

@@ -1,12 +1,15 @@
 // One training run as the page sees it: a model on the GPU, its float64 twin on the CPU, or both
 // side by side from the same seed and the same batches. Knows no DOM.
 import type { DataSplit, Dataset } from '../data/dataset';
+import { UserError } from '../errors';
 import { uploadDataset, type DeviceDataset } from '../gpu/dataset-buffers';
-import { buildNetwork, tensorShapes, type ModelSpec } from '../models/build';
+import { buildNetwork, specTensorShapes, type ModelSpec } from '../models/build';
+import { checkFootprint, modelBuffers, type FootprintLimits } from '../models/footprint';
 import { GpuModel } from '../models/model';
 import type { StepMetrics } from '../kernels/metrics';
 import { autoencoderGradient } from '../reference/autoencoder';
-import { mlpForward, mlpParamsFrom, mlpTensorShapes } from '../reference/mlp';
+import { mlpForward, mlpParamsFrom } from '../reference/mlp';
+import type { SwishDerivative } from '../reference/activations';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { ReferenceTrainer } from '../reference/trainer';
 import { initParams } from './init';
@@ -22,6 +25,8 @@ export interface SessionConfig {
   seed: number;
   initScale: number;
   engines: Engine[];
+  /** The swish derivative of both engines' backward pass; 'wrong' is the teaching experiment (MATH.md). */
+  swishDerivative?: SwishDerivative;
 }
 
 /** Test-set metrics of one engine; `predicted` holds the argmax class per row (MLP). */
@@ -48,33 +53,28 @@ export class Session {
     if (gpu) gpu.trainer.onMetrics = (m) => this.onMetrics?.('gpu', m);
   }
 
+  /**
+   * Throws a UserError when the GPU engine of `config` would not fit the device's limits; allocates
+   * nothing, so the caller can keep its current session when it throws.
+   */
+  static checkFits(config: SessionConfig, data: DataSplit, limits: FootprintLimits): void {
+    if (!config.engines.includes('gpu')) return;
+    const needs = modelBuffers(config.spec, config.batch, data.train.N, data.test?.N ?? 0, limits.minStorageBufferOffsetAlignment);
+    checkFootprint(limits, needs);
+  }
+
   /** Builds the engines; both start from the same float32 parameters drawn from the seed. */
   static async create(config: SessionConfig, data: DataSplit, device: GPUDevice | null): Promise<Session> {
     const { spec, batch, optimizer, seed } = config;
     if (batch > data.train.N) throw new RangeError(`the batch (${batch}) is larger than the training set (${data.train.N} rows)`);
+    const initial = initParams(specTensorShapes(spec), new Rng(seed), config.initScale);
     let gpu = null;
-    let initial: Record<string, Float32Array>;
     if (config.engines.includes('gpu')) {
       if (!device) throw new Error('no GPU device');
-      const network = await buildNetwork(device, spec);
-      initial = initParams(tensorShapes(network), new Rng(seed), config.initScale);
-      const model = await GpuModel.create(device, network, { batch, optimizer });
-      let trainSet: DeviceDataset | null = null;
-      try {
-        model.setParams(initial);
-        trainSet = uploadDataset(device, data.train);
-        model.setData(trainSet);
-      } catch (error) {
-        trainSet?.destroy();
-        model.destroy();
-        throw error;
-      }
-      const testSet = data.test ? uploadDataset(device, data.test) : null;
-      gpu = { model, trainer: new Trainer(model, data.train.N, seed), trainSet, testSet };
-    } else {
-      initial = initParams(referenceShapes(spec), new Rng(seed), config.initScale);
+      Session.checkFits(config, data, device.limits);
+      gpu = await createGpuEngine(device, config, data, initial);
     }
-    const cpu = config.engines.includes('cpu') ? new ReferenceTrainer(spec, initial, data.train, seed, batch, optimizer) : null;
+    const cpu = config.engines.includes('cpu') ? new ReferenceTrainer(spec, initial, data.train, seed, batch, optimizer, config.swishDerivative) : null;
     return new Session(config, data, gpu, cpu);
   }
 
@@ -150,12 +150,38 @@ export class Session {
   }
 }
 
-function referenceShapes(spec: ModelSpec): Array<[string, number[]]> {
-  if (spec.kind === 'autoencoder') return [['W', [spec.shape.m, spec.shape.n]]];
-  return Object.entries(mlpTensorShapes(spec.shape));
+/** Index of the largest value in each row of an [rows, width] matrix (ties: lowest index). */
+type GpuEngine = NonNullable<Session['gpu']>;
+
+/** The GPU model, its trainer and the resident data; a device that runs out of memory gives a UserError. */
+async function createGpuEngine(
+  device: GPUDevice,
+  config: SessionConfig,
+  data: DataSplit,
+  initial: Record<string, Float32Array>,
+): Promise<GpuEngine> {
+  const made: Array<{ destroy(): void }> = [];
+  let engine: GpuEngine | null = null;
+  device.pushErrorScope('out-of-memory');
+  try {
+    const network = await buildNetwork(device, config.spec, { swishDerivative: config.swishDerivative });
+    const model = await GpuModel.create(device, network, { batch: config.batch, optimizer: config.optimizer });
+    made.push(model);
+    model.setParams(initial);
+    const trainSet = uploadDataset(device, data.train);
+    made.push(trainSet);
+    model.setData(trainSet);
+    const testSet = data.test ? uploadDataset(device, data.test) : null;
+    if (testSet) made.push(testSet);
+    engine = { model, trainer: new Trainer(model, data.train.N, config.seed), trainSet, testSet };
+  } finally {
+    const outOfMemory = await device.popErrorScope();
+    if (!engine || outOfMemory) for (const m of made) m.destroy();
+    if (outOfMemory) throw new UserError(`the GPU ran out of memory for this model (${outOfMemory.message}); choose smaller sizes`);
+  }
+  return engine;
 }
 
-/** Index of the largest value in each row of an [rows, width] matrix (ties: lowest index). */
 export function argmaxRows(values: ArrayLike<number>, rows: number, width: number): Uint32Array {
   const out = new Uint32Array(rows);
   for (let i = 0; i < rows; i++) {

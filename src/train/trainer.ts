@@ -49,6 +49,19 @@ export class Trainer {
     submit();
   }
 
+  /**
+   * Continues from `step` (a restored checkpoint): sets the step counter, the data cursor and,
+   * mid-epoch, the row order of the current epoch. Call it with nothing in flight (after flush).
+   */
+  resumeAt(step: number): void {
+    if (this.pending.length > 0 || this.step > this.readStep) throw new Error('resumeAt with steps in flight: flush first');
+    if (!Number.isSafeInteger(step) || step < 0 || step > 0xffffffff) throw new RangeError(`cannot resume at step ${step}`);
+    this.step = this.readStep = step;
+    this.model.setStep(step);
+    const { stepsPerEpoch } = this.schedule;
+    if (step % stepsPerEpoch !== 0) this.model.setPermutation(this.schedule.permutation(Math.floor(step / stepsPerEpoch)));
+  }
+
   /** Reads back the metrics of every step submitted so far and waits for them. */
   async flush(): Promise<void> {
     if (this.step > this.readStep) {

@@ -10,6 +10,7 @@ export interface PanelActions {
   step(): void;
   reset(): void;
   loadFile(file: File): void;
+  saveRun(format: 'json' | 'npz'): void;
 }
 
 const LABELS: Partial<Record<keyof Settings, string>> = {
@@ -18,7 +19,12 @@ const LABELS: Partial<Record<keyof Settings, string>> = {
   optimizer: 'optimizer', momentum: 'momentum', nesterov: 'Nesterov', beta1: 'Adam β1', beta2: 'Adam β2',
   weightDecay: 'weight decay (L2)', initScale: 'initialisation scale', seed: 'seed', stepsPerFrame: 'steps per frame',
   engine: 'engine', logScale: 'log-scale loss',
+  wrongDerivative: "wrong swish′ (common mistake)", checkEvery: 'gradient check every N steps',
 };
+
+/** Why the wrong derivative is wrong, shown under the switch. */
+const WRONG_DERIVATIVE_NOTE =
+  "σ(v)(2 − σ(v)) differentiates v·σ(v) as if the factor v were 1; the product rule gives σ(v) + v·σ(v)(1 − σ(v)).";
 
 const OPTION_NAMES: Record<string, Record<string, string>> = {
   model: { 'MLP (swish, softmax)': 'mlp', 'linear autoencoder': 'autoencoder' },
@@ -30,6 +36,7 @@ const OPTION_NAMES: Record<string, Record<string, string>> = {
 export class Panel {
   private readonly gui: GUI;
   private readonly controllers = new Map<keyof Settings, Controller>();
+  private readonly wrongNote: HTMLParagraphElement;
 
   constructor(container: HTMLElement, settings: Settings, actions: PanelActions) {
     const gui = (this.gui = new GUI({ container, title: 'Settings', width: 300 }));
@@ -58,16 +65,28 @@ export class Panel {
     for (const key of ['dataset', 'samples', 'noise'] as const) add(data, key);
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = '.csv,.npy';
+    input.accept = '.csv,.npy,.json';
     input.addEventListener('change', () => {
       const file = input.files?.[0];
       if (file) actions.loadFile(file);
       input.value = '';
     });
-    data.add({ open: () => input.click() }, 'open').name('load .csv / .npy…');
+    data.add({ open: () => input.click() }, 'open').name('load data (.csv, .npy) or a run…');
+    const files = gui.addFolder('Save and resume');
+    files.add({ json: () => actions.saveRun('json') }, 'json').name('save run (.json, to resume)');
+    files.add({ npz: () => actions.saveRun('npz') }, 'npz').name('save tensors (.npz of .npy)');
+    files.add({ open: () => input.click() }, 'open').name('resume a saved run (.json)…');
     const opt = gui.addFolder('Optimizer');
     for (const key of ['batch', 'optimizer', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay'] as const) add(opt, key);
     add(gui.addFolder('Plots'), 'logScale');
+    const math = gui.addFolder('The math');
+    add(math, 'wrongDerivative');
+    add(math, 'checkEvery');
+    const note = (this.wrongNote = document.createElement('p'));
+    note.className = 'panel-note';
+    note.style.cssText = 'margin: 2px 8px 6px; font-size: 11px; line-height: 1.35; opacity: 0.8;';
+    note.textContent = WRONG_DERIVATIVE_NOTE;
+    this.controllers.get('wrongDerivative')!.domElement.after(note);
   }
 
   /** Re-reads every controller from the settings object (after a reset or a clamp). */
@@ -86,6 +105,8 @@ export class Panel {
     show('nesterov', s.optimizer === 'momentum');
     show('beta1', s.optimizer === 'adam');
     show('beta2', s.optimizer === 'adam');
+    show('wrongDerivative', s.model === 'mlp');
+    this.wrongNote.hidden = s.model !== 'mlp';
   }
 
   destroy(): void {

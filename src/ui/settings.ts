@@ -27,6 +27,10 @@ export interface Settings {
   stepsPerFrame: number;
   engine: EngineChoice;
   logScale: boolean;
+  /** Trains with the known-wrong swish' σ(v)(2 − σ(v)) in the GPU kernel and the reference (MATH.md). */
+  wrongDerivative: boolean;
+  /** Steps between gradient checks while training; 0 checks only on demand. */
+  checkEvery: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -49,6 +53,8 @@ export const DEFAULTS: Settings = {
   stepsPerFrame: 4,
   engine: 'gpu',
   logScale: false,
+  wrongDerivative: false,
+  checkEvery: 200,
 };
 
 /** Numeric fields: their range and step; `int` ones must be whole numbers. */
@@ -66,6 +72,7 @@ export const RANGES: Record<string, { min: number; max: number; step: number; in
   initScale: { min: 0.01, max: 10, step: 0.01 },
   seed: { min: 0, max: 2 ** 31 - 1, step: 1, int: true },
   stepsPerFrame: { min: 1, max: 256, step: 1, int: true },
+  checkEvery: { min: 0, max: 100000, step: 10, int: true },
 };
 
 export const CHOICES: Record<string, readonly string[]> = {
@@ -77,7 +84,7 @@ export const CHOICES: Record<string, readonly string[]> = {
 
 /** Settings that only change how the optimizer steps: they apply live, without a rebuild. */
 export const LIVE_KEYS: ReadonlySet<keyof Settings> = new Set<keyof Settings>([
-  'lr', 'optimizer', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay', 'stepsPerFrame', 'logScale',
+  'lr', 'optimizer', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay', 'stepsPerFrame', 'logScale', 'checkEvery',
 ]);
 
 /** Writes the settings that differ from the defaults into a URL hash ("#model=mlp&lr=0.1"). */
@@ -95,25 +102,32 @@ export function encodeHash(s: Settings): string {
  * a hostile or mistyped link never breaks the page.
  */
 export function decodeHash(hash: string): { settings: Settings; problems: string[] } {
+  if (hash.length > 4096) return { settings: { ...DEFAULTS }, problems: ['the link is too long; using the default settings'] };
+  const result = readSettings(new URLSearchParams(hash.replace(/^#/, '')));
+  if (result.settings.dataset === 'file') result.settings.dataset = DEFAULTS.dataset; // a file cannot travel in a link
+  return result;
+}
+
+/**
+ * Settings from name/value pairs (a link's, or a saved run's), checked one by one like a link's:
+ * unknown keys and bad values are left at their defaults, each with a message.
+ */
+export function readSettings(pairs: Iterable<[string, string]>): { settings: Settings; problems: string[] } {
   const settings: Settings = { ...DEFAULTS };
   const problems: string[] = [];
-  if (hash.length > 4096) return { settings, problems: ['the link is too long; using the default settings'] };
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  for (const [key, raw] of params) {
+  for (const [key, raw] of pairs) {
     if (!Object.hasOwn(DEFAULTS, key)) {
-      problems.push(`unknown setting '${key.slice(0, 40)}'`);
+      problems.push(`unknown setting '${shorten(key)}'`);
       continue;
     }
-    const k = key as keyof Settings;
-    const problem = assign(settings, k, raw);
+    const problem = assign(settings, key as keyof Settings, raw);
     if (problem) problems.push(problem);
   }
-  if (settings.dataset === 'file') settings.dataset = DEFAULTS.dataset; // a file cannot travel in a link
   return { settings, problems };
 }
 
 function assign(settings: Settings, key: keyof Settings, raw: string): string | null {
-  const shown = raw.slice(0, 40);
+  const shown = shorten(raw);
   const fallback = DEFAULTS[key];
   if (typeof fallback === 'boolean') {
     if (raw !== 'true' && raw !== 'false') return `${key} must be true or false, not '${shown}'`;
@@ -132,4 +146,9 @@ function assign(settings: Settings, key: keyof Settings, raw: string): string | 
   if (!CHOICES[key]!.includes(raw)) return `${key} must be one of ${CHOICES[key]!.join(', ')}, not '${shown}'`;
   (settings as unknown as Record<string, unknown>)[key] = raw;
   return null;
+}
+
+/** A value from the link for a message: at most 40 characters, control characters shown as '?'. */
+function shorten(text: string): string {
+  return text.slice(0, 40).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
 }

@@ -1,0 +1,131 @@
+// The benchmark as one call: every size × implementation in order, the adapter beside the numbers,
+// progress reported and cancellation honoured between measurements. Shared by `npm run cli -- bench`,
+// `npm run bench` (the bench page in headless Chromium) and the app's benchmark view.
+import type { GpuContext } from '../gpu/device';
+import { benchCpu } from './cpu';
+import { benchTfjs } from './tfjs';
+import { DEFAULT_PROTOCOL, type BenchProtocol, type BenchResult, type BenchSize, type Impl } from './types';
+import { benchWebgpu, overheadTimes, phaseTimes, type Overheads, type PhaseTimes } from './webgpu';
+
+/** What the report says about the adapter. */
+export interface AdapterReport {
+  name: string;
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** Where the numbers come from, e.g. "node + dawn" or a browser's user agent. */
+  runtime: string;
+  timestampQuery: boolean;
+  features: string[];
+  limits: Record<string, number>;
+}
+
+export interface BenchReport {
+  adapter: AdapterReport;
+  results: BenchResult[];
+  /** Per-pass times of this project's step, per size, when asked for. */
+  phases?: Array<BenchSize & PhaseTimes>;
+  /** Submit, dispatch and readback costs, with the per-pass times. */
+  overheads?: Overheads;
+}
+
+export interface BenchOptions {
+  sizes: BenchSize[];
+  impls: Impl[];
+  protocol?: Partial<BenchProtocol>;
+  /** Also measure per-pass GPU times at each size, and the submit, dispatch and readback costs. */
+  phases?: boolean;
+  runtime?: string;
+  onProgress?: (done: number, total: number, last: BenchResult | null) => void;
+  signal?: AbortSignal;
+  /** Runs the CPU engine (defaults to this thread; the page passes its Web Worker). */
+  cpu?: (size: BenchSize, protocol: BenchProtocol) => Promise<BenchResult>;
+}
+
+const LIMITS = [
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+] as const;
+
+export function adapterReport(ctx: GpuContext, runtime: string): AdapterReport {
+  const info = ctx.adapterInfo;
+  const limits: Record<string, number> = {};
+  for (const name of LIMITS) limits[name] = Number(ctx.device.limits[name]);
+  return {
+    name: ctx.adapterName,
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    runtime,
+    timestampQuery: ctx.hasTimestamps,
+    features: [...ctx.adapter.features].map(String).sort(),
+    limits,
+  };
+}
+
+/** Runs every implementation at every size; throws an AbortError when `signal` aborts. */
+export async function runBench(ctx: GpuContext, opts: BenchOptions): Promise<BenchReport> {
+  const protocol = { ...DEFAULT_PROTOCOL, ...opts.protocol };
+  const cpu = opts.cpu ?? benchCpu;
+  const results: BenchResult[] = [];
+  const phases: Array<BenchSize & PhaseTimes> = [];
+  const total = opts.sizes.length * (opts.impls.length + (opts.phases ? 1 : 0));
+  let done = 0;
+  opts.onProgress?.(0, total, null);
+  for (const size of opts.sizes) {
+    for (const impl of opts.impls) {
+      opts.signal?.throwIfAborted();
+      const result =
+        impl === 'webgpu' ? await benchWebgpu(ctx, size, protocol)
+        : impl === 'cpu' ? await cpu(size, protocol)
+        : await benchTfjs(ctx, size, protocol);
+      results.push(result);
+      opts.onProgress?.(++done, total, result);
+    }
+    if (opts.phases) {
+      opts.signal?.throwIfAborted();
+      phases.push({ ...size, ...(await phaseTimes(ctx, size)) });
+      opts.onProgress?.(++done, total, null);
+    }
+  }
+  const overheads = opts.phases ? await overheadTimes(ctx) : undefined;
+  return { adapter: adapterReport(ctx, opts.runtime ?? 'unknown'), results, ...(opts.phases ? { phases, overheads } : {}) };
+}
+
+/** The report as a plain-text table: one row per size, ms/step per implementation and the ratios. */
+export function formatTable(report: BenchReport): string {
+  const impls = [...new Set(report.results.map((r) => r.impl))];
+  const sizes = [...new Map(report.results.map((r) => [`${r.batch}x${r.hidden}`, r])).values()];
+  const ms = (impl: Impl, s: BenchSize) => report.results.find((r) => r.impl === impl && r.batch === s.batch && r.hidden === s.hidden)?.msPerStep;
+  const header = ['batch', 'hidden', ...impls.map((i) => `${i} ms/step`)];
+  const others = impls.filter((i) => i !== 'webgpu');
+  if (impls.includes('webgpu')) header.push(...others.map((i) => `${i}/webgpu`));
+  const rows = sizes.map((s) => {
+    const cells = [String(s.batch), String(s.hidden), ...impls.map((i) => fmt(ms(i, s)))];
+    const base = ms('webgpu', s);
+    if (base !== undefined) cells.push(...others.map((i) => { const v = ms(i, s); return v === undefined ? '' : `${(v / base).toFixed(2)}×`; }));
+    return cells;
+  });
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => cells.map((x, c) => x.padStart(widths[c]!)).join('  ');
+  const a = report.adapter;
+  const out = [`adapter: ${a.name} · ${a.runtime} · timestamp-query ${a.timestampQuery ? 'yes' : 'no'}`, line(header), ...rows.map(line)];
+  for (const p of report.phases ?? []) {
+    const parts = Object.entries(p.ms).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
+    out.push(`webgpu passes at ${p.batch}x${p.hidden} (${p.source}, ms): ${parts}`);
+  }
+  const o = report.overheads;
+  if (o) out.push(`overheads (wall-clock, ms): submit + wait ${fmt(o.submitMs)}, per dispatch ${o.dispatchMs.toFixed(4)}, readback of 16 bytes ${fmt(o.readbackMs)}`);
+  return out.join('\n');
+}
+
+function fmt(v: number | undefined): string {
+  if (v === undefined) return '';
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}

@@ -1,0 +1,84 @@
+// What a benchmark measures and reports: the sizes, the implementations, the timing protocol
+// (warm-up, then the median of timed rounds of several steps each) and the shared random batch.
+import { Rng } from '../train/rng';
+
+/** The implementations timed side by side. */
+export const IMPLS = ['webgpu', 'cpu', 'tfjs-webgpu'] as const;
+export type Impl = (typeof IMPLS)[number];
+
+/** The benchmarked model: the MNIST-shaped swish MLP, D inputs and C classes, trained by plain SGD. */
+export const BENCH_D = 784;
+export const BENCH_C = 10;
+export const BENCH_LR = 0.01;
+
+export interface BenchSize {
+  batch: number;
+  hidden: number;
+}
+
+export interface BenchProtocol {
+  /** Untimed rounds first (pipeline compilation, caches). */
+  warmup: number;
+  /** Timed rounds; the median is reported. */
+  rounds: number;
+  /** Each round aims to last about this long, in steps of whole training steps (at least one). */
+  targetRoundMs: number;
+  /** At most this many steps per round. */
+  maxStepsPerRound: number;
+}
+
+/** Sizes and rounds of `npm run bench` and `npm run cli -- bench`: about a minute on SwiftShader (2 cores). */
+export const BENCH_DEFAULTS = { batch: '32,128', hidden: '64,512', rounds: 3, warmup: 1 };
+
+export const DEFAULT_PROTOCOL: BenchProtocol = { warmup: 1, rounds: 3, targetRoundMs: 150, maxStepsPerRound: 32 };
+
+/** One implementation at one size. */
+export interface BenchResult extends BenchSize {
+  impl: Impl;
+  /** Median over rounds of (round time / steps in the round). */
+  msPerStep: number;
+  stepsPerRound: number;
+  /** Each timed round's time per step. */
+  roundMs: number[];
+}
+
+/** The same random batch for every implementation: X [B, D] in [0, 1), labels [B] below C. */
+export function benchBatch(B: number, seed = 1): { X: Float32Array; labels: Uint32Array } {
+  const rng = new Rng(seed);
+  const X = new Float32Array(B * BENCH_D);
+  for (let i = 0; i < X.length; i++) X[i] = rng.next();
+  const labels = new Uint32Array(B);
+  for (let i = 0; i < B; i++) labels[i] = rng.int(BENCH_C);
+  return { X, labels };
+}
+
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Runs the protocol on `round(steps)`, which performs `steps` training steps and resolves when they
+ * are done. The warm-up rounds run one step each and pick the steps per timed round.
+ */
+export async function timeRounds(
+  round: (steps: number) => Promise<void>,
+  p: BenchProtocol,
+  now: () => number = () => performance.now(),
+): Promise<{ msPerStep: number; stepsPerRound: number; roundMs: number[] }> {
+  let single = Infinity;
+  for (let i = 0; i < Math.max(1, p.warmup); i++) {
+    const t0 = now();
+    await round(1);
+    single = Math.min(single, now() - t0);
+  }
+  const stepsPerRound = Math.max(1, Math.min(p.maxStepsPerRound, Math.round(p.targetRoundMs / Math.max(single, 1e-3))));
+  const roundMs: number[] = [];
+  for (let r = 0; r < Math.max(1, p.rounds); r++) {
+    const t0 = now();
+    await round(stepsPerRound);
+    roundMs.push((now() - t0) / stepsPerRound);
+  }
+  return { msPerStep: median(roundMs), stepsPerRound, roundMs };
+}

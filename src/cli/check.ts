@@ -1,0 +1,56 @@
+// `check`: the page's gradient check, headless, on a generated batch: per tensor, the WGSL kernels'
+// gradient against the float64 reference, and the reference against central differences.
+// --wrong-derivative puts the known-wrong swish' (MATH.md) into both the kernel and the reference.
+import type { ModelSpec } from '../models/build';
+import { checkGradients, generatedCase, verdict, type GradCheck } from '../train/grad-check';
+import { choiceFlag, intFlag, numberFlag } from './flags';
+import { openNodeDevice } from './node-gpu';
+
+export async function checkCommand(flags: Record<string, unknown>): Promise<void> {
+  const kind = choiceFlag(flags, 'model', ['mlp', 'autoencoder'] as const, 'mlp');
+  const seed = intFlag(flags, 'seed', 1, 0, 2 ** 32 - 1);
+  const B = intFlag(flags, 'batch', 16, 1, 4096);
+  const D = intFlag(flags, 'inputs', kind === 'mlp' ? 24 : 12, 1, 4096);
+  const spec: ModelSpec = kind === 'mlp'
+    ? { kind, shape: { D, H: intFlag(flags, 'hidden', 16, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024) } }
+    : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
+  const swishDerivative = flags['wrong-derivative'] === true ? 'wrong' : 'correct';
+  const { params, batch } = generatedCase(spec, B, seed);
+  const ctx = await openNodeDevice();
+  const result = await checkGradients(spec, params, batch, {
+    device: ctx.device,
+    swishDerivative,
+    seed,
+    finiteDiffBudget: numberFlag(flags, 'fd-budget', 5e8, 1, 1e12),
+  });
+  if (flags.json === true) process.stdout.write(`${JSON.stringify(asJson(result, spec, ctx.adapterName))}\n`);
+  else process.stdout.write(table(result, ctx.adapterName));
+  ctx.device.destroy();
+}
+
+function asJson(r: GradCheck, spec: ModelSpec, adapter: string): Record<string, unknown> {
+  const tensors: Record<string, unknown> = {};
+  for (const [name, t] of Object.entries(r.tensors)) {
+    tensors[name] = {
+      gpuVsReference: t.gpuVsReference,
+      referenceVsFiniteDiff: t.referenceVsFiniteDiff,
+      finiteDiffEntries: t.finiteDiffEntries,
+      entries: t.entries,
+    };
+  }
+  return { tensors, model: r.model, shape: spec.shape, batch: r.B, swishDerivative: r.swishDerivative, loss: r.loss, adapter };
+}
+
+function table(r: GradCheck, adapter: string): string {
+  const mark = { ok: 'ok', suspect: 'SUSPECT', bug: 'WRONG' } as const;
+  const lines = [
+    `gradient check: ${r.model}, batch ${r.B}, swish' ${r.swishDerivative}, on ${adapter}`,
+    'tensor  GPU vs float64          float64 vs finite differences',
+  ];
+  for (const [name, t] of Object.entries(r.tensors)) {
+    const gpu = t.gpuVsReference === null ? '—' : `${t.gpuVsReference.toExponential(2)} ${mark[verdict('gpuVsReference', t.gpuVsReference)]}`;
+    const fd = `${t.referenceVsFiniteDiff.toExponential(2)} ${mark[verdict('referenceVsFiniteDiff', t.referenceVsFiniteDiff)]}`;
+    lines.push(`${name.padEnd(7)} ${gpu.padEnd(23)} ${fd} (${t.finiteDiffEntries} of ${t.entries} entries)`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,52 @@
+// A promise client for the CPU engine's Web Worker (worker.ts): one request at a time per call,
+// matched by id; terminate() stops a running measurement at once (the sweep's cancel button).
+import type { BenchProtocol, BenchResult, BenchSize } from '../bench/types';
+
+export interface CpuBenchRequest {
+  id: number;
+  size: BenchSize;
+  protocol: BenchProtocol;
+}
+
+export type CpuBenchResponse = { id: number; result: BenchResult } | { id: number; error: string };
+
+export class CpuWorker {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (r: BenchResult) => void; reject: (e: Error) => void }>();
+
+  /** Times the CPU engine at one size, in the worker. */
+  bench(size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
+    const worker = this.start();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, size, protocol } satisfies CpuBenchRequest);
+    });
+  }
+
+  /** Stops the worker; pending measurements fail. A later bench() starts a fresh one. */
+  terminate(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const w of this.waiting.values()) w.reject(new DOMException('CPU benchmark cancelled', 'AbortError'));
+    this.waiting.clear();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'cpu-engine' });
+    worker.onmessage = (e: MessageEvent<CpuBenchResponse>) => {
+      const w = this.waiting.get(e.data.id);
+      if (!w) return;
+      this.waiting.delete(e.data.id);
+      if ('error' in e.data) w.reject(new Error(e.data.error));
+      else w.resolve(e.data.result);
+    };
+    worker.onerror = (e) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`CPU worker failed: ${e.message}`));
+      this.waiting.clear();
+    };
+    return (this.worker = worker);
+  }
+}

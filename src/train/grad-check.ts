@@ -1,0 +1,201 @@
+// The gradient check behind the page's panel and the `check` command: for one batch, each tensor's
+// GPU gradient against the float64 reference, and the reference against central differences of the
+// true loss. Knows no DOM.
+import { buildNetwork, specTensorShapes, type ModelSpec } from '../models/build';
+import { GpuModel } from '../models/model';
+import type { Network } from '../models/network';
+import type { SwishDerivative } from '../reference/activations';
+import { autoencoderGradient, autoencoderLoss } from '../reference/autoencoder';
+import { centralDifference } from '../reference/gradcheck';
+import { relativeError } from '../reference/linalg';
+import { mlpGradients, mlpLoss, mlpParamsFrom, type MlpParams } from '../reference/mlp';
+import { DEFAULT_OPTIMIZER } from '../reference/optimizer';
+import { Rng } from './rng';
+
+/**
+ * Where a norm-relative error stops being fine (`ok`) and becomes a bug (`bug`), per comparison.
+ * GPU against float64: 1e-5 to 1e-4 is normal float32 rounding, above 1e-3 is a bug (MATH.md).
+ * Float64 reference against central differences: smooth losses reach 1e-6 or better (TESTING.md).
+ */
+export const GRAD_CHECK_THRESHOLDS = {
+  gpuVsReference: { ok: 1e-4, bug: 1e-3 },
+  referenceVsFiniteDiff: { ok: 1e-6, bug: 1e-3 },
+} as const;
+
+export type Verdict = 'ok' | 'suspect' | 'bug';
+
+/** Green, amber or red for an error against one comparison's thresholds; a NaN is a bug. */
+export function verdict(kind: keyof typeof GRAD_CHECK_THRESHOLDS, error: number): Verdict {
+  const t = GRAD_CHECK_THRESHOLDS[kind];
+  if (!(error <= t.bug)) return 'bug';
+  return error <= t.ok ? 'ok' : 'suspect';
+}
+
+/** The finite-difference step: h = 1e-5 balances truncation (h²) against rounding (ε/h) in float64. */
+const FD_STEP = 1e-5;
+/** Default budget of multiply-adds spent on finite differences, over all tensors. */
+const FD_BUDGET = 1e8;
+
+export interface TensorCheck {
+  /** ‖gpu − reference‖ / ‖reference‖; null when no GPU ran. */
+  gpuVsReference: number | null;
+  /** ‖reference − numeric‖ / ‖numeric‖ over the entries that were differenced. */
+  referenceVsFiniteDiff: number;
+  /** Entries differenced numerically, of `entries`. */
+  finiteDiffEntries: number;
+  entries: number;
+}
+
+export interface GradCheck {
+  model: ModelSpec['kind'];
+  swishDerivative: SwishDerivative;
+  /** Rows in the checked batch. */
+  B: number;
+  loss: { reference: number; gpu: number | null };
+  tensors: Record<string, TensorCheck>;
+  elapsedMs: number;
+}
+
+export interface GradCheckOptions {
+  /** The derivative both the GPU kernel and the reference use; finite differences use the true loss. */
+  swishDerivative?: SwishDerivative;
+  /** GPU device; without it only the reference and finite differences run. */
+  device?: GPUDevice | null;
+  /** A network already built for `spec` (and the derivative), to reuse its pipelines. */
+  network?: Network;
+  /** Multiply-adds to spend on finite differences (bounds the check's cost on large models). */
+  finiteDiffBudget?: number;
+  /** Seed of the choice of differenced entries in large tensors. */
+  seed?: number;
+}
+
+/** One batch: X [B, D] and labels [B] (ignored by the autoencoder). */
+export interface CheckBatch {
+  X: Float32Array;
+  labels: Uint32Array;
+  B: number;
+}
+
+/** Runs the check for `spec` with `params` (float32, as the GPU holds them) on one batch. */
+export async function checkGradients(
+  spec: ModelSpec,
+  params: Record<string, ArrayLike<number>>,
+  batch: CheckBatch,
+  opts: GradCheckOptions = {},
+): Promise<GradCheck> {
+  const started = performance.now();
+  const swishDerivative = spec.kind === 'mlp' ? (opts.swishDerivative ?? 'correct') : 'correct';
+  const { B } = batch;
+  const X = Float64Array.from(batch.X);
+  const p64: Record<string, Float64Array> = {};
+  for (const [name, v] of Object.entries(params)) p64[name] = Float64Array.from(v);
+
+  let referenceLoss: number;
+  let referenceGrads: Record<string, Float64Array>;
+  let loss: (name: string, tensor: Float64Array) => number;
+  let forwardCost: number;
+  if (spec.kind === 'mlp') {
+    const { D, H, C } = spec.shape;
+    const mp = mlpParamsFrom(p64);
+    const r = mlpGradients(spec.shape, mp, X, batch.labels, B, { swishDerivative });
+    referenceLoss = r.loss;
+    referenceGrads = { ...r.grads };
+    loss = (name, tensor) => mlpLoss(spec.shape, { ...mp, [name as keyof MlpParams]: tensor }, X, batch.labels, B);
+    forwardCost = B * H * (D + C);
+  } else {
+    const { n, m } = spec.shape;
+    const W = p64.W;
+    if (!W) throw new RangeError('missing tensor W');
+    const r = autoencoderGradient(spec.shape, W, X, B);
+    referenceLoss = r.loss;
+    referenceGrads = { W: r.dW };
+    loss = (_, tensor) => autoencoderLoss(spec.shape, tensor, X, B);
+    forwardCost = 3 * B * m * n;
+  }
+
+  let gpu: { loss: number; grads: Record<string, Float32Array> } | null = null;
+  if (opts.device) gpu = await gpuGradients(opts.device, spec, params, batch, swishDerivative, opts.network);
+
+  const names = Object.keys(referenceGrads);
+  const budget = opts.finiteDiffBudget ?? FD_BUDGET;
+  const perTensor = Math.max(4, Math.floor(budget / (2 * forwardCost * names.length)));
+  const rng = new Rng(opts.seed ?? 1);
+  const tensors: Record<string, TensorCheck> = {};
+  for (const name of names) {
+    const ref = referenceGrads[name]!;
+    const x = p64[name]!;
+    const picked = pickEntries(ref, perTensor, rng);
+    const numeric = new Float64Array(picked.length);
+    const analytic = new Float64Array(picked.length);
+    picked.forEach((index, k) => {
+      numeric[k] = centralDifference((t) => loss(name, t), x, index, FD_STEP);
+      analytic[k] = ref[index]!;
+    });
+    tensors[name] = {
+      gpuVsReference: gpu ? relativeError(gpu.grads[name]!, ref) : null,
+      referenceVsFiniteDiff: relativeError(analytic, numeric),
+      finiteDiffEntries: picked.length,
+      entries: ref.length,
+    };
+  }
+  return {
+    model: spec.kind,
+    swishDerivative,
+    B,
+    loss: { reference: referenceLoss, gpu: gpu?.loss ?? null },
+    tensors,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** The GPU's loss and gradients through the training kernels, in a model of its own (training state untouched). */
+async function gpuGradients(
+  device: GPUDevice,
+  spec: ModelSpec,
+  params: Record<string, ArrayLike<number>>,
+  batch: CheckBatch,
+  swishDerivative: SwishDerivative,
+  network?: Network,
+): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
+  const net = network ?? (await buildNetwork(device, spec, { swishDerivative }));
+  const model = await GpuModel.create(device, net, { batch: batch.B, optimizer: DEFAULT_OPTIMIZER, ringSlots: 1 });
+  try {
+    model.setParams(params);
+    const labels = spec.kind === 'mlp' ? batch.labels : new Uint32Array(batch.B);
+    const { loss, grads } = await model.gradients(batch.X, labels);
+    return { loss, grads };
+  } finally {
+    model.destroy();
+  }
+}
+
+/**
+ * Every index when the tensor has at most `count` entries; otherwise half the entries with the
+ * largest reference gradient (where a wrong formula shows most) and half drawn at random.
+ */
+function pickEntries(ref: Float64Array, count: number, rng: Rng): number[] {
+  if (ref.length <= count) return Array.from(ref.keys());
+  const byMagnitude = Array.from(ref.keys()).sort((a, b) => Math.abs(ref[b]!) - Math.abs(ref[a]!));
+  const picked = new Set(byMagnitude.slice(0, Math.ceil(count / 2)));
+  while (picked.size < count) picked.add(rng.int(ref.length));
+  return [...picked].sort((a, b) => a - b);
+}
+
+/**
+ * A generated problem for the check: weights N(0, 1/fan_in), biases uniform in [−0.5, 0.5] (never
+ * zero, so that their gradients are checked at a general point), X uniform in [−1, 1], random labels.
+ */
+export function generatedCase(spec: ModelSpec, B: number, seed: number): { params: Record<string, Float32Array>; batch: CheckBatch } {
+  const rng = new Rng(seed);
+  const params: Record<string, Float32Array> = {};
+  for (const [name, shape] of specTensorShapes(spec)) {
+    const fanIn = shape[shape.length - 1]!;
+    params[name] = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
+      shape.length === 2 ? rng.normal() / Math.sqrt(fanIn) : rng.uniform(-0.5, 0.5));
+  }
+  const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
+  const classes = spec.kind === 'mlp' ? spec.shape.C : 1;
+  const X = Float32Array.from({ length: B * D }, () => rng.uniform(-1, 1));
+  const labels = Uint32Array.from({ length: B }, () => rng.int(classes));
+  return { params, batch: { X, labels, B } };
+}

@@ -1,0 +1,287 @@
+// The benchmark view: ms per SGD step and steps per second of this project's GPU step and of the
+// float32 CPU engine (in a Web Worker) on the current model's batch and hidden size, the speed-up,
+// each pass's GPU time, what a submit, a dispatch and a readback cost, and a sweep over batch ×
+// hidden sizes plotted as time per step and speed-up.
+// Sizes whose estimated step time is too long are skipped with a label; a sweep can be cancelled.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { runBench } from '../../bench/run';
+import { BENCH_C, BENCH_D, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
+import { overheadTimes, phaseTimes, PHASES } from '../../bench/webgpu';
+import { CpuWorker } from '../../cpu/client';
+import type { GpuContext } from '../../gpu/device';
+import { ViewCard } from '../views/card';
+import './bench.css';
+
+/** The sweep's axes (the issue's 32…4096 and 64…4096). */
+export const SWEEP_BATCHES = [32, 128, 512, 2048, 4096];
+export const SWEEP_HIDDENS = [64, 256, 1024, 4096];
+/** A size is skipped when its estimated step takes longer than this (from the last measured rate). */
+const MAX_ESTIMATED_MS = 3000;
+const PROTOCOL = { warmup: 1, rounds: 3, targetRoundMs: 100, maxStepsPerRound: 16 };
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+
+export interface BenchViewOptions {
+  /** The page's GPU, or null (then only the CPU engine is timed). */
+  gpu: () => GpuContext | null;
+  /** The current model's batch and hidden size. */
+  current: () => BenchSize;
+  /** Sweep axes; the defaults above unless given (the tests use tiny ones). */
+  batches?: number[];
+  hiddens?: number[];
+}
+
+/** One cell of the sweep: measured, or skipped with the reason. */
+export interface SweepCell extends BenchSize {
+  impl: Impl;
+  msPerStep: number | null;
+  note?: string;
+}
+
+const flops = (s: BenchSize) => 6 * s.batch * s.hidden * (BENCH_D + BENCH_C);
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+
+export class BenchView {
+  /** Every sweep cell so far (read by the tests). */
+  readonly cells: SweepCell[] = [];
+  /** 'idle', 'running', 'done', 'cancelled' or 'failed: …', also the card's data-state (read by the tests). */
+  private stateText = 'idle';
+  private readonly card: ViewCard;
+  private readonly adapterLine: HTMLParagraphElement;
+  private readonly summary: HTMLDivElement;
+  private readonly progress: HTMLProgressElement;
+  private readonly progressText: HTMLSpanElement;
+  private readonly runButton: HTMLButtonElement;
+  private readonly sweepButton: HTMLButtonElement;
+  private readonly cancelButton: HTMLButtonElement;
+  private readonly charts: HTMLDivElement;
+  private readonly cpu = new CpuWorker();
+  private abort: AbortController | null = null;
+  private plots: uPlot[] = [];
+
+  constructor(container: HTMLElement, private readonly opts: BenchViewOptions) {
+    this.card = new ViewCard(container, 'bench', 'Benchmark: GPU against CPU',
+      `One SGD step of the ${BENCH_D}-H-${BENCH_C} swish MLP on a fixed random batch: this project's WebGPU step (no readback) against ` +
+      'the float32 CPU engine in a Web Worker. Median of 3 rounds after a warm-up. Training and benchmarks share the GPU: pause first.');
+    const b = this.card.body;
+    this.adapterLine = el('p', 'bench-adapter');
+    const buttons = el('div', 'bench-buttons');
+    this.runButton = button('time the current model', () => void this.runCurrent());
+    this.sweepButton = button('sweep batch × hidden', () => void this.runSweep());
+    this.cancelButton = button('cancel', () => this.cancel());
+    this.cancelButton.disabled = true;
+    this.progress = document.createElement('progress');
+    this.progress.value = 0;
+    this.progressText = el('span', 'bench-progress-text');
+    buttons.append(this.runButton, this.sweepButton, this.cancelButton, this.progress, this.progressText);
+    this.summary = el('div', 'bench-summary');
+    this.charts = el('div', 'bench-charts');
+    b.append(this.adapterLine, buttons, this.summary, this.charts);
+    this.showAdapter();
+  }
+
+  get state(): string {
+    return this.stateText;
+  }
+
+  private set state(value: string) {
+    this.stateText = value;
+    this.card.root.dataset.state = value;
+  }
+
+  /** Times the current model's size on the GPU and the CPU, with per-pass GPU times. */
+  async runCurrent(): Promise<void> {
+    const size = this.opts.current();
+    await this.guard(async (signal) => {
+      const ctx = this.opts.gpu();
+      const impls: Impl[] = ctx ? ['webgpu', 'cpu'] : ['cpu'];
+      const results = await this.measure(ctx, [size], impls, signal, 1 + (ctx ? 1 : 0));
+      const gpu = results.find((r) => r.impl === 'webgpu');
+      const cpu = results.find((r) => r.impl === 'cpu');
+      const rows = [['', 'ms / step', 'steps / s']];
+      for (const r of [gpu, cpu]) if (r) rows.push([r.impl === 'webgpu' ? 'GPU (WebGPU)' : 'CPU (float32, worker)', fmt(r.msPerStep), (1000 / r.msPerStep).toFixed(1)]);
+      this.summary.replaceChildren(el('p', '', `batch ${size.batch}, hidden ${size.hidden}`), table(rows));
+      if (gpu && cpu) this.summary.append(el('p', 'bench-speedup', `GPU speed-up: ${(cpu.msPerStep / gpu.msPerStep).toFixed(2)}×`));
+      if (ctx) {
+        signal.throwIfAborted();
+        const p = await phaseTimes(ctx, size);
+        this.tick(2, 2, 'per-pass times and overheads');
+        const label = p.source === 'timestamp-query' ? 'GPU time per pass (timestamp queries), ms' : 'wall-clock per pass (no timestamp queries: a submit and a wait each), ms';
+        this.summary.append(el('p', '', label), table([[...PHASES], PHASES.map((ph) => fmt(p.ms[ph]))]));
+        signal.throwIfAborted();
+        const o = await overheadTimes(ctx);
+        this.summary.append(el('p', '', 'What the GPU costs before any arithmetic (wall-clock), ms'), table([
+          ['submit + wait', 'per dispatch', 'readback of 16 bytes'],
+          [fmt(o.submitMs), o.dispatchMs.toFixed(4), fmt(o.readbackMs)],
+        ]));
+      }
+    });
+  }
+
+  /** Times every size of the sweep, skipping those estimated to take too long, and plots them. */
+  async runSweep(): Promise<void> {
+    const batches = this.opts.batches ?? SWEEP_BATCHES;
+    const hiddens = this.opts.hiddens ?? SWEEP_HIDDENS;
+    this.cells.length = 0;
+    await this.guard(async (signal) => {
+      const ctx = this.opts.gpu();
+      const impls: Impl[] = ctx ? ['webgpu', 'cpu'] : ['cpu'];
+      const sizes = hiddens.flatMap((hidden) => batches.map((batch) => ({ batch, hidden })));
+      sizes.sort((a, b) => flops(a) - flops(b)); // small first: each measurement predicts the next
+      const total = sizes.length * impls.length;
+      const rate: Partial<Record<Impl, number>> = {}; // ms per flop, from the last measurement
+      for (const size of sizes) {
+        for (const impl of impls) {
+          signal.throwIfAborted();
+          const estimate = rate[impl] !== undefined ? rate[impl]! * flops(size) : 0;
+          if (estimate > MAX_ESTIMATED_MS) {
+            this.cells.push({ ...size, impl, msPerStep: null, note: `skipped: about ${(estimate / 1000).toFixed(1)} s per step estimated` });
+          } else {
+            const [r] = await this.measure(ctx, [size], [impl], signal, 0);
+            rate[impl] = r!.msPerStep / flops(size);
+            this.cells.push({ ...size, impl, msPerStep: r!.msPerStep });
+          }
+          this.tick(this.cells.length, total, `${impl} ${size.batch}×${size.hidden}`);
+        }
+      }
+      this.plotSweep(batches, hiddens);
+    });
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+    this.cpu.terminate();
+  }
+
+  destroy(): void {
+    this.cancel();
+    for (const p of this.plots) p.destroy();
+    this.card.remove();
+  }
+
+  private async measure(ctx: GpuContext | null, sizes: BenchSize[], impls: Impl[], signal: AbortSignal, extra: number): Promise<BenchResult[]> {
+    if (!ctx) {
+      const out: BenchResult[] = [];
+      for (const s of sizes) out.push(await this.cpu.bench(s, PROTOCOL));
+      return out;
+    }
+    const report = await runBench(ctx, {
+      sizes, impls, protocol: PROTOCOL, signal,
+      cpu: (s, p) => this.cpu.bench(s, p),
+      onProgress: (done, total, last) => {
+        if (extra > 0) this.tick(done, total + extra - impls.length, last ? `${last.impl} ${fmt(last.msPerStep)} ms/step` : '');
+      },
+    });
+    return report.results;
+  }
+
+  private async guard(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    if (this.state === 'running') return;
+    this.abort = new AbortController();
+    this.state = 'running';
+    this.setBusy(true);
+    try {
+      await work(this.abort.signal);
+      this.state = 'done';
+      this.progressText.textContent = 'done';
+    } catch (error) {
+      const cancelled = this.abort.signal.aborted || (error as Error).name === 'AbortError';
+      this.state = cancelled ? 'cancelled' : `failed: ${(error as Error).message}`;
+      this.progressText.textContent = this.state;
+      if (cancelled && this.cells.length > 0) this.plotSweep(this.opts.batches ?? SWEEP_BATCHES, this.opts.hiddens ?? SWEEP_HIDDENS);
+    } finally {
+      this.setBusy(false);
+      this.abort = null;
+    }
+  }
+
+  private setBusy(busy: boolean): void {
+    this.runButton.disabled = busy;
+    this.sweepButton.disabled = busy;
+    this.cancelButton.disabled = !busy;
+    if (busy) this.progress.removeAttribute('value');
+  }
+
+  private tick(done: number, total: number, what: string): void {
+    this.progress.max = Math.max(1, total);
+    this.progress.value = done;
+    this.progressText.textContent = `${done}/${total} ${what}`;
+  }
+
+  private showAdapter(): void {
+    const ctx = this.opts.gpu();
+    if (!ctx) {
+      this.adapterLine.textContent = 'No WebGPU adapter: only the CPU engine can be timed.';
+      return;
+    }
+    const l = ctx.device.limits;
+    this.adapterLine.textContent =
+      `Adapter: ${ctx.adapterName} · timestamp queries ${ctx.hasTimestamps ? 'yes' : 'no (per-pass times are wall-clock)'} · ` +
+      `${l.maxComputeInvocationsPerWorkgroup} invocations per workgroup · ${l.maxComputeWorkgroupStorageSize / 1024} KiB workgroup storage · ` +
+      `${(l.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB per storage binding`;
+  }
+
+  /** Two log-log charts against batch size, one line per hidden size: ms per step (GPU solid, CPU dashed) and speed-up. */
+  private plotSweep(batches: number[], hiddens: number[]): void {
+    for (const p of this.plots) p.destroy();
+    this.plots = [];
+    this.charts.replaceChildren();
+    const ms = (impl: Impl, batch: number, hidden: number) =>
+      this.cells.find((c) => c.impl === impl && c.batch === batch && c.hidden === hidden)?.msPerStep ?? null;
+    const width = Math.max(320, Math.min(720, this.card.body.clientWidth || 640));
+    const axes = (y: string): uPlot.Axis[] => [{ label: 'batch size' }, { label: y }];
+    const scales: uPlot.Scales = { x: { time: false, distr: 3, log: 2 }, y: { distr: 3 } };
+    const timeSeries: uPlot.Series[] = [{ label: 'batch' }];
+    const timeData: Array<Array<number | null>> = [batches];
+    const speedSeries: uPlot.Series[] = [{ label: 'batch' }];
+    const speedData: Array<Array<number | null>> = [batches];
+    hiddens.forEach((h, i) => {
+      const stroke = COLOURS[i % COLOURS.length]!;
+      timeSeries.push({ label: `GPU H=${h}`, stroke, width: 2, spanGaps: true }, { label: `CPU H=${h}`, stroke, dash: [6, 4], width: 1.5, spanGaps: true });
+      timeData.push(batches.map((b) => ms('webgpu', b, h)), batches.map((b) => ms('cpu', b, h)));
+      speedSeries.push({ label: `H=${h}`, stroke, width: 2, spanGaps: true });
+      speedData.push(batches.map((b) => {
+        const g = ms('webgpu', b, h);
+        const c = ms('cpu', b, h);
+        return g && c ? c / g : null;
+      }));
+    });
+    const make = (title: string, y: string, series: uPlot.Series[], data: Array<Array<number | null>>) => {
+      const holder = el('div', 'bench-chart');
+      this.charts.append(holder);
+      this.plots.push(new uPlot({ title, width, height: 220, scales, axes: axes(y), series }, data as uPlot.AlignedData, holder));
+    };
+    make('time per step (ms, log scale)', 'ms / step', timeSeries, timeData);
+    make('GPU speed-up (CPU time ÷ GPU time)', '× faster', speedSeries, speedData);
+    const skipped = this.cells.filter((c) => c.note);
+    if (skipped.length > 0) {
+      const list = el('ul', 'bench-skipped');
+      for (const c of skipped) list.append(el('li', '', `${c.impl} ${c.batch}×${c.hidden}: ${c.note}`));
+      this.charts.append(list);
+    }
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function button(label: string, onClick: () => void): HTMLButtonElement {
+  const b = el('button', 'bench-button', label);
+  b.type = 'button';
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function table(rows: string[][]): HTMLTableElement {
+  const t = el('table', 'bench-table');
+  rows.forEach((cells, i) => {
+    const tr = el('tr', '');
+    for (const c of cells) tr.append(el(i === 0 ? 'th' : 'td', '', c));
+    t.append(tr);
+  });
+  return t;
+}

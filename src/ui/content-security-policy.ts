@@ -1,0 +1,33 @@
+// The page's Content-Security-Policy, written into the built index.html as a <meta> tag, so the static
+// site can be hosted anywhere and still load only from its own origin. Not applied by the dev server,
+// whose hot reload injects <style> elements and speaks over a WebSocket.
+import type { Plugin } from 'vite';
+
+/**
+ * Scripts only from the page's own files (no inline script, no eval or Function); data (MNIST) only
+ * from the same origin. Styles allow 'unsafe-inline': lil-gui injects its stylesheet as a <style>
+ * element and KaTeX writes style attributes, neither of which can be hashed ahead of time. Fonts and
+ * images may be data: URLs (lil-gui's icon font, the empty favicon, small assets Vite inlines).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+/** Adds the policy as the first element of <head> of the built page. */
+export function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'content-security-policy',
+    apply: 'build',
+    transformIndexHtml() {
+      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }];
+    },
+  };
+}

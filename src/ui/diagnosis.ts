@@ -1,0 +1,29 @@
+// What probably made a run diverge, said from its settings, and a safer learning rate to offer.
+import { RANGES, type Settings } from './settings';
+
+export interface DivergenceAdvice {
+  /** One or two sentences naming the likely cause. */
+  cause: string;
+  /** A learning rate ten times smaller, within the panel's range. */
+  saferLr: number;
+}
+
+/** Learning rates above which each optimizer usually blows up these models. */
+const RISKY_LR: Record<Settings['optimizer'], number> = { sgd: 1, momentum: 0.3, adam: 0.05 };
+
+export function divergenceAdvice(s: Settings): DivergenceAdvice {
+  const saferLr = Math.max(RANGES.lr!.min, Number((s.lr / 10).toPrecision(2)));
+  const causes: string[] = [];
+  if (s.lr >= RISKY_LR[s.optimizer]) {
+    causes.push(`the learning rate ${s.lr} is high for ${s.optimizer === 'adam' ? 'Adam' : s.optimizer === 'sgd' ? 'SGD' : 'momentum'}`);
+  }
+  if (s.optimizer === 'momentum' && s.momentum > 0.99) causes.push(`momentum ${s.momentum} lets steps pile up`);
+  if (s.initScale > 3) causes.push(`the initialisation scale ${s.initScale} starts with large weights`);
+  if (s.model === 'autoencoder' && s.optimizer !== 'adam') {
+    causes.push("the autoencoder's gradient grows with the cube of the weights, so a step that overshoots overshoots more the next time");
+  }
+  const cause = causes.length > 0
+    ? `Likely cause: ${causes.join('; ')}.`
+    : `A learning rate too high for this data is the usual cause (now ${s.lr}).`;
+  return { cause, saferLr };
+}

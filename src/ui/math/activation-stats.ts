@@ -1,0 +1,92 @@
+// Activation statistics of the MLP's hidden layer on one batch, in float64: histograms of V and of
+// swish′(V), the fraction of units below zero and in swish's decreasing region, per-tensor gradient
+// norms and update-to-weight ratios. No DOM.
+import { swishPrimeFor, type SwishDerivative } from '../../reference/activations';
+import { mlpGradients, mlpParamsFrom, type MlpShape } from '../../reference/mlp';
+
+/** swish is decreasing for v below this (where swish′(v) = 0): its minimum at v ≈ −1.2785. */
+export const SWISH_MINIMUM_V = -1.2784645;
+const BINS = 30;
+
+export interface Histogram {
+  lo: number;
+  hi: number;
+  counts: number[];
+}
+
+export interface ActivationStats {
+  step: number;
+  rows: number;
+  vHistogram: Histogram;
+  swishPrimeHistogram: Histogram;
+  /** Fraction of (sample, unit) pairs with v < 0, where swish(v) < 0. */
+  negative: number;
+  /** Fraction with v below swish's minimum, where swish′(v) < 0. */
+  decreasing: number;
+  /** ‖∂L/∂T‖₂ per tensor. */
+  gradNorms: Record<string, number>;
+  /** ‖ΔT‖ / ‖T‖ per step, averaged since the previous statistics; null the first time. */
+  updateRatios: Record<string, number> | null;
+}
+
+export function activationStats(
+  shape: MlpShape,
+  params: Record<string, Float32Array>,
+  X: Float32Array,
+  labels: Uint32Array,
+  rows: number,
+  derivative: SwishDerivative,
+  step: number,
+  previous: { step: number; params: Record<string, Float32Array> } | null,
+): ActivationStats {
+  const r = mlpGradients(shape, mlpParamsFrom(params), Float64Array.from(X), labels, rows, { swishDerivative: derivative });
+  const prime = r.V.map(swishPrimeFor(derivative));
+  let negative = 0;
+  let decreasing = 0;
+  for (const v of r.V) {
+    if (v < 0) negative++;
+    if (v < SWISH_MINIMUM_V) decreasing++;
+  }
+  const gradNorms: Record<string, number> = {};
+  for (const [name, g] of Object.entries(r.grads)) gradNorms[name] = norm(g);
+  let updateRatios: Record<string, number> | null = null;
+  if (previous && step > previous.step) {
+    updateRatios = {};
+    for (const [name, now] of Object.entries(params)) {
+      const before = previous.params[name]!;
+      const delta = now.map((x, i) => x - before[i]!);
+      updateRatios[name] = norm(delta) / (norm(now) || 1) / (step - previous.step);
+    }
+  }
+  return {
+    step,
+    rows,
+    vHistogram: histogram(r.V),
+    swishPrimeHistogram: histogram(prime),
+    negative: negative / r.V.length,
+    decreasing: decreasing / r.V.length,
+    gradNorms,
+    updateRatios,
+  };
+}
+
+function norm(a: ArrayLike<number>): number {
+  let sq = 0;
+  for (let i = 0; i < a.length; i++) sq += a[i]! * a[i]!;
+  return Math.sqrt(sq);
+}
+
+function histogram(values: ArrayLike<number>): Histogram {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]!);
+    hi = Math.max(hi, values[i]!);
+  }
+  if (!(hi > lo)) hi = lo + 1;
+  const counts = new Array<number>(BINS).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    counts[Math.min(BINS - 1, Math.floor(((values[i]! - lo) / (hi - lo)) * BINS))]! += 1;
+  }
+  return { lo, hi, counts };
+}

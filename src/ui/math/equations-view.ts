@@ -1,0 +1,171 @@
+// The forward and backward equations (KaTeX, bundled) beside their values for one chosen sample.
+// Each equation and each value carries a key; hovering one highlights the other.
+import katex from 'katex';
+import 'katex/dist/katex.min.css';
+import '../views.css';
+import './math.css';
+import type { ModelSpec } from '../../models/build';
+import type { SwishDerivative } from '../../reference/activations';
+import { ViewCard } from '../views/card';
+import { sampleValues, type SampleValues } from './sample-values';
+
+/** Entries shown of each vector, and rows × columns shown of each outer product. */
+const SHOWN = 8;
+const OUTER_ROWS = 3;
+const OUTER_COLS = 4;
+
+interface Equation {
+  key: string;
+  tex: string;
+}
+
+const SWISH_PRIME = {
+  correct: String.raw`\operatorname{swish}'(v) = \sigma(v)\,\bigl(1 + v\,(1 - \sigma(v))\bigr)`,
+  wrong: String.raw`\operatorname{swish}'(v) \overset{?}{=} \sigma(v)\,(2 - \sigma(v)) \ \text{(wrong)}`,
+};
+
+function mlpEquations(derivative: SwishDerivative): Equation[] {
+  return [
+    { key: 'v', tex: String.raw`v = W_1 x + b_1` },
+    { key: 'y', tex: String.raw`y = \operatorname{swish}(v) = v \odot \sigma(v)` },
+    { key: 'z', tex: String.raw`z = W_2\, y + b_2` },
+    { key: 'a', tex: String.raw`a = \operatorname{softmax}(z), \quad a_j = e^{z_j} / \textstyle\sum_i e^{z_i}` },
+    { key: 'L', tex: String.raw`L = \log \textstyle\sum_j e^{z_j} - z_k` },
+    { key: 'GZ', tex: String.raw`G_Z = \partial L / \partial z = a - \mathbb{1}_k` },
+    { key: 'dW2', tex: String.raw`\partial L / \partial W_2 = G_Z\, y^{\top}, \quad \partial L / \partial b_2 = G_Z` },
+    { key: 'GY', tex: String.raw`G_Y = W_2^{\top} G_Z` },
+    { key: 'sp', tex: SWISH_PRIME[derivative] },
+    { key: 'GV', tex: String.raw`G_V = G_Y \odot \operatorname{swish}'(v)` },
+    { key: 'dW1', tex: String.raw`\partial L / \partial W_1 = G_V\, x^{\top}, \quad \partial L / \partial b_1 = G_V` },
+  ];
+}
+
+const AUTOENCODER_EQUATIONS: Equation[] = [
+  { key: 'z', tex: String.raw`z = W x` },
+  { key: 'y', tex: String.raw`y = W^{\top} z` },
+  { key: 'v', tex: String.raw`v = y - x` },
+  { key: 'L', tex: String.raw`L = \tfrac12 \lVert v \rVert^2` },
+  { key: 'U', tex: String.raw`u = W v` },
+  { key: 'dW', tex: String.raw`\partial L / \partial W = u\, x^{\top} + z\, v^{\top}` },
+];
+
+export class EquationsView {
+  private readonly card: ViewCard;
+  private readonly values: HTMLDivElement;
+  private readonly input: HTMLInputElement;
+  private params: Record<string, Float32Array> | null = null;
+  private hot: string | undefined;
+  /** What was shown last, for the tests: the sample's values by key. */
+  last: SampleValues | null = null;
+
+  constructor(
+    container: HTMLElement,
+    private readonly spec: ModelSpec,
+    private readonly source: { X: Float32Array; labels: Uint32Array; N: number; D: number },
+    private readonly derivative: SwishDerivative,
+  ) {
+    this.card = new ViewCard(container, 'equations', 'The equations beside the numbers',
+      'Forward and backward pass for one training sample (batch of one). Hover an equation to find its values, or a value to find its equation.');
+    const grid = document.createElement('div');
+    grid.className = 'math-equations';
+    const equations = document.createElement('div');
+    for (const eq of spec.kind === 'mlp' ? mlpEquations(derivative) : AUTOENCODER_EQUATIONS) {
+      const el = document.createElement('div');
+      el.className = 'math-eq';
+      el.dataset.key = eq.key;
+      katex.render(eq.tex, el, { throwOnError: true, displayMode: false });
+      equations.append(el);
+    }
+    this.values = document.createElement('div');
+    this.values.className = 'math-values';
+    grid.append(equations, this.values);
+    const row = document.createElement('label');
+    row.className = 'math-row';
+    row.textContent = 'training sample #';
+    this.input = document.createElement('input');
+    this.input.type = 'number';
+    this.input.min = '0';
+    this.input.max = String(source.N - 1);
+    this.input.value = '0';
+    this.input.style.width = '6em';
+    this.input.addEventListener('change', () => this.redraw());
+    row.append(this.input);
+    this.card.body.append(grid, row);
+    this.card.root.addEventListener('mouseover', (e) => this.highlight((e.target as Element).closest<HTMLElement>('[data-key]')?.dataset.key));
+    this.card.root.addEventListener('mouseleave', () => this.highlight(undefined));
+  }
+
+  update(params: Record<string, Float32Array>): void {
+    this.params = params;
+    this.redraw();
+  }
+
+  private redraw(): void {
+    if (!this.params) return;
+    const { source, spec } = this;
+    const i = Math.min(source.N - 1, Math.max(0, Math.floor(Number(this.input.value) || 0)));
+    const x = source.X.subarray(i * source.D, (i + 1) * source.D);
+    const v = (this.last = sampleValues(spec, this.params, x, source.labels[i]!, this.derivative));
+    const lines: string[] = [];
+    const line = (key: string, name: string, values: ArrayLike<number>) => lines.push(
+      `<span class="math-value" data-key="${key}"><b>${name}</b>${formatVector(values)}</span>`,
+    );
+    if (v.kind === 'mlp') {
+      line('x', `x (label ${v.label})`, v.x);
+      line('v', 'v', v.v);
+      line('y', 'y', v.y);
+      line('z', 'z', v.z);
+      line('a', 'softmax(z)', v.a);
+      lines.push(`<span class="math-value" data-key="L"><b>L</b>${v.loss.toPrecision(5)}</span>`);
+      line('GZ', 'G_Z', v.GZ);
+      line('GY', 'G_Y', v.GY);
+      line('sp', "swish′(v)", v.swishPrime);
+      line('GV', 'G_V', v.GV);
+      lines.push('<div class="math-outer">',
+        outerTable('dW2', 'G_Z yᵀ (first classes × units)', v.GZ, v.y),
+        outerTable('dW1', 'G_V xᵀ (first units × inputs)', v.GV, v.x), '</div>');
+    } else {
+      line('x', 'x', v.x);
+      line('z', 'z', v.z);
+      line('y', 'y', v.y);
+      line('v', 'v', v.v);
+      lines.push(`<span class="math-value" data-key="L"><b>L</b>${v.loss.toPrecision(5)}</span>`);
+      line('U', 'u', v.u);
+      lines.push('<div class="math-outer">',
+        outerTable('dW', 'u xᵀ (first rows × inputs)', v.u, v.x),
+        outerTable('dW', 'z vᵀ (first rows × inputs)', v.z, v.v), '</div>');
+    }
+    this.values.innerHTML = lines.join('');
+    this.highlight(this.hot);
+  }
+
+  private highlight(key: string | undefined): void {
+    this.hot = key;
+    for (const el of this.card.root.querySelectorAll('.math-hot')) el.classList.remove('math-hot');
+    if (!key) return;
+    for (const el of this.card.root.querySelectorAll(`[data-key="${key}"]`)) el.classList.add('math-hot');
+  }
+
+  destroy(): void {
+    this.card.remove();
+  }
+}
+
+function formatVector(values: ArrayLike<number>): string {
+  const shown = Array.from({ length: Math.min(SHOWN, values.length) }, (_, i) => format(values[i]!));
+  const more = values.length > SHOWN ? ` … (${values.length})` : '';
+  return `[${shown.join(', ')}${more}]`;
+}
+
+function format(x: number): string {
+  return Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(3) : x.toExponential(1);
+}
+
+/** A few rows × columns of the outer product u wᵀ. */
+function outerTable(key: string, caption: string, u: ArrayLike<number>, w: ArrayLike<number>): string {
+  const rows = Math.min(OUTER_ROWS, u.length);
+  const cols = Math.min(OUTER_COLS, w.length);
+  const body = Array.from({ length: rows }, (_, i) =>
+    `<tr>${Array.from({ length: cols }, (_, j) => `<td>${format(u[i]! * w[j]!)}</td>`).join('')}</tr>`).join('');
+  return `<table class="math-value" data-key="${key}"><caption>${caption}</caption>${body}</table>`;
+}

@@ -1,0 +1,177 @@
+// The "see the math" views of one run, mounted by the app beside the model views: the gradient
+// check (on demand and every N steps), the correct-against-wrong derivative curves, the equations
+// beside one sample's values, the PCA view (autoencoder) and the activation statistics (MLP).
+import type { DataSplit } from '../../data/dataset';
+import type { StepMetrics } from '../../kernels/metrics';
+import type { ModelSpec } from '../../models/build';
+import type { Network } from '../../models/network';
+import type { SwishDerivative } from '../../reference/activations';
+import { checkGradients, type TensorCheck } from '../../train/grad-check';
+import { pcaBoundAsync } from '../../train/pca-bound';
+import { principalSubspaceAsync } from '../../train/pca-subspace';
+import { BatchSchedule } from '../../train/schedule';
+import type { Settings } from '../settings';
+import { activationStats, type ActivationStats } from './activation-stats';
+import { ActivationStatsView } from './activation-stats-view';
+import { CompareRunsView } from './compare-runs-view';
+import { EquationsView } from './equations-view';
+import { GradCheckView } from './grad-check-view';
+import { pcaPoint, type PcaPoint } from './pca-metrics';
+import { PcaView } from './pca-view';
+import type { RunCurves } from './run-curves';
+
+/** Rows of the current batch the gradient check uses, and the activation statistics. */
+const CHECK_ROWS = 256;
+const STATS_ROWS = 64;
+/** Multiply-adds the page spends on finite differences per check (about 0.1 s of JavaScript). */
+const PAGE_FD_BUDGET = 3e7;
+/** Training losses averaged for the gap to the PCA bound. */
+const RECENT = 20;
+
+export interface MathContext {
+  spec: ModelSpec;
+  data: DataSplit;
+  /** Read live (checkEvery); the rest is fixed for the run. */
+  settings: Readonly<Settings>;
+  device: GPUDevice | null;
+  /** The GPU network of the run (built with its derivative), or null for the CPU engine alone. */
+  network: Network | null;
+  readParams(): Promise<Record<string, Float32Array>>;
+  step(): number;
+}
+
+/** The last gradient check as the tests read it (window.app.gradCheck). */
+export interface GradCheckSummary {
+  step: number;
+  swishDerivative: SwishDerivative;
+  B: number;
+  tensors: Record<string, TensorCheck>;
+}
+
+export class MathViews {
+  gradCheck: GradCheckSummary | null = null;
+  readonly pcaHistory: PcaPoint[] = [];
+  stats: ActivationStats | null = null;
+  private readonly derivative: SwishDerivative;
+  private readonly schedule: BatchSchedule;
+  private readonly checkView: GradCheckView;
+  private readonly compare: CompareRunsView | null = null;
+  private readonly equations: EquationsView;
+  private readonly pca: PcaView | null = null;
+  private readonly statsView: ActivationStatsView | null = null;
+  private top: Float64Array | null = null;
+  private bound: number | null = null;
+  private readonly recent: number[] = [];
+  private checking: Promise<void> | null = null;
+  private lastStats: { step: number; params: Record<string, Float32Array> } | null = null;
+  private destroyed = false;
+
+  constructor(
+    container: HTMLElement,
+    private readonly ctx: MathContext,
+    private readonly runs: RunCurves,
+  ) {
+    const { spec, data, settings } = ctx;
+    const { train } = data;
+    this.derivative = spec.kind === 'mlp' && settings.wrongDerivative ? 'wrong' : 'correct';
+    this.schedule = new BatchSchedule(settings.seed, train.N, Math.min(settings.batch, train.N));
+    this.checkView = new GradCheckView(container, () => void this.checkNow());
+    if (spec.kind === 'mlp') {
+      this.compare = new CompareRunsView(container, runs);
+      this.statsView = new ActivationStatsView(container);
+    }
+    this.equations = new EquationsView(container, spec, train, this.derivative);
+    if (spec.kind === 'autoencoder') {
+      const { m, n } = spec.shape;
+      this.pca = new PcaView(container, m, n);
+      void principalSubspaceAsync(train, m).then((eig) => {
+        if (this.destroyed) return;
+        this.top = eig.vectors;
+        this.pca?.showComponents(this.top);
+      });
+      void pcaBoundAsync(train, m).then((b) => (this.bound = b));
+    }
+  }
+
+  /** The leading engine's training losses (the GPU's when it runs). */
+  addSteps(engine: 'gpu' | 'cpu', metrics: readonly StepMetrics[]): void {
+    if (engine !== (this.ctx.network ? 'gpu' : 'cpu')) return;
+    this.runs.add(metrics);
+    for (const m of metrics) this.recent.push(m.loss);
+    if (this.recent.length > RECENT) this.recent.splice(0, this.recent.length - RECENT);
+  }
+
+  /** Redraws from the current parameters; runs the gradient check when it is due. */
+  async update(params: Record<string, Float32Array>, step: number): Promise<void> {
+    const { spec, settings } = this.ctx;
+    this.compare?.draw();
+    this.equations.update(params);
+    if (spec.kind === 'mlp' && this.statsView) {
+      const { X, labels, B } = this.batch(step, STATS_ROWS);
+      this.stats = activationStats(spec.shape, params, X, labels, B, this.derivative, step, this.lastStats);
+      this.lastStats = { step, params };
+      this.statsView.update(this.stats);
+    }
+    if (spec.kind === 'autoencoder' && this.pca) {
+      const { m, n } = spec.shape;
+      if (this.top) {
+        const recent = this.recent.length > 0 ? this.recent.reduce((a, b) => a + b, 0) / this.recent.length : null;
+        if (this.pcaHistory.at(-1)?.step !== step) this.pcaHistory.push(pcaPoint(step, params.W!, this.top, m, n, recent, this.bound));
+      }
+      this.pca.update(this.pcaHistory, params.W!, this.top);
+    }
+    const due = settings.checkEvery > 0 && step - (this.gradCheck?.step ?? -Infinity) >= settings.checkEvery;
+    if ((this.gradCheck === null || due) && !this.checking) await this.runCheck(params, step);
+  }
+
+  /** Checks the current parameters now (the card's button). */
+  async checkNow(): Promise<void> {
+    if (this.checking) return this.checking;
+    await this.runCheck(await this.ctx.readParams(), this.ctx.step());
+  }
+
+  private runCheck(params: Record<string, Float32Array>, step: number): Promise<void> {
+    this.checkView.busy();
+    this.checking = (async () => {
+      try {
+        const result = await checkGradients(this.ctx.spec, params, this.batch(step, CHECK_ROWS), {
+          device: this.ctx.network ? this.ctx.device : null,
+          network: this.ctx.network ?? undefined,
+          swishDerivative: this.derivative,
+          finiteDiffBudget: PAGE_FD_BUDGET,
+          seed: step,
+        });
+        if (this.destroyed) return;
+        this.gradCheck = { step, swishDerivative: result.swishDerivative, B: result.B, tensors: result.tensors };
+        this.checkView.show(result, step);
+      } catch (error) {
+        if (!this.destroyed) this.checkView.failed((error as Error).message);
+      } finally {
+        this.checking = null;
+      }
+    })();
+    return this.checking;
+  }
+
+  /** The rows of the batch trained at `step`, at most `maxRows` of them. */
+  private batch(step: number, maxRows: number): { X: Float32Array; labels: Uint32Array; B: number } {
+    const { train } = this.ctx.data;
+    const rows = this.schedule.rows(step).subarray(0, maxRows);
+    const X = new Float32Array(rows.length * train.D);
+    const labels = new Uint32Array(rows.length);
+    rows.forEach((row, i) => {
+      X.set(train.X.subarray(row * train.D, (row + 1) * train.D), i * train.D);
+      labels[i] = train.labels[row]!;
+    });
+    return { X, labels, B: rows.length };
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.checkView.destroy();
+    this.compare?.destroy();
+    this.equations.destroy();
+    this.pca?.destroy();
+    this.statsView?.destroy();
+  }
+}

@@ -1,0 +1,62 @@
+// The smoothed loss curves of the last run with the correct swish′ and the last with the wrong one,
+// kept across rebuilds so that the two can be compared in one plot. Plain data, no DOM.
+import type { SwishDerivative } from '../../reference/activations';
+import { Ema } from '../plots/ema';
+import type { Settings } from '../settings';
+
+const SMOOTHING = 0.05;
+/** Points kept per curve; later steps are thinned to every other one when full. */
+const MAX_POINTS = 4000;
+
+export interface RunCurve {
+  /** The settings apart from the derivative: a curve is only comparable with one of the same run. */
+  fingerprint: string;
+  steps: number[];
+  losses: number[];
+}
+
+export class RunCurves {
+  readonly curves: Partial<Record<SwishDerivative, RunCurve>> = {};
+  private current: SwishDerivative = 'correct';
+  private readonly ema = new Ema(SMOOTHING);
+  private stride = 1;
+
+  /** A new run: its curve replaces the kept one of the same derivative; the other stays if comparable. */
+  start(derivative: SwishDerivative, fingerprint: string): void {
+    this.current = derivative;
+    this.ema.reset();
+    this.stride = 1;
+    this.curves[derivative] = { fingerprint, steps: [], losses: [] };
+    const other = derivative === 'correct' ? 'wrong' : 'correct';
+    if (this.curves[other]?.fingerprint !== fingerprint) delete this.curves[other];
+  }
+
+  /** Adds the leading engine's per-step losses to the current run's curve. */
+  add(steps: ReadonlyArray<{ step: number; loss: number }>): void {
+    const curve = this.curves[this.current];
+    if (!curve) return;
+    for (const { step, loss } of steps) {
+      if (!Number.isFinite(loss)) continue;
+      const smooth = this.ema.push(loss);
+      if (step % this.stride !== 0) continue;
+      curve.steps.push(step);
+      curve.losses.push(smooth);
+      if (curve.steps.length > MAX_POINTS) {
+        this.stride *= 2;
+        const keep = curve.steps.map((s, i) => (s % this.stride === 0 ? i : -1)).filter((i) => i >= 0);
+        curve.steps = keep.map((i) => curve.steps[i]!);
+        curve.losses = keep.map((i) => curve.losses[i]!);
+      }
+    }
+  }
+}
+
+/** Settings that do not change what a run computes (or only its derivative) are left out. */
+const NOT_RUN_DEFINING: ReadonlyArray<keyof Settings> = ['wrongDerivative', 'checkEvery', 'stepsPerFrame', 'logScale', 'engine'];
+
+/** What makes two runs comparable: every setting but the derivative and the display ones. */
+export function runFingerprint(s: Settings): string {
+  const copy: Record<string, unknown> = { ...s };
+  for (const key of NOT_RUN_DEFINING) delete copy[key];
+  return JSON.stringify(copy);
+}

@@ -1,0 +1,57 @@
+// The benchmark view in a real browser, on the browser's WebGPU adapter and the CPU engine's Web
+// Worker: the current-model timing shows the speed-up, per-pass times and the submit, dispatch and
+// readback overheads; a tiny sweep measures every cell and draws both charts; a cancelled sweep
+// stops; nothing is logged as an error.
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { openDevice, type GpuContext } from '../src/gpu/device';
+import { BenchView } from '../src/ui/bench/bench-view';
+
+const errors: string[] = [];
+const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => errors.push(args.map(String).join(' ')));
+afterAll(() => spy.mockRestore());
+
+let ctx: GpuContext | null = null;
+const host = document.createElement('div');
+host.style.width = '700px';
+document.body.append(host);
+
+async function view(): Promise<BenchView> {
+  ctx ??= await openDevice(navigator.gpu);
+  return new BenchView(host, { gpu: () => ctx, current: () => ({ batch: 5, hidden: 7 }), batches: [4, 9], hiddens: [3, 6] });
+}
+
+describe('benchmark view', () => {
+  it('times the current model on GPU and CPU, with the speed-up, per-pass times and overheads', async () => {
+    const v = await view();
+    await v.runCurrent();
+    expect(v.state).toBe('done');
+    const text = host.querySelector('.view-bench')!.textContent!;
+    expect(text).toMatch(/GPU speed-up: \d/);
+    expect(text).toMatch(/per pass/);
+    expect(text).toMatch(/readback of 16 bytes/);
+    expect(text).toContain(ctx!.adapterName);
+    v.destroy();
+    expect(host.querySelector('.view-bench')).toBeNull();
+  });
+
+  it('runs a tiny sweep and draws time per step and speed-up', async () => {
+    const v = await view();
+    await v.runSweep();
+    expect(v.state).toBe('done');
+    expect(v.cells).toHaveLength(8);
+    for (const c of v.cells) expect(c.msPerStep! > 0 && Number.isFinite(c.msPerStep), JSON.stringify(c)).toBe(true);
+    expect(host.querySelectorAll('.bench-chart canvas').length).toBeGreaterThanOrEqual(2);
+    v.destroy();
+  });
+
+  it('a cancelled sweep stops', async () => {
+    const v = await view();
+    const run = v.runSweep();
+    v.cancel();
+    await run;
+    expect(v.state).toBe('cancelled');
+    expect(v.cells.length).toBeLessThan(8);
+    v.destroy();
+    expect(errors).toEqual([]);
+  });
+});

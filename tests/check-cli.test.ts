@@ -1,0 +1,62 @@
+// `npm run cli -- check` as a user runs it (Dawn in Node, SwiftShader without a GPU): below 1e-4
+// everywhere with the correct swish', and W1 and b1 clearly wrong (W2, b2 still right) with the
+// known-wrong one, in the exact JSON shape the issue asks for.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['vite-node', 'src/cli/main.ts', ...args], { cwd: process.cwd() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+type Report = { tensors: Record<string, { gpuVsReference: number; referenceVsFiniteDiff: number }> };
+
+async function check(...args: string[]): Promise<Report> {
+  const { code, stdout, stderr } = await cli('check', '--json', ...args);
+  expect(code, stderr).toBe(0);
+  return JSON.parse(stdout) as Report;
+}
+
+describe('cli check', () => {
+  it('passes everywhere for the MLP with the correct derivative', async () => {
+    const out = await check('--model', 'mlp');
+    expect(Object.keys(out.tensors)).toEqual(['W1', 'b1', 'W2', 'b2']);
+    for (const [name, t] of Object.entries(out.tensors)) {
+      expect(t.gpuVsReference, name).toBeLessThan(1e-4);
+      expect(t.referenceVsFiniteDiff, name).toBeLessThan(1e-4);
+    }
+  });
+
+  it('shows the wrong derivative in W1 and b1 only, with GPU and reference agreeing on it', async () => {
+    const out = await check('--wrong-derivative', '--hidden', '9', '--inputs', '13', '--batch', '11', '--seed', '4');
+    for (const name of ['W1', 'b1']) expect(out.tensors[name]!.referenceVsFiniteDiff, name).toBeGreaterThan(1e-2);
+    for (const name of ['W2', 'b2']) expect(out.tensors[name]!.referenceVsFiniteDiff, name).toBeLessThan(1e-4);
+    for (const [name, t] of Object.entries(out.tensors)) expect(t.gpuVsReference, name).toBeLessThan(1e-4);
+  });
+
+  it('passes for the autoencoder, and differences a bounded subset of a large tensor', async () => {
+    const out = await check('--model', 'autoencoder', '--inputs', '300', '--code', '20', '--batch', '40', '--fd-budget', '1e7');
+    const W = out.tensors.W as Report['tensors'][string] & { finiteDiffEntries: number; entries: number };
+    expect(W.gpuVsReference).toBeLessThan(1e-4);
+    expect(W.referenceVsFiniteDiff).toBeLessThan(1e-4);
+    expect(W.entries).toBe(6000);
+    expect(W.finiteDiffEntries).toBeGreaterThanOrEqual(4);
+    expect(W.finiteDiffEntries).toBeLessThan(W.entries);
+  });
+
+  it('prints a readable table without --json, and refuses a bad size with one line', async () => {
+    const table = await cli('check', '--wrong-derivative');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^W1\s.*WRONG/m);
+    expect(table.stdout).toMatch(/^W2\s.*ok/m);
+    const bad = await cli('check', '--hidden', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --hidden must be an integer/m);
+  });
+});

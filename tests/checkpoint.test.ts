@@ -1,0 +1,162 @@
+// Save and resume on the CPU engine (the float64 twin): k steps, a checkpoint through its JSON text,
+// a fresh session restored from it, k more steps equal an uninterrupted 2k-step run bit for bit.
+// Also: the file round trip, the .npy export, and checkpoints that do not fit or are malformed.
+import { describe, expect, it } from 'vitest';
+import type { DataSplit } from '../src/data/dataset';
+import { UserError } from '../src/errors';
+import type { StepMetrics } from '../src/kernels/metrics';
+import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
+import {
+  captureCheckpoint, checkpointNpyFiles, parseCheckpoint, restoreCheckpoint, serializeCheckpoint, type Checkpoint,
+} from '../src/train/checkpoint';
+import { Rng } from '../src/train/rng';
+import { Session, type SessionConfig } from '../src/train/session';
+
+const K = 73; // N = 90, B = 16: 5 steps per epoch, so step 73 is mid-epoch
+
+function dataFor(spec: SessionConfig['spec']): DataSplit {
+  const rng = new Rng(5);
+  const N = 90;
+  const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
+  const X = Float32Array.from({ length: N * D }, () => rng.uniform(-1, 1));
+  const C = spec.kind === 'mlp' ? spec.shape.C : 1;
+  const labels = Uint32Array.from({ length: N }, () => rng.int(C));
+  return { train: { name: 'random', X, labels, N, D, classes: C } };
+}
+
+function configFor(spec: SessionConfig['spec'], overrides: Partial<OptimizerSettings>): SessionConfig {
+  return { spec, batch: 16, optimizer: { ...DEFAULT_OPTIMIZER, ...overrides }, seed: 11, initScale: 1, engines: ['cpu'] };
+}
+
+function train(session: Session, steps: number): StepMetrics[] {
+  return Array.from({ length: steps }, () => session.cpu!.trainStep());
+}
+
+const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.buffer, a.byteOffset, a.length));
+
+const cases: Array<[SessionConfig['spec'], Partial<OptimizerSettings>]> = [
+  [{ kind: 'mlp', shape: { D: 7, H: 12, C: 4 } }, { kind: 'adam', lr: 0.01, weightDecay: 1e-3 }],
+  [{ kind: 'mlp', shape: { D: 7, H: 12, C: 4 } }, { kind: 'momentum', lr: 0.05, nesterov: true }],
+  [{ kind: 'autoencoder', shape: { n: 9, m: 3 } }, { kind: 'adam', lr: 0.01 }],
+  [{ kind: 'autoencoder', shape: { n: 9, m: 3 } }, { kind: 'momentum', lr: 0.02 }],
+];
+
+async function checkpointAfter(config: SessionConfig, data: DataSplit, steps: number): Promise<Checkpoint> {
+  const session = await Session.create(config, data, null);
+  train(session, steps);
+  return captureCheckpoint(session, { model: config.spec.kind, lr: config.optimizer.lr, nesterov: config.optimizer.nesterov });
+}
+
+describe('checkpoint on the CPU engine', () => {
+  for (const [spec, overrides] of cases) {
+    it(`${spec.kind} with ${overrides.kind}: ${K} + ${K} steps equal ${2 * K} steps bit for bit`, async () => {
+      const config = configFor(spec, overrides);
+      const data = dataFor(spec);
+      const straight = await Session.create(config, data, null);
+      const straightMetrics = train(straight, 2 * K);
+
+      const text = serializeCheckpoint(await checkpointAfter(config, data, K));
+      const resumed = await Session.create(config, data, null);
+      await restoreCheckpoint(resumed, parseCheckpoint(text, 'run.json'));
+      expect(resumed.step).toBe(K);
+      const resumedMetrics = train(resumed, K);
+
+      expect(resumedMetrics).toEqual(straightMetrics.slice(K));
+      for (const name of Object.keys(straight.cpu!.params)) {
+        expect(bits(resumed.cpu!.params[name]!), name).toEqual(bits(straight.cpu!.params[name]!));
+      }
+      const [a, b] = [resumed.cpu!.readOptimizerState(), straight.cpu!.readOptimizerState()];
+      expect(a.t).toBe(b.t);
+      for (const name of Object.keys(a.m)) {
+        expect(bits(a.m[name]!)).toEqual(bits(b.m[name]!));
+        expect(bits(a.v[name]!)).toEqual(bits(b.v[name]!));
+      }
+    });
+  }
+
+  it('keeps every value and setting through the JSON text', async () => {
+    const [spec, overrides] = cases[0]!;
+    const cp = await checkpointAfter(configFor(spec, overrides), dataFor(spec), 7);
+    const back = parseCheckpoint(new TextEncoder().encode(serializeCheckpoint(cp)), 'run.json');
+    expect(back).toEqual(cp);
+    expect(back.engines.cpu!.params.W1).toBeInstanceOf(Float64Array);
+    expect(back.settings).toEqual({ model: 'mlp', lr: 0.01, nesterov: false });
+  });
+
+  it('writes one .npy per tensor with its shape', async () => {
+    const [spec, overrides] = cases[0]!;
+    const cp = await checkpointAfter(configFor(spec, overrides), dataFor(spec), 3);
+    const files = checkpointNpyFiles(cp);
+    expect(files.map((f) => f.fileName)).toEqual(
+      ['params', 'm', 'v'].flatMap((part) => ['W1', 'b1', 'W2', 'b2'].map((t) => `cpu-${part}-${t}.npy`)),
+    );
+    const w1 = files[0]!.bytes;
+    const headerLength = new DataView(w1.buffer, w1.byteOffset).getUint16(8, true);
+    expect(new TextDecoder().decode(w1.subarray(10, 10 + headerLength))).toContain("'descr': '<f8', 'fortran_order': False, 'shape': (12, 7)");
+    const values = new Float64Array(w1.slice(10 + headerLength).buffer);
+    expect(bits(values)).toEqual(bits(cp.engines.cpu!.params.W1 as Float64Array));
+  });
+
+  it('restores a GPU (float32) checkpoint into the CPU engine', async () => {
+    const [spec, overrides] = cases[2]!;
+    const config = configFor(spec, overrides);
+    const cp = await checkpointAfter(config, dataFor(spec), 5);
+    const state = cp.engines.cpu!;
+    const toF32 = (r: Record<string, Float32Array | Float64Array>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Float32Array.from(v)]));
+    const gpuOnly: Checkpoint = { ...cp, engines: { gpu: { ...state, params: toF32(state.params), m: toF32(state.m), v: toF32(state.v) } } };
+    const session = await Session.create(config, dataFor(spec), null);
+    await restoreCheckpoint(session, parseCheckpoint(serializeCheckpoint(gpuOnly), 'gpu.json'));
+    expect(session.step).toBe(5);
+    expect(Array.from(session.cpu!.params.W!)).toEqual(Array.from(gpuOnly.engines.gpu!.params.W!));
+  });
+
+  it('refuses a checkpoint of another model, batch, seed or data, and leaves the run alone', async () => {
+    const [spec, overrides] = cases[0]!;
+    const config = configFor(spec, overrides);
+    const cp = await checkpointAfter(config, dataFor(spec), 4);
+    const session = await Session.create({ ...config, spec: { kind: 'mlp', shape: { D: 7, H: 13, C: 4 } }, seed: 3 }, dataFor(spec), null);
+    train(session, 2);
+    const before = session.cpu!.params.W1!.slice();
+    await expect(restoreCheckpoint(session, cp)).rejects.toThrow(UserError);
+    await expect(restoreCheckpoint(session, cp)).rejects.toThrow(/does not fit this run: it holds an MLP 7-12-4, this run has an MLP 7-13-4; its seed is 11, this run's 3/);
+    expect(session.step).toBe(2);
+    expect(session.cpu!.params.W1).toEqual(before);
+  });
+
+  it('refuses malformed files with a message that names the field', async () => {
+    const [spec, overrides] = cases[0]!;
+    const good = JSON.parse(serializeCheckpoint(await checkpointAfter(configFor(spec, overrides), dataFor(spec), 4)));
+    const nan = new Uint8Array(24); // three float64, 32 base64 characters without padding
+    new DataView(nan.buffer).setFloat64(0, Number.NaN, true);
+    const bad: Array<[(doc: any) => void, RegExp]> = [
+      [(d) => (d.version = 2), /version 2 is not supported/],
+      [(d) => (d.format = 'other'), /format must be/],
+      [(d) => (d.spec.shape.H = 0), /spec\.shape\.H must be a whole number from 1/],
+      [(d) => (d.engines.cpu.params.W1.shape = [7, 12]), /engines\.cpu\.params\.W1\.shape must be \[12, 7\]/],
+      [(d) => (d.engines.cpu.params.b2.data = d.engines.cpu.params.b2.data.slice(4)), /b2\.data has 40 characters, 44 expected/],
+      [(d) => (d.engines.cpu.m.b2.data = `${'A'.repeat(11)}!${d.engines.cpu.m.b2.data.slice(12)}`), /m\.b2\.data is not base64/],
+      [(d) => (d.engines.cpu.params.b1.data = `${Buffer.from(nan).toString('base64')}${d.engines.cpu.params.b1.data.slice(32)}`), /params\.b1 element 0 is NaN/],
+      [(d) => (d.engines.cpu.optimizerStep = 5), /optimizerStep must be a whole number from 0 to 4/],
+      [(d) => (d.engines = {}), /holds no engine/],
+      [(d) => (d.engines.tpu = {}), /unknown engine "tpu"/],
+      [(d) => (d.optimizer.kind = 'lion'), /optimizer\.kind must be one of/],
+      [(d) => (d.settings.x = { y: 1 }), /settings\.x must be a short string/],
+      [(d) => (d.extra = 1), /unexpected key "extra"/],
+      [(d) => (d.data.D = 8), /data\.D is 8, but the model takes 7 inputs/],
+    ];
+    for (const [edit, message] of bad) {
+      const doc = structuredClone(good);
+      edit(doc);
+      expect(() => parseCheckpoint(JSON.stringify(doc), 'run.json'), String(message)).toThrow(message);
+      try {
+        parseCheckpoint(JSON.stringify(doc), 'run.json');
+      } catch (error) {
+        expect(error).toBeInstanceOf(UserError);
+        expect((error as Error).message).toMatch(/^run\.json: /);
+      }
+    }
+    expect(() => parseCheckpoint('{"format": ', 'x.json')).toThrow(/x\.json: not a JSON file/);
+    expect(() => parseCheckpoint(new Uint8Array([0xff, 0xfe]), 'x.json')).toThrow(/not valid UTF-8/);
+  });
+});
