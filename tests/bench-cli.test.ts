@@ -1,18 +1,7 @@
 // `npm run cli -- bench --json` at tiny sizes: one JSON object on stdout with the adapter and a
 // finite, positive time for each implementation and size. Speed itself is never asserted.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['vite-node', 'src/cli/main.ts', ...args], { cwd: process.cwd() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+import { cli } from './run-cli';
 
 describe('cli bench', () => {
   it('prints one JSON object: the adapter and ms/step of webgpu, cpu and tfjs-webgpu at each size', async () => {

@@ -1,19 +1,8 @@
 // `npm run cli -- check` as a user runs it (Dawn in Node, SwiftShader without a GPU): below 1e-4
 // everywhere with the correct swish', and W1 and b1 clearly wrong (W2, b2 still right) with the
 // known-wrong one, in the exact JSON shape the issue asks for.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['vite-node', 'src/cli/main.ts', ...args], { cwd: process.cwd() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+import { cli } from './run-cli';
 
 type Report = { tensors: Record<string, { gpuVsReference: number; referenceVsFiniteDiff: number }> };
 

@@ -1,11 +1,11 @@
 // The CLI as a user runs it (`npm run cli -- ...`, WebGPU through Dawn, SwiftShader without a GPU):
 // grads against the reference, a clear one-line error for each kind of bad input, and the
 // autoencoder trained to the PCA bound.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from './run-cli';
 import { writeNpy } from '../src/data/npy-write';
 import { autoencoderGradient } from '../src/reference/autoencoder';
 import { relativeError } from '../src/reference/linalg';
@@ -14,17 +14,6 @@ import { pcaBound } from '../src/reference/pca';
 import { Rng } from '../src/train/rng';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['vite-node', 'src/cli/main.ts', ...args], { cwd: process.cwd() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 function file(name: string, content: string | Uint8Array): string {
   const path = join(dir, name);

@@ -90,14 +90,30 @@ function rotateRows(M: Float64Array, n: number, p: number, q: number, c: number,
 
 /** S = Xᵀ X / N  [n, n] for X [N, n] (float32 data is accumulated in float64). */
 export function secondMoment(X: ArrayLike<number>, N: number, n: number): Float64Array {
+  const steps = secondMomentSlices(X, N, n, N);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * S = Xᵀ X / N accumulated `rowsPerSlice` rows at a time, yielding between slices so that a caller
+ * can pause (the page, for MNIST); returns S.
+ */
+export function* secondMomentSlices(X: ArrayLike<number>, N: number, n: number, rowsPerSlice: number): Generator<number, Float64Array> {
   assertSizes({ N, n });
   assertLength('X', X, N * n);
   const S = new Float64Array(n * n);
-  for (let i = 0; i < N; i++) {
-    for (let a = 0; a < n; a++) {
-      const xa = X[i * n + a]!;
-      for (let b = a; b < n; b++) S[a * n + b]! += xa * X[i * n + b]!;
+  for (let start = 0; start < N; start += rowsPerSlice) {
+    const end = Math.min(N, start + rowsPerSlice);
+    for (let i = start; i < end; i++) {
+      for (let a = 0; a < n; a++) {
+        const xa = X[i * n + a]!;
+        if (xa === 0) continue; // MNIST is mostly zeros
+        for (let b = a; b < n; b++) S[a * n + b]! += xa * X[i * n + b]!;
+      }
     }
+    if (end < N) yield end;
   }
   // Only the upper triangle was accumulated; mirroring keeps S exactly symmetric.
   for (let a = 0; a < n; a++) {

@@ -2,7 +2,7 @@
 // PCA bound and PCA view, computed once per (data set, m) without freezing the page: S is
 // accumulated in slices and, for large n, subspace iteration pauses between iterations.
 import type { Dataset } from '../data/dataset';
-import { subspaceIteration, symmetricEigen, type SymmetricEigen } from '../reference/pca';
+import { secondMomentSlices, subspaceIteration, symmetricEigen, type SymmetricEigen } from '../reference/pca';
 
 /** Up to this n a full Jacobi eigendecomposition is quick enough (a few hundred ms at most). */
 export const JACOBI_MAX_N = 128;
@@ -37,27 +37,11 @@ export function principalSubspaceAsync(set: Dataset, m: number): Promise<Symmetr
 
 async function accumulate(set: Dataset): Promise<Float64Array> {
   const { X, N, D: n } = set;
-  const S = new Float64Array(n * n);
-  const rowsPerSlice = Math.max(1, Math.floor(2e6 / (n * n)));
-  for (let start = 0; start < N; start += rowsPerSlice) {
-    const end = Math.min(N, start + rowsPerSlice);
-    for (let i = start; i < end; i++) {
-      for (let a = 0; a < n; a++) {
-        const xa = X[i * n + a]!;
-        if (xa === 0) continue; // MNIST is mostly zeros
-        for (let b = a; b < n; b++) S[a * n + b] = S[a * n + b]! + xa * X[i * n + b]!;
-      }
-    }
+  const slices = secondMomentSlices(X, N, n, Math.max(1, Math.floor(2e6 / (n * n))));
+  for (let step = slices.next(); ; step = slices.next()) {
+    if (step.done) return step.value;
     await pause();
   }
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      const v = S[a * n + b]! / N;
-      S[a * n + b] = v;
-      S[b * n + a] = v;
-    }
-  }
-  return S;
 }
 
 async function topEigen(set: Dataset, m: number): Promise<SymmetricEigen> {
