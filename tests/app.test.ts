@@ -396,6 +396,31 @@ describe('when things go wrong', () => {
     await page.close();
   });
 
+  it('goes on with the CPU engine when no new device can be had', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      const requestDevice = GPUAdapter.prototype.requestDevice;
+      let calls = 0;
+      GPUAdapter.prototype.requestDevice = function (this: GPUAdapter, d?: GPUDeviceDescriptor) {
+        return ++calls === 1 ? requestDevice.call(this, d) : Promise.reject(new Error('the GPU is gone for good'));
+      };
+    });
+    await page.goto(`${origin}/#dataset=xor&optimizer=adam&lr=0.02&stepsPerFrame=4`);
+    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
+    await clickButton(page, 'play');
+    await page.waitForFunction(() => (window as unknown as { app: RecoveryState }).app.snapshot !== null, null, { timeout: 60_000, polling: 250 });
+    await page.evaluate(() => (window as unknown as { app: RecoveryState }).app.device!.destroy());
+    await page.waitForFunction(() => /CPU engine/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, { timeout: 60_000, polling: 250 });
+    expect(await page.getByRole('alert').textContent()).toMatch(/GPU device was lost.*no new device could be opened \(.*the GPU is gone for good\).*CPU engine.*continues from step \d+/);
+    await page.waitForFunction(() => (window as unknown as { app: AppState }).app.history.cpu.length > 20, null, { timeout: 60_000, polling: 250 });
+    const s = await state(page);
+    expect(s.settings.engine).toBe('cpu');
+    expect(s.running).toBe(true);
+    expect(s.history.cpu.every((m) => Number.isFinite(m.loss))).toBe(true);
+    await clickButton(page, 'pause');
+    await page.close();
+  });
+
   it('refuses sizes over the GPU limits with a message and keeps the current run', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.addInitScript(pretendSmallGpu);
