@@ -354,7 +354,7 @@ describe('when things go wrong', () => {
     await input.press('Enter');
     await page.waitForFunction(() => (window as unknown as { app: RecoveryState }).app.diverged, null, { timeout: 60_000, polling: 250 });
     const alert = page.getByRole('alert');
-    expect(await alert.textContent()).toMatch(/Training paused: .*loss became (NaN|Infinity|-Infinity) at step \d+\. Likely cause: the learning rate 10 is high for SGD/);
+    expect(await alert.textContent()).toMatch(/Training paused: .*loss stopped being a finite number \((NaN|Infinity|-Infinity)\) at step \d+\. Likely cause: the learning rate 10 is high for SGD/);
     const s = await state(page);
     expect(s.running).toBe(false);
     expect(s.history.gpu.every((m) => Number.isFinite(m.loss))).toBe(true);

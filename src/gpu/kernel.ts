@@ -71,9 +71,14 @@ export class Kernel {
       compute: { module, entryPoint: spec.entryPoint ?? 'main', constants: spec.constants ?? {} },
     };
     device.pushErrorScope('validation');
-    const pipeline = await device.createComputePipelineAsync(descriptor);
-    const error = await device.popErrorScope();
-    if (error) throw new Error(`${spec.label}: ${error.message}`);
+    let pipeline: GPUComputePipeline;
+    try {
+      pipeline = await device.createComputePipelineAsync(descriptor);
+    } finally {
+      // Popped on every path: a scope left on the stack would catch a later, unrelated error.
+      const error = await device.popErrorScope();
+      if (error) throw new Error(`${spec.label}: ${error.message}`);
+    }
     return new Kernel(spec, device, layout, pipeline);
   }
 

@@ -1,6 +1,7 @@
 // What a model on the GPU will need, computed before anything is allocated, so that a size the
 // adapter cannot hold is refused with a message while the current run keeps going.
 import { UserError } from '../errors';
+import { EVAL_ROWS } from './model';
 import { ParamLayout } from './params';
 import { specTensorShapes, type ModelSpec } from './build';
 
@@ -15,9 +16,6 @@ export type FootprintLimits = Pick<
   GPUSupportedLimits,
   'maxStorageBufferBindingSize' | 'maxBufferSize' | 'minStorageBufferOffsetAlignment'
 >;
-
-/** Rows per evaluation chunk: the same bound as GpuModel.evaluate's. */
-const EVAL_ROWS = 1024;
 
 /**
  * Every large buffer a GpuModel with `batch` rows per step allocates for `spec`, with its training
@@ -40,16 +38,19 @@ export function modelBuffers(
     { what: `a batch of inputs (${batch}×${D})`, byteLength: batch * D * f },
     { what: `the hidden activations of a batch (${batch}×${hidden})`, byteLength: batch * hidden * f },
     { what: `the outputs of a batch (${batch}×${out})`, byteLength: batch * out * f },
+    { what: `the per-row loss of a batch (${batch}×2)`, byteLength: batch * 2 * f },
   ];
+  // Either set may be evaluated (the page evaluates the test set, the CLI both), in chunks of rows.
   for (const [name, rows] of [['training', trainRows], ['test', testRows]] as const) {
     if (rows === 0) continue;
     const chunk = Math.min(rows, EVAL_ROWS);
     needs.push(
       { what: `the ${name} set (${rows}×${D})`, byteLength: rows * D * f },
-      { what: `the ${name} set's outputs (${rows}×${out})`, byteLength: rows * out * f },
+      { what: `the per-row loss of the ${name} set (${rows}×2)`, byteLength: rows * 2 * f },
       { what: `the hidden activations of an evaluation chunk (${chunk}×${hidden})`, byteLength: chunk * hidden * f },
     );
   }
+  if (testRows > 0) needs.push({ what: `the test set's outputs (${testRows}×${out})`, byteLength: testRows * out * f });
   return needs;
 }
 

@@ -12,7 +12,7 @@ import type { OptimizerSettings } from '../reference/optimizer';
 import type { BoundPass, Network } from './network';
 
 /** Rows per chunk when a whole data set is evaluated; a multiple of 64 keeps binding offsets aligned. */
-const EVAL_ROWS = 1024;
+export const EVAL_ROWS = 1024;
 
 /** A whole data set's mean loss and accuracy, and optionally each row's output. */
 export interface Evaluation {

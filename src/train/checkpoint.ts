@@ -74,11 +74,14 @@ export interface Checkpoint {
 export async function captureCheckpoint(session: Session, settings: Record<string, SettingValue>): Promise<Checkpoint> {
   const { config, data, gpu, cpu } = session;
   const engines: Partial<Record<Engine, EngineState>> = {};
+  const optimizer = { ...(gpu ? gpu.model.settings : cpu!.settings) };
   if (gpu) {
     await gpu.trainer.flush();
+    // The reads are queued now, before any await: they see exactly the steps submitted so far.
+    const submitted = gpu.trainer.step;
     const [params, opt] = await Promise.all([gpu.model.readParams(), gpu.model.readOptimizerState()]);
     const [steps, , t] = opt.state;
-    if (steps !== gpu.trainer.step) throw new Error(`the GPU counted ${steps} steps, the trainer ${gpu.trainer.step}`);
+    if (steps !== submitted) throw new Error(`the GPU counted ${steps} steps, the trainer ${submitted}`);
     engines.gpu = { step: steps, optimizerStep: t!, params, m: opt.m, v: opt.v };
   }
   if (cpu) {
@@ -87,7 +90,6 @@ export async function captureCheckpoint(session: Session, settings: Record<strin
     const opt = cpu.readOptimizerState();
     engines.cpu = { step: cpu.step, optimizerStep: opt.t, params, m: opt.m, v: opt.v };
   }
-  const optimizer = { ...(gpu ? gpu.model.settings : cpu!.settings) };
   const { name, N, D, classes } = data.train;
   const cp: Checkpoint = {
     settings: { ...settings }, spec: config.spec, batch: config.batch, seed: config.seed, optimizer,

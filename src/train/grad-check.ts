@@ -175,10 +175,35 @@ async function gpuGradients(
  */
 function pickEntries(ref: Float64Array, count: number, rng: Rng): number[] {
   if (ref.length <= count) return Array.from(ref.keys());
-  const byMagnitude = Array.from(ref.keys()).sort((a, b) => Math.abs(ref[b]!) - Math.abs(ref[a]!));
-  const picked = new Set(byMagnitude.slice(0, Math.ceil(count / 2)));
+  const picked = new Set(largestEntries(ref, Math.ceil(count / 2)));
   while (picked.size < count) picked.add(rng.int(ref.length));
   return [...picked].sort((a, b) => a - b);
+}
+
+/** Indices of the `k` largest |values|, in one pass (k is small; a full sort of a big W1 is not). */
+function largestEntries(values: Float64Array, k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const size = Math.abs(values[i]!);
+    if (top.length === k && size <= Math.abs(values[top[k - 1]!]!)) continue;
+    let at = top.length === k ? k - 1 : top.length;
+    while (at > 0 && Math.abs(values[top[at - 1]!]!) < size) {
+      top[at] = top[at - 1]!;
+      at--;
+    }
+    top[at] = i;
+  }
+  return top;
+}
+
+/**
+ * Rows of a batch the check can use within its finite-difference budget: each of the (at least 4)
+ * differenced entries per tensor costs two forward passes over the rows.
+ */
+export function checkRowsWithinBudget(spec: ModelSpec, maxRows: number, budget = FD_BUDGET): number {
+  const perRow = spec.kind === 'mlp' ? spec.shape.H * (spec.shape.D + spec.shape.C) : 3 * spec.shape.m * spec.shape.n;
+  const tensors = spec.kind === 'mlp' ? 4 : 1;
+  return Math.max(1, Math.min(maxRows, Math.floor(budget / (2 * 4 * tensors * perRow))));
 }
 
 /**

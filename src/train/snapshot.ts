@@ -26,3 +26,37 @@ export function snapshotSteps(snapshot: Snapshot): Record<Engine, number> {
   const step = (gpu ?? cpu)!.step;
   return { gpu: gpu?.step ?? step, cpu: cpu?.step ?? step };
 }
+
+/** How often the state of a healthy run is kept by default. */
+const SNAPSHOT_INTERVAL_MS = 3000;
+
+/** Keeps the latest healthy snapshot of a run, taken at most every `intervalMs`. */
+export class SnapshotKeeper {
+  latest: Snapshot | null = null;
+  private taken = 0;
+
+  constructor(private readonly intervalMs = SNAPSHOT_INTERVAL_MS) {}
+
+  /** Starts over for a new session, which may continue from `restored`. */
+  reset(restored: Snapshot | null): void {
+    this.latest = restored;
+    this.taken = performance.now();
+  }
+
+  /** Takes a snapshot when one is due and the recent losses (in step order) look healthy. */
+  async offer(session: Session, losses: ReadonlyArray<{ loss: number }>, settings: Record<string, SettingValue>): Promise<void> {
+    if (performance.now() - this.taken <= this.intervalMs || !lossLooksHealthy(losses)) return;
+    this.taken = performance.now();
+    this.latest = (await takeSnapshot(session, settings)) ?? this.latest;
+  }
+}
+
+/**
+ * Whether the recent loss is not far above where the run started: a run on its way to overflow is
+ * often still finite, and a snapshot of it would not be worth going back to.
+ */
+export function lossLooksHealthy(losses: ReadonlyArray<{ loss: number }>): boolean {
+  if (losses.length === 0) return true;
+  const mean = (ms: ReadonlyArray<{ loss: number }>) => ms.reduce((a, m) => a + m.loss, 0) / ms.length;
+  return mean(losses.slice(-10)) <= 3 * mean(losses.slice(0, 10));
+}

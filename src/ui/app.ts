@@ -10,7 +10,7 @@ import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../reference/optimize
 import { pcaBoundAsync } from '../train/pca-bound';
 import { Session, type Engine, type SessionConfig, type TestMetrics } from '../train/session';
 import { captureCheckpoint, checkCheckpointFits, parseCheckpoint, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
-import { allFinite, snapshotSteps, takeSnapshot, type Snapshot } from '../train/snapshot';
+import { allFinite, SnapshotKeeper, snapshotSteps, type Snapshot } from '../train/snapshot';
 import { divergenceAdvice } from './diagnosis';
 import { loadPageData } from './data-source';
 import { mountBenchSection } from './bench/bench-section';
@@ -33,8 +33,6 @@ export interface AppElements {
 /** How often the views and the test-set metrics are refreshed while training. */
 const VIEW_INTERVAL_MS = 600;
 const EVAL_INTERVAL_MS = 2000;
-/** How often the state of a healthy run is kept, to go back to after a divergence or a lost device. */
-const SNAPSHOT_INTERVAL_MS = 3000;
 
 /** Opens a fresh GPU device (after the current one is lost). */
 export type OpenGpu = () => Promise<GpuContext>;
@@ -52,13 +50,12 @@ export class App {
   readonly evals: Array<TestMetrics & { engine: Engine }> = [];
   pcaBound: number | null = null;
   running = false;
-  /** Whether the loss or the parameters stopped being finite (training paused until a restore or rebuild). */
-  diverged = false;
+  /** Where the loss or the parameters stopped being finite; training stays paused until a restore or rebuild. */
+  private divergence: { engine: Engine; step: number; what: string } | null = null;
   /** How many times a lost GPU device was replaced (read by the tests). */
   devicesLost = 0;
-  /** The last healthy state of the current run. */
-  snapshot: Snapshot | null = null;
-  private lastSnapshot = 0;
+  /** The last healthy state of the current run, to go back to after a divergence or a lost device. */
+  private readonly snapshots = new SnapshotKeeper();
   /** The settings the running session was built with: what a refused change goes back to. */
   private applied: Settings | null = null;
   /** Set while a lost device is being replaced. */
@@ -121,6 +118,11 @@ export class App {
     return this.gpu?.device ?? null;
   }
 
+  /** The last healthy state of the current run (read by the tests). */
+  get snapshot(): Snapshot | null {
+    return this.snapshots.latest;
+  }
+
   get step(): number {
     return this.session?.step ?? 0;
   }
@@ -154,6 +156,8 @@ export class App {
    * snapshot; with none, the CPU engine takes over.
    */
   private async buildFailed(error: Error, resume: boolean): Promise<void> {
+    // A build that failed because the device was lost is deviceLost's to handle.
+    if (this.recovering || (this.gpu && (await lostWithin(this.gpu.device, 100)))) return;
     if (this.session) {
       // Refused before the running session was let go (sizes over the GPU's limits, data that would not load).
       this.revertSettings();
@@ -175,7 +179,7 @@ export class App {
       this.message(error.message);
       return;
     }
-    const snapshot = previous ? this.snapshot : null;
+    const snapshot = previous ? this.snapshots.latest : null;
     try {
       await this.build(resume, snapshot);
       this.message(`Not applied: ${error.message}. ${fallback[0]!.toUpperCase()}${fallback.slice(1)}.`);
@@ -186,6 +190,7 @@ export class App {
 
   play(): void {
     if (this.running || !this.session) return;
+    if (this.divergence) return this.showDivergence();
     this.running = true;
     this.rate = { steps: this.step, time: performance.now(), perSecond: this.rate.perSecond };
     const loop = ++this.loop;
@@ -200,6 +205,7 @@ export class App {
   async stepOnce(): Promise<void> {
     await this.building;
     if (!this.session || this.running) return;
+    if (this.divergence) return this.showDivergence();
     this.session.run(1);
     await this.session.flush();
     await this.refresh(true);
@@ -208,9 +214,10 @@ export class App {
   /**
    * Builds a session for the current settings. A configuration the GPU cannot hold throws before
    * anything is allocated or the running session is let go (see buildFailed). With `restore`, the
-   * new session continues from that snapshot (after a lost device).
+   * new session starts from that state; `continues` says whether it is the same run going on (a
+   * lost device, a refused build), whose curve up to that step stays, or another one (a loaded file).
    */
-  private async build(resume: boolean, restore: Snapshot | null = null): Promise<void> {
+  private async build(resume: boolean, restore: Snapshot | null = null, continues = restore !== null): Promise<void> {
     const s = this.settings;
     this.status('Loading data…');
     const data = await loadPageData(s, this.userFile);
@@ -240,18 +247,22 @@ export class App {
     this.panel.showRelevant(s);
     this.session?.destroy();
     this.session = null;
-    this.truncateHistory(restore ? snapshotSteps(restore) : { gpu: 0, cpu: 0 });
     this.pcaBound = null;
-    this.diverged = false;
+    this.divergence = null;
     this.plot.setReference(null, '');
     this.status('Building the model…');
     const session = await Session.create(config, data, this.gpu?.device ?? null);
     if (restore) {
-      await restoreCheckpoint(session, restore);
-      await session.setOptimizer(config.optimizer); // the panel's optimizer, which may be newer than the snapshot's
+      try {
+        await restoreCheckpoint(session, restore);
+        await session.setOptimizer(config.optimizer); // the panel's optimizer, which may be newer than the snapshot's
+      } catch (error) {
+        session.destroy();
+        throw error;
+      }
     }
-    this.snapshot = restore;
-    this.lastSnapshot = performance.now();
+    this.truncateHistory(restore && continues ? snapshotSteps(restore) : { gpu: 0, cpu: 0 });
+    this.snapshots.reset(restore);
     this.applied = { ...s };
     session.onMetrics = (engine, metrics) => this.onMetrics(engine, metrics);
     this.session = session;
@@ -291,7 +302,7 @@ export class App {
       }
     } catch (error) {
       // A lost device fails whatever was in flight: deviceLost reports it and carries on.
-      if (session !== this.session || this.recovering) return;
+      if (session !== this.session || this.recovering || loop !== this.loop) return;
       if (this.gpu && (await lostWithin(this.gpu.device, 500))) return;
       this.running = false;
       this.message(`Training stopped: ${(error as Error).message}`);
@@ -307,26 +318,42 @@ export class App {
     this.history[engine].push(...good);
     this.plot.addSteps(engine, good);
     this.math?.addSteps(engine, good);
-    if (bad) this.divergedAt(engine, bad.step, `the loss became ${bad.loss}`);
+    if (bad) this.divergedAt(engine, bad.step, `the loss stopped being a finite number (${bad.loss})`);
+  }
+
+  /** Whether the run diverged (read by the tests). */
+  get diverged(): boolean {
+    return this.divergence !== null;
   }
 
   /** Pauses a diverged run and offers the last snapshot (once per divergence). */
   private divergedAt(engine: Engine, step: number, what: string): void {
-    if (this.diverged) return;
-    this.diverged = true;
+    if (this.divergence) return;
+    this.divergence = { engine, step, what };
     this.running = false;
+    this.showDivergence();
+  }
+
+  /** The divergence message, with buttons that act only on the session they were offered for. */
+  private showDivergence(): void {
+    if (!this.divergence) return;
+    const { engine, step, what } = this.divergence;
+    const session = this.session;
     const advice = divergenceAdvice(this.settings);
-    const snapshot = this.snapshot;
+    const snapshot = this.snapshots.latest;
+    const forThisRun = (run: () => void) => () => {
+      if (this.session === session) run();
+    };
     const actions: MessageAction[] = [];
     const at = snapshot ? snapshotSteps(snapshot)[engine] : 0;
     if (snapshot) {
-      actions.push({ label: `Restore step ${at}`, run: () => void this.restoreLastGood(null) });
+      actions.push({ label: `Restore step ${at}`, run: forThisRun(() => void this.restoreLastGood(null)) });
       actions.push({
         label: `Restore step ${at} with learning rate ${advice.saferLr}`,
-        run: () => void this.restoreLastGood(advice.saferLr),
+        run: forThisRun(() => void this.restoreLastGood(advice.saferLr)),
       });
     }
-    actions.push({ label: 'Start again', run: () => void this.rebuild() });
+    actions.push({ label: 'Start again', run: forThisRun(() => void this.rebuild()) });
     this.message(
       `Training paused: on the ${engine.toUpperCase()} engine ${what} at step ${step}. ${advice.cause}` +
         (snapshot ? ` The last good state is from step ${at}.` : ''),
@@ -335,10 +362,15 @@ export class App {
   }
 
   /** Puts the run back to its last snapshot, optionally with a new learning rate, paused. */
-  async restoreLastGood(lr: number | null): Promise<void> {
-    await this.building;
+  restoreLastGood(lr: number | null): Promise<void> {
+    // On the build chain, so that no play, step or rebuild submits steps halfway through.
+    this.building = this.building.then(() => this.restore(lr)).catch((e: Error) => this.message(`Could not restore: ${e.message}`));
+    return this.building;
+  }
+
+  private async restore(lr: number | null): Promise<void> {
     const session = this.session;
-    const snapshot = this.snapshot;
+    const snapshot = this.snapshots.latest;
     if (!session || !snapshot) return;
     this.running = false;
     await restoreCheckpoint(session, snapshot);
@@ -352,21 +384,10 @@ export class App {
     await session.setOptimizer(this.optimizer());
     const steps = snapshotSteps(snapshot);
     this.truncateHistory(steps);
-    this.diverged = false;
+    this.divergence = null;
     this.el.message.hidden = true;
     await this.refresh(false);
     this.status(`Restored step ${steps.gpu}: ${this.describe()}. Press play.`);
-  }
-
-  /**
-   * Whether the recent loss is not far above where the run started: a run on its way to overflow is
-   * often still finite, and a snapshot of it would not be worth going back to.
-   */
-  private lossLooksHealthy(session: Session): boolean {
-    const h = this.history[session.gpu ? 'gpu' : 'cpu'];
-    if (h.length === 0) return true;
-    const mean = (ms: StepMetrics[]) => ms.reduce((a, m) => a + m.loss, 0) / ms.length;
-    return mean(h.slice(-10)) <= 3 * mean(h.slice(0, 10));
   }
 
   /** Forgets each engine's metrics from its `steps` on (a restored run trains those again); redraws the plot. */
@@ -406,10 +427,7 @@ export class App {
     } else {
       this.views?.showParams(params);
       await this.math?.update(params, session.step);
-      if (!this.diverged && performance.now() - this.lastSnapshot > SNAPSHOT_INTERVAL_MS && this.lossLooksHealthy(session)) {
-        this.lastSnapshot = performance.now();
-        this.snapshot = (await takeSnapshot(session, { ...this.settings })) ?? this.snapshot;
-      }
+      if (!this.diverged) await this.snapshots.offer(session, this.history[session.gpu ? 'gpu' : 'cpu'], { ...this.settings });
     }
     this.updateStatus();
   }
@@ -425,7 +443,7 @@ export class App {
     const last = this.history[engine].slice(-20);
     const loss = last.length ? last.reduce((a, m) => a + m.loss, 0) / last.length : NaN;
     const test = this.evals.filter((e) => e.engine === engine).at(-1);
-    const stepsPerEpoch = Math.floor(session.data.train.N / this.settings.batch);
+    const stepsPerEpoch = Math.floor(session.data.train.N / session.config.batch);
     const parts = [
       `step ${session.step.toLocaleString('en')}`,
       `epoch ${(session.step / stepsPerEpoch).toFixed(2)}`,
@@ -503,6 +521,10 @@ export class App {
     await this.building;
     const session = this.session;
     if (!session) return null;
+    if (this.divergence) {
+      this.message('This run has diverged: its numbers are no longer finite. Restore its last good state (or start again), then save.');
+      return null;
+    }
     const wasRunning = this.running;
     this.running = false;
     let file: File | null = null;
@@ -538,7 +560,7 @@ export class App {
     this.panel.refresh();
     this.running = false;
     this.building = this.building
-      .then(() => this.build(false, checkpoint))
+      .then(() => this.build(false, checkpoint, false))
       .then(() => this.message(`Loaded ${name}: continuing from step ${snapshotSteps(checkpoint).gpu}.`))
       .catch((e: Error) => this.buildFailed(e, false));
     await this.building;
@@ -589,7 +611,7 @@ export class App {
     this.devicesLost++;
     const resume = this.running;
     this.running = false;
-    const snapshot = this.snapshot;
+    const snapshot = this.snapshots.latest;
     const why = `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
     this.message(`${why}. Opening a new one…`);
     this.gpu = null;

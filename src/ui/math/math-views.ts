@@ -6,7 +6,7 @@ import type { StepMetrics } from '../../kernels/metrics';
 import type { ModelSpec } from '../../models/build';
 import type { Network } from '../../models/network';
 import type { SwishDerivative } from '../../reference/activations';
-import { checkGradients, type TensorCheck } from '../../train/grad-check';
+import { checkGradients, checkRowsWithinBudget, type TensorCheck } from '../../train/grad-check';
 import { pcaBoundAsync } from '../../train/pca-bound';
 import { principalSubspaceAsync } from '../../train/pca-subspace';
 import { BatchSchedule } from '../../train/schedule';
@@ -134,7 +134,8 @@ export class MathViews {
     this.checkView.busy();
     this.checking = (async () => {
       try {
-        const result = await checkGradients(this.ctx.spec, params, this.batch(step, CHECK_ROWS), {
+        const rows = checkRowsWithinBudget(this.ctx.spec, CHECK_ROWS, PAGE_FD_BUDGET);
+        const result = await checkGradients(this.ctx.spec, params, this.batch(step, rows), {
           device: this.ctx.network ? this.ctx.device : null,
           network: this.ctx.network ?? undefined,
           swishDerivative: this.derivative,
