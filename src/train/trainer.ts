@@ -5,10 +5,13 @@ import type { GpuModel, StepMetrics } from '../models/model';
 import { decodeRing } from '../kernels/metrics';
 import { BatchSchedule } from './schedule';
 
+/** Steps whose metrics the trainer keeps; onMetrics sees them all. */
+const HISTORY_LIMIT = 4096;
+
 export class Trainer {
   /** Steps submitted so far. */
   step = 0;
-  /** Metrics of every step read back so far, in order. */
+  /** Metrics of the steps read back so far, in order: the last HISTORY_LIMIT of them (a page may train for hours). */
   readonly history: StepMetrics[] = [];
   /** Called with each batch of metrics as it arrives. */
   onMetrics: ((m: StepMetrics[]) => void) | null = null;
@@ -102,6 +105,7 @@ export class Trainer {
         staging.unmap();
         this.freeStaging.push(staging);
         this.history.push(...metrics);
+        if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
         this.onMetrics?.(metrics);
       })
       .finally(() => {

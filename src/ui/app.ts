@@ -33,6 +33,8 @@ export interface AppElements {
 /** How often the views and the test-set metrics are refreshed while training. */
 const VIEW_INTERVAL_MS = 600;
 const EVAL_INTERVAL_MS = 2000;
+/** Steps of metrics kept per engine (the plot thins its own copy): an hour's run stays a few MB. */
+const HISTORY_LIMIT = 50_000;
 
 /** Opens a fresh GPU device (after the current one is lost). */
 export type OpenGpu = () => Promise<GpuContext>;
@@ -45,7 +47,7 @@ export interface MessageAction {
 
 export class App {
   readonly settings: Settings;
-  /** What the tests read: every step's metrics and every evaluation, per engine. */
+  /** What the tests read: the recent steps' metrics (HISTORY_LIMIT) and every evaluation, per engine. */
   readonly history: Record<Engine, StepMetrics[]> = { gpu: [], cpu: [] };
   readonly evals: Array<TestMetrics & { engine: Engine }> = [];
   pcaBound: number | null = null;
@@ -315,7 +317,9 @@ export class App {
   private onMetrics(engine: Engine, metrics: StepMetrics[]): void {
     const bad = metrics.find((m) => !Number.isFinite(m.loss));
     const good = bad ? metrics.filter((m) => m.step < bad.step) : metrics;
-    this.history[engine].push(...good);
+    const history = this.history[engine];
+    history.push(...good);
+    if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
     this.plot.addSteps(engine, good);
     this.math?.addSteps(engine, good);
     if (bad) this.divergedAt(engine, bad.step, `the loss stopped being a finite number (${bad.loss})`);
