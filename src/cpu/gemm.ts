@@ -1,6 +1,7 @@
 // Float32 matrix products for the CPU timing engine: cache-blocked loops over row-major
 // Float32Arrays, four output rows at a time so each loaded value of the shared operand is used four
-// times. Sums run in JavaScript numbers (float64) and are rounded once, when stored.
+// times. gemmNT and gemmTN sum in float64 (JavaScript numbers, a Float64Array) and round once,
+// when stored; gemmNN accumulates in the float32 output, rounding at every step of k.
 
 /** Columns of B (rows of the C tile) kept hot in cache while every row block of A streams past. */
 const COL_BLOCK = 128;
