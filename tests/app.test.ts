@@ -418,6 +418,10 @@ describe('when things go wrong', () => {
     expect(s.running).toBe(true);
     expect(s.history.cpu.every((m) => Number.isFinite(m.loss))).toBe(true);
     await clickButton(page, 'pause');
+    // Asking for the GPU again tries for a device again; none comes, so the CPU engine stays.
+    await page.locator('.lil-controller', { hasText: 'engine' }).locator('select').selectOption('GPU');
+    await page.waitForFunction(() => /No WebGPU device could be opened/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, { timeout: 30_000 });
+    expect((await state(page)).settings.engine).toBe('cpu');
     await page.close();
   });
 

@@ -99,32 +99,35 @@ export async function phaseTimes(ctx: GpuContext, size: BenchSize, steps = 3): P
       const querySet = device.createQuerySet({ label: 'bench/timestamps', type: 'timestamp', count });
       const resolve = device.createBuffer({ label: 'bench/timestamps', size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
       const staging = device.createBuffer({ label: 'bench/timestamps-read', size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      for (let s = 0; s < steps + 1; s++) {
-        const encoder = device.createCommandEncoder({ label: 'bench/phases' });
-        PHASES.forEach((phase, i) => {
-          const p = encoder.beginComputePass({
-            label: `bench/${phase}`,
-            timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+      try {
+        for (let s = 0; s < steps + 1; s++) {
+          const encoder = device.createCommandEncoder({ label: 'bench/phases' });
+          PHASES.forEach((phase, i) => {
+            const p = encoder.beginComputePass({
+              label: `bench/${phase}`,
+              timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+            });
+            for (const d of groups[phase]) {
+              p.setPipeline(d.pipeline);
+              p.setBindGroup(0, d.bindGroup);
+              p.dispatchWorkgroups(...d.workgroups);
+            }
+            p.end();
           });
-          for (const d of groups[phase]) {
-            p.setPipeline(d.pipeline);
-            p.setBindGroup(0, d.bindGroup);
-            p.dispatchWorkgroups(...d.workgroups);
-          }
-          p.end();
-        });
-        encoder.resolveQuerySet(querySet, 0, count, resolve, 0);
-        encoder.copyBufferToBuffer(resolve, 0, staging, 0, count * 8);
-        device.queue.submit([encoder.finish()]);
-        await staging.mapAsync(GPUMapMode.READ);
-        const t = new BigInt64Array(staging.getMappedRange().slice(0));
-        staging.unmap();
-        if (s === 0) continue; // the first step warms up
-        PHASES.forEach((phase, i) => samples[phase].push(Number(t[2 * i + 1]! - t[2 * i]!) / 1e6));
+          encoder.resolveQuerySet(querySet, 0, count, resolve, 0);
+          encoder.copyBufferToBuffer(resolve, 0, staging, 0, count * 8);
+          device.queue.submit([encoder.finish()]);
+          await staging.mapAsync(GPUMapMode.READ);
+          const t = new BigInt64Array(staging.getMappedRange().slice(0));
+          staging.unmap();
+          if (s === 0) continue; // the first step warms up
+          PHASES.forEach((phase, i) => samples[phase].push(Number(t[2 * i + 1]! - t[2 * i]!) / 1e6));
+        }
+      } finally {
+        querySet.destroy();
+        resolve.destroy();
+        staging.destroy();
       }
-      querySet.destroy();
-      resolve.destroy();
-      staging.destroy();
     } else {
       for (let s = 0; s < steps + 1; s++) {
         for (const phase of PHASES) {

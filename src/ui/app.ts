@@ -477,9 +477,8 @@ export class App {
   private changed(key: keyof Settings): void {
     const s = this.settings;
     if (key === 'engine' && s.engine !== 'cpu' && !this.gpu) {
-      s.engine = 'cpu';
-      this.panel.refresh();
-      this.message('This browser has no WebGPU adapter, so only the CPU engine can run.');
+      void this.reopenGpu();
+      return;
     }
     this.panel.showRelevant(s);
     history.replaceState(null, '', encodeHash(s) || location.pathname + location.search);
@@ -598,6 +597,22 @@ export class App {
     this.panel.refresh();
     this.panel.showRelevant(this.settings);
     history.replaceState(null, '', encodeHash(this.settings) || location.pathname + location.search);
+  }
+
+  /** The GPU engine was chosen while there is no device (none at start, or lost for good): try again. */
+  private async reopenGpu(): Promise<void> {
+    try {
+      if (!this.openGpu) throw new Error('this page cannot open a device');
+      this.gpu = await this.openGpu();
+      this.watchDevice(this.gpu);
+    } catch (error) {
+      this.settings.engine = 'cpu';
+      this.panel.refresh();
+      this.message(`No WebGPU device could be opened (${(error as Error).message}), so only the CPU engine can run.`);
+      return;
+    }
+    this.message(`Training on the GPU again: ${this.gpu.adapterName}.`);
+    this.changed('engine');
   }
 
   private watchDevice(gpu: GpuContext): void {
