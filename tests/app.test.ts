@@ -45,9 +45,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Opens the app with a hash, records console errors and every request, waits for "Ready". */
-async function open(hash: string, b: Browser = browser) {
+/**
+ * Opens the app with a hash, records console errors and every request, waits for "Ready". `init`
+ * runs in the page before the app does (to pretend a smaller GPU, or to count buffers).
+ */
+async function open(hash: string, b: Browser = browser, init?: () => void) {
   const page = await b.newPage({ viewport: { width: 1280, height: 800 } });
+  if (init) await page.addInitScript(init);
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -397,16 +401,13 @@ describe('when things go wrong', () => {
   });
 
   it('goes on with the CPU engine when no new device can be had', async () => {
-    const page = await browser.newPage();
-    await page.addInitScript(() => {
+    const { page } = await open('#dataset=xor&optimizer=adam&lr=0.02&stepsPerFrame=4', browser, () => {
       const requestDevice = GPUAdapter.prototype.requestDevice;
       let calls = 0;
       GPUAdapter.prototype.requestDevice = function (this: GPUAdapter, d?: GPUDeviceDescriptor) {
         return ++calls === 1 ? requestDevice.call(this, d) : Promise.reject(new Error('the GPU is gone for good'));
       };
     });
-    await page.goto(`${origin}/#dataset=xor&optimizer=adam&lr=0.02&stepsPerFrame=4`);
-    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
     await clickButton(page, 'play');
     await page.waitForFunction(() => (window as unknown as { app: RecoveryState }).app.snapshot !== null, null, { timeout: 60_000, polling: 250 });
     await page.evaluate(() => (window as unknown as { app: RecoveryState }).app.device!.destroy());
@@ -426,10 +427,7 @@ describe('when things go wrong', () => {
   });
 
   it('refuses sizes over the GPU limits with a message and keeps the current run', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.addInitScript(pretendSmallGpu);
-    await page.goto(`${origin}/#dataset=spiral&hidden=32&batch=512&samples=1000&optimizer=sgd&lr=0.1`);
-    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
+    const { page } = await open('#dataset=spiral&hidden=32&batch=512&samples=1000&optimizer=sgd&lr=0.1', browser, pretendSmallGpu);
     const before = await trainFor(page, 10);
     const hidden = page.locator('.lil-controller', { hasText: 'hidden units' }).locator('input').last();
     await hidden.fill('4096');
@@ -490,10 +488,7 @@ describe('when things go wrong', () => {
   });
 
   it('keeps the live GPU buffers and the JS heap flat over rebuilds and training', async () => {
-    const page = await browser.newPage();
-    await page.addInitScript(countGpuBuffers);
-    await page.goto(`${origin}/#dataset=spiral&samples=20000&hidden=16&stepsPerFrame=8`);
-    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
+    const { page } = await open('#dataset=spiral&samples=20000&hidden=16&stepsPerFrame=8', browser, countGpuBuffers);
     const live = () => page.evaluate(() => (window as unknown as { liveBuffers: () => number }).liveBuffers());
     // The heap after gc() still moves by several MB with work in flight: take the least of a few readings.
     const heapBytes = () => page.evaluate(async () => {
