@@ -1,10 +1,16 @@
 // Register-blocked matmul: C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] (+ beta · C), then an
-// epilogue. Transposed operands are read through indexing, never copied. Two entry points:
+// epilogue. Transposed operands are read through indexing, never copied. Four entry points, one
+// per shape of problem (src/kernels/matmul.ts picks one, or times them on the device):
 // `main`, tiled: each 16×16 workgroup computes a 64×64 tile of C, each thread a 4×4 block, staging
-// 64×16 slices of A and B in workgroup memory (the path for large shapes);
+// 64×16 slices of A and B in workgroup memory;
+// `mainWide`: the same with a 128×128 tile, 8×8 outputs per thread read as vec4 from workgroup
+// memory (twice the arithmetic per load, for large products that still fill the GPU);
 // `mainSmall`: no workgroup memory and no barriers, each thread of an 8×8 workgroup computes an 8×4
 // block straight from storage, for shapes too small to fill a GPU with 64×64 tiles, and for CPU
-// implementations of WebGPU (SwiftShader), where a barrier across 256 invocations is expensive.
+// implementations of WebGPU (SwiftShader), where a barrier across 256 invocations is expensive;
+// `mainSplitK`: 64 threads share the K loop of one 4×4 block and add their sums in workgroup
+// memory, for the narrow products (the 10-class layer and its gradient) whose long K loop would
+// otherwise run on a handful of threads.
 
 const WG: u32 = 16u;        // threads per side of the workgroup
 const TM: u32 = 4u;         // outputs per thread per side
@@ -15,6 +21,15 @@ const SROWS: u32 = 8u;      // mainSmall: rows of C per thread (written out by h
 const SCOLS: u32 = 4u;      // mainSmall: columns of C per thread (one vec4)
 const STILE_M: u32 = 64u;   // SWG * SROWS: rows of the C tile of one mainSmall workgroup
 const STILE_N: u32 = 32u;   // SWG * SCOLS: its columns
+const WTILE: u32 = 128u;    // mainWide: the C tile per side (16 threads × 8 outputs)
+const WTK: u32 = 8u;        // mainWide: depth of the staged K slice
+const WVEC: u32 = 32u;      // mainWide: WTILE / 4, vec4s across a slice
+const WROW: u32 = 33u;      // mainWide: WVEC + 1, a slice row padded against bank conflicts
+const WHALF: u32 = 64u;     // mainWide: WTILE / 2, where a thread's second rows and columns start
+// mainWide: one vec4 of each slice per thread, and the row layout its index math assumes.
+const_assert WTK * WVEC == WG * WG && WVEC * 4u == WTILE && WROW == WVEC + 1u && WG * 4u == WHALF && WHALF * 2u == WTILE;
+const KLANES: u32 = 64u;    // mainSplitK: threads sharing one K loop
+const KTILE: u32 = 4u;      // mainSplitK: rows and columns of its block of C
 
 override TRANS_A: bool = false;      // A is stored [K, M]
 override TRANS_B: bool = false;      // B is stored [N, K]
@@ -34,6 +49,9 @@ struct Dims { M: u32, N: u32, K: u32, alpha: f32, beta: f32 }
 
 var<workgroup> tileA: array<f32, TK * TILE>;  // [TK][TILE]: op(A) slice, k-major
 var<workgroup> tileB: array<f32, TK * TILE>;  // [TK][TILE]: op(B) slice, k-major
+var<workgroup> wideA: array<vec4f, WTK * WROW>;  // mainWide: [WTK][WROW], op(A) slice
+var<workgroup> wideB: array<vec4f, WTK * WROW>;  // mainWide: [WTK][WROW], op(B) slice
+var<workgroup> partial: array<vec4f, KTILE * KLANES>;  // mainSplitK: [KTILE rows][KLANES] partial sums
 
 fn sigmoid(v: f32) -> f32 {
   // exp of a non-positive number never overflows, so no NaN for large |v|.
@@ -122,6 +140,17 @@ fn store(m: u32, n: u32, acc: f32) {
   }
 }
 
+/**
+ * Strides of the operands as stored: element (m, k) of op(A) is A[m·x + k·y], element (k, n) of
+ * op(B) is B[k·w + n·z]. For the paths that read straight from storage.
+ */
+fn strides() -> vec4u {
+  var s = vec4u(dims.K, 1u, 1u, dims.N);
+  if (TRANS_A) { s.x = 1u; s.y = dims.M; }
+  if (TRANS_B) { s.z = dims.K; s.w = 1u; }
+  return s;
+}
+
 @compute @workgroup_size(SWG, SWG)
 fn mainSmall(@builtin(global_invocation_id) gid: vec3u) {
   let m0 = gid.y * SROWS;
@@ -134,14 +163,10 @@ fn mainSmall(@builtin(global_invocation_id) gid: vec3u) {
   let mLo = min(vec4u(m0) + vec4u(0u, 1u, 2u, 3u), vec4u(last));
   let mHi = min(vec4u(m0) + vec4u(4u, 5u, 6u, 7u), vec4u(last));
   let n = min(vec4u(n0) + vec4u(0u, 1u, 2u, 3u), vec4u(dims.N - 1u));
-  // Element (m, k) of op(A) is A[m·sa + k·ka]; element (k, n) of op(B) is B[k·kb + n·sb].
-  var sa = dims.K; var ka = 1u;
-  if (TRANS_A) { sa = 1u; ka = dims.M; }
-  var sb = 1u; var kb = dims.N;
-  if (TRANS_B) { sb = dims.K; kb = 1u; }
-  let iaLo = mLo * sa;
-  let iaHi = mHi * sa;
-  let ib = n * sb;
+  let st = strides();
+  let iaLo = mLo * st.x;
+  let iaHi = mHi * st.x;
+  let ib = n * st.z;
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
@@ -151,8 +176,8 @@ fn mainSmall(@builtin(global_invocation_id) gid: vec3u) {
   var acc6 = vec4f(0.0);
   var acc7 = vec4f(0.0);
   for (var k = 0u; k < dims.K; k++) {
-    let oa = k * ka;
-    let ob = k * kb;
+    let oa = k * st.y;
+    let ob = k * st.w;
     let b = vec4f(B[ib.x + ob], B[ib.y + ob], B[ib.z + ob], B[ib.w + ob]);
     acc0 = fma(vec4f(A[iaLo.x + oa]), b, acc0);
     acc1 = fma(vec4f(A[iaLo.y + oa]), b, acc1);
@@ -175,9 +200,123 @@ fn mainSmall(@builtin(global_invocation_id) gid: vec3u) {
 
 /** Stores the in-bounds part of four neighbouring elements of one row of C. */
 fn storeRow(m: u32, n0: u32, acc: vec4f) {
-  if (m >= dims.M) { return; }
+  if (m >= dims.M || n0 >= dims.N) { return; }
   store(m, n0, acc.x);
   if (n0 + 1u < dims.N) { store(m, n0 + 1u, acc.y); }
   if (n0 + 2u < dims.N) { store(m, n0 + 2u, acc.z); }
   if (n0 + 3u < dims.N) { store(m, n0 + 3u, acc.w); }
+}
+
+/** mainWide's share of one K slice of op(A): four rows at one k, as one vec4 (zero past the edges). */
+fn wideSliceA(row0: u32, k0: u32, am: u32, ak: u32) -> vec4f {
+  let m = row0 + am;
+  let k = k0 + ak;
+  return vec4f(loadA(m, k), loadA(m + 1u, k), loadA(m + 2u, k), loadA(m + 3u, k));
+}
+
+/** mainWide's share of one K slice of op(B): four columns at one k. */
+fn wideSliceB(col0: u32, k0: u32, bn: u32, bk: u32) -> vec4f {
+  let n = col0 + bn;
+  let k = k0 + bk;
+  return vec4f(loadB(k, n), loadB(k, n + 1u), loadB(k, n + 2u), loadB(k, n + 3u));
+}
+
+@compute @workgroup_size(WG, WG)
+fn mainWide(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let row0 = wid.y * WTILE;
+  let col0 = wid.x * WTILE;
+  let t = lid.y * WG + lid.x;
+  // Staging: each thread writes one whole vec4 of each slice (a write to one component of a shared
+  // vector may touch all four), and neighbouring threads read along whichever index is contiguous
+  // in storage. Slice rows are padded to WROW vec4s, so that eight threads writing eight k of one m
+  // land in different banks.
+  var am: u32; var ak: u32;
+  if (TRANS_A) { am = 4u * (t % WVEC); ak = t / WVEC; } else { ak = t % WTK; am = 4u * (t / WTK); }
+  var bn: u32; var bk: u32;
+  if (TRANS_B) { bk = t % WTK; bn = 4u * (t / WTK); } else { bn = 4u * (t % WVEC); bk = t / WVEC; }
+  // Thread (y, x) owns rows 4y…4y+3 (a0) and 64+4y…64+4y+3 (a1) of the tile, and those columns of
+  // x (b0, b1). Sixteen accumulators, written out by hand so that no compiler leaves them in memory:
+  // cRC is row group R (a0 lanes 0–3, then a1 lanes 0–3), column half C.
+  var c00 = vec4f(0.0); var c01 = vec4f(0.0); var c10 = vec4f(0.0); var c11 = vec4f(0.0);
+  var c20 = vec4f(0.0); var c21 = vec4f(0.0); var c30 = vec4f(0.0); var c31 = vec4f(0.0);
+  var c40 = vec4f(0.0); var c41 = vec4f(0.0); var c50 = vec4f(0.0); var c51 = vec4f(0.0);
+  var c60 = vec4f(0.0); var c61 = vec4f(0.0); var c70 = vec4f(0.0); var c71 = vec4f(0.0);
+  // The next slice is loaded into registers while the current one is multiplied.
+  var nextA = wideSliceA(row0, 0u, am, ak);
+  var nextB = wideSliceB(col0, 0u, bn, bk);
+  for (var k0 = 0u; k0 < dims.K; k0 += WTK) {
+    wideA[ak * WROW + am / 4u] = nextA;
+    wideB[bk * WROW + bn / 4u] = nextB;
+    workgroupBarrier();
+    nextA = wideSliceA(row0, k0 + WTK, am, ak);
+    nextB = wideSliceB(col0, k0 + WTK, bn, bk);
+    for (var k = 0u; k < WTK; k++) {
+      let a0 = wideA[k * WROW + lid.y];
+      let a1 = wideA[k * WROW + WG + lid.y];
+      let b0 = wideB[k * WROW + lid.x];
+      let b1 = wideB[k * WROW + WG + lid.x];
+      c00 = fma(vec4f(a0.x), b0, c00); c01 = fma(vec4f(a0.x), b1, c01);
+      c10 = fma(vec4f(a0.y), b0, c10); c11 = fma(vec4f(a0.y), b1, c11);
+      c20 = fma(vec4f(a0.z), b0, c20); c21 = fma(vec4f(a0.z), b1, c21);
+      c30 = fma(vec4f(a0.w), b0, c30); c31 = fma(vec4f(a0.w), b1, c31);
+      c40 = fma(vec4f(a1.x), b0, c40); c41 = fma(vec4f(a1.x), b1, c41);
+      c50 = fma(vec4f(a1.y), b0, c50); c51 = fma(vec4f(a1.y), b1, c51);
+      c60 = fma(vec4f(a1.z), b0, c60); c61 = fma(vec4f(a1.z), b1, c61);
+      c70 = fma(vec4f(a1.w), b0, c70); c71 = fma(vec4f(a1.w), b1, c71);
+    }
+    workgroupBarrier();
+  }
+  let m0 = row0 + 4u * lid.y;
+  let m1 = m0 + WHALF;
+  let n0 = col0 + 4u * lid.x;
+  let n1 = n0 + WHALF;
+  storeRow(m0, n0, c00); storeRow(m0, n1, c01);
+  storeRow(m0 + 1u, n0, c10); storeRow(m0 + 1u, n1, c11);
+  storeRow(m0 + 2u, n0, c20); storeRow(m0 + 2u, n1, c21);
+  storeRow(m0 + 3u, n0, c30); storeRow(m0 + 3u, n1, c31);
+  storeRow(m1, n0, c40); storeRow(m1, n1, c41);
+  storeRow(m1 + 1u, n0, c50); storeRow(m1 + 1u, n1, c51);
+  storeRow(m1 + 2u, n0, c60); storeRow(m1 + 2u, n1, c61);
+  storeRow(m1 + 3u, n0, c70); storeRow(m1 + 3u, n1, c71);
+}
+
+@compute @workgroup_size(KLANES)
+fn mainSplitK(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let m0 = wid.y * KTILE;
+  let n0 = wid.x * KTILE;
+  // As in mainSmall, rows and columns past the edge are clamped onto the last one and never stored.
+  let m = min(vec4u(m0) + vec4u(0u, 1u, 2u, 3u), vec4u(dims.M - 1u));
+  let n = min(vec4u(n0) + vec4u(0u, 1u, 2u, 3u), vec4u(dims.N - 1u));
+  let st = strides();
+  let ia = m * st.x;
+  let ib = n * st.z;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  // Lane l takes k = l, l + 64, …: neighbouring lanes read neighbouring k.
+  for (var k = lid.x; k < dims.K; k += KLANES) {
+    let oa = k * st.y;
+    let ob = k * st.w;
+    let b = vec4f(B[ib.x + ob], B[ib.y + ob], B[ib.z + ob], B[ib.w + ob]);
+    acc0 = fma(vec4f(A[ia.x + oa]), b, acc0);
+    acc1 = fma(vec4f(A[ia.y + oa]), b, acc1);
+    acc2 = fma(vec4f(A[ia.z + oa]), b, acc2);
+    acc3 = fma(vec4f(A[ia.w + oa]), b, acc3);
+  }
+  partial[lid.x] = acc0;
+  partial[KLANES + lid.x] = acc1;
+  partial[2u * KLANES + lid.x] = acc2;
+  partial[3u * KLANES + lid.x] = acc3;
+  // Tree sum over the lanes; the barriers stay in uniform control flow.
+  for (var half = KLANES / 2u; half > 0u; half /= 2u) {
+    workgroupBarrier();
+    if (lid.x < half) {
+      for (var r = 0u; r < KTILE; r++) {
+        partial[r * KLANES + lid.x] += partial[r * KLANES + lid.x + half];
+      }
+    }
+  }
+  workgroupBarrier();
+  if (lid.x < KTILE) { storeRow(m0 + lid.x, n0, partial[lid.x * KLANES]); }
 }

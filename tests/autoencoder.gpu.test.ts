@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset';
 import { uploadDataset } from '../src/gpu/dataset-buffers';
+import { forgetTuning } from '../src/gpu/tune';
+import { MATMUL_PATHS } from '../src/kernels/matmul';
 import { AutoencoderNetwork } from '../src/models/autoencoder';
 import { GpuModel } from '../src/models/model';
 import { autoencoderGradient } from '../src/reference/autoencoder';
@@ -29,6 +31,34 @@ describe('autoencoder gradient on the GPU against the float64 reference', () => 
       model.destroy();
     });
   }
+
+  it('every matmul entry point compiled and the step tuned: dW still right (the accumulating product included)', async () => {
+    const device = await gpuDevice();
+    forgetTuning(device);
+    const [B, n, m] = [130, 131, 5];
+    const rng = new Rng(9);
+    const W = randomArray(rng, m * n, 0.5);
+    const X = randomArray(rng, B * n);
+    const network = await AutoencoderNetwork.create(device, { n, m }, { matmulPaths: MATMUL_PATHS });
+    const model = await GpuModel.create(device, network, { batch: B, optimizer: DEFAULT_OPTIMIZER });
+    expect(model.tuning).toHaveLength(5);
+    // Z = X Wᵀ and U = V Wᵀ are one problem, and so are Uᵀ X and Zᵀ V: the second of each pair
+    // takes the first's choice without timing.
+    const [z, v, u, utx, ztv] = model.tuning;
+    for (const [first, second] of [[z!, u!], [utx!, ztv!]] as const) {
+      expect(second.key).toBe(first.key);
+      expect(second.ms).toEqual({});
+      expect(second.chosen).toBe(first.chosen);
+    }
+    for (const r of [z!, v!, utx!]) expect(Object.keys(r.ms)).toContain(r.chosen);
+    model.setParams({ W });
+    const gpu = await model.gradients(X, new Uint32Array(B));
+    const ref = autoencoderGradient({ n, m }, toFloat64(W), toFloat64(X), B);
+    expect(Math.abs(gpu.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+    expect(relativeError(gpu.grads.W!, ref.dW)).toBeLessThan(1e-4);
+    model.destroy();
+    forgetTuning(device);
+  });
 });
 
 describe('autoencoder training on the GPU against the CPU twin', () => {

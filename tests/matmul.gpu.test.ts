@@ -1,10 +1,12 @@
-// Every matmul variant (transposes × epilogues) against the float64 reference, on awkward sizes
-// that are not multiples of the tile, with the output poisoned before each run.
+// Every matmul variant (transposes × epilogues) on every entry point against the float64 reference,
+// on awkward sizes that are not multiples of any tile, with the output poisoned before each run;
+// and the tuner that times the entry points against each other.
 import { describe, expect, it } from 'vitest';
 import { encodeDispatches } from '../src/gpu/kernel';
-import { Matmul, MATMUL_TILE, type Epilogue, type MatmulPath } from '../src/kernels/matmul';
+import { forgetTuning, tuneDispatches } from '../src/gpu/tune';
+import { Matmul, MATMUL_PATHS, MATMUL_TILE, type Epilogue, type MatmulPath } from '../src/kernels/matmul';
 import { swish, swishPrime, swishPrimeWrong } from '../src/reference/activations';
-import { matmul, relativeError, toFloat64, worstElement } from '../src/reference/linalg';
+import { colsum, matmul, relativeError, toFloat64, worstElement } from '../src/reference/linalg';
 import { gpuDevice, poisoned, randomArray, readFloats, Rng, storageBuffer } from './gpu-context';
 
 const SIZES = [
@@ -12,6 +14,7 @@ const SIZES = [
   { M: 37, N: 70, K: 19 },
   { M: 65, N: 10, K: 130 },
   { M: MATMUL_TILE + 3, N: 2 * MATMUL_TILE - 1, K: 17 },
+  { M: 131, N: 129, K: 75 }, // past one 128×128 tile on both sides, K past one split-K sweep
 ];
 
 async function run(
@@ -30,7 +33,7 @@ async function run(
   const C0 = randomArray(rng, M * N);
   const kernel = await Matmul.create(device, {
     transA: variant.transA, transB: variant.transB, epilogue: variant.epilogue, wrongSwishPrime: variant.wrong,
-  });
+  }, MATMUL_PATHS);
   const C = ab.beta ? storageBuffer(device, 'test/C', C0) : poisoned(device, 'test/C', M * N);
   const C2 = poisoned(device, 'test/C2', M * N);
   const d = kernel.bind('test/matmul', {
@@ -72,9 +75,9 @@ describe('matmul kernel against the float64 reference', () => {
   let seed = 1;
   for (const transA of [false, true]) {
     for (const transB of [false, true]) {
-      it(`op(A)·op(B) with transA=${transA} transB=${transB} on awkward sizes, tiled and small paths`, async () => {
+      it(`op(A)·op(B) with transA=${transA} transB=${transB} on awkward sizes, every entry point`, async () => {
         for (const size of SIZES) {
-          for (const path of ['tiled', 'small'] as const) {
+          for (const path of MATMUL_PATHS) {
             const { got, expected } = await run({ transA, transB, epilogue: 'none' }, size, seed++, { path });
             const err = relativeError(got, expected);
             expect(err, `${path} ${JSON.stringify(size)} worst ${JSON.stringify(worstElement(got, expected))}`).toBeLessThan(1e-5);
@@ -85,9 +88,9 @@ describe('matmul kernel against the float64 reference', () => {
   }
 
   for (const epilogue of ['bias', 'bias-swish', 'swish-backward', 'subtract'] as const) {
-    it(`the ${epilogue} epilogue, tiled and small paths`, async () => {
-      for (const path of ['tiled', 'small'] as const) {
-        const { got, expected, got2, expected2 } = await run({ transA: false, transB: true, epilogue }, { M: 45, N: 71, K: 23 }, seed++, { path });
+    it(`the ${epilogue} epilogue, every entry point`, async () => {
+      for (const path of MATMUL_PATHS) {
+        const { got, expected, got2, expected2 } = await run({ transA: false, transB: true, epilogue }, { M: 131, N: 133, K: 23 }, seed++, { path });
         expect(relativeError(got, expected), path).toBeLessThan(1e-5);
         if (epilogue === 'bias-swish') expect(relativeError(got2!, expected2), path).toBeLessThan(1e-5);
       }
@@ -95,12 +98,92 @@ describe('matmul kernel against the float64 reference', () => {
   }
 
   it('the wrong swish derivative is a different kernel (the teaching experiment)', async () => {
-    const { got, expected } = await run({ transA: false, transB: false, epilogue: 'swish-backward', wrong: true }, { M: 9, N: 33, K: 5 }, seed++);
-    expect(relativeError(got, expected)).toBeLessThan(1e-5);
+    for (const path of MATMUL_PATHS) {
+      const { got, expected } = await run({ transA: false, transB: false, epilogue: 'swish-backward', wrong: true }, { M: 9, N: 33, K: 5 }, seed++, { path });
+      expect(relativeError(got, expected), path).toBeLessThan(1e-5);
+    }
   });
 
   it('alpha scales and beta accumulates into C', async () => {
-    const { got, expected } = await run({ transA: true, transB: false, epilogue: 'none' }, { M: 13, N: 66, K: 29 }, seed++, { alpha: 0.25, beta: 1 });
-    expect(relativeError(got, expected)).toBeLessThan(1e-5);
+    for (const path of MATMUL_PATHS) {
+      for (const size of [{ M: 13, N: 66, K: 129 }, { M: 131, N: 130, K: 70 }]) {
+        const { got, expected } = await run({ transA: true, transB: false, epilogue: 'none' }, size, seed++, { alpha: 0.25, beta: 1, path });
+        expect(relativeError(got, expected), `${path} ${JSON.stringify(size)}`).toBeLessThan(1e-5);
+      }
+    }
+  });
+});
+
+describe('column sums as 1ᵀ·G (the bias gradients), on every entry point', () => {
+  for (const [rows, cols] of [[1, 1], [97, 3], [5, 130], [300, 10]] as const) {
+    it(`${rows}×${cols}`, async () => {
+      const device = await gpuDevice();
+      const G = randomArray(new Rng(rows + cols), rows * cols);
+      const kernel = await Matmul.create(device, {}, MATMUL_PATHS);
+      const ones = storageBuffer(device, 'test/ones', new Float32Array(rows).fill(1));
+      const expected = colsum(toFloat64(G), rows, cols);
+      for (const path of MATMUL_PATHS) {
+        const out = poisoned(device, 'test/sums', cols);
+        const d = kernel.bind('test/colsum', { A: ones, B: storageBuffer(device, 'test/G', G), C: out }, { M: 1, N: cols, K: rows, path });
+        const encoder = device.createCommandEncoder();
+        encodeDispatches(encoder, [d], 'test');
+        device.queue.submit([encoder.finish()]);
+        expect(relativeError(await readFloats(device, out), expected), path).toBeLessThan(1e-5);
+      }
+    });
+  }
+});
+
+describe('choosing an entry point', () => {
+  it('a CPU adapter compiles only the small path; a forced path that was not compiled is an error', async () => {
+    const device = await gpuDevice(); // SwiftShader here
+    const kernel = await Matmul.create(device, { transB: true });
+    expect(kernel.paths).toEqual(['small']);
+    const buf = storageBuffer(device, 'test/any', new Float32Array(4));
+    expect(() => kernel.bind('test', { A: buf, B: buf, C: buf }, { M: 2, N: 2, K: 1, path: 'wide' })).toThrow(/not compiled/);
+    const d = kernel.bind('test', { A: buf, B: buf, C: buf }, { M: 2, N: 2, K: 1 });
+    expect(d.variant).toBe('small');
+    expect(d.alternatives).toBeUndefined(); // nothing to time
+    d.uniform.destroy();
+  });
+
+  it('the wide path is a candidate only where both sides fill a 128×128 tile, split K only for a narrow C and a long K', async () => {
+    const kernel = await Matmul.create(await gpuDevice(), {}, MATMUL_PATHS);
+    expect(kernel.candidates(512, 1024, 784)).toEqual(['tiled', 'wide', 'small']);
+    expect(kernel.candidates(512, 10, 1024)).toEqual(['tiled', 'small', 'splitk']);
+    expect(kernel.candidates(1, 1024, 512)).toEqual(['tiled', 'small', 'splitk']); // a bias gradient
+    expect(kernel.candidates(100, 4096, 784)).toEqual(['tiled', 'small']);
+    expect(kernel.candidates(10, 1024, 32)).toEqual(['tiled', 'small']); // K too short to share
+  });
+
+  it('the tuner times every candidate, keeps one, remembers it for the same problem, and the kept one is right', async () => {
+    const device = await gpuDevice();
+    forgetTuning(device);
+    const [M, N, K] = [130, 12, 200];
+    const rng = new Rng(5);
+    const A = randomArray(rng, M * K);
+    const B = randomArray(rng, K * N);
+    const kernel = await Matmul.create(device, {}, MATMUL_PATHS);
+    const ops = { A: storageBuffer(device, 'test/A', A), B: storageBuffer(device, 'test/B', B), C: poisoned(device, 'test/C', M * N) };
+    const list = [kernel.bind('test/tuned', ops, { M, N, K })];
+    const [report] = await tuneDispatches(device, list);
+    expect(Object.keys(report!.ms).sort()).toEqual(['small', 'splitk', 'tiled']);
+    for (const ms of Object.values(report!.ms)) expect(ms).toBeGreaterThan(0);
+    expect(report!.chosen).toBe(list[0]!.variant);
+    expect(report!.ms[report!.chosen]).toBe(Math.min(...Object.values(report!.ms)));
+    // The next bind of the same problem starts on the remembered path and is not timed again.
+    expect(kernel.choosePath(M, N, K)).toBe(report!.chosen);
+    const again = [kernel.bind('test/again', ops, { M, N, K })];
+    const [second] = await tuneDispatches(device, again);
+    expect(second!.ms).toEqual({});
+    expect(again[0]!.variant).toBe(report!.chosen);
+    // Whatever was kept computes the product.
+    const encoder = device.createCommandEncoder();
+    encoder.clearBuffer(ops.C);
+    encodeDispatches(encoder, list, 'test');
+    device.queue.submit([encoder.finish()]);
+    const got = await readFloats(device, ops.C);
+    expect(relativeError(got, matmul(toFloat64(A), toFloat64(B), M, N, K))).toBeLessThan(1e-5);
+    forgetTuning(device);
   });
 });

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset';
 import { uploadDataset } from '../src/gpu/dataset-buffers';
+import { forgetTuning } from '../src/gpu/tune';
+import { MATMUL_PATHS } from '../src/kernels/matmul';
 import { MlpNetwork } from '../src/models/mlp';
 import { GpuModel } from '../src/models/model';
 import { relativeError, toFloat64, worstElement } from '../src/reference/linalg';
@@ -42,6 +44,31 @@ describe('MLP gradients on the GPU against the float64 reference', () => {
       model.destroy();
     });
   }
+
+  it('every matmul entry point compiled and the step tuned: each product on the path timed fastest, gradients still right', async () => {
+    const device = await gpuDevice();
+    forgetTuning(device);
+    // Sizes that make every entry point a candidate somewhere: 128×128 tiles for V and G_V, split K for the 10-class layer.
+    const [B, shape] = [130, { D: 29, H: 131, C: 10 }];
+    const rng = new Rng(3);
+    const params = initParams(shapesOf(shape), rng, 1.5);
+    const X = randomArray(rng, B * shape.D);
+    const labels = randomLabels(rng, B, shape.C);
+    const network = await MlpNetwork.create(device, shape, { matmulPaths: MATMUL_PATHS });
+    const model = await GpuModel.create(device, network, { batch: B, optimizer: DEFAULT_OPTIMIZER });
+    expect(model.tuning.map((r) => r.label.split('/').pop())).toEqual(['layer1', 'layer2', 'dW2', 'db2', 'GV', 'dW1', 'db1']);
+    const timed = new Set(model.tuning.flatMap((r) => Object.keys(r.ms)));
+    expect([...timed].sort()).toEqual([...MATMUL_PATHS].sort());
+    for (const r of model.tuning) expect(r.ms[r.chosen]).toBe(Math.min(...Object.values(r.ms)));
+    model.setParams(params);
+    const gpu = await model.gradients(X, labels);
+    const p64 = { W1: toFloat64(params.W1!), b1: toFloat64(params.b1!), W2: toFloat64(params.W2!), b2: toFloat64(params.b2!) };
+    const ref = mlpGradients(shape, p64, toFloat64(X), labels, B);
+    expect(Math.abs(gpu.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+    for (const name of MLP_TENSORS) expect(relativeError(gpu.grads[name]!, ref.grads[name]), name).toBeLessThan(1e-4);
+    model.destroy();
+    forgetTuning(device);
+  });
 
   it('with the wrong swish derivative, W1 and b1 disagree with the true gradient and W2, b2 do not', async () => {
     const device = await gpuDevice();

@@ -1,13 +1,12 @@
-// The small kernels between the matmuls — softmax cross-entropy with its gradient, column sums,
-// the autoencoder's row loss, the metrics reduction — against float64, outputs poisoned first.
+// The small kernels between the matmuls — softmax cross-entropy with its gradient, the
+// autoencoder's row loss, the metrics reduction — against float64, outputs poisoned first.
 import { describe, expect, it } from 'vitest';
 import { readBytes } from '../src/gpu/buffers';
 import { encodeDispatches, type Dispatch } from '../src/gpu/kernel';
 import { AutoencoderLoss } from '../src/kernels/autoencoder-loss';
-import { Colsum } from '../src/kernels/colsum';
 import { decodeRing, Metrics } from '../src/kernels/metrics';
 import { SoftmaxXent } from '../src/kernels/softmax-xent';
-import { colsum, relativeError, toFloat64 } from '../src/reference/linalg';
+import { relativeError, toFloat64 } from '../src/reference/linalg';
 import { gpuDevice, poisoned, randomArray, randomLabels, readFloats, Rng, storageBuffer } from './gpu-context';
 
 async function submit(device: GPUDevice, dispatches: Dispatch[]): Promise<void> {
@@ -47,18 +46,6 @@ describe('softmax cross-entropy kernel', () => {
       expect(relativeError(gotGZ, expGZ)).toBeLessThan(1e-5);
       expect(relativeError(gotStats.filter((_, j) => j % 2 === 0), expLoss)).toBeLessThan(1e-5);
       expect(Array.from(gotStats.filter((_, j) => j % 2 === 1))).toEqual(Array.from(expCorrect));
-    });
-  }
-});
-
-describe('column sums', () => {
-  for (const [rows, cols] of [[1, 1], [97, 3], [5, 130]] as const) {
-    it(`sum ${rows}×${cols} columns in a fixed order`, async () => {
-      const device = await gpuDevice();
-      const A = randomArray(new Rng(rows + cols), rows * cols);
-      const out = poisoned(device, 'test/sums', cols);
-      await submit(device, [(await Colsum.create(device)).bind('test', storageBuffer(device, 'test/A', A), out, rows, cols)]);
-      expect(relativeError(await readFloats(device, out), colsum(toFloat64(A), rows, cols))).toBeLessThan(1e-5);
     });
   }
 });

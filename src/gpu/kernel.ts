@@ -24,6 +24,15 @@ export interface Dispatch {
   workgroups: [number, number, number];
   /** The dispatch's own uniform block: its owner rewrites it or destroys it. */
   uniform: GPUBuffer;
+  /** Which entry point of its kernel this is, where a kernel has several (e.g. matmul's 'wide'). */
+  variant?: string;
+  /**
+   * Binds the other entry points that compute the same result into the same buffers; the tuner
+   * (src/gpu/tune.ts) times them all and keeps the fastest.
+   */
+  alternatives?: () => Dispatch[];
+  /** Names the kernel and sizes, so that a choice timed once is reused for the same problem. */
+  tuneKey?: string;
 }
 
 /** A compiled kernel: its pipeline and layout, ready to be bound to buffers. */

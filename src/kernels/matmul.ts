@@ -2,16 +2,30 @@
 import code from '../../shaders/matmul.wgsl?raw';
 import { placeholderBuffers, type Binding } from '../gpu/buffers';
 import { Kernel, packUniform, wgslConst, type Dispatch } from '../gpu/kernel';
+import { rememberedVariant } from '../gpu/tune';
 
 /** Side of the C tile one workgroup of the tiled path computes: its dispatch grid is derived from it. */
 export const MATMUL_TILE = wgslConst(code, 'TILE');
-/** Rows and columns of the C tile of one workgroup of the small path (`mainSmall`: no workgroup memory, no barriers). */
-export const MATMUL_SMALL_TILE = { M: wgslConst(code, 'STILE_M'), N: wgslConst(code, 'STILE_N') };
+/** Rows and columns of the C tile of one workgroup of each entry point. */
+const TILES: Record<MatmulPath, { M: number; N: number }> = {
+  tiled: { M: MATMUL_TILE, N: MATMUL_TILE },
+  wide: { M: wgslConst(code, 'WTILE'), N: wgslConst(code, 'WTILE') },
+  small: { M: wgslConst(code, 'STILE_M'), N: wgslConst(code, 'STILE_N') },
+  splitk: { M: wgslConst(code, 'KTILE'), N: wgslConst(code, 'KTILE') },
+};
+const ENTRY_POINTS: Record<MatmulPath, string> = { tiled: 'main', wide: 'mainWide', small: 'mainSmall', splitk: 'mainSplitK' };
 /** Up to this many 64×64 tiles, a GPU would sit mostly idle on the tiled path: the small path runs. */
 const SMALL_PATH_MAX_TILES = 4;
+/** Split K is timed only where C has a side this narrow… */
+const SPLITK_MAX_SIDE = 64;
+/** …and K gives each of its threads at least one term. */
+const SPLITK_MIN_K = wgslConst(code, 'KLANES');
 
-/** Which entry point runs: chosen from the shape and the adapter ('auto'), or forced (tests, benchmarks). */
-export type MatmulPath = 'auto' | 'tiled' | 'small';
+/** The entry points of shaders/matmul.wgsl, one per shape of problem (see its header). */
+export const MATMUL_PATHS = ['tiled', 'wide', 'small', 'splitk'] as const;
+export type MatmulPath = (typeof MATMUL_PATHS)[number];
+/** Paths a GPU may do without; 'tiled' and 'small' are what the rule falls back on. */
+const OPTIONAL_PATHS: readonly MatmulPath[] = ['wide', 'splitk'];
 
 /** What happens to r = alpha·acc (+ beta·C) before it is stored. */
 export type Epilogue = 'none' | 'bias' | 'bias-swish' | 'swish-backward' | 'subtract';
@@ -46,6 +60,7 @@ export interface MatmulDims {
   alpha?: number;
   /** When non-zero, C is read and accumulated into: C = r + beta·C. */
   beta?: number;
+  /** Force an entry point (tests, benchmarks); otherwise the one timed fastest for this shape on this device, or a rule. */
   path?: MatmulPath;
 }
 
@@ -58,51 +73,111 @@ export function isCpuAdapter(info: GPUAdapterInfo | undefined): boolean {
   return /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
 }
 
-/** A compiled matmul variant. */
+/** A compiled matmul variant: one pipeline per entry point this device may use. */
 export class Matmul {
   private constructor(
-    private readonly tiled: Kernel,
-    private readonly small: Kernel,
+    readonly label: string,
+    private readonly kernels: Partial<Record<MatmulPath, Kernel>>,
     private readonly cpuAdapter: boolean,
   ) {}
 
-  static async create(device: GPUDevice, variant: MatmulVariant = {}): Promise<Matmul> {
+  /**
+   * Compiles `paths` (default: the small path alone on a CPU adapter, where it wins at every size;
+   * every path on a GPU, where the fastest is timed per shape).
+   */
+  static async create(device: GPUDevice, variant: MatmulVariant = {}, paths?: readonly MatmulPath[]): Promise<Matmul> {
     const { transA = false, transB = false, epilogue = 'none', wrongSwishPrime = false } = variant;
     const label = `matmul/${transA ? 'At' : 'A'}${transB ? 'Bt' : 'B'}+${epilogue}${wrongSwishPrime ? '(wrong)' : ''}`;
-    const spec = {
-      label,
-      code,
-      inputs: 3,
-      outputs: 2,
-      constants: {
-        TRANS_A: Number(transA),
-        TRANS_B: Number(transB),
-        EPILOGUE: EPILOGUES[epilogue],
-        WRONG_SWISH_PRIME: Number(wrongSwishPrime),
-      },
-    };
-    const [tiled, small] = await Promise.all([
-      Kernel.create(device, spec),
-      Kernel.create(device, { ...spec, label: `${label}/small`, entryPoint: 'mainSmall' }),
-    ]);
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    return new Matmul(tiled, small, isCpuAdapter(info));
+    const cpuAdapter = isCpuAdapter(info);
+    const compiled = paths ?? (cpuAdapter ? ['small'] : MATMUL_PATHS);
+    const constants = {
+      TRANS_A: Number(transA),
+      TRANS_B: Number(transB),
+      EPILOGUE: EPILOGUES[epilogue],
+      WRONG_SWISH_PRIME: Number(wrongSwishPrime),
+    };
+    const built = await Promise.allSettled(compiled.map((path) =>
+      Kernel.create(device, { label: `${label}/${path}`, code, inputs: 3, outputs: 2, constants, entryPoint: ENTRY_POINTS[path] })));
+    const kernels: Partial<Record<MatmulPath, Kernel>> = {};
+    built.forEach((b, i) => {
+      const path = compiled[i]!;
+      if (b.status === 'fulfilled') kernels[path] = b.value;
+      // The tile paths are optional extras: a driver that refuses one (registers, workgroup size) loses only that path.
+      else if (!OPTIONAL_PATHS.includes(path) || paths) throw b.reason;
+    });
+    return new Matmul(label, kernels, cpuAdapter);
   }
 
-  /** The path 'auto' takes for a C of M×N. */
-  choosePath(M: number, N: number): 'tiled' | 'small' {
-    if (this.cpuAdapter) return 'small';
-    return Math.ceil(M / MATMUL_TILE) * Math.ceil(N / MATMUL_TILE) <= SMALL_PATH_MAX_TILES ? 'small' : 'tiled';
+  /** The compiled entry points. */
+  get paths(): MatmulPath[] {
+    return MATMUL_PATHS.filter((p) => this.kernels[p]);
   }
 
+  /**
+   * The entry point for a C of M×N (depth K) when none is forced: the one timed fastest for this
+   * shape on this device (src/gpu/tune.ts), else a rule — the small path on CPU adapters and where
+   * the 64×64 tiles would leave a GPU mostly idle, the tiled path otherwise.
+   */
+  choosePath(M: number, N: number, K: number): MatmulPath {
+    const timed = rememberedVariant(this.device, this.tuneKey(M, N, K));
+    if (timed && this.kernels[timed as MatmulPath]) return timed as MatmulPath;
+    if (this.cpuAdapter || !this.kernels.tiled) return this.paths.includes('small') ? 'small' : this.paths[0]!;
+    return Math.ceil(M / MATMUL_TILE) * Math.ceil(N / MATMUL_TILE) <= SMALL_PATH_MAX_TILES && this.kernels.small ? 'small' : 'tiled';
+  }
+
+  /**
+   * The entry points worth timing for this shape: 128×128 tiles only where both sides fill one,
+   * split K only for a narrow C with a K long enough to keep its 64 threads busy.
+   */
+  candidates(M: number, N: number, K: number): MatmulPath[] {
+    const wide = TILES.wide.M;
+    return this.paths.filter((p) =>
+      (p !== 'wide' || (M >= wide && N >= wide)) && (p !== 'splitk' || (Math.min(M, N) <= SPLITK_MAX_SIDE && K >= SPLITK_MIN_K)));
+  }
+
+  /**
+   * Binds one matmul. On a GPU with several entry points compiled, the dispatch carries its
+   * alternatives (the other entry points, same buffers) for the tuner.
+   */
   bind(label: string, ops: MatmulOperands, dims: MatmulDims): Dispatch {
-    const { read, write } = placeholderBuffers(this.tiled.device);
-    const { M, N, K, alpha = 1, beta = 0, path = 'auto' } = dims;
+    const { M, N, K } = dims;
+    const path = dims.path ?? this.choosePath(M, N, K);
+    const dispatch = this.bindPath(label, ops, dims, path);
+    const others = this.candidates(M, N, K).filter((p) => p !== path);
+    if (dims.path === undefined && others.length > 0) {
+      dispatch.tuneKey = this.tuneKey(M, N, K);
+      // A path whose grid exceeds a device limit is simply not an alternative.
+      dispatch.alternatives = () => others.flatMap((p) => {
+        try {
+          return [this.bindPath(label, ops, dims, p)];
+        } catch {
+          return [];
+        }
+      });
+    }
+    return dispatch;
+  }
+
+  private get device(): GPUDevice {
+    return Object.values(this.kernels)[0]!.device;
+  }
+
+  /** The variant, the sizes and the paths compiled: a choice made among fewer paths is not reused where there are more. */
+  private tuneKey(M: number, N: number, K: number): string {
+    return `${this.label} ${M}×${N}×${K} [${this.paths.join(',')}]`;
+  }
+
+  private bindPath(label: string, ops: MatmulOperands, dims: MatmulDims, path: MatmulPath): Dispatch {
+    const kernel = this.kernels[path];
+    if (!kernel) throw new Error(`${this.label}: the ${path} path was not compiled (have ${this.paths.join(', ')})`);
+    const { read, write } = placeholderBuffers(kernel.device);
+    const { M, N, K, alpha = 1, beta = 0 } = dims;
     const uniform = packUniform([['u', M], ['u', N], ['u', K], ['f', alpha], ['f', beta]]);
-    const small = (path === 'auto' ? this.choosePath(M, N) : path) === 'small';
-    const tile = small ? MATMUL_SMALL_TILE : { M: MATMUL_TILE, N: MATMUL_TILE };
+    const tile = TILES[path];
     const grid: [number, number] = [Math.ceil(N / tile.N), Math.ceil(M / tile.M)];
-    const kernel = small ? this.small : this.tiled;
-    return kernel.bind(label, [ops.A, ops.B, ops.aux ?? read], [ops.C, ops.C2 ?? write], uniform, grid);
+    const dispatch = kernel.bind(label, [ops.A, ops.B, ops.aux ?? read], [ops.C, ops.C2 ?? write], uniform, grid);
+    dispatch.variant = path;
+    return dispatch;
   }
 }

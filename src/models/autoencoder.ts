@@ -2,10 +2,11 @@
 // U = V Wᵀ, dW = (Uᵀ X + Zᵀ V)/B (MATH.md). Its float64 twin is src/reference/autoencoder.ts.
 import { storageBuffer } from '../gpu/buffers';
 import { checkBufferFits } from '../gpu/device';
+import type { Dispatch } from '../gpu/kernel';
 import { AutoencoderLoss } from '../kernels/autoencoder-loss';
 import { Matmul } from '../kernels/matmul';
 import type { AutoencoderShape } from '../reference/autoencoder';
-import type { BoundPass, Network, PassIO } from './network';
+import type { BoundPass, Network, NetworkOptions, PassIO } from './network';
 import { ParamLayout } from './params';
 
 export class AutoencoderNetwork implements Network {
@@ -30,16 +31,16 @@ export class AutoencoderNetwork implements Network {
     return this.shape.n;
   }
 
-  static async create(device: GPUDevice, shape: AutoencoderShape): Promise<AutoencoderNetwork> {
+  static async create(device: GPUDevice, shape: AutoencoderShape, opts: Pick<NetworkOptions, 'matmulPaths'> = {}): Promise<AutoencoderNetwork> {
     for (const [name, v] of Object.entries(shape)) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`autoencoder size ${name} must be a positive integer`);
     }
     checkBufferFits(device, shape.m * shape.n * 4, `the weights (${shape.m}×${shape.n})`);
     const [encode, decode, loss, outer] = await Promise.all([
-      Matmul.create(device, { transB: true }),
-      Matmul.create(device, { epilogue: 'subtract' }),
+      Matmul.create(device, { transB: true }, opts.matmulPaths),
+      Matmul.create(device, { epilogue: 'subtract' }, opts.matmulPaths),
       AutoencoderLoss.create(device),
-      Matmul.create(device, { transA: true }),
+      Matmul.create(device, { transA: true }, opts.matmulPaths),
     ]);
     return new AutoencoderNetwork(device, shape, { encode, decode, loss, outer });
   }
@@ -57,7 +58,7 @@ export class AutoencoderNetwork implements Network {
       k.decode.bind(`${label}/V`, { A: Z, B: W, aux: io.X, C: V }, { M: rows, N: n, K: m }),
       k.loss.bind(`${label}/loss`, V, io.rowStats, rows, n),
     ];
-    const backward = [];
+    const backward: Dispatch[] = [];
     if (io.grads) {
       const dW = this.layout.binding(io.grads, 'W');
       const U = storageBuffer(device, `${label}/U`, rows * m * 4); // [rows, m]
@@ -68,13 +69,13 @@ export class AutoencoderNetwork implements Network {
         k.outer.bind(`${label}/ZtV`, { A: Z, B: V, C: dW }, { M: m, N: n, K: rows, alpha: 1 / batch, beta: 1 }),
       );
     }
-    const uniforms = [...forward, ...backward].map((d) => d.uniform);
     return {
       output: V,
       forward,
       backward,
       destroy() {
-        for (const b of [...scratch, ...uniforms]) b.destroy();
+        // The dispatches now in the lists: a tuner may have swapped some for alternatives.
+        for (const b of [...scratch, ...[...forward, ...backward].map((d) => d.uniform)]) b.destroy();
       },
     };
   }

@@ -1,15 +1,14 @@
 // One place that turns a model description into a GPU network, for the CLI, the page and the tests.
 import type { AutoencoderShape } from '../reference/autoencoder';
-import type { SwishDerivative } from '../reference/activations';
 import { mlpTensorShapes, type MlpShape } from '../reference/mlp';
 import { AutoencoderNetwork } from './autoencoder';
 import { MlpNetwork } from './mlp';
-import type { Network } from './network';
+import type { Network, NetworkOptions } from './network';
 
 export type ModelSpec = { kind: 'mlp'; shape: MlpShape } | { kind: 'autoencoder'; shape: AutoencoderShape };
 
-export function buildNetwork(device: GPUDevice, spec: ModelSpec, opts: { swishDerivative?: SwishDerivative } = {}): Promise<Network> {
-  return spec.kind === 'mlp' ? MlpNetwork.create(device, spec.shape, opts) : AutoencoderNetwork.create(device, spec.shape);
+export function buildNetwork(device: GPUDevice, spec: ModelSpec, opts: NetworkOptions = {}): Promise<Network> {
+  return spec.kind === 'mlp' ? MlpNetwork.create(device, spec.shape, opts) : AutoencoderNetwork.create(device, spec.shape, opts);
 }
 
 /** Names and shapes of a network's tensors, in layout order. */

@@ -2,12 +2,11 @@
 // and the hand-derived backward pass of MATH.md. Its float64 twin is src/reference/mlp.ts.
 import { storageBuffer } from '../gpu/buffers';
 import { checkBufferFits } from '../gpu/device';
-import { Colsum } from '../kernels/colsum';
-import { Matmul } from '../kernels/matmul';
+import type { Dispatch } from '../gpu/kernel';
+import { Matmul, type MatmulPath } from '../kernels/matmul';
 import { SoftmaxXent } from '../kernels/softmax-xent';
-import type { SwishDerivative } from '../reference/activations';
 import { mlpTensorShapes, type MlpShape } from '../reference/mlp';
-import type { BoundPass, Network, PassIO } from './network';
+import type { BoundPass, Network, NetworkOptions, PassIO } from './network';
 import { ParamLayout } from './params';
 
 export class MlpNetwork implements Network {
@@ -23,7 +22,7 @@ export class MlpNetwork implements Network {
       loss: SoftmaxXent;
       outer: Matmul; // dW = Gᵀ A, the batch's outer products
       backLayer2: Matmul; // G_V = (G_Z W2) ⊙ swish'(V)
-      colsum: Colsum;
+      biasGrad: Matmul; // db = 1ᵀ G: the column sums, as a product so that it gets the matmul's parallel paths
     },
   ) {
     this.layout = new ParamLayout(Object.entries(mlpTensorShapes(shape)), device.limits.minStorageBufferOffsetAlignment);
@@ -41,22 +40,23 @@ export class MlpNetwork implements Network {
   static async create(
     device: GPUDevice,
     shape: MlpShape,
-    opts: { swishDerivative?: SwishDerivative } = {},
+    opts: NetworkOptions = {},
   ): Promise<MlpNetwork> {
     const { D, H, C } = shape;
     for (const [name, v] of Object.entries(shape)) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`MLP size ${name} must be a positive integer`);
     }
     checkBufferFits(device, H * Math.max(D, C) * 4, `the weights (${H}×${Math.max(D, C)})`);
-    const [layer1, layer2, loss, outer, backLayer2, colsum] = await Promise.all([
-      Matmul.create(device, { transB: true, epilogue: 'bias-swish' }),
-      Matmul.create(device, { transB: true, epilogue: 'bias' }),
+    const paths = opts.matmulPaths;
+    const [layer1, layer2, loss, outer, backLayer2, biasGrad] = await Promise.all([
+      Matmul.create(device, { transB: true, epilogue: 'bias-swish' }, paths),
+      Matmul.create(device, { transB: true, epilogue: 'bias' }, paths),
       SoftmaxXent.create(device),
-      Matmul.create(device, { transA: true }),
-      Matmul.create(device, { epilogue: 'swish-backward', wrongSwishPrime: opts.swishDerivative === 'wrong' }),
-      Colsum.create(device),
+      Matmul.create(device, { transA: true }, paths),
+      Matmul.create(device, { epilogue: 'swish-backward', wrongSwishPrime: opts.swishDerivative === 'wrong' }, paths),
+      Matmul.create(device, {}, paths),
     ]);
-    return new MlpNetwork(device, shape, { layer1, layer2, loss, outer, backLayer2, colsum });
+    return new MlpNetwork(device, shape, { layer1, layer2, loss, outer, backLayer2, biasGrad });
   }
 
   bind(label: string, io: PassIO, rows: number, batch: number): BoundPass {
@@ -74,26 +74,27 @@ export class MlpNetwork implements Network {
       k.layer2.bind(`${label}/layer2`, { A: Y, B: p('W2'), aux: p('b2'), C: Z }, { M: rows, N: C, K: H }),
       k.loss.bind(`${label}/softmax-xent`, { Z, labels: io.labels, GZ, rowStats: io.rowStats }, rows, C, batch),
     ];
-    const backward = [];
+    const backward: Dispatch[] = [];
     if (io.grads) {
       const g = (name: string) => layout.binding(io.grads!, name);
       const GV = storageBuffer(device, `${label}/GV`, rows * H * 4); // [rows, H]
-      scratch.push(GV);
+      const ones = storageBuffer(device, `${label}/ones`, new Float32Array(rows).fill(1)); // [1, rows]
+      scratch.push(GV, ones);
       backward.push(
         k.outer.bind(`${label}/dW2`, { A: GZ, B: Y, C: g('W2') }, { M: C, N: H, K: rows }),
-        k.colsum.bind(`${label}/db2`, GZ, g('b2'), rows, C),
+        k.biasGrad.bind(`${label}/db2`, { A: ones, B: GZ, C: g('b2') }, { M: 1, N: C, K: rows }),
         k.backLayer2.bind(`${label}/GV`, { A: GZ, B: p('W2'), aux: V, C: GV }, { M: rows, N: H, K: C }),
         k.outer.bind(`${label}/dW1`, { A: GV, B: io.X, C: g('W1') }, { M: H, N: D, K: rows }),
-        k.colsum.bind(`${label}/db1`, GV, g('b1'), rows, H),
+        k.biasGrad.bind(`${label}/db1`, { A: ones, B: GV, C: g('b1') }, { M: 1, N: H, K: rows }),
       );
     }
-    const uniforms = [...forward, ...backward].map((d) => d.uniform);
     return {
       output: Z,
       forward,
       backward,
       destroy() {
-        for (const b of [...scratch, ...uniforms]) b.destroy();
+        // The dispatches now in the lists: a tuner may have swapped some for alternatives.
+        for (const b of [...scratch, ...[...forward, ...backward].map((d) => d.uniform)]) b.destroy();
       },
     };
   }

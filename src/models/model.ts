@@ -5,6 +5,7 @@ import type { Binding } from '../gpu/buffers';
 import { readBytes, readFloats, storageBuffer, writeArray } from '../gpu/buffers';
 import type { DeviceDataset } from '../gpu/dataset-buffers';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel';
+import { tuneDispatches, type TuneReport } from '../gpu/tune';
 import { Gather } from '../kernels/gather';
 import { decodeRing, METRIC_SLOT_BYTES, Metrics, STATE_WORDS, type StepMetrics } from '../kernels/metrics';
 import { Optimizer, optimizerUniform } from '../kernels/optimizer';
@@ -27,6 +28,11 @@ export interface ModelOptions {
   optimizer: OptimizerSettings;
   /** Steps the metrics ring holds: read it back at least this often. */
   ringSlots?: number;
+  /**
+   * Time the alternatives of the step's dispatches (matmul entry points) and keep the fastest.
+   * Default: wherever there are alternatives, i.e. on GPUs (a CPU adapter compiles one path).
+   */
+  tune?: boolean;
 }
 
 export class GpuModel {
@@ -48,6 +54,8 @@ export class GpuModel {
   private optimizerSettings: OptimizerSettings;
   private data: { set: DeviceDataset; perm: GPUBuffer; gather: Dispatch; metrics: Dispatch } | null = null;
   private metricsNoData: Dispatch;
+  /** What the tuner chose for each dispatch of the training step (empty where nothing was timed). */
+  tuning: TuneReport[] = [];
 
   private constructor(
     readonly device: GPUDevice,
@@ -84,7 +92,16 @@ export class GpuModel {
     if (!Number.isInteger(opts.batch) || opts.batch < 1) throw new RangeError('batch size must be a positive integer');
     const [gather, metrics] = await Promise.all([Gather.create(device), Metrics.create(device)]);
     const model = new GpuModel(device, network, { gather, metrics }, opts);
-    await model.setOptimizer(opts.optimizer, true);
+    try {
+      await model.setOptimizer(opts.optimizer, true);
+      // Timing runs the forward and backward kernels, which write only scratch, per-row loss and gradients.
+      if (opts.tune ?? true) {
+        model.tuning = [...await tuneDispatches(device, model.pass.forward), ...await tuneDispatches(device, model.pass.backward)];
+      }
+    } catch (e) {
+      model.destroy();
+      throw e;
+    }
     return model;
   }
 
@@ -184,6 +201,12 @@ export class GpuModel {
     writeArray(this.device, this.data.perm, 0, perm);
   }
 
+  /** The entry point of each step dispatch whose kernel has several, by the dispatch's last name: {"layer1": "wide", …}. */
+  stepPaths(): Record<string, string> {
+    const dispatches = [...this.pass.forward, ...this.pass.backward].filter((d) => d.variant);
+    return Object.fromEntries(dispatches.map((d) => [d.label.split('/').pop()!, d.variant!]));
+  }
+
   /** Encodes one training step: gather, forward, loss, metrics, backward, update. */
   encodeStep(encoder: GPUCommandEncoder): void {
     if (!this.data) throw new Error('encodeStep before setData');
@@ -252,7 +275,7 @@ export class GpuModel {
   destroy(): void {
     this.clearData();
     this.pass.destroy();
-    this.optimizer.uniform.destroy();
+    this.optimizer?.uniform.destroy(); // absent when create failed early
     this.metricsNoData.uniform.destroy();
     for (const b of [this.params, this.grads, this.m, this.v, this.state, this.ring, this.rowStats, this.batchX, this.batchLabels]) {
       b.destroy();

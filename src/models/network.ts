@@ -2,6 +2,8 @@
 // and backward passes. Everything else (optimizer, data, metrics) is shared, in model.ts.
 import type { Binding } from '../gpu/buffers';
 import type { Dispatch } from '../gpu/kernel';
+import type { MatmulPath } from '../kernels/matmul';
+import type { SwishDerivative } from '../reference/activations';
 import type { ParamLayout } from './params';
 
 /** The buffers one forward/backward pass reads and writes. */
@@ -21,6 +23,14 @@ export interface BoundPass {
   forward: Dispatch[];
   backward: Dispatch[];
   destroy(): void;
+}
+
+/** How a network is compiled. */
+export interface NetworkOptions {
+  /** MATH.md's known-wrong swish' in the MLP's backward pass (the teaching experiment). */
+  swishDerivative?: SwishDerivative;
+  /** Matmul entry points to compile (tests); by default the ones this adapter may use. */
+  matmulPaths?: readonly MatmulPath[];
 }
 
 export interface Network {

@@ -1,0 +1,119 @@
+// Picks, for each dispatch that has alternatives (matmul's entry points), the one that runs fastest
+// on this device, by timing them: GPUs differ too much (an H200, a laptop's integrated GPU, a phone)
+// for one rule to choose tile shapes well. The choice is remembered per device and problem, so a
+// rebuilt model with the same sizes is not timed again.
+import { encodeDispatches, type Dispatch } from './kernel';
+
+/** What the tuner did for one dispatch. */
+export interface TuneReport {
+  label: string;
+  /** The kernel and sizes (Dispatch.tuneKey). */
+  key: string;
+  /** The entry point kept. */
+  chosen: string;
+  /**
+   * Time per dispatch of each entry point, in ms: the fastest round, wall clock over many dispatches
+   * in one submit (a candidate ruled out after one round keeps that round). Empty when remembered.
+   */
+  ms: Record<string, number>;
+}
+
+/**
+ * A timed round lasts at least this long: long against a coarse clock (performance.now() is
+ * rounded to 0.1–1 ms in browsers) and against the fixed cost of a submit and its wait, which is the
+ * same for every candidate and so cannot reorder them.
+ */
+const ROUND_MS = 5;
+const MAX_REPEATS = 4096;
+/** Timed rounds, taken in turn across the candidates; each candidate's fastest counts. */
+const ROUNDS = 3;
+/** Work run before anything is timed, so that an idle GPU's clocks have risen. */
+const WARMUP_MS = 20;
+/** A candidate this many times slower than the best after the first round is not timed further. */
+const HOPELESS = 4;
+
+const remembered = new WeakMap<GPUDevice, Map<string, string>>();
+
+/** The entry point timed fastest for `key` on `device`, if any was. */
+export function rememberedVariant(device: GPUDevice, key: string): string | undefined {
+  return remembered.get(device)?.get(key);
+}
+
+/** Forgets every choice made on `device` (tests). */
+export function forgetTuning(device: GPUDevice): void {
+  remembered.delete(device);
+}
+
+/** Time of one submit of `repeats` copies of `d` in one pass, waited for, in ms. */
+export async function timeRound(device: GPUDevice, d: Dispatch, repeats: number): Promise<number> {
+  const encoder = device.createCommandEncoder({ label: `tune/${d.label}` });
+  encodeDispatches(encoder, Array.from({ length: repeats }, () => d), `tune/${d.label}`);
+  const commands = encoder.finish();
+  const t0 = performance.now();
+  device.queue.submit([commands]);
+  await device.queue.onSubmittedWorkDone();
+  return performance.now() - t0;
+}
+
+/** How many copies of `d` make a round of at least ROUND_MS (doubling from one). */
+export async function calibrate(device: GPUDevice, d: Dispatch): Promise<number> {
+  let repeats = 1;
+  while (repeats < MAX_REPEATS && (await timeRound(device, d, repeats)) < ROUND_MS) repeats *= 2;
+  return repeats;
+}
+
+/** Times the candidates against each other (same number of copies per round, rounds in turn). */
+async function fastest(device: GPUDevice, candidates: Dispatch[]): Promise<{ best: Dispatch; ms: Record<string, number> }> {
+  for (const c of candidates) await timeRound(device, c, 1); // first use of each pipeline: not timed
+  const repeats = await calibrate(device, candidates[0]!);
+  const perDispatch = candidates.map(() => Infinity);
+  let alive = candidates.map((_, i) => i);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const i of alive) perDispatch[i] = Math.min(perDispatch[i]!, (await timeRound(device, candidates[i]!, repeats)) / repeats);
+    const best = Math.min(...perDispatch);
+    alive = alive.filter((i) => perDispatch[i]! <= HOPELESS * best);
+  }
+  const bestIndex = perDispatch.indexOf(Math.min(...perDispatch));
+  const ms = Object.fromEntries(candidates.map((c, i) => [c.variant ?? 'default', perDispatch[i]!]));
+  return { best: candidates[bestIndex]!, ms };
+}
+
+/**
+ * Replaces each dispatch of `list` that has alternatives with the fastest of them, in place, and
+ * destroys the uniform blocks of the others: a copy of the list taken before this call may hold
+ * dispatches that can no longer be encoded. Running the candidates overwrites the dispatches'
+ * outputs, so call it before those buffers hold anything that matters (a model's scratch, per-row
+ * loss and gradient buffers).
+ */
+export async function tuneDispatches(device: GPUDevice, list: Dispatch[]): Promise<TuneReport[]> {
+  const reports: TuneReport[] = [];
+  let store = remembered.get(device);
+  if (!store) remembered.set(device, (store = new Map()));
+  let warm = false;
+  for (let i = 0; i < list.length; i++) {
+    const current = list[i]!;
+    if (!current.alternatives || !current.tuneKey) continue;
+    const key = current.tuneKey;
+    const known = store.get(key);
+    if (known === current.variant) {
+      reports.push({ label: current.label, key, chosen: known!, ms: {} });
+      continue;
+    }
+    const candidates = [current, ...current.alternatives()];
+    let best = candidates.find((c) => c.variant === known);
+    let ms: Record<string, number> = {};
+    if (!best) {
+      if (!warm) {
+        const t0 = performance.now();
+        while (performance.now() - t0 < WARMUP_MS) await timeRound(device, current, 16);
+        warm = true;
+      }
+      ({ best, ms } = await fastest(device, candidates));
+      store.set(key, best.variant ?? 'default');
+    }
+    for (const c of candidates) if (c !== best) c.uniform.destroy();
+    list[i] = best;
+    reports.push({ label: current.label, key, chosen: best.variant ?? 'default', ms });
+  }
+  return reports;
+}
