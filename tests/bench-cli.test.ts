@@ -21,6 +21,33 @@ describe('cli bench', () => {
     }
   });
 
+  it('--matmul times the matmul alone per entry point: ms and TFLOP/s for each shape and path', async () => {
+    const { code, stdout, stderr } = await cli('bench', '--matmul', '9,5x7x3', '--path', 'tiled,splitk', '--rounds', '1', '--json');
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout) as {
+      adapter: { name: string };
+      matmul: Array<{ M: number; N: number; K: number; path: string; ms: number; tflops: number }>;
+    };
+    expect(typeof report.adapter.name).toBe('string');
+    expect(report.matmul.map((r) => `${r.M}x${r.N}x${r.K} ${r.path}`)).toEqual(['9x9x9 tiled', '9x9x9 splitk', '5x7x3 tiled', '5x7x3 splitk']);
+    for (const r of report.matmul) {
+      expect(r.ms > 0 && Number.isFinite(r.ms), JSON.stringify(r)).toBe(true);
+      expect(r.tflops).toBeCloseTo((2 * r.M * r.N * r.K) / (r.ms * 1e9), 12);
+    }
+  });
+
+  it('refuses a malformed --matmul shape and an unknown --path with one line each', async () => {
+    for (const [flags, message] of [
+      [['--matmul', '12x3'], /^error: --matmul '12x3': give S/],
+      [['--matmul', '0'], /^error: --matmul '0': sizes must be/],
+      [['--matmul', '8', '--path', 'cublas'], /^error: unknown --path 'cublas'/],
+    ] as const) {
+      const { code, stderr } = await cli('bench', ...flags);
+      expect(code, stderr).toBe(2);
+      expect(stderr.trim()).toMatch(message);
+    }
+  });
+
   it('refuses an unknown implementation with one line', async () => {
     const { code, stderr } = await cli('bench', '--impl', 'cuda');
     expect(code).toBe(2);

@@ -119,10 +119,23 @@ export function formatTable(report: BenchReport): string {
   for (const p of report.phases ?? []) {
     const parts = Object.entries(p.ms).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
     out.push(`webgpu passes at ${p.batch}x${p.hidden} (${p.source}, ms): ${parts}`);
+    const r = report.results.find((x) => x.impl === 'webgpu' && x.batch === p.batch && x.hidden === p.hidden);
+    if (r?.matmulPaths) out.push(`  matmul entry points: ${formatPaths(r)}`);
   }
   const o = report.overheads;
   if (o) out.push(`overheads (wall-clock, ms): submit + wait ${fmt(o.submitMs)}, per dispatch ${o.dispatchMs.toFixed(4)}, readback of 16 bytes ${fmt(o.readbackMs)}`);
   return out.join('\n');
+}
+
+/** "layer1 wide (tiled 0.061, wide 0.045 ms), layer2 small, …": each product's entry point and, where timed, the times. */
+export function formatPaths(r: BenchResult): string {
+  return Object.entries(r.matmulPaths ?? {}).map(([name, path]) => {
+    const timed = r.tuning?.find((t) => t.label.endsWith(`/${name}`));
+    const times = timed && Object.keys(timed.ms).length > 0
+      ? ` (${Object.entries(timed.ms).map(([p, ms]) => `${p} ${ms.toFixed(4)}`).join(', ')} ms)`
+      : '';
+    return `${name} ${path}${times}`;
+  }).join(', ');
 }
 
 function fmt(v: number | undefined): string {

@@ -1,5 +1,6 @@
 // What a benchmark measures and reports: the sizes, the implementations, the timing protocol
 // (warm-up, then the median of timed rounds of several steps each) and the shared random batch.
+import type { TuneReport } from '../gpu/tune';
 import { Rng } from '../train/rng';
 
 /** The implementations timed side by side. */
@@ -40,6 +41,10 @@ export interface BenchResult extends BenchSize {
   stepsPerRound: number;
   /** Each timed round's time per step. */
   roundMs: number[];
+  /** webgpu: the matmul entry point of each product of the step, e.g. {"layer1": "wide"}. */
+  matmulPaths?: Record<string, string>;
+  /** webgpu: what the tuner timed when the model was built (ms per dispatch per entry point). */
+  tuning?: TuneReport[];
 }
 
 /** The same random batch for every implementation: X [B, D] in [0, 1), labels [B] below C. */

@@ -6,7 +6,7 @@ import { storageBuffer } from '../gpu/buffers';
 import { uploadDataset } from '../gpu/dataset-buffers';
 import type { GpuContext } from '../gpu/device';
 import { encodeDispatches, type Dispatch } from '../gpu/kernel';
-import { Colsum } from '../kernels/colsum';
+import { Matmul } from '../kernels/matmul';
 import { Metrics, METRIC_SLOT_BYTES, STATE_WORDS } from '../kernels/metrics';
 import { Optimizer } from '../kernels/optimizer';
 import { buildNetwork } from '../models/build';
@@ -49,7 +49,7 @@ export async function benchWebgpu(ctx: GpuContext, size: BenchSize, protocol: Be
       device.queue.submit(buffers);
       await device.queue.onSubmittedWorkDone();
     }, protocol);
-    return { impl: 'webgpu', batch, hidden, ...timing };
+    return { impl: 'webgpu', batch, hidden, ...timing, matmulPaths: model.stepPaths(), ...(model.tuning.length > 0 ? { tuning: model.tuning } : {}) };
   } finally {
     model.destroy();
     data.destroy();
@@ -154,7 +154,7 @@ export async function phaseTimes(ctx: GpuContext, size: BenchSize, steps = 3): P
 export interface Overheads {
   /** An empty command buffer submitted and waited for (onSubmittedWorkDone). */
   submitMs: number;
-  /** Each extra dispatch of a one-thread kernel inside one compute pass. */
+  /** Each extra dispatch of a one-workgroup kernel (a 1×1×1 matmul) inside one compute pass. */
   dispatchMs: number;
   /** Copying 16 bytes to a staging buffer, submitting and mapping it. */
   readbackMs: number;
@@ -163,11 +163,11 @@ export interface Overheads {
 /** Medians over `repeats` tries of each overhead; the dispatch cost is from a pass of 64 dispatches. */
 export async function overheadTimes(ctx: GpuContext, repeats = 5): Promise<Overheads> {
   const { device } = ctx;
-  const colsum = await Colsum.create(device);
+  const matmul = await Matmul.create(device, {}, ['small']);
   const input = storageBuffer(device, 'bench/overhead-in', 16);
   const output = storageBuffer(device, 'bench/overhead-out', 16);
   const staging = device.createBuffer({ label: 'bench/overhead-read', size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const tiny = colsum.bind('bench/overhead', input, output, 1, 1);
+  const tiny = matmul.bind('bench/overhead', { A: input, B: input, C: output }, { M: 1, N: 1, K: 1, path: 'small' });
   const DISPATCHES = 64;
   const time = async (encode: (encoder: GPUCommandEncoder) => void, after?: () => Promise<void>) => {
     const samples: number[] = [];

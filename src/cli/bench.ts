@@ -1,7 +1,9 @@
 // `npm run cli -- bench`: this project's WebGPU step, its float32 CPU engine and TensorFlow.js's
 // WebGPU backend, the same MLP on the same device, timed side by side (src/bench).
 import { UserError } from '../errors';
-import { runBench, formatTable } from '../bench/run';
+import { benchMatmul, formatMatmulTable, parseMatmulShapes } from '../bench/matmul';
+import { adapterReport, runBench, formatTable } from '../bench/run';
+import { MATMUL_PATHS, type MatmulPath } from '../kernels/matmul';
 import { BENCH_DEFAULTS, IMPLS, type BenchSize, type Impl } from '../bench/types';
 import { intFlag } from './flags';
 import { openNodeDevice } from './node-gpu';
@@ -19,7 +21,35 @@ function implList(flags: Record<string, unknown>): Impl[] {
   });
 }
 
+function pathList(flags: Record<string, unknown>): MatmulPath[] {
+  const raw = String(flags.path ?? MATMUL_PATHS.join(','));
+  return raw.split(',').map((s) => {
+    if (!(MATMUL_PATHS as readonly string[]).includes(s)) throw new UserError(`unknown --path '${s}' (expected ${MATMUL_PATHS.join(', ')})`);
+    return s as MatmulPath;
+  });
+}
+
+const RUNTIME = `node ${process.version} + dawn (npm webgpu)`;
+
+/** `bench --matmul 2048,512x1024x784 [--path tiled,wide] [--rounds N] [--json]`: the matmul alone, per entry point. */
+async function matmulCommand(flags: Record<string, unknown>): Promise<void> {
+  const shapes = parseMatmulShapes(String(flags.matmul));
+  const paths = pathList(flags);
+  const rounds = intFlag(flags, 'rounds', 5, 1, 1000);
+  const ctx = await openNodeDevice();
+  const results = await benchMatmul(ctx, shapes, {
+    paths,
+    rounds,
+    onResult: (r) => process.stderr.write(`${r.M}x${r.N}x${r.K} ${r.path}: ${r.ms.toPrecision(3)} ms, ${r.tflops.toPrecision(3)} TFLOP/s\n`),
+  });
+  const adapter = adapterReport(ctx, RUNTIME);
+  process.stdout.write(flags.json
+    ? `${JSON.stringify({ adapter, matmul: results })}\n`
+    : `adapter: ${adapter.name} · ${adapter.runtime} · wall clock, ${rounds} rounds\n${formatMatmulTable(results)}\n`);
+}
+
 export async function benchCommand(flags: Record<string, unknown>): Promise<void> {
+  if (flags.matmul !== undefined) return matmulCommand(flags);
   const batches = intList(flags, 'batch', BENCH_DEFAULTS.batch, 65536);
   const hiddens = intList(flags, 'hidden', BENCH_DEFAULTS.hidden, 65536);
   const impls = implList(flags);
@@ -37,7 +67,7 @@ export async function benchCommand(flags: Record<string, unknown>): Promise<void
       impls,
       protocol: { rounds, warmup },
       phases: Boolean(flags.phases),
-      runtime: `node ${process.version} + dawn (npm webgpu)`,
+      runtime: RUNTIME,
       onProgress: (done, total, last) => {
         if (last) process.stderr.write(`[${done}/${total}] ${last.impl} ${last.batch}x${last.hidden}: ${last.msPerStep.toFixed(2)} ms/step\n`);
       },

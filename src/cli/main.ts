@@ -18,7 +18,9 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --model mlp|autoencoder  --wrong-derivative (swish' as σ(v)(2 − σ(v)), a common mistake)
     --inputs N  --hidden N  --classes N (mlp)  --code N (autoencoder)  --batch N  --seed N  --fd-budget X  --json
   bench [flags]                 ms per SGD step: this project's WebGPU step, its CPU engine, TensorFlow.js WebGPU
-    --batch 32,128  --hidden 64,512  --rounds N  --warmup N  --impl webgpu,cpu,tfjs-webgpu  --phases  --json`;
+    --batch 32,128  --hidden 64,512  --rounds N  --warmup N  --impl webgpu,cpu,tfjs-webgpu  --phases  --json
+  bench --matmul 2048,512x1024x784   the matmul alone: ms and TFLOP/s of each entry point
+    --path tiled,wide,small,splitk  --rounds N  --json`;
 
 const OPTIONS = {
   case: { type: 'string' },
@@ -49,6 +51,8 @@ const OPTIONS = {
   warmup: { type: 'string' },
   impl: { type: 'string' },
   phases: { type: 'boolean' },
+  matmul: { type: 'string' },
+  path: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -1,5 +1,7 @@
 // `train`: trains either model on the GPU through the same engine as the page, shows progress on
 // stderr and, with --json, prints the result as one JSON object. --save writes the parameters.
+// `seconds` runs from the data upload to the last metrics read back; building the model (pipelines,
+// matmul timing) is `buildSeconds`, evaluation is in neither.
 import { writeFile } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { uploadDataset } from '../gpu/dataset-buffers';
@@ -53,8 +55,11 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
 
   const ctx = await openNodeDevice();
   const { device } = ctx;
+  // Compiling the pipelines and, on a GPU, timing the matmul entry points (src/gpu/tune.ts).
+  const building = performance.now();
   const network = await buildNetwork(device, spec);
   const model = await GpuModel.create(device, network, { batch, optimizer: settings });
+  const buildSeconds = (performance.now() - building) / 1000;
   model.setParams(initParams(tensorShapes(network), new Rng(seed), numberFlag(flags, 'init-scale', 1, 0, 100)));
 
   const started = performance.now();
@@ -92,6 +97,8 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
     steps,
     epochs: steps / stepsPerEpoch,
     seconds,
+    buildSeconds,
+    matmulPaths: model.stepPaths(),
     stepsPerSecond: steps / seconds,
     finalLoss: evaluated.loss,
   };

@@ -5,7 +5,7 @@
 // Sizes whose estimated step time is too long are skipped with a label; a sweep can be cancelled.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { runBench } from '../../bench/run';
+import { formatPaths, runBench } from '../../bench/run';
 import { BENCH_C, BENCH_D, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
 import { overheadTimes, phaseTimes, PHASES } from '../../bench/webgpu';
 import { CpuWorker } from '../../cpu/client';
@@ -102,6 +102,10 @@ export class BenchView {
       for (const r of [gpu, cpu]) if (r) rows.push([r.impl === 'webgpu' ? 'GPU (WebGPU)' : 'CPU (float32, worker)', fmt(r.msPerStep), (1000 / r.msPerStep).toFixed(1)]);
       this.summary.replaceChildren(el('p', '', `batch ${size.batch}, hidden ${size.hidden}`), table(rows));
       if (gpu && cpu) this.summary.append(el('p', 'bench-speedup', `GPU speed-up: ${(cpu.msPerStep / gpu.msPerStep).toFixed(2)}×`));
+      if (gpu?.matmulPaths) {
+        const how = gpu.tuning ? 'each timed on this GPU when the model was built' : 'one rule: this adapter runs one';
+        this.summary.append(el('p', 'bench-paths', `Matmul entry points (${how}): ${formatPaths(gpu)}`));
+      }
       if (ctx) {
         signal.throwIfAborted();
         const p = await phaseTimes(ctx, size);
