@@ -4,13 +4,15 @@
 // `main`, tiled: each 16×16 workgroup computes a 64×64 tile of C, each thread a 4×4 block, staging
 // 64×16 slices of A and B in workgroup memory;
 // `mainWide`: the same with a 128×128 tile, 8×8 outputs per thread read as vec4 from workgroup
-// memory (twice the arithmetic per load, for large products that still fill the GPU);
+// memory (twice the arithmetic per load, for large products that still fill the GPU), the next
+// slice loaded into registers while the current one is multiplied;
 // `mainSmall`: no workgroup memory and no barriers, each thread of an 8×8 workgroup computes an 8×4
 // block straight from storage, for shapes too small to fill a GPU with 64×64 tiles, and for CPU
 // implementations of WebGPU (SwiftShader), where a barrier across 256 invocations is expensive;
 // `mainSplitK`: 64 threads share the K loop of one 4×4 block and add their sums in workgroup
-// memory, for the narrow products (the 10-class layer and its gradient) whose long K loop would
-// otherwise run on a handful of threads.
+// memory, for the narrow products (the 10-class layer, its weight gradient, the bias gradients
+// 1ᵀ·G) whose long K loop would otherwise run on a handful of threads.
+// The relations between the constants below are checked in src/kernels/matmul.ts.
 
 const WG: u32 = 16u;        // threads per side of the workgroup
 const TM: u32 = 4u;         // outputs per thread per side
@@ -26,8 +28,6 @@ const WTK: u32 = 8u;        // mainWide: depth of the staged K slice
 const WVEC: u32 = 32u;      // mainWide: WTILE / 4, vec4s across a slice
 const WROW: u32 = 33u;      // mainWide: WVEC + 1, a slice row padded against bank conflicts
 const WHALF: u32 = 64u;     // mainWide: WTILE / 2, where a thread's second rows and columns start
-// mainWide: one vec4 of each slice per thread, and the row layout its index math assumes.
-const_assert WTK * WVEC == WG * WG && WVEC * 4u == WTILE && WROW == WVEC + 1u && WG * 4u == WHALF && WHALF * 2u == WTILE;
 const KLANES: u32 = 64u;    // mainSplitK: threads sharing one K loop
 const KTILE: u32 = 4u;      // mainSplitK: rows and columns of its block of C
 

@@ -95,8 +95,8 @@ export async function tuneDispatches(device: GPUDevice, list: Dispatch[]): Promi
     if (!current.alternatives || !current.tuneKey) continue;
     const key = current.tuneKey;
     const known = store.get(key);
-    if (known === current.variant) {
-      reports.push({ label: current.label, key, chosen: known!, ms: {} });
+    if (known !== undefined && known === current.variant) {
+      reports.push({ label: current.label, key, chosen: known, ms: {} });
       continue;
     }
     const candidates = [current, ...current.alternatives()];

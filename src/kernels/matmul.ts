@@ -6,6 +6,15 @@ import { rememberedVariant } from '../gpu/tune';
 
 /** Side of the C tile one workgroup of the tiled path computes: its dispatch grid is derived from it. */
 export const MATMUL_TILE = wgslConst(code, 'TILE');
+/** mainWide's index math assumes one vec4 of each staged slice per thread and padded slice rows. */
+function checkWideConstants(): void {
+  const c = (name: string) => wgslConst(code, name);
+  const fit = c('WTK') * c('WVEC') === c('WG') ** 2 && c('WVEC') * 4 === c('WTILE') && c('WROW') === c('WVEC') + 1
+    && c('WG') * 4 === c('WHALF') && c('WHALF') * 2 === c('WTILE');
+  if (!fit) throw new Error('shaders/matmul.wgsl: the mainWide constants do not fit together');
+}
+checkWideConstants();
+
 /** Rows and columns of the C tile of one workgroup of each entry point. */
 const TILES: Record<MatmulPath, { M: number; N: number }> = {
   tiled: { M: MATMUL_TILE, N: MATMUL_TILE },
