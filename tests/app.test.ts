@@ -371,6 +371,9 @@ describe('when things go wrong', () => {
     expect(restored.settings.lr).toBe(1);
     expect(restored.optimizerInUse!.lr).toBe(1);
     expect(restored.history.gpu.at(-1)!.step).toBeLessThan(snapshotStep);
+    // The smoothed curve kept for the derivative comparison is cut back too.
+    const curveEnd = await page.evaluate(() => (window as unknown as { app: { runs: { curves: { correct?: { steps: number[] } } } } }).app.runs.curves.correct!.steps.at(-1)!);
+    expect(curveEnd).toBeLessThan(snapshotStep);
     const after = await trainFor(page, snapshotStep + 20);
     expect(after.history.gpu.filter((m) => m.step >= snapshotStep).every((m) => Number.isFinite(m.loss))).toBe(true);
     expect(errors).toEqual([]);

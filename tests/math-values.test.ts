@@ -66,4 +66,20 @@ describe('the math cards’ numbers', () => {
     expect(runs.curves.correct).toBeUndefined();
     expect(runs.curves.wrong!.steps).toEqual([]);
   });
+
+  it('cuts the current curve back to a restored step, the smoothing going on from the last point kept', () => {
+    const runs = new RunCurves();
+    runs.start('correct', 'A');
+    runs.add([0, 1, 2, 3, 4].map((step) => ({ step, loss: 10 - step })));
+    const kept = runs.curves.correct!.losses[2]!;
+    runs.cutBack(3);
+    expect(runs.curves.correct!.steps).toEqual([0, 1, 2]);
+    runs.add([{ step: 3, loss: kept }]); // a loss equal to the smoothed value leaves it unchanged
+    expect(runs.curves.correct!.steps).toEqual([0, 1, 2, 3]);
+    expect(runs.curves.correct!.losses[3]).toBeCloseTo(kept, 12);
+    runs.cutBack(0);
+    expect(runs.curves.correct!.steps).toEqual([]);
+    runs.add([{ step: 0, loss: 7 }]);
+    expect(runs.curves.correct!.losses[0]).toBeCloseTo(7, 12); // a fresh start, no bias towards zero
+  });
 });

@@ -388,6 +388,7 @@ export class App {
     await session.setOptimizer(this.optimizer());
     const steps = snapshotSteps(snapshot);
     this.truncateHistory(steps);
+    this.runs.cutBack(steps[session.gpu ? 'gpu' : 'cpu']); // redrawn by the refresh below
     this.divergence = null;
     this.el.message.hidden = true;
     await this.refresh(false);

@@ -31,6 +31,21 @@ export class RunCurves {
     if (this.curves[other]?.fingerprint !== fingerprint) delete this.curves[other];
   }
 
+  /**
+   * Forgets the current run's points from `step` on (a restored run trains those steps again); the
+   * smoothing goes on from the last point kept.
+   */
+  cutBack(step: number): void {
+    const curve = this.curves[this.current];
+    if (!curve) return;
+    const keep = curve.steps.findIndex((s) => s >= step);
+    if (keep < 0) return;
+    curve.steps.length = keep;
+    curve.losses.length = keep;
+    if (keep === 0) this.ema.reset();
+    else this.ema.resumeFrom(curve.losses[keep - 1]!);
+  }
+
   /** Adds the leading engine's per-step losses to the current run's curve. */
   add(steps: ReadonlyArray<{ step: number; loss: number }>): void {
     const curve = this.curves[this.current];

@@ -16,6 +16,12 @@ export class Ema {
     return this.average / (1 - this.decayPower);
   }
 
+  /** Continues from `smoothed` as if it were the average of a long history (after a curve is cut back). */
+  resumeFrom(smoothed: number): void {
+    this.average = smoothed;
+    this.decayPower = 0;
+  }
+
   /** Forgets every value. */
   reset(): void {
     this.average = 0;
