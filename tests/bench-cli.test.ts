@@ -1,6 +1,8 @@
 // `npm run cli -- bench --json` at tiny sizes: one JSON object on stdout with the adapter and a
 // finite, positive time for each implementation and size. Speed itself is never asserted.
 import { describe, expect, it } from 'vitest';
+import { formatPaths } from '../src/bench/run';
+import type { BenchResult } from '../src/bench/types';
 import { cli } from './run-cli';
 
 describe('cli bench', () => {
@@ -46,6 +48,18 @@ describe('cli bench', () => {
       expect(code, stderr).toBe(2);
       expect(stderr.trim()).toMatch(message);
     }
+  });
+
+  it('lists the entry point of each product, with what the timing found where it timed', () => {
+    const r: BenchResult = {
+      impl: 'webgpu', batch: 512, hidden: 1024, msPerStep: 0.2, stepsPerRound: 32, roundMs: [0.2],
+      matmulPaths: { layer1: 'wide', layer2: 'splitk', GV: 'tiled' },
+      tuning: [
+        { label: 'mlp/train/layer1', key: 'k1', chosen: 'wide', ms: { tiled: 0.061, wide: 0.0452, small: 0.4 } },
+        { label: 'mlp/train/layer2', key: 'k2', chosen: 'splitk', ms: {} },
+      ],
+    };
+    expect(formatPaths(r)).toBe('layer1 wide (tiled 0.0610, wide 0.0452, small 0.4000 ms), layer2 splitk, GV tiled');
   });
 
   it('refuses an unknown implementation with one line', async () => {
