@@ -12,6 +12,8 @@ import { relativeError } from '../src/reference/linalg';
 import { mlpGradients } from '../src/reference/mlp';
 import { pcaBound } from '../src/reference/pca';
 import { Rng } from '../src/train/rng';
+import { parseCheckpoint } from '../src/train/checkpoint';
+import { readSettings } from '../src/ui/settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
 
@@ -162,5 +164,56 @@ describe('cli train', () => {
     expect(out.steps).toBe(8 * Math.floor(600 / 32));
     expect(out.testAccuracy).toBeGreaterThan(0.8);
     expect(out.finalLoss).toBeLessThan(0.6);
+  });
+});
+
+describe('cli train --checkpoint and --resume', () => {
+  const run = ['--dataset', 'spiral', '--samples', '200', '--hidden', '8', '--batch', '16', '--optimizer', 'adam', '--lr', '0.01', '--seed', '4'];
+
+  it('a run stopped mid-epoch and resumed ends bit for bit where an unbroken run ends, and the page can read the file', async () => {
+    const [whole, part, rest] = ['whole.json', 'part.json', 'rest.json'].map((n) => join(dir, n));
+    const a = await cli('train', ...run, '--steps', '30', '--checkpoint', whole!, '--json');
+    expect(a.code, a.stderr).toBe(0);
+    const b = await cli('train', ...run, '--steps', '13', '--checkpoint', part!);
+    expect(b.code, b.stderr).toBe(0);
+    const c = await cli('train', '--resume', part!, '--steps', '17', '--checkpoint', rest!, '--json');
+    expect(c.code, c.stderr).toBe(0);
+    const outA = JSON.parse(a.stdout) as Record<string, unknown>;
+    const outC = JSON.parse(c.stdout) as Record<string, unknown>;
+    expect(outC.resumedFrom).toBe(13);
+    expect(outC.steps).toBe(17);
+    expect(c.stderr).toMatch(/step 30\/30/);
+    expect(outC.finalLoss).toBe(outA.finalLoss);
+    const [cpA, cpC] = [whole!, rest!].map((path) => parseCheckpoint(new Uint8Array(readFileSync(path)), path));
+    expect(cpC!.engines.gpu!.step).toBe(30);
+    for (const name of ['W1', 'b1', 'W2', 'b2']) {
+      expect(Array.from(cpC!.engines.gpu!.params[name]!), name).toEqual(Array.from(cpA!.engines.gpu!.params[name]!));
+      expect(Array.from(cpC!.engines.gpu!.m[name]!), name).toEqual(Array.from(cpA!.engines.gpu!.m[name]!));
+    }
+    // The settings are in the page's vocabulary and within its ranges: "Resume from file" takes it.
+    const read = readSettings(Object.entries(cpA!.settings).map(([k, v]) => [k, String(v)]));
+    expect(read.problems).toEqual([]);
+    expect(read.settings).toMatchObject({ model: 'mlp', dataset: 'spiral', samples: 200, hidden: 8, batch: 16, optimizer: 'adam', lr: 0.01, seed: 4 });
+  });
+
+  it('refuses a resume with run-defining flags, a missing file, and a run on a user file without --data', async () => {
+    const part = join(dir, 'part.json');
+    const cases: Array<[string[], RegExp]> = [
+      [['--resume', part, '--hidden', '9'], /--resume takes the run's settings from .*part\.json: drop --hidden/],
+      [['--resume', join(dir, 'nope.json')], /cannot read .*nope\.json: no such file/],
+    ];
+    const csv = file('points.csv', Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2}`).join('\n'));
+    const onFile = join(dir, 'on-file.json');
+    const saved = await cli('train', '--data', csv, '--hidden', '4', '--batch', '8', '--steps', '3', '--checkpoint', onFile);
+    expect(saved.code, saved.stderr).toBe(0);
+    cases.push([['--resume', onFile], /was trained on a file of yours \(points\.csv\): give it with --data/]);
+    for (const [flags, message] of cases) {
+      const { code, stderr } = await cli('train', ...flags);
+      expect(code, stderr).toBe(2);
+      expect(stderr.trim()).toMatch(message);
+    }
+    const resumed = await cli('train', '--resume', onFile, '--data', csv, '--steps', '2', '--json');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout).resumedFrom).toBe(3);
   });
 });

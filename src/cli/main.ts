@@ -13,7 +13,8 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --model mlp|autoencoder     --dataset mnist|spiral|circles|xor|blobs   --data FILE.npy|FILE.csv
     --hidden N (mlp)  --code N (autoencoder)  --batch N  --lr X  --optimizer sgd|momentum|adam
     --momentum X  --nesterov  --weight-decay X  --init-scale X  --samples N  --noise X (2-D sets)
-    --steps N | --epochs N  --seed N  --json  --save FILE.json
+    --steps N | --epochs N  --seed N  --json  --save FILE.json (parameters)
+    --checkpoint FILE.json (the whole run, as the page saves it)  --resume FILE.json (continue one)
   check [flags]                 gradient check on a generated batch: GPU vs float64, float64 vs finite differences
     --model mlp|autoencoder  --wrong-derivative (swish' as σ(v)(2 − σ(v)), a common mistake)
     --inputs N  --hidden N  --classes N (mlp)  --code N (autoencoder)  --batch N  --seed N  --fd-budget X  --json
@@ -43,6 +44,8 @@ const OPTIONS = {
   seed: { type: 'string' },
   json: { type: 'boolean' },
   save: { type: 'string' },
+  checkpoint: { type: 'string' },
+  resume: { type: 'string' },
   'wrong-derivative': { type: 'boolean' },
   inputs: { type: 'string' },
   classes: { type: 'string' },

@@ -16,11 +16,14 @@
 // for bit), a third larger than the raw bytes, and np.frombuffer(base64.b64decode(d), '<f4') reads it.
 // The GPU engine saves float32, the CPU engine float64. `step` fixes the data order: the schedule
 // draws each epoch's permutation from (seed, epoch), so step and seed give the next batch.
+import type { Dataset } from '../data/dataset';
 import { writeNpy } from '../data/npy-write';
 import { UserError } from '../errors';
 import { specTensorShapes, type ModelSpec } from '../models/build';
 import type { OptimizerKind, OptimizerSettings } from '../reference/optimizer';
-import type { Engine, Session } from './session';
+import type { GpuModel } from '../models/model';
+import type { Engine, Session, SessionConfig } from './session';
+import type { Trainer } from './trainer';
 
 export const CHECKPOINT_FORMAT = 'webgpu-backprop checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -75,15 +78,7 @@ export async function captureCheckpoint(session: Session, settings: Record<strin
   const { config, data, gpu, cpu } = session;
   const engines: Partial<Record<Engine, EngineState>> = {};
   const optimizer = { ...(gpu ? gpu.model.settings : cpu!.settings) };
-  if (gpu) {
-    await gpu.trainer.flush();
-    // The reads are queued now, before any await: they see exactly the steps submitted so far.
-    const submitted = gpu.trainer.step;
-    const [params, opt] = await Promise.all([gpu.model.readParams(), gpu.model.readOptimizerState()]);
-    const [steps, , t] = opt.state;
-    if (steps !== submitted) throw new Error(`the GPU counted ${steps} steps, the trainer ${submitted}`);
-    engines.gpu = { step: steps, optimizerStep: t!, params, m: opt.m, v: opt.v };
-  }
+  if (gpu) engines.gpu = await captureGpuState(gpu);
   if (cpu) {
     const params: Record<string, Float64Array> = {};
     for (const [name, p] of Object.entries(cpu.params)) params[name] = p.slice();
@@ -99,11 +94,35 @@ export async function captureCheckpoint(session: Session, settings: Record<strin
   return cp;
 }
 
+/** A GPU engine's state once its submitted steps have finished (the page's session, or the CLI's model). */
+export async function captureGpuState(gpu: { model: GpuModel; trainer: Trainer }): Promise<EngineState> {
+  await gpu.trainer.flush();
+  // The reads are queued now, before any await: they see exactly the steps submitted so far.
+  const submitted = gpu.trainer.step;
+  const [params, opt] = await Promise.all([gpu.model.readParams(), gpu.model.readOptimizerState()]);
+  const [steps, , t] = opt.state;
+  if (steps !== submitted) throw new Error(`the GPU counted ${steps} steps, the trainer ${submitted}`);
+  return { step: steps, optimizerStep: t!, params, m: opt.m, v: opt.v };
+}
+
+/** Puts a GPU engine where `cp` left off: optimizer, parameters, moments, step (its own state, or the CPU engine's). */
+export async function restoreGpuState(gpu: { model: GpuModel; trainer: Trainer }, cp: Checkpoint): Promise<void> {
+  const state = (cp.engines.gpu ?? cp.engines.cpu)!;
+  await gpu.trainer.flush();
+  await gpu.model.setOptimizer(cp.optimizer);
+  gpu.model.setParams(state.params);
+  gpu.model.setOptimizerState({ m: state.m, v: state.v, t: state.optimizerStep });
+  gpu.trainer.resumeAt(state.step);
+}
+
 /**
  * Throws a UserError unless `cp` can continue in `session`: the same model, batch, seed and training
  * data. Changes nothing.
  */
-export function checkCheckpointFits(session: Pick<Session, 'config' | 'data'>, cp: Checkpoint): void {
+export function checkCheckpointFits(
+  session: { config: Pick<SessionConfig, 'spec' | 'batch' | 'seed'>; data: { train: Pick<Dataset, 'name' | 'N' | 'D'> } },
+  cp: Checkpoint,
+): void {
   const { config, data } = session;
   const problems: string[] = [];
   if (describeSpec(cp.spec) !== describeSpec(config.spec)) {
@@ -127,14 +146,7 @@ export function checkCheckpointFits(session: Pick<Session, 'config' | 'data'>, c
 export async function restoreCheckpoint(session: Session, cp: Checkpoint): Promise<void> {
   checkCheckpointFits(session, cp);
   const { gpu, cpu } = session;
-  if (gpu) {
-    const state = (cp.engines.gpu ?? cp.engines.cpu)!;
-    await gpu.trainer.flush();
-    await gpu.model.setOptimizer(cp.optimizer);
-    gpu.model.setParams(state.params);
-    gpu.model.setOptimizerState({ m: state.m, v: state.v, t: state.optimizerStep });
-    gpu.trainer.resumeAt(state.step);
-  }
+  if (gpu) await restoreGpuState(gpu, cp);
   if (cpu) {
     const state = (cp.engines.cpu ?? cp.engines.gpu)!;
     cpu.setOptimizer(cp.optimizer);
