@@ -211,6 +211,19 @@ describe('the app in headless Chromium', () => {
     const s = await trainFor(page, 10);
     expect(s.settings.dataset).toBe('file');
     expect(s.history.gpu.length).toBeGreaterThan(10);
+    // For the autoencoder the same file is read again: the label column becomes a third feature.
+    const features = await page.evaluate(async () => {
+      const app = (window as unknown as { app: { settings: Record<string, unknown>; rebuild(): Promise<void>; session: { data: { train: { D: number } } } } }).app;
+      const D = [app.session.data.train.D];
+      Object.assign(app.settings, { model: 'autoencoder', code: 1 });
+      await app.rebuild();
+      D.push(app.session.data.train.D);
+      Object.assign(app.settings, { model: 'mlp' });
+      await app.rebuild();
+      D.push(app.session.data.train.D);
+      return D;
+    });
+    expect(features).toEqual([2, 3, 2]);
     expect(errors).toEqual([]);
     await page.close();
   });

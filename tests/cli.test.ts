@@ -216,4 +216,18 @@ describe('cli train --checkpoint and --resume', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout).resumedFrom).toBe(3);
   });
+
+  it('goes on with the wrong swish′ of a page run that used it, and says before a run when the page will not take its file', async () => {
+    const small = join(dir, 'small.json');
+    const first = await cli('train', '--dataset', 'xor', '--samples', '30', '--hidden', '4', '--batch', '8', '--steps', '2', '--checkpoint', small);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/note: the page will not resume .*small\.json \(samples must be .*\); this CLI will/);
+    const text = readFileSync(small, 'utf8').replace(/"wrongDerivative": ?false/, '"wrongDerivative": true');
+    expect(text).toMatch(/"wrongDerivative": true/);
+    const wrong = join(dir, 'wrong.json');
+    writeFileSync(wrong, text);
+    const resumed = await cli('train', '--resume', wrong, '--steps', '2', '--json');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout).swishDerivative).toBe('wrong');
+  });
 });

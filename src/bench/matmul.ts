@@ -1,5 +1,5 @@
 // The matmul alone, per entry point: C = A·B with no transposes and no epilogue, ms per product
-// (wall clock over as many products in one submit as last at least a millisecond, median of rounds)
+// (wall clock over as many products in one submit as last at least 5 ms, median of rounds)
 // and TFLOP/s counting 2·M·N·K per product. `npm run cli -- bench --matmul 2048,512x1024x784`.
 import { UserError } from '../errors';
 import { storageBuffer } from '../gpu/buffers';

@@ -10,6 +10,7 @@ import { UserError } from '../errors';
 import { uploadDataset } from '../gpu/dataset-buffers';
 import { buildNetwork, tensorShapes, type ModelSpec } from '../models/build';
 import { GpuModel } from '../models/model';
+import type { SwishDerivative } from '../reference/activations';
 import { DEFAULT_OPTIMIZER, type OptimizerKind, type OptimizerSettings } from '../reference/optimizer';
 import { pcaBound } from '../reference/pca';
 import {
@@ -19,6 +20,8 @@ import {
 import { initParams } from '../train/init';
 import { Rng } from '../train/rng';
 import { Trainer } from '../train/trainer';
+// Only to tell, before a run, whether the page will take its run file: the page's ranges live there.
+import { readSettings } from '../ui/settings';
 import { toNested } from './case-file';
 import { choiceFlag, intFlag, numberFlag } from './flags';
 import { DATASETS, loadData, type DatasetName } from './load-data';
@@ -41,6 +44,8 @@ interface RunPlan {
   initScale: number;
   /** In the page's vocabulary (src/ui/settings.ts), so that the page can continue a CLI run. */
   settings: Record<string, SettingValue>;
+  /** A page run may have been trained with the known-wrong swish′ (the teaching experiment); it goes on with it. */
+  swishDerivative: SwishDerivative;
   resumed: Checkpoint | null;
 }
 
@@ -71,9 +76,9 @@ async function planFromFlags(flags: Record<string, unknown>): Promise<RunPlan> {
     model: kind, dataset: file ? 'file' : dataset, samples, noise,
     ...(spec.kind === 'mlp' ? { hidden: spec.shape.H } : { code: spec.shape.m }),
     batch, lr: optimizer.lr, optimizer: optimizer.kind, momentum: optimizer.momentum, nesterov: optimizer.nesterov,
-    beta1: optimizer.beta1, beta2: optimizer.beta2, weightDecay: optimizer.weightDecay, initScale, seed,
+    beta1: optimizer.beta1, beta2: optimizer.beta2, weightDecay: optimizer.weightDecay, initScale, seed, wrongDerivative: false,
   };
-  return { kind, data, spec, batch, seed, optimizer, initScale, settings, resumed: null };
+  return { kind, data, spec, batch, seed, optimizer, initScale, settings, swishDerivative: 'correct', resumed: null };
 }
 
 /** A run saved by the page or by --checkpoint: its model, optimizer, seed and data set come back. */
@@ -97,7 +102,8 @@ async function planFromRunFile(path: string, flags: Record<string, unknown>): Pr
   checkCheckpointFits({ config: cp, data }, cp);
   return {
     kind: cp.spec.kind, data, spec: cp.spec, batch: cp.batch, seed: cp.seed, optimizer: cp.optimizer,
-    initScale: typeof settings.initScale === 'number' ? settings.initScale : 1, settings, resumed: cp,
+    initScale: typeof settings.initScale === 'number' ? settings.initScale : 1, settings,
+    swishDerivative: cp.spec.kind === 'mlp' && settings.wrongDerivative === true ? 'wrong' : 'correct', resumed: cp,
   };
 }
 
@@ -112,11 +118,16 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
     ? intFlag(flags, 'steps', 1, 0)
     : intFlag(flags, 'epochs', 1, 0, 100_000) * stepsPerEpoch;
 
+  if (typeof flags.checkpoint === 'string') {
+    // The CLI allows sizes and rates beyond the page's panel: say so now rather than after the run.
+    const { problems } = readSettings(Object.entries(plan.settings).map(([k, v]) => [k, String(v)]));
+    if (problems.length > 0) process.stderr.write(`note: the page will not resume ${flags.checkpoint} (${problems.join('; ')}); this CLI will\n`);
+  }
   const ctx = await openNodeDevice();
   const { device } = ctx;
   // Compiling the pipelines and, on a GPU, timing the matmul entry points (src/gpu/tune.ts).
   const building = performance.now();
-  const network = await buildNetwork(device, spec);
+  const network = await buildNetwork(device, spec, { swishDerivative: plan.swishDerivative });
   const model = await GpuModel.create(device, network, { batch, optimizer: plan.optimizer });
   const buildSeconds = (performance.now() - building) / 1000;
   model.setParams(initParams(tensorShapes(network), new Rng(seed), plan.initScale));
@@ -157,6 +168,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
     optimizer: model.settings,
     seed,
     ...(plan.resumed ? { resumedFrom: first } : {}),
+    ...(plan.swishDerivative === 'wrong' ? { swishDerivative: 'wrong' } : {}),
     steps,
     epochs: steps / stepsPerEpoch,
     seconds,

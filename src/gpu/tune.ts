@@ -102,18 +102,22 @@ export async function tuneDispatches(device: GPUDevice, list: Dispatch[]): Promi
     const candidates = [current, ...current.alternatives()];
     let best = candidates.find((c) => c.variant === known);
     let ms: Record<string, number> = {};
-    if (!best) {
-      if (!warm) {
-        const t0 = performance.now();
-        while (performance.now() - t0 < WARMUP_MS) await timeRound(device, current, 16);
-        warm = true;
+    try {
+      if (!best) {
+        if (!warm) {
+          const t0 = performance.now();
+          while (performance.now() - t0 < WARMUP_MS) await timeRound(device, current, 16);
+          warm = true;
+        }
+        ({ best, ms } = await fastest(device, candidates));
+        store.set(key, best.variant ?? 'default');
       }
-      ({ best, ms } = await fastest(device, candidates));
-      store.set(key, best.variant ?? 'default');
+    } finally {
+      // On an error the list keeps `current`; every alternative's uniform block goes.
+      for (const c of candidates) if (c !== (best ?? current)) c.uniform.destroy();
     }
-    for (const c of candidates) if (c !== best) c.uniform.destroy();
-    list[i] = best;
-    reports.push({ label: current.label, key, chosen: best.variant ?? 'default', ms });
+    list[i] = best!;
+    reports.push({ label: current.label, key, chosen: best!.variant ?? 'default', ms });
   }
   return reports;
 }

@@ -158,7 +158,8 @@ async function gpuGradients(
   network?: Network,
 ): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
   const net = network ?? (await buildNetwork(device, spec, { swishDerivative }));
-  const model = await GpuModel.create(device, net, { batch: batch.B, optimizer: DEFAULT_OPTIMIZER, ringSlots: 1 });
+  // Not tuned: a one-off batch size, often checked while training runs (which would skew the timing).
+  const model = await GpuModel.create(device, net, { batch: batch.B, optimizer: DEFAULT_OPTIMIZER, ringSlots: 1, tune: false });
   try {
     model.setParams(params);
     const labels = spec.kind === 'mlp' ? batch.labels : new Uint32Array(batch.B);

@@ -67,6 +67,8 @@ export class App {
   private session: Session | null = null;
   private building: Promise<void> = Promise.resolve();
   private userFile: Dataset | null = null;
+  /** The user's file as it came, and whether it was read with labels, so that it can be read again for the other model. */
+  private userFileSource: { bytes: Uint8Array; labelled: boolean } | null = null;
   private readonly panel: Panel;
   private readonly plot: LossPlot;
   private views: ModelViews | null = null;
@@ -222,7 +224,7 @@ export class App {
   private async build(resume: boolean, restore: Snapshot | null = null, continues = restore !== null): Promise<void> {
     const s = this.settings;
     this.status('Loading data…');
-    const data = await loadPageData(s, this.userFile);
+    const data = await loadPageData(s, this.userFileFor(s.model));
     const { train } = data;
     const notes: string[] = [];
     if (s.batch > train.N) {
@@ -500,13 +502,29 @@ export class App {
     };
   }
 
+  /**
+   * The user's file read for `model`: its last column is the class label for the MLP and one more
+   * feature for the autoencoder, so switching models (or loading a run of the other model) reads it again.
+   */
+  private userFileFor(model: Settings['model']): Dataset | null {
+    const labelled = model === 'mlp';
+    const source = this.userFileSource;
+    if (this.userFile && source && source.labelled !== labelled) {
+      this.userFile = parseUserFile(source.bytes, this.userFile.name, { labelled });
+      source.labelled = labelled;
+    }
+    return this.userFile;
+  }
+
   /** A dropped or chosen file: parsed here; a bad one leaves the current run as it is. */
   private async loadFile(file: File): Promise<void> {
     try {
       if (file.size > 512 * 2 ** 20) throw new Error(`${file.name} is larger than 512 MiB`);
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (/\.json$/i.test(file.name)) return this.loadRun(file.name, bytes);
-      this.userFile = parseUserFile(bytes, file.name, { labelled: this.settings.model === 'mlp' });
+      const labelled = this.settings.model === 'mlp';
+      this.userFile = parseUserFile(bytes, file.name, { labelled });
+      this.userFileSource = { bytes, labelled };
     } catch (error) {
       this.message(`Could not use ${file.name}: ${(error as Error).message}. The current run is unchanged.`);
       return;
