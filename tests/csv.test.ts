@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors';
 import { parseCsv } from '../src/data/csv';
-import { datasetFromTable, parseUserFile } from '../src/data/user-file';
+import { datasetFromTable, parseUserFile, UserFileSource } from '../src/data/user-file';
 import { Rng } from '../src/train/rng';
 
 function expectUserError(f: () => unknown, pattern: RegExp): void {
@@ -178,5 +178,25 @@ describe('parseUserFile', () => {
   it('refuses CSV bytes that are not valid UTF-8', () => {
     const bytes = Uint8Array.from([0x31, 0x2c, 0xff, 0xfe, 0x0a]);
     expectUserError(() => parseUserFile(bytes, 'bad.csv', { labelled: false }), /^bad\.csv: not valid UTF-8 text$/);
+  });
+});
+
+describe('UserFileSource', () => {
+  it('reads the last column as labels for the MLP and as one more feature for the autoencoder, again on each switch', () => {
+    const bytes = new TextEncoder().encode('x,y,label\n0.5,1,0\n2,3,1\n4,5,2\n');
+    const source = new UserFileSource('mine.csv', bytes, true);
+    expect(source.dataset(true)).toMatchObject({ name: 'mine.csv', N: 3, D: 2, classes: 3 });
+    const features = source.dataset(false);
+    expect(features).toMatchObject({ N: 3, D: 3, classes: 1 });
+    expect(Array.from(features.X.slice(0, 3))).toEqual([0.5, 1, 0]);
+    expect(source.dataset(true).D).toBe(2);
+  });
+
+  it('refuses a bad file when it is given, and a reading the data does not allow when it is asked for', () => {
+    expect(() => new UserFileSource('bad.csv', new TextEncoder().encode('1,x\n'), false)).toThrow(UserError);
+    const source = new UserFileSource('real.csv', new TextEncoder().encode('1,2.5\n3,4.5\n'), false);
+    expect(source.dataset(false).D).toBe(2);
+    expect(() => source.dataset(true)).toThrow(/real\.csv/); // 2.5 is no class label
+    expect(source.dataset(false).D).toBe(2); // the failed reading changed nothing
   });
 });

@@ -84,3 +84,22 @@ export function parseUserFile(bytes: Uint8Array, fileName: string, opts: UserFil
   const what = extension === '' ? 'has no extension' : `has unsupported type '.${extension}'`;
   throw new UserError(`${fileName}: ${what} (use .npy or .csv)`);
 }
+
+/**
+ * A file the user gave, kept as it came: its last column is the class label for the MLP and one
+ * more feature for the autoencoder, so it is read again when the model changes.
+ */
+export class UserFileSource {
+  private read: { labelled: boolean; data: Dataset };
+
+  /** Reads the file once for `labelled` now, so that a bad file is refused at once. */
+  constructor(readonly name: string, private readonly bytes: Uint8Array, labelled: boolean) {
+    this.read = { labelled, data: parseUserFile(bytes, name, { labelled }) };
+  }
+
+  /** The data set for the MLP (labelled) or the autoencoder; throws a UserError if it cannot be read that way. */
+  dataset(labelled: boolean): Dataset {
+    if (this.read.labelled !== labelled) this.read = { labelled, data: parseUserFile(this.bytes, this.name, { labelled }) };
+    return this.read.data;
+  }
+}

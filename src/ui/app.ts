@@ -1,8 +1,7 @@
 // The page's controller: turns settings into a training session, runs it frame by frame, and feeds
 // the status line, the plots and the views. Engine work lives in src/train; drawing in the views.
-import type { Dataset } from '../data/dataset';
 import { UserError } from '../errors';
-import { parseUserFile } from '../data/user-file';
+import { UserFileSource } from '../data/user-file';
 import type { GpuContext } from '../gpu/device';
 import type { StepMetrics } from '../kernels/metrics';
 import type { ModelSpec } from '../models/build';
@@ -66,9 +65,7 @@ export class App {
   private loop = 0;
   private session: Session | null = null;
   private building: Promise<void> = Promise.resolve();
-  private userFile: Dataset | null = null;
-  /** The user's file as it came, and whether it was read with labels, so that it can be read again for the other model. */
-  private userFileSource: { bytes: Uint8Array; labelled: boolean } | null = null;
+  private userFile: UserFileSource | null = null;
   private readonly panel: Panel;
   private readonly plot: LossPlot;
   private views: ModelViews | null = null;
@@ -224,7 +221,7 @@ export class App {
   private async build(resume: boolean, restore: Snapshot | null = null, continues = restore !== null): Promise<void> {
     const s = this.settings;
     this.status('Loading data…');
-    const data = await loadPageData(s, this.userFileFor(s.model));
+    const data = await loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null);
     const { train } = data;
     const notes: string[] = [];
     if (s.batch > train.N) {
@@ -502,36 +499,21 @@ export class App {
     };
   }
 
-  /**
-   * The user's file read for `model`: its last column is the class label for the MLP and one more
-   * feature for the autoencoder, so switching models (or loading a run of the other model) reads it again.
-   */
-  private userFileFor(model: Settings['model']): Dataset | null {
-    const labelled = model === 'mlp';
-    const source = this.userFileSource;
-    if (this.userFile && source && source.labelled !== labelled) {
-      this.userFile = parseUserFile(source.bytes, this.userFile.name, { labelled });
-      source.labelled = labelled;
-    }
-    return this.userFile;
-  }
-
   /** A dropped or chosen file: parsed here; a bad one leaves the current run as it is. */
   private async loadFile(file: File): Promise<void> {
     try {
       if (file.size > 512 * 2 ** 20) throw new Error(`${file.name} is larger than 512 MiB`);
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (/\.json$/i.test(file.name)) return this.loadRun(file.name, bytes);
-      const labelled = this.settings.model === 'mlp';
-      this.userFile = parseUserFile(bytes, file.name, { labelled });
-      this.userFileSource = { bytes, labelled };
+      this.userFile = new UserFileSource(file.name, bytes, this.settings.model === 'mlp');
     } catch (error) {
       this.message(`Could not use ${file.name}: ${(error as Error).message}. The current run is unchanged.`);
       return;
     }
     this.settings.dataset = 'file';
     this.panel.refresh();
-    this.message(`Loaded ${file.name}: ${this.userFile.N} rows, ${this.userFile.D} features${this.settings.model === 'mlp' ? `, ${this.userFile.classes} classes` : ''}.`);
+    const d = this.userFile.dataset(this.settings.model === 'mlp');
+    this.message(`Loaded ${file.name}: ${d.N} rows, ${d.D} features${this.settings.model === 'mlp' ? `, ${d.classes} classes` : ''}.`);
     await this.rebuild();
   }
 
