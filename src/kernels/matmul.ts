@@ -112,7 +112,7 @@ export class Matmul {
     built.forEach((b, i) => {
       const path = compiled[i]!;
       if (b.status === 'fulfilled') kernels[path] = b.value;
-      // The tile paths are optional extras: a driver that refuses one (registers, workgroup size) loses only that path.
+      // Wide and split K are extras: a driver that refuses one (registers, workgroup size) loses only that path.
       else if (!OPTIONAL_PATHS.includes(path) || paths) throw b.reason;
     });
     return new Matmul(label, kernels, cpuAdapter);
