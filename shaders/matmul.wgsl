@@ -11,7 +11,9 @@
 // implementations of WebGPU (SwiftShader), where a barrier across 256 invocations is expensive;
 // `mainSplitK`: 64 threads share the K loop of one 4×4 block and add their sums in workgroup
 // memory, for the narrow products (the 10-class layer, its weight gradient, the bias gradients
-// 1ᵀ·G) whose long K loop would otherwise run on a handful of threads.
+// 1ᵀ·G) whose long K loop would otherwise run on a handful of threads. The other three add the K
+// products in one order (k = 0, 1, …, one fma each), so they give the same bits; split K does not,
+// and runs only when asked for by name (see src/kernels/matmul.ts).
 // The relations between the constants below are checked in src/kernels/matmul.ts.
 
 const WG: u32 = 16u;        // threads per side of the workgroup

@@ -48,7 +48,7 @@ describe('MLP gradients on the GPU against the float64 reference', () => {
   it('every matmul entry point compiled and the step tuned: each product on the path timed fastest, gradients still right', async () => {
     const device = await gpuDevice();
     forgetTuning(device);
-    // Sizes that make every entry point a candidate somewhere: 128×128 tiles for V and G_V, split K for the 10-class layer.
+    // Sizes that make every timed entry point a candidate somewhere: 128×128 tiles for V and G_V.
     const [B, shape] = [130, { D: 29, H: 131, C: 10 }];
     const rng = new Rng(3);
     const params = initParams(shapesOf(shape), rng, 1.5);
@@ -58,7 +58,7 @@ describe('MLP gradients on the GPU against the float64 reference', () => {
     const model = await GpuModel.create(device, network, { batch: B, optimizer: DEFAULT_OPTIMIZER });
     expect(model.tuning.map((r) => r.label.split('/').pop())).toEqual(['layer1', 'layer2', 'dW2', 'db2', 'GV', 'dW1', 'db1']);
     const timed = new Set(model.tuning.flatMap((r) => Object.keys(r.ms)));
-    expect([...timed].sort()).toEqual([...MATMUL_PATHS].sort());
+    expect([...timed].sort()).toEqual(['small', 'tiled', 'wide']); // split K sums in another order: never timed
     for (const r of model.tuning) expect(r.ms[r.chosen]).toBe(Math.min(...Object.values(r.ms)));
     model.setParams(params);
     const gpu = await model.gradients(X, labels);
