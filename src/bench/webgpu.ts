@@ -102,18 +102,9 @@ export async function phaseTimes(ctx: GpuContext, size: BenchSize, steps = 3): P
       try {
         for (let s = 0; s < steps + 1; s++) {
           const encoder = device.createCommandEncoder({ label: 'bench/phases' });
-          PHASES.forEach((phase, i) => {
-            const p = encoder.beginComputePass({
-              label: `bench/${phase}`,
-              timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
-            });
-            for (const d of groups[phase]) {
-              p.setPipeline(d.pipeline);
-              p.setBindGroup(0, d.bindGroup);
-              p.dispatchWorkgroups(...d.workgroups);
-            }
-            p.end();
-          });
+          PHASES.forEach((phase, i) => encodeDispatches(encoder, groups[phase], `bench/${phase}`, {
+            querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1,
+          }));
           encoder.resolveQuerySet(querySet, 0, count, resolve, 0);
           encoder.copyBufferToBuffer(resolve, 0, staging, 0, count * 8);
           device.queue.submit([encoder.finish()]);

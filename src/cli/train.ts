@@ -190,17 +190,17 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
   }
   process.stderr.write(`done: ${steps} steps in ${seconds.toFixed(2)} s, loss over the training set ${evaluated.loss.toFixed(6)}\n`);
 
-  if (typeof flags.save === 'string') {
-    const params = await model.readParams();
+  // One read of the final state serves both files.
+  const state = typeof flags.save === 'string' || typeof flags.checkpoint === 'string' ? await captureGpuState({ model, trainer }) : null;
+  if (state && typeof flags.save === 'string') {
     const saved: Record<string, unknown> = { model: kind };
-    for (const slot of network.layout.slots) saved[slot.name] = toNested(params[slot.name]!, slot.shape);
+    for (const slot of network.layout.slots) saved[slot.name] = toNested(state.params[slot.name]!, slot.shape);
     await write(flags.save, `${JSON.stringify(saved)}\n`);
   }
-  if (typeof flags.checkpoint === 'string') {
+  if (state && typeof flags.checkpoint === 'string') {
     const { name, N, D, classes } = train;
     const cp: Checkpoint = {
-      settings: plan.settings, spec, batch, seed, optimizer: model.settings,
-      data: { name, N, D, classes }, engines: { gpu: await captureGpuState({ model, trainer }) },
+      settings: plan.settings, spec, batch, seed, optimizer: model.settings, data: { name, N, D, classes }, engines: { gpu: state },
     };
     await write(flags.checkpoint, serializeCheckpoint(cp));
   }

@@ -124,9 +124,14 @@ function toResource(b: Binding): GPUBufferBinding {
   return { buffer, offset, size };
 }
 
-/** Records dispatches, in order, into one compute pass. */
-export function encodeDispatches(encoder: GPUCommandEncoder, dispatches: readonly Dispatch[], label: string): void {
-  const pass = encoder.beginComputePass({ label });
+/** Records dispatches, in order, into one compute pass (with `timestampWrites`, timed by the GPU). */
+export function encodeDispatches(
+  encoder: GPUCommandEncoder,
+  dispatches: readonly Dispatch[],
+  label: string,
+  timestampWrites?: GPUComputePassTimestampWrites,
+): void {
+  const pass = encoder.beginComputePass(timestampWrites ? { label, timestampWrites } : { label });
   for (const d of dispatches) {
     pass.setPipeline(d.pipeline);
     pass.setBindGroup(0, d.bindGroup);

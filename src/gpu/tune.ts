@@ -79,31 +79,31 @@ async function fastest(device: GPUDevice, candidates: Dispatch[]): Promise<{ bes
 }
 
 /**
- * Replaces each dispatch of `list` that has alternatives with the fastest of them, in place, and
- * destroys the uniform blocks of the others: a copy of the list taken before this call may hold
+ * Replaces each dispatch of `lists` that has alternatives with the fastest of them, in place, and
+ * destroys the uniform blocks of the others: a copy of a list taken before this call may hold
  * dispatches that can no longer be encoded. Running the candidates overwrites the dispatches'
  * outputs, so call it before those buffers hold anything that matters (a model's scratch, per-row
  * loss and gradient buffers).
  */
-export async function tuneDispatches(device: GPUDevice, list: Dispatch[]): Promise<TuneReport[]> {
+export async function tuneDispatches(device: GPUDevice, ...lists: Dispatch[][]): Promise<TuneReport[]> {
   const reports: TuneReport[] = [];
   let store = remembered.get(device);
   if (!store) remembered.set(device, (store = new Map()));
   let warm = false;
-  for (let i = 0; i < list.length; i++) {
-    const current = list[i]!;
-    if (!current.alternatives || !current.tuneKey) continue;
-    const key = current.tuneKey;
-    const known = store.get(key);
-    if (known !== undefined && known === current.variant) {
-      reports.push({ label: current.label, key, chosen: known, ms: {} });
-      continue;
-    }
-    const candidates = [current, ...current.alternatives()];
-    let best = candidates.find((c) => c.variant === known);
-    let ms: Record<string, number> = {};
-    try {
-      if (!best) {
+  for (const list of lists) {
+    for (let i = 0; i < list.length; i++) {
+      const current = list[i]!;
+      if (!current.alternatives || !current.tuneKey) continue;
+      const key = current.tuneKey;
+      if (store.has(key)) {
+        // Already bound on the remembered entry point: the kernel's choice reads this same store.
+        reports.push({ label: current.label, key, chosen: current.variant ?? 'default', ms: {} });
+        continue;
+      }
+      const candidates = [current, ...current.alternatives()];
+      let best = current;
+      let ms: Record<string, number> = {};
+      try {
         if (!warm) {
           const t0 = performance.now();
           while (performance.now() - t0 < WARMUP_MS) await timeRound(device, current, 16);
@@ -111,13 +111,13 @@ export async function tuneDispatches(device: GPUDevice, list: Dispatch[]): Promi
         }
         ({ best, ms } = await fastest(device, candidates));
         store.set(key, best.variant ?? 'default');
+      } finally {
+        // On an error the list keeps `current`; every other candidate's uniform block goes.
+        for (const c of candidates) if (c !== best) c.uniform.destroy();
       }
-    } finally {
-      // On an error the list keeps `current`; every alternative's uniform block goes.
-      for (const c of candidates) if (c !== (best ?? current)) c.uniform.destroy();
+      list[i] = best;
+      reports.push({ label: current.label, key, chosen: best.variant ?? 'default', ms });
     }
-    list[i] = best!;
-    reports.push({ label: current.label, key, chosen: best!.variant ?? 'default', ms });
   }
   return reports;
 }

@@ -31,8 +31,8 @@ const SAME_ORDER: readonly MatmulPath[] = ['tiled', 'wide', 'small'];
 /** The entry points of shaders/matmul.wgsl, one per shape of problem (see its header). */
 export const MATMUL_PATHS = ['tiled', 'wide', 'small', 'splitk'] as const;
 export type MatmulPath = (typeof MATMUL_PATHS)[number];
-/** Paths a GPU may do without; 'tiled' and 'small' are what the rule falls back on. */
-const OPTIONAL_PATHS: readonly MatmulPath[] = ['wide', 'splitk'];
+/** A path a GPU may do without; 'tiled' and 'small' are what the rule falls back on. */
+const OPTIONAL_PATH: MatmulPath = 'wide';
 
 /** What happens to r = alpha·acc (+ beta·C) before it is stored. */
 export type Epilogue = 'none' | 'bias' | 'bias-swish' | 'swish-backward' | 'subtract';
@@ -90,14 +90,14 @@ export class Matmul {
 
   /**
    * Compiles `paths` (default: the small path alone on a CPU adapter, where it wins at every size;
-   * every path on a GPU, where the fastest is timed per shape).
+   * on a GPU the paths the tuner chooses among, SAME_ORDER — split K only when asked for).
    */
   static async create(device: GPUDevice, variant: MatmulVariant = {}, paths?: readonly MatmulPath[]): Promise<Matmul> {
     const { transA = false, transB = false, epilogue = 'none', wrongSwishPrime = false } = variant;
     const label = `matmul/${transA ? 'At' : 'A'}${transB ? 'Bt' : 'B'}+${epilogue}${wrongSwishPrime ? '(wrong)' : ''}`;
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const cpuAdapter = isCpuAdapter(info);
-    const compiled = paths ?? (cpuAdapter ? ['small'] : MATMUL_PATHS);
+    const compiled = paths ?? (cpuAdapter ? ['small'] : SAME_ORDER);
     const constants = {
       TRANS_A: Number(transA),
       TRANS_B: Number(transB),
@@ -110,8 +110,8 @@ export class Matmul {
     built.forEach((b, i) => {
       const path = compiled[i]!;
       if (b.status === 'fulfilled') kernels[path] = b.value;
-      // Wide and split K are extras: a driver that refuses one (registers, workgroup size) loses only that path.
-      else if (!OPTIONAL_PATHS.includes(path) || paths) throw b.reason;
+      // Wide is an extra: a driver that refuses it (registers, workgroup size) loses only that path.
+      else if (path !== OPTIONAL_PATH || paths) throw b.reason;
     });
     return new Matmul(label, kernels, cpuAdapter);
   }
@@ -172,9 +172,9 @@ export class Matmul {
     return Object.values(this.kernels)[0]!.device;
   }
 
-  /** The variant, the sizes and the paths compiled: a choice made among fewer paths is not reused where there are more. */
+  /** The variant, the sizes and the paths the tuner may choose: a choice made among fewer is not reused where there are more. */
   private tuneKey(M: number, N: number, K: number): string {
-    return `${this.label} ${M}×${N}×${K} [${this.paths.join(',')}]`;
+    return `${this.label} ${M}×${N}×${K} [${this.paths.filter((p) => SAME_ORDER.includes(p)).join(',')}]`;
   }
 
   private bindPath(label: string, ops: MatmulOperands, dims: MatmulDims, path: MatmulPath): Dispatch {

@@ -96,7 +96,7 @@ export class GpuModel {
       await model.setOptimizer(opts.optimizer, true);
       // Timing runs the forward and backward kernels, which write only scratch, per-row loss and gradients.
       if (opts.tune ?? true) {
-        model.tuning = [...await tuneDispatches(device, model.pass.forward), ...await tuneDispatches(device, model.pass.backward)];
+        model.tuning = await tuneDispatches(device, model.pass.forward, model.pass.backward);
       }
     } catch (e) {
       model.destroy();
