@@ -2,8 +2,8 @@
 // GPU tests in real headless Chromium with WebGPU (SwiftShader where there is no GPU).
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { mnistAssets } from './src/data/mnist-assets-plugin.ts';
-import { contentSecurityPolicy } from './src/ui/content-security-policy.ts';
+import { mnistAssets } from './src/vite-plugins/mnist-assets.ts';
+import { contentSecurityPolicy } from './src/vite-plugins/content-security-policy.ts';
 
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 

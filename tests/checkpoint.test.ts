@@ -3,13 +3,13 @@
 // Also: the file round trip, the .npy export, and checkpoints that do not fit or are malformed.
 import { describe, expect, it } from 'vitest';
 import type { DataSplit } from '../src/data/dataset';
-import { UserError } from '../src/errors';
+import { UserError } from '../src/base/errors';
 import type { StepMetrics } from '../src/kernels/metrics';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
 import {
   captureCheckpoint, checkpointNpyFiles, parseCheckpoint, restoreCheckpoint, serializeCheckpoint, type Checkpoint,
 } from '../src/train/checkpoint';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 import { Session, type SessionConfig } from '../src/train/session';
 
 const K = 73; // N = 90, B = 16: 5 steps per epoch, so step 73 is mid-epoch

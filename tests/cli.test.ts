@@ -11,7 +11,7 @@ import { autoencoderGradient } from '../src/reference/autoencoder';
 import { relativeError } from '../src/reference/linalg';
 import { mlpGradients } from '../src/reference/mlp';
 import { pcaBound } from '../src/reference/pca';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 import { parseCheckpoint } from '../src/train/checkpoint';
 import { readSettings } from '../src/ui/settings';
 

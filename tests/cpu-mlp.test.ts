@@ -5,7 +5,7 @@ import { gemmNN, gemmNT, gemmTN } from '../src/cpu/gemm';
 import { CpuMlp } from '../src/cpu/mlp';
 import { matmul, relativeError, worstElement } from '../src/reference/linalg';
 import { mlpGradients } from '../src/reference/mlp';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 
 function random(rng: Rng, n: number): Float32Array {
   const a = new Float32Array(n);

@@ -2,10 +2,10 @@
 // extension dispatch and UTF-8 check of parseUserFile.
 
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/errors';
+import { UserError } from '../src/base/errors';
 import { parseCsv } from '../src/data/csv';
 import { datasetFromTable, parseUserFile, UserFileSource } from '../src/data/user-file';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 
 function expectUserError(f: () => unknown, pattern: RegExp): void {
   try {

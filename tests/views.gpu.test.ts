@@ -12,7 +12,7 @@ import { DigitGridView } from '../src/ui/views/digit-grid';
 import { downsampleDigit, DrawDigitView } from '../src/ui/views/draw-digit';
 import { ReconstructionView } from '../src/ui/views/reconstructions';
 import { WeightImagesView } from '../src/ui/views/weight-images';
-import { Rng } from '../src/train/rng';
+import { Rng } from '../src/base/rng';
 
 const hosts: HTMLElement[] = [];
 

@@ -3,7 +3,7 @@
 import { CpuMlp, type CpuMlpParams } from '../cpu/mlp';
 import { mlpTensorShapes } from '../reference/mlp';
 import { initParams } from '../train/init';
-import { Rng } from '../train/rng';
+import { Rng } from '../base/rng';
 import { BENCH_C, BENCH_D, BENCH_LR, benchBatch, timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
 
 /** Fresh float32 parameters of the benchmarked MLP, from a seed. */

@@ -1,12 +1,12 @@
 // The matmul alone, per entry point: C = A·B with no transposes and no epilogue, ms per product
 // (wall clock over as many products in one submit as last at least 5 ms, median of rounds)
 // and TFLOP/s counting 2·M·N·K per product. `npm run cli -- bench --matmul 2048,512x1024x784`.
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { storageBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { calibrate, timeRound } from '../gpu/tune';
 import { Matmul, MATMUL_PATHS, type MatmulPath } from '../kernels/matmul';
-import { Rng } from '../train/rng';
+import { Rng } from '../base/rng';
 import { median } from './types';
 
 export interface MatmulShape {

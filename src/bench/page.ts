@@ -2,7 +2,7 @@
 // from the query string (?batch=32,256&hidden=64,512&rounds=3&warmup=1&impl=webgpu,cpu,tfjs-webgpu&phases=1),
 // runs src/bench with the CPU engine in its Web Worker, and leaves the report in window.benchReport
 // with its table in window.benchTable (or the failure in window.benchError), and, as JSON, in #report.
-import { CpuWorker } from '../cpu/client';
+import { CpuWorker } from './cpu-worker-client';
 import { openDevice } from '../gpu/device';
 import { formatTable, runBench, type BenchReport } from './run';
 import { BENCH_DEFAULTS, IMPLS, type BenchSize, type Impl } from './types';

@@ -1,7 +1,7 @@
 // What a benchmark measures and reports: the sizes, the implementations, the timing protocol
 // (warm-up, then the median of timed rounds of several steps each) and the shared random batch.
 import type { TuneReport } from '../gpu/tune';
-import { Rng } from '../train/rng';
+import { Rng } from '../base/rng';
 
 /** The implementations timed side by side. */
 export const IMPLS = ['webgpu', 'cpu', 'tfjs-webgpu'] as const;

@@ -1,6 +1,6 @@
 // `npm run cli -- bench`: this project's WebGPU step, its float32 CPU engine and TensorFlow.js's
 // WebGPU backend, the same MLP on the same device, timed side by side (src/bench).
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { benchMatmul, formatMatmulTable, parseMatmulShapes } from '../bench/matmul';
 import { adapterReport, runBench, formatTable } from '../bench/run';
 import { MATMUL_PATHS, type MatmulPath } from '../kernels/matmul';

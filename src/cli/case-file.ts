@@ -1,6 +1,6 @@
 // The `grads` case format (nested arrays, row-major, as numpy's tolist() writes them), read and
 // checked: every shape, every number, every label, with one clear line for the first problem.
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 
 export type GradCase =
   | { model: 'mlp'; D: number; H: number; C: number; B: number; tensors: Record<'W1' | 'b1' | 'W2' | 'b2', Float32Array>; X: Float32Array; labels: Uint32Array }

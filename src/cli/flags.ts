@@ -1,5 +1,5 @@
 // Reading numeric and enumerated command-line flags, refusing bad values with one clear line.
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 
 /** An integer flag in [min, max], or `fallback` when absent. */
 export function intFlag(flags: Record<string, unknown>, name: string, fallback: number, min = 1, max = 2 ** 31 - 1): number {

@@ -1,7 +1,7 @@
 // `grads --case FILE.json`: loss and gradients of one batch computed by the WGSL kernels, printed as
 // one JSON object, so anyone can check the kernels against numpy or PyTorch.
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { GpuModel } from '../models/model';
 import { buildNetwork, type ModelSpec } from '../models/build';
 import { DEFAULT_OPTIMIZER } from '../reference/optimizer';

@@ -5,7 +5,7 @@ import type { DataSplit } from '../data/dataset';
 import { loadMnistFromPackage } from '../data/mnist-node';
 import { makeSynthetic, type SyntheticName } from '../data/synthetic';
 import { parseUserFile } from '../data/user-file';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 
 export type DatasetName = 'mnist' | SyntheticName;
 export const DATASETS: readonly DatasetName[] = ['mnist', 'spiral', 'circles', 'xor', 'blobs'];

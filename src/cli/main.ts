@@ -1,7 +1,7 @@
 // The command-line entry: `npm run cli -- <command> [flags]`. Errors caused by the input are one
 // line on stderr and a non-zero exit; anything else is a bug and keeps its stack trace.
 import { parseArgs } from 'node:util';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { checkCommand } from './check';
 import { benchCommand } from './bench';
 import { gradsCommand } from './grads';

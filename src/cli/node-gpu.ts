@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { openDevice, type GpuContext } from '../gpu/device';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 

@@ -6,7 +6,7 @@
 // matmul timing) is `buildSeconds`, evaluation is in neither.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { DataSplit } from '../data/dataset';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { uploadDataset } from '../gpu/dataset-buffers';
 import { buildNetwork, tensorShapes, type ModelSpec } from '../models/build';
 import { GpuModel } from '../models/model';
@@ -18,7 +18,7 @@ import {
   type Checkpoint, type SettingValue,
 } from '../train/checkpoint';
 import { initParams } from '../train/init';
-import { Rng } from '../train/rng';
+import { Rng } from '../base/rng';
 import { Trainer } from '../train/trainer';
 // Only to tell, before a run, whether the page will take its run file: the page's ranges live there.
 import { readSettings } from '../ui/settings';

@@ -1,7 +1,8 @@
 // Parser for numeric CSV text: one row of numbers per line, separated by commas (spaces
 // around them allowed), blank lines skipped, and at most one header line of names.
 
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
+import { quoteCell } from '../base/quote';
 
 /** A parsed numeric table. */
 export interface NumericTable {
@@ -17,7 +18,6 @@ const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 const LINE_BREAK = /\r\n|\r|\n/;
 /** Cells are split at commas (with any spaces around them) or, failing commas, at runs of spaces. */
 const SEPARATOR = /\s*,\s*|\s+/;
-const MAX_SHOWN_CHARS = 40;
 
 /**
  * Parses CSV text of numbers. The first non-blank line is skipped as a header if none of its
@@ -62,14 +62,8 @@ function parseCell(cell: string, name: string, line: number, column: number): nu
   const where = `${name} line ${line}, column ${column}`;
   if (cell === '') throw new UserError(`${where}: empty cell (expected a number)`);
   if (NON_FINITE.test(cell)) throw new UserError(`${where}: ${cell} is not allowed (only finite numbers)`);
-  if (!NUMBER.test(cell)) throw new UserError(`${where}: ${show(cell)} is not a number`);
+  if (!NUMBER.test(cell)) throw new UserError(`${where}: ${quoteCell(cell)} is not a number`);
   const value = Number(cell);
-  if (!Number.isFinite(value)) throw new UserError(`${where}: ${show(cell)} is too large`);
+  if (!Number.isFinite(value)) throw new UserError(`${where}: ${quoteCell(cell)} is too large`);
   return value;
-}
-
-/** A cell's text in quotes, shortened and with control characters escaped. */
-function show(cell: string): string {
-  const short = cell.length > MAX_SHOWN_CHARS ? `${cell.slice(0, MAX_SHOWN_CHARS)}...` : cell;
-  return JSON.stringify(short);
 }

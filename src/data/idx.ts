@@ -1,7 +1,7 @@
 // Reader for the IDX format that MNIST ships in: a 4-byte magic, big-endian u32 dimensions,
 // then the raw values. Only unsigned bytes (type 0x08) are supported, which is all MNIST uses.
 
-import { UserError } from '../errors';
+import { UserError } from '../base/errors.ts';
 
 /** The IDX type byte for unsigned 8-bit values. */
 const IDX_UBYTE = 0x08;

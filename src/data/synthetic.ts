@@ -1,8 +1,8 @@
 // Seeded 2-D toy sets (spiral, circles, xor, blobs) for watching a classifier's decision
 // boundary form. The shapes are fixed; the seed only draws the points and their noise.
 
-import { UserError } from '../errors';
-import { Rng } from '../train/rng';
+import { UserError } from '../base/errors';
+import { Rng } from '../base/rng';
 import type { DataSplit, Dataset } from './dataset';
 
 /** Options shared by every synthetic set. */

@@ -1,7 +1,7 @@
 // Turns a file the user dropped or named (.npy or .csv) into a Dataset: with labels taken
 // from the last column, or unlabelled with every column a feature.
 
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { parseCsv, type NumericTable } from './csv';
 import type { Dataset } from './dataset';
 import { parseNpy } from './npy';

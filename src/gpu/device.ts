@@ -1,6 +1,6 @@
 // Finds an adapter and opens a device with the largest buffer limits the adapter allows,
 // so that a full data set fits in one storage binding where the hardware permits it.
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 
 /** A device together with what the UI and the CLI report about it. */
 export interface GpuContext {

@@ -1,6 +1,6 @@
 // Compute pipelines with explicit bind-group layouts, one binding convention for every kernel:
 // read-only storage inputs first, read_write outputs next, a uniform block last.
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { rangeOf, uniformBuffer, type Binding } from './buffers';
 
 /** What a kernel binds, in binding order. */

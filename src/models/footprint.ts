@@ -1,6 +1,6 @@
 // What a model on the GPU will need, computed before anything is allocated, so that a size the
 // adapter cannot hold is refused with a message while the current run keeps going.
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { EVAL_ROWS } from './model';
 import { ParamLayout } from './params';
 import { specTensorShapes, type ModelSpec } from './build';

@@ -2,7 +2,7 @@
 // optimizer. Slow and clear; the GPU's per-step losses are checked against it.
 import type { Dataset } from '../data/dataset';
 import type { StepMetrics } from '../kernels/metrics';
-import { BatchSchedule } from '../train/schedule';
+import { BatchSchedule } from '../data/schedule';
 import { autoencoderGradient, type AutoencoderShape } from './autoencoder';
 import type { SwishDerivative } from './activations';
 import { mlpGradients, type MlpShape } from './mlp';

@@ -18,7 +18,9 @@
 // draws each epoch's permutation from (seed, epoch), so step and seed give the next batch.
 import type { Dataset } from '../data/dataset';
 import { writeNpy } from '../data/npy-write';
-import { UserError } from '../errors';
+import { decodeBase64, encodeBase64 } from '../base/base64';
+import { UserError } from '../base/errors';
+import { clip, describeJson } from '../base/quote';
 import { specTensorShapes, type ModelSpec } from '../models/build';
 import type { OptimizerKind, OptimizerSettings } from '../reference/optimizer';
 import type { GpuModel } from '../models/model';
@@ -233,7 +235,7 @@ class Reader {
     const top = this.object(doc, 'the file', ['format', 'version', 'settings', 'spec', 'batch', 'seed', 'optimizer', 'data', 'engines']);
     if (top.format !== CHECKPOINT_FORMAT) this.fail('format', `must be "${CHECKPOINT_FORMAT}" (is this a checkpoint saved by this page?)`);
     if (top.version !== CHECKPOINT_VERSION) {
-      this.fail('version', `${show(top.version)} is not supported (only ${CHECKPOINT_VERSION})`);
+      this.fail('version', `${describeJson(top.version)} is not supported (only ${CHECKPOINT_VERSION})`);
     }
     const settings = this.object(top.settings, 'settings', null) as Record<string, SettingValue>;
     checkSettings(settings, this.fileName, 'settings');
@@ -256,7 +258,7 @@ class Reader {
     const enginesDoc = this.object(top.engines, 'engines', null);
     const engines: Partial<Record<Engine, EngineState>> = {};
     for (const key of Object.keys(enginesDoc)) {
-      if (!(ENGINES as readonly string[]).includes(key)) this.fail('engines', `has an unknown engine ${show(key)} (gpu or cpu)`);
+      if (!(ENGINES as readonly string[]).includes(key)) this.fail('engines', `has an unknown engine ${describeJson(key)} (gpu or cpu)`);
     }
     for (const engine of ENGINES) {
       if (Object.hasOwn(enginesDoc, engine)) engines[engine] = this.engine(enginesDoc[engine], `engines.${engine}`, spec);
@@ -323,7 +325,7 @@ class Reader {
     if (t.dtype !== 'float32' && t.dtype !== 'float64') this.fail(`${path}.dtype`, 'must be "float32" or "float64"');
     const given = t.shape;
     if (!Array.isArray(given) || given.length !== shape.length || given.some((d, i) => d !== shape[i])) {
-      const shown = Array.isArray(given) && given.length <= 8 ? `[${given.map((d) => show(d)).join(', ')}]` : 'not that';
+      const shown = Array.isArray(given) && given.length <= 8 ? `[${given.map((d) => describeJson(d)).join(', ')}]` : 'not that';
       this.fail(`${path}.shape`, `must be [${shape.join(', ')}] for this model, is ${shown}`);
     }
     const count = shape.reduce((a, b) => a * b, 1);
@@ -350,7 +352,7 @@ class Reader {
     if (keys) {
       for (const key of keys) if (!Object.hasOwn(obj, key)) this.fail(path, `has no '${key}'`);
       for (const key of Object.keys(obj)) {
-        if (!keys.includes(key)) this.fail(path, `has an unexpected key ${show(key)}`);
+        if (!keys.includes(key)) this.fail(path, `has an unexpected key ${describeJson(key)}`);
       }
     }
     return obj;
@@ -358,7 +360,7 @@ class Reader {
 
   private integer(value: unknown, path: string, min: number, max: number): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.fail(path, `must be a whole number from ${min} to ${max}, is ${show(value)}`);
+      this.fail(path, `must be a whole number from ${min} to ${max}, is ${describeJson(value)}`);
     }
     return value;
   }
@@ -366,7 +368,7 @@ class Reader {
   /** A finite number in [min, max]. */
   private number(value: unknown, path: string, min: number, max: number): number {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      this.fail(path, `must be a number from ${min} to ${max}, is ${show(value)}`);
+      this.fail(path, `must be a number from ${min} to ${max}, is ${describeJson(value)}`);
     }
     return value;
   }
@@ -402,21 +404,6 @@ function describeSpec(spec: ModelSpec): string {
     : `an autoencoder with n=${spec.shape.n}, m=${spec.shape.m}`;
 }
 
-/** A short description of a JSON value for a message; never walks into it (it may be nested deeply). */
-function show(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  if (typeof value === 'string') return clip(JSON.stringify(value.slice(0, 41)), 40);
-  return clip(String(value), 40);
-}
-
-/** At most `length` characters of `text` on one line (control characters escaped). */
-function clip(text: string, length: number): string {
-  const short = text.length > length ? `${text.slice(0, length)}…` : text;
-  return short.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 function encodeTensor(values: TensorArray, shape: number[]): { dtype: string; shape: number[]; data: string } {
   const itemBytes = values.BYTES_PER_ELEMENT;
   const bytes = new Uint8Array(values.length * itemBytes);
@@ -426,57 +413,4 @@ function encodeTensor(values: TensorArray, shape: number[]): { dtype: string; sh
     else view.setFloat64(i * 8, values[i]!, true);
   }
   return { dtype: itemBytes === 4 ? 'float32' : 'float64', shape, data: encodeBase64(bytes) };
-}
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const DIGIT = new Int8Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
-
-/** Standard base64 with '=' padding. */
-export function encodeBase64(bytes: Uint8Array): string {
-  const chunks: string[] = [];
-  const CHUNK = 3 * 8192; // a multiple of 3: only the last chunk has a partial group
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const end = Math.min(bytes.length, start + CHUNK);
-    let s = '';
-    for (let i = start; i < end; i += 3) {
-      const rest = end - i;
-      const n = (bytes[i]! << 16) | ((rest > 1 ? bytes[i + 1]! : 0) << 8) | (rest > 2 ? bytes[i + 2]! : 0);
-      s += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + (rest > 1 ? ALPHABET[(n >> 6) & 63]! : '=') + (rest > 2 ? ALPHABET[n & 63]! : '=');
-    }
-    chunks.push(s);
-  }
-  return chunks.join('');
-}
-
-/**
- * Decodes standard padded base64 that must hold exactly `byteLength` bytes; the length is checked
- * before anything is allocated. Calls `fail` (which throws) on any other text.
- */
-export function decodeBase64(text: string, byteLength: number, fail: (what: string) => never): Uint8Array {
-  const chars = 4 * Math.ceil(byteLength / 3);
-  if (text.length !== chars) fail(`has ${text.length} characters, ${chars} expected for ${byteLength} bytes`);
-  const dataChars = Math.ceil((byteLength * 4) / 3);
-  const out = new Uint8Array(byteLength);
-  let o = 0;
-  for (let i = 0; i < chars; i += 4) {
-    let n = 0;
-    for (let k = 0; k < 4; k++) {
-      const j = i + k;
-      const code = text.charCodeAt(j);
-      let d: number;
-      if (j < dataChars) {
-        d = code < 128 ? DIGIT[code]! : -1;
-        if (d < 0) fail(`is not base64 (character ${j} is ${JSON.stringify(text[j])})`);
-      } else {
-        if (code !== 61) fail(`is not base64 (padding expected at character ${j})`);
-        d = 0;
-      }
-      n = (n << 6) | d;
-    }
-    if (o < byteLength) out[o++] = n >> 16;
-    if (o < byteLength) out[o++] = (n >> 8) & 255;
-    if (o < byteLength) out[o++] = n & 255;
-  }
-  return out;
 }

@@ -6,11 +6,11 @@ import { GpuModel } from '../models/model';
 import type { Network } from '../models/network';
 import type { SwishDerivative } from '../reference/activations';
 import { autoencoderGradient, autoencoderLoss } from '../reference/autoencoder';
-import { centralDifference } from '../reference/gradcheck';
+import { centralDifference } from '../reference/finite-differences';
 import { relativeError } from '../reference/linalg';
 import { mlpGradients, mlpLoss, mlpParamsFrom, type MlpParams } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER } from '../reference/optimizer';
-import { Rng } from './rng';
+import { Rng } from '../base/rng';
 
 /**
  * Where a norm-relative error stops being fine (`ok`) and becomes a bug (`bug`), per comparison.

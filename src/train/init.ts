@@ -1,6 +1,6 @@
 // Initial parameters from a seed: weights N(0, scale²/fan_in), biases zero, rounded to float32
 // so the GPU and its CPU twin start from identical numbers.
-import type { Rng } from './rng';
+import type { Rng } from '../base/rng';
 
 /** A named tensor's shape, e.g. ['W1', [H, D]]; the last dimension is the fan-in. */
 export type TensorShape = readonly [string, readonly number[]];

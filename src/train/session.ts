@@ -1,7 +1,7 @@
 // One training run as the page sees it: a model on the GPU, its float64 twin on the CPU, or both
 // side by side from the same seed and the same batches. Knows no DOM.
 import type { DataSplit, Dataset } from '../data/dataset';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { uploadDataset, type DeviceDataset } from '../gpu/dataset-buffers';
 import { buildNetwork, specTensorShapes, type ModelSpec } from '../models/build';
 import { checkFootprint, modelBuffers, type FootprintLimits } from '../models/footprint';
@@ -13,7 +13,7 @@ import type { SwishDerivative } from '../reference/activations';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { ReferenceTrainer } from '../reference/trainer';
 import { initParams } from './init';
-import { Rng } from './rng';
+import { Rng } from '../base/rng';
 import { Trainer } from './trainer';
 
 export type Engine = 'gpu' | 'cpu';

@@ -3,7 +3,7 @@
 // staging buffers every `ringSlots` steps, never waiting on the GPU per step.
 import type { GpuModel, StepMetrics } from '../models/model';
 import { decodeRing } from '../kernels/metrics';
-import { BatchSchedule } from './schedule';
+import { BatchSchedule } from '../data/schedule';
 
 /** Steps whose metrics the trainer keeps; onMetrics sees them all. */
 const HISTORY_LIMIT = 4096;

@@ -1,6 +1,6 @@
 // The page's controller: turns settings into a training session, runs it frame by frame, and feeds
 // the status line, the plots and the views. Engine work lives in src/train; drawing in the views.
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { UserFileSource } from '../data/user-file';
 import type { GpuContext } from '../gpu/device';
 import type { StepMetrics } from '../kernels/metrics';

@@ -1,5 +1,6 @@
 // The page's whole configuration in one typed object, with its ranges, and its round trip through
 // the URL hash so that a shared link reproduces a run (same seed, same curve).
+import { shorten } from '../base/quote';
 import type { OptimizerKind } from '../reference/optimizer';
 
 export type ModelKind = 'mlp' | 'autoencoder';
@@ -146,9 +147,4 @@ function assign(settings: Settings, key: keyof Settings, raw: string): string | 
   if (!CHOICES[key]!.includes(raw)) return `${key} must be one of ${CHOICES[key]!.join(', ')}, not '${shown}'`;
   (settings as unknown as Record<string, unknown>)[key] = raw;
   return null;
-}
-
-/** A value from the link for a message: at most 40 characters, control characters shown as '?'. */
-function shorten(text: string): string {
-  return text.slice(0, 40).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
 }

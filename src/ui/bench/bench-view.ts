@@ -8,7 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import { formatPaths, runBench } from '../../bench/run';
 import { BENCH_C, BENCH_D, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
 import { overheadTimes, phaseTimes, PHASES } from '../../bench/webgpu';
-import { CpuWorker } from '../../cpu/client';
+import { CpuWorker } from '../../bench/cpu-worker-client';
 import type { GpuContext } from '../../gpu/device';
 import { ViewCard } from '../views/card';
 import './bench.css';

@@ -9,7 +9,7 @@ import type { SwishDerivative } from '../../reference/activations';
 import { checkGradients, checkRowsWithinBudget, type TensorCheck } from '../../train/grad-check';
 import { pcaBoundAsync } from '../../train/pca-bound';
 import { principalSubspaceAsync } from '../../train/pca-subspace';
-import { BatchSchedule } from '../../train/schedule';
+import { BatchSchedule } from '../../data/schedule';
 import type { Settings } from '../settings';
 import { activationStats, type ActivationStats } from './activation-stats';
 import { ActivationStatsView } from './activation-stats-view';

@@ -1,6 +1,6 @@
 // Which rows each step trains on: every epoch a fresh permutation drawn from (seed, epoch),
 // cut into floor(N/B) full batches. The GPU trainer and the CPU twin read the same schedule.
-import { Rng } from './rng';
+import { Rng } from '../base/rng';
 
 export class BatchSchedule {
   readonly stepsPerEpoch: number;

@@ -1,6 +1,6 @@
-// A promise client for the CPU engine's Web Worker (worker.ts): one request at a time per call,
+// A promise client for the CPU engine's Web Worker (cpu-worker.ts): one request at a time per call,
 // matched by id; terminate() stops a running measurement at once (the sweep's cancel button).
-import type { BenchProtocol, BenchResult, BenchSize } from '../bench/types';
+import type { BenchProtocol, BenchResult, BenchSize } from './types';
 
 export interface CpuBenchRequest {
   id: number;
@@ -35,7 +35,7 @@ export class CpuWorker {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'cpu-engine' });
+    const worker = new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module', name: 'cpu-engine' });
     worker.onmessage = (e: MessageEvent<CpuBenchResponse>) => {
       const w = this.waiting.get(e.data.id);
       if (!w) return;

@@ -1,7 +1,7 @@
 // The CPU engine in a Web Worker, so that the page stays responsive while it is timed.
-// Messages: { id, size, protocol } in; { id, result } or { id, error } out (see client.ts).
-import { benchCpu } from '../bench/cpu';
-import type { CpuBenchRequest, CpuBenchResponse } from './client';
+// Messages: { id, size, protocol } in; { id, result } or { id, error } out (see cpu-worker-client.ts).
+import { benchCpu } from './cpu';
+import type { CpuBenchRequest, CpuBenchResponse } from './cpu-worker-client';
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<CpuBenchRequest>) => void) | null;

@@ -4,8 +4,8 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
-import { MNIST_FILES } from './mnist.ts';
-import { mnistDataDir as dataDir } from './mnist-node.ts';
+import { MNIST_FILES } from '../data/mnist.ts';
+import { mnistDataDir as dataDir } from '../data/mnist-node.ts';
 
 const FILES: string[] = Object.values(MNIST_FILES);
 
