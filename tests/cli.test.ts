@@ -12,7 +12,7 @@ import { relativeError } from '../src/reference/linalg';
 import { mlpGradients } from '../src/reference/mlp';
 import { pcaBound } from '../src/reference/pca';
 import { Rng } from '../src/base/rng';
-import { parseCheckpoint } from '../src/train/checkpoint';
+import { parseCheckpoint } from '../src/train/checkpoint-reader';
 import { readSettings } from '../src/ui/settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));

@@ -8,6 +8,7 @@ import { DEFAULT_OPTIMIZER } from '../src/reference/optimizer';
 import { captureCheckpoint } from '../src/train/checkpoint';
 import { Session, type SessionConfig } from '../src/train/session';
 import { gpuDevice, trackBuffers } from './gpu-context';
+import type { StepMetrics } from '../src/kernels/metrics';
 
 const REBUILDS = 20;
 /** The first session trains long (the steady state of one run); the others briefly. */
@@ -40,10 +41,12 @@ describe('endurance on the GPU', () => {
       let lastLoss = 0;
       for (let i = 0; i < REBUILDS; i++) {
         const session = await Session.create(config(i % 2 === 0 ? 24 : 8), data, device);
+        const history: StepMetrics[] = [];
+        session.onMetrics = (_, m) => history.push(...m);
         const during: number[] = [];
         for (let done = 0; done < (i === 0 ? LONG_STEPS : SHORT_STEPS); done += CHUNK) {
-          session.gpu!.trainer.run(CHUNK);
-          await session.gpu!.trainer.throttle(2);
+          session.run(CHUNK);
+          await session.throttle();
           during.push(tracker.live.size);
         }
         await session.flush();
@@ -54,7 +57,6 @@ describe('endurance on the GPU', () => {
           const half = Math.floor(during.length / 2);
           expect(Math.max(...during.slice(half)), `live buffers while training: ${during.join(', ')}`).toBeLessThanOrEqual(Math.max(...during.slice(0, half)));
         }
-        const history = session.gpu!.trainer.history;
         steps += history.length;
         if (i === 0) firstLoss = history[0]!.loss;
         lastLoss = history.at(-1)!.loss;

@@ -356,7 +356,7 @@ describe('LossPlot', () => {
     const el = host();
     const plot = new LossPlot(el);
     const rng = new Rng(6);
-    for (const engine of ['gpu', 'cpu'] as const) {
+    for (const engine of ['gpu', 'reference'] as const) {
       const steps = Array.from({ length: 300 }, (_, step) => ({ step, loss: 2 * Math.exp(-step / 80) + 0.1 + 0.05 * rng.next() }));
       steps[7] = { step: 7, loss: Number.NaN };
       steps[9] = { step: Number.POSITIVE_INFINITY, loss: 1 };
@@ -387,7 +387,7 @@ describe('LossPlot', () => {
     plot.setReference(null, '');
     plot.clear();
     plot.addSteps('gpu', [{ step: 0, loss: Number.NaN }]);
-    plot.addEval('cpu', { step: 0, testLoss: 1 }); // no accuracy: the autoencoder
+    plot.addEval('reference', { step: 0, testLoss: 1 }); // no accuracy: the autoencoder
     expect(() => plot.flush()).not.toThrow();
     expect(el.querySelectorAll('.uplot')[1]!.textContent).not.toContain('accuracy');
     plot.destroy();

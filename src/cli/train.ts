@@ -1,189 +1,182 @@
-// `train`: trains either model on the GPU through the same engine as the page, shows progress on
-// stderr and, with --json, prints the result as one JSON object. --save writes the parameters;
-// --checkpoint writes the whole run in the page's run-file format, and --resume continues such a
-// file (the page's or the CLI's) bit for bit.
+// `train`: trains either model on the GPU through the same assembly as the page (Session.create),
+// shows progress on stderr and, with --json, prints the result as one JSON object. The flags map
+// onto the run definition (src/train/run-settings.ts), with the CLI's wider ranges. --save writes
+// the parameters; --checkpoint writes the whole run in the page's run-file format, and --resume
+// continues such a file (the page's or the CLI's) bit for bit.
 // `seconds` runs from the data upload to the last metrics read back; building the model (pipelines,
 // matmul timing) is `buildSeconds`, evaluation is in neither.
 import { readFile, writeFile } from 'node:fs/promises';
-import type { DataSplit } from '../data/dataset';
 import { UserError } from '../base/errors';
-import { uploadDataset } from '../gpu/dataset-buffers';
-import { buildNetwork, tensorShapes, type ModelSpec } from '../models/build';
-import { GpuModel } from '../models/model';
-import type { SwishDerivative } from '../reference/activations';
-import { DEFAULT_OPTIMIZER, type OptimizerKind, type OptimizerSettings } from '../reference/optimizer';
+import type { DataSplit } from '../data/dataset';
+import { specTensorShapes } from '../models/build';
 import { pcaBound } from '../reference/pca';
+import { captureCheckpoint, checkCheckpointFits, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { MAX_CHECKPOINT_CHARS, serializeCheckpoint } from '../train/checkpoint-file';
+import { parseCheckpoint } from '../train/checkpoint-reader';
+import { GpuEngine } from '../train/gpu-engine';
+import { MetricsLog } from '../train/metrics-log';
 import {
-  captureGpuState, checkCheckpointFits, MAX_CHECKPOINT_CHARS, parseCheckpoint, restoreGpuState, serializeCheckpoint,
-  type Checkpoint, type SettingValue,
-} from '../train/checkpoint';
-import { initParams } from '../train/init';
-import { Rng } from '../base/rng';
-import { Trainer } from '../train/trainer';
-// Only to tell, before a run, whether the page will take its run file: the page's ranges live there.
-import { readSettings } from '../ui/settings';
+  planRun, readRunSettings, runSettingPairs, type FieldProblem, type RunPlan, type RunSettings,
+} from '../train/run-settings';
+import { Session } from '../train/session';
 import { toNested } from './case-file';
-import { choiceFlag, intFlag, numberFlag } from './flags';
+import { intFlag } from './flags';
 import { DATASETS, loadData, type DatasetName } from './load-data';
 import { openNodeDevice } from './node-gpu';
 
-const OPTIMIZERS: readonly OptimizerKind[] = ['sgd', 'momentum', 'adam'];
 /** Above this many features the CPU eigendecomposition for the PCA bound takes too long to be worth it. */
 const PCA_MAX_FEATURES = 256;
-/** Flags that define a run: a resumed run takes all of them from its file. */
-const RUN_FLAGS = ['model', 'dataset', 'samples', 'noise', 'hidden', 'code', 'batch', 'lr', 'optimizer', 'momentum', 'nesterov', 'weight-decay', 'init-scale', 'seed'];
+/** Steps submitted between waits for the GPU's metrics. */
+const STEPS_PER_ROUND = 64;
+/** The flags that set run settings, by flag name: a resumed run takes all of them from its file. */
+const RUN_FLAGS: Readonly<Record<string, keyof RunSettings>> = {
+  model: 'model', dataset: 'dataset', samples: 'samples', noise: 'noise', hidden: 'hidden', code: 'code', batch: 'batch',
+  lr: 'lr', optimizer: 'optimizer', momentum: 'momentum', nesterov: 'nesterov', beta1: 'beta1', beta2: 'beta2',
+  'weight-decay': 'weightDecay', 'init-scale': 'initScale', seed: 'seed', 'wrong-derivative': 'wrongDerivative',
+};
 
 /** Everything that defines a run, from the flags or from a run file. */
-interface RunPlan {
-  kind: 'mlp' | 'autoencoder';
+interface CliRun {
+  settings: RunSettings;
   data: DataSplit;
-  spec: ModelSpec;
-  batch: number;
-  seed: number;
-  optimizer: OptimizerSettings;
-  initScale: number;
-  /** In the page's vocabulary (src/ui/settings.ts), so that the page can continue a CLI run. */
-  settings: Record<string, SettingValue>;
-  /** A page run may have been trained with the known-wrong swish′ (the teaching experiment); it goes on with it. */
-  swishDerivative: SwishDerivative;
+  plan: RunPlan;
   resumed: Checkpoint | null;
 }
 
-async function planFromFlags(flags: Record<string, unknown>): Promise<RunPlan> {
-  const kind = choiceFlag(flags, 'model', ['mlp', 'autoencoder'] as const, 'mlp');
-  const seed = intFlag(flags, 'seed', 1, 0, 2 ** 32 - 1);
-  const optimizerKind = choiceFlag(flags, 'optimizer', OPTIMIZERS, 'sgd');
-  const optimizer: OptimizerSettings = {
-    ...DEFAULT_OPTIMIZER,
-    kind: optimizerKind,
-    lr: numberFlag(flags, 'lr', optimizerKind === 'adam' ? 0.001 : kind === 'mlp' ? 0.1 : 0.01, 0, 1e6),
-    momentum: numberFlag(flags, 'momentum', DEFAULT_OPTIMIZER.momentum, 0, 1),
-    nesterov: flags.nesterov === true,
-    weightDecay: numberFlag(flags, 'weight-decay', 0, 0, 1e6),
-  };
-  const dataset = choiceFlag(flags, 'dataset', DATASETS, 'mnist');
-  const samples = intFlag(flags, 'samples', 1000, 1, 1_000_000);
-  const noise = numberFlag(flags, 'noise', 0.1, 0, 100);
-  const file = typeof flags.data === 'string' ? flags.data : undefined;
-  const data = await loadData({ dataset, file, labelled: kind === 'mlp', samples, noise, seed });
-  const { train, test } = data;
-  const spec: ModelSpec = kind === 'mlp'
-    ? { kind, shape: { D: train.D, H: intFlag(flags, 'hidden', 128), C: Math.max(2, train.classes, test?.classes ?? 0) } }
-    : { kind, shape: { n: train.D, m: intFlag(flags, 'code', Math.min(16, train.D), 1, train.D) } };
-  const batch = intFlag(flags, 'batch', 64);
-  const initScale = numberFlag(flags, 'init-scale', 1, 0, 100);
-  const settings: Record<string, SettingValue> = {
-    model: kind, dataset: file ? 'file' : dataset, samples, noise,
-    ...(spec.kind === 'mlp' ? { hidden: spec.shape.H } : { code: spec.shape.m }),
-    batch, lr: optimizer.lr, optimizer: optimizer.kind, momentum: optimizer.momentum, nesterov: optimizer.nesterov,
-    beta1: optimizer.beta1, beta2: optimizer.beta2, weightDecay: optimizer.weightDecay, initScale, seed, wrongDerivative: false,
-  };
-  return { kind, data, spec, batch, seed, optimizer, initScale, settings, swishDerivative: 'correct', resumed: null };
+/** A refused flag in the CLI's words. */
+function flagError(p: FieldProblem): UserError {
+  const flag = Object.keys(RUN_FLAGS).find((f) => RUN_FLAGS[f] === p.key) ?? p.key;
+  if (p.kind === 'choice') return new UserError(`unknown --${flag} '${p.raw}' (expected ${p.expected.replace(/^must be one of /, '')})`);
+  return new UserError(`--${flag} ${p.expected}, got '${p.raw}'`);
 }
 
-/** A run saved by the page or by --checkpoint: its model, optimizer, seed and data set come back. */
-async function planFromRunFile(path: string, flags: Record<string, unknown>): Promise<RunPlan> {
-  const given = RUN_FLAGS.filter((name) => flags[name] !== undefined);
+async function runFromFlags(flags: Record<string, unknown>): Promise<CliRun> {
+  const pairs: Array<[string, string]> = [];
+  for (const [flag, key] of Object.entries(RUN_FLAGS)) if (flags[flag] !== undefined) pairs.push([key, String(flags[flag])]);
+  const file = typeof flags.data === 'string' ? flags.data : undefined;
+  if (file) pairs.push(['dataset', 'file']);
+  const { settings, problems } = readRunSettings(pairs, 'cli');
+  if (problems[0]) throw flagError(problems[0]);
+  if (settings.dataset === 'file' && !file) throw new UserError('--dataset file needs the file: give it with --data');
+  const data = await loadRunData(settings, file);
+  const { plan, adjusted } = planRun(settings, data);
+  for (const a of adjusted) {
+    if (a.key === 'batch') throw new UserError(`--batch ${a.from} is larger than the training set (${a.to} rows)`);
+    throw new UserError(`--code must be an integer from 1 to ${a.to}, got '${a.from}'`);
+  }
+  return { settings, data, plan, resumed: null };
+}
+
+/** A run saved by the page or by --checkpoint: its settings, model, optimizer and data come back. */
+async function runFromFile(path: string, flags: Record<string, unknown>): Promise<CliRun> {
+  const given = Object.keys(RUN_FLAGS).filter((name) => flags[name] !== undefined);
   if (given.length > 0) throw new UserError(`--resume takes the run's settings from ${path}: drop --${given[0]}`);
   const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
     throw new UserError(`cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   });
   if (bytes.length > MAX_CHECKPOINT_CHARS) throw new UserError(`${path} is larger than a run file can be`);
   const cp = parseCheckpoint(new Uint8Array(bytes), path);
-  const { settings } = cp;
+  const read = readRunSettings(runSettingPairs(cp.settings), 'cli');
+  if (read.problems[0]) {
+    const p = read.problems[0];
+    throw new UserError(`${path}: settings.${p.key} ${p.expected}, not '${p.raw}'`);
+  }
+  const settings = read.settings;
   const file = typeof flags.data === 'string' ? flags.data : undefined;
   if (settings.dataset === 'file' && !file) throw new UserError(`${path} was trained on a file of yours (${cp.data.name}): give it with --data`);
-  const dataset = settings.dataset === 'file' ? 'mnist' : settings.dataset;
-  if (!file && !DATASETS.includes(dataset as DatasetName)) throw new UserError(`${path}: unknown data set '${String(settings.dataset)}'`);
-  const samples = typeof settings.samples === 'number' ? settings.samples : 1000;
-  const noise = typeof settings.noise === 'number' ? settings.noise : 0.1;
-  const data = await loadData({ dataset: dataset as DatasetName, file, labelled: cp.spec.kind === 'mlp', samples, noise, seed: cp.seed });
+  if (!file && !DATASETS.includes(settings.dataset as DatasetName)) throw new UserError(`${path}: unknown data set '${settings.dataset}'`);
+  const data = await loadRunData({ ...settings, model: cp.spec.kind, seed: cp.seed }, file);
   // The same check as the page's: model, batch, seed and training data must be the ones saved.
   checkCheckpointFits({ config: cp, data }, cp);
-  return {
-    kind: cp.spec.kind, data, spec: cp.spec, batch: cp.batch, seed: cp.seed, optimizer: cp.optimizer,
-    initScale: typeof settings.initScale === 'number' ? settings.initScale : 1, settings,
-    swishDerivative: cp.spec.kind === 'mlp' && settings.wrongDerivative === true ? 'wrong' : 'correct', resumed: cp,
+  // The file's model, batch, seed and optimizer are the run's, whatever its settings say.
+  const plan: RunPlan = {
+    spec: cp.spec, batch: cp.batch, seed: cp.seed, optimizer: cp.optimizer, initScale: settings.initScale,
+    swishDerivative: cp.spec.kind === 'mlp' && settings.wrongDerivative ? 'wrong' : 'correct',
   };
+  return { settings, data, plan, resumed: cp };
+}
+
+function loadRunData(s: RunSettings, file: string | undefined): Promise<DataSplit> {
+  const dataset = (s.dataset === 'file' ? 'mnist' : s.dataset) as DatasetName;
+  return loadData({ dataset, file, labelled: s.model === 'mlp', samples: s.samples, noise: s.noise, seed: s.seed });
 }
 
 export async function trainCommand(flags: Record<string, unknown>): Promise<void> {
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UserError('give --steps or --epochs, not both');
-  const plan = typeof flags.resume === 'string' ? await planFromRunFile(flags.resume, flags) : await planFromFlags(flags);
-  const { kind, spec, batch, seed, data } = plan;
+  const run = typeof flags.resume === 'string' ? await runFromFile(flags.resume, flags) : await runFromFlags(flags);
+  const { plan, data, resumed } = run;
+  const { spec, batch, seed } = plan;
   const { train, test } = data;
-  if (batch > train.N) throw new UserError(`--batch ${batch} is larger than the training set (${train.N} rows)`);
   const stepsPerEpoch = Math.floor(train.N / batch);
   const steps = flags.steps !== undefined
     ? intFlag(flags, 'steps', 1, 0)
     : intFlag(flags, 'epochs', 1, 0, 100_000) * stepsPerEpoch;
+  // The settings as the page saves them, so that the page can continue a CLI run (a page run's own keys go along).
+  const settings = { ...(resumed?.settings ?? {}), ...run.settings };
 
   if (typeof flags.checkpoint === 'string') {
     // The CLI allows sizes and rates beyond the page's panel: say so now rather than after the run.
-    const { problems } = readSettings(Object.entries(plan.settings).map(([k, v]) => [k, String(v)]));
-    if (problems.length > 0) process.stderr.write(`note: the page will not resume ${flags.checkpoint} (${problems.join('; ')}); this CLI will\n`);
+    const { problems } = readRunSettings(runSettingPairs(settings), 'page');
+    if (problems.length > 0) {
+      const shown = problems.map((p) => `${p.key} ${p.expected}, not '${p.raw}'`).join('; ');
+      process.stderr.write(`note: the page will not resume ${flags.checkpoint} (${shown}); this CLI will\n`);
+    }
   }
   const ctx = await openNodeDevice();
-  const { device } = ctx;
+  const session = await Session.create({ ...plan, engines: ['gpu'] }, data, ctx.device);
+  const gpu = session.leader;
+  if (!(gpu instanceof GpuEngine)) throw new Error('the CLI trains on the GPU engine');
   // Compiling the pipelines and, on a GPU, timing the matmul entry points (src/gpu/tune.ts).
-  const building = performance.now();
-  const network = await buildNetwork(device, spec, { swishDerivative: plan.swishDerivative });
-  const model = await GpuModel.create(device, network, { batch, optimizer: plan.optimizer });
-  const buildSeconds = (performance.now() - building) / 1000;
-  model.setParams(initParams(tensorShapes(network), new Rng(seed), plan.initScale));
+  const buildSeconds = session.phases.compile + session.phases.tune;
 
   const started = performance.now();
-  const trainSet = uploadDataset(device, train);
-  model.setData(trainSet);
-  const trainer = new Trainer(model, train.N, seed);
-  if (plan.resumed) await restoreGpuState({ model, trainer }, plan.resumed);
-  const first = trainer.step;
+  if (resumed) await restoreCheckpoint(session, resumed);
+  const first = session.step;
   const last = first + steps;
+  const log = new MetricsLog(64);
   let lastReport = started;
-  trainer.onMetrics = (metrics) => {
+  session.onMetrics = (engine, metrics) => {
+    log.add(engine, metrics);
     const now = performance.now();
     const latest = metrics.at(-1);
     if (!latest || (now - lastReport < 1000 && latest.step + 1 < last)) return;
     lastReport = now;
-    const recent = trainer.history.slice(-50);
-    const loss = recent.reduce((s, m) => s + m.loss, 0) / recent.length;
+    const loss = log.recentLoss(engine, 50);
     process.stderr.write(`step ${latest.step + 1}/${last}  epoch ${((latest.step + 1) / stepsPerEpoch).toFixed(2)}  loss ${loss.toFixed(5)}\n`);
   };
   for (let done = 0; done < steps; ) {
-    const count = Math.min(model.ringSlots, steps - done);
-    trainer.run(count);
+    const count = Math.min(STEPS_PER_ROUND, steps - done);
+    session.run(count);
     done += count;
-    await trainer.throttle(2);
+    await session.throttle();
   }
-  await trainer.flush();
-  const seconds = (performance.now() - started) / 1000;
+  await session.flush();
+  const seconds = session.phases.upload + (performance.now() - started) / 1000;
 
-  const evaluated = await model.evaluate(trainSet);
+  const evaluated = (await gpu.evaluate('train'))!;
   const result: Record<string, unknown> = {
-    model: kind,
+    model: spec.kind,
     dataset: train.name,
     adapter: ctx.adapterName,
     ...(spec.kind === 'mlp' ? { hidden: spec.shape.H } : { code: spec.shape.m }),
     batch,
-    optimizer: model.settings,
+    optimizer: session.optimizer,
     seed,
-    ...(plan.resumed ? { resumedFrom: first } : {}),
+    ...(resumed ? { resumedFrom: first } : {}),
     ...(plan.swishDerivative === 'wrong' ? { swishDerivative: 'wrong' } : {}),
     steps,
     epochs: steps / stepsPerEpoch,
     seconds,
     buildSeconds,
-    matmulPaths: model.stepPaths(),
+    matmulPaths: gpu.model.stepPaths(),
     stepsPerSecond: steps / seconds,
     finalLoss: evaluated.loss,
   };
-  if (kind === 'mlp') result.trainAccuracy = evaluated.accuracy;
-  if (test) {
-    const testSet = uploadDataset(device, test);
-    const t = await model.evaluate(testSet);
+  if (spec.kind === 'mlp') result.trainAccuracy = evaluated.accuracy;
+  const t = test ? await gpu.evaluate('test') : null;
+  if (t) {
     result.testLoss = t.loss;
-    if (kind === 'mlp') result.testAccuracy = t.accuracy;
-    testSet.destroy();
+    if (spec.kind === 'mlp') result.testAccuracy = t.accuracy;
   }
   if (spec.kind === 'autoencoder' && train.D <= PCA_MAX_FEATURES) {
     result.pcaBound = pcaBound(train.X, train.N, train.D, spec.shape.m);
@@ -191,24 +184,16 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
   process.stderr.write(`done: ${steps} steps in ${seconds.toFixed(2)} s, loss over the training set ${evaluated.loss.toFixed(6)}\n`);
 
   // One read of the final state serves both files.
-  const state = typeof flags.save === 'string' || typeof flags.checkpoint === 'string' ? await captureGpuState({ model, trainer }) : null;
-  if (state && typeof flags.save === 'string') {
-    const saved: Record<string, unknown> = { model: kind };
-    for (const slot of network.layout.slots) saved[slot.name] = toNested(state.params[slot.name]!, slot.shape);
+  const cp = typeof flags.save === 'string' || typeof flags.checkpoint === 'string' ? await captureCheckpoint(session, settings) : null;
+  if (cp && typeof flags.save === 'string') {
+    const saved: Record<string, unknown> = { model: spec.kind };
+    for (const [name, shape] of specTensorShapes(spec)) saved[name] = toNested(cp.engines.gpu!.params[name]!, shape);
     await write(flags.save, `${JSON.stringify(saved)}\n`);
   }
-  if (state && typeof flags.checkpoint === 'string') {
-    const { name, N, D, classes } = train;
-    const cp: Checkpoint = {
-      settings: plan.settings, spec, batch, seed, optimizer: model.settings, data: { name, N, D, classes }, engines: { gpu: state },
-    };
-    await write(flags.checkpoint, serializeCheckpoint(cp));
-  }
+  if (cp && typeof flags.checkpoint === 'string') await write(flags.checkpoint, serializeCheckpoint(cp));
   if (flags.json === true) process.stdout.write(`${JSON.stringify(result)}\n`);
-  trainer.destroy();
-  trainSet.destroy();
-  model.destroy();
-  device.destroy();
+  session.destroy();
+  ctx.device.destroy();
 }
 
 async function write(path: string, text: string): Promise<void> {

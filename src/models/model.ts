@@ -94,15 +94,20 @@ export class GpuModel {
     const model = new GpuModel(device, network, { gather, metrics }, opts);
     try {
       await model.setOptimizer(opts.optimizer, true);
-      // Timing runs the forward and backward kernels, which write only scratch, per-row loss and gradients.
-      if (opts.tune ?? true) {
-        model.tuning = await tuneDispatches(device, model.pass.forward, model.pass.backward);
-      }
+      if (opts.tune ?? true) await model.tune();
     } catch (e) {
       model.destroy();
       throw e;
     }
     return model;
+  }
+
+  /**
+   * Times the alternatives of the step's dispatches and binds the fastest (see ModelOptions.tune).
+   * Timing runs the forward and backward kernels, which write only scratch, per-row loss and gradients.
+   */
+  async tune(): Promise<void> {
+    this.tuning = await tuneDispatches(this.device, this.pass.forward, this.pass.backward);
   }
 
   get settings(): Readonly<OptimizerSettings> {

@@ -1,12 +1,18 @@
 // The CPU twin of the GPU training loop, in float64: same batch schedule, same formulas, same
 // optimizer. Slow and clear; the GPU's per-step losses are checked against it.
 import type { Dataset } from '../data/dataset';
-import type { StepMetrics } from '../kernels/metrics';
 import { BatchSchedule } from '../data/schedule';
 import { autoencoderGradient, type AutoencoderShape } from './autoencoder';
 import type { SwishDerivative } from './activations';
 import { mlpGradients, type MlpShape } from './mlp';
 import { newOptimizerState, optimizerStep, type OptimizerSettings, type OptimizerState } from './optimizer';
+
+/** One step's loss and accuracy on its batch, before the update. */
+export interface ReferenceStep {
+  step: number;
+  loss: number;
+  accuracy: number;
+}
 
 export type ReferenceModel = { kind: 'mlp'; shape: MlpShape } | { kind: 'autoencoder'; shape: AutoencoderShape };
 
@@ -75,7 +81,7 @@ export class ReferenceTrainer {
   }
 
   /** One step: gather the batch, forward, backward, update. Returns the batch's loss before the update. */
-  trainStep(): StepMetrics {
+  trainStep(): ReferenceStep {
     const { data, B } = this;
     const rows = this.schedule.rows(this.step);
     const X = new Float64Array(B * data.D);

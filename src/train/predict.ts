@@ -36,3 +36,14 @@ export function reconstruct(W: ArrayLike<number>, m: number, n: number, X: Array
   }
   return out;
 }
+
+/** Index of the largest value in each row of an [rows, width] matrix (ties: lowest index). */
+export function argmaxRows(values: ArrayLike<number>, rows: number, width: number): Uint32Array {
+  const out = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let c = 1; c < width; c++) if (values[i * width + c]! > values[i * width + best]!) best = c;
+    out[i] = best;
+  }
+  return out;
+}

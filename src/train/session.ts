@@ -1,35 +1,34 @@
-// One training run as the page sees it: a model on the GPU, its float64 twin on the CPU, or both
-// side by side from the same seed and the same batches. Knows no DOM.
-import type { DataSplit, Dataset } from '../data/dataset';
-import { UserError } from '../base/errors';
-import { uploadDataset, type DeviceDataset } from '../gpu/dataset-buffers';
-import { buildNetwork, specTensorShapes, type ModelSpec } from '../models/build';
-import { checkFootprint, modelBuffers, type FootprintLimits } from '../models/footprint';
-import { GpuModel } from '../models/model';
+// One training run: its engines (the GPU, the float64 reference, or both side by side from the same
+// seed and the same batches), built by the one assembly that the page, the CLI and the tests share.
+// The first engine listed leads: its step is the run's step, its parameters are the ones shown.
+// Knows no DOM.
+import type { DataSplit } from '../data/dataset';
+import { BatchSchedule } from '../data/schedule';
+import { Rng } from '../base/rng';
 import type { StepMetrics } from '../kernels/metrics';
-import { autoencoderGradient } from '../reference/autoencoder';
-import { mlpForward, mlpParamsFrom } from '../reference/mlp';
+import { specTensorShapes } from '../models/build';
+import { checkFootprint, modelBuffers, type FootprintLimits } from '../models/footprint';
 import type { SwishDerivative } from '../reference/activations';
 import type { OptimizerSettings } from '../reference/optimizer';
-import { ReferenceTrainer } from '../reference/trainer';
+import type { Engine, EngineId } from './engine';
+import { GpuEngine, type BuildPhase } from './gpu-engine';
 import { initParams } from './init';
-import { Rng } from '../base/rng';
-import { Trainer } from './trainer';
+import { ReferenceEngine } from './reference-engine';
+import type { RunPlan } from './run-settings';
 
-export type Engine = 'gpu' | 'cpu';
-
-export interface SessionConfig {
-  spec: ModelSpec;
-  batch: number;
-  optimizer: OptimizerSettings;
-  seed: number;
-  initScale: number;
-  engines: Engine[];
-  /** The swish derivative of both engines' backward pass; 'wrong' is the teaching experiment (MATH.md). */
+/** A run's plan and the engines that train it, the leader first. */
+export type SessionConfig = Omit<RunPlan, 'swishDerivative'> & {
+  engines: EngineId[];
+  /** The swish derivative of every engine's backward pass (default 'correct'). */
   swishDerivative?: SwishDerivative;
+};
+
+export interface SessionOptions {
+  /** Time the GPU's matmul entry points and keep the fastest (default: where there are alternatives). */
+  tune?: boolean;
 }
 
-/** Test-set metrics of one engine; `predicted` holds the argmax class per row (MLP). */
+/** Test-set metrics of one engine at a step; `predicted` holds the argmax class per row (MLP). */
 export interface TestMetrics {
   step: number;
   testLoss: number;
@@ -38,24 +37,28 @@ export interface TestMetrics {
   rows: number;
 }
 
-/** Rows of the test set the CPU engine evaluates: its float64 forward pass is slow on MNIST. */
-const CPU_EVAL_ROWS = 2000;
-
 export class Session {
-  onMetrics: ((engine: Engine, metrics: StepMetrics[]) => void) | null = null;
+  /** Every engine's metrics as they arrive, in step order per engine. */
+  onMetrics: ((engine: EngineId, metrics: StepMetrics[]) => void) | null = null;
+  /** The leading engine: the run's step and the parameters shown are its. */
+  readonly leader: Engine;
+  private readonly schedule: BatchSchedule;
 
   private constructor(
-    readonly config: SessionConfig,
+    readonly config: SessionConfig & { swishDerivative: SwishDerivative },
     readonly data: DataSplit,
-    readonly gpu: { model: GpuModel; trainer: Trainer; trainSet: DeviceDataset; testSet: DeviceDataset | null } | null,
-    readonly cpu: ReferenceTrainer | null,
+    readonly engines: readonly Engine[],
+    /** Seconds each build phase took (compile, tune, upload); 0 for those that did not run. */
+    readonly phases: Readonly<Record<BuildPhase, number>>,
   ) {
-    if (gpu) gpu.trainer.onMetrics = (m) => this.onMetrics?.('gpu', m);
+    this.leader = engines[0]!;
+    this.schedule = new BatchSchedule(config.seed, data.train.N, config.batch);
+    for (const engine of engines) engine.onMetrics = (m) => this.onMetrics?.(engine.id, m);
   }
 
   /**
-   * Throws a UserError when the GPU engine of `config` would not fit the device's limits; allocates
-   * nothing, so the caller can keep its current session when it throws.
+   * Throws a UserError when an engine of `config` would not fit the device's limits (only the GPU
+   * has any); allocates nothing, so the caller can keep its current session when it throws.
    */
   static checkFits(config: SessionConfig, data: DataSplit, limits: FootprintLimits): void {
     if (!config.engines.includes('gpu')) return;
@@ -63,146 +66,95 @@ export class Session {
     checkFootprint(limits, needs);
   }
 
-  /** Builds the engines; both start from the same float32 parameters drawn from the seed. */
-  static async create(config: SessionConfig, data: DataSplit, device: GPUDevice | null): Promise<Session> {
-    const { spec, batch, optimizer, seed } = config;
+  /** Builds the engines; all start from the same float32 parameters drawn from the seed. */
+  static async create(config: SessionConfig, data: DataSplit, device: GPUDevice | null, opts: SessionOptions = {}): Promise<Session> {
+    const { spec, batch, seed } = config;
+    if (config.engines.length === 0) throw new RangeError('a session needs at least one engine');
     if (batch > data.train.N) throw new RangeError(`the batch (${batch}) is larger than the training set (${data.train.N} rows)`);
-    const initial = initParams(specTensorShapes(spec), new Rng(seed), config.initScale);
-    let gpu = null;
+    const plan: RunPlan = { ...config, swishDerivative: config.swishDerivative ?? 'correct' };
     if (config.engines.includes('gpu')) {
       if (!device) throw new Error('no GPU device');
-      Session.checkFits(config, data, device.limits);
-      gpu = await createGpuEngine(device, config, data, initial);
+      Session.checkFits(config, data, device.limits); // before the parameters are drawn: they may not fit either
     }
-    const cpu = config.engines.includes('cpu') ? new ReferenceTrainer(spec, initial, data.train, seed, batch, optimizer, config.swishDerivative) : null;
-    return new Session(config, data, gpu, cpu);
+    const initial = initParams(specTensorShapes(spec), new Rng(seed), config.initScale);
+    const phases: Record<BuildPhase, number> = { compile: 0, tune: 0, upload: 0 };
+    const engines: Engine[] = [];
+    try {
+      for (const id of config.engines) {
+        if (id === 'reference') {
+          engines.push(new ReferenceEngine(plan, data, initial));
+          continue;
+        }
+        engines.push(await GpuEngine.create(device!, plan, data, initial, { tune: opts.tune, onPhase: (p, s) => (phases[p] += s) }));
+      }
+    } catch (error) {
+      for (const e of engines) e.destroy();
+      throw error;
+    }
+    return new Session({ ...config, swishDerivative: plan.swishDerivative }, data, engines, phases);
+  }
+
+  /** The engine with this id, if the run has one. */
+  engine(id: EngineId): Engine | undefined {
+    return this.engines.find((e) => e.id === id);
   }
 
   /** Steps submitted by the leading engine. */
   get step(): number {
-    return this.gpu ? this.gpu.trainer.step : (this.cpu?.step ?? 0);
+    return this.leader.step;
   }
 
-  /**
-   * Runs `count` GPU steps (submitted, not awaited) and as many CPU steps, up to `count`, as fit
-   * in `cpuBudgetMs`, so that the page stays responsive.
-   */
-  run(count: number, cpuBudgetMs = 12): void {
-    this.gpu?.trainer.run(count);
-    if (this.cpu) {
-      const started = performance.now();
-      const metrics: StepMetrics[] = [];
-      for (let i = 0; i < count && (i === 0 || performance.now() - started < cpuBudgetMs); i++) {
-        metrics.push(this.cpu.trainStep());
-      }
-      this.onMetrics?.('cpu', metrics);
-    }
+  /** The optimizer the engines use now. */
+  get optimizer(): Readonly<OptimizerSettings> {
+    return this.leader.optimizer;
   }
 
-  /** Waits for the GPU's outstanding metrics (so the plots catch up). */
+  /** Runs `count` steps on every engine (see Engine.run: the reference keeps to `budgetMs`). */
+  run(count: number, budgetMs = 12): void {
+    for (const engine of this.engines) engine.run(count, budgetMs);
+  }
+
+  /** Waits for every engine's outstanding metrics (so the plots catch up). */
   async flush(): Promise<void> {
-    await this.gpu?.trainer.flush();
+    await Promise.all(this.engines.map((e) => e.flush()));
   }
 
   async throttle(): Promise<void> {
-    await this.gpu?.trainer.throttle(2);
+    await Promise.all(this.engines.map((e) => e.throttle()));
   }
 
   async setOptimizer(settings: OptimizerSettings): Promise<void> {
-    await this.gpu?.model.setOptimizer(settings);
-    this.cpu?.setOptimizer(settings);
+    await Promise.all(this.engines.map((e) => e.setOptimizer(settings)));
   }
 
-  /** The current parameters of an engine (the GPU's when it runs). */
-  async params(engine: Engine = this.gpu ? 'gpu' : 'cpu'): Promise<Record<string, Float32Array>> {
-    if (engine === 'gpu' && this.gpu) return this.gpu.model.readParams();
-    const out: Record<string, Float32Array> = {};
-    for (const [name, values] of Object.entries(this.cpu!.params)) out[name] = Float32Array.from(values);
-    return out;
+  /** The current parameters of an engine (the leader's by default). */
+  params(id: EngineId = this.leader.id): Promise<Record<string, Float32Array>> {
+    return (this.engine(id) ?? this.leader).readParams();
   }
 
-  /** Test-set loss (and accuracy and predictions for the MLP) of one engine. */
-  async evaluate(engine: Engine): Promise<TestMetrics | null> {
-    const test = this.data.test;
-    if (!test) return null;
-    const isMlp = this.config.spec.kind === 'mlp';
-    if (engine === 'gpu' && this.gpu?.testSet) {
-      const step = this.gpu.trainer.step;
-      const e = await this.gpu.model.evaluate(this.gpu.testSet, { outputs: isMlp });
-      const predicted = e.outputs ? argmaxRows(e.outputs, test.N, this.gpu.model.network.classes) : undefined;
-      return { step, testLoss: e.loss, testAccuracy: isMlp ? e.accuracy : undefined, predicted, rows: test.N };
-    }
-    if (engine === 'cpu' && this.cpu) {
-      const rows = Math.min(test.N, CPU_EVAL_ROWS);
-      const r = forwardCpu(this.config.spec, this.cpu.params, test, rows);
-      return { step: this.cpu.step, ...r, rows };
-    }
-    return null;
+  /** Test-set loss (and accuracy and predictions for the MLP) of one engine; null without a test set or that engine. */
+  async evaluate(id: EngineId): Promise<TestMetrics | null> {
+    const engine = this.engine(id);
+    if (!engine) return null;
+    const step = engine.step;
+    const e = await engine.evaluate('test', { predictions: true });
+    return e && { step, testLoss: e.loss, testAccuracy: e.accuracy, predicted: e.predicted, rows: e.rows };
+  }
+
+  /** The rows of the batch trained at `step` (at most `maxRows` of them), as every engine gathers it. */
+  batchAt(step: number, maxRows = Infinity): { X: Float32Array; labels: Uint32Array; B: number } {
+    const { train } = this.data;
+    const rows = this.schedule.rows(step).subarray(0, maxRows);
+    const X = new Float32Array(rows.length * train.D);
+    const labels = new Uint32Array(rows.length);
+    rows.forEach((row, i) => {
+      X.set(train.X.subarray(row * train.D, (row + 1) * train.D), i * train.D);
+      labels[i] = train.labels[row]!;
+    });
+    return { X, labels, B: rows.length };
   }
 
   destroy(): void {
-    if (this.gpu) {
-      this.gpu.trainer.destroy();
-      this.gpu.model.destroy();
-      this.gpu.trainSet.destroy();
-      this.gpu.testSet?.destroy();
-    }
+    for (const engine of this.engines) engine.destroy();
   }
-}
-
-/** Index of the largest value in each row of an [rows, width] matrix (ties: lowest index). */
-type GpuEngine = NonNullable<Session['gpu']>;
-
-/** The GPU model, its trainer and the resident data; a device that runs out of memory gives a UserError. */
-async function createGpuEngine(
-  device: GPUDevice,
-  config: SessionConfig,
-  data: DataSplit,
-  initial: Record<string, Float32Array>,
-): Promise<GpuEngine> {
-  const made: Array<{ destroy(): void }> = [];
-  let engine: GpuEngine | null = null;
-  device.pushErrorScope('out-of-memory');
-  try {
-    const network = await buildNetwork(device, config.spec, { swishDerivative: config.swishDerivative });
-    const model = await GpuModel.create(device, network, { batch: config.batch, optimizer: config.optimizer });
-    made.push(model);
-    model.setParams(initial);
-    const trainSet = uploadDataset(device, data.train);
-    made.push(trainSet);
-    model.setData(trainSet);
-    const testSet = data.test ? uploadDataset(device, data.test) : null;
-    if (testSet) made.push(testSet);
-    engine = { model, trainer: new Trainer(model, data.train.N, config.seed), trainSet, testSet };
-  } finally {
-    const outOfMemory = await device.popErrorScope();
-    if (!engine || outOfMemory) for (const m of made) m.destroy();
-    if (outOfMemory) throw new UserError(`the GPU ran out of memory for this model (${outOfMemory.message}); choose smaller sizes`);
-  }
-  return engine;
-}
-
-export function argmaxRows(values: ArrayLike<number>, rows: number, width: number): Uint32Array {
-  const out = new Uint32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let best = 0;
-    for (let c = 1; c < width; c++) if (values[i * width + c]! > values[i * width + best]!) best = c;
-    out[i] = best;
-  }
-  return out;
-}
-
-/** Mean loss (and accuracy, predictions) of the float64 model on the first `rows` rows of a data set. */
-export function forwardCpu(
-  spec: ModelSpec,
-  params: Record<string, ArrayLike<number>>,
-  set: Dataset,
-  rows: number,
-): { testLoss: number; testAccuracy?: number; predicted?: Uint32Array } {
-  const X = Float64Array.from(set.X.subarray(0, rows * set.D));
-  if (spec.kind === 'autoencoder') {
-    return { testLoss: autoencoderGradient(spec.shape, Float64Array.from(params.W!), X, rows).loss };
-  }
-  const f = mlpForward(spec.shape, mlpParamsFrom(params), X, set.labels.subarray(0, rows), rows);
-  return { testLoss: f.loss, testAccuracy: f.correct / rows, predicted: argmaxRows(f.Z, rows, spec.shape.C) };
 }

@@ -1,9 +1,7 @@
 // The last healthy state of a run, kept in memory to go back to after a divergence or to continue
 // from on a new device: a checkpoint (see checkpoint.ts) taken only while every number is finite.
 import { captureCheckpoint, type Checkpoint, type SettingValue } from './checkpoint';
-import type { Engine, Session } from './session';
-
-export type Snapshot = Checkpoint;
+import type { Session } from './session';
 
 /** Whether every value of every tensor is finite. */
 export function allFinite(tensors: Record<string, ArrayLike<number>>): boolean {
@@ -14,17 +12,10 @@ export function allFinite(tensors: Record<string, ArrayLike<number>>): boolean {
 }
 
 /** The session's state, or null when a parameter or moment of any engine is no longer finite. */
-export async function takeSnapshot(session: Session, settings: Record<string, SettingValue>): Promise<Snapshot | null> {
+export async function takeSnapshot(session: Session, settings: Record<string, SettingValue>): Promise<Checkpoint | null> {
   const snapshot = await captureCheckpoint(session, settings);
   const healthy = Object.values(snapshot.engines).every((e) => allFinite(e.params) && allFinite(e.m) && allFinite(e.v));
   return healthy ? snapshot : null;
-}
-
-/** The step each engine of a snapshot had reached. */
-export function snapshotSteps(snapshot: Snapshot): Record<Engine, number> {
-  const { gpu, cpu } = snapshot.engines;
-  const step = (gpu ?? cpu)!.step;
-  return { gpu: gpu?.step ?? step, cpu: cpu?.step ?? step };
 }
 
 /** How often the state of a healthy run is kept by default. */
@@ -32,13 +23,13 @@ const SNAPSHOT_INTERVAL_MS = 3000;
 
 /** Keeps the latest healthy snapshot of a run, taken at most every `intervalMs`. */
 export class SnapshotKeeper {
-  latest: Snapshot | null = null;
+  latest: Checkpoint | null = null;
   private taken = 0;
 
   constructor(private readonly intervalMs = SNAPSHOT_INTERVAL_MS) {}
 
   /** Starts over for a new session, which may continue from `restored`. */
-  reset(restored: Snapshot | null): void {
+  reset(restored: Checkpoint | null): void {
     this.latest = restored;
     this.taken = performance.now();
   }

@@ -1,16 +1,22 @@
 // The page's controller: turns settings into a training session, runs it frame by frame, and feeds
-// the status line, the plots and the views. Engine work lives in src/train; drawing in the views.
+// the status line, the plots and the views. Engine work lives in src/train, drawing in the views,
+// what happens when a run goes wrong in recovery.ts.
 import { UserError } from '../base/errors';
 import { UserFileSource } from '../data/user-file';
 import type { GpuContext } from '../gpu/device';
 import type { StepMetrics } from '../kernels/metrics';
-import type { ModelSpec } from '../models/build';
-import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../reference/optimizer';
+import type { OptimizerSettings } from '../reference/optimizer';
+import {
+  captureCheckpoint, checkCheckpointFits, checkpointSteps, restoreCheckpoint, type Checkpoint,
+} from '../train/checkpoint';
+import { parseCheckpoint } from '../train/checkpoint-reader';
+import { ENGINE_NAMES, type EngineId } from '../train/engine';
+import { GpuEngine } from '../train/gpu-engine';
+import { MetricsLog } from '../train/metrics-log';
 import { pcaBoundAsync } from '../train/pca-bound';
-import { Session, type Engine, type SessionConfig, type TestMetrics } from '../train/session';
-import { captureCheckpoint, checkCheckpointFits, parseCheckpoint, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
-import { allFinite, SnapshotKeeper, snapshotSteps, type Snapshot } from '../train/snapshot';
-import { divergenceAdvice } from './diagnosis';
+import { optimizerOf, planRun } from '../train/run-settings';
+import { Session, type SessionConfig, type TestMetrics } from '../train/session';
+import { allFinite } from '../train/snapshot';
 import { loadPageData } from './data-source';
 import { mountBenchSection } from './bench/bench-section';
 import { ModelViews } from './model-views';
@@ -19,7 +25,8 @@ import { RunCurves, runFingerprint } from './math/run-curves';
 import { Panel } from './panel';
 import { LossPlot } from './plots/loss-plot';
 import { download, checkpointFile, type RunFileFormat } from './run-files';
-import { decodeHash, encodeHash, LIVE_KEYS, readSettings, type Settings } from './settings';
+import { lostWithin, Recovery, type MessageAction, type OpenGpu, type RecoveryHost } from './recovery';
+import { decodeHash, encodeHash, LIVE_KEYS, readSettings, type EngineChoice, type Settings } from './settings';
 
 export interface AppElements {
   panel: HTMLElement;
@@ -32,35 +39,22 @@ export interface AppElements {
 /** How often the views and the test-set metrics are refreshed while training. */
 const VIEW_INTERVAL_MS = 600;
 const EVAL_INTERVAL_MS = 2000;
-/** Steps of metrics kept per engine (the plot thins its own copy): an hour's run stays a few MB. */
-const HISTORY_LIMIT = 50_000;
+/** The engines of each engine choice, the leader first ('cpu' is the float64 reference). */
+const ENGINES: Record<EngineChoice, EngineId[]> = { gpu: ['gpu'], cpu: ['reference'], both: ['gpu', 'reference'] };
 
-/** Opens a fresh GPU device (after the current one is lost). */
-export type OpenGpu = () => Promise<GpuContext>;
-
-/** A button shown with a message. */
-export interface MessageAction {
-  label: string;
-  run(): void;
-}
+export type { MessageAction, OpenGpu };
 
 export class App {
   readonly settings: Settings;
-  /** What the tests read: the recent steps' metrics (HISTORY_LIMIT) and every evaluation, per engine. */
-  readonly history: Record<Engine, StepMetrics[]> = { gpu: [], cpu: [] };
-  readonly evals: Array<TestMetrics & { engine: Engine }> = [];
+  /** The recent steps' metrics per engine, kept across rebuilds of the same run. */
+  readonly log = new MetricsLog();
+  /** Every test-set evaluation, per engine (read by the tests). */
+  readonly evals: Array<TestMetrics & { engine: EngineId }> = [];
   pcaBound: number | null = null;
   running = false;
-  /** Where the loss or the parameters stopped being finite; training stays paused until a restore or rebuild. */
-  private divergence: { engine: Engine; step: number; what: string } | null = null;
-  /** How many times a lost GPU device was replaced (read by the tests). */
-  devicesLost = 0;
-  /** The last healthy state of the current run, to go back to after a divergence or a lost device. */
-  private readonly snapshots = new SnapshotKeeper();
+  private readonly recovery: Recovery;
   /** The settings the running session was built with: what a refused change goes back to. */
   private applied: Settings | null = null;
-  /** Set while a lost device is being replaced. */
-  private recovering = false;
   /** The training loop that may run: a frame of an older loop stops. */
   private loop = 0;
   private session: Session | null = null;
@@ -81,8 +75,9 @@ export class App {
   constructor(
     private readonly el: AppElements,
     private gpu: GpuContext | null,
-    private readonly openGpu: OpenGpu | null = null,
+    openGpu: OpenGpu | null = null,
   ) {
+    this.recovery = new Recovery(this.recoveryHost(), openGpu);
     const { settings, problems } = decodeHash(location.hash);
     this.settings = settings;
     if (!gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
@@ -100,7 +95,7 @@ export class App {
     });
     this.panel.showRelevant(settings);
     this.plot.setLogScale(settings.logScale);
-    if (gpu) this.watchDevice(gpu);
+    if (gpu) this.recovery.watch(gpu, () => this.gpu);
     window.addEventListener('dragover', (e) => e.preventDefault());
     window.addEventListener('drop', (e) => {
       e.preventDefault();
@@ -120,15 +115,29 @@ export class App {
   }
 
   /** The last healthy state of the current run (read by the tests). */
-  get snapshot(): Snapshot | null {
-    return this.snapshots.latest;
+  get snapshot(): Checkpoint | null {
+    return this.recovery.snapshots.latest;
+  }
+
+  /** How many times a lost GPU device was replaced (read by the tests). */
+  get devicesLost(): number {
+    return this.recovery.devicesLost;
+  }
+
+  /** Whether the run diverged (read by the tests). */
+  get diverged(): boolean {
+    return this.recovery.diverged;
+  }
+
+  /** The kept metrics of each engine, oldest first (read by the tests). */
+  get history(): Record<EngineId, readonly StepMetrics[]> {
+    return { gpu: this.log.of('gpu'), reference: this.log.of('reference') };
   }
 
   get step(): number {
     return this.session?.step ?? 0;
   }
 
-  /** The optimizer settings the engines use right now. */
   /** The last gradient check, per tensor (read by the tests). */
   get gradCheck(): GradCheckSummary | null {
     return this.math?.gradCheck ?? null;
@@ -139,8 +148,9 @@ export class App {
     return this.math;
   }
 
+  /** The optimizer settings the engines use right now. */
   get optimizerInUse(): OptimizerSettings | null {
-    return this.session?.gpu?.model.settings ?? this.session?.cpu?.settings ?? null;
+    return this.session?.optimizer ?? null;
   }
 
   /** Builds data and engines for the current settings; the old session's GPU buffers are destroyed. */
@@ -158,7 +168,7 @@ export class App {
    */
   private async buildFailed(error: Error, resume: boolean): Promise<void> {
     // A build that failed because the device was lost is deviceLost's to handle.
-    if (this.recovering || (this.gpu && (await lostWithin(this.gpu.device, 100)))) return;
+    if (this.recovery.recovering || (this.gpu && (await lostWithin(this.gpu.device, 100)))) return;
     if (this.session) {
       // Refused before the running session was let go (sizes over the GPU's limits, data that would not load).
       this.revertSettings();
@@ -175,12 +185,12 @@ export class App {
     } else if (this.settings.engine !== 'cpu') {
       this.settings.engine = 'cpu';
       this.panel.refresh();
-      fallback = 'training runs on the CPU engine instead';
+      fallback = `training runs on the CPU engine, the ${ENGINE_NAMES.reference}, instead`;
     } else {
       this.message(error.message);
       return;
     }
-    const snapshot = previous ? this.snapshots.latest : null;
+    const snapshot = previous ? this.recovery.snapshots.latest : null;
     try {
       await this.build(resume, snapshot);
       this.message(`Not applied: ${error.message}. ${fallback[0]!.toUpperCase()}${fallback.slice(1)}.`);
@@ -191,7 +201,7 @@ export class App {
 
   play(): void {
     if (this.running || !this.session) return;
-    if (this.divergence) return this.showDivergence();
+    if (this.recovery.diverged) return this.recovery.showDivergence();
     this.running = true;
     this.rate = { steps: this.step, time: performance.now(), perSecond: this.rate.perSecond };
     const loop = ++this.loop;
@@ -206,7 +216,7 @@ export class App {
   async stepOnce(): Promise<void> {
     await this.building;
     if (!this.session || this.running) return;
-    if (this.divergence) return this.showDivergence();
+    if (this.recovery.diverged) return this.recovery.showDivergence();
     this.session.run(1);
     await this.session.flush();
     await this.refresh(true);
@@ -218,30 +228,16 @@ export class App {
    * new session starts from that state; `continues` says whether it is the same run going on (a
    * lost device, a refused build), whose curve up to that step stays, or another one (a loaded file).
    */
-  private async build(resume: boolean, restore: Snapshot | null = null, continues = restore !== null): Promise<void> {
+  private async build(resume: boolean, restore: Checkpoint | null = null, continues = restore !== null): Promise<void> {
     const s = this.settings;
     this.status('Loading data…');
     const data = await loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null);
-    const { train } = data;
-    const notes: string[] = [];
-    if (s.batch > train.N) {
-      notes.push(`batch size lowered to ${train.N}, the size of the training set`);
-      s.batch = train.N;
-    }
-    if (s.model === 'autoencoder' && s.code > train.D) {
-      notes.push(`code size lowered to ${train.D}, the number of features`);
-      s.code = train.D;
-    }
-    if (s.model === 'mlp' && train.classes < 2 && !data.test) notes.push('the data has one class only');
+    const { plan, adjusted } = planRun(s, data);
+    const notes = adjusted.map((a) => a.note);
+    for (const a of adjusted) s[a.key] = a.to;
+    if (s.model === 'mlp' && data.train.classes < 2 && !data.test) notes.push('the data has one class only');
     if (notes.length > 0) this.message(`Note: ${notes.join('; ')}.`);
-    const spec: ModelSpec = s.model === 'mlp'
-      ? { kind: 'mlp', shape: { D: train.D, H: s.hidden, C: Math.max(2, train.classes, data.test?.classes ?? 0) } }
-      : { kind: 'autoencoder', shape: { n: train.D, m: s.code } };
-    const config: SessionConfig = {
-      spec, batch: s.batch, optimizer: this.optimizer(), seed: s.seed, initScale: s.initScale,
-      engines: s.engine === 'both' ? ['gpu', 'cpu'] : [s.engine],
-      swishDerivative: s.model === 'mlp' && s.wrongDerivative ? 'wrong' : 'correct',
-    };
+    const config: SessionConfig = { ...plan, engines: ENGINES[s.engine] };
     if (this.gpu) Session.checkFits(config, data, this.gpu.device.limits);
     if (restore) checkCheckpointFits({ config, data }, restore);
     this.panel.refresh();
@@ -249,35 +245,37 @@ export class App {
     this.session?.destroy();
     this.session = null;
     this.pcaBound = null;
-    this.divergence = null;
     this.plot.setReference(null, '');
     this.status('Building the model…');
     const session = await Session.create(config, data, this.gpu?.device ?? null);
     if (restore) {
       try {
         await restoreCheckpoint(session, restore);
-        await session.setOptimizer(config.optimizer); // the panel's optimizer, which may be newer than the snapshot's
+        await session.setOptimizer(plan.optimizer); // the panel's optimizer, which may be newer than the snapshot's
       } catch (error) {
         session.destroy();
         throw error;
       }
     }
-    this.truncateHistory(restore && continues ? snapshotSteps(restore) : { gpu: 0, cpu: 0 });
-    this.snapshots.reset(restore);
+    this.cutBack(restore && continues ? checkpointSteps(restore) : { gpu: 0, reference: 0 });
+    this.recovery.reset(restore);
     this.applied = { ...s };
     session.onMetrics = (engine, metrics) => this.onMetrics(engine, metrics);
     this.session = session;
     this.views?.destroy();
-    this.views = new ModelViews(this.el.views, spec, data);
+    this.views = new ModelViews(this.el.views, plan.spec, data);
     this.math?.destroy();
-    this.runs.start(config.swishDerivative ?? 'correct', runFingerprint(s));
+    this.runs.start(plan.swishDerivative, runFingerprint(s));
+    // The gradient check compares the GPU's own kernels with the reference, when the run has them.
+    const gpu = session.engine('gpu');
     this.math = new MathViews(this.el.views, {
-      spec, data, settings: s, device: this.gpu?.device ?? null, network: session.gpu?.model.network ?? null,
-      readParams: () => session.params(), step: () => session.step,
+      spec: plan.spec, data, swishDerivative: plan.swishDerivative, settings: s, leader: session.leader.id,
+      gpu: gpu instanceof GpuEngine ? { device: gpu.model.device, network: gpu.model.network } : null,
+      readParams: () => session.params(), step: () => session.step, batchAt: (step, rows) => session.batchAt(step, rows),
     }, this.runs);
-    if (spec.kind === 'autoencoder') {
-      const code = spec.shape.m;
-      void pcaBoundAsync(train, code).then((bound) => {
+    if (plan.spec.kind === 'autoencoder') {
+      const code = plan.spec.shape.m;
+      void pcaBoundAsync(data.train, code).then((bound) => {
         if (this.session !== session) return;
         this.pcaBound = bound;
         this.plot.setReference(bound, `PCA bound ½Σλⱼ (j > ${code})`);
@@ -285,7 +283,7 @@ export class App {
     }
     history.replaceState(null, '', encodeHash(s) || location.pathname + location.search);
     await this.refresh(true);
-    this.status(`Ready: ${this.describe()}. ${restore ? `Continuing from step ${snapshotSteps(restore).gpu}.` : 'Press play.'}`);
+    this.status(`Ready: ${this.describe()}. ${restore ? `Continuing from step ${session.step}.` : 'Press play.'}`);
     if (resume) this.play();
   }
 
@@ -303,7 +301,7 @@ export class App {
       }
     } catch (error) {
       // A lost device fails whatever was in flight: deviceLost reports it and carries on.
-      if (session !== this.session || this.recovering || loop !== this.loop) return;
+      if (session !== this.session || this.recovery.recovering || loop !== this.loop) return;
       if (this.gpu && (await lostWithin(this.gpu.device, 500))) return;
       this.running = false;
       this.message(`Training stopped: ${(error as Error).message}`);
@@ -313,95 +311,25 @@ export class App {
   }
 
   /** Keeps only finite metrics: a non-finite loss pauses the run instead of reaching a plot. */
-  private onMetrics(engine: Engine, metrics: StepMetrics[]): void {
+  private onMetrics(engine: EngineId, metrics: StepMetrics[]): void {
     const bad = metrics.find((m) => !Number.isFinite(m.loss));
     const good = bad ? metrics.filter((m) => m.step < bad.step) : metrics;
-    const history = this.history[engine];
-    history.push(...good);
-    if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+    this.log.add(engine, good);
     this.plot.addSteps(engine, good);
     this.math?.addSteps(engine, good);
-    if (bad) this.divergedAt(engine, bad.step, `the loss stopped being a finite number (${bad.loss})`);
-  }
-
-  /** Whether the run diverged (read by the tests). */
-  get diverged(): boolean {
-    return this.divergence !== null;
-  }
-
-  /** Pauses a diverged run and offers the last snapshot (once per divergence). */
-  private divergedAt(engine: Engine, step: number, what: string): void {
-    if (this.divergence) return;
-    this.divergence = { engine, step, what };
-    this.running = false;
-    this.showDivergence();
-  }
-
-  /** The divergence message, with buttons that act only on the session they were offered for. */
-  private showDivergence(): void {
-    if (!this.divergence) return;
-    const { engine, step, what } = this.divergence;
-    const session = this.session;
-    const advice = divergenceAdvice(this.settings);
-    const snapshot = this.snapshots.latest;
-    const forThisRun = (run: () => void) => () => {
-      if (this.session === session) run();
-    };
-    const actions: MessageAction[] = [];
-    const at = snapshot ? snapshotSteps(snapshot)[engine] : 0;
-    if (snapshot) {
-      actions.push({ label: `Restore step ${at}`, run: forThisRun(() => void this.restoreLastGood(null)) });
-      actions.push({
-        label: `Restore step ${at} with learning rate ${advice.saferLr}`,
-        run: forThisRun(() => void this.restoreLastGood(advice.saferLr)),
-      });
-    }
-    actions.push({ label: 'Start again', run: forThisRun(() => void this.rebuild()) });
-    this.message(
-      `Training paused: on the ${engine.toUpperCase()} engine ${what} at step ${step}. ${advice.cause}` +
-        (snapshot ? ` The last good state is from step ${at}.` : ''),
-      actions,
-    );
+    if (bad) this.recovery.divergedAt(engine, bad.step, `the loss stopped being a finite number (${bad.loss})`);
   }
 
   /** Puts the run back to its last snapshot, optionally with a new learning rate, paused. */
   restoreLastGood(lr: number | null): Promise<void> {
-    // On the build chain, so that no play, step or rebuild submits steps halfway through.
-    this.building = this.building.then(() => this.restore(lr)).catch((e: Error) => this.message(`Could not restore: ${e.message}`));
-    return this.building;
+    return this.recovery.restoreLastGood(lr);
   }
 
-  private async restore(lr: number | null): Promise<void> {
-    const session = this.session;
-    const snapshot = this.snapshots.latest;
-    if (!session || !snapshot) return;
-    this.running = false;
-    await restoreCheckpoint(session, snapshot);
-    if (lr !== null) {
-      this.settings.lr = lr;
-      this.panel.refresh();
-      history.replaceState(null, '', encodeHash(this.settings) || location.pathname + location.search);
-      if (this.applied) this.applied.lr = lr;
-    }
-    // The snapshot carries the optimizer of its time; the panel's settings (and a safer rate) win.
-    await session.setOptimizer(this.optimizer());
-    const steps = snapshotSteps(snapshot);
-    this.truncateHistory(steps);
-    this.runs.cutBack(steps[session.gpu ? 'gpu' : 'cpu']); // redrawn by the refresh below
-    this.divergence = null;
-    this.el.message.hidden = true;
-    await this.refresh(false);
-    this.status(`Restored step ${steps.gpu}: ${this.describe()}. Press play.`);
-  }
-
-  /** Forgets each engine's metrics from its `steps` on (a restored run trains those again); redraws the plot. */
-  private truncateHistory(steps: Record<Engine, number>): void {
+  /** Forgets each engine's metrics and evaluations from its `steps` on (a restored run trains those again); redraws the plot. */
+  private cutBack(steps: Record<EngineId, number>): void {
+    this.log.cutBack(steps);
     this.plot.clear();
-    for (const engine of ['gpu', 'cpu'] as const) {
-      const kept = this.history[engine].filter((m) => m.step < steps[engine]);
-      this.history[engine].splice(0, Infinity, ...kept);
-      this.plot.addSteps(engine, kept);
-    }
+    for (const engine of ['gpu', 'reference'] as const) this.plot.addSteps(engine, this.log.of(engine));
     const evals = this.evals.filter((e) => e.step < steps[e.engine]);
     this.evals.splice(0, Infinity, ...evals);
     for (const e of evals) this.plot.addEval(e.engine, e);
@@ -415,23 +343,23 @@ export class App {
     if (evaluate && session.data.test) {
       this.lastEval = this.lastViews;
       const started = performance.now();
-      for (const engine of ['gpu', 'cpu'] as const) {
-        const m = await session.evaluate(engine);
+      for (const { id } of session.engines) {
+        const m = await session.evaluate(id);
         if (!m || session !== this.session || !Number.isFinite(m.testLoss)) continue;
-        this.evals.push({ ...m, engine });
-        this.plot.addEval(engine, m);
-        if (m.predicted && (engine === 'gpu' || !session.gpu)) this.views?.showConfusion(m.predicted, m.rows);
+        this.evals.push({ ...m, engine: id });
+        this.plot.addEval(id, m);
+        if (m.predicted && id === session.leader.id) this.views?.showConfusion(m.predicted, m.rows);
       }
       this.evalInterval = Math.max(EVAL_INTERVAL_MS, 4 * (performance.now() - started));
     }
     if (session !== this.session) return;
     const params = await session.params();
     if (!allFinite(params)) {
-      this.divergedAt(session.gpu ? 'gpu' : 'cpu', session.step, 'the parameters stopped being finite numbers');
+      this.recovery.divergedAt(session.leader.id, session.step, 'the parameters stopped being finite numbers');
     } else {
       this.views?.showParams(params);
       await this.math?.update(params, session.step);
-      if (!this.diverged) await this.snapshots.offer(session, this.history[session.gpu ? 'gpu' : 'cpu'], { ...this.settings });
+      if (!this.diverged) await this.recovery.snapshots.offer(session, this.log.of(session.leader.id), { ...this.settings });
     }
     this.updateStatus();
   }
@@ -443,9 +371,8 @@ export class App {
     if (now - this.rate.time > 1000 && this.running) {
       this.rate = { steps: session.step, time: now, perSecond: ((session.step - this.rate.steps) * 1000) / (now - this.rate.time) };
     }
-    const engine = session.gpu ? 'gpu' : 'cpu';
-    const last = this.history[engine].slice(-20);
-    const loss = last.length ? last.reduce((a, m) => a + m.loss, 0) / last.length : NaN;
+    const engine = session.leader.id;
+    const loss = this.log.recentLoss(engine, 20);
     const test = this.evals.filter((e) => e.engine === engine).at(-1);
     const stepsPerEpoch = Math.floor(session.data.train.N / session.config.batch);
     const parts = [
@@ -463,8 +390,8 @@ export class App {
 
   private engineLabel(): string {
     const adapter = this.gpu?.adapterName ?? 'no WebGPU';
-    if (this.settings.engine === 'cpu') return 'CPU engine (float64 reference)';
-    if (this.settings.engine === 'both') return `GPU (${adapter}) and CPU side by side`;
+    if (this.settings.engine === 'cpu') return `CPU engine: ${ENGINE_NAMES.reference}`;
+    if (this.settings.engine === 'both') return `GPU (${adapter}) and ${ENGINE_NAMES.reference} side by side`;
     return `GPU: ${adapter}`;
   }
 
@@ -484,19 +411,10 @@ export class App {
     history.replaceState(null, '', encodeHash(s) || location.pathname + location.search);
     if (LIVE_KEYS.has(key)) {
       if (key === 'logScale') this.plot.setLogScale(s.logScale);
-      else void this.session?.setOptimizer(this.optimizer());
+      else void this.session?.setOptimizer(optimizerOf(s));
       return;
     }
     void this.rebuild();
-  }
-
-  private optimizer(): OptimizerSettings {
-    const s = this.settings;
-    return {
-      ...DEFAULT_OPTIMIZER,
-      kind: s.optimizer, lr: s.lr, momentum: s.momentum, nesterov: s.nesterov,
-      beta1: s.beta1, beta2: s.beta2, weightDecay: s.weightDecay,
-    };
   }
 
   /** A dropped or chosen file: parsed here; a bad one leaves the current run as it is. */
@@ -525,7 +443,7 @@ export class App {
     await this.building;
     const session = this.session;
     if (!session) return null;
-    if (this.divergence) {
+    if (this.recovery.diverged) {
       this.message('This run has diverged: its numbers are no longer finite. Restore its last good state (or start again), then save.');
       return null;
     }
@@ -534,7 +452,7 @@ export class App {
     let file: File | null = null;
     try {
       const cp = await captureCheckpoint(session, { ...this.settings });
-      file = checkpointFile(cp, format, `webgpu-backprop-${this.settings.model}-step-${snapshotSteps(cp).gpu}`);
+      file = checkpointFile(cp, format, `webgpu-backprop-${this.settings.model}-step-${session.step}`);
       download(file);
     } catch (error) {
       this.message(`Could not save the run: ${(error as Error).message}`);
@@ -565,7 +483,7 @@ export class App {
     this.running = false;
     this.building = this.building
       .then(() => this.build(false, checkpoint, false))
-      .then(() => this.message(`Loaded ${name}: continuing from step ${snapshotSteps(checkpoint).gpu}.`))
+      .then(() => this.message(`Loaded ${name}: continuing from step ${this.step}.`))
       .catch((e: Error) => this.buildFailed(e, false));
     await this.building;
   }
@@ -602,61 +520,49 @@ export class App {
 
   /** The GPU engine was chosen while there is no device (none at start, or lost for good): try again. */
   private async reopenGpu(): Promise<void> {
-    try {
-      if (!this.openGpu) throw new Error('this page cannot open a device');
-      this.gpu = await this.openGpu();
-      this.watchDevice(this.gpu);
-    } catch (error) {
-      this.settings.engine = 'cpu';
-      this.panel.refresh();
-      this.message(`No WebGPU device could be opened (${(error as Error).message}), so only the CPU engine can run.`);
-      return;
-    }
-    this.message(`Training on the GPU again: ${this.gpu.adapterName}.`);
+    const gpu = await this.recovery.reopen();
+    if (!gpu) return;
+    this.gpu = gpu;
+    this.recovery.watch(gpu, () => this.gpu);
+    this.message(`Training on the GPU again: ${gpu.adapterName}.`);
     this.changed('engine');
   }
 
-  private watchDevice(gpu: GpuContext): void {
-    void gpu.device.lost.then((info) => {
-      if (this.gpu === gpu) void this.deviceLost(info);
-    });
+  /** What recovery.ts may do to this controller. */
+  private recoveryHost(): RecoveryHost {
+    return {
+      settings: this.settings,
+      session: () => this.session,
+      running: () => this.running,
+      stop: () => (this.running = false),
+      chain: (work) => (this.building = this.building.then(work)),
+      build: (resume, from) => this.build(resume, from),
+      rebuild: () => this.rebuild(),
+      restored: async (steps) => {
+        const session = this.session!;
+        await session.setOptimizer(optimizerOf(this.settings));
+        this.cutBack(steps);
+        this.runs.cutBack(steps[session.leader.id]); // redrawn by the refresh below
+        await this.refresh(false);
+      },
+      setLearningRate: (lr) => {
+        this.settings.lr = lr;
+        this.panel.refresh();
+        history.replaceState(null, '', encodeHash(this.settings) || location.pathname + location.search);
+        if (this.applied) this.applied.lr = lr;
+      },
+      useReferenceEngine: () => {
+        this.settings.engine = 'cpu';
+        this.panel.refresh();
+      },
+      setGpu: (gpu) => {
+        this.gpu = gpu;
+        if (gpu) this.recovery.watch(gpu, () => this.gpu);
+      },
+      message: (text, actions) => this.message(text, actions),
+      hideMessage: () => (this.el.message.hidden = true),
+      status: (text) => this.status(text),
+      describe: () => this.describe(),
+    };
   }
-
-  /**
-   * The device is gone (driver reset, GPU process crash, destroy()): open a new one and continue
-   * from the last snapshot, or continue on the CPU engine when no device can be had.
-   */
-  private async deviceLost(info: GPUDeviceLostInfo): Promise<void> {
-    this.recovering = true;
-    this.devicesLost++;
-    const resume = this.running;
-    this.running = false;
-    const snapshot = this.snapshots.latest;
-    const why = `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
-    this.message(`${why}. Opening a new one…`);
-    this.gpu = null;
-    let outcome: string;
-    try {
-      if (!this.openGpu) throw new Error('this page cannot open another device');
-      this.gpu = await this.openGpu();
-      this.watchDevice(this.gpu);
-      outcome = `a new device was opened on ${this.gpu.adapterName}`;
-    } catch (error) {
-      this.settings.engine = 'cpu';
-      this.panel.refresh();
-      outcome = `no new device could be opened (${(error as Error).message}), so training goes on with the CPU engine`;
-    }
-    const from = snapshot ? `from step ${snapshotSteps(snapshot).gpu}, the last snapshot` : 'from the start (there was no snapshot yet)';
-    this.building = this.building
-      .then(() => this.build(resume, snapshot))
-      .then(() => this.message(`${why}; ${outcome}. Training continues ${from}.`))
-      .catch((e: Error) => this.message(`${why}, and the run could not be rebuilt: ${e.message}`))
-      .finally(() => (this.recovering = false));
-    await this.building;
-  }
-}
-
-/** Whether `device` is lost now or within `ms` milliseconds. */
-function lostWithin(device: GPUDevice, ms: number): Promise<boolean> {
-  return Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 }

@@ -4,7 +4,7 @@
 import type { DataSplit } from '../data/dataset';
 import type { ModelSpec } from '../models/build';
 import { mlpProbabilities, reconstruct } from '../train/predict';
-import { argmaxRows } from '../train/session';
+import { argmaxRows } from '../train/predict';
 import { ConfusionMatrixView } from './views/confusion-matrix';
 import { DecisionBoundaryView, gridPoints, type Bounds } from './views/decision-boundary';
 import { DigitGridView } from './views/digit-grid';

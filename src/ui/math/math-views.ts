@@ -3,13 +3,13 @@
 // beside one sample's values, the PCA view (autoencoder) and the activation statistics (MLP).
 import type { DataSplit } from '../../data/dataset';
 import type { StepMetrics } from '../../kernels/metrics';
+import type { EngineId } from '../../train/engine';
 import type { ModelSpec } from '../../models/build';
 import type { Network } from '../../models/network';
 import type { SwishDerivative } from '../../reference/activations';
 import { checkGradients, checkRowsWithinBudget, type TensorCheck } from '../../train/grad-check';
 import { pcaBoundAsync } from '../../train/pca-bound';
 import { principalSubspaceAsync } from '../../train/pca-subspace';
-import { BatchSchedule } from '../../data/schedule';
 import type { Settings } from '../settings';
 import { activationStats, type ActivationStats } from './activation-stats';
 import { ActivationStatsView } from './activation-stats-view';
@@ -31,13 +31,18 @@ const RECENT = 20;
 export interface MathContext {
   spec: ModelSpec;
   data: DataSplit;
-  /** Read live (checkEvery); the rest is fixed for the run. */
+  /** The run's swish derivative (the wrong one is the teaching experiment). */
+  swishDerivative: SwishDerivative;
+  /** Read live (checkEvery). */
   settings: Readonly<Settings>;
-  device: GPUDevice | null;
-  /** The GPU network of the run (built with its derivative), or null for the CPU engine alone. */
-  network: Network | null;
+  /** The engine whose losses and parameters are shown. */
+  leader: EngineId;
+  /** The GPU's kernels of the run (built with its derivative) to check, or null when only the reference runs. */
+  gpu: { device: GPUDevice; network: Network } | null;
   readParams(): Promise<Record<string, Float32Array>>;
   step(): number;
+  /** The rows of the batch trained at `step`, at most `maxRows` of them. */
+  batchAt(step: number, maxRows: number): { X: Float32Array; labels: Uint32Array; B: number };
 }
 
 /** The last gradient check as the tests read it (window.app.gradCheck). */
@@ -53,7 +58,6 @@ export class MathViews {
   readonly pcaHistory: PcaPoint[] = [];
   stats: ActivationStats | null = null;
   private readonly derivative: SwishDerivative;
-  private readonly schedule: BatchSchedule;
   private readonly checkView: GradCheckView;
   private readonly compare: CompareRunsView | null = null;
   private readonly equations: EquationsView;
@@ -71,10 +75,9 @@ export class MathViews {
     private readonly ctx: MathContext,
     private readonly runs: RunCurves,
   ) {
-    const { spec, data, settings } = ctx;
+    const { spec, data } = ctx;
     const { train } = data;
-    this.derivative = spec.kind === 'mlp' && settings.wrongDerivative ? 'wrong' : 'correct';
-    this.schedule = new BatchSchedule(settings.seed, train.N, Math.min(settings.batch, train.N));
+    this.derivative = ctx.swishDerivative;
     this.checkView = new GradCheckView(container, () => void this.checkNow());
     if (spec.kind === 'mlp') {
       this.compare = new CompareRunsView(container, runs);
@@ -93,9 +96,9 @@ export class MathViews {
     }
   }
 
-  /** The leading engine's training losses (the GPU's when it runs). */
-  addSteps(engine: 'gpu' | 'cpu', metrics: readonly StepMetrics[]): void {
-    if (engine !== (this.ctx.network ? 'gpu' : 'cpu')) return;
+  /** The leading engine's training losses (other engines' are ignored). */
+  addSteps(engine: EngineId, metrics: readonly StepMetrics[]): void {
+    if (engine !== this.ctx.leader) return;
     this.runs.add(metrics);
     for (const m of metrics) this.recent.push(m.loss);
     if (this.recent.length > RECENT) this.recent.splice(0, this.recent.length - RECENT);
@@ -107,7 +110,7 @@ export class MathViews {
     this.compare?.draw();
     this.equations.update(params);
     if (spec.kind === 'mlp' && this.statsView) {
-      const { X, labels, B } = this.batch(step, STATS_ROWS);
+      const { X, labels, B } = this.ctx.batchAt(step, STATS_ROWS);
       this.stats = activationStats(spec.shape, params, X, labels, B, this.derivative, step, this.lastStats);
       this.lastStats = { step, params };
       this.statsView.update(this.stats);
@@ -135,9 +138,9 @@ export class MathViews {
     this.checking = (async () => {
       try {
         const rows = checkRowsWithinBudget(this.ctx.spec, CHECK_ROWS, PAGE_FD_BUDGET);
-        const result = await checkGradients(this.ctx.spec, params, this.batch(step, rows), {
-          device: this.ctx.network ? this.ctx.device : null,
-          network: this.ctx.network ?? undefined,
+        const result = await checkGradients(this.ctx.spec, params, this.ctx.batchAt(step, rows), {
+          device: this.ctx.gpu?.device ?? null,
+          network: this.ctx.gpu?.network,
           swishDerivative: this.derivative,
           finiteDiffBudget: PAGE_FD_BUDGET,
           seed: step,
@@ -152,19 +155,6 @@ export class MathViews {
       }
     })();
     return this.checking;
-  }
-
-  /** The rows of the batch trained at `step`, at most `maxRows` of them. */
-  private batch(step: number, maxRows: number): { X: Float32Array; labels: Uint32Array; B: number } {
-    const { train } = this.ctx.data;
-    const rows = this.schedule.rows(step).subarray(0, maxRows);
-    const X = new Float32Array(rows.length * train.D);
-    const labels = new Uint32Array(rows.length);
-    rows.forEach((row, i) => {
-      X.set(train.X.subarray(row * train.D, (row + 1) * train.D), i * train.D);
-      labels[i] = train.labels[row]!;
-    });
-    return { X, labels, B: rows.length };
   }
 
   destroy(): void {

@@ -2,6 +2,7 @@
 // kept across rebuilds so that the two can be compared in one plot. Plain data, no DOM.
 import type { SwishDerivative } from '../../reference/activations';
 import { Ema } from '../plots/ema';
+import { runSettingPairs } from '../../train/run-settings';
 import type { Settings } from '../settings';
 
 const SMOOTHING = 0.05;
@@ -66,12 +67,7 @@ export class RunCurves {
   }
 }
 
-/** Settings that do not change what a run computes (or only its derivative) are left out. */
-const NOT_RUN_DEFINING: ReadonlyArray<keyof Settings> = ['wrongDerivative', 'checkEvery', 'stepsPerFrame', 'logScale', 'engine'];
-
-/** What makes two runs comparable: every setting but the derivative and the display ones. */
+/** What makes two runs comparable: every run setting but the derivative (the page's own options do not count). */
 export function runFingerprint(s: Settings): string {
-  const copy: Record<string, unknown> = { ...s };
-  for (const key of NOT_RUN_DEFINING) delete copy[key];
-  return JSON.stringify(copy);
+  return JSON.stringify(runSettingPairs({ ...s }).filter(([key]) => key !== 'wrongDerivative'));
 }

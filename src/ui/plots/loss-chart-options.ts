@@ -1,17 +1,18 @@
 // uPlot options for the two loss charts: which series they have and how they look. Built anew
 // whenever the set of series changes (an engine starts reporting, the scale or reference changes).
 import type uPlot from 'uplot';
+import type { EngineId } from '../../train/engine';
 
 /** Which engine produced a curve. */
-export type LossEngine = 'gpu' | 'cpu';
+export type LossEngine = EngineId;
 
 /** Engines in legend order. */
-export const ENGINES: readonly LossEngine[] = ['gpu', 'cpu'];
+export const ENGINES: readonly LossEngine[] = ['gpu', 'reference'];
 
 /** Legend name, line colour and faint colour (raw loss) per engine. */
 export const ENGINE_STYLE: Readonly<Record<LossEngine, { label: string; colour: string; faint: string }>> = {
   gpu: { label: 'GPU', colour: '#0072b2', faint: 'rgba(0, 114, 178, 0.28)' },
-  cpu: { label: 'CPU', colour: '#d55e00', faint: 'rgba(213, 94, 0, 0.28)' },
+  reference: { label: 'CPU: reference (float64)', colour: '#d55e00', faint: 'rgba(213, 94, 0, 0.28)' },
 };
 
 const AXIS = { stroke: '#4b4f56', grid: { stroke: '#e6e8eb', width: 1 }, ticks: { stroke: '#d8dce2', width: 1 } };

@@ -76,7 +76,7 @@ export class LossPlot {
     const alpha = opts.smoothing ?? 0.05;
     const smoothing = Number.isFinite(alpha) && alpha > 0 && alpha <= 1 ? alpha : 0.05;
     const engineData = (): EngineData => ({ train: new SeriesStore(2, MAX_POINTS), evals: new SeriesStore(2, MAX_POINTS), ema: new Ema(smoothing) });
-    this.data = { gpu: engineData(), cpu: engineData() };
+    this.data = { gpu: engineData(), reference: engineData() };
     this.flush();
   }
 

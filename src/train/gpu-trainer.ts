@@ -5,15 +5,10 @@ import type { GpuModel, StepMetrics } from '../models/model';
 import { decodeRing } from '../kernels/metrics';
 import { BatchSchedule } from '../data/schedule';
 
-/** Steps whose metrics the trainer keeps; onMetrics sees them all. */
-const HISTORY_LIMIT = 4096;
-
-export class Trainer {
+export class GpuTrainer {
   /** Steps submitted so far. */
   step = 0;
-  /** Metrics of the steps read back so far, in order: the last HISTORY_LIMIT of them (a page may train for hours). */
-  readonly history: StepMetrics[] = [];
-  /** Called with each batch of metrics as it arrives. */
+  /** Called with each batch of metrics as it arrives, in step order (keep them in a MetricsLog). */
   onMetrics: ((m: StepMetrics[]) => void) | null = null;
   readonly schedule: BatchSchedule;
   private readStep = 0;
@@ -29,7 +24,7 @@ export class Trainer {
     model.setStep(0);
   }
 
-  /** Encodes and submits `count` steps; metrics arrive later through onMetrics and history. */
+  /** Encodes and submits `count` steps; metrics arrive later through onMetrics. */
   run(count: number): void {
     const { model, schedule } = this;
     const { device } = model;
@@ -104,8 +99,6 @@ export class Trainer {
         const metrics = decodeRing(staging.getMappedRange().slice(0)).filter((m) => m.step >= from && m.step < to);
         staging.unmap();
         this.freeStaging.push(staging);
-        this.history.push(...metrics);
-        if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
         this.onMetrics?.(metrics);
       })
       .finally(() => {

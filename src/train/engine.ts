@@ -1,0 +1,62 @@
+// What every engine that trains a run offers the session: run k steps, flush their metrics, change
+// the optimizer live, read the parameters, evaluate on a data set, capture and restore the whole
+// state, destroy. The GPU engine (gpu-engine.ts) and the float64 reference (reference-engine.ts)
+// implement it; the session holds a list of them and never asks which one it has.
+import type { StepMetrics } from '../kernels/metrics';
+import type { OptimizerSettings } from '../reference/optimizer';
+
+/** 'reference' is the float64 CPU twin (src/reference), the oracle the GPU is checked against. */
+export type EngineId = 'gpu' | 'reference';
+
+/** How each engine is named wherever it is shown. */
+export const ENGINE_NAMES: Readonly<Record<EngineId, string>> = { gpu: 'GPU', reference: 'reference (float64)' };
+
+/** Loss (and accuracy and the argmax class per row, for the MLP) over the first `rows` rows of a set. */
+export interface EngineEvaluation {
+  loss: number;
+  accuracy?: number;
+  predicted?: Uint32Array;
+  rows: number;
+}
+
+/** One engine's training state; tensors are named like the model's parameters (W1, b1, … or W). */
+export interface EngineState {
+  /** Steps done: the next step trains on batch `step` of the schedule. */
+  step: number;
+  /** Optimizer steps taken (Adam's t); restarts when the optimizer kind changes. */
+  optimizerStep: number;
+  params: Record<string, Float32Array | Float64Array>;
+  /** Velocity (momentum) or first moment (Adam). */
+  m: Record<string, Float32Array | Float64Array>;
+  /** Second moment (Adam). */
+  v: Record<string, Float32Array | Float64Array>;
+}
+
+export interface Engine {
+  readonly id: EngineId;
+  /** Steps submitted so far (the GPU's may still be running). */
+  readonly step: number;
+  readonly optimizer: Readonly<OptimizerSettings>;
+  /** Called with each batch of metrics as it arrives, in step order. */
+  onMetrics: ((metrics: StepMetrics[]) => void) | null;
+  /**
+   * Runs up to `count` steps: the GPU submits them all (not awaited); the reference computes as
+   * many as fit in `budgetMs`, at least one, so that a page stays responsive.
+   */
+  run(count: number, budgetMs: number): void;
+  /** Waits for the metrics of every step submitted so far. */
+  flush(): Promise<void>;
+  /** Waits until the engine is not far ahead of its metrics (the GPU's readbacks in flight). */
+  throttle(): Promise<void>;
+  /** Changes the optimizer from the next step on; a new kind (or Nesterov flag) clears the moments. */
+  setOptimizer(settings: OptimizerSettings): Promise<void>;
+  /** The parameters after the steps submitted so far, as float32. */
+  readParams(): Promise<Record<string, Float32Array>>;
+  /** Forward pass over a set of the run: 'train' or 'test' (null when the run has no test set). */
+  evaluate(set: 'train' | 'test', opts?: { predictions?: boolean }): Promise<EngineEvaluation | null>;
+  /** The whole state once the submitted steps have finished. */
+  capture(): Promise<EngineState>;
+  /** Continues from `state` with `optimizer` (a state of the other engine works too, not bit for bit). */
+  restore(state: EngineState, optimizer: OptimizerSettings): Promise<void>;
+  destroy(): void;
+}

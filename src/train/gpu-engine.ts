@@ -1,0 +1,143 @@
+// The GPU engine: a GpuModel, its training loop and the resident training and test sets, behind
+// the Engine interface. Built in three timed phases (compile, tune, upload), so that a caller can
+// report how long building took apart from training.
+import type { DataSplit } from '../data/dataset';
+import { UserError } from '../base/errors';
+import { uploadDataset, type DeviceDataset } from '../gpu/dataset-buffers';
+import type { StepMetrics } from '../kernels/metrics';
+import { buildNetwork } from '../models/build';
+import { GpuModel } from '../models/model';
+import type { OptimizerSettings } from '../reference/optimizer';
+import type { Engine, EngineEvaluation, EngineState } from './engine';
+import { GpuTrainer } from './gpu-trainer';
+import { argmaxRows } from './predict';
+import type { RunPlan } from './run-settings';
+
+/** The phases of building a run whose time is reported: pipelines, the tuner's timing, data upload. */
+export type BuildPhase = 'compile' | 'tune' | 'upload';
+
+export interface GpuEngineOptions {
+  /** Time the matmul entry points and keep the fastest (default: where there are alternatives). */
+  tune?: boolean;
+  /** Called as each phase ends, with its seconds. */
+  onPhase?: (phase: BuildPhase, seconds: number) => void;
+}
+
+export class GpuEngine implements Engine {
+  readonly id = 'gpu' as const;
+  onMetrics: ((metrics: StepMetrics[]) => void) | null = null;
+
+  private constructor(
+    readonly model: GpuModel,
+    readonly trainer: GpuTrainer,
+    private readonly trainSet: DeviceDataset,
+    private readonly testSet: DeviceDataset | null,
+  ) {
+    trainer.onMetrics = (m) => this.onMetrics?.(m);
+  }
+
+  /** Builds the model for `plan`, starting from `initial`; a device that runs out of memory gives a UserError. */
+  static async create(
+    device: GPUDevice,
+    plan: RunPlan,
+    data: DataSplit,
+    initial: Record<string, Float32Array>,
+    opts: GpuEngineOptions = {},
+  ): Promise<GpuEngine> {
+    const made: Array<{ destroy(): void }> = [];
+    let engine: GpuEngine | null = null;
+    const timed = async <T>(phase: BuildPhase, work: () => Promise<T> | T): Promise<T> => {
+      const started = performance.now();
+      const result = await work();
+      opts.onPhase?.(phase, (performance.now() - started) / 1000);
+      return result;
+    };
+    device.pushErrorScope('out-of-memory');
+    try {
+      const model = await timed('compile', async () => {
+        const network = await buildNetwork(device, plan.spec, { swishDerivative: plan.swishDerivative });
+        return GpuModel.create(device, network, { batch: plan.batch, optimizer: plan.optimizer, tune: false });
+      });
+      made.push(model);
+      if (opts.tune ?? true) await timed('tune', () => model.tune());
+      model.setParams(initial);
+      const { trainSet, testSet } = await timed('upload', () => {
+        const trainSet = uploadDataset(device, data.train);
+        made.push(trainSet);
+        const testSet = data.test ? uploadDataset(device, data.test) : null;
+        if (testSet) made.push(testSet);
+        return { trainSet, testSet };
+      });
+      model.setData(trainSet);
+      engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed), trainSet, testSet);
+    } finally {
+      const outOfMemory = await device.popErrorScope();
+      if (!engine || outOfMemory) for (const m of made) m.destroy();
+      if (outOfMemory) throw new UserError(`the GPU ran out of memory for this model (${outOfMemory.message}); choose smaller sizes`);
+    }
+    return engine;
+  }
+
+  get step(): number {
+    return this.trainer.step;
+  }
+
+  get optimizer(): Readonly<OptimizerSettings> {
+    return this.model.settings;
+  }
+
+  run(count: number): void {
+    this.trainer.run(count);
+  }
+
+  flush(): Promise<void> {
+    return this.trainer.flush();
+  }
+
+  throttle(): Promise<void> {
+    return this.trainer.throttle(2);
+  }
+
+  setOptimizer(settings: OptimizerSettings): Promise<void> {
+    return this.model.setOptimizer(settings);
+  }
+
+  readParams(): Promise<Record<string, Float32Array>> {
+    return this.model.readParams();
+  }
+
+  async evaluate(set: 'train' | 'test', opts: { predictions?: boolean } = {}): Promise<EngineEvaluation | null> {
+    const on = set === 'train' ? this.trainSet : this.testSet;
+    if (!on) return null;
+    const { network } = this.model;
+    const isMlp = network.kind === 'mlp';
+    const e = await this.model.evaluate(on, { outputs: isMlp && opts.predictions === true });
+    const predicted = e.outputs ? argmaxRows(e.outputs, on.N, network.classes) : undefined;
+    return { loss: e.loss, accuracy: isMlp ? e.accuracy : undefined, predicted, rows: on.N };
+  }
+
+  async capture(): Promise<EngineState> {
+    await this.trainer.flush();
+    // The reads are queued now, before any await: they see exactly the steps submitted so far.
+    const submitted = this.trainer.step;
+    const [params, opt] = await Promise.all([this.model.readParams(), this.model.readOptimizerState()]);
+    const [steps, , t] = opt.state;
+    if (steps !== submitted) throw new Error(`the GPU counted ${steps} steps, the trainer ${submitted}`);
+    return { step: steps, optimizerStep: t!, params, m: opt.m, v: opt.v };
+  }
+
+  async restore(state: EngineState, optimizer: OptimizerSettings): Promise<void> {
+    await this.trainer.flush();
+    await this.model.setOptimizer(optimizer);
+    this.model.setParams(state.params);
+    this.model.setOptimizerState({ m: state.m, v: state.v, t: state.optimizerStep });
+    this.trainer.resumeAt(state.step);
+  }
+
+  destroy(): void {
+    this.trainer.destroy();
+    this.model.destroy();
+    this.trainSet.destroy();
+    this.testSet?.destroy();
+  }
+}

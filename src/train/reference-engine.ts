@@ -1,0 +1,99 @@
+// The float64 reference (src/reference/trainer.ts) behind the Engine interface: the same batch
+// schedule and formulas as the GPU, in plain JavaScript, computed on the caller's thread within a
+// time budget per call so that a page stays responsive.
+import type { DataSplit, Dataset } from '../data/dataset';
+import type { StepMetrics } from '../kernels/metrics';
+import { autoencoderGradient } from '../reference/autoencoder';
+import { mlpForward, mlpParamsFrom } from '../reference/mlp';
+import type { OptimizerSettings } from '../reference/optimizer';
+import { ReferenceTrainer } from '../reference/trainer';
+import type { ModelSpec } from '../models/build';
+import type { Engine, EngineEvaluation, EngineState } from './engine';
+import { argmaxRows } from './predict';
+import type { RunPlan } from './run-settings';
+
+/** Rows of a set the reference evaluates: its float64 forward pass is slow on MNIST. */
+const EVAL_ROWS = 2000;
+
+export class ReferenceEngine implements Engine {
+  readonly id = 'reference' as const;
+  onMetrics: ((metrics: StepMetrics[]) => void) | null = null;
+  readonly trainer: ReferenceTrainer;
+
+  constructor(
+    private readonly plan: RunPlan,
+    private readonly data: DataSplit,
+    initial: Record<string, Float32Array>,
+  ) {
+    this.trainer = new ReferenceTrainer(plan.spec, initial, data.train, plan.seed, plan.batch, plan.optimizer, plan.swishDerivative);
+  }
+
+  get step(): number {
+    return this.trainer.step;
+  }
+
+  get optimizer(): Readonly<OptimizerSettings> {
+    return this.trainer.settings;
+  }
+
+  run(count: number, budgetMs: number): void {
+    const started = performance.now();
+    const metrics: StepMetrics[] = [];
+    for (let i = 0; i < count && (i === 0 || performance.now() - started < budgetMs); i++) {
+      metrics.push(this.trainer.trainStep());
+    }
+    this.onMetrics?.(metrics);
+  }
+
+  async flush(): Promise<void> {}
+
+  async throttle(): Promise<void> {}
+
+  async setOptimizer(settings: OptimizerSettings): Promise<void> {
+    this.trainer.setOptimizer(settings);
+  }
+
+  async readParams(): Promise<Record<string, Float32Array>> {
+    const out: Record<string, Float32Array> = {};
+    for (const [name, values] of Object.entries(this.trainer.params)) out[name] = Float32Array.from(values);
+    return out;
+  }
+
+  async evaluate(set: 'train' | 'test'): Promise<EngineEvaluation | null> {
+    const on = set === 'train' ? this.data.train : this.data.test;
+    if (!on) return null;
+    const rows = Math.min(on.N, EVAL_ROWS);
+    return { ...forwardReference(this.plan.spec, this.trainer.params, on, rows), rows };
+  }
+
+  async capture(): Promise<EngineState> {
+    const params: Record<string, Float64Array> = {};
+    for (const [name, p] of Object.entries(this.trainer.params)) params[name] = p.slice();
+    const opt = this.trainer.readOptimizerState();
+    return { step: this.trainer.step, optimizerStep: opt.t, params, m: opt.m, v: opt.v };
+  }
+
+  async restore(state: EngineState, optimizer: OptimizerSettings): Promise<void> {
+    this.trainer.setOptimizer(optimizer);
+    this.trainer.setParams(state.params);
+    this.trainer.setOptimizerState({ m: state.m, v: state.v, t: state.optimizerStep });
+    this.trainer.resumeAt(state.step);
+  }
+
+  destroy(): void {}
+}
+
+/** Mean loss (and accuracy, predictions) of the float64 model on the first `rows` rows of a data set. */
+export function forwardReference(
+  spec: ModelSpec,
+  params: Record<string, ArrayLike<number>>,
+  set: Dataset,
+  rows: number,
+): { loss: number; accuracy?: number; predicted?: Uint32Array } {
+  const X = Float64Array.from(set.X.subarray(0, rows * set.D));
+  if (spec.kind === 'autoencoder') {
+    return { loss: autoencoderGradient(spec.shape, Float64Array.from(params.W!), X, rows).loss };
+  }
+  const f = mlpForward(spec.shape, mlpParamsFrom(params), X, set.labels.subarray(0, rows), rows);
+  return { loss: f.loss, accuracy: f.correct / rows, predicted: argmaxRows(f.Z, rows, spec.shape.C) };
+}

@@ -1,0 +1,251 @@
+// What defines a training run — the model, the data, the architecture, the optimizer, the
+// regularisation, the initialisation, the batch and the seed — with its defaults and ranges, and the
+// one reader that checks such settings one by one: for the page's link, for a saved run and for the
+// CLI's flags. How a run's settings and its data become a model spec is `planRun`, below.
+import type { DataSplit } from '../data/dataset';
+import type { ModelSpec } from '../models/build';
+import type { SwishDerivative } from '../reference/activations';
+import { DEFAULT_OPTIMIZER, type OptimizerKind, type OptimizerSettings } from '../reference/optimizer';
+
+export type ModelKind = 'mlp' | 'autoencoder';
+export type DatasetChoice = 'mnist' | 'spiral' | 'circles' | 'xor' | 'blobs' | 'file';
+
+export interface RunSettings {
+  model: ModelKind;
+  /** 'file' is the user's own (the page's dropped file, the CLI's --data). */
+  dataset: DatasetChoice;
+  /** Size and noise of the 2-D sets. */
+  samples: number;
+  noise: number;
+  /** Hidden units of the MLP. */
+  hidden: number;
+  /** Code size m of the autoencoder (at most the number of features). */
+  code: number;
+  batch: number;
+  lr: number;
+  optimizer: OptimizerKind;
+  momentum: number;
+  nesterov: boolean;
+  beta1: number;
+  beta2: number;
+  /** L2 weight decay. */
+  weightDecay: number;
+  /** Scale of the initial weights, N(0, scale²/fan_in). */
+  initScale: number;
+  seed: number;
+  /** Trains with the known-wrong swish′ σ(v)(2 − σ(v)) in the GPU kernel and the reference (MATH.md). */
+  wrongDerivative: boolean;
+}
+
+export const RUN_DEFAULTS: Readonly<RunSettings> = {
+  model: 'mlp',
+  dataset: 'spiral',
+  samples: 600,
+  noise: 0.03,
+  hidden: 32,
+  code: 1,
+  batch: 32,
+  lr: 0.01,
+  optimizer: 'adam',
+  momentum: 0.9,
+  nesterov: false,
+  beta1: 0.9,
+  beta2: 0.999,
+  weightDecay: 0,
+  initScale: 1,
+  seed: 1,
+  wrongDerivative: false,
+};
+
+/** A numeric field's range and the page's slider step; `int` ones must be whole numbers. */
+export interface NumberRange {
+  min: number;
+  max: number;
+  step: number;
+  int?: boolean;
+}
+
+/** The page's ranges (its sliders, its links, the saved runs it takes). */
+export const RUN_RANGES: Readonly<Record<string, NumberRange>> = {
+  samples: { min: 50, max: 20000, step: 50, int: true },
+  noise: { min: 0, max: 1, step: 0.01 },
+  hidden: { min: 1, max: 4096, step: 1, int: true },
+  code: { min: 1, max: 784, step: 1, int: true },
+  batch: { min: 1, max: 4096, step: 1, int: true },
+  lr: { min: 0.00001, max: 10, step: 0.00001 },
+  momentum: { min: 0, max: 0.999, step: 0.001 },
+  beta1: { min: 0, max: 0.9999, step: 0.0001 },
+  beta2: { min: 0, max: 0.99999, step: 0.00001 },
+  weightDecay: { min: 0, max: 1, step: 0.0001 },
+  initScale: { min: 0.01, max: 10, step: 0.01 },
+  seed: { min: 0, max: 2 ** 31 - 1, step: 1, int: true },
+};
+
+/**
+ * Where the CLI allows more than the page: bigger data, models and rates for experiments on a
+ * real GPU (the adapter's limits still apply). A CLI run outside the page's ranges trains, but the
+ * page will not resume its file (the CLI says so before the run).
+ */
+export const CLI_RANGES: Readonly<Record<string, NumberRange>> = {
+  ...RUN_RANGES,
+  samples: { min: 1, max: 1_000_000, step: 1, int: true },
+  noise: { min: 0, max: 100, step: 0.01 },
+  hidden: { min: 1, max: 2 ** 31 - 1, step: 1, int: true },
+  code: { min: 1, max: 2 ** 31 - 1, step: 1, int: true },
+  batch: { min: 1, max: 2 ** 31 - 1, step: 1, int: true },
+  lr: { min: 0, max: 1e6, step: 0.00001 },
+  momentum: { min: 0, max: 1, step: 0.001 },
+  beta1: { min: 0, max: 1, step: 0.0001 },
+  beta2: { min: 0, max: 1, step: 0.00001 },
+  weightDecay: { min: 0, max: 1e6, step: 0.0001 },
+  initScale: { min: 0, max: 100, step: 0.01 },
+  seed: { min: 0, max: 2 ** 32 - 1, step: 1, int: true },
+};
+
+export const RUN_CHOICES: Readonly<Record<string, readonly string[]>> = {
+  model: ['mlp', 'autoencoder'],
+  dataset: ['mnist', 'spiral', 'circles', 'xor', 'blobs', 'file'],
+  optimizer: ['sgd', 'momentum', 'adam'],
+};
+
+/** Settings that only change how the optimizer steps: they apply live, without a rebuild. */
+export const LIVE_RUN_KEYS: ReadonlySet<string> = new Set(['lr', 'optimizer', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay']);
+
+/** One refused value: which field, what it must be, and the raw text given. */
+export interface FieldProblem {
+  key: string;
+  kind: 'boolean' | 'number' | 'choice' | 'unknown';
+  /** "must be an integer from 1 to 4096", "must be one of sgd, momentum, adam", … */
+  expected: string;
+  raw: string;
+}
+
+/** A field of a flat settings record: how its text is read. */
+export type FieldSpec =
+  | { kind: 'boolean' }
+  | { kind: 'number'; range: NumberRange }
+  | { kind: 'choice'; choices: readonly string[] };
+
+/** How each field of a record with these defaults is read, with the given ranges and choices. */
+export function fieldSpecs(
+  defaults: object,
+  ranges: Readonly<Record<string, NumberRange>>,
+  choices: Readonly<Record<string, readonly string[]>>,
+): Record<string, FieldSpec> {
+  const specs: Record<string, FieldSpec> = {};
+  for (const [key, fallback] of Object.entries(defaults)) {
+    if (typeof fallback === 'boolean') specs[key] = { kind: 'boolean' };
+    else if (typeof fallback === 'number') specs[key] = { kind: 'number', range: ranges[key]! };
+    else specs[key] = { kind: 'choice', choices: choices[key]! };
+  }
+  return specs;
+}
+
+/** Reads one field's text: its value, or what it must be. */
+export function readField(spec: FieldSpec, raw: string): { value: string | number | boolean } | { expected: string } {
+  if (spec.kind === 'boolean') {
+    return raw === 'true' || raw === 'false' ? { value: raw === 'true' } : { expected: 'must be true or false' };
+  }
+  if (spec.kind === 'number') {
+    const { min, max, int } = spec.range;
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (int && !Number.isInteger(value))) {
+      return { expected: `must be ${int ? 'an integer' : 'a number'} from ${min} to ${max}` };
+    }
+    return { value };
+  }
+  return spec.choices.includes(raw) ? { value: raw } : { expected: `must be one of ${spec.choices.join(', ')}` };
+}
+
+/**
+ * Run settings from name/value pairs (a link's, a saved run's, the CLI's flags), checked one by
+ * one: unknown keys and bad values are left at their defaults, each with a problem; `rest` holds the
+ * pairs that are not run settings (the caller's own, such as the page's display options).
+ * @param scope 'page' for the page's ranges, 'cli' for the CLI's wider ones
+ */
+export function readRunSettings(
+  pairs: Iterable<[string, string]>,
+  scope: 'page' | 'cli' = 'page',
+): { settings: RunSettings; problems: FieldProblem[]; rest: Array<[string, string]> } {
+  const specs = fieldSpecs(RUN_DEFAULTS, scope === 'cli' ? CLI_RANGES : RUN_RANGES, RUN_CHOICES);
+  const settings: RunSettings = { ...RUN_DEFAULTS };
+  const problems: FieldProblem[] = [];
+  const rest: Array<[string, string]> = [];
+  for (const [key, raw] of pairs) {
+    const spec = Object.hasOwn(specs, key) ? specs[key]! : null;
+    if (!spec) {
+      rest.push([key, raw]);
+      continue;
+    }
+    const read = readField(spec, raw);
+    if ('expected' in read) problems.push({ key, kind: spec.kind, expected: read.expected, raw });
+    else (settings as unknown as Record<string, unknown>)[key] = read.value;
+  }
+  return { settings, problems, rest };
+}
+
+/** The run settings of a flat record (dropping the caller's other keys), as the name/value pairs a reader takes. */
+export function runSettingPairs(record: Readonly<Record<string, unknown>>): Array<[string, string]> {
+  return Object.keys(RUN_DEFAULTS).filter((k) => Object.hasOwn(record, k)).map((k) => [k, String(record[k])]);
+}
+
+/** The optimizer the run's settings describe. */
+export function optimizerOf(s: Readonly<RunSettings>): OptimizerSettings {
+  return {
+    ...DEFAULT_OPTIMIZER,
+    kind: s.optimizer, lr: s.lr, momentum: s.momentum, nesterov: s.nesterov,
+    beta1: s.beta1, beta2: s.beta2, weightDecay: s.weightDecay,
+  };
+}
+
+/** Everything the engines need to build a run, derived from its settings and its data. */
+export interface RunPlan {
+  spec: ModelSpec;
+  batch: number;
+  optimizer: OptimizerSettings;
+  seed: number;
+  initScale: number;
+  /** The swish derivative of every engine's backward pass; 'wrong' is the teaching experiment. */
+  swishDerivative: SwishDerivative;
+}
+
+/** A setting the data forces down (a batch larger than the training set, a code wider than the data). */
+export interface Adjustment {
+  key: 'batch' | 'code';
+  from: number;
+  to: number;
+  /** Says what was lowered and why, for the page's note. */
+  note: string;
+}
+
+/**
+ * The model spec and the rest of the plan for these settings on this data: inputs and classes come
+ * from the data (an MLP has at least 2 outputs, and as many as the training or test set has classes).
+ * Settings the data cannot take are lowered and listed in `adjusted`; the page notes them, the CLI
+ * refuses them.
+ */
+export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunPlan; adjusted: Adjustment[] } {
+  const { train, test } = data;
+  const adjusted: Adjustment[] = [];
+  let batch = s.batch;
+  if (batch > train.N) {
+    adjusted.push({ key: 'batch', from: batch, to: train.N, note: `batch size lowered to ${train.N}, the size of the training set` });
+    batch = train.N;
+  }
+  let spec: ModelSpec;
+  if (s.model === 'mlp') {
+    spec = { kind: 'mlp', shape: { D: train.D, H: s.hidden, C: Math.max(2, train.classes, test?.classes ?? 0) } };
+  } else {
+    let code = s.code;
+    if (code > train.D) {
+      adjusted.push({ key: 'code', from: code, to: train.D, note: `code size lowered to ${train.D}, the number of features` });
+      code = train.D;
+    }
+    spec = { kind: 'autoencoder', shape: { n: train.D, m: code } };
+  }
+  const plan: RunPlan = {
+    spec, batch, optimizer: optimizerOf(s), seed: s.seed, initScale: s.initScale,
+    swishDerivative: s.model === 'mlp' && s.wrongDerivative ? 'wrong' : 'correct',
+  };
+  return { plan, adjusted };
+}

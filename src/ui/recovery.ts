@@ -1,0 +1,182 @@
+// What the page does when a run goes wrong, apart from the controller that runs it: a diverged run
+// (a loss or a parameter no longer finite) pauses and offers its last healthy snapshot; a lost GPU
+// device is replaced and the run continues from that snapshot, or goes on with the reference engine
+// when no device can be had. The controller (app.ts) is reached only through RecoveryHost.
+import type { GpuContext } from '../gpu/device';
+import { checkpointSteps, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { ENGINE_NAMES, type EngineId } from '../train/engine';
+import type { Session } from '../train/session';
+import { SnapshotKeeper } from '../train/snapshot';
+import { divergenceAdvice } from './diagnosis';
+import type { Settings } from './settings';
+
+/** A button shown with a message. */
+export interface MessageAction {
+  label: string;
+  run(): void;
+}
+
+/** Opens a fresh GPU device (after the current one is lost). */
+export type OpenGpu = () => Promise<GpuContext>;
+
+/** What recovery needs of the page's controller. */
+export interface RecoveryHost {
+  readonly settings: Settings;
+  session(): Session | null;
+  running(): boolean;
+  /** Stops the training loop (without a flush). */
+  stop(): void;
+  /** Runs `work` on the build chain, after any build in progress, so that no step is submitted halfway through. */
+  chain(work: () => Promise<void>): Promise<void>;
+  /** Builds a session for the current settings, continuing from `from` when given; plays with `resume`. */
+  build(resume: boolean, from: Checkpoint | null): Promise<void>;
+  rebuild(): Promise<void>;
+  /** A restored session's logs, curves and views are cut back to `steps` and redrawn. */
+  restored(steps: Record<EngineId, number>): Promise<void>;
+  /** The panel's learning rate becomes `lr` (a safer one after a divergence). */
+  setLearningRate(lr: number): void;
+  /** Training goes on with the reference engine alone (no GPU device can be had). */
+  useReferenceEngine(): void;
+  /** The device the page uses from now on, or null. */
+  setGpu(gpu: GpuContext | null): void;
+  message(text: string, actions?: MessageAction[]): void;
+  hideMessage(): void;
+  status(text: string): void;
+  describe(): string;
+}
+
+export class Recovery {
+  /** The last healthy state of the current run, to go back to after a divergence or a lost device. */
+  readonly snapshots = new SnapshotKeeper();
+  /** How many times a lost GPU device was replaced. */
+  devicesLost = 0;
+  /** Set while a lost device is being replaced. */
+  recovering = false;
+  /** Where the loss or the parameters stopped being finite; training stays paused until a restore or rebuild. */
+  private divergence: { engine: EngineId; step: number; what: string } | null = null;
+
+  constructor(
+    private readonly host: RecoveryHost,
+    private readonly openGpu: OpenGpu | null,
+  ) {}
+
+  get diverged(): boolean {
+    return this.divergence !== null;
+  }
+
+  /** A new session starts undiverged, from `restored` (or from nothing). */
+  reset(restored: Checkpoint | null): void {
+    this.divergence = null;
+    this.snapshots.reset(restored);
+  }
+
+  /** Pauses a diverged run and offers the last snapshot (once per divergence). */
+  divergedAt(engine: EngineId, step: number, what: string): void {
+    if (this.divergence) return;
+    this.divergence = { engine, step, what };
+    this.host.stop();
+    this.showDivergence();
+  }
+
+  /** The divergence message, with buttons that act only on the session they were offered for. */
+  showDivergence(): void {
+    if (!this.divergence) return;
+    const { engine, step, what } = this.divergence;
+    const session = this.host.session();
+    const advice = divergenceAdvice(this.host.settings);
+    const snapshot = this.snapshots.latest;
+    const forThisRun = (run: () => void) => () => {
+      if (this.host.session() === session) run();
+    };
+    const actions: MessageAction[] = [];
+    const at = snapshot ? checkpointSteps(snapshot)[engine] : 0;
+    if (snapshot) {
+      actions.push({ label: `Restore step ${at}`, run: forThisRun(() => void this.restoreLastGood(null)) });
+      actions.push({
+        label: `Restore step ${at} with learning rate ${advice.saferLr}`,
+        run: forThisRun(() => void this.restoreLastGood(advice.saferLr)),
+      });
+    }
+    actions.push({ label: 'Start again', run: forThisRun(() => void this.host.rebuild()) });
+    this.host.message(
+      `Training paused: on the ${ENGINE_NAMES[engine]} engine ${what} at step ${step}. ${advice.cause}` +
+        (snapshot ? ` The last good state is from step ${at}.` : ''),
+      actions,
+    );
+  }
+
+  /** Puts the run back to its last snapshot, optionally with a new learning rate, paused. */
+  restoreLastGood(lr: number | null): Promise<void> {
+    return this.host.chain(() => this.restore(lr)).catch((e: Error) => this.host.message(`Could not restore: ${e.message}`));
+  }
+
+  private async restore(lr: number | null): Promise<void> {
+    const session = this.host.session();
+    const snapshot = this.snapshots.latest;
+    if (!session || !snapshot) return;
+    this.host.stop();
+    await restoreCheckpoint(session, snapshot);
+    if (lr !== null) this.host.setLearningRate(lr);
+    // The snapshot carries the optimizer of its time; the panel's settings (and a safer rate) win.
+    const steps = checkpointSteps(snapshot);
+    this.divergence = null;
+    this.host.hideMessage();
+    await this.host.restored(steps);
+    this.host.status(`Restored step ${steps[session.leader.id]}: ${this.host.describe()}. Press play.`);
+  }
+
+  /** Replaces `gpu` when it is lost. */
+  watch(gpu: GpuContext, current: () => GpuContext | null): void {
+    void gpu.device.lost.then((info) => {
+      if (current() === gpu) void this.deviceLost(info);
+    });
+  }
+
+  /**
+   * The device is gone (driver reset, GPU process crash, destroy()): open a new one and continue
+   * from the last snapshot, or continue on the reference engine when no device can be had.
+   */
+  private async deviceLost(info: GPUDeviceLostInfo): Promise<void> {
+    this.recovering = true;
+    this.devicesLost++;
+    const resume = this.host.running();
+    this.host.stop();
+    const snapshot = this.snapshots.latest;
+    const why = `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
+    this.host.message(`${why}. Opening a new one…`);
+    this.host.setGpu(null);
+    let outcome: string;
+    try {
+      if (!this.openGpu) throw new Error('this page cannot open another device');
+      const gpu = await this.openGpu();
+      this.host.setGpu(gpu);
+      outcome = `a new device was opened on ${gpu.adapterName}`;
+    } catch (error) {
+      this.host.useReferenceEngine();
+      outcome = `no new device could be opened (${(error as Error).message}), so training goes on with the CPU engine, the ${ENGINE_NAMES.reference}`;
+    }
+    const from = snapshot ? `from step ${checkpointSteps(snapshot).gpu}, the last snapshot` : 'from the start (there was no snapshot yet)';
+    await this.host
+      .chain(() => this.host.build(resume, snapshot))
+      .then(() => this.host.message(`${why}; ${outcome}. Training continues ${from}.`))
+      .catch((e: Error) => this.host.message(`${why}, and the run could not be rebuilt: ${e.message}`))
+      .finally(() => (this.recovering = false));
+  }
+
+  /** The reference engine was chosen for lack of a device, and the GPU is asked for again: try for one. */
+  async reopen(): Promise<GpuContext | null> {
+    try {
+      if (!this.openGpu) throw new Error('this page cannot open a device');
+      return await this.openGpu();
+    } catch (error) {
+      this.host.useReferenceEngine();
+      this.host.message(`No WebGPU device could be opened (${(error as Error).message}), so only the CPU engine, the ${ENGINE_NAMES.reference}, can run.`);
+      return null;
+    }
+  }
+}
+
+/** Whether `device` is lost now or within `ms` milliseconds. */
+export function lostWithin(device: GPUDevice, ms: number): Promise<boolean> {
+  return Promise.race([device.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+}

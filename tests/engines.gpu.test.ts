@@ -1,0 +1,164 @@
+// Every engine (the GPU and the float64 reference) through the one Engine interface, by one suite:
+// resume (k steps, a checkpoint through its JSON text, a fresh session, k more steps equal 2k steps
+// bit for bit, mid-epoch), a live optimizer change, and one SGD step against central differences of
+// the true loss. Runs in the browser, where the GPU engine has WebGPU (SwiftShader in CI).
+import { describe, expect, it } from 'vitest';
+import type { DataSplit } from '../src/data/dataset';
+import type { StepMetrics } from '../src/kernels/metrics';
+import { autoencoderLoss } from '../src/reference/autoencoder';
+import { centralDifferences } from '../src/reference/finite-differences';
+import { relativeError } from '../src/reference/linalg';
+import { mlpLoss, mlpParamsFrom } from '../src/reference/mlp';
+import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
+import { captureCheckpoint, restoreCheckpoint } from '../src/train/checkpoint';
+import { serializeCheckpoint } from '../src/train/checkpoint-file';
+import { parseCheckpoint } from '../src/train/checkpoint-reader';
+import type { EngineId, EngineState } from '../src/train/engine';
+import { Session, type SessionConfig } from '../src/train/session';
+import { gpuDevice, randomArray, randomLabels, Rng } from './gpu-context';
+
+const K = 73; // N = 90, B = 16: 5 steps per epoch, so step 73 is mid-epoch; 2K steps wrap the 64-slot metrics ring
+const ENGINES: EngineId[] = ['gpu', 'reference'];
+/** Norm-relative error an engine's gradient may have against central differences (float32 on the GPU). */
+const GRADIENT_TOLERANCE: Record<EngineId, number> = { gpu: 1e-4, reference: 1e-6 };
+
+const specs: Array<SessionConfig['spec']> = [
+  { kind: 'mlp', shape: { D: 7, H: 12, C: 4 } },
+  { kind: 'autoencoder', shape: { n: 9, m: 3 } },
+];
+const optimizers: Array<Partial<OptimizerSettings>> = [
+  { kind: 'adam', lr: 0.01, weightDecay: 1e-3 },
+  { kind: 'momentum', lr: 0.05, momentum: 0.9, nesterov: true },
+];
+
+function dataFor(spec: SessionConfig['spec']): DataSplit {
+  const rng = new Rng(5);
+  const N = 90;
+  const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
+  const C = spec.kind === 'mlp' ? spec.shape.C : 1;
+  const labels = spec.kind === 'mlp' ? randomLabels(rng, N, C) : new Uint32Array(N);
+  return { train: { name: 'random', X: randomArray(rng, N * D), labels, N, D, classes: C } };
+}
+
+async function sessionOn(engine: EngineId, spec: SessionConfig['spec'], optimizer: Partial<OptimizerSettings>): Promise<Session> {
+  const config: SessionConfig = { spec, batch: 16, optimizer: { ...DEFAULT_OPTIMIZER, ...optimizer }, seed: 11, initScale: 1, engines: [engine] };
+  return Session.create(config, dataFor(spec), engine === 'gpu' ? await gpuDevice() : null);
+}
+
+/** Runs `steps` steps and returns their metrics once they have all arrived. */
+async function train(session: Session, steps: number): Promise<StepMetrics[]> {
+  const got: StepMetrics[] = [];
+  session.onMetrics = (_, metrics) => got.push(...metrics);
+  session.run(steps, Infinity);
+  await session.flush();
+  session.onMetrics = null;
+  return got;
+}
+
+/** Tensors compared as bytes: the first difference, or null. */
+function firstDifference(a: EngineState['params'], b: EngineState['params']): string | null {
+  for (const name of Object.keys(a)) {
+    const [x, y] = [a[name]!, b[name]!];
+    const [bx, by] = [new Uint8Array(x.buffer, x.byteOffset, x.byteLength), new Uint8Array(y.buffer, y.byteOffset, y.byteLength)];
+    if (bx.length !== by.length) return `${name}: ${x.length} against ${y.length} values`;
+    for (let i = 0; i < bx.length; i++) if (bx[i] !== by[i]) return `${name}[${Math.floor(i / x.BYTES_PER_ELEMENT)}]: ${x[Math.floor(i / x.BYTES_PER_ELEMENT)]} against ${y[Math.floor(i / y.BYTES_PER_ELEMENT)]}`;
+  }
+  return null;
+}
+
+function expectSameState(a: EngineState, b: EngineState): void {
+  expect(a.step).toBe(b.step);
+  expect(a.optimizerStep).toBe(b.optimizerStep);
+  expect(firstDifference(a.params, b.params)).toBeNull();
+  expect(firstDifference(a.m, b.m)).toBeNull();
+  expect(firstDifference(a.v, b.v)).toBeNull();
+}
+
+describe.each(ENGINES)('the %s engine', (engine) => {
+  for (const spec of specs) {
+    for (const overrides of optimizers) {
+      it(`resumes ${spec.kind} with ${overrides.kind}: ${K} + ${K} steps equal ${2 * K} steps bit for bit`, async () => {
+        const straight = await sessionOn(engine, spec, overrides);
+        const straightMetrics = await train(straight, 2 * K);
+        const straightState = (await captureCheckpoint(straight, {})).engines[engine]!;
+        straight.destroy();
+
+        const first = await sessionOn(engine, spec, overrides);
+        await train(first, K);
+        const text = serializeCheckpoint(await captureCheckpoint(first, { seed: 11, note: 'test' }));
+        first.destroy();
+
+        const resumed = await sessionOn(engine, spec, overrides);
+        const checkpoint = parseCheckpoint(text, 'run.json');
+        expect(checkpoint.engines[engine]!.step).toBe(K);
+        await restoreCheckpoint(resumed, checkpoint);
+        expect(resumed.step).toBe(K);
+        const resumedMetrics = await train(resumed, K);
+        const resumedState = (await captureCheckpoint(resumed, {})).engines[engine]!;
+        resumed.destroy();
+
+        expect(resumedMetrics.map((m) => m.step)).toEqual(straightMetrics.slice(K).map((m) => m.step));
+        expect(resumedMetrics).toEqual(straightMetrics.slice(K)); // the losses, exactly
+        expectSameState(resumedState, straightState);
+        expect(straightMetrics.at(-1)!.loss).toBeLessThan(straightMetrics[0]!.loss); // it trained
+      });
+    }
+  }
+
+  it('applies a learning-rate change at the next step, keeping the moments; a new kind clears them', async () => {
+    const spec = specs[0]!;
+    const adam: OptimizerSettings = { ...DEFAULT_OPTIMIZER, kind: 'adam', lr: 0.01 };
+    const faster: OptimizerSettings = { ...adam, lr: 0.03 };
+    const live = await sessionOn(engine, spec, adam);
+    const before = await train(live, K);
+    await live.setOptimizer(faster);
+    expect(live.optimizer.lr).toBe(0.03);
+    const after = await train(live, 10);
+    const liveState = (await captureCheckpoint(live, {})).engines[engine]!;
+
+    const unchanged = await sessionOn(engine, spec, adam);
+    const unchangedMetrics = await train(unchanged, K + 10);
+    expect(unchangedMetrics.slice(0, K)).toEqual(before);
+    expect(after[0]).toEqual(unchangedMetrics[K]); // step K's loss is taken before its update
+    expect(after[1]!.loss).not.toBe(unchangedMetrics[K + 1]!.loss); // the new rate moved step K
+
+    // The same as stopping at step K and going on with the new rate and the moments kept.
+    const stopped = await sessionOn(engine, spec, adam);
+    await train(stopped, K);
+    const cp = await captureCheckpoint(stopped, {});
+    const restarted = await sessionOn(engine, spec, adam);
+    await restoreCheckpoint(restarted, { ...cp, optimizer: faster });
+    await train(restarted, 10);
+    expectSameState((await captureCheckpoint(restarted, {})).engines[engine]!, liveState);
+
+    await live.setOptimizer({ ...DEFAULT_OPTIMIZER, kind: 'momentum', lr: 0.01 });
+    const cleared = (await captureCheckpoint(live, {})).engines[engine]!;
+    expect(cleared.optimizerStep).toBe(0);
+    for (const part of [cleared.m, cleared.v]) for (const values of Object.values(part)) expect(values.every((x) => x === 0)).toBe(true);
+    for (const s of [live, unchanged, stopped, restarted]) s.destroy();
+  });
+
+  for (const spec of specs) {
+    it(`takes one SGD step along the gradient of the true loss (${spec.kind}, central differences)`, async () => {
+      const session = await sessionOn(engine, spec, { kind: 'sgd', lr: 1 });
+      const before = await session.params();
+      const { X, labels, B } = session.batchAt(0);
+      await train(session, 1);
+      const after = await session.params();
+      const X64 = Float64Array.from(X);
+      for (const name of Object.keys(before)) {
+        const p0 = Float64Array.from(before[name]!);
+        const loss = (x: Float64Array): number => {
+          if (spec.kind === 'autoencoder') return autoencoderLoss(spec.shape, x, X64, B);
+          const params = mlpParamsFrom({ ...before, [name]: x });
+          return mlpLoss(spec.shape, params, X64, labels, B);
+        };
+        const expected = centralDifferences(loss, p0);
+        // With lr = 1 and no decay, the step is the gradient: p0 − p1.
+        const step = p0.map((p, i) => p - after[name]![i]!);
+        expect(relativeError(step, expected), name).toBeLessThan(GRADIENT_TOLERANCE[engine]);
+      }
+      session.destroy();
+    });
+  }
+});
