@@ -164,7 +164,7 @@ export class App {
   /**
    * A build failed. Before the running session was let go, its settings come back and it goes on;
    * after (the GPU ran out of memory, say), the settings that worked are rebuilt from their last
-   * snapshot; with none, the CPU engine takes over.
+   * snapshot; with none, the reference engine takes over.
    */
   private async buildFailed(error: Error, resume: boolean): Promise<void> {
     // A build that failed because the device was lost is deviceLost's to handle.

@@ -30,7 +30,7 @@ const OPTION_NAMES: Record<string, Record<string, string>> = {
   model: { 'MLP (swish, softmax)': 'mlp', 'linear autoencoder': 'autoencoder' },
   dataset: { MNIST: 'mnist', spiral: 'spiral', circles: 'circles', XOR: 'xor', blobs: 'blobs', 'your file': 'file' },
   optimizer: { SGD: 'sgd', momentum: 'momentum', Adam: 'adam' },
-  engine: { GPU: 'gpu', 'CPU (float64)': 'cpu', 'GPU and CPU': 'both' },
+  engine: { GPU: 'gpu', 'CPU: reference (float64)': 'cpu', 'GPU and reference side by side': 'both' },
 };
 
 export class Panel {

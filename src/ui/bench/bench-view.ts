@@ -215,7 +215,7 @@ export class BenchView {
   private showAdapter(): void {
     const ctx = this.opts.gpu();
     if (!ctx) {
-      this.adapterLine.textContent = 'No WebGPU adapter: only the CPU engine can be timed.';
+      this.adapterLine.textContent = 'No WebGPU adapter: only the float32 CPU engine can be timed.';
       return;
     }
     const l = ctx.device.limits;
