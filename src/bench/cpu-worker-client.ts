@@ -1,4 +1,4 @@
-// A promise client for the CPU engine's Web Worker (cpu-worker.ts): one request at a time per call,
+// A promise client for the float32 CPU engine's Web Worker (cpu-worker.ts): one request at a time per call,
 // matched by id; terminate() stops a running measurement at once (the sweep's cancel button).
 import type { BenchProtocol, BenchResult, BenchSize } from './types';
 

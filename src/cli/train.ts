@@ -3,8 +3,9 @@
 // onto the run definition (src/train/run-settings.ts), with the CLI's wider ranges. --save writes
 // the parameters; --checkpoint writes the whole run in the page's run-file format, and --resume
 // continues such a file (the page's or the CLI's) bit for bit.
-// `seconds` runs from the data upload to the last metrics read back; building the model (pipelines,
-// matmul timing) is `buildSeconds`, evaluation is in neither.
+// `seconds` runs from the data upload (training and test sets, until the copies are done) to the last
+// metrics read back; building the model (pipelines, matmul timing) is `buildSeconds`; evaluation is
+// in neither.
 import { readFile, writeFile } from 'node:fs/promises';
 import { UserError } from '../base/errors';
 import type { DataSplit } from '../data/dataset';

@@ -51,7 +51,7 @@ export function parseCheckpoint(input: string | Uint8Array, fileName: string): C
 }
 
 /** Checks a parsed JSON document field by field; every failure is a UserError naming the field. */
-export class CheckpointReader {
+class CheckpointReader {
   constructor(private readonly fileName: string) {}
 
   checkpoint(doc: unknown): Checkpoint {

@@ -56,7 +56,7 @@ export async function restoreCheckpoint(session: Session, cp: Checkpoint): Promi
 }
 
 /** The state `engine` continues from: its own, or else the first engine's saved. */
-export function stateFor(cp: Checkpoint, engine: EngineId): EngineState {
+function stateFor(cp: Checkpoint, engine: EngineId): EngineState {
   const state = cp.engines[engine] ?? Object.values(cp.engines)[0];
   if (!state) throw new Error('a checkpoint holds at least one engine');
   return state;

@@ -13,7 +13,7 @@ import { GpuTrainer } from './gpu-trainer';
 import { argmaxRows } from './predict';
 import type { RunPlan } from './run-settings';
 
-/** The phases of building a run whose time is reported: pipelines, the tuner's timing, data upload. */
+/** The phases of building a run whose time is reported: pipelines, the tuner's timing, data upload (training and test sets). */
 export type BuildPhase = 'compile' | 'tune' | 'upload';
 
 export interface GpuEngineOptions {
@@ -29,7 +29,7 @@ export class GpuEngine implements Engine {
 
   private constructor(
     readonly model: GpuModel,
-    readonly trainer: GpuTrainer,
+    private readonly trainer: GpuTrainer,
     private readonly trainSet: DeviceDataset,
     private readonly testSet: DeviceDataset | null,
   ) {
@@ -61,11 +61,12 @@ export class GpuEngine implements Engine {
       made.push(model);
       if (opts.tune ?? true) await timed('tune', () => model.tune());
       model.setParams(initial);
-      const { trainSet, testSet } = await timed('upload', () => {
+      const { trainSet, testSet } = await timed('upload', async () => {
         const trainSet = uploadDataset(device, data.train);
         made.push(trainSet);
         const testSet = data.test ? uploadDataset(device, data.test) : null;
         if (testSet) made.push(testSet);
+        await device.queue.onSubmittedWorkDone(); // the copies themselves, not only their queueing
         return { trainSet, testSet };
       });
       model.setData(trainSet);

@@ -18,7 +18,7 @@ const EVAL_ROWS = 2000;
 export class ReferenceEngine implements Engine {
   readonly id = 'reference' as const;
   onMetrics: ((metrics: StepMetrics[]) => void) | null = null;
-  readonly trainer: ReferenceTrainer;
+  private readonly trainer: ReferenceTrainer;
 
   constructor(
     private readonly plan: RunPlan,

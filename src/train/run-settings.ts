@@ -141,15 +141,19 @@ export function fieldSpecs(
   return specs;
 }
 
-/** Reads one field's text: its value, or what it must be. */
-export function readField(spec: FieldSpec, raw: string): { value: string | number | boolean } | { expected: string } {
+/**
+ * Reads one field's text: its value, or what it must be. With `strictIntegers` (the CLI's flags),
+ * a whole number must be written as one ("1e2" and "0x10" are refused).
+ */
+export function readField(spec: FieldSpec, raw: string, strictIntegers = false): { value: string | number | boolean } | { expected: string } {
   if (spec.kind === 'boolean') {
     return raw === 'true' || raw === 'false' ? { value: raw === 'true' } : { expected: 'must be true or false' };
   }
   if (spec.kind === 'number') {
     const { min, max, int } = spec.range;
     const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (int && !Number.isInteger(value))) {
+    const badSyntax = raw.trim() === '' || (int && strictIntegers && !/^-?\d+$/.test(raw.trim()));
+    if (badSyntax || !Number.isFinite(value) || value < min || value > max || (int && !Number.isInteger(value))) {
       return { expected: `must be ${int ? 'an integer' : 'a number'} from ${min} to ${max}` };
     }
     return { value };
@@ -157,31 +161,50 @@ export function readField(spec: FieldSpec, raw: string): { value: string | numbe
   return spec.choices.includes(raw) ? { value: raw } : { expected: `must be one of ${spec.choices.join(', ')}` };
 }
 
+/** How each run setting is read: with the page's ranges, or the CLI's wider ones. */
+export function runFieldSpecs(scope: 'page' | 'cli'): Record<string, FieldSpec> {
+  return fieldSpecs(RUN_DEFAULTS, scope === 'cli' ? CLI_RANGES : RUN_RANGES, RUN_CHOICES);
+}
+
 /**
- * Run settings from name/value pairs (a link's, a saved run's, the CLI's flags), checked one by
- * one: unknown keys and bad values are left at their defaults, each with a problem; `rest` holds the
- * pairs that are not run settings (the caller's own, such as the page's display options).
- * @param scope 'page' for the page's ranges, 'cli' for the CLI's wider ones
+ * The one reader of flat settings: name/value pairs checked one by one against `specs`, in the
+ * order given. A bad value is left out with a problem; an unknown key is a problem of kind
+ * 'unknown', or is handed back in `rest` with `unknown: 'rest'`.
  */
-export function readRunSettings(
+export function readFields(
   pairs: Iterable<[string, string]>,
-  scope: 'page' | 'cli' = 'page',
-): { settings: RunSettings; problems: FieldProblem[]; rest: Array<[string, string]> } {
-  const specs = fieldSpecs(RUN_DEFAULTS, scope === 'cli' ? CLI_RANGES : RUN_RANGES, RUN_CHOICES);
-  const settings: RunSettings = { ...RUN_DEFAULTS };
+  specs: Readonly<Record<string, FieldSpec>>,
+  opts: { unknown?: 'problem' | 'rest'; strictIntegers?: boolean } = {},
+): { values: Record<string, string | number | boolean>; problems: FieldProblem[]; rest: Array<[string, string]> } {
+  const values: Record<string, string | number | boolean> = {};
   const problems: FieldProblem[] = [];
   const rest: Array<[string, string]> = [];
   for (const [key, raw] of pairs) {
     const spec = Object.hasOwn(specs, key) ? specs[key]! : null;
     if (!spec) {
-      rest.push([key, raw]);
+      if (opts.unknown === 'rest') rest.push([key, raw]);
+      else problems.push({ key, kind: 'unknown', expected: 'is not a setting', raw });
       continue;
     }
-    const read = readField(spec, raw);
+    const read = readField(spec, raw, opts.strictIntegers);
     if ('expected' in read) problems.push({ key, kind: spec.kind, expected: read.expected, raw });
-    else (settings as unknown as Record<string, unknown>)[key] = read.value;
+    else Object.defineProperty(values, key, { value: read.value, enumerable: true, writable: true, configurable: true });
   }
-  return { settings, problems, rest };
+  return { values, problems, rest };
+}
+
+/**
+ * Run settings from name/value pairs (a saved run's, the CLI's flags), checked one by one: bad
+ * values are left at their defaults, each with a problem; `rest` holds the pairs that are not run
+ * settings (the caller's own, such as the page's display options).
+ * @param scope 'page' for the page's ranges, 'cli' for the CLI's wider ones (and strict integers)
+ */
+export function readRunSettings(
+  pairs: Iterable<[string, string]>,
+  scope: 'page' | 'cli' = 'page',
+): { settings: RunSettings; problems: FieldProblem[]; rest: Array<[string, string]> } {
+  const { values, problems, rest } = readFields(pairs, runFieldSpecs(scope), { unknown: 'rest', strictIntegers: scope === 'cli' });
+  return { settings: { ...RUN_DEFAULTS, ...values } as RunSettings, problems, rest };
 }
 
 /** The run settings of a flat record (dropping the caller's other keys), as the name/value pairs a reader takes. */

@@ -23,11 +23,6 @@ export type SessionConfig = Omit<RunPlan, 'swishDerivative'> & {
   swishDerivative?: SwishDerivative;
 };
 
-export interface SessionOptions {
-  /** Time the GPU's matmul entry points and keep the fastest (default: where there are alternatives). */
-  tune?: boolean;
-}
-
 /** Test-set metrics of one engine at a step; `predicted` holds the argmax class per row (MLP). */
 export interface TestMetrics {
   step: number;
@@ -67,7 +62,7 @@ export class Session {
   }
 
   /** Builds the engines; all start from the same float32 parameters drawn from the seed. */
-  static async create(config: SessionConfig, data: DataSplit, device: GPUDevice | null, opts: SessionOptions = {}): Promise<Session> {
+  static async create(config: SessionConfig, data: DataSplit, device: GPUDevice | null): Promise<Session> {
     const { spec, batch, seed } = config;
     if (config.engines.length === 0) throw new RangeError('a session needs at least one engine');
     if (batch > data.train.N) throw new RangeError(`the batch (${batch}) is larger than the training set (${data.train.N} rows)`);
@@ -85,7 +80,7 @@ export class Session {
           engines.push(new ReferenceEngine(plan, data, initial));
           continue;
         }
-        engines.push(await GpuEngine.create(device!, plan, data, initial, { tune: opts.tune, onPhase: (p, s) => (phases[p] += s) }));
+        engines.push(await GpuEngine.create(device!, plan, data, initial, { onPhase: (p, s) => (phases[p] += s) }));
       }
     } catch (error) {
       for (const e of engines) e.destroy();

@@ -77,9 +77,9 @@ export class App {
     private gpu: GpuContext | null,
     openGpu: OpenGpu | null = null,
   ) {
-    this.recovery = new Recovery(this.recoveryHost(), openGpu);
     const { settings, problems } = decodeHash(location.hash);
     this.settings = settings;
+    this.recovery = new Recovery(this.recoveryHost(), openGpu);
     if (!gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
     if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
     this.plot = new LossPlot(el.plots);
@@ -245,6 +245,7 @@ export class App {
     this.session?.destroy();
     this.session = null;
     this.pcaBound = null;
+    this.recovery.clearDivergence();
     this.plot.setReference(null, '');
     this.status('Building the model…');
     const session = await Session.create(config, data, this.gpu?.device ?? null);
@@ -258,7 +259,7 @@ export class App {
       }
     }
     this.cutBack(restore && continues ? checkpointSteps(restore) : { gpu: 0, reference: 0 });
-    this.recovery.reset(restore);
+    this.recovery.snapshots.reset(restore);
     this.applied = { ...s };
     session.onMetrics = (engine, metrics) => this.onMetrics(engine, metrics);
     this.session = session;
@@ -535,16 +536,16 @@ export class App {
       session: () => this.session,
       running: () => this.running,
       stop: () => (this.running = false),
-      chain: (work) => (this.building = this.building.then(work)),
+      chain: (work, failed) => (this.building = this.building.then(work).catch(failed)),
       build: (resume, from) => this.build(resume, from),
       rebuild: () => this.rebuild(),
       restored: async (steps) => {
         const session = this.session!;
         await session.setOptimizer(optimizerOf(this.settings));
         this.cutBack(steps);
-        this.runs.cutBack(steps[session.leader.id]); // redrawn by the refresh below
-        await this.refresh(false);
+        this.runs.cutBack(steps[session.leader.id]); // redrawn by the next refresh
       },
+      redraw: () => this.refresh(false),
       setLearningRate: (lr) => {
         this.settings.lr = lr;
         this.panel.refresh();

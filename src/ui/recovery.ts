@@ -26,13 +26,21 @@ export interface RecoveryHost {
   running(): boolean;
   /** Stops the training loop (without a flush). */
   stop(): void;
-  /** Runs `work` on the build chain, after any build in progress, so that no step is submitted halfway through. */
-  chain(work: () => Promise<void>): Promise<void>;
+  /**
+   * Runs `work` on the build chain, after any build in progress, so that no step is submitted
+   * halfway through; a failure goes to `failed` and the chain goes on.
+   */
+  chain(work: () => Promise<void>, failed: (error: Error) => void): Promise<void>;
   /** Builds a session for the current settings, continuing from `from` when given; plays with `resume`. */
   build(resume: boolean, from: Checkpoint | null): Promise<void>;
   rebuild(): Promise<void>;
-  /** A restored session's logs, curves and views are cut back to `steps` and redrawn. */
+  /**
+   * A restored session takes the panel's optimizer (newer than the snapshot's, or a safer rate), and
+   * its logs and curves are cut back to `steps`.
+   */
   restored(steps: Record<EngineId, number>): Promise<void>;
+  /** Redraws the status line and the views from the current state. */
+  redraw(): Promise<void>;
   /** The panel's learning rate becomes `lr` (a safer one after a divergence). */
   setLearningRate(lr: number): void;
   /** Training goes on with the reference engine alone (no GPU device can be had). */
@@ -64,10 +72,9 @@ export class Recovery {
     return this.divergence !== null;
   }
 
-  /** A new session starts undiverged, from `restored` (or from nothing). */
-  reset(restored: Checkpoint | null): void {
+  /** The diverged run is let go: a new one starts undiverged. */
+  clearDivergence(): void {
     this.divergence = null;
-    this.snapshots.reset(restored);
   }
 
   /** Pauses a diverged run and offers the last snapshot (once per divergence). */
@@ -107,7 +114,7 @@ export class Recovery {
 
   /** Puts the run back to its last snapshot, optionally with a new learning rate, paused. */
   restoreLastGood(lr: number | null): Promise<void> {
-    return this.host.chain(() => this.restore(lr)).catch((e: Error) => this.host.message(`Could not restore: ${e.message}`));
+    return this.host.chain(() => this.restore(lr), (e) => this.host.message(`Could not restore: ${e.message}`));
   }
 
   private async restore(lr: number | null): Promise<void> {
@@ -117,11 +124,11 @@ export class Recovery {
     this.host.stop();
     await restoreCheckpoint(session, snapshot);
     if (lr !== null) this.host.setLearningRate(lr);
-    // The snapshot carries the optimizer of its time; the panel's settings (and a safer rate) win.
     const steps = checkpointSteps(snapshot);
+    await this.host.restored(steps);
     this.divergence = null;
     this.host.hideMessage();
-    await this.host.restored(steps);
+    await this.host.redraw();
     this.host.status(`Restored step ${steps[session.leader.id]}: ${this.host.describe()}. Press play.`);
   }
 
@@ -156,11 +163,14 @@ export class Recovery {
       outcome = `no new device could be opened (${(error as Error).message}), so training goes on with the CPU engine, the ${ENGINE_NAMES.reference}`;
     }
     const from = snapshot ? `from step ${checkpointSteps(snapshot).gpu}, the last snapshot` : 'from the start (there was no snapshot yet)';
-    await this.host
-      .chain(() => this.host.build(resume, snapshot))
-      .then(() => this.host.message(`${why}; ${outcome}. Training continues ${from}.`))
-      .catch((e: Error) => this.host.message(`${why}, and the run could not be rebuilt: ${e.message}`))
-      .finally(() => (this.recovering = false));
+    await this.host.chain(
+      async () => {
+        await this.host.build(resume, snapshot);
+        this.host.message(`${why}; ${outcome}. Training continues ${from}.`);
+      },
+      (e) => this.host.message(`${why}, and the run could not be rebuilt: ${e.message}`),
+    );
+    this.recovering = false;
   }
 
   /** The reference engine was chosen for lack of a device, and the GPU is asked for again: try for one. */

@@ -3,7 +3,7 @@
 // through the URL hash so that a shared link reproduces a run (same seed, same curve).
 import { shorten } from '../base/quote';
 import {
-  fieldSpecs, LIVE_RUN_KEYS, readField, readRunSettings, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES,
+  fieldSpecs, LIVE_RUN_KEYS, readFields, runFieldSpecs, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES,
   type FieldProblem, type NumberRange, type RunSettings,
 } from '../train/run-settings';
 
@@ -22,9 +22,12 @@ export interface PageOptions {
 
 export type Settings = RunSettings & PageOptions;
 
-const PAGE_DEFAULTS: PageOptions = { stepsPerFrame: 4, engine: 'gpu', logScale: false, checkEvery: 200 };
+const { wrongDerivative, ...runFirst } = RUN_DEFAULTS;
 
-export const DEFAULTS: Readonly<Settings> = { ...RUN_DEFAULTS, ...PAGE_DEFAULTS };
+/** In the order of the links and saved runs made before the run definition had a file of its own. */
+export const DEFAULTS: Readonly<Settings> = {
+  ...runFirst, stepsPerFrame: 4, engine: 'gpu', logScale: false, wrongDerivative, checkEvery: 200,
+};
 
 /** Numeric fields: their range and step (the run's, then the page's own). */
 export const RANGES: Readonly<Record<string, NumberRange>> = {
@@ -40,7 +43,11 @@ export const LIVE_KEYS: ReadonlySet<keyof Settings> = new Set<keyof Settings>([
   ...(LIVE_RUN_KEYS as ReadonlySet<keyof Settings>), 'stepsPerFrame', 'logScale', 'checkEvery',
 ]);
 
-const PAGE_FIELDS = fieldSpecs(PAGE_DEFAULTS, RANGES, CHOICES);
+/** Every field of the page's settings: the run's as the run definition reads them, then the page's own. */
+const FIELDS = {
+  ...runFieldSpecs('page'),
+  ...fieldSpecs({ stepsPerFrame: 0, engine: '', logScale: false, checkEvery: 0 } satisfies Record<keyof PageOptions, unknown>, RANGES, CHOICES),
+};
 
 /** Writes the settings that differ from the defaults into a URL hash ("#model=mlp&lr=0.1"). */
 export function encodeHash(s: Settings): string {
@@ -64,28 +71,16 @@ export function decodeHash(hash: string): { settings: Settings; problems: string
 }
 
 /**
- * Settings from name/value pairs (a link's, or a saved run's): the run's through the run
- * definition's reader, the page's own here; unknown keys and bad values are left at their defaults,
- * each with a message.
+ * Settings from name/value pairs (a link's, or a saved run's), through the run definition's reader
+ * with the page's own fields beside the run's: unknown keys and bad values are left at their
+ * defaults, each with a message, in the order given.
  */
 export function readSettings(pairs: Iterable<[string, string]>): { settings: Settings; problems: string[] } {
-  const run = readRunSettings(pairs, 'page');
-  const settings: Settings = { ...PAGE_DEFAULTS, ...run.settings };
-  const problems = run.problems.map(describeProblem);
-  for (const [key, raw] of run.rest) {
-    const spec = Object.hasOwn(PAGE_FIELDS, key) ? PAGE_FIELDS[key]! : null;
-    if (!spec) {
-      problems.push(`unknown setting '${shorten(key)}'`);
-      continue;
-    }
-    const read = readField(spec, raw);
-    if ('expected' in read) problems.push(describeProblem({ key, kind: spec.kind, expected: read.expected, raw }));
-    else (settings as unknown as Record<string, unknown>)[key] = read.value;
-  }
-  return { settings, problems };
+  const { values, problems } = readFields(pairs, FIELDS);
+  return { settings: { ...DEFAULTS, ...values } as Settings, problems: problems.map(describeProblem) };
 }
 
-/** "lr must be a number from 0.00001 to 10, not 'abc'". */
+/** "lr must be a number from 0.00001 to 10, not 'abc'", or "unknown setting 'x'". */
 function describeProblem(p: FieldProblem): string {
-  return `${p.key} ${p.expected}, not '${shorten(p.raw)}'`;
+  return p.kind === 'unknown' ? `unknown setting '${shorten(p.key)}'` : `${p.key} ${p.expected}, not '${shorten(p.raw)}'`;
 }

@@ -1,5 +1,5 @@
 // The loss curves while training: per-step training loss (raw and smoothed) for the GPU and the
-// CPU twin, and test loss and accuracy at each evaluation, drawn with uPlot at most ~10 times a second.
+// float64 reference, and test loss and accuracy at each evaluation, drawn with uPlot at most ~10 times a second.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ViewCard } from '../views/card';
