@@ -1,0 +1,271 @@
+// The end-to-end harness: the built app in headless Chromium (the system browser, WebGPU on
+// SwiftShader where there is no GPU), driven as a user would. Each story file calls useApp(), which
+// builds the page, serves it and opens the browsers for that file (every test file is its own
+// Vitest worker). Screenshots of the main views go to screenshots/.
+//
+// The page's state is read in one place: readPageState() below, the only code that knows how the
+// app names its fields. Tests read it with state(page) and wait on it with waitForApp(page, ...);
+// nothing else reads window.app, and no test casts window.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type JSHandle, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+export const SHOTS = join(process.cwd(), 'screenshots');
+
+export interface StepMetrics {
+  step: number;
+  loss: number;
+}
+
+export interface TestEval {
+  engine: string;
+  step: number;
+  testLoss: number;
+  testAccuracy?: number;
+}
+
+export interface GradCheck {
+  step: number;
+  swishDerivative: string;
+  tensors: Record<string, { gpuVsReference: number | null; referenceVsFiniteDiff: number }>;
+}
+
+export interface PcaPoint {
+  step: number;
+  largestAngleDeg: number;
+  orthoError: number;
+  gap: number | null;
+}
+
+/**
+ * What the tests use of the page's `window.app` (the App of src/ui/app.ts, set by src/main.ts).
+ * Written out here rather than imported, so that the tests hold the app to what they read; some of
+ * it is private in App (session, runs). Only readPageState() and the actions below touch it.
+ */
+export interface AppHandle {
+  readonly step: number;
+  readonly running: boolean;
+  readonly pcaBound: number | null;
+  readonly history: { readonly gpu: readonly StepMetrics[]; readonly reference: readonly StepMetrics[] };
+  readonly evals: readonly TestEval[];
+  readonly settings: Record<string, unknown>;
+  readonly optimizerInUse: { lr: number; kind: string } | null;
+  readonly gradCheck: GradCheck | null;
+  readonly mathViews: { readonly pcaHistory: readonly PcaPoint[] } | null;
+  readonly snapshot: { engines: { gpu?: { step: number }; reference?: { step: number } } } | null;
+  readonly diverged: boolean;
+  readonly devicesLost: number;
+  readonly device: GPUDevice | null;
+  rebuild(): Promise<void>;
+  /** Private in App. */
+  readonly session: { data: { train: { D: number } } } | null;
+  /** Private in App: the smoothed curves kept for the derivative comparison. */
+  readonly runs: { curves: { correct?: { steps: number[] }; wrong?: { steps: number[] } } };
+}
+
+declare global {
+  interface Window {
+    /** The app, for the end-to-end tests (src/main.ts). */
+    app: AppHandle;
+    /** Live GPU buffers, where a test's init script counts them. */
+    liveBuffers?: () => number;
+    /** With --js-flags=--expose-gc (the WebGPU browser). */
+    gc?: () => void;
+  }
+}
+
+/** The page's state as the tests read it. From state(page), plain data: a copy taken at one moment. */
+export interface PageState {
+  step: number;
+  running: boolean;
+  pcaBound: number | null;
+  /** Each engine's kept metrics, oldest first: the GPU's and the float64 reference's. */
+  history: { gpu: readonly StepMetrics[]; reference: readonly StepMetrics[] };
+  /** The test-set evaluations, oldest first. */
+  evals: readonly TestEval[];
+  settings: Record<string, unknown>;
+  optimizerInUse: { lr: number; kind: string } | null;
+  /** The last gradient check, or null before the first. */
+  gradCheck: GradCheck | null;
+  /** The autoencoder's PCA angles over training, or null without the math views. */
+  pcaHistory: readonly PcaPoint[] | null;
+  /** The last healthy state of the run: the GPU engine's step in it; null before there is one. */
+  snapshot: { gpuStep: number | null } | null;
+  diverged: boolean;
+  devicesLost: number;
+  /** Features per sample of the training set in use; null with no session. */
+  trainFeatures: number | null;
+  /** The last step of each smoothed curve kept for the derivative comparison. */
+  curveEnds: { correct?: number; wrong?: number };
+}
+
+/**
+ * Builds PageState from window.app. It runs in the page (its source is sent there), so it uses
+ * nothing from this module. The one place that knows the app's field names: a rename in the app
+ * is a change here.
+ */
+function readPageState(): PageState {
+  const app = window.app;
+  return {
+    step: app.step,
+    running: app.running,
+    pcaBound: app.pcaBound,
+    // The float64 engine's metrics are `history.reference` in the app (`history.cpu` before the
+    // engines were renamed; the 'cpu' engine choice in the settings keeps its name).
+    history: { gpu: app.history.gpu, reference: app.history.reference },
+    evals: app.evals,
+    settings: app.settings,
+    optimizerInUse: app.optimizerInUse,
+    gradCheck: app.gradCheck,
+    pcaHistory: app.mathViews?.pcaHistory ?? null,
+    snapshot: app.snapshot === null ? null : { gpuStep: app.snapshot.engines.gpu?.step ?? null },
+    diverged: app.diverged,
+    devicesLost: app.devicesLost,
+    trainFeatures: app.session?.data.train.D ?? null,
+    curveEnds: { correct: app.runs.curves.correct?.steps.at(-1), wrong: app.runs.curves.wrong?.steps.at(-1) },
+  };
+}
+
+/** The page's state now, as plain data. */
+export async function state(page: Page): Promise<PageState> {
+  return (await page.evaluate(`JSON.parse(JSON.stringify((${readPageState.toString()})()))`)) as PageState;
+}
+
+/**
+ * Waits until `predicate` holds for the page's state. The predicate runs in the page (as with
+ * page.waitForFunction): it may read the DOM, and takes what it needs from the test through `arg`,
+ * not from its closure.
+ */
+export async function waitForApp<A = undefined>(
+  page: Page,
+  predicate: (app: PageState, arg: A) => unknown,
+  arg?: A,
+  options: { timeout?: number; polling?: number | 'raf' } = {},
+): Promise<void> {
+  // The page's CSP allows no eval, except within an evaluation Playwright makes: the predicate with
+  // readPageState is made into a function there, once, and each poll calls it through its handle.
+  const test = (await page.evaluateHandle(
+    `(arg) => (${predicate.toString()})((${readPageState.toString()})(), arg)`,
+  )) as JSHandle<(arg: unknown) => unknown>;
+  try {
+    await page.waitForFunction(([t, a]) => t(a), [test, arg] as const, options);
+  } finally {
+    await test.dispose();
+  }
+}
+
+/** Sets `changes` in the app's settings and rebuilds the run, as the panel would. */
+export async function rebuildWith(page: Page, changes: Record<string, unknown>): Promise<void> {
+  await page.evaluate(async (c) => {
+    Object.assign(window.app.settings, c);
+    await window.app.rebuild();
+  }, changes);
+}
+
+/** Destroys the page's GPU device, as a lost GPU would; returns the step it was lost at. */
+export async function destroyDevice(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    window.app.device!.destroy();
+    return window.app.step;
+  });
+}
+
+export async function clickButton(page: Page, name: string): Promise<void> {
+  await page.locator('.lil-gui button', { hasText: name }).first().click();
+}
+
+/** Plays until `steps` steps have metrics, then pauses and waits for the last readback. */
+export async function trainFor(page: Page, steps: number, timeout = 150_000): Promise<PageState> {
+  await clickButton(page, 'play');
+  await waitForApp(page, (app, n) => (app.history.gpu.at(-1)?.step ?? app.history.reference.at(-1)?.step ?? -1) >= n, steps, {
+    timeout,
+    polling: 250,
+  });
+  await clickButton(page, 'pause');
+  await page.waitForTimeout(500);
+  return state(page);
+}
+
+export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export interface OpenOptions {
+  /** false: a browser without WebGPU. */
+  webgpu?: boolean;
+  /** Runs in the page before the app does (to pretend a smaller GPU, or to count buffers). */
+  init?: () => void;
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Console errors and uncaught exceptions, as they come. */
+  errors: string[];
+  /** Every URL the page requested. */
+  requests: string[];
+  /** The preview server's origin, which the page is served from. */
+  origin: string;
+}
+
+/**
+ * Sets up the calling test file: before its tests, builds the app, serves the build and launches
+ * Chromium with WebGPU (one without WebGPU when a test asks for it); after each test, closes the
+ * pages it opened; after them all, closes the rest.
+ * Returns open(), which opens the app with a hash, records console errors and every request, and
+ * waits for "Ready".
+ */
+export function useApp(): { open: (hash: string, options?: OpenOptions) => Promise<OpenedPage> } {
+  const args = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
+  let outDir: string | undefined;
+  let server: PreviewServer | undefined;
+  let origin = '';
+  let browser: Browser | undefined;
+  let noGpuBrowser: Browser | undefined;
+  const pages = new Set<Page>();
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'app-e2e-'));
+    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+    origin = new URL(server.resolvedUrls!.local[0]!).origin;
+    // gc() and precise heap sizes let the endurance test read a settled JS heap.
+    browser = await chromium.launch({
+      executablePath: CHROME,
+      args: [...args, '--enable-unsafe-webgpu', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+    });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 120_000);
+
+  // A test that fails before its page.close() would leave its page training in the background,
+  // slowing every later test in the file: its pages are closed after it all the same.
+  afterEach(async () => {
+    for (const page of pages) await page.close();
+    pages.clear();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await noGpuBrowser?.close();
+    await server?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  async function open(hash: string, { webgpu = true, init }: OpenOptions = {}): Promise<OpenedPage> {
+    const b = webgpu ? browser! : (noGpuBrowser ??= await chromium.launch({ executablePath: CHROME, args }));
+    const page = await b.newPage({ viewport: { width: 1280, height: 800 } });
+    pages.add(page);
+    if (init) await page.addInitScript(init);
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`${origin}/${hash}`);
+    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
+    return { page, errors, requests, origin };
+  }
+
+  return { open };
+}

@@ -1,0 +1,151 @@
+// End to end: training in the page, from its URL, its panel and its dropped files; and without WebGPU.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, mean, rebuildWith, state, trainFor, useApp, waitForApp } from './harness';
+
+const { open } = useApp();
+
+describe('the app in headless Chromium', () => {
+  it('loads without console errors and requests nothing outside its own origin', async () => {
+    const { page, errors, requests, origin } = await open('');
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
+    expect(await page.getByRole('status').textContent()).toContain('Ready');
+    await page.close();
+  });
+
+  it('trains the MLP on MNIST: the loss falls and test accuracy rises above chance', { timeout: 300_000 }, async () => {
+    const { page, errors, requests, origin } = await open('#dataset=mnist&hidden=32&batch=32&optimizer=sgd&lr=0.1&stepsPerFrame=16');
+    const s = await trainFor(page, 200, 240_000);
+    const losses = s.history.gpu.map((m) => m.loss);
+    expect(mean(losses.slice(-30))).toBeLessThan(mean(losses.slice(0, 10)) * 0.6);
+    // pausing evaluates the test set at the step reached
+    await waitForApp(page, (app) => (app.evals.at(-1)?.step ?? 0) >= 200, undefined, { timeout: 60_000 });
+    const last = (await state(page)).evals.at(-1)!;
+    expect(last.testAccuracy).toBeGreaterThan(0.5); // chance is 0.1
+    expect(await page.getByRole('status').textContent()).toContain('test accuracy');
+    await page.screenshot({ path: join(SHOTS, 'mnist-mlp.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
+    await page.close();
+  });
+
+  it('applies a learning-rate change without a reset', async () => {
+    const { page } = await open('#dataset=xor&optimizer=sgd&lr=0.1');
+    const before = await trainFor(page, 20);
+    const input = page.locator('.lil-controller', { hasText: 'learning rate' }).locator('input').last();
+    await input.fill('0.5');
+    await input.press('Enter');
+    await waitForApp(page, (app) => app.optimizerInUse?.lr === 0.5, undefined, { timeout: 10_000 });
+    const after = await trainFor(page, before.step + 20);
+    expect(after.history.gpu.length).toBeGreaterThan(before.history.gpu.length); // the curve went on
+    expect(after.history.gpu[0]!.step).toBe(0);
+    expect(after.optimizerInUse!.lr).toBe(0.5);
+    expect(await page.evaluate(() => location.hash)).toContain('lr=0.5');
+    await page.close();
+  });
+
+  it('restores the settings from the URL', async () => {
+    const { page } = await open('#model=mlp&dataset=circles&hidden=12&lr=0.05&seed=7&optimizer=momentum&samples=400');
+    const s = await state(page);
+    expect(s.settings).toMatchObject({ model: 'mlp', dataset: 'circles', hidden: 12, lr: 0.05, seed: 7, optimizer: 'momentum', samples: 400 });
+    expect(s.optimizerInUse).toMatchObject({ lr: 0.05, kind: 'momentum' });
+    const hidden = page.locator('.lil-controller', { hasText: 'hidden units' }).locator('input').last();
+    expect(await hidden.inputValue()).toBe('12');
+    await page.close();
+  });
+
+  it('ignores a hostile URL hash with a message and keeps working', async () => {
+    const { page, errors } = await open('#lr=NaN&hidden=-5&model=<script>&__proto__=1&batch=1e99');
+    const s = await state(page);
+    expect(s.settings).toMatchObject({ lr: 0.01, hidden: 32, model: 'mlp' });
+    expect(await page.getByRole('alert').textContent()).toContain('ignored');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws a decision boundary for a 2-D set', async () => {
+    const { page } = await open('#dataset=spiral&hidden=32&optimizer=adam&lr=0.02&stepsPerFrame=8');
+    await trainFor(page, 150);
+    const painted = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.view-decision-boundary canvas');
+      if (!canvas) return -1;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const colours = new Set<number>();
+      for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      return colours.size;
+    });
+    expect(painted).toBeGreaterThan(10); // a heatmap, not a blank canvas
+    await page.screenshot({ path: join(SHOTS, 'spiral-boundary.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('brings the autoencoder loss toward the PCA bound', async () => {
+    const { page } = await open('#model=autoencoder&dataset=blobs&code=1&optimizer=momentum&lr=0.05&initScale=0.3&samples=400&stepsPerFrame=8');
+    await waitForApp(page, (app) => app.pcaBound !== null, undefined, { timeout: 30_000 });
+    const s = await trainFor(page, 200);
+    const bound = s.pcaBound!;
+    const losses = s.history.gpu.map((m) => m.loss);
+    const startGap = mean(losses.slice(0, 5)) - bound;
+    const endGap = mean(losses.slice(-20)) - bound;
+    expect(startGap).toBeGreaterThan(0);
+    expect(endGap).toBeLessThan(startGap * 0.1);
+    await page.screenshot({ path: join(SHOTS, 'autoencoder.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('runs GPU and CPU side by side from one seed, the two curves on top of each other', async () => {
+    const { page, errors } = await open('#dataset=xor&engine=both&optimizer=sgd&lr=0.1&stepsPerFrame=2');
+    const s = await trainFor(page, 20);
+    const cpu = new Map(s.history.reference.map((m) => [m.step, m.loss]));
+    const common = s.history.gpu.filter((m) => cpu.has(m.step));
+    expect(common.length).toBeGreaterThanOrEqual(20);
+    for (const m of common) expect(Math.abs(m.loss - cpu.get(m.step)!) / cpu.get(m.step)!).toBeLessThan(1e-3);
+    expect(await page.getByRole('status').textContent()).toContain('side by side');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a malformed dropped file with a message and keeps the run; trains on a good one', async () => {
+    const { page, errors } = await open('#dataset=circles');
+    const before = await trainFor(page, 5);
+    const drop = (name: string, text: string) =>
+      page.evaluate(([n, t]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([t!], n!));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+      }, [name, text]);
+    await drop('bad.csv', '1,2,0\n3,x,1\n');
+    await page.waitForFunction(() => /bad\.csv/.test(document.querySelector('[role=alert]')?.textContent ?? ''));
+    expect(await page.getByRole('alert').textContent()).toMatch(/Could not use bad\.csv: .*line 2.*current run is unchanged/);
+    const kept = await state(page);
+    expect(kept.settings.dataset).toBe('circles');
+    expect(kept.step).toBe(before.step);
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i % 2) + 0.1 * i},${i % 3},${i % 2}`).join('\n');
+    await drop('mine.csv', `x,y,label\n${rows}\n`);
+    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? '') && /mine\.csv/.test(document.getElementById('status')!.textContent!));
+    const s = await trainFor(page, 10);
+    expect(s.settings.dataset).toBe('file');
+    expect(s.history.gpu.length).toBeGreaterThan(10);
+    // For the autoencoder the same file is read again: the label column becomes a third feature.
+    const features = [(await state(page)).trainFeatures];
+    await rebuildWith(page, { model: 'autoencoder', code: 1 });
+    features.push((await state(page)).trainFeatures);
+    await rebuildWith(page, { model: 'mlp' });
+    features.push((await state(page)).trainFeatures);
+    expect(features).toEqual([2, 3, 2]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('without WebGPU, says why and trains on the CPU engine', async () => {
+    const { page, errors } = await open('#dataset=xor', { webgpu: false });
+    expect(await page.getByRole('alert').textContent()).toContain('CPU engine');
+    const s = await trainFor(page, 30);
+    expect(s.settings.engine).toBe('cpu');
+    expect(s.history.reference.length).toBeGreaterThan(30);
+    expect(await page.getByRole('status').textContent()).toContain('CPU engine');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
