@@ -18,6 +18,16 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2',
   '.woff': 'font/woff', '.ttf': 'font/ttf', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
 };
+declare global {
+  interface Window {
+    /** Every CSP violation the page reported, recorded by an init script. */
+    cspViolations: string[];
+    /** Set only if an injected inline script or a string timer ran (the policy must stop both). */
+    inlineRan?: boolean;
+    evalRan?: boolean;
+  }
+}
+
 let outDir: string;
 let server: Server;
 let origin: string;
@@ -73,7 +83,7 @@ async function open(hash: string) {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('request', (r) => requests.push(r.url()));
   await page.addInitScript(() => {
-    const seen: string[] = ((window as unknown as { cspViolations: string[] }).cspViolations = []);
+    const seen: string[] = (window.cspViolations = []);
     document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   await page.goto(`${origin}${MOUNT}${hash}`);
@@ -81,7 +91,7 @@ async function open(hash: string) {
   return { page, errors, requests };
 }
 
-const violations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+const violations = (page: Page) => page.evaluate(() => window.cspViolations);
 
 describe('the built app as a static site', () => {
   it('has the Content-Security-Policy in its page, no inline script and only relative URLs', async () => {
@@ -110,7 +120,7 @@ describe('the built app as a static site', () => {
   it(`loads under ${MOUNT} to "Ready" and trains, with no CSP violation and nothing from another origin or path`, { timeout: 180_000 }, async () => {
     const { page, errors, requests } = await open('#dataset=xor&stepsPerFrame=4');
     await page.locator('.lil-gui button', { hasText: 'play' }).first().click();
-    await page.waitForFunction(() => ((window as unknown as { app: { step: number } }).app.step ?? 0) >= 20, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
     await page.locator('.lil-gui button', { hasText: 'pause' }).first().click();
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);
@@ -122,8 +132,8 @@ describe('the built app as a static site', () => {
       document.head.append(script);
       (setTimeout as unknown as (code: string) => void)('window.evalRan = true');
     });
-    await page.waitForFunction(() => (window as unknown as { cspViolations: string[] }).cspViolations.length >= 2);
-    expect(await page.evaluate(() => [(window as unknown as Record<string, unknown>).inlineRan, (window as unknown as Record<string, unknown>).evalRan])).toEqual([undefined, undefined]);
+    await page.waitForFunction(() => window.cspViolations.length >= 2);
+    expect(await page.evaluate(() => [window.inlineRan, window.evalRan])).toEqual([undefined, undefined]);
     expect((await violations(page)).join('\n')).toMatch(/script-src/);
     await page.close();
   });
