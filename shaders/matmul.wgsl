@@ -35,9 +35,11 @@ const KTILE: u32 = 4u;      // mainSplitK: rows and columns of its block of C
 
 override TRANS_A: bool = false;      // A is stored [K, M]
 override TRANS_B: bool = false;      // B is stored [N, K]
-// 0: C = r   1: C = r + aux[n] (bias)   2: C2 = r + aux[n], C = swish(C2)
-// 3: C = r ⊙ swish'(aux)   4: C = r − aux   where r = alpha·acc (+ beta·C)
+// 0: C = r   1: C = r + aux[n] (bias)   2: C2 = r + aux[n], C = f(C2)
+// 3: C = r ⊙ f′(aux)   4: C = r − aux   where r = alpha·acc (+ beta·C) and f the activation
 override EPILOGUE: u32 = 0u;
+// f of epilogues 2 and 3: 0 swish, 1 ReLU, 2 tanh, 3 sigmoid, 4 GELU (tanh form), 5 linear
+override ACTIVATION: u32 = 0u;
 override WRONG_SWISH_PRIME: bool = false;  // MATH.md's known trap, for the teaching experiment
 
 struct Dims { M: u32, N: u32, K: u32, alpha: f32, beta: f32 }
@@ -65,6 +67,40 @@ fn swishPrime(v: f32) -> f32 {
   let s = sigmoid(v);
   if (WRONG_SWISH_PRIME) { return s * (2.0 - s); }
   return s * (1.0 + v * (1.0 - s));
+}
+
+// tanh from exp(−2|v|): never inf/inf for large |v|, whatever the built-in does there.
+fn safeTanh(v: f32) -> f32 {
+  let e = exp(-2.0 * abs(v));
+  return sign(v) * ((1.0 - e) / (1.0 + e));
+}
+
+const GELU_C: f32 = 0.7978845608028654;  // √(2/π)
+const GELU_A: f32 = 0.044715;
+
+fn activate(v: f32) -> f32 {
+  switch ACTIVATION {
+    case 1u: { return max(v, 0.0); }
+    case 2u: { return safeTanh(v); }
+    case 3u: { return sigmoid(v); }
+    case 4u: { return 0.5 * v * (1.0 + safeTanh(GELU_C * (v + GELU_A * v * v * v))); }
+    case 5u: { return v; }
+    default: { return v * sigmoid(v); }
+  }
+}
+
+fn activatePrime(v: f32) -> f32 {
+  switch ACTIVATION {
+    case 1u: { return select(0.0, 1.0, v > 0.0); }
+    case 2u: { let t = safeTanh(v); return 1.0 - t * t; }
+    case 3u: { let s = sigmoid(v); return s * (1.0 - s); }
+    case 4u: {
+      let t = safeTanh(GELU_C * (v + GELU_A * v * v * v));
+      return 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * v * v);
+    }
+    case 5u: { return 1.0; }
+    default: { return swishPrime(v); }
+  }
 }
 
 fn loadA(m: u32, k: u32) -> f32 {
@@ -134,9 +170,9 @@ fn store(m: u32, n: u32, acc: f32) {
     case 2u: {
       let v = r + aux[n];
       C2[idx] = v;
-      C[idx] = v * sigmoid(v);
+      C[idx] = activate(v);
     }
-    case 3u: { C[idx] = r * swishPrime(aux[idx]); }
+    case 3u: { C[idx] = r * activatePrime(aux[idx]); }
     case 4u: { C[idx] = r - aux[idx]; }
     default: { C[idx] = r; }
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeDispatches } from '../src/gpu/kernel';
 import { forgetTuning, tuneDispatches } from '../src/gpu/tune';
 import { Matmul, MATMUL_PATHS, MATMUL_TILE, type Epilogue, type MatmulPath } from '../src/kernels/matmul';
-import { swish, swishPrime, swishPrimeWrong } from '../src/reference/activations';
+import { ACTIVATION_FUNCTIONS, ACTIVATIONS, swishPrimeWrong, type Activation } from '../src/reference/activations';
 import { colsum, matmul, relativeError, toFloat64, worstElement } from '../src/reference/linalg';
 import { gpuDevice, poisoned, randomArray, readFloats, Rng, storageBuffer } from './gpu-context';
 
@@ -18,7 +18,7 @@ const SIZES = [
 ];
 
 async function run(
-  variant: { transA: boolean; transB: boolean; epilogue: Epilogue; wrong?: boolean },
+  variant: { transA: boolean; transB: boolean; epilogue: Epilogue; activation?: Activation; wrong?: boolean },
   size: { M: number; N: number; K: number },
   seed: number,
   ab: { alpha?: number; beta?: number; path?: MatmulPath } = {},
@@ -28,12 +28,13 @@ async function run(
   const { M, N, K } = size;
   const A = randomArray(rng, M * K);
   const B = randomArray(rng, K * N);
-  const auxLen = variant.epilogue === 'bias' || variant.epilogue === 'bias-swish' ? N : M * N;
+  const auxLen = variant.epilogue === 'bias' || variant.epilogue === 'bias-activation' ? N : M * N;
   const aux = randomArray(rng, auxLen, 2);
   const C0 = randomArray(rng, M * N);
   const kernel = await Matmul.create(device, {
-    transA: variant.transA, transB: variant.transB, epilogue: variant.epilogue, wrongSwishPrime: variant.wrong,
-  }, MATMUL_PATHS);
+    transA: variant.transA, transB: variant.transB, epilogue: variant.epilogue, activation: variant.activation,
+    wrongSwishPrime: variant.wrong,
+  }, ab.path ? [ab.path] : MATMUL_PATHS);
   const C = ab.beta ? storageBuffer(device, 'test/C', C0) : poisoned(device, 'test/C', M * N);
   const C2 = poisoned(device, 'test/C2', M * N);
   const d = kernel.bind('test/matmul', {
@@ -41,15 +42,16 @@ async function run(
     B: storageBuffer(device, 'test/B', B),
     aux: variant.epilogue === 'none' ? undefined : storageBuffer(device, 'test/aux', aux),
     C,
-    C2: variant.epilogue === 'bias-swish' ? C2 : undefined,
+    C2: variant.epilogue === 'bias-activation' ? C2 : undefined,
   }, { M, N, K, ...ab });
   const encoder = device.createCommandEncoder();
   encodeDispatches(encoder, [d], 'test');
   device.queue.submit([encoder.finish()]);
   const got = await readFloats(device, C);
-  const got2 = variant.epilogue === 'bias-swish' ? await readFloats(device, C2) : null;
+  const got2 = variant.epilogue === 'bias-activation' ? await readFloats(device, C2) : null;
 
   // Reference in float64.
+  const { f, fPrime } = ACTIVATION_FUNCTIONS[variant.activation ?? 'swish'];
   const r = matmul(toFloat64(A), toFloat64(B), M, N, K, { transA: variant.transA, transB: variant.transB });
   const alpha = ab.alpha ?? 1;
   const expected = new Float64Array(M * N);
@@ -59,11 +61,11 @@ async function run(
       const i = m * N + n;
       let x = alpha * r[i]! + (ab.beta ? ab.beta * C0[i]! : 0);
       if (variant.epilogue === 'bias') x += aux[n]!;
-      if (variant.epilogue === 'bias-swish') {
+      if (variant.epilogue === 'bias-activation') {
         expected2[i] = x + aux[n]!;
-        x = swish(x + aux[n]!);
+        x = f(x + aux[n]!);
       }
-      if (variant.epilogue === 'swish-backward') x *= (variant.wrong ? swishPrimeWrong : swishPrime)(aux[i]!);
+      if (variant.epilogue === 'activation-backward') x *= (variant.wrong ? swishPrimeWrong : fPrime)(aux[i]!);
       if (variant.epilogue === 'subtract') x -= aux[i]!;
       expected[i] = x;
     }
@@ -87,19 +89,32 @@ describe('matmul kernel against the float64 reference', () => {
     }
   }
 
-  for (const epilogue of ['bias', 'bias-swish', 'swish-backward', 'subtract'] as const) {
+  for (const epilogue of ['bias', 'bias-activation', 'activation-backward', 'subtract'] as const) {
     it(`the ${epilogue} epilogue, every entry point`, async () => {
       for (const path of MATMUL_PATHS) {
         const { got, expected, got2, expected2 } = await run({ transA: false, transB: true, epilogue }, { M: 131, N: 133, K: 23 }, seed++, { path });
         expect(relativeError(got, expected), path).toBeLessThan(1e-5);
-        if (epilogue === 'bias-swish') expect(relativeError(got2!, expected2), path).toBeLessThan(1e-5);
+        if (epilogue === 'bias-activation') expect(relativeError(got2!, expected2), path).toBeLessThan(1e-5);
+      }
+    });
+  }
+
+  // The activation is one function that every entry point's store calls: two entry points suffice.
+  for (const activation of ACTIVATIONS.filter((a) => a !== 'swish')) {
+    it(`the ${activation} activation, forward and backward epilogues`, async () => {
+      for (const epilogue of ['bias-activation', 'activation-backward'] as const) {
+        for (const path of ['small', 'tiled'] as const) {
+          const { got, expected, got2, expected2 } = await run({ transA: false, transB: true, epilogue, activation }, { M: 37, N: 70, K: 19 }, seed++, { path });
+          expect(relativeError(got, expected), `${epilogue} ${path} worst ${JSON.stringify(worstElement(got, expected))}`).toBeLessThan(1e-5);
+          if (got2) expect(relativeError(got2, expected2), `${epilogue} ${path}`).toBeLessThan(1e-5);
+        }
       }
     });
   }
 
   it('the wrong swish derivative is a different kernel (the teaching experiment)', async () => {
     for (const path of MATMUL_PATHS) {
-      const { got, expected } = await run({ transA: false, transB: false, epilogue: 'swish-backward', wrong: true }, { M: 9, N: 33, K: 5 }, seed++, { path });
+      const { got, expected } = await run({ transA: false, transB: false, epilogue: 'activation-backward', wrong: true }, { M: 9, N: 33, K: 5 }, seed++, { path });
       expect(relativeError(got, expected), path).toBeLessThan(1e-5);
     }
   });
@@ -158,7 +173,7 @@ describe('choosing an entry point', () => {
     for (const [transA, transB] of [[false, true], [true, false]] as const) {
       const outputs = [];
       for (const path of ['tiled', 'wide', 'small'] as const) {
-        outputs.push((await run({ transA, transB, epilogue: 'bias-swish' }, { M: 131, N: 133, K: 77 }, 99, { path })).got);
+        outputs.push((await run({ transA, transB, epilogue: 'bias-activation' }, { M: 131, N: 133, K: 77 }, 99, { path })).got);
       }
       expect(Array.from(outputs[1]!), `wide, transA=${transA}`).toEqual(Array.from(outputs[0]!));
       expect(Array.from(outputs[2]!), `small, transA=${transA}`).toEqual(Array.from(outputs[0]!));

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sigmoid, swish, swishPrime, swishPrimeWrong } from '../src/reference/activations';
+import { ACTIVATION_FUNCTIONS, ACTIVATIONS, sigmoid, swish, swishPrime, swishPrimeWrong } from '../src/reference/activations';
 import { autoencoderGradient, type AutoencoderShape } from '../src/reference/autoencoder';
 import { centralDifferences, checkAutoencoder, checkMlp } from '../src/reference/finite-differences';
 import { colsum, matmul, relativeError, worstElement } from '../src/reference/linalg';
@@ -189,6 +189,26 @@ describe('sigmoid and swish', () => {
     expect(relativeError(points.map(swishPrime), numeric)).toBeLessThan(1e-8);
     expect(relativeError(points.map(swishPrimeWrong), numeric)).toBeGreaterThan(1e-2);
     for (const v of points) expect(sigmoid(v)).toBeCloseTo(1 / (1 + Math.exp(-v)), 15);
+  });
+});
+
+describe('the activations', () => {
+  // Away from ReLU's kink at 0, where a central difference straddles it.
+  const points = Float64Array.from([-6, -2.5, -0.3, 0.4, 1.5, 4]);
+  it.each(ACTIVATIONS)("%s: f′ is the derivative of f (central differences), finite at ±1000", (name) => {
+    const { f, fPrime } = ACTIVATION_FUNCTIONS[name];
+    const numeric = points.map((v) => (f(v + 1e-6) - f(v - 1e-6)) / 2e-6);
+    expect(relativeError(points.map(fPrime), numeric)).toBeLessThan(1e-6);
+    for (const v of [1000, -1000, 0]) expect(Number.isFinite(f(v)) && Number.isFinite(fPrime(v))).toBe(true);
+  });
+
+  it('ReLU has f′(0) = 0, as PyTorch; tanh and GELU match their closed forms', () => {
+    expect(ACTIVATION_FUNCTIONS.relu.fPrime(0)).toBe(0);
+    for (const v of points) {
+      expect(ACTIVATION_FUNCTIONS.tanh.f(v)).toBeCloseTo(Math.tanh(v), 14);
+      const c = Math.sqrt(2 / Math.PI);
+      expect(ACTIVATION_FUNCTIONS.gelu.f(v)).toBeCloseTo(0.5 * v * (1 + Math.tanh(c * (v + 0.044715 * v ** 3))), 14);
+    }
   });
 });
 

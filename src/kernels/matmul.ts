@@ -3,6 +3,7 @@ import code from '../../shaders/matmul.wgsl?raw';
 import { placeholderBuffers, type Binding } from '../gpu/buffers';
 import { Kernel, packUniform, wgslConst, type Dispatch } from '../gpu/kernel';
 import { rememberedVariant } from '../gpu/tune';
+import { ACTIVATIONS, type Activation } from '../reference/activations';
 
 /** Side of the C tile one workgroup of the tiled path computes: its dispatch grid is derived from it. */
 export const MATMUL_TILE = wgslConst(code, 'TILE');
@@ -34,9 +35,9 @@ export type MatmulPath = (typeof MATMUL_PATHS)[number];
 /** A path a GPU may do without; 'tiled' and 'small' are what the rule falls back on. */
 const OPTIONAL_PATH: MatmulPath = 'wide';
 
-/** What happens to r = alpha·acc (+ beta·C) before it is stored. */
-export type Epilogue = 'none' | 'bias' | 'bias-swish' | 'swish-backward' | 'subtract';
-const EPILOGUES: Record<Epilogue, number> = { none: 0, bias: 1, 'bias-swish': 2, 'swish-backward': 3, subtract: 4 };
+/** What happens to r = alpha·acc (+ beta·C) before it is stored; f is the variant's activation. */
+export type Epilogue = 'none' | 'bias' | 'bias-activation' | 'activation-backward' | 'subtract';
+const EPILOGUES: Record<Epilogue, number> = { none: 0, bias: 1, 'bias-activation': 2, 'activation-backward': 3, subtract: 4 };
 
 export interface MatmulVariant {
   /** A is stored [K, M] and read transposed. */
@@ -44,13 +45,16 @@ export interface MatmulVariant {
   /** B is stored [N, K] and read transposed. */
   transB?: boolean;
   epilogue?: Epilogue;
-  /** Use MATH.md's known-wrong swish' in the 'swish-backward' epilogue. */
+  /** f of the 'bias-activation' and 'activation-backward' epilogues (default swish); ACTIVATION in the shader is its index. */
+  activation?: Activation;
+  /** Use MATH.md's known-wrong swish' in the 'activation-backward' epilogue (swish only). */
   wrongSwishPrime?: boolean;
 }
 
 /**
- * Buffers of one matmul. aux: bias [N] for 'bias' and 'bias-swish', V [M,N] for 'swish-backward',
- * the subtrahend [M,N] for 'subtract'. C2: the pre-activation [M,N] for 'bias-swish'.
+ * Buffers of one matmul. aux: bias [N] for 'bias' and 'bias-activation', V [M,N] for
+ * 'activation-backward', the subtrahend [M,N] for 'subtract'. C2: the pre-activation [M,N] for
+ * 'bias-activation'.
  */
 export interface MatmulOperands {
   A: Binding;
@@ -93,8 +97,11 @@ export class Matmul {
    * on a GPU the paths the tuner chooses among, SAME_ORDER — split K only when asked for).
    */
   static async create(device: GPUDevice, variant: MatmulVariant = {}, paths?: readonly MatmulPath[]): Promise<Matmul> {
-    const { transA = false, transB = false, epilogue = 'none', wrongSwishPrime = false } = variant;
-    const label = `matmul/${transA ? 'At' : 'A'}${transB ? 'Bt' : 'B'}+${epilogue}${wrongSwishPrime ? '(wrong)' : ''}`;
+    const { transA = false, transB = false, epilogue = 'none', activation = 'swish', wrongSwishPrime = false } = variant;
+    if (wrongSwishPrime && activation !== 'swish') throw new RangeError('the wrong swish′ exists for swish only');
+    const activated = epilogue === 'bias-activation' || epilogue === 'activation-backward';
+    const what = activated ? `${epilogue}(${activation}${wrongSwishPrime ? ', wrong' : ''})` : epilogue;
+    const label = `matmul/${transA ? 'At' : 'A'}${transB ? 'Bt' : 'B'}+${what}`;
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const cpuAdapter = isCpuAdapter(info);
     const compiled = paths ?? (cpuAdapter ? ['small'] : SAME_ORDER);
@@ -102,6 +109,7 @@ export class Matmul {
       TRANS_A: Number(transA),
       TRANS_B: Number(transB),
       EPILOGUE: EPILOGUES[epilogue],
+      ACTIVATION: ACTIVATIONS.indexOf(activation),
       WRONG_SWISH_PRIME: Number(wrongSwishPrime),
     };
     const built = await Promise.allSettled(compiled.map((path) =>

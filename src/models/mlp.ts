@@ -49,11 +49,11 @@ export class MlpNetwork implements Network {
     checkBufferFits(device, H * Math.max(D, C) * 4, `the weights (${H}×${Math.max(D, C)})`);
     const paths = opts.matmulPaths;
     const [layer1, layer2, loss, outer, backLayer2, biasGrad] = await Promise.all([
-      Matmul.create(device, { transB: true, epilogue: 'bias-swish' }, paths),
+      Matmul.create(device, { transB: true, epilogue: 'bias-activation' }, paths),
       Matmul.create(device, { transB: true, epilogue: 'bias' }, paths),
       SoftmaxXent.create(device),
       Matmul.create(device, { transA: true }, paths),
-      Matmul.create(device, { epilogue: 'swish-backward', wrongSwishPrime: opts.swishDerivative === 'wrong' }, paths),
+      Matmul.create(device, { epilogue: 'activation-backward', wrongSwishPrime: opts.swishDerivative === 'wrong' }, paths),
       Matmul.create(device, {}, paths),
     ]);
     return new MlpNetwork(device, shape, { layer1, layer2, loss, outer, backLayer2, biasGrad });

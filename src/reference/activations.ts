@@ -1,5 +1,6 @@
-// The logistic sigmoid and swish, with swish's derivative in its correct form and in
-// the wrong form from the original hand derivation (see MATH.md, "Known trap").
+// The hidden layers' activations and their derivatives (MATH.md, "Deeper MLPs and other
+// activations"), and swish's derivative in its correct form and in the wrong form from the original
+// hand derivation (MATH.md, "Known trap").
 
 /** Which swish derivative a backward pass uses; 'wrong' exists only to show a gradient check failing. */
 export type SwishDerivative = 'correct' | 'wrong';
@@ -35,3 +36,33 @@ export function swishPrimeWrong(v: number): number {
 export function swishPrimeFor(kind: SwishDerivative): (v: number) => number {
   return kind === 'correct' ? swishPrime : swishPrimeWrong;
 }
+
+/** tanh v, from e^(−2|v|) so that it cannot overflow for large |v|. */
+export function tanh(v: number): number {
+  const e = Math.exp(-2 * Math.abs(v));
+  return Math.sign(v) * ((1 - e) / (1 + e));
+}
+
+/** √(2/π), GELU's tanh form. */
+const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_A = 0.044715;
+
+/** The activations a hidden layer may use; swish is the seed's. */
+export const ACTIVATIONS = ['swish', 'relu', 'tanh', 'sigmoid', 'gelu', 'linear'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** Each activation f and its derivative f′ (ReLU's f′(0) = 0, as PyTorch; GELU in PyTorch's approximate='tanh' form). */
+export const ACTIVATION_FUNCTIONS: Readonly<Record<Activation, { f: (v: number) => number; fPrime: (v: number) => number }>> = {
+  swish: { f: swish, fPrime: swishPrime },
+  relu: { f: (v) => Math.max(v, 0), fPrime: (v) => (v > 0 ? 1 : 0) },
+  tanh: { f: tanh, fPrime: (v) => 1 - tanh(v) ** 2 },
+  sigmoid: { f: sigmoid, fPrime: (v) => sigmoid(v) * (1 - sigmoid(v)) },
+  gelu: {
+    f: (v) => 0.5 * v * (1 + tanh(GELU_C * (v + GELU_A * v ** 3))),
+    fPrime: (v) => {
+      const t = tanh(GELU_C * (v + GELU_A * v ** 3));
+      return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * GELU_A * v * v);
+    },
+  },
+  linear: { f: (v) => v, fPrime: () => 1 },
+};
