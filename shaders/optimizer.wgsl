@@ -1,12 +1,13 @@
 // In-place parameter update over the flat parameter buffer: SGD, momentum (optionally Nesterov)
-// or Adam with bias correction, each with optional L2 weight decay (g += λ·p).
+// or Adam with bias correction, each with optional L2 weight decay (g += λ·p) and L1 (g += λ₁·sign p,
+// sign 0 = 0).
 
 const WG: u32 = 256u;
 
 override KIND: u32 = 0u;         // 0 sgd, 1 momentum, 2 adam
 override NESTEROV: bool = false;
 
-struct Settings { count: u32, lr: f32, momentum: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32 }
+struct Settings { count: u32, lr: f32, momentum: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32, l1: f32 }
 
 @group(0) @binding(0) var<storage, read> grads: array<f32>;
 @group(0) @binding(1) var<storage, read> state: array<u32>;        // [2] is the optimizer step t
@@ -21,7 +22,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   let i = (wid.y * groups.x + wid.x) * WG + lid;
   if (i >= s.count) { return; }
   let p = params[i];
-  let g = grads[i] + s.weightDecay * p;
+  let g = grads[i] + s.weightDecay * p + s.l1 * sign(p);
   switch KIND {
     case 1u: {
       let mi = s.momentum * m[i] + g;

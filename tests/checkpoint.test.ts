@@ -60,6 +60,16 @@ describe('checkpoint on the reference engine', () => {
     expect(back.settings).toEqual({ model: 'mlp', lr: 0.01, nesterov: false });
   });
 
+  it('keeps L1 in the optimizer only where it is set, so that a run without it reads as before', async () => {
+    const [spec, overrides] = cases[0]!;
+    const without = serializeCheckpoint(await checkpointAfter(configFor(spec, overrides), dataFor(spec), 2));
+    expect(Object.keys(JSON.parse(without).optimizer)).not.toContain('l1');
+    expect(parseCheckpoint(without, 'run.json').optimizer.l1).toBe(0);
+    const withL1 = serializeCheckpoint(await checkpointAfter(configFor(spec, { ...overrides, l1: 0.003 }), dataFor(spec), 2));
+    expect(JSON.parse(withL1).optimizer.l1).toBe(0.003);
+    expect(parseCheckpoint(withL1, 'run.json').optimizer.l1).toBe(0.003);
+  });
+
   it('writes one .npy per tensor with its shape', async () => {
     const [spec, overrides] = cases[0]!;
     const cp = await checkpointAfter(configFor(spec, overrides), dataFor(spec), 3);

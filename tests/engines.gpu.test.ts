@@ -29,6 +29,7 @@ const specs: Array<SessionConfig['spec']> = [
 const optimizers: Array<Partial<OptimizerSettings>> = [
   { kind: 'adam', lr: 0.01, weightDecay: 1e-3 },
   { kind: 'momentum', lr: 0.05, momentum: 0.9, nesterov: true },
+  { kind: 'sgd', lr: 0.1, l1: 1e-3 },
 ];
 
 function dataFor(spec: SessionConfig['spec']): DataSplit {

@@ -15,6 +15,9 @@ const CASES: Array<[string, Partial<OptimizerSettings>]> = [
   ['Nesterov momentum with weight decay', { kind: 'momentum', lr: 0.1, momentum: 0.8, nesterov: true, weightDecay: 0.02 }],
   ['adam', { kind: 'adam', lr: 0.01 }],
   ['adam with weight decay', { kind: 'adam', lr: 0.02, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05 }],
+  ['sgd with L1', { kind: 'sgd', lr: 0.3, l1: 0.05 }],
+  ['momentum with L1 and L2', { kind: 'momentum', lr: 0.1, momentum: 0.9, l1: 0.02, weightDecay: 0.01 }],
+  ['adam with L1', { kind: 'adam', lr: 0.01, l1: 0.03 }],
 ];
 
 describe('optimizer kernels against the CPU twin', () => {

@@ -12,7 +12,7 @@ const USAGE = `usage: npm run cli -- <command> [flags]
   train [flags]                 train on the GPU (defaults as on the page: an MLP of 32 units on spiral, Adam at 0.01)
     --model mlp|autoencoder     --dataset mnist|spiral|circles|xor|blobs   --data FILE.npy|FILE.csv
     --hidden N (mlp)  --code N (autoencoder)  --batch N  --lr X  --optimizer sgd|momentum|adam
-    --momentum X  --nesterov  --beta1 X  --beta2 X  --weight-decay X  --init-scale X  --wrong-derivative
+    --momentum X  --nesterov  --beta1 X  --beta2 X  --weight-decay X (L2)  --l1 X  --init-scale X  --wrong-derivative
     --samples N  --noise X (2-D sets)  --steps N | --epochs N  --seed N  --json  --save FILE.json (parameters)
     --checkpoint FILE.json (the whole run, as the page saves it)  --resume FILE.json (continue one)
   check [flags]                 gradient check on a generated batch: GPU vs float64, float64 vs finite differences
@@ -38,6 +38,7 @@ const OPTIONS = {
   beta1: { type: 'string' },
   beta2: { type: 'string' },
   'weight-decay': { type: 'string' },
+  l1: { type: 'string' },
   'init-scale': { type: 'string' },
   samples: { type: 'string' },
   noise: { type: 'string' },

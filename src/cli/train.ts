@@ -33,7 +33,7 @@ const STEPS_PER_ROUND = 64;
 const RUN_FLAGS: Readonly<Record<string, keyof RunSettings>> = {
   model: 'model', dataset: 'dataset', samples: 'samples', noise: 'noise', hidden: 'hidden', code: 'code', batch: 'batch',
   lr: 'lr', optimizer: 'optimizer', momentum: 'momentum', nesterov: 'nesterov', beta1: 'beta1', beta2: 'beta2',
-  'weight-decay': 'weightDecay', 'init-scale': 'initScale', seed: 'seed', 'wrong-derivative': 'wrongDerivative',
+  'weight-decay': 'weightDecay', l1: 'l1', 'init-scale': 'initScale', seed: 'seed', 'wrong-derivative': 'wrongDerivative',
 };
 
 /** Everything that defines a run, from the flags or from a run file. */

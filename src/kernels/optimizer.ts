@@ -26,6 +26,7 @@ export function optimizerUniform(count: number, s: OptimizerSettings): ArrayBuff
     ['f', s.beta2],
     ['f', s.eps],
     ['f', s.weightDecay],
+    ['f', s.l1],
   ]);
 }
 

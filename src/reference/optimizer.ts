@@ -1,5 +1,5 @@
-// CPU twin of the GPU optimizer kernels (SGD, momentum with optional Nesterov, Adam,
-// all with L2 weight decay folded into the gradient), in float64.
+// CPU twin of the GPU optimizer kernels (SGD, momentum with optional Nesterov, Adam, all with L2
+// weight decay and L1 regularisation folded into the gradient), in float64.
 
 /** The update rule. */
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
@@ -18,6 +18,8 @@ export interface OptimizerSettings {
   eps: number;
   /** λ of the L2 term (λ/2)‖p‖², which adds λ p to the gradient. */
   weightDecay: number;
+  /** λ₁ of the L1 term λ₁‖p‖₁, which adds λ₁ sign(p) to the gradient (sign 0 = 0). */
+  l1: number;
 }
 
 /** Plain SGD at lr 0.1, with the usual momentum and Adam constants ready for a switch of kind. */
@@ -30,6 +32,7 @@ export const DEFAULT_OPTIMIZER: OptimizerSettings = {
   beta2: 0.999,
   eps: 1e-8,
   weightDecay: 0,
+  l1: 0,
 };
 
 /** Per-tensor state: first moment (or velocity) m, second moment v, and the step count t. */
@@ -46,7 +49,7 @@ export function newOptimizerState(size: number): OptimizerState {
 }
 
 /**
- * One update of `params` in place from `grads`, with g = grad + weightDecay·p:
+ * One update of `params` in place from `grads`, with g = grad + weightDecay·p + l1·sign(p):
  * sgd p −= lr·g; momentum m = μm + g, p −= lr·(nesterov ? g + μm : m);
  * adam m = β1m + (1−β1)g, v = β2v + (1−β2)g², p −= lr·m̂ / (√v̂ + eps) with m̂, v̂ bias-corrected by step t.
  */
@@ -62,14 +65,14 @@ export function optimizerStep(
       `optimizerStep: params ${size}, grads ${grads.length}, m ${state.m.length}, v ${state.v.length} must match`,
     );
   }
-  const { kind, lr, momentum: mu, nesterov, beta1, beta2, eps, weightDecay } = settings;
+  const { kind, lr, momentum: mu, nesterov, beta1, beta2, eps, weightDecay, l1 } = settings;
   state.t += 1;
   const correction1 = 1 - beta1 ** state.t;
   const correction2 = 1 - beta2 ** state.t;
   const { m, v } = state;
 
   for (let i = 0; i < size; i++) {
-    const g = grads[i]! + weightDecay * params[i]!;
+    const g = grads[i]! + weightDecay * params[i]! + l1 * Math.sign(params[i]!);
     switch (kind) {
       case 'sgd':
         params[i]! -= lr * g;

@@ -5,7 +5,8 @@
 //   { "format": "webgpu-backprop checkpoint", "version": 1,
 //     "settings": { flat object of strings, numbers, booleans, null: the caller's, passed through },
 //     "spec": { "kind": "mlp", "shape": { "D", "H", "C" } } or { "kind": "autoencoder", "shape": { "n", "m" } },
-//     "batch": B, "seed": s, "optimizer": { kind, lr, momentum, nesterov, beta1, beta2, eps, weightDecay },
+//     "batch": B, "seed": s, "optimizer": { kind, lr, momentum, nesterov, beta1, beta2, eps, weightDecay[, l1] }
+//        (l1 only where it is not 0, so that a run without L1 stays readable by the builds before it),
 //     "data": { "name", "N", "D", "classes" }: the training set the schedule permutes,
 //     "engines": { "gpu" and/or "cpu" (the float64 reference): { "step": steps done, "optimizerStep": t,
 //        "params" | "m" | "v": { tensor name: { "dtype": "float32" | "float64", "shape": [...], "data": base64 } } } } }
@@ -16,6 +17,7 @@
 import { encodeBase64 } from '../base/base64';
 import { writeNpy } from '../data/npy-write';
 import { specTensorShapes } from '../models/build';
+import type { OptimizerSettings } from '../reference/optimizer';
 import type { Checkpoint } from './checkpoint';
 import type { EngineId } from './engine';
 
@@ -45,9 +47,15 @@ export function serializeCheckpoint(cp: Checkpoint): string {
   }
   const doc = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, settings: cp.settings, spec: cp.spec, batch: cp.batch,
-    seed: cp.seed, optimizer: cp.optimizer, data: cp.data, engines,
+    seed: cp.seed, optimizer: fileOptimizer(cp.optimizer), data: cp.data, engines,
   };
   return JSON.stringify(doc, null, 1);
+}
+
+/** The optimizer as the file keeps it: without l1 when it is 0 (see the format above). */
+function fileOptimizer(o: OptimizerSettings): Omit<OptimizerSettings, 'l1'> & { l1?: number } {
+  const { l1, ...rest } = o;
+  return l1 === 0 ? rest : { ...rest, l1 };
 }
 
 /** One .npy file per tensor, named `<engine>-<params|m|v>-<tensor>.npy`, for np.load in a notebook. */

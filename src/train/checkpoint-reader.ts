@@ -113,7 +113,7 @@ class CheckpointReader {
   }
 
   private optimizer(value: unknown): OptimizerSettings {
-    const o = this.object(value, 'optimizer', ['kind', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'eps', 'weightDecay']);
+    const o = this.object(value, 'optimizer', ['kind', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'eps', 'weightDecay'], ['l1']);
     if (!OPTIMIZER_KINDS.includes(o.kind as OptimizerKind)) this.fail('optimizer.kind', `must be one of ${OPTIMIZER_KINDS.join(', ')}`);
     if (typeof o.nesterov !== 'boolean') this.fail('optimizer.nesterov', 'must be true or false');
     return {
@@ -125,6 +125,7 @@ class CheckpointReader {
       beta2: this.number(o.beta2, 'optimizer.beta2', 0, 1),
       eps: this.number(o.eps, 'optimizer.eps', 0, 1),
       weightDecay: this.number(o.weightDecay, 'optimizer.weightDecay', 0, 1e6),
+      l1: Object.hasOwn(o, 'l1') ? this.number(o.l1, 'optimizer.l1', 0, 1e6) : 0,
     };
   }
 
@@ -169,14 +170,14 @@ class CheckpointReader {
     return out;
   }
 
-  /** A plain object; with `keys`, exactly those keys (none missing, none unknown). */
-  private object(value: unknown, path: string, keys: readonly string[] | null): Record<string, unknown> {
+  /** A plain object; with `keys`, exactly those keys (none missing, none unknown) and any of `optional`. */
+  private object(value: unknown, path: string, keys: readonly string[] | null, optional: readonly string[] = []): Record<string, unknown> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, 'must be a JSON object');
     const obj = value as Record<string, unknown>;
     if (keys) {
       for (const key of keys) if (!Object.hasOwn(obj, key)) this.fail(path, `has no '${key}'`);
       for (const key of Object.keys(obj)) {
-        if (!keys.includes(key)) this.fail(path, `has an unexpected key ${describeJson(key)}`);
+        if (!keys.includes(key) && !optional.includes(key)) this.fail(path, `has an unexpected key ${describeJson(key)}`);
       }
     }
     return obj;

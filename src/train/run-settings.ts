@@ -30,6 +30,8 @@ export interface RunSettings {
   beta2: number;
   /** L2 weight decay. */
   weightDecay: number;
+  /** L1 regularisation λ₁ (adds λ₁ sign(p) to every parameter's gradient, as weight decay adds λp). */
+  l1: number;
   /** Scale of the initial weights, N(0, scale²/fan_in). */
   initScale: number;
   seed: number;
@@ -52,6 +54,7 @@ export const RUN_DEFAULTS: Readonly<RunSettings> = {
   beta1: 0.9,
   beta2: 0.999,
   weightDecay: 0,
+  l1: 0,
   initScale: 1,
   seed: 1,
   wrongDerivative: false,
@@ -77,6 +80,7 @@ export const RUN_RANGES: Readonly<Record<string, NumberRange>> = {
   beta1: { min: 0, max: 0.9999, step: 0.0001 },
   beta2: { min: 0, max: 0.99999, step: 0.00001 },
   weightDecay: { min: 0, max: 1, step: 0.0001 },
+  l1: { min: 0, max: 1, step: 0.0001 },
   initScale: { min: 0.01, max: 10, step: 0.01 },
   seed: { min: 0, max: 2 ** 31 - 1, step: 1, int: true },
 };
@@ -98,6 +102,7 @@ export const CLI_RANGES: Readonly<Record<string, NumberRange>> = {
   beta1: { min: 0, max: 1, step: 0.0001 },
   beta2: { min: 0, max: 1, step: 0.00001 },
   weightDecay: { min: 0, max: 1e6, step: 0.0001 },
+  l1: { min: 0, max: 1e6, step: 0.0001 },
   initScale: { min: 0, max: 100, step: 0.01 },
   seed: { min: 0, max: 2 ** 32 - 1, step: 1, int: true },
 };
@@ -109,7 +114,7 @@ export const RUN_CHOICES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Settings that only change how the optimizer steps: they apply live, without a rebuild. */
-export const LIVE_RUN_KEYS: ReadonlySet<string> = new Set(['lr', 'optimizer', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay']);
+export const LIVE_RUN_KEYS: ReadonlySet<string> = new Set(['lr', 'optimizer', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay', 'l1']);
 
 /** One refused value: which field, what it must be, and the raw text given. */
 export interface FieldProblem {
@@ -217,7 +222,7 @@ export function optimizerOf(s: Readonly<RunSettings>): OptimizerSettings {
   return {
     ...DEFAULT_OPTIMIZER,
     kind: s.optimizer, lr: s.lr, momentum: s.momentum, nesterov: s.nesterov,
-    beta1: s.beta1, beta2: s.beta2, weightDecay: s.weightDecay,
+    beta1: s.beta1, beta2: s.beta2, weightDecay: s.weightDecay, l1: s.l1,
   };
 }
 

@@ -17,7 +17,7 @@ const LABELS: Partial<Record<keyof Settings, string>> = {
   model: 'model', dataset: 'dataset', samples: 'points (2-D sets)', noise: 'noise (2-D sets)',
   hidden: 'hidden units (MLP)', code: 'code size (autoencoder)', batch: 'batch size', lr: 'learning rate',
   optimizer: 'optimizer', momentum: 'momentum', nesterov: 'Nesterov', beta1: 'Adam β1', beta2: 'Adam β2',
-  weightDecay: 'weight decay (L2)', initScale: 'initialisation scale', seed: 'seed', stepsPerFrame: 'steps per frame',
+  weightDecay: 'weight decay (L2)', l1: 'L1 regularisation', initScale: 'initialisation scale', seed: 'seed', stepsPerFrame: 'steps per frame',
   engine: 'engine', logScale: 'log-scale loss',
   wrongDerivative: "wrong swish′ (common mistake)", checkEvery: 'gradient check every N steps',
 };
@@ -30,7 +30,7 @@ const OPTION_NAMES: Record<string, Record<string, string>> = {
   model: { 'MLP (swish, softmax)': 'mlp', 'linear autoencoder': 'autoencoder' },
   dataset: { MNIST: 'mnist', spiral: 'spiral', circles: 'circles', XOR: 'xor', blobs: 'blobs', 'your file': 'file' },
   optimizer: { SGD: 'sgd', momentum: 'momentum', Adam: 'adam' },
-  engine: { GPU: 'gpu', 'CPU: reference (float64)': 'cpu', 'GPU and reference side by side': 'both' },
+  engine: { GPU: 'gpu', 'reference (float64)': 'cpu', 'GPU and reference': 'both' },
 };
 
 export class Panel {
@@ -77,7 +77,7 @@ export class Panel {
     files.add({ npz: () => actions.saveRun('npz') }, 'npz').name('save tensors (.npz of .npy)');
     files.add({ open: () => input.click() }, 'open').name('resume a saved run (.json)…');
     const opt = gui.addFolder('Optimizer');
-    for (const key of ['batch', 'optimizer', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay'] as const) add(opt, key);
+    for (const key of ['batch', 'optimizer', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay', 'l1'] as const) add(opt, key);
     add(gui.addFolder('Plots'), 'logScale');
     const math = gui.addFolder('The math');
     add(math, 'wrongDerivative');
