@@ -70,6 +70,19 @@ describe('checkpoint on the reference engine', () => {
     expect(parseCheckpoint(withL1, 'run.json').optimizer.l1).toBe(0.003);
   });
 
+  it('keeps the activation in the spec where it is not swish, and refuses a run of another activation', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 7, H: 12, C: 4, activation: 'tanh' } };
+    const cp = await checkpointAfter(configFor(spec, { kind: 'adam', lr: 0.01 }), dataFor(spec), 3);
+    const text = serializeCheckpoint(cp);
+    expect(JSON.parse(text).spec.shape.activation).toBe('tanh');
+    expect(parseCheckpoint(text, 'run.json').spec).toEqual(spec);
+    const swish = await Session.create(configFor(cases[0]![0], { kind: 'adam', lr: 0.01 }), dataFor(spec), null);
+    await expect(restoreCheckpoint(swish, cp)).rejects.toThrow(/it holds an MLP 7-12-4 \(tanh\), this run has an MLP 7-12-4/);
+    const bad = JSON.parse(text);
+    bad.spec.shape.activation = 'softplus';
+    expect(() => parseCheckpoint(JSON.stringify(bad), 'bad.json')).toThrow(/spec\.shape\.activation must be one of swish, relu/);
+  });
+
   it('writes one .npy per tensor with its shape', async () => {
     const [spec, overrides] = cases[0]!;
     const cp = await checkpointAfter(configFor(spec, overrides), dataFor(spec), 3);

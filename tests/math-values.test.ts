@@ -25,14 +25,14 @@ describe('the math cards’ numbers', () => {
     expect(Array.from(v.GZ)).toEqual(Array.from(batchOfOne.GZ));
     const wrong = sampleValues(mlp, params, x, 2, 'wrong');
     if (wrong.kind !== 'mlp') throw new Error('expected MLP values');
-    expect(wrong.swishPrime[0]).not.toBeCloseTo(v.swishPrime[0]!, 3);
+    expect(wrong.fPrime[0]).not.toBeCloseTo(v.fPrime[0]!, 3);
   });
 
   it('activation statistics count every unit once and measure updates', () => {
     const { params, batch } = generatedCase(mlp, 8, 2);
     const s = activationStats(mlp.shape, params, batch.X, batch.labels, 8, 'correct', 10, null);
     expect(s.vHistogram.counts.reduce((a, b) => a + b, 0)).toBe(8 * 9);
-    expect(s.swishPrimeHistogram.lo).toBeGreaterThan(-0.2); // swish′ ≥ −0.0998
+    expect(s.fPrimeHistogram.lo).toBeGreaterThan(-0.2); // swish′ ≥ −0.0998
     expect(s.decreasing).toBeLessThanOrEqual(s.negative);
     expect(swishPrime(SWISH_MINIMUM_V)).toBeCloseTo(0, 6);
     expect(s.updateRatios).toBeNull();

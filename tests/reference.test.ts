@@ -72,6 +72,18 @@ describe('reference gradients agree with central differences', () => {
     }
   });
 
+  it.each(ACTIVATIONS)('MLP with %s, every tensor within 1e-6', (activation) => {
+    for (const seed of SEEDS.slice(0, 5)) {
+      const c = randomMlpCase(seed);
+      const shape = { ...c.shape, activation };
+      // ReLU away from its kink: a central difference that straddles v = 0 differentiates nothing.
+      const V = mlpForward(shape, c.params, c.X, c.labels, c.B).V;
+      if (activation === 'relu' && V.some((v) => Math.abs(v) < 1e-3)) continue;
+      const errors = checkMlp(shape, c.params, c.X, c.labels, c.B);
+      for (const name of MLP_TENSORS) expect(errors[name], `${name} at ${describeMlp(c)}`).toBeLessThanOrEqual(1e-6);
+    }
+  });
+
   it.each(SEEDS)('autoencoder W within 1e-6 (seed %i)', (seed) => {
     const c = randomAutoencoderCase(seed);
     const { W: error } = checkAutoencoder(c.shape, c.W, c.X, c.B);

@@ -6,7 +6,7 @@ import { decodeHash, DEFAULTS, encodeHash, type Settings } from '../src/ui/setti
 describe('settings in the URL hash', () => {
   it('round-trips a full configuration', () => {
     const s: Settings = {
-      ...DEFAULTS, model: 'autoencoder', dataset: 'blobs', samples: 950, noise: 0.35, code: 2, batch: 17, lr: 0.0123,
+      ...DEFAULTS, model: 'autoencoder', activation: 'tanh', dataset: 'blobs', samples: 950, noise: 0.35, code: 2, batch: 17, lr: 0.0123,
       optimizer: 'momentum', momentum: 0.85, nesterov: true, weightDecay: 0.001, l1: 0.0002, initScale: 0.5, seed: 99,
       stepsPerFrame: 12, engine: 'both', logScale: true,
     };

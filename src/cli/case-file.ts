@@ -1,9 +1,13 @@
 // The `grads` case format (nested arrays, row-major, as numpy's tolist() writes them), read and
 // checked: every shape, every number, every label, with one clear line for the first problem.
+import { ACTIVATIONS, type Activation } from '../reference/activations';
 import { UserError } from '../base/errors';
 
 export type GradCase =
-  | { model: 'mlp'; D: number; H: number; C: number; B: number; tensors: Record<'W1' | 'b1' | 'W2' | 'b2', Float32Array>; X: Float32Array; labels: Uint32Array }
+  | {
+    model: 'mlp'; D: number; H: number; C: number; activation: Activation; B: number;
+    tensors: Record<'W1' | 'b1' | 'W2' | 'b2', Float32Array>; X: Float32Array; labels: Uint32Array;
+  }
   | { model: 'autoencoder'; n: number; m: number; B: number; tensors: Record<'W', Float32Array>; X: Float32Array };
 
 /** Parses and validates a case file's text. `name` is the file name, used in messages. */
@@ -37,7 +41,14 @@ export function parseCase(text: string, name: string): GradCase {
     if (C < 2) throw new UserError(`${name}: W2 needs at least 2 rows (classes)`);
     const labels = readLabels(c.labels, `${name}: labels`, C);
     expect('labels', labels.length, X.rows, 'entries', 'the rows of X');
-    return { model: 'mlp', D, H, C, B: X.rows, tensors: { W1: W1.data, b1, W2: W2.data, b2 }, X: X.data, labels };
+    const activation = c.activation ?? 'swish';
+    if (!(ACTIVATIONS as readonly unknown[]).includes(activation)) {
+      throw new UserError(`${name}: unknown activation ${JSON.stringify(activation).slice(0, 40)} (expected ${ACTIVATIONS.join(', ')})`);
+    }
+    return {
+      model: 'mlp', D, H, C, activation: activation as Activation, B: X.rows,
+      tensors: { W1: W1.data, b1, W2: W2.data, b2 }, X: X.data, labels,
+    };
   }
   if (c.model === 'autoencoder') {
     const W = matrix('W');

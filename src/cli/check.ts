@@ -1,7 +1,9 @@
 // `check`: the page's gradient check, headless, on a generated batch: per tensor, the WGSL kernels'
 // gradient against the float64 reference, and the reference against central differences.
 // --wrong-derivative puts the known-wrong swish' (MATH.md) into both the kernel and the reference.
+import { UserError } from '../base/errors';
 import type { ModelSpec } from '../models/build';
+import { ACTIVATIONS } from '../reference/activations';
 import { checkGradients, generatedCase, verdict, type GradCheck } from '../train/grad-check';
 import { choiceFlag, intFlag, numberFlag } from './flags';
 import { openNodeDevice } from './node-gpu';
@@ -12,9 +14,12 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<void
   const B = intFlag(flags, 'batch', 16, 1, 4096);
   const D = intFlag(flags, 'inputs', kind === 'mlp' ? 24 : 12, 1, 4096);
   const spec: ModelSpec = kind === 'mlp'
-    ? { kind, shape: { D, H: intFlag(flags, 'hidden', 16, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024) } }
+    ? { kind, shape: { D, H: intFlag(flags, 'hidden', 16, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024), activation: choiceFlag(flags, 'activation', ACTIVATIONS, 'swish') } }
     : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
   const swishDerivative = flags['wrong-derivative'] === true ? 'wrong' : 'correct';
+  if (swishDerivative === 'wrong' && spec.kind === 'mlp' && spec.shape.activation !== 'swish') {
+    throw new UserError('--wrong-derivative is swish′ σ(v)(2 − σ(v)): it needs --activation swish');
+  }
   const { params, batch } = generatedCase(spec, B, seed);
   const ctx = await openNodeDevice();
   const result = await checkGradients(spec, params, batch, {

@@ -31,7 +31,7 @@ const PCA_MAX_FEATURES = 256;
 const STEPS_PER_ROUND = 64;
 /** The flags that set run settings, by flag name: a resumed run takes all of them from its file. */
 const RUN_FLAGS: Readonly<Record<string, keyof RunSettings>> = {
-  model: 'model', dataset: 'dataset', samples: 'samples', noise: 'noise', hidden: 'hidden', code: 'code', batch: 'batch',
+  model: 'model', dataset: 'dataset', samples: 'samples', noise: 'noise', hidden: 'hidden', activation: 'activation', code: 'code', batch: 'batch',
   lr: 'lr', optimizer: 'optimizer', momentum: 'momentum', nesterov: 'nesterov', beta1: 'beta1', beta2: 'beta2',
   'weight-decay': 'weightDecay', l1: 'l1', 'init-scale': 'initScale', seed: 'seed', 'wrong-derivative': 'wrongDerivative',
 };
@@ -92,7 +92,7 @@ async function runFromFile(path: string, flags: Record<string, unknown>): Promis
   // The file's model, batch, seed and optimizer are the run's, whatever its settings say.
   const plan: RunPlan = {
     spec: cp.spec, batch: cp.batch, seed: cp.seed, optimizer: cp.optimizer, initScale: settings.initScale,
-    swishDerivative: cp.spec.kind === 'mlp' && settings.wrongDerivative ? 'wrong' : 'correct',
+    swishDerivative: cp.spec.kind === 'mlp' && (cp.spec.shape.activation ?? 'swish') === 'swish' && settings.wrongDerivative ? 'wrong' : 'correct',
   };
   return { settings, data, plan, resumed: cp };
 }
@@ -159,7 +159,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
     model: spec.kind,
     dataset: train.name,
     adapter: ctx.adapterName,
-    ...(spec.kind === 'mlp' ? { hidden: spec.shape.H } : { code: spec.shape.m }),
+    ...(spec.kind === 'mlp' ? { hidden: spec.shape.H, ...(spec.shape.activation ? { activation: spec.shape.activation } : {}) } : { code: spec.shape.m }),
     batch,
     optimizer: session.optimizer,
     seed,

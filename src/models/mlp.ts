@@ -1,11 +1,11 @@
-// The two-layer MLP on the GPU: V = X W1ᵀ + b1, Y = swish(V), Z = Y W2ᵀ + b2, softmax cross-entropy,
-// and the hand-derived backward pass of MATH.md. Its float64 twin is src/reference/mlp.ts.
+// The two-layer MLP on the GPU: V = X W1ᵀ + b1, Y = f(V) (swish by default), Z = Y W2ᵀ + b2, softmax
+// cross-entropy, and the hand-derived backward pass of MATH.md. Its float64 twin is src/reference/mlp.ts.
 import { storageBuffer } from '../gpu/buffers';
 import { checkBufferFits } from '../gpu/device';
 import type { Dispatch } from '../gpu/kernel';
 import { Matmul, type MatmulPath } from '../kernels/matmul';
 import { SoftmaxXent } from '../kernels/softmax-xent';
-import { mlpTensorShapes, type MlpShape } from '../reference/mlp';
+import { activationOf, mlpTensorShapes, type MlpShape } from '../reference/mlp';
 import type { BoundPass, Network, NetworkOptions, PassIO } from './network';
 import { ParamLayout } from './params';
 
@@ -17,11 +17,11 @@ export class MlpNetwork implements Network {
     private readonly device: GPUDevice,
     readonly shape: MlpShape,
     private readonly k: {
-      layer1: Matmul; // V = X W1ᵀ + b1, Y = swish(V)
+      layer1: Matmul; // V = X W1ᵀ + b1, Y = f(V)
       layer2: Matmul; // Z = Y W2ᵀ + b2
       loss: SoftmaxXent;
       outer: Matmul; // dW = Gᵀ A, the batch's outer products
-      backLayer2: Matmul; // G_V = (G_Z W2) ⊙ swish'(V)
+      backLayer2: Matmul; // G_V = (G_Z W2) ⊙ f′(V)
       biasGrad: Matmul; // db = 1ᵀ G: the column sums, as a product so that it gets the matmul's parallel paths
     },
   ) {
@@ -43,17 +43,18 @@ export class MlpNetwork implements Network {
     opts: NetworkOptions = {},
   ): Promise<MlpNetwork> {
     const { D, H, C } = shape;
-    for (const [name, v] of Object.entries(shape)) {
+    for (const [name, v] of Object.entries({ D, H, C })) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`MLP size ${name} must be a positive integer`);
     }
+    const activation = activationOf(shape);
     checkBufferFits(device, H * Math.max(D, C) * 4, `the weights (${H}×${Math.max(D, C)})`);
     const paths = opts.matmulPaths;
     const [layer1, layer2, loss, outer, backLayer2, biasGrad] = await Promise.all([
-      Matmul.create(device, { transB: true, epilogue: 'bias-activation' }, paths),
+      Matmul.create(device, { transB: true, epilogue: 'bias-activation', activation }, paths),
       Matmul.create(device, { transB: true, epilogue: 'bias' }, paths),
       SoftmaxXent.create(device),
       Matmul.create(device, { transA: true }, paths),
-      Matmul.create(device, { epilogue: 'activation-backward', wrongSwishPrime: opts.swishDerivative === 'wrong' }, paths),
+      Matmul.create(device, { epilogue: 'activation-backward', activation, wrongSwishPrime: opts.swishDerivative === 'wrong' }, paths),
       Matmul.create(device, {}, paths),
     ]);
     return new MlpNetwork(device, shape, { layer1, layer2, loss, outer, backLayer2, biasGrad });

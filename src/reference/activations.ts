@@ -66,3 +66,8 @@ export const ACTIVATION_FUNCTIONS: Readonly<Record<Activation, { f: (v: number) 
   },
   linear: { f: (v) => v, fPrime: () => 1 },
 };
+
+/** f′ of a backward pass: the activation's own, or for swish the known-wrong one of the teaching experiment. */
+export function activationPrimeFor(activation: Activation, derivative: SwishDerivative = 'correct'): (v: number) => number {
+  return activation === 'swish' ? swishPrimeFor(derivative) : ACTIVATION_FUNCTIONS[activation].fPrime;
+}

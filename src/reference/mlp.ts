@@ -1,15 +1,23 @@
-// Float64 reference of the two-layer swish MLP with softmax cross-entropy (MATH.md, Model 1):
-// the forward pass with the mean loss and accuracy, and the hand-derived backward pass.
+// Float64 reference of the two-layer MLP with softmax cross-entropy (MATH.md, Model 1, with the
+// hidden activation of "Deeper MLPs and other activations"; swish by default): the forward pass with
+// the mean loss and accuracy, and the hand-derived backward pass.
 
-import { swish, swishPrimeFor, type SwishDerivative } from './activations';
+import { ACTIVATION_FUNCTIONS, activationPrimeFor, type Activation, type SwishDerivative } from './activations';
 import { colsum, matmul } from './linalg';
 import { assertLength, assertSizes } from './shape';
 
-/** Layer sizes: D inputs, H hidden units, C classes. */
+/** Layer sizes: D inputs, H hidden units, C classes; and the hidden layer's activation f. */
 export interface MlpShape {
   D: number;
   H: number;
   C: number;
+  /** Absent means swish, the seed's (and every run saved before the choice existed). */
+  activation?: Activation;
+}
+
+/** The hidden layer's activation of a shape. */
+export function activationOf(shape: MlpShape): Activation {
+  return shape.activation ?? 'swish';
 }
 
 /** Parameters (or their gradients), row-major. */
@@ -40,7 +48,7 @@ export function mlpTensorShapes(shape: MlpShape): Record<MlpTensor, number[]> {
 export interface MlpForward {
   /** Hidden pre-activations [B, H]. */
   V: Float64Array;
-  /** Hidden activations swish(V) [B, H]. */
+  /** Hidden activations f(V) [B, H]. */
   Y: Float64Array;
   /** Logits [B, C]. */
   Z: Float64Array;
@@ -69,7 +77,7 @@ export interface MlpGradients {
 
 /** Options of the backward pass. */
 export interface MlpGradientOptions {
-  /** 'correct' (the default) or the known-wrong derivative, for the teaching experiment. */
+  /** 'correct' (the default) or, for swish, the known-wrong derivative of the teaching experiment. */
   swishDerivative?: SwishDerivative;
 }
 
@@ -94,7 +102,7 @@ function addRowBias(A: Float64Array, bias: Float64Array, rows: number, cols: num
   }
 }
 
-/** Runs the forward pass: V = X W1ᵀ + b1, Y = swish(V), Z = Y W2ᵀ + b2, loss = mean(logsumexp(Z_i) − Z_i,k). */
+/** Runs the forward pass: V = X W1ᵀ + b1, Y = f(V), Z = Y W2ᵀ + b2, loss = mean(logsumexp(Z_i) − Z_i,k). */
 export function mlpForward(
   shape: MlpShape,
   params: MlpParams,
@@ -106,7 +114,7 @@ export function mlpForward(
   const { D, H, C } = shape;
   const V = matmul(X, params.W1, B, H, D, { transB: true }); // [B, H]
   addRowBias(V, params.b1, B, H);
-  const Y = V.map(swish); // [B, H]
+  const Y = V.map(ACTIVATION_FUNCTIONS[activationOf(shape)].f); // [B, H]
   const Z = matmul(Y, params.W2, B, C, H, { transB: true }); // [B, C]
   addRowBias(Z, params.b2, B, C);
 
@@ -144,7 +152,7 @@ export function mlpGradients(
 ): MlpGradients {
   const { loss, correct, V, Y, Z } = mlpForward(shape, params, X, labels, B);
   const { D, H, C } = shape;
-  const derivative = swishPrimeFor(opts.swishDerivative ?? 'correct');
+  const derivative = activationPrimeFor(activationOf(shape), opts.swishDerivative);
 
   const GZ = new Float64Array(B * C); // [B, C]
   for (let i = 0; i < B; i++) {

@@ -4,7 +4,8 @@
 // The JSON file (version 1):
 //   { "format": "webgpu-backprop checkpoint", "version": 1,
 //     "settings": { flat object of strings, numbers, booleans, null: the caller's, passed through },
-//     "spec": { "kind": "mlp", "shape": { "D", "H", "C" } } or { "kind": "autoencoder", "shape": { "n", "m" } },
+//     "spec": { "kind": "mlp", "shape": { "D", "H", "C"[, "activation"] } } (no activation: swish)
+//        or { "kind": "autoencoder", "shape": { "n", "m" } },
 //     "batch": B, "seed": s, "optimizer": { kind, lr, momentum, nesterov, beta1, beta2, eps, weightDecay[, l1] }
 //        (l1 only where it is not 0, so that a run without L1 stays readable by the builds before it),
 //     "data": { "name", "N", "D", "classes" }: the training set the schedule permutes,

@@ -5,6 +5,7 @@ import { decodeBase64 } from '../base/base64';
 import { UserError } from '../base/errors';
 import { clip, describeJson } from '../base/quote';
 import { specTensorShapes, type ModelSpec } from '../models/build';
+import { ACTIVATIONS, type Activation } from '../reference/activations';
 import type { OptimizerKind, OptimizerSettings } from '../reference/optimizer';
 import type { Checkpoint, SettingValue } from './checkpoint';
 import type { EngineId, EngineState } from './engine';
@@ -94,13 +95,16 @@ class CheckpointReader {
   private spec(value: unknown): ModelSpec {
     const spec = this.object(value, 'spec', ['kind', 'shape']);
     if (spec.kind === 'mlp') {
-      const shape = this.object(spec.shape, 'spec.shape', ['D', 'H', 'C']);
+      const shape = this.object(spec.shape, 'spec.shape', ['D', 'H', 'C'], ['activation']);
+      // Absent in the runs saved before the choice existed: swish.
+      const activation = Object.hasOwn(shape, 'activation') ? this.activation(shape.activation) : null;
       return {
         kind: 'mlp',
         shape: {
           D: this.integer(shape.D, 'spec.shape.D', 1, MAX_DIM),
           H: this.integer(shape.H, 'spec.shape.H', 1, MAX_DIM),
           C: this.integer(shape.C, 'spec.shape.C', 2, MAX_DIM),
+          ...(activation ? { activation } : {}),
         },
       };
     }
@@ -110,6 +114,11 @@ class CheckpointReader {
       return { kind: 'autoencoder', shape: { n, m: this.integer(shape.m, 'spec.shape.m', 1, n) } };
     }
     return this.fail('spec.kind', 'must be "mlp" or "autoencoder"');
+  }
+
+  private activation(value: unknown): Activation {
+    if (!(ACTIVATIONS as readonly unknown[]).includes(value)) this.fail('spec.shape.activation', `must be one of ${ACTIVATIONS.join(', ')}`);
+    return value as Activation;
   }
 
   private optimizer(value: unknown): OptimizerSettings {

@@ -91,6 +91,6 @@ export function checkCheckpointFits(
 
 function describeSpec(spec: ModelSpec): string {
   return spec.kind === 'mlp'
-    ? `an MLP ${spec.shape.D}-${spec.shape.H}-${spec.shape.C}`
+    ? `an MLP ${spec.shape.D}-${spec.shape.H}-${spec.shape.C}${spec.shape.activation && spec.shape.activation !== 'swish' ? ` (${spec.shape.activation})` : ''}`
     : `an autoencoder with n=${spec.shape.n}, m=${spec.shape.m}`;
 }

@@ -4,7 +4,7 @@
 // CLI's flags. How a run's settings and its data become a model spec is `planRun`, below.
 import type { DataSplit } from '../data/dataset';
 import type { ModelSpec } from '../models/build';
-import type { SwishDerivative } from '../reference/activations';
+import { ACTIVATIONS, type Activation, type SwishDerivative } from '../reference/activations';
 import { DEFAULT_OPTIMIZER, type OptimizerKind, type OptimizerSettings } from '../reference/optimizer';
 
 export type ModelKind = 'mlp' | 'autoencoder';
@@ -19,6 +19,8 @@ export interface RunSettings {
   noise: number;
   /** Hidden units of the MLP. */
   hidden: number;
+  /** The MLP's hidden activation f. */
+  activation: Activation;
   /** Code size m of the autoencoder (at most the number of features). */
   code: number;
   batch: number;
@@ -35,7 +37,7 @@ export interface RunSettings {
   /** Scale of the initial weights, N(0, scale²/fan_in). */
   initScale: number;
   seed: number;
-  /** Trains with the known-wrong swish′ σ(v)(2 − σ(v)) in the GPU kernel and the reference (MATH.md). */
+  /** Trains with the known-wrong swish′ σ(v)(2 − σ(v)) in the GPU kernel and the reference (MATH.md); swish only. */
   wrongDerivative: boolean;
 }
 
@@ -45,6 +47,7 @@ export const RUN_DEFAULTS: Readonly<RunSettings> = {
   samples: 600,
   noise: 0.03,
   hidden: 32,
+  activation: 'swish',
   code: 1,
   batch: 32,
   lr: 0.01,
@@ -109,6 +112,7 @@ export const CLI_RANGES: Readonly<Record<string, NumberRange>> = {
 
 export const RUN_CHOICES: Readonly<Record<string, readonly string[]>> = {
   model: ['mlp', 'autoencoder'],
+  activation: ACTIVATIONS,
   dataset: ['mnist', 'spiral', 'circles', 'xor', 'blobs', 'file'],
   optimizer: ['sgd', 'momentum', 'adam'],
 };
@@ -262,7 +266,9 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
   }
   let spec: ModelSpec;
   if (s.model === 'mlp') {
-    spec = { kind: 'mlp', shape: { D: train.D, H: s.hidden, C: Math.max(2, train.classes, test?.classes ?? 0) } };
+    // Swish is left unsaid, as in every run saved before the choice existed.
+    const activation = s.activation !== 'swish' ? { activation: s.activation } : {};
+    spec = { kind: 'mlp', shape: { D: train.D, H: s.hidden, C: Math.max(2, train.classes, test?.classes ?? 0), ...activation } };
   } else {
     let code = s.code;
     if (code > train.D) {
@@ -273,7 +279,7 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
   }
   const plan: RunPlan = {
     spec, batch, optimizer: optimizerOf(s), seed: s.seed, initScale: s.initScale,
-    swishDerivative: s.model === 'mlp' && s.wrongDerivative ? 'wrong' : 'correct',
+    swishDerivative: s.model === 'mlp' && s.activation === 'swish' && s.wrongDerivative ? 'wrong' : 'correct',
   };
   return { plan, adjusted };
 }

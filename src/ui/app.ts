@@ -398,7 +398,7 @@ export class App {
 
   private describe(): string {
     const s = this.settings;
-    const model = s.model === 'mlp' ? `MLP with ${s.hidden} swish units` : `linear autoencoder with code size ${s.code}`;
+    const model = s.model === 'mlp' ? `MLP with ${s.hidden} ${s.activation} units` : `linear autoencoder with code size ${s.code}`;
     return `${model} on ${s.dataset === 'file' ? (this.userFile?.name ?? 'your file') : s.dataset}, batch ${s.batch}, ${s.optimizer} at lr ${s.lr}`;
   }
 

@@ -15,7 +15,7 @@ export interface PanelActions {
 
 const LABELS: Partial<Record<keyof Settings, string>> = {
   model: 'model', dataset: 'dataset', samples: 'points (2-D sets)', noise: 'noise (2-D sets)',
-  hidden: 'hidden units (MLP)', code: 'code size (autoencoder)', batch: 'batch size', lr: 'learning rate',
+  hidden: 'hidden units (MLP)', activation: 'activation (MLP)', code: 'code size (autoencoder)', batch: 'batch size', lr: 'learning rate',
   optimizer: 'optimizer', momentum: 'momentum', nesterov: 'Nesterov', beta1: 'Adam β1', beta2: 'Adam β2',
   weightDecay: 'weight decay (L2)', l1: 'L1 regularisation', initScale: 'initialisation scale', seed: 'seed', stepsPerFrame: 'steps per frame',
   engine: 'engine', logScale: 'log-scale loss',
@@ -27,7 +27,8 @@ const WRONG_DERIVATIVE_NOTE =
   "σ(v)(2 − σ(v)) differentiates v·σ(v) as if the factor v were 1; the product rule gives σ(v) + v·σ(v)(1 − σ(v)).";
 
 const OPTION_NAMES: Record<string, Record<string, string>> = {
-  model: { 'MLP (swish, softmax)': 'mlp', 'linear autoencoder': 'autoencoder' },
+  model: { 'MLP (softmax)': 'mlp', 'linear autoencoder': 'autoencoder' },
+  activation: { swish: 'swish', ReLU: 'relu', tanh: 'tanh', sigmoid: 'sigmoid', 'GELU (tanh form)': 'gelu', linear: 'linear' },
   dataset: { MNIST: 'mnist', spiral: 'spiral', circles: 'circles', XOR: 'xor', blobs: 'blobs', 'your file': 'file' },
   optimizer: { SGD: 'sgd', momentum: 'momentum', Adam: 'adam' },
   engine: { GPU: 'gpu', 'reference (float64)': 'cpu', 'GPU and reference': 'both' },
@@ -60,7 +61,7 @@ export class Panel {
     add(run, 'engine');
     add(run, 'stepsPerFrame');
     const model = gui.addFolder('Model');
-    for (const key of ['model', 'hidden', 'code', 'initScale', 'seed'] as const) add(model, key);
+    for (const key of ['model', 'hidden', 'activation', 'code', 'initScale', 'seed'] as const) add(model, key);
     const data = gui.addFolder('Data');
     for (const key of ['dataset', 'samples', 'noise'] as const) add(data, key);
     const input = document.createElement('input');
@@ -98,6 +99,7 @@ export class Panel {
   showRelevant(s: Settings): void {
     const show = (key: keyof Settings, on: boolean) => this.controllers.get(key)?.show(on);
     show('hidden', s.model === 'mlp');
+    show('activation', s.model === 'mlp');
     show('code', s.model === 'autoencoder');
     show('samples', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('noise', s.dataset !== 'mnist' && s.dataset !== 'file');
@@ -105,8 +107,9 @@ export class Panel {
     show('nesterov', s.optimizer === 'momentum');
     show('beta1', s.optimizer === 'adam');
     show('beta2', s.optimizer === 'adam');
-    show('wrongDerivative', s.model === 'mlp');
-    this.wrongNote.hidden = s.model !== 'mlp';
+    // The wrong derivative is swish's (MATH.md's known trap).
+    show('wrongDerivative', s.model === 'mlp' && s.activation === 'swish');
+    this.wrongNote.hidden = s.model !== 'mlp' || s.activation !== 'swish';
   }
 
   destroy(): void {

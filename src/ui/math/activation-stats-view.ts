@@ -16,7 +16,7 @@ export class ActivationStatsView {
 
   constructor(container: HTMLElement) {
     this.card = new ViewCard(container, 'activation-stats', 'Hidden-layer statistics',
-      'On the current batch: histograms of the pre-activations V and of swish′(V); how many units sit below zero or on swish’s decreasing branch; gradient norms and update-to-weight ratios.');
+      'On the current batch: histograms of the pre-activations V and of f′(V), the activation’s derivative; how many units sit below zero (for swish, on its decreasing branch; for ReLU, dead for the whole batch); gradient norms and update-to-weight ratios.');
     const row = document.createElement('div');
     row.className = 'math-stats';
     const figure = (): [HTMLCanvasElement, HTMLSpanElement, HTMLElement] => {
@@ -42,13 +42,14 @@ export class ActivationStatsView {
 
   update(s: ActivationStats): void {
     drawHistogram(this.canvases[0], s.vHistogram, '#0072b2', 0);
-    drawHistogram(this.canvases[1], s.swishPrimeHistogram, '#009e73', null);
+    drawHistogram(this.canvases[1], s.fPrimeHistogram, '#009e73', null);
     this.labels[0].textContent = `V from ${s.vHistogram.lo.toFixed(2)} to ${s.vHistogram.hi.toFixed(2)} (line at 0)`;
-    this.labels[1].textContent = `swish′(V) from ${s.swishPrimeHistogram.lo.toFixed(2)} to ${s.swishPrimeHistogram.hi.toFixed(2)}`;
+    this.labels[1].textContent = `${s.activation}′(V) from ${s.fPrimeHistogram.lo.toFixed(2)} to ${s.fPrimeHistogram.hi.toFixed(2)}`;
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const rows = [
-      `<tr><td>v &lt; 0 (swish(v) &lt; 0)</td><td colspan="2">${pct(s.negative)}</td></tr>`,
-      `<tr><td>v &lt; −1.28 (swish decreasing)</td><td colspan="2">${pct(s.decreasing)}</td></tr>`,
+      `<tr><td>v &lt; 0${s.activation === 'swish' ? ' (swish(v) &lt; 0)' : ''}</td><td colspan="2">${pct(s.negative)}</td></tr>`,
+      ...(s.decreasing === null ? [] : [`<tr><td>v &lt; −1.28 (swish decreasing)</td><td colspan="2">${pct(s.decreasing)}</td></tr>`]),
+      ...(s.dead === null ? [] : [`<tr><td>dead units (relu′ = 0 on the whole batch)</td><td colspan="2">${pct(s.dead)}</td></tr>`]),
       '<tr><th>tensor</th><th>‖grad‖</th><th>‖Δ‖/‖W‖ per step</th></tr>',
       ...Object.entries(s.gradNorms).map(([name, g]) =>
         `<tr><td>${name}</td><td>${g.toExponential(2)}</td><td>${s.updateRatios?.[name]?.toExponential(2) ?? '—'}</td></tr>`),

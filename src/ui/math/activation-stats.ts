@@ -1,8 +1,8 @@
 // Activation statistics of the MLP's hidden layer on one batch, in float64: histograms of V and of
-// swish′(V), the fraction of units below zero and in swish's decreasing region, per-tensor gradient
-// norms and update-to-weight ratios. No DOM.
-import { swishPrimeFor, type SwishDerivative } from '../../reference/activations';
-import { mlpGradients, mlpParamsFrom, type MlpShape } from '../../reference/mlp';
+// f′(V), the fraction of units below zero, for swish those on its decreasing branch and for ReLU the
+// dead units, per-tensor gradient norms and update-to-weight ratios. No DOM.
+import { activationPrimeFor, type Activation, type SwishDerivative } from '../../reference/activations';
+import { activationOf, mlpGradients, mlpParamsFrom, type MlpShape } from '../../reference/mlp';
 
 /** swish is decreasing for v below this (where swish′(v) = 0): its minimum at v ≈ −1.2785. */
 export const SWISH_MINIMUM_V = -1.2784645;
@@ -17,12 +17,16 @@ export interface Histogram {
 export interface ActivationStats {
   step: number;
   rows: number;
+  activation: Activation;
   vHistogram: Histogram;
-  swishPrimeHistogram: Histogram;
-  /** Fraction of (sample, unit) pairs with v < 0, where swish(v) < 0. */
+  /** Of f′(V): swish′, relu′, … */
+  fPrimeHistogram: Histogram;
+  /** Fraction of (sample, unit) pairs with v < 0 (where swish(v) < 0, ReLU is flat). */
   negative: number;
-  /** Fraction with v below swish's minimum, where swish′(v) < 0. */
-  decreasing: number;
+  /** Swish only: the fraction with v below swish's minimum, where swish′(v) < 0. */
+  decreasing: number | null;
+  /** ReLU only: the fraction of units whose f′ is 0 for every sample of the batch (they learn nothing from it). */
+  dead: number | null;
   /** ‖∂L/∂T‖₂ per tensor. */
   gradNorms: Record<string, number>;
   /** ‖ΔT‖ / ‖T‖ per step, averaged since the previous statistics; null the first time. */
@@ -40,12 +44,19 @@ export function activationStats(
   previous: { step: number; params: Record<string, Float32Array> } | null,
 ): ActivationStats {
   const r = mlpGradients(shape, mlpParamsFrom(params), Float64Array.from(X), labels, rows, { swishDerivative: derivative });
-  const prime = r.V.map(swishPrimeFor(derivative));
+  const activation = activationOf(shape);
+  const prime = r.V.map(activationPrimeFor(activation, derivative));
   let negative = 0;
   let decreasing = 0;
   for (const v of r.V) {
     if (v < 0) negative++;
     if (v < SWISH_MINIMUM_V) decreasing++;
+  }
+  let dead = 0;
+  for (let unit = 0; unit < shape.H; unit++) {
+    let alive = false;
+    for (let row = 0; row < rows && !alive; row++) alive = prime[row * shape.H + unit] !== 0;
+    if (!alive) dead++;
   }
   const gradNorms: Record<string, number> = {};
   for (const [name, g] of Object.entries(r.grads)) gradNorms[name] = norm(g);
@@ -61,10 +72,12 @@ export function activationStats(
   return {
     step,
     rows,
+    activation,
     vHistogram: histogram(r.V),
-    swishPrimeHistogram: histogram(prime),
+    fPrimeHistogram: histogram(prime),
     negative: negative / r.V.length,
-    decreasing: decreasing / r.V.length,
+    decreasing: activation === 'swish' ? decreasing / r.V.length : null,
+    dead: activation === 'relu' ? dead / shape.H : null,
     gradNorms,
     updateRatios,
   };

@@ -5,7 +5,8 @@ import 'katex/dist/katex.min.css';
 import '../views.css';
 import './math.css';
 import type { ModelSpec } from '../../models/build';
-import type { SwishDerivative } from '../../reference/activations';
+import type { Activation, SwishDerivative } from '../../reference/activations';
+import { activationOf } from '../../reference/mlp';
 import { ViewCard } from '../views/card';
 import { sampleValues, type SampleValues } from './sample-values';
 
@@ -24,18 +25,34 @@ const SWISH_PRIME = {
   wrong: String.raw`\operatorname{swish}'(v) \overset{?}{=} \sigma(v)\,(2 - \sigma(v)) \ \text{(wrong)}`,
 };
 
-function mlpEquations(derivative: SwishDerivative): Equation[] {
+/** Each activation's name in TeX, its definition and its derivative (MATH.md). */
+const ACTIVATION_TEX: Record<Exclude<Activation, 'swish'>, { name: string; f: string; fPrime: string }> = {
+  relu: { name: String.raw`\operatorname{relu}`, f: String.raw`\max(v, 0)`, fPrime: String.raw`[v > 0]` },
+  tanh: { name: String.raw`\tanh`, f: String.raw`\tanh v`, fPrime: String.raw`1 - \tanh^2 v` },
+  sigmoid: { name: String.raw`\sigma`, f: String.raw`1 / (1 + e^{-v})`, fPrime: String.raw`\sigma(v)\,(1 - \sigma(v))` },
+  gelu: {
+    name: String.raw`\operatorname{gelu}`,
+    f: String.raw`\tfrac12 v\,(1 + t), \ t = \tanh\bigl(c(v + 0.044715 v^3)\bigr), \ c = \sqrt{2/\pi}`,
+    fPrime: String.raw`\tfrac12 (1 + t) + \tfrac12 v (1 - t^2)\, c\,(1 + 0.134145 v^2)`,
+  },
+  linear: { name: String.raw`\operatorname{id}`, f: String.raw`v`, fPrime: String.raw`1` },
+};
+
+function mlpEquations(activation: Activation, derivative: SwishDerivative): Equation[] {
+  const tex = activation === 'swish'
+    ? { name: String.raw`\operatorname{swish}`, f: String.raw`v \odot \sigma(v)`, fPrime: SWISH_PRIME[derivative] }
+    : { ...ACTIVATION_TEX[activation], fPrime: `${ACTIVATION_TEX[activation].name}'(v) = ${ACTIVATION_TEX[activation].fPrime}` };
   return [
     { key: 'v', tex: String.raw`v = W_1 x + b_1` },
-    { key: 'y', tex: String.raw`y = \operatorname{swish}(v) = v \odot \sigma(v)` },
+    { key: 'y', tex: `y = ${tex.name}(v) = ${tex.f}` },
     { key: 'z', tex: String.raw`z = W_2\, y + b_2` },
     { key: 'a', tex: String.raw`a = \operatorname{softmax}(z), \quad a_j = e^{z_j} / \textstyle\sum_i e^{z_i}` },
     { key: 'L', tex: String.raw`L = \log \textstyle\sum_j e^{z_j} - z_k` },
     { key: 'GZ', tex: String.raw`G_Z = \partial L / \partial z = a - \mathbb{1}_k` },
     { key: 'dW2', tex: String.raw`\partial L / \partial W_2 = G_Z\, y^{\top}, \quad \partial L / \partial b_2 = G_Z` },
     { key: 'GY', tex: String.raw`G_Y = W_2^{\top} G_Z` },
-    { key: 'sp', tex: SWISH_PRIME[derivative] },
-    { key: 'GV', tex: String.raw`G_V = G_Y \odot \operatorname{swish}'(v)` },
+    { key: 'sp', tex: tex.fPrime },
+    { key: 'GV', tex: `G_V = G_Y \\odot ${tex.name}'(v)` },
     { key: 'dW1', tex: String.raw`\partial L / \partial W_1 = G_V\, x^{\top}, \quad \partial L / \partial b_1 = G_V` },
   ];
 }
@@ -69,7 +86,7 @@ export class EquationsView {
     const grid = document.createElement('div');
     grid.className = 'math-equations';
     const equations = document.createElement('div');
-    for (const eq of spec.kind === 'mlp' ? mlpEquations(derivative) : AUTOENCODER_EQUATIONS) {
+    for (const eq of spec.kind === 'mlp' ? mlpEquations(activationOf(spec.shape), derivative) : AUTOENCODER_EQUATIONS) {
       const el = document.createElement('div');
       el.className = 'math-eq';
       el.dataset.key = eq.key;
@@ -119,7 +136,7 @@ export class EquationsView {
       lines.push(`<span class="math-value" data-key="L"><b>L</b>${v.loss.toPrecision(5)}</span>`);
       line('GZ', 'G_Z', v.GZ);
       line('GY', 'G_Y', v.GY);
-      line('sp', "swish′(v)", v.swishPrime);
+      line('sp', `${spec.kind === 'mlp' ? activationOf(spec.shape) : ''}′(v)`, v.fPrime);
       line('GV', 'G_V', v.GV);
       lines.push('<div class="math-outer">',
         outerTable('dW2', 'G_Z yᵀ (first classes × units)', v.GZ, v.y),

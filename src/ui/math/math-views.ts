@@ -7,6 +7,7 @@ import type { EngineId } from '../../train/engine';
 import type { ModelSpec } from '../../models/build';
 import type { Network } from '../../models/network';
 import type { SwishDerivative } from '../../reference/activations';
+import { activationOf } from '../../reference/mlp';
 import { checkGradients, checkRowsWithinBudget, type TensorCheck } from '../../train/grad-check';
 import { pcaBoundAsync } from '../../train/pca-bound';
 import { principalSubspaceAsync } from '../../train/pca-subspace';
@@ -80,7 +81,8 @@ export class MathViews {
     this.derivative = ctx.swishDerivative;
     this.checkView = new GradCheckView(container, () => void this.checkNow());
     if (spec.kind === 'mlp') {
-      this.compare = new CompareRunsView(container, runs);
+      // The correct-against-wrong swish′ curves: the experiment exists for swish only.
+      if (activationOf(spec.shape) === 'swish') this.compare = new CompareRunsView(container, runs);
       this.statsView = new ActivationStatsView(container);
     }
     this.equations = new EquationsView(container, spec, train, this.derivative);

@@ -1,15 +1,15 @@
 // The intermediate values of one sample's forward and backward pass (a batch of one), in float64
 // through the reference models, for the equations view. No DOM.
 import type { ModelSpec } from '../../models/build';
-import { swishPrimeFor, type SwishDerivative } from '../../reference/activations';
+import { activationPrimeFor, type SwishDerivative } from '../../reference/activations';
 import { autoencoderGradient } from '../../reference/autoencoder';
 import { matmul } from '../../reference/linalg';
-import { mlpGradients, mlpParamsFrom } from '../../reference/mlp';
+import { activationOf, mlpGradients, mlpParamsFrom } from '../../reference/mlp';
 
 export type SampleValues =
   | {
     kind: 'mlp'; label: number; x: Float64Array; v: Float64Array; y: Float64Array; z: Float64Array; a: Float64Array;
-    loss: number; GZ: Float64Array; GY: Float64Array; swishPrime: Float64Array; GV: Float64Array;
+    loss: number; GZ: Float64Array; GY: Float64Array; fPrime: Float64Array; GV: Float64Array;
   }
   | { kind: 'autoencoder'; x: Float64Array; z: Float64Array; y: Float64Array; v: Float64Array; loss: number; u: Float64Array };
 
@@ -31,7 +31,7 @@ export function sampleValues(
     const GY = matmul(r.GZ, p.W2, 1, H, C); // [1, H]
     return {
       kind: 'mlp', label: k, x, v: r.V, y: r.Y, z: r.Z, a, loss: r.loss, GZ: r.GZ, GY,
-      swishPrime: r.V.map(swishPrimeFor(derivative)), GV: r.GV,
+      fPrime: r.V.map(activationPrimeFor(activationOf(spec.shape), derivative)), GV: r.GV,
     };
   }
   const W = Float64Array.from(params.W ?? []);
