@@ -80,6 +80,31 @@ describe('the app in headless Chromium', () => {
     await page.close();
   });
 
+  it('trains the activation chosen in the link, and the math views follow it', async () => {
+    const { page, errors } = await open('#dataset=spiral&activation=tanh&hidden=8&optimizer=adam&lr=0.03&stepsPerFrame=8');
+    expect(await page.getByRole('status').textContent()).toContain('MLP with 8 tanh units');
+    const s = await trainFor(page, 200);
+    const losses = s.history.gpu.map((m) => m.loss);
+    expect(mean(losses.slice(-20))).toBeLessThan(mean(losses.slice(0, 10)));
+    // The gradient check runs on the tanh kernels and the tanh reference: both right.
+    await waitForApp(page, (app) => app.gradCheck !== null, undefined, { timeout: 30_000 });
+    for (const [name, t] of Object.entries((await state(page)).gradCheck!.tensors)) {
+      expect(t.gpuVsReference, name).toBeLessThan(1e-4);
+      expect(t.referenceVsFiniteDiff, name).toBeLessThan(1e-4);
+    }
+    expect(await page.locator('.view-activation-stats').textContent()).toContain('tanh′(V)');
+    expect(await page.locator('.view-equations .katex').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('tanh')]));
+    // The wrong-swish′ experiment is swish's: neither its switch nor its comparison plot shows.
+    expect(await page.locator('.lil-controller', { hasText: 'wrong swish' }).isVisible()).toBe(false);
+    expect(await page.locator('.view-compare-runs').count()).toBe(0);
+    // A change in the panel rebuilds with the new activation.
+    await page.locator('.lil-controller', { hasText: 'activation' }).locator('select').selectOption('ReLU');
+    await waitForApp(page, (app) => app.settings.activation === 'relu' && app.step === 0, undefined, { timeout: 30_000 });
+    expect(await page.evaluate(() => location.hash)).toContain('activation=relu');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('brings the autoencoder loss toward the PCA bound', async () => {
     const { page } = await open('#model=autoencoder&dataset=blobs&code=1&optimizer=momentum&lr=0.05&initScale=0.3&samples=400&stepsPerFrame=8');
     await waitForApp(page, (app) => app.pcaBound !== null, undefined, { timeout: 30_000 });
