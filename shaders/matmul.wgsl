@@ -69,11 +69,17 @@ fn swishPrime(v: f32) -> f32 {
   return s * (1.0 + v * (1.0 - s));
 }
 
-// tanh from exp(−2|v|): never inf/inf for large |v|, whatever the built-in does there.
+// tanh from exp(−2|v|): never inf/inf for large |v|, whatever the built-in does there; near 0, where
+// 1 − e cancels, its series.
 fn safeTanh(v: f32) -> f32 {
-  let e = exp(-2.0 * abs(v));
+  let a = abs(v);
+  if (a < 0.0625) { let v2 = v * v; return v * (1.0 - v2 * (1.0 / 3.0 - v2 * (2.0 / 15.0))); }
+  let e = exp(-2.0 * a);
   return sign(v) * ((1.0 - e) / (1.0 + e));
 }
+
+// Past this |v| GELU is ReLU to f32 precision, and v³ would overflow on the way.
+const GELU_LINEAR: f32 = 10.0;
 
 const GELU_C: f32 = 0.7978845608028654;  // √(2/π)
 const GELU_A: f32 = 0.044715;
@@ -83,7 +89,10 @@ fn activate(v: f32) -> f32 {
     case 1u: { return max(v, 0.0); }
     case 2u: { return safeTanh(v); }
     case 3u: { return sigmoid(v); }
-    case 4u: { return 0.5 * v * (1.0 + safeTanh(GELU_C * (v + GELU_A * v * v * v))); }
+    case 4u: {
+      if (abs(v) > GELU_LINEAR) { return max(v, 0.0); }
+      return 0.5 * v * (1.0 + safeTanh(GELU_C * (v + GELU_A * v * v * v)));
+    }
     case 5u: { return v; }
     default: { return v * sigmoid(v); }
   }
@@ -95,6 +104,7 @@ fn activatePrime(v: f32) -> f32 {
     case 2u: { let t = safeTanh(v); return 1.0 - t * t; }
     case 3u: { let s = sigmoid(v); return s * (1.0 - s); }
     case 4u: {
+      if (abs(v) > GELU_LINEAR) { return select(0.0, 1.0, v > 0.0); }
       let t = safeTanh(GELU_C * (v + GELU_A * v * v * v));
       return 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * v * v);
     }

@@ -1,6 +1,7 @@
 // The URL hash round trip: every setting survives it, and bad or hostile values are refused one by
 // one with a message while the rest still apply.
 import { describe, expect, it } from 'vitest';
+import { savedSettings } from '../src/train/run-settings';
 import { decodeHash, DEFAULTS, encodeHash, type Settings } from '../src/ui/settings';
 
 describe('settings in the URL hash', () => {
@@ -38,5 +39,12 @@ describe('settings in the URL hash', () => {
     const long = decodeHash(`#seed=${'9'.repeat(5000)}`);
     expect(long.settings).toEqual(DEFAULTS);
     expect(long.problems[0]).toMatch(/too long/);
+  });
+
+  it('leaves the newer settings out of a saved run at their defaults, so that older builds read it', () => {
+    const saved = savedSettings({ ...DEFAULTS });
+    expect(Object.keys(saved)).not.toContain('activation');
+    expect(Object.keys(saved)).not.toContain('l1');
+    expect(savedSettings({ ...DEFAULTS, activation: 'tanh', l1: 0.01 })).toMatchObject({ activation: 'tanh', l1: 0.01 });
   });
 });

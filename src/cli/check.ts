@@ -3,7 +3,7 @@
 // --wrong-derivative puts the known-wrong swish' (MATH.md) into both the kernel and the reference.
 import { UserError } from '../base/errors';
 import type { ModelSpec } from '../models/build';
-import { ACTIVATIONS } from '../reference/activations';
+import { ACTIVATIONS, type Activation } from '../reference/activations';
 import { checkGradients, generatedCase, verdict, type GradCheck } from '../train/grad-check';
 import { choiceFlag, intFlag, numberFlag } from './flags';
 import { openNodeDevice } from './node-gpu';
@@ -14,10 +14,10 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<void
   const B = intFlag(flags, 'batch', 16, 1, 4096);
   const D = intFlag(flags, 'inputs', kind === 'mlp' ? 24 : 12, 1, 4096);
   const spec: ModelSpec = kind === 'mlp'
-    ? { kind, shape: { D, H: intFlag(flags, 'hidden', 16, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024), activation: choiceFlag(flags, 'activation', ACTIVATIONS, 'swish') } }
+    ? { kind, shape: { D, H: intFlag(flags, 'hidden', 16, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024), ...activationFlag(flags) } }
     : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
   const swishDerivative = flags['wrong-derivative'] === true ? 'wrong' : 'correct';
-  if (swishDerivative === 'wrong' && spec.kind === 'mlp' && spec.shape.activation !== 'swish') {
+  if (swishDerivative === 'wrong' && spec.kind === 'mlp' && (spec.shape.activation ?? 'swish') !== 'swish') {
     throw new UserError('--wrong-derivative is swish′ σ(v)(2 − σ(v)): it needs --activation swish');
   }
   const { params, batch } = generatedCase(spec, B, seed);
@@ -29,7 +29,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<void
     finiteDiffBudget: numberFlag(flags, 'fd-budget', 5e8, 1, 1e12),
   });
   if (flags.json === true) process.stdout.write(`${JSON.stringify(asJson(result, spec, ctx.adapterName))}\n`);
-  else process.stdout.write(table(result, ctx.adapterName));
+  else process.stdout.write(table(result, ctx.adapterName, spec));
   ctx.device.destroy();
 }
 
@@ -46,10 +46,16 @@ function asJson(r: GradCheck, spec: ModelSpec, adapter: string): Record<string, 
   return { tensors, model: r.model, shape: spec.shape, batch: r.B, swishDerivative: r.swishDerivative, loss: r.loss, adapter };
 }
 
-function table(r: GradCheck, adapter: string): string {
+/** --activation, left out of the shape for swish (as a run file leaves it out). */
+function activationFlag(flags: Record<string, unknown>): { activation?: Activation } {
+  const activation = choiceFlag(flags, 'activation', ACTIVATIONS, 'swish');
+  return activation === 'swish' ? {} : { activation };
+}
+
+function table(r: GradCheck, adapter: string, spec: ModelSpec): string {
   const mark = { ok: 'ok', suspect: 'SUSPECT', bug: 'WRONG' } as const;
   const lines = [
-    `gradient check: ${r.model}, batch ${r.B}, swish' ${r.swishDerivative}, on ${adapter}`,
+    `gradient check: ${r.model}, batch ${r.B}, ${derivativeLabel(spec, r.swishDerivative)}, on ${adapter}`,
     'tensor  GPU vs float64          float64 vs finite differences',
   ];
   for (const [name, t] of Object.entries(r.tensors)) {
@@ -58,4 +64,11 @@ function table(r: GradCheck, adapter: string): string {
     lines.push(`${name.padEnd(7)} ${gpu.padEnd(23)} ${fd} (${t.finiteDiffEntries} of ${t.entries} entries)`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** "swish′ correct", "swish′ wrong", "tanh′" (the activation's derivative, as the backward pass uses it). */
+function derivativeLabel(spec: ModelSpec, derivative: string): string {
+  if (spec.kind !== 'mlp') return 'linear';
+  const activation = spec.shape.activation ?? 'swish';
+  return activation === 'swish' ? `swish' ${derivative}` : `${activation}'`;
 }

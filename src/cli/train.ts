@@ -17,7 +17,7 @@ import { parseCheckpoint } from '../train/checkpoint-reader';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import {
-  planRun, readRunSettings, runSettingPairs, type FieldProblem, type RunPlan, type RunSettings,
+  planRun, readRunSettings, runSettingPairs, savedSettings, type FieldProblem, type RunPlan, type RunSettings,
 } from '../train/run-settings';
 import { Session } from '../train/session';
 import { toNested } from './case-file';
@@ -59,6 +59,9 @@ async function runFromFlags(flags: Record<string, unknown>): Promise<CliRun> {
   const { settings, problems } = readRunSettings(pairs, 'cli');
   if (problems[0]) throw flagError(problems[0]);
   if (settings.dataset === 'file' && !file) throw new UserError('--dataset file needs the file: give it with --data');
+  if (settings.wrongDerivative && settings.activation !== 'swish') {
+    throw new UserError('--wrong-derivative is swish′ σ(v)(2 − σ(v)): it needs --activation swish');
+  }
   const data = await loadRunData(settings, file);
   const { plan, adjusted } = planRun(settings, data);
   for (const a of adjusted) {
@@ -113,7 +116,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
     ? intFlag(flags, 'steps', 1, 0)
     : intFlag(flags, 'epochs', 1, 0, 100_000) * stepsPerEpoch;
   // The settings as the page saves them, so that the page can continue a CLI run (a page run's own keys go along).
-  const settings = { ...(resumed?.settings ?? {}), ...run.settings };
+  const settings = savedSettings({ ...(resumed?.settings ?? {}), ...run.settings });
 
   if (typeof flags.checkpoint === 'string') {
     // The CLI allows sizes and rates beyond the page's panel: say so now rather than after the run.

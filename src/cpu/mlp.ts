@@ -38,6 +38,7 @@ export class CpuMlp {
     readonly B: number,
   ) {
     const { D, H, C } = shape;
+    if ((shape.activation ?? 'swish') !== 'swish') throw new RangeError('the float32 CPU engine has swish only (so far)');
     for (const [name, v] of Object.entries({ B, D, H, C })) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`CPU MLP size ${name} must be a positive integer`);
     }

@@ -99,6 +99,7 @@ export class Matmul {
   static async create(device: GPUDevice, variant: MatmulVariant = {}, paths?: readonly MatmulPath[]): Promise<Matmul> {
     const { transA = false, transB = false, epilogue = 'none', activation = 'swish', wrongSwishPrime = false } = variant;
     if (wrongSwishPrime && activation !== 'swish') throw new RangeError('the wrong swish′ exists for swish only');
+    if (!ACTIVATIONS.includes(activation)) throw new RangeError(`unknown activation '${String(activation)}'`);
     const activated = epilogue === 'bias-activation' || epilogue === 'activation-backward';
     const what = activated ? `${epilogue}(${activation}${wrongSwishPrime ? ', wrong' : ''})` : epilogue;
     const label = `matmul/${transA ? 'At' : 'A'}${transB ? 'Bt' : 'B'}+${what}`;

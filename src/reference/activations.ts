@@ -46,6 +46,8 @@ export function tanh(v: number): number {
 /** √(2/π), GELU's tanh form. */
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_A = 0.044715;
+/** Past this |v| GELU is ReLU to float32 precision (as the WGSL kernel takes it); v³ would overflow later. */
+const GELU_LINEAR = 10;
 
 /** The activations a hidden layer may use; swish is the seed's. */
 export const ACTIVATIONS = ['swish', 'relu', 'tanh', 'sigmoid', 'gelu', 'linear'] as const;
@@ -58,8 +60,9 @@ export const ACTIVATION_FUNCTIONS: Readonly<Record<Activation, { f: (v: number) 
   tanh: { f: tanh, fPrime: (v) => 1 - tanh(v) ** 2 },
   sigmoid: { f: sigmoid, fPrime: (v) => sigmoid(v) * (1 - sigmoid(v)) },
   gelu: {
-    f: (v) => 0.5 * v * (1 + tanh(GELU_C * (v + GELU_A * v ** 3))),
+    f: (v) => (Math.abs(v) > GELU_LINEAR ? Math.max(v, 0) : 0.5 * v * (1 + tanh(GELU_C * (v + GELU_A * v ** 3)))),
     fPrime: (v) => {
+      if (Math.abs(v) > GELU_LINEAR) return v > 0 ? 1 : 0;
       const t = tanh(GELU_C * (v + GELU_A * v ** 3));
       return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * GELU_A * v * v);
     },
@@ -69,5 +72,7 @@ export const ACTIVATION_FUNCTIONS: Readonly<Record<Activation, { f: (v: number) 
 
 /** f′ of a backward pass: the activation's own, or for swish the known-wrong one of the teaching experiment. */
 export function activationPrimeFor(activation: Activation, derivative: SwishDerivative = 'correct'): (v: number) => number {
-  return activation === 'swish' ? swishPrimeFor(derivative) : ACTIVATION_FUNCTIONS[activation].fPrime;
+  if (activation === 'swish') return swishPrimeFor(derivative);
+  if (derivative === 'wrong') throw new RangeError('the wrong swish′ exists for swish only');
+  return ACTIVATION_FUNCTIONS[activation].fPrime;
 }

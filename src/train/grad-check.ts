@@ -1,6 +1,8 @@
 // The gradient check behind the page's panel and the `check` command: for one batch, each tensor's
 // GPU gradient against the float64 reference, and the reference against central differences of the
 // true loss. Knows no DOM.
+import type { Activation } from '../reference/activations';
+import { activationOf } from '../reference/mlp';
 import { buildNetwork, specTensorShapes, type ModelSpec } from '../models/build';
 import { GpuModel } from '../models/model';
 import type { Network } from '../models/network';
@@ -48,6 +50,8 @@ export interface TensorCheck {
 
 export interface GradCheck {
   model: ModelSpec['kind'];
+  /** The MLP's hidden activation; null for the autoencoder. */
+  activation: Activation | null;
   swishDerivative: SwishDerivative;
   /** Rows in the checked batch. */
   B: number;
@@ -140,6 +144,7 @@ export async function checkGradients(
   }
   return {
     model: spec.kind,
+    activation: spec.kind === 'mlp' ? activationOf(spec.shape) : null,
     swishDerivative,
     B,
     loss: { reference: referenceLoss, gpu: gpu?.loss ?? null },

@@ -221,6 +221,19 @@ export function runSettingPairs(record: Readonly<Record<string, unknown>>): Arra
   return Object.keys(RUN_DEFAULTS).filter((k) => Object.hasOwn(record, k)).map((k) => [k, String(record[k])]);
 }
 
+/** Run settings added after the first run files, left out of a saved run at their defaults. */
+const NEWER_SETTINGS = ['activation', 'l1'] as const;
+
+/**
+ * The settings record as a run file keeps it: without the newer settings where they are at their
+ * defaults, so that a run that does not use them reads in the builds that came before them.
+ */
+export function savedSettings<T extends Record<string, unknown>>(record: T): Partial<T> {
+  const out: Partial<T> = { ...record };
+  for (const key of NEWER_SETTINGS) if (out[key] === RUN_DEFAULTS[key]) delete out[key];
+  return out;
+}
+
 /** The optimizer the run's settings describe. */
 export function optimizerOf(s: Readonly<RunSettings>): OptimizerSettings {
   return {

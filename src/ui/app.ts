@@ -14,7 +14,7 @@ import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import { pcaBoundAsync } from '../train/pca-bound';
-import { optimizerOf, planRun } from '../train/run-settings';
+import { optimizerOf, planRun, savedSettings } from '../train/run-settings';
 import { Session, type SessionConfig, type TestMetrics } from '../train/session';
 import { allFinite } from '../train/snapshot';
 import { loadPageData } from './data-source';
@@ -452,7 +452,7 @@ export class App {
     this.running = false;
     let file: File | null = null;
     try {
-      const cp = await captureCheckpoint(session, { ...this.settings });
+      const cp = await captureCheckpoint(session, savedSettings({ ...this.settings }));
       file = checkpointFile(cp, format, `webgpu-backprop-${this.settings.model}-step-${session.step}`);
       download(file);
     } catch (error) {

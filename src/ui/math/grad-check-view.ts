@@ -56,7 +56,8 @@ export class GradCheckView {
       return `<tr data-tensor="${name}"><td>${name}</td>${gpu}${fd}<td>${t.finiteDiffEntries} of ${t.entries}</td></tr>`;
     });
     this.table.innerHTML = head + rows.join('');
-    this.info.textContent = `step ${step.toLocaleString('en')}, batch of ${result.B}, swish′ ${result.swishDerivative}, ${Math.round(result.elapsedMs)} ms`;
+    const derivative = result.activation === null ? '' : result.activation === 'swish' ? `, swish′ ${result.swishDerivative}` : `, ${result.activation}′`;
+    this.info.textContent = `step ${step.toLocaleString('en')}, batch of ${result.B}${derivative}, ${Math.round(result.elapsedMs)} ms`;
     this.note.hidden = result.swishDerivative !== 'wrong';
   }
 
