@@ -6,11 +6,19 @@ import { mnistAssets } from './src/vite-plugins/mnist-assets.ts';
 import { contentSecurityPolicy } from './src/vite-plugins/content-security-policy.ts';
 
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+/**
+ * Cross-origin isolation (crossOriginIsolated, SharedArrayBuffer for CPU threads) on the dev and
+ * preview servers. The page loads nothing from other origins, so require-corp costs it nothing; a
+ * static host that sends no such headers still serves a working page, without isolation.
+ */
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig(({ isSsrBuild }) => ({
   plugins: isSsrBuild ? [] : [mnistAssets(), contentSecurityPolicy()],
   // Relative URLs in the built page (scripts, styles, mnist/): the static site works from any base path.
   base: './',
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   // `npm run build:cli` bundles the CLI into one ESM file (shaders inlined, Dawn left external),
   // to run where there is Node but no node_modules, e.g. a GPU server (see the README).
   ssr: { noExternal: true, external: ['webgpu'] },

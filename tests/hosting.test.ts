@@ -117,6 +117,13 @@ describe('the built app as a static site', () => {
     }
   });
 
+  it('works where the host sends no isolation headers: not cross-origin isolated, and Ready all the same', async () => {
+    const { page, errors } = await open('#dataset=xor');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it(`loads under ${MOUNT} to "Ready" and trains, with no CSP violation and nothing from another origin or path`, { timeout: 180_000 }, async () => {
     const { page, errors, requests } = await open('#dataset=xor&stepsPerFrame=4');
     await page.locator('.lil-gui button', { hasText: 'play' }).first().click();

@@ -14,6 +14,13 @@ describe('the app in headless Chromium', () => {
     await page.close();
   });
 
+  it('is cross-origin isolated on the preview server (the headers a CPU engine\'s threads need)', async () => {
+    const { page, errors } = await open('');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('trains the MLP on MNIST: the loss falls and test accuracy rises above chance', { timeout: 300_000 }, async () => {
     const { page, errors, requests, origin } = await open('#dataset=mnist&hidden=32&batch=32&optimizer=sgd&lr=0.1&stepsPerFrame=16');
     const s = await trainFor(page, 200, 240_000);
