@@ -21,51 +21,38 @@ function shapesOf(shape: MlpShape) {
   return Object.entries(mlpTensorShapes(shape)) as Array<[string, number[]]>;
 }
 
+/** One batch's loss, accuracy and gradients from the kernels against the reference, on random parameters from `seed`. */
+async function expectGradientsMatch(shape: MlpShape, B: number, seed: number): Promise<void> {
+  const device = await gpuDevice();
+  const { D, H, C } = shape;
+  const rng = new Rng(seed);
+  const params = initParams(shapesOf(shape), rng, 1.5);
+  params.b1 = randomArray(rng, H, 0.5); // non-zero biases so their path is tested
+  params.b2 = randomArray(rng, C, 0.5);
+  const X = randomArray(rng, B * D);
+  const labels = randomLabels(rng, B, C);
+  const model = await GpuModel.create(device, await MlpNetwork.create(device, shape), { batch: B, optimizer: DEFAULT_OPTIMIZER });
+  model.setParams(params);
+  const gpu = await model.gradients(X, labels);
+  const p64 = { W1: toFloat64(params.W1!), b1: toFloat64(params.b1), W2: toFloat64(params.W2!), b2: toFloat64(params.b2) };
+  const ref = mlpGradients(shape, p64, toFloat64(X), labels, B);
+  expect(Math.abs(gpu.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+  expect(gpu.accuracy).toBeCloseTo(ref.correct / B, 6);
+  for (const name of MLP_TENSORS) {
+    const err = relativeError(gpu.grads[name]!, ref.grads[name]);
+    expect(err, `${name}: worst ${JSON.stringify(worstElement(gpu.grads[name]!, ref.grads[name]))}`).toBeLessThan(1e-4);
+  }
+  model.destroy();
+}
+
 describe('MLP gradients on the GPU against the float64 reference', () => {
   it.each(ACTIVATIONS.filter((a) => a !== 'swish'))('with %s: loss and every tensor within 1e-4', async (activation) => {
-    const device = await gpuDevice();
-    const [B, D, H, C] = [37, 29, 67, 10];
-    const shape = { D, H, C, activation };
-    const rng = new Rng(B * 1000 + H + activation.length);
-    const params = initParams(shapesOf(shape), rng, 1.5);
-    params.b1 = randomArray(rng, H, 0.5);
-    const X = randomArray(rng, B * D);
-    const labels = randomLabels(rng, B, C);
-    const model = await GpuModel.create(device, await MlpNetwork.create(device, shape), { batch: B, optimizer: DEFAULT_OPTIMIZER });
-    model.setParams(params);
-    const gpu = await model.gradients(X, labels);
-    const p64 = { W1: toFloat64(params.W1!), b1: toFloat64(params.b1), W2: toFloat64(params.W2!), b2: toFloat64(params.b2!) };
-    const ref = mlpGradients(shape, p64, toFloat64(X), labels, B);
-    expect(Math.abs(gpu.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
-    for (const name of MLP_TENSORS) {
-      const err = relativeError(gpu.grads[name]!, ref.grads[name]);
-      expect(err, `${name}: worst ${JSON.stringify(worstElement(gpu.grads[name]!, ref.grads[name]))}`).toBeLessThan(1e-4);
-    }
-    model.destroy();
+    await expectGradientsMatch({ D: 29, H: 67, C: 10, activation }, 37, 37 * 1000 + 67 + activation.length);
   });
 
   for (const [B, D, H, C] of [[1, 3, 2, 2], [37, 29, 67, 10], [70, 13, 5, 3]] as const) {
     it(`B=${B} D=${D} H=${H} C=${C}: loss and every tensor within 1e-4`, async () => {
-      const device = await gpuDevice();
-      const shape = { D, H, C };
-      const rng = new Rng(B * 1000 + H);
-      const params = initParams(shapesOf(shape), rng, 1.5);
-      params.b1 = randomArray(rng, H, 0.5); // non-zero biases so their path is tested
-      params.b2 = randomArray(rng, C, 0.5);
-      const X = randomArray(rng, B * D);
-      const labels = randomLabels(rng, B, C);
-      const model = await GpuModel.create(device, await MlpNetwork.create(device, shape), { batch: B, optimizer: DEFAULT_OPTIMIZER });
-      model.setParams(params);
-      const gpu = await model.gradients(X, labels);
-      const p64 = { W1: toFloat64(params.W1!), b1: toFloat64(params.b1), W2: toFloat64(params.W2!), b2: toFloat64(params.b2) };
-      const ref = mlpGradients(shape, p64, toFloat64(X), labels, B);
-      expect(Math.abs(gpu.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
-      expect(gpu.accuracy).toBeCloseTo(ref.correct / B, 6);
-      for (const name of MLP_TENSORS) {
-        const err = relativeError(gpu.grads[name]!, ref.grads[name]);
-        expect(err, `${name}: worst ${JSON.stringify(worstElement(gpu.grads[name]!, ref.grads[name]))}`).toBeLessThan(1e-4);
-      }
-      model.destroy();
+      await expectGradientsMatch({ D, H, C }, B, B * 1000 + H);
     });
   }
 

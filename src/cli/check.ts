@@ -3,9 +3,10 @@
 // --wrong-derivative puts the known-wrong swish' (MATH.md) into both the kernel and the reference.
 import { UserError } from '../base/errors';
 import type { ModelSpec } from '../models/build';
-import { ACTIVATIONS, type Activation } from '../reference/activations';
+import { ACTIVATIONS } from '../reference/activations';
+import { activationField, activationOf } from '../reference/mlp';
 import { checkGradients, generatedCase, verdict, type GradCheck } from '../train/grad-check';
-import { choiceFlag, intFlag, numberFlag } from './flags';
+import { choiceFlag, intFlag, numberFlag, WRONG_DERIVATIVE_NEEDS_SWISH } from './flags';
 import { openNodeDevice } from './node-gpu';
 
 export async function checkCommand(flags: Record<string, unknown>): Promise<void> {
@@ -14,12 +15,10 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<void
   const B = intFlag(flags, 'batch', 16, 1, 4096);
   const D = intFlag(flags, 'inputs', kind === 'mlp' ? 24 : 12, 1, 4096);
   const spec: ModelSpec = kind === 'mlp'
-    ? { kind, shape: { D, H: intFlag(flags, 'hidden', 16, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024), ...activationFlag(flags) } }
+    ? { kind, shape: { D, H: intFlag(flags, 'hidden', 16, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024), ...activationField(choiceFlag(flags, 'activation', ACTIVATIONS, 'swish')) } }
     : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
   const swishDerivative = flags['wrong-derivative'] === true ? 'wrong' : 'correct';
-  if (swishDerivative === 'wrong' && spec.kind === 'mlp' && (spec.shape.activation ?? 'swish') !== 'swish') {
-    throw new UserError('--wrong-derivative is swish′ σ(v)(2 − σ(v)): it needs --activation swish');
-  }
+  if (swishDerivative === 'wrong' && spec.kind === 'mlp' && activationOf(spec.shape) !== 'swish') throw new UserError(WRONG_DERIVATIVE_NEEDS_SWISH);
   const { params, batch } = generatedCase(spec, B, seed);
   const ctx = await openNodeDevice();
   const result = await checkGradients(spec, params, batch, {
@@ -46,12 +45,6 @@ function asJson(r: GradCheck, spec: ModelSpec, adapter: string): Record<string, 
   return { tensors, model: r.model, shape: spec.shape, batch: r.B, swishDerivative: r.swishDerivative, loss: r.loss, adapter };
 }
 
-/** --activation, left out of the shape for swish (as a run file leaves it out). */
-function activationFlag(flags: Record<string, unknown>): { activation?: Activation } {
-  const activation = choiceFlag(flags, 'activation', ACTIVATIONS, 'swish');
-  return activation === 'swish' ? {} : { activation };
-}
-
 function table(r: GradCheck, adapter: string, spec: ModelSpec): string {
   const mark = { ok: 'ok', suspect: 'SUSPECT', bug: 'WRONG' } as const;
   const lines = [
@@ -69,6 +62,6 @@ function table(r: GradCheck, adapter: string, spec: ModelSpec): string {
 /** "swish′ correct", "swish′ wrong", "tanh′" (the activation's derivative, as the backward pass uses it). */
 function derivativeLabel(spec: ModelSpec, derivative: string): string {
   if (spec.kind !== 'mlp') return 'linear';
-  const activation = spec.shape.activation ?? 'swish';
+  const activation = activationOf(spec.shape);
   return activation === 'swish' ? `swish' ${derivative}` : `${activation}'`;
 }

@@ -1,6 +1,9 @@
 // Reading numeric and enumerated command-line flags, refusing bad values with one clear line.
 import { UserError } from '../base/errors';
 
+/** Why --wrong-derivative is refused with another activation than swish (train and check alike). */
+export const WRONG_DERIVATIVE_NEEDS_SWISH = '--wrong-derivative is swish′ σ(v)(2 − σ(v)): it needs --activation swish';
+
 /** An integer flag in [min, max], or `fallback` when absent. */
 export function intFlag(flags: Record<string, unknown>, name: string, fallback: number, min = 1, max = 2 ** 31 - 1): number {
   const raw = flags[name];

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../base/errors';
 import { GpuModel } from '../models/model';
 import { buildNetwork, type ModelSpec } from '../models/build';
+import { activationField } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER } from '../reference/optimizer';
 import { parseCase, toNested } from './case-file';
 import { openNodeDevice } from './node-gpu';
@@ -16,7 +17,7 @@ export async function gradsCommand(flags: Record<string, unknown>): Promise<void
   });
   const c = parseCase(text, file);
   const spec: ModelSpec = c.model === 'mlp'
-    ? { kind: 'mlp', shape: { D: c.D, H: c.H, C: c.C, ...(c.activation !== 'swish' ? { activation: c.activation } : {}) } }
+    ? { kind: 'mlp', shape: { D: c.D, H: c.H, C: c.C, ...activationField(c.activation) } }
     : { kind: 'autoencoder', shape: { n: c.n, m: c.m } };
   const { device } = await openNodeDevice();
   const model = await GpuModel.create(device, await buildNetwork(device, spec), { batch: c.B, optimizer: DEFAULT_OPTIMIZER });

@@ -17,11 +17,12 @@ import { parseCheckpoint } from '../train/checkpoint-reader';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import {
-  planRun, readRunSettings, runSettingPairs, savedSettings, type FieldProblem, type RunPlan, type RunSettings,
+  describeProblem, planRun, readRunSettings, runSettingPairs, swishDerivativeFor,
+  type FieldProblem, type RunPlan, type RunSettings,
 } from '../train/run-settings';
 import { Session } from '../train/session';
 import { toNested } from './case-file';
-import { intFlag } from './flags';
+import { intFlag, WRONG_DERIVATIVE_NEEDS_SWISH } from './flags';
 import { DATASETS, loadData, type DatasetName } from './load-data';
 import { openNodeDevice } from './node-gpu';
 
@@ -60,7 +61,7 @@ async function runFromFlags(flags: Record<string, unknown>): Promise<CliRun> {
   if (problems[0]) throw flagError(problems[0]);
   if (settings.dataset === 'file' && !file) throw new UserError('--dataset file needs the file: give it with --data');
   if (settings.wrongDerivative && settings.activation !== 'swish') {
-    throw new UserError('--wrong-derivative is swish′ σ(v)(2 − σ(v)): it needs --activation swish');
+    throw new UserError(WRONG_DERIVATIVE_NEEDS_SWISH);
   }
   const data = await loadRunData(settings, file);
   const { plan, adjusted } = planRun(settings, data);
@@ -81,10 +82,7 @@ async function runFromFile(path: string, flags: Record<string, unknown>): Promis
   if (bytes.length > MAX_CHECKPOINT_CHARS) throw new UserError(`${path} is larger than a run file can be`);
   const cp = parseCheckpoint(new Uint8Array(bytes), path);
   const read = readRunSettings(runSettingPairs(cp.settings), 'cli');
-  if (read.problems[0]) {
-    const p = read.problems[0];
-    throw new UserError(`${path}: settings.${p.key} ${p.expected}, not '${p.raw}'`);
-  }
+  if (read.problems[0]) throw new UserError(`${path}: settings.${describeProblem(read.problems[0])}`);
   const settings = read.settings;
   const file = typeof flags.data === 'string' ? flags.data : undefined;
   if (settings.dataset === 'file' && !file) throw new UserError(`${path} was trained on a file of yours (${cp.data.name}): give it with --data`);
@@ -95,7 +93,7 @@ async function runFromFile(path: string, flags: Record<string, unknown>): Promis
   // The file's model, batch, seed and optimizer are the run's, whatever its settings say.
   const plan: RunPlan = {
     spec: cp.spec, batch: cp.batch, seed: cp.seed, optimizer: cp.optimizer, initScale: settings.initScale,
-    swishDerivative: cp.spec.kind === 'mlp' && (cp.spec.shape.activation ?? 'swish') === 'swish' && settings.wrongDerivative ? 'wrong' : 'correct',
+    swishDerivative: swishDerivativeFor(cp.spec, settings.wrongDerivative),
   };
   return { settings, data, plan, resumed: cp };
 }
@@ -116,14 +114,13 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
     ? intFlag(flags, 'steps', 1, 0)
     : intFlag(flags, 'epochs', 1, 0, 100_000) * stepsPerEpoch;
   // The settings as the page saves them, so that the page can continue a CLI run (a page run's own keys go along).
-  const settings = savedSettings({ ...(resumed?.settings ?? {}), ...run.settings });
+  const settings = { ...(resumed?.settings ?? {}), ...run.settings };
 
   if (typeof flags.checkpoint === 'string') {
     // The CLI allows sizes and rates beyond the page's panel: say so now rather than after the run.
     const { problems } = readRunSettings(runSettingPairs(settings), 'page');
     if (problems.length > 0) {
-      const shown = problems.map((p) => `${p.key} ${p.expected}, not '${p.raw}'`).join('; ');
-      process.stderr.write(`note: the page will not resume ${flags.checkpoint} (${shown}); this CLI will\n`);
+      process.stderr.write(`note: the page will not resume ${flags.checkpoint} (${problems.map(describeProblem).join('; ')}); this CLI will\n`);
     }
   }
   const ctx = await openNodeDevice();

@@ -2,7 +2,7 @@
 // hand-derived backward pass and SGD step as the WGSL kernels, on Float32Arrays with cache-blocked
 // products (gemm.ts). It is the fair CPU side of the benchmark; src/reference/mlp.ts stays the
 // float64 oracle. Knows no DOM, so it runs in Node, on the page and in a Web Worker alike.
-import type { MlpShape } from '../reference/mlp';
+import { activationOf, type MlpShape } from '../reference/mlp';
 import { gemmNN, gemmNT, gemmTN } from './gemm';
 
 /** The MLP's tensors in float32, row-major: W1 [H, D], b1 [H], W2 [C, H], b2 [C]. */
@@ -38,7 +38,7 @@ export class CpuMlp {
     readonly B: number,
   ) {
     const { D, H, C } = shape;
-    if ((shape.activation ?? 'swish') !== 'swish') throw new RangeError('the float32 CPU engine has swish only (so far)');
+    if (activationOf(shape) !== 'swish') throw new RangeError('the float32 CPU engine has swish only (so far)');
     for (const [name, v] of Object.entries({ B, D, H, C })) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`CPU MLP size ${name} must be a positive integer`);
     }

@@ -20,6 +20,11 @@ export function activationOf(shape: MlpShape): Activation {
   return shape.activation ?? 'swish';
 }
 
+/** The shape's activation field: left out for swish, as in every run saved before the choice existed. */
+export function activationField(activation: Activation): Pick<MlpShape, 'activation'> {
+  return activation === 'swish' ? {} : { activation };
+}
+
 /** Parameters (or their gradients), row-major. */
 export interface MlpParams {
   /** [H, D] */

@@ -8,7 +8,8 @@
 //        or { "kind": "autoencoder", "shape": { "n", "m" } },
 //     "batch": B, "seed": s, "optimizer": { kind, lr, momentum, nesterov, beta1, beta2, eps, weightDecay[, l1] }
 //        (l1 only where it is not 0, so that a run without L1 stays readable by the builds before it;
-//        the settings likewise leave out activation and l1 at their defaults: run-settings.ts savedSettings),
+//        the settings likewise leave out activation and l1 at their defaults: run-settings.ts savedSettings,
+//        so the settings come back as the caller's with those two at their defaults left unsaid),
 //     "data": { "name", "N", "D", "classes" }: the training set the schedule permutes,
 //     "engines": { "gpu" and/or "cpu" (the float64 reference): { "step": steps done, "optimizerStep": t,
 //        "params" | "m" | "v": { tensor name: { "dtype": "float32" | "float64", "shape": [...], "data": base64 } } } } }
@@ -20,6 +21,7 @@ import { encodeBase64 } from '../base/base64';
 import { writeNpy } from '../data/npy-write';
 import { specTensorShapes } from '../models/build';
 import type { OptimizerSettings } from '../reference/optimizer';
+import { savedSettings } from './run-settings';
 import type { Checkpoint } from './checkpoint';
 import type { EngineId } from './engine';
 
@@ -48,7 +50,7 @@ export function serializeCheckpoint(cp: Checkpoint): string {
     };
   }
   const doc = {
-    format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, settings: cp.settings, spec: cp.spec, batch: cp.batch,
+    format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, settings: savedSettings(cp.settings), spec: cp.spec, batch: cp.batch,
     seed: cp.seed, optimizer: fileOptimizer(cp.optimizer), data: cp.data, engines,
   };
   return JSON.stringify(doc, null, 1);

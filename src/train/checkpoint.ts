@@ -6,6 +6,7 @@
 import { UserError } from '../base/errors';
 import type { Dataset } from '../data/dataset';
 import type { ModelSpec } from '../models/build';
+import { activationOf } from '../reference/mlp';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { checkSettings } from './checkpoint-reader';
 import type { EngineId, EngineState } from './engine';
@@ -91,6 +92,6 @@ export function checkCheckpointFits(
 
 function describeSpec(spec: ModelSpec): string {
   return spec.kind === 'mlp'
-    ? `an MLP ${spec.shape.D}-${spec.shape.H}-${spec.shape.C}${spec.shape.activation && spec.shape.activation !== 'swish' ? ` (${spec.shape.activation})` : ''}`
+    ? `an MLP ${spec.shape.D}-${spec.shape.H}-${spec.shape.C}${activationOf(spec.shape) !== 'swish' ? ` (${activationOf(spec.shape)})` : ''}`
     : `an autoencoder with n=${spec.shape.n}, m=${spec.shape.m}`;
 }

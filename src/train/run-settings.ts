@@ -5,7 +5,9 @@
 import type { DataSplit } from '../data/dataset';
 import type { ModelSpec } from '../models/build';
 import { ACTIVATIONS, type Activation, type SwishDerivative } from '../reference/activations';
+import { activationField, activationOf } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER, type OptimizerKind, type OptimizerSettings } from '../reference/optimizer';
+import { shorten } from '../base/quote';
 
 export type ModelKind = 'mlp' | 'autoencoder';
 export type DatasetChoice = 'mnist' | 'spiral' | 'circles' | 'xor' | 'blobs' | 'file';
@@ -93,22 +95,28 @@ export const RUN_RANGES: Readonly<Record<string, NumberRange>> = {
  * real GPU (the adapter's limits still apply). A CLI run outside the page's ranges trains, but the
  * page will not resume its file (the CLI says so before the run).
  */
-export const CLI_RANGES: Readonly<Record<string, NumberRange>> = {
-  ...RUN_RANGES,
-  samples: { min: 1, max: 1_000_000, step: 1, int: true },
-  noise: { min: 0, max: 100, step: 0.01 },
-  hidden: { min: 1, max: 2 ** 31 - 1, step: 1, int: true },
-  code: { min: 1, max: 2 ** 31 - 1, step: 1, int: true },
-  batch: { min: 1, max: 2 ** 31 - 1, step: 1, int: true },
-  lr: { min: 0, max: 1e6, step: 0.00001 },
-  momentum: { min: 0, max: 1, step: 0.001 },
-  beta1: { min: 0, max: 1, step: 0.0001 },
-  beta2: { min: 0, max: 1, step: 0.00001 },
-  weightDecay: { min: 0, max: 1e6, step: 0.0001 },
-  l1: { min: 0, max: 1e6, step: 0.0001 },
-  initScale: { min: 0, max: 100, step: 0.01 },
-  seed: { min: 0, max: 2 ** 32 - 1, step: 1, int: true },
-};
+export const CLI_RANGES: Readonly<Record<string, NumberRange>> = widen({
+  samples: [1, 1_000_000],
+  noise: [0, 100],
+  hidden: [1, 2 ** 31 - 1],
+  code: [1, 2 ** 31 - 1],
+  batch: [1, 2 ** 31 - 1],
+  lr: [0, 1e6],
+  momentum: [0, 1],
+  beta1: [0, 1],
+  beta2: [0, 1],
+  weightDecay: [0, 1e6],
+  l1: [0, 1e6],
+  initScale: [0, 100],
+  seed: [0, 2 ** 32 - 1],
+});
+
+/** The page's ranges with these fields' [min, max] replaced (steps and integer-ness stay the page's). */
+function widen(bounds: Readonly<Record<string, readonly [number, number]>>): Record<string, NumberRange> {
+  const out: Record<string, NumberRange> = { ...RUN_RANGES };
+  for (const [key, [min, max]] of Object.entries(bounds)) out[key] = { ...RUN_RANGES[key]!, min, max };
+  return out;
+}
 
 export const RUN_CHOICES: Readonly<Record<string, readonly string[]>> = {
   model: ['mlp', 'autoencoder'],
@@ -154,7 +162,7 @@ export function fieldSpecs(
  * Reads one field's text: its value, or what it must be. With `strictIntegers` (the CLI's flags),
  * a whole number must be written as one ("1e2" and "0x10" are refused).
  */
-export function readField(spec: FieldSpec, raw: string, strictIntegers = false): { value: string | number | boolean } | { expected: string } {
+function readField(spec: FieldSpec, raw: string, strictIntegers = false): { value: string | number | boolean } | { expected: string } {
   if (spec.kind === 'boolean') {
     return raw === 'true' || raw === 'false' ? { value: raw === 'true' } : { expected: 'must be true or false' };
   }
@@ -177,43 +185,45 @@ export function runFieldSpecs(scope: 'page' | 'cli'): Record<string, FieldSpec> 
 
 /**
  * The one reader of flat settings: name/value pairs checked one by one against `specs`, in the
- * order given. A bad value is left out with a problem; an unknown key is a problem of kind
- * 'unknown', or is handed back in `rest` with `unknown: 'rest'`.
+ * order given. A bad value is left out with a problem; so is an unknown key (a problem of kind
+ * 'unknown').
  */
 export function readFields(
   pairs: Iterable<[string, string]>,
   specs: Readonly<Record<string, FieldSpec>>,
-  opts: { unknown?: 'problem' | 'rest'; strictIntegers?: boolean } = {},
-): { values: Record<string, string | number | boolean>; problems: FieldProblem[]; rest: Array<[string, string]> } {
+  strictIntegers = false,
+): { values: Record<string, string | number | boolean>; problems: FieldProblem[] } {
   const values: Record<string, string | number | boolean> = {};
   const problems: FieldProblem[] = [];
-  const rest: Array<[string, string]> = [];
   for (const [key, raw] of pairs) {
     const spec = Object.hasOwn(specs, key) ? specs[key]! : null;
     if (!spec) {
-      if (opts.unknown === 'rest') rest.push([key, raw]);
-      else problems.push({ key, kind: 'unknown', expected: 'is not a setting', raw });
+      problems.push({ key, kind: 'unknown', expected: 'is not a setting', raw });
       continue;
     }
-    const read = readField(spec, raw, opts.strictIntegers);
+    const read = readField(spec, raw, strictIntegers);
     if ('expected' in read) problems.push({ key, kind: spec.kind, expected: read.expected, raw });
     else Object.defineProperty(values, key, { value: read.value, enumerable: true, writable: true, configurable: true });
   }
-  return { values, problems, rest };
+  return { values, problems };
+}
+
+/** "lr must be a number from 0.00001 to 10, not 'abc'", or "unknown setting 'x'" (the value cut short, on one line). */
+export function describeProblem(p: FieldProblem): string {
+  return p.kind === 'unknown' ? `unknown setting '${shorten(p.key)}'` : `${p.key} ${p.expected}, not '${shorten(p.raw)}'`;
 }
 
 /**
- * Run settings from name/value pairs (a saved run's, the CLI's flags), checked one by one: bad
- * values are left at their defaults, each with a problem; `rest` holds the pairs that are not run
- * settings (the caller's own, such as the page's display options).
+ * Run settings from name/value pairs (a saved run's, through runSettingPairs; the CLI's flags),
+ * checked one by one: bad values are left at their defaults, each with a problem.
  * @param scope 'page' for the page's ranges, 'cli' for the CLI's wider ones (and strict integers)
  */
 export function readRunSettings(
   pairs: Iterable<[string, string]>,
   scope: 'page' | 'cli' = 'page',
-): { settings: RunSettings; problems: FieldProblem[]; rest: Array<[string, string]> } {
-  const { values, problems, rest } = readFields(pairs, runFieldSpecs(scope), { unknown: 'rest', strictIntegers: scope === 'cli' });
-  return { settings: { ...RUN_DEFAULTS, ...values } as RunSettings, problems, rest };
+): { settings: RunSettings; problems: FieldProblem[] } {
+  const { values, problems } = readFields(pairs, runFieldSpecs(scope), scope === 'cli');
+  return { settings: { ...RUN_DEFAULTS, ...values } as RunSettings, problems };
 }
 
 /** The run settings of a flat record (dropping the caller's other keys), as the name/value pairs a reader takes. */
@@ -279,9 +289,8 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
   }
   let spec: ModelSpec;
   if (s.model === 'mlp') {
-    // Swish is left unsaid, as in every run saved before the choice existed.
-    const activation = s.activation !== 'swish' ? { activation: s.activation } : {};
-    spec = { kind: 'mlp', shape: { D: train.D, H: s.hidden, C: Math.max(2, train.classes, test?.classes ?? 0), ...activation } };
+    const C = Math.max(2, train.classes, test?.classes ?? 0);
+    spec = { kind: 'mlp', shape: { D: train.D, H: s.hidden, C, ...activationField(s.activation) } };
   } else {
     let code = s.code;
     if (code > train.D) {
@@ -292,7 +301,12 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
   }
   const plan: RunPlan = {
     spec, batch, optimizer: optimizerOf(s), seed: s.seed, initScale: s.initScale,
-    swishDerivative: s.model === 'mlp' && s.activation === 'swish' && s.wrongDerivative ? 'wrong' : 'correct',
+    swishDerivative: swishDerivativeFor(spec, s.wrongDerivative),
   };
   return { plan, adjusted };
+}
+
+/** The swish′ a run's backward pass uses: the wrong one only where asked for and the model has swish. */
+export function swishDerivativeFor(spec: ModelSpec, wrongDerivative: boolean): SwishDerivative {
+  return spec.kind === 'mlp' && activationOf(spec.shape) === 'swish' && wrongDerivative ? 'wrong' : 'correct';
 }

@@ -14,7 +14,7 @@ import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import { pcaBoundAsync } from '../train/pca-bound';
-import { optimizerOf, planRun, savedSettings } from '../train/run-settings';
+import { optimizerOf, planRun } from '../train/run-settings';
 import { Session, type SessionConfig, type TestMetrics } from '../train/session';
 import { allFinite } from '../train/snapshot';
 import { loadPageData } from './data-source';
@@ -282,7 +282,7 @@ export class App {
         this.plot.setReference(bound, `PCA bound ½Σλⱼ (j > ${code})`);
       });
     }
-    history.replaceState(null, '', encodeHash(s) || location.pathname + location.search);
+    this.writeHash();
     await this.refresh(true);
     this.status(`Ready: ${this.describe()}. ${restore ? `Continuing from step ${session.step}.` : 'Press play.'}`);
     if (resume) this.play();
@@ -409,7 +409,7 @@ export class App {
       return;
     }
     this.panel.showRelevant(s);
-    history.replaceState(null, '', encodeHash(s) || location.pathname + location.search);
+    this.writeHash();
     if (LIVE_KEYS.has(key)) {
       if (key === 'logScale') this.plot.setLogScale(s.logScale);
       else void this.session?.setOptimizer(optimizerOf(s));
@@ -452,7 +452,7 @@ export class App {
     this.running = false;
     let file: File | null = null;
     try {
-      const cp = await captureCheckpoint(session, savedSettings({ ...this.settings }));
+      const cp = await captureCheckpoint(session, { ...this.settings });
       file = checkpointFile(cp, format, `webgpu-backprop-${this.settings.model}-step-${session.step}`);
       download(file);
     } catch (error) {
@@ -489,6 +489,11 @@ export class App {
     await this.building;
   }
 
+  /** The address bar holds the current settings (a link to this run), without adding a history entry. */
+  private writeHash(): void {
+    history.replaceState(null, '', encodeHash(this.settings) || location.pathname + location.search);
+  }
+
   private status(text: string): void {
     this.el.status.textContent = text;
   }
@@ -516,7 +521,7 @@ export class App {
     Object.assign(this.settings, this.applied);
     this.panel.refresh();
     this.panel.showRelevant(this.settings);
-    history.replaceState(null, '', encodeHash(this.settings) || location.pathname + location.search);
+    this.writeHash();
   }
 
   /** The GPU engine was chosen while there is no device (none at start, or lost for good): try again. */
@@ -549,7 +554,7 @@ export class App {
       setLearningRate: (lr) => {
         this.settings.lr = lr;
         this.panel.refresh();
-        history.replaceState(null, '', encodeHash(this.settings) || location.pathname + location.search);
+        this.writeHash();
         if (this.applied) this.applied.lr = lr;
       },
       useReferenceEngine: () => {

@@ -1,10 +1,9 @@
 // The page's settings: the run's (src/train/run-settings.ts) and the page's own (engine choice,
 // steps per frame, plot and check options) in one typed object for the panel, and their round trip
 // through the URL hash so that a shared link reproduces a run (same seed, same curve).
-import { shorten } from '../base/quote';
 import {
-  fieldSpecs, LIVE_RUN_KEYS, readFields, runFieldSpecs, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES,
-  type FieldProblem, type NumberRange, type RunSettings,
+  describeProblem, fieldSpecs, LIVE_RUN_KEYS, readFields, runFieldSpecs, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES,
+  type NumberRange, type RunSettings,
 } from '../train/run-settings';
 
 export type { DatasetChoice, ModelKind } from '../train/run-settings';
@@ -78,9 +77,4 @@ export function decodeHash(hash: string): { settings: Settings; problems: string
 export function readSettings(pairs: Iterable<[string, string]>): { settings: Settings; problems: string[] } {
   const { values, problems } = readFields(pairs, FIELDS);
   return { settings: { ...DEFAULTS, ...values } as Settings, problems: problems.map(describeProblem) };
-}
-
-/** "lr must be a number from 0.00001 to 10, not 'abc'", or "unknown setting 'x'". */
-function describeProblem(p: FieldProblem): string {
-  return p.kind === 'unknown' ? `unknown setting '${shorten(p.key)}'` : `${p.key} ${p.expected}, not '${shorten(p.raw)}'`;
 }
