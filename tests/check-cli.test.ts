@@ -29,6 +29,15 @@ describe('cli check', () => {
     for (const [name, t] of Object.entries(out.tensors)) expect(t.gpuVsReference, name).toBeLessThan(1e-4);
   });
 
+  it('passes for every tensor of every layer of a deeper network (--hidden 7,5 --activation tanh)', async () => {
+    const out = await check('--hidden', '7,5', '--activation', 'tanh', '--inputs', '6', '--classes', '3', '--batch', '9');
+    expect(Object.keys(out.tensors)).toEqual(['W1', 'b1', 'W2', 'b2', 'W3', 'b3']);
+    for (const [name, t] of Object.entries(out.tensors)) {
+      expect(t.gpuVsReference, name).toBeLessThan(1e-4);
+      expect(t.referenceVsFiniteDiff, name).toBeLessThan(1e-4);
+    }
+  });
+
   it('passes for the autoencoder, and differences a bounded subset of a large tensor', async () => {
     const out = await check('--model', 'autoencoder', '--inputs', '300', '--code', '20', '--batch', '40', '--fd-budget', '1e7');
     const W = out.tensors.W as Report['tensors'][string] & { finiteDiffEntries: number; entries: number };
@@ -46,6 +55,6 @@ describe('cli check', () => {
     expect(table.stdout).toMatch(/^W2\s.*ok/m);
     const bad = await cli('check', '--hidden', '0');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^error: --hidden must be an integer/m);
+    expect(bad.stderr).toMatch(/^error: --hidden must be 1 to 4 comma-separated integers/m);
   });
 });

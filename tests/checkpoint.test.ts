@@ -11,6 +11,7 @@ import { checkpointNpyFiles, serializeCheckpoint } from '../src/train/checkpoint
 import { parseCheckpoint } from '../src/train/checkpoint-reader';
 import { Rng } from '../src/base/rng';
 import { Session, type SessionConfig } from '../src/train/session';
+import { readRunSettings, runSettingPairs } from '../src/train/run-settings';
 
 function dataFor(spec: SessionConfig['spec']): DataSplit {
   const rng = new Rng(5);
@@ -38,8 +39,8 @@ async function stateOf(session: Session) {
 const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.buffer, a.byteOffset, a.length));
 
 const cases: Array<[SessionConfig['spec'], Partial<OptimizerSettings>]> = [
-  [{ kind: 'mlp', shape: { D: 7, H: 12, C: 4 } }, { kind: 'adam', lr: 0.01, weightDecay: 1e-3 }],
-  [{ kind: 'mlp', shape: { D: 7, H: 12, C: 4 } }, { kind: 'momentum', lr: 0.05, nesterov: true }],
+  [{ kind: 'mlp', shape: { D: 7, hidden: [12], C: 4 } }, { kind: 'adam', lr: 0.01, weightDecay: 1e-3 }],
+  [{ kind: 'mlp', shape: { D: 7, hidden: [12], C: 4 } }, { kind: 'momentum', lr: 0.05, nesterov: true }],
   [{ kind: 'autoencoder', shape: { n: 9, m: 3 } }, { kind: 'adam', lr: 0.01 }],
   [{ kind: 'autoencoder', shape: { n: 9, m: 3 } }, { kind: 'momentum', lr: 0.02 }],
 ];
@@ -71,16 +72,50 @@ describe('checkpoint on the reference engine', () => {
   });
 
   it('keeps the activation in the spec where it is not swish, and refuses a run of another activation', async () => {
-    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 7, H: 12, C: 4, activation: 'tanh' } };
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 7, hidden: [12], C: 4, activation: 'tanh' } };
     const cp = await checkpointAfter(configFor(spec, { kind: 'adam', lr: 0.01 }), dataFor(spec), 3);
     const text = serializeCheckpoint(cp);
     expect(JSON.parse(text).spec.shape.activation).toBe('tanh');
     expect(parseCheckpoint(text, 'run.json').spec).toEqual(spec);
     const swish = await Session.create(configFor(cases[0]![0], { kind: 'adam', lr: 0.01 }), dataFor(spec), null);
-    await expect(restoreCheckpoint(swish, cp)).rejects.toThrow(/it holds an MLP 7-12-4 \(tanh\), this run has an MLP 7-12-4/);
+    await expect(restoreCheckpoint(swish, cp)).rejects.toThrow(/it holds an MLP 7-12-4 tanh, this run has an MLP 7-12-4/);
     const bad = JSON.parse(text);
     bad.spec.shape.activation = 'softplus';
     expect(() => parseCheckpoint(JSON.stringify(bad), 'bad.json')).toThrow(/spec\.shape\.activation must be one of swish, relu/);
+  });
+
+  it('reads a version-1 file (one hidden width H, before deeper networks) as one swish layer, and resumes it bit for bit', async () => {
+    const [spec, overrides] = cases[0]!;
+    const config = configFor(spec, overrides);
+    const session = await Session.create(config, dataFor(spec), null);
+    train(session, 4);
+    const cp = await captureCheckpoint(session, { model: 'mlp', hidden: 12, lr: 0.01 });
+    // What the build before deeper networks wrote: version 1, "H" in the spec, hidden a number.
+    const v1 = JSON.parse(serializeCheckpoint(cp));
+    v1.version = 1;
+    v1.spec.shape = { D: 7, H: 12, C: 4 };
+    const back = parseCheckpoint(JSON.stringify(v1), 'old.json');
+    expect(back.spec).toEqual({ kind: 'mlp', shape: { D: 7, hidden: [12], C: 4 } });
+    expect(readRunSettings(runSettingPairs(back.settings)).settings.hidden).toEqual([12]);
+    const resumed = await Session.create(config, dataFor(spec), null);
+    await restoreCheckpoint(resumed, back);
+    train(session, 3);
+    train(resumed, 3);
+    const [a, b] = [await stateOf(session), await stateOf(resumed)];
+    for (const name of ['W1', 'b1', 'W2', 'b2']) expect(bits(b.params[name] as Float64Array), name).toEqual(bits(a.params[name] as Float64Array));
+  });
+
+  it('saves a deeper network as version 2, its widths in the spec and its hidden setting as the link writes it', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 7, hidden: [6, 5, 4], C: 4, activation: 'relu' } };
+    const session = await Session.create(configFor(spec, { kind: 'adam', lr: 0.01 }), dataFor(spec), null);
+    train(session, 2);
+    const cp = await captureCheckpoint(session, { model: 'mlp', hidden: [6, 5, 4] });
+    const doc = JSON.parse(serializeCheckpoint(cp));
+    expect(doc.version).toBe(2);
+    expect(doc.spec.shape).toEqual({ D: 7, hidden: [6, 5, 4], C: 4, activation: 'relu' });
+    expect(doc.settings.hidden).toBe('6,5,4');
+    expect(Object.keys(doc.engines.cpu.params)).toEqual(['W1', 'b1', 'W2', 'b2', 'W3', 'b3', 'W4', 'b4']);
+    expect(parseCheckpoint(JSON.stringify(doc), 'deep.json')).toEqual(cp);
   });
 
   it('writes one .npy per tensor with its shape', async () => {
@@ -115,7 +150,7 @@ describe('checkpoint on the reference engine', () => {
     const [spec, overrides] = cases[0]!;
     const config = configFor(spec, overrides);
     const cp = await checkpointAfter(config, dataFor(spec), 4);
-    const session = await Session.create({ ...config, spec: { kind: 'mlp', shape: { D: 7, H: 13, C: 4 } }, seed: 3 }, dataFor(spec), null);
+    const session = await Session.create({ ...config, spec: { kind: 'mlp', shape: { D: 7, hidden: [13], C: 4 } }, seed: 3 }, dataFor(spec), null);
     train(session, 2);
     const before = (await stateOf(session)).params.W1!.slice();
     await expect(restoreCheckpoint(session, cp)).rejects.toThrow(UserError);
@@ -130,9 +165,12 @@ describe('checkpoint on the reference engine', () => {
     const nan = new Uint8Array(24); // three float64, 32 base64 characters without padding
     new DataView(nan.buffer).setFloat64(0, Number.NaN, true);
     const bad: Array<[(doc: any) => void, RegExp]> = [
-      [(d) => (d.version = 2), /version 2 is not supported/],
+      [(d) => (d.version = 3), /version 3 is not supported \(only 1 to 2\)/],
       [(d) => (d.format = 'other'), /format must be/],
-      [(d) => (d.spec.shape.H = 0), /spec\.shape\.H must be a whole number from 1/],
+      [(d) => (d.spec.shape.hidden = [12, 0]), /spec\.shape\.hidden\[1\] must be a whole number from 1/],
+      [(d) => (d.spec.shape.hidden = [1, 2, 3, 4, 5]), /spec\.shape\.hidden must be a list of 1 to 4 layer widths/],
+      [(d) => (d.spec.shape.hidden = 12), /spec\.shape\.hidden must be a list/],
+      [(d) => (d.version = 1), /spec\.shape has no 'H'/],
       [(d) => (d.engines.cpu.params.W1.shape = [7, 12]), /engines\.cpu\.params\.W1\.shape must be \[12, 7\]/],
       [(d) => (d.engines.cpu.params.b2.data = d.engines.cpu.params.b2.data.slice(4)), /b2\.data has 40 characters, 44 expected/],
       [(d) => (d.engines.cpu.m.b2.data = `${'A'.repeat(11)}!${d.engines.cpu.m.b2.data.slice(12)}`), /m\.b2\.data is not base64/],

@@ -42,15 +42,37 @@ describe('cli grads', () => {
     const { code, stdout, stderr } = await cli('grads', '--case', file('mlp.json', JSON.stringify(c)));
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout) as { loss: number; grads: Record<string, number[] | number[][]> };
-    const ref = mlpGradients({ D: 11, H: 13, C: 4 }, {
+    const ref = mlpGradients({ D: 11, hidden: [13], C: 4 }, {
       W1: flat(c.W1), b1: Float64Array.from(c.b1), W2: flat(c.W2), b2: Float64Array.from(c.b2),
     }, flat(c.X), Uint32Array.from(c.labels), 7);
     expect(Math.abs(out.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
     expect(out.grads.W1).toHaveLength(13);
     expect((out.grads.W1 as number[][])[0]).toHaveLength(11);
     for (const name of ['W1', 'b1', 'W2', 'b2'] as const) {
-      expect(relativeError((out.grads[name] as number[]).flat(), ref.grads[name]), name).toBeLessThan(1e-4);
+      expect(relativeError((out.grads[name] as number[]).flat(), ref.grads[name]!), name).toBeLessThan(1e-4);
     }
+  });
+
+  it('takes a deep case (W1 … W4, b1 … b4, tanh) and prints the gradients of every layer under the same names', async () => {
+    const rng = new Rng(9);
+    const [B, widths] = [5, [6, 7, 5, 4, 3]];
+    const c: Record<string, unknown> = { model: 'mlp', activation: 'tanh', X: matrix(rng, B, 6), labels: Array.from({ length: B }, () => rng.int(3)) };
+    const params: Record<string, Float64Array> = {};
+    for (let l = 1; l < widths.length; l++) {
+      const W = matrix(rng, widths[l]!, widths[l - 1]!);
+      const b = matrix(rng, 1, widths[l]!)[0]!;
+      Object.assign(c, { [`W${l}`]: W, [`b${l}`]: b });
+      params[`W${l}`] = flat(W);
+      params[`b${l}`] = Float64Array.from(b);
+    }
+    const { code, stdout, stderr } = await cli('grads', '--case', file('deep.json', JSON.stringify(c)));
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as { loss: number; grads: Record<string, number[] | number[][]> };
+    const shape = { D: 6, hidden: [7, 5, 4], C: 3, activation: 'tanh' as const };
+    const ref = mlpGradients(shape, params, flat(c.X as number[][]), Uint32Array.from(c.labels as number[]), B);
+    expect(Object.keys(out.grads)).toEqual(['W1', 'b1', 'W2', 'b2', 'W3', 'b3', 'W4', 'b4']);
+    expect(Math.abs(out.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+    for (const [name, g] of Object.entries(out.grads)) expect(relativeError(g.flat(), ref.grads[name]!), name).toBeLessThan(1e-4);
   });
 
   it('prints the autoencoder gradient, matching the float64 reference', async () => {
@@ -91,6 +113,11 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
     ['wrong shapes', () => ['grads', '--case', file('shape.json', JSON.stringify({ ...good, b1: [1, 2] }))], /b1 has 2 entries, expected 13/],
     ['ragged rows', () => ['grads', '--case', file('ragged.json', JSON.stringify({ ...good, X: [[1, 2], [3]] }))], /X row 1 has 1 entries, row 0 has 2/],
     ['a label out of range', () => ['grads', '--case', file('label.json', JSON.stringify({ ...good, labels: [0, 1, 2, 3, 4, 0, 0] }))], /labels\[4\] is 4: labels must be integers from 0 to 3/],
+    ['a missing layer', () => ['grads', '--case', file('gap.json', JSON.stringify({ ...good, W4: [[1]], b4: [1] }))], /W3 is missing \(a case with W4 needs W1 … W4 and b1 … b4\)/],
+    ['layers that do not chain', () => ['grads', '--case', file('chain.json', JSON.stringify({ ...good, W3: good.W2, b3: good.b2 }))], /W3 has 13 columns, expected 4 \(the rows of W2\)/],
+    ['more than 4 hidden layers', () => ['grads', '--case', file('deep6.json', JSON.stringify({ ...good, W6: [[1]] }))], /W6 makes 5 hidden layers; at most 4/],
+    ['too many hidden layers for train', () => ['train', '--hidden', '8,8,8,8,8'], /--hidden must be 1 to 4 comma-separated entries \(got 5\)/],
+    ['a bad hidden width for check', () => ['check', '--hidden', '16,x'], /--hidden must be 1 to 4 comma-separated integers from 1 to 4096/],
     ['an unknown model', () => ['grads', '--case', file('model.json', JSON.stringify({ ...good, model: 'cnn' }))], /unknown model "cnn"/],
     ['an unknown --model flag', () => ['train', '--model', 'cnn'], /unknown --model 'cnn'/],
     ['an unknown command', () => ['fly'], /unknown command 'fly'/],
@@ -158,11 +185,13 @@ describe('cli train', () => {
 
   it('trains the MLP on a 2-D set and reports test accuracy', async () => {
     const { code, stdout, stderr } = await cli(
-      'train', '--dataset', 'blobs', '--samples', '600', '--hidden', '16', '--batch', '32', '--optimizer', 'adam',
+      'train', '--dataset', 'blobs', '--samples', '600', '--hidden', '16,8', '--activation', 'relu', '--batch', '32', '--optimizer', 'adam',
       '--lr', '0.02', '--epochs', '8', '--json',
     );
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout) as Record<string, number>;
+    expect(out.hidden).toEqual([16, 8]);
+    expect(out.activation).toBe('relu');
     expect(out.steps).toBe(8 * Math.floor(600 / 32));
     expect(out.testAccuracy).toBeGreaterThan(0.8);
     expect(out.finalLoss).toBeLessThan(0.6);

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { gemmNN, gemmNT, gemmTN } from '../src/cpu/gemm';
 import { CpuMlp } from '../src/cpu/mlp';
 import { matmul, relativeError, worstElement } from '../src/reference/linalg';
-import { mlpGradients } from '../src/reference/mlp';
+import { ACTIVATIONS } from '../src/reference/activations';
+import { mlpGradients, mlpParamsFrom, mlpTensorNames, mlpTensorShapes, type MlpShape } from '../src/reference/mlp';
+import { initParams } from '../src/train/init';
 import { Rng } from '../src/base/rng';
 
 function random(rng: Rng, n: number): Float32Array {
@@ -44,16 +46,16 @@ describe('CPU float32 MLP', () => {
     const p = { W1: random(rng, H * D), b1: random(rng, H), W2: random(rng, C * H), b2: random(rng, C) };
     const X = random(rng, B * D);
     const labels = Uint32Array.from({ length: B }, () => rng.int(C));
-    const cpu = new CpuMlp({ D, H, C }, B);
+    const cpu = new CpuMlp({ D, hidden: [H], C }, B);
     const got = cpu.gradients(p, X, labels);
-    const ref = mlpGradients({ D, H, C }, {
+    const ref = mlpGradients({ D, hidden: [H], C }, {
       W1: Float64Array.from(p.W1), b1: Float64Array.from(p.b1), W2: Float64Array.from(p.W2), b2: Float64Array.from(p.b2),
     }, Float64Array.from(X), labels, B);
     expect(Math.abs(got.loss - ref.loss) / ref.loss).toBeLessThan(1e-6);
     expect(got.correct).toBe(ref.correct);
     for (const name of ['W1', 'b1', 'W2', 'b2'] as const) {
-      const err = relativeError(cpu.grads[name], ref.grads[name]);
-      expect(err, `${name}: worst ${JSON.stringify(worstElement(cpu.grads[name], ref.grads[name]))}`).toBeLessThan(1e-5);
+      const err = relativeError(cpu.grads[name]!, ref.grads[name]!);
+      expect(err, `${name}: worst ${JSON.stringify(worstElement(cpu.grads[name]!, ref.grads[name]!))}`).toBeLessThan(1e-5);
     }
   });
 
@@ -63,12 +65,29 @@ describe('CPU float32 MLP', () => {
     const p = { W1: random(rng, H * D), b1: random(rng, H), W2: random(rng, C * H), b2: random(rng, C) };
     const X = random(rng, B * D);
     const labels = Uint32Array.from({ length: B }, () => rng.int(C));
-    const cpu = new CpuMlp({ D, H, C }, B);
+    const cpu = new CpuMlp({ D, hidden: [H], C }, B);
     const before = Float32Array.from(p.W1);
     const first = cpu.step(p, X, labels, 0.1);
-    for (let i = 0; i < before.length; i++) expect(p.W1[i]).toBeCloseTo(before[i]! - 0.1 * cpu.grads.W1[i]!, 6);
+    for (let i = 0; i < before.length; i++) expect(p.W1[i]).toBeCloseTo(before[i]! - 0.1 * cpu.grads.W1![i]!, 6);
     let last = first.loss;
     for (let s = 0; s < 20; s++) last = cpu.step(p, X, labels, 0.1).loss;
     expect(last).toBeLessThan(first.loss);
   });
+
+  for (const activation of ACTIVATIONS) {
+    it(`3 hidden layers of ${activation}: every tensor of every layer against the float64 reference within 1e-4`, () => {
+      const shape: MlpShape = { D: 7, hidden: [11, 6, 9], C: 4, activation };
+      const B = 10;
+      const rng = new Rng(6 + activation.length);
+      const p = initParams(Object.entries(mlpTensorShapes(shape)), rng, 1.5);
+      const X = random(rng, B * shape.D);
+      const labels = Uint32Array.from({ length: B }, () => rng.int(shape.C));
+      const cpu = new CpuMlp(shape, B);
+      const got = cpu.gradients(p, X, labels);
+      const ref = mlpGradients(shape, mlpParamsFrom(shape, p), Float64Array.from(X), labels, B);
+      expect(Math.abs(got.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
+      expect(Object.keys(cpu.grads)).toEqual(mlpTensorNames(shape));
+      for (const name of mlpTensorNames(shape)) expect(relativeError(cpu.grads[name]!, ref.grads[name]!), name).toBeLessThan(1e-4);
+    });
+  }
 });

@@ -22,7 +22,7 @@ describe('endurance on the GPU', () => {
     const device = await gpuDevice();
     const data = makeSynthetic('spiral', { n: 300, noise: 0.05, seed: 3 });
     const config = (H: number): SessionConfig => ({
-      spec: { kind: 'mlp', shape: { D: data.train.D, H, C: data.train.classes } }, batch: 16,
+      spec: { kind: 'mlp', shape: { D: data.train.D, hidden: [H], C: data.train.classes } }, batch: 16,
       optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam', lr: 0.01 }, seed: 1, initScale: 1, engines: ['gpu'],
     });
     const tracker = trackBuffers(device);

@@ -23,7 +23,7 @@ const ENGINES: EngineId[] = ['gpu', 'reference'];
 const GRADIENT_TOLERANCE: Record<EngineId, number> = { gpu: 1e-4, reference: 1e-6 };
 
 const specs: Array<SessionConfig['spec']> = [
-  { kind: 'mlp', shape: { D: 7, H: 12, C: 4 } },
+  { kind: 'mlp', shape: { D: 7, hidden: [12], C: 4 } },
   { kind: 'autoencoder', shape: { n: 9, m: 3 } },
 ];
 const optimizers: Array<Partial<OptimizerSettings>> = [
@@ -151,7 +151,7 @@ describe.each(ENGINES)('the %s engine', (engine) => {
         const p0 = Float64Array.from(before[name]!);
         const loss = (x: Float64Array): number => {
           if (spec.kind === 'autoencoder') return autoencoderLoss(spec.shape, x, X64, B);
-          const params = mlpParamsFrom({ ...before, [name]: x });
+          const params = mlpParamsFrom(spec.shape, { ...before, [name]: x });
           return mlpLoss(spec.shape, params, X64, labels, B);
         };
         const expected = centralDifferences(loss, p0);

@@ -17,6 +17,7 @@ import { parseCheckpoint } from '../src/train/checkpoint-reader';
 import { Rng } from '../src/base/rng';
 import { Session } from '../src/train/session';
 import { CHOICES, decodeHash, DEFAULTS, RANGES } from '../src/ui/settings';
+import { LIST_LENGTHS } from '../src/train/run-settings';
 
 /** Inputs per parser; FUZZ_CASES=5000 for a longer search. */
 const CASES = Number(process.env.FUZZ_CASES ?? 300);
@@ -235,7 +236,15 @@ describe('fuzzing the parsers of outside input', () => {
       expect(Object.getPrototypeOf(settings)).toBe(Object.prototype);
       for (const [key, value] of Object.entries(settings)) {
         const range = RANGES[key];
-        if (range) {
+        if (Array.isArray(value)) {
+          const [min, max] = LIST_LENGTHS[key]!;
+          expect(value.length).toBeGreaterThanOrEqual(min);
+          expect(value.length).toBeLessThanOrEqual(max);
+          for (const entry of value) {
+            if (range) expect(entry >= range.min && entry <= range.max && (!range.int || Number.isInteger(entry)), String(entry)).toBe(true);
+            else expect(CHOICES[key]).toContain(entry);
+          }
+        } else if (range) {
           expect(value).toBeGreaterThanOrEqual(range.min);
           expect(value).toBeLessThanOrEqual(range.max);
           if (range.int) expect(Number.isInteger(value)).toBe(true);
@@ -298,7 +307,7 @@ describe('fuzzing the parsers of outside input', () => {
     const N = 40;
     const data = { name: 'random', X: Float32Array.from({ length: N * 3 }, () => rng.normal()), labels: Uint32Array.from({ length: N }, () => rng.int(3)), N, D: 3, classes: 3 };
     const session = await Session.create({
-      spec: { kind: 'mlp', shape: { D: 3, H: 4, C: 3 } }, batch: 8, optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam' }, seed: 2, initScale: 1, engines: ['reference'],
+      spec: { kind: 'mlp', shape: { D: 3, hidden: [4], C: 3 } }, batch: 8, optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam' }, seed: 2, initScale: 1, engines: ['reference'],
     }, { train: data }, null);
     session.run(7, Infinity);
     const good = serializeCheckpoint(await captureCheckpoint(session, { model: 'mlp', lr: 0.01 }));

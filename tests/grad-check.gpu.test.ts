@@ -6,7 +6,7 @@ import type { ModelSpec } from '../src/models/build';
 import { checkGradients, generatedCase, verdict } from '../src/train/grad-check';
 import { gpuDevice } from './gpu-context';
 
-const mlp: ModelSpec = { kind: 'mlp', shape: { D: 19, H: 11, C: 4 } };
+const mlp: ModelSpec = { kind: 'mlp', shape: { D: 19, hidden: [11], C: 4 } };
 
 describe('gradient check on the GPU', () => {
   it('passes everywhere for the MLP with the correct derivative', async () => {

@@ -7,7 +7,7 @@ import { ACTIVATION_FUNCTIONS, ACTIVATIONS, sigmoid, swish, swishPrime, swishPri
 import { autoencoderGradient, type AutoencoderShape } from '../src/reference/autoencoder';
 import { centralDifferences, checkAutoencoder, checkMlp } from '../src/reference/finite-differences';
 import { colsum, matmul, relativeError, worstElement } from '../src/reference/linalg';
-import { MLP_TENSORS, mlpForward, mlpGradients, type MlpParams, type MlpShape } from '../src/reference/mlp';
+import { checkMlpShape, mlpForward, mlpGradients, mlpTensorNames, mlpTensorShapes, type MlpParams, type MlpShape } from '../src/reference/mlp';
 import {
   DEFAULT_OPTIMIZER,
   newOptimizerState,
@@ -31,18 +31,18 @@ interface MlpCase {
   B: number;
 }
 
-/** Random sizes and values; weights scaled by 1/√fan-in so the softmax does not saturate. */
-function randomMlpCase(seed: number): MlpCase {
+/** Random sizes and values, `depth` hidden layers; weights scaled by 1/√fan-in so the softmax does not saturate. */
+function randomMlpCase(seed: number, depth = 1): MlpCase {
   const rng = new Rng(seed);
   const B = 1 + rng.int(7);
-  const shape = { D: 1 + rng.int(9), H: 1 + rng.int(8), C: 2 + rng.int(5) };
-  const { D, H, C } = shape;
-  const params = {
-    W1: normals(rng, H * D, 1 / Math.sqrt(D)),
-    b1: normals(rng, H, 0.5),
-    W2: normals(rng, C * H, 1 / Math.sqrt(H)),
-    b2: normals(rng, C, 0.5),
-  };
+  const D = 1 + rng.int(9);
+  const hidden = Array.from({ length: depth }, () => 1 + rng.int(8));
+  const C = 2 + rng.int(5);
+  const shape = { D, hidden, C };
+  const params: MlpParams = {};
+  for (const [name, dims] of Object.entries(mlpTensorShapes(shape))) {
+    params[name] = dims.length === 2 ? normals(rng, dims[0]! * dims[1]!, 1 / Math.sqrt(dims[1]!)) : normals(rng, dims[0]!, 0.5);
+  }
   const labels = Uint32Array.from({ length: B }, () => rng.int(C));
   return { shape, params, X: normals(rng, B * D), labels, B };
 }
@@ -56,7 +56,7 @@ function randomAutoencoderCase(seed: number): { shape: AutoencoderShape; W: Floa
 }
 
 function describeMlp({ shape, B }: MlpCase): string {
-  return `B=${B} D=${shape.D} H=${shape.H} C=${shape.C}`;
+  return `B=${B} D=${shape.D} hidden=${shape.hidden.join(',')} C=${shape.C}`;
 }
 
 describe('reference gradients agree with central differences', () => {
@@ -66,23 +66,29 @@ describe('reference gradients agree with central differences', () => {
   it.each(SEEDS)('MLP, every tensor within 1e-6 (seed %i)', (seed) => {
     const c = randomMlpCase(seed);
     const errors = checkMlp(c.shape, c.params, c.X, c.labels, c.B);
-    for (const name of MLP_TENSORS) {
+    for (const name of mlpTensorNames(c.shape)) {
       expect(errors[name], `${name} at ${describeMlp(c)}`).toBeLessThanOrEqual(1e-6);
-      worstMlp = Math.max(worstMlp, errors[name]);
+      worstMlp = Math.max(worstMlp, errors[name]!);
     }
   });
 
-  it.each(ACTIVATIONS)('MLP with %s, every tensor within 1e-6', (activation) => {
-    for (const seed of SEEDS.slice(0, 5)) {
-      const c = randomMlpCase(seed);
-      const shape = { ...c.shape, activation };
-      // ReLU away from its kink: a central difference that straddles v = 0 differentiates nothing.
-      const V = mlpForward(shape, c.params, c.X, c.labels, c.B).V;
-      if (activation === 'relu' && V.some((v) => Math.abs(v) < 1e-3)) continue;
-      const errors = checkMlp(shape, c.params, c.X, c.labels, c.B);
-      for (const name of MLP_TENSORS) expect(errors[name], `${name} at ${describeMlp(c)}`).toBeLessThanOrEqual(1e-6);
-    }
-  });
+  for (const depth of [1, 2, 3, 4]) {
+    it.each(ACTIVATIONS)(`MLP with ${depth} hidden layer(s) of %s, every tensor of every layer within 1e-6`, (activation) => {
+      let checked = 0;
+      for (const seed of SEEDS) {
+        const c = randomMlpCase(seed, depth);
+        const shape = { ...c.shape, activation };
+        // ReLU away from its kink: a central difference that straddles v = 0 differentiates nothing.
+        const { V } = mlpForward(shape, c.params, c.X, c.labels, c.B);
+        if (activation === 'relu' && V.some((layer) => layer.some((v) => Math.abs(v) < 1e-3))) continue;
+        const errors = checkMlp(shape, c.params, c.X, c.labels, c.B);
+        expect(Object.keys(errors)).toEqual(mlpTensorNames(shape));
+        for (const name of mlpTensorNames(shape)) expect(errors[name], `${name} at ${describeMlp(c)}`).toBeLessThanOrEqual(1e-6);
+        if (++checked === 4) break;
+      }
+      expect(checked, 'cases away from the kink').toBeGreaterThanOrEqual(2);
+    });
+  }
 
   it.each(SEEDS)('autoencoder W within 1e-6 (seed %i)', (seed) => {
     const c = randomAutoencoderCase(seed);
@@ -114,6 +120,28 @@ describe('the gradient check fails for the wrong swish derivative', () => {
     expect(errors.W2, `W2 at ${at}`).toBeLessThanOrEqual(1e-6);
     expect(errors.b2, `b2 at ${at}`).toBeLessThanOrEqual(1e-6);
   });
+
+  it('at depth 3, every tensor below the output layer is off, the output layer is not', () => {
+    const c = randomMlpCase(4, 3);
+    const errors = checkMlp(c.shape, c.params, c.X, c.labels, c.B, { swishDerivative: 'wrong' });
+    for (const name of ['W1', 'b1', 'W2', 'b2', 'W3', 'b3']) expect(errors[name], name).toBeGreaterThan(1e-2);
+    expect(errors.W4).toBeLessThanOrEqual(1e-6);
+    expect(errors.b4).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+describe('MLP shapes', () => {
+  it('names W1, b1 … WL, bL in layout order, each weight [fan-out, fan-in]', () => {
+    const shape = { D: 5, hidden: [4, 3], C: 2 };
+    expect(mlpTensorNames(shape)).toEqual(['W1', 'b1', 'W2', 'b2', 'W3', 'b3']);
+    expect(mlpTensorShapes(shape)).toEqual({ W1: [4, 5], b1: [4], W2: [3, 4], b2: [3], W3: [2, 3], b3: [2] });
+  });
+
+  it('refuses no hidden layer, more than 4, and a width that is not a positive integer', () => {
+    expect(() => checkMlpShape({ D: 2, hidden: [], C: 2 })).toThrow(/1 to 4 hidden layers/);
+    expect(() => checkMlpShape({ D: 2, hidden: [3, 3, 3, 3, 3], C: 2 })).toThrow(/1 to 4 hidden layers, not 5/);
+    expect(() => checkMlpShape({ D: 2, hidden: [3, 0], C: 2 })).toThrow(/H2 must be a positive integer/);
+  });
 });
 
 describe('the shared fixed cases', () => {
@@ -134,12 +162,13 @@ describe('the shared fixed cases', () => {
     const D = flat(input.X).length / B;
     const params = { W1: flat(input.W1), b1: flat(input.b1), W2: flat(input.W2), b2: flat(input.b2) };
     const labels = Uint32Array.from(input.labels as number[]);
-    const { loss, grads } = mlpGradients({ D, H, C }, params, flat(input.X), labels, B);
+    const shape = { D, hidden: [H], C };
+    const { loss, grads } = mlpGradients(shape, params, flat(input.X), labels, B);
 
     expect(relativeError([loss], [expected.loss as number])).toBeLessThanOrEqual(1e-9);
-    for (const name of MLP_TENSORS) {
+    for (const name of mlpTensorNames(shape)) {
       const want = flat(expectedGrads[name]);
-      expect(relativeError(grads[name], want), `${name}: ${JSON.stringify(worstElement(grads[name], want))}`).toBeLessThanOrEqual(1e-9);
+      expect(relativeError(grads[name]!, want), `${name}: ${JSON.stringify(worstElement(grads[name]!, want))}`).toBeLessThanOrEqual(1e-9);
     }
   });
 
@@ -159,7 +188,7 @@ describe('the shared fixed cases', () => {
 
 describe('MLP forward details', () => {
   it('counts ties as the lowest index and rejects labels outside [0, C)', () => {
-    const shape = { D: 2, H: 2, C: 3 };
+    const shape = { D: 2, hidden: [2], C: 3 };
     // W2 = 0 makes every logit equal to b2, so all three classes tie.
     const params = { W1: Float64Array.from([1, -2, 0.5, 3]), b1: Float64Array.from([0.1, -0.2]), W2: new Float64Array(6), b2: Float64Array.from([0.4, 0.4, 0.4]) };
     const X = Float64Array.from([0.7, -1.1, 2.3, 0.9]);
@@ -170,7 +199,7 @@ describe('MLP forward details', () => {
   });
 
   it('loss stays finite for logits in the thousands', () => {
-    const shape = { D: 1, H: 1, C: 2 };
+    const shape = { D: 1, hidden: [1], C: 2 };
     const params = { W1: Float64Array.from([1]), b1: Float64Array.from([0]), W2: Float64Array.from([1, -1]), b2: Float64Array.from([0, 0]) };
     const forward = mlpForward(shape, params, Float64Array.from([1000]), Uint32Array.from([1]), 1);
     expect(forward.loss).toBeCloseTo(2000, 9);

@@ -16,6 +16,24 @@ describe('settings in the URL hash', () => {
     expect(settings).toEqual(s);
   });
 
+  it('carries the hidden layers as a list: hidden=32,16', () => {
+    const s: Settings = { ...DEFAULTS, hidden: [32, 16], activation: 'relu' };
+    expect(encodeHash(s)).toBe('#hidden=32%2C16&activation=relu');
+    expect(decodeHash('#hidden=32,16&activation=relu').settings).toEqual(s);
+    expect(decodeHash('#hidden= 8 , 4,2,1').settings.hidden).toEqual([8, 4, 2, 1]);
+    for (const [hash, why] of [
+      ['#hidden=1,2,3,4,5', /hidden must be 1 to 4 comma-separated entries \(got 5\)/],
+      ['#hidden=8,0', /each of which must be an integer from 1 to 4096/],
+      ['#hidden=8,,4', /each of which must be an integer/],
+      ['#hidden=8,4097', /from 1 to 4096/],
+      ['#hidden=', /hidden must be/],
+    ] as const) {
+      const { settings, problems } = decodeHash(hash);
+      expect(settings.hidden, hash).toEqual(DEFAULTS.hidden);
+      expect(problems.join('\n'), hash).toMatch(why);
+    }
+  });
+
   it('writes nothing for the defaults', () => {
     expect(encodeHash(DEFAULTS)).toBe('');
     expect(decodeHash('').settings).toEqual(DEFAULTS);
@@ -25,7 +43,7 @@ describe('settings in the URL hash', () => {
     const { settings, problems } = decodeHash('#lr=abc&hidden=-3&batch=2.5&model=cnn&nesterov=yes&seed=7&__proto__=x&noise=Infinity');
     expect(settings.seed).toBe(7);
     expect(settings.lr).toBe(DEFAULTS.lr);
-    expect(settings.hidden).toBe(DEFAULTS.hidden);
+    expect(settings.hidden).toEqual(DEFAULTS.hidden);
     expect(settings.batch).toBe(DEFAULTS.batch);
     expect(settings.model).toBe(DEFAULTS.model);
     expect(settings.noise).toBe(DEFAULTS.noise);

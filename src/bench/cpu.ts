@@ -8,15 +8,14 @@ import { BENCH_C, BENCH_D, BENCH_LR, benchBatch, timeRounds, type BenchProtocol,
 
 /** Fresh float32 parameters of the benchmarked MLP, from a seed. */
 export function benchParams(hidden: number, seed = 2): CpuMlpParams {
-  const shapes = Object.entries(mlpTensorShapes({ D: BENCH_D, H: hidden, C: BENCH_C }));
-  const p = initParams(shapes, new Rng(seed));
-  return { W1: p.W1!, b1: p.b1!, W2: p.W2!, b2: p.b2! };
+  const shapes = Object.entries(mlpTensorShapes({ D: BENCH_D, hidden: [hidden], C: BENCH_C }));
+  return initParams(shapes, new Rng(seed));
 }
 
 /** Times the CPU engine's SGD step at one size. */
 export async function benchCpu(size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
   const { batch, hidden } = size;
-  const engine = new CpuMlp({ D: BENCH_D, H: hidden, C: BENCH_C }, batch);
+  const engine = new CpuMlp({ D: BENCH_D, hidden: [hidden], C: BENCH_C }, batch);
   const params = benchParams(hidden);
   const { X, labels } = benchBatch(batch);
   const timing = await timeRounds(async (steps) => {

@@ -43,10 +43,10 @@ export async function benchTfjs(ctx: GpuContext, size: BenchSize, protocol: Benc
   const { batch: B, hidden: H } = size;
   const p = benchParams(H);
   const { X: xs, labels } = benchBatch(B);
-  const W1 = tf.variable(tf.tensor2d(p.W1, [H, BENCH_D])); // [H, D]
-  const b1 = tf.variable(tf.tensor1d(p.b1)); // [H]
-  const W2 = tf.variable(tf.tensor2d(p.W2, [BENCH_C, H])); // [C, H]
-  const b2 = tf.variable(tf.tensor1d(p.b2)); // [C]
+  const W1 = tf.variable(tf.tensor2d(p.W1!, [H, BENCH_D])); // [H, D]
+  const b1 = tf.variable(tf.tensor1d(p.b1!)); // [H]
+  const W2 = tf.variable(tf.tensor2d(p.W2!, [BENCH_C, H])); // [C, H]
+  const b2 = tf.variable(tf.tensor1d(p.b2!)); // [C]
   const X = tf.tensor2d(xs, [B, BENCH_D]); // [B, D]
   const onehot = tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), BENCH_C), 'float32'); // [B, C]
   const step = () =>

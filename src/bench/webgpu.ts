@@ -31,7 +31,7 @@ export interface PhaseTimes {
 export async function benchWebgpu(ctx: GpuContext, size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
   const { device } = ctx;
   const { batch, hidden } = size;
-  const network = await buildNetwork(device, { kind: 'mlp', shape: { D: BENCH_D, H: hidden, C: BENCH_C } });
+  const network = await buildNetwork(device, { kind: 'mlp', shape: { D: BENCH_D, hidden: [hidden], C: BENCH_C } });
   const model = await GpuModel.create(device, network, { batch, optimizer: OPTIMIZER });
   const { X, labels } = benchBatch(batch);
   const data = uploadDataset(device, { name: 'bench', X, labels, N: batch, D: BENCH_D, classes: BENCH_C });
@@ -63,7 +63,7 @@ export async function benchWebgpu(ctx: GpuContext, size: BenchSize, protocol: Be
 export async function phaseTimes(ctx: GpuContext, size: BenchSize, steps = 3): Promise<PhaseTimes> {
   const { device } = ctx;
   const { batch: B, hidden } = size;
-  const network = await buildNetwork(device, { kind: 'mlp', shape: { D: BENCH_D, H: hidden, C: BENCH_C } });
+  const network = await buildNetwork(device, { kind: 'mlp', shape: { D: BENCH_D, hidden: [hidden], C: BENCH_C } });
   const [metrics, optimizer] = await Promise.all([Metrics.create(device), Optimizer.create(device, 'sgd', false)]);
   const { X, labels } = benchBatch(B);
   const total = network.layout.total;

@@ -1,12 +1,16 @@
 // The `grads` case format (nested arrays, row-major, as numpy's tolist() writes them), read and
 // checked: every shape, every number, every label, with one clear line for the first problem.
+// An MLP case has W1 … WL and b1 … bL for L = 2 … 5 (1 to 4 hidden layers); a 2-layer case is the
+// seed's format exactly.
 import { ACTIVATIONS, type Activation } from '../reference/activations';
+import { MAX_HIDDEN_LAYERS } from '../reference/mlp';
 import { UserError } from '../base/errors';
 
 export type GradCase =
   | {
-    model: 'mlp'; D: number; H: number; C: number; activation: Activation; B: number;
-    tensors: Record<'W1' | 'b1' | 'W2' | 'b2', Float32Array>; X: Float32Array; labels: Uint32Array;
+    model: 'mlp'; D: number; hidden: number[]; C: number; activation: Activation; B: number;
+    /** W1, b1, … WL, bL. */
+    tensors: Record<string, Float32Array>; X: Float32Array; labels: Uint32Array;
   }
   | { model: 'autoencoder'; n: number; m: number; B: number; tensors: Record<'W', Float32Array>; X: Float32Array };
 
@@ -27,18 +31,24 @@ export function parseCase(text: string, name: string): GradCase {
     if (got !== want) throw new UserError(`${name}: ${key} has ${got} ${unit}, expected ${want} (${why})`);
   };
   if (c.model === 'mlp') {
-    const W1 = matrix('W1');
-    const [H, D] = [W1.rows, W1.cols];
-    const b1 = vector('b1');
-    const W2 = matrix('W2');
-    const C = W2.rows;
-    const b2 = vector('b2');
+    const layers = mlpLayerCount(c, name);
+    const tensors: Record<string, Float32Array> = {};
+    const widths: number[] = [];
+    for (let l = 1; l <= layers; l++) {
+      const W = matrix(`W${l}`);
+      const b = vector(`b${l}`);
+      if (l === 1) widths.push(W.cols);
+      else expect(`W${l}`, W.cols, widths[l - 1]!, 'columns', `the rows of W${l - 1}`);
+      expect(`b${l}`, b.length, W.rows, 'entries', `the rows of W${l}`);
+      widths.push(W.rows);
+      tensors[`W${l}`] = W.data;
+      tensors[`b${l}`] = b;
+    }
+    const D = widths[0]!;
+    const C = widths[layers]!;
     const X = matrix('X');
-    expect('b1', b1.length, H, 'entries', 'the rows of W1');
-    expect('W2', W2.cols, H, 'columns', 'the rows of W1');
-    expect('b2', b2.length, C, 'entries', 'the rows of W2');
     expect('X', X.cols, D, 'columns', 'the columns of W1');
-    if (C < 2) throw new UserError(`${name}: W2 needs at least 2 rows (classes)`);
+    if (C < 2) throw new UserError(`${name}: W${layers} needs at least 2 rows (classes)`);
     const labels = readLabels(c.labels, `${name}: labels`, C);
     expect('labels', labels.length, X.rows, 'entries', 'the rows of X');
     const activation = c.activation ?? 'swish';
@@ -46,8 +56,8 @@ export function parseCase(text: string, name: string): GradCase {
       throw new UserError(`${name}: unknown activation ${JSON.stringify(activation).slice(0, 40)} (expected ${ACTIVATIONS.join(', ')})`);
     }
     return {
-      model: 'mlp', D, H, C, activation: activation as Activation, B: X.rows,
-      tensors: { W1: W1.data, b1, W2: W2.data, b2 }, X: X.data, labels,
+      model: 'mlp', D, hidden: widths.slice(1, layers), C, activation: activation as Activation, B: X.rows,
+      tensors, X: X.data, labels,
     };
   }
   if (c.model === 'autoencoder') {
@@ -57,6 +67,23 @@ export function parseCase(text: string, name: string): GradCase {
     return { model: 'autoencoder', m: W.rows, n: W.cols, B: X.rows, tensors: { W: W.data }, X: X.data };
   }
   throw new UserError(`${name}: unknown model ${JSON.stringify(c.model ?? null)} (expected "mlp" or "autoencoder")`);
+}
+
+/** L, from the W1 … WL the case names: every layer up to the last given, at most MAX_HIDDEN_LAYERS + 1. */
+function mlpLayerCount(c: Record<string, unknown>, name: string): number {
+  const given = Object.keys(c).map((k) => /^[Wb]([1-9]\d*)$/.exec(k)).filter((m) => m !== null).map((m) => Number(m[1]));
+  const layers = Math.max(2, ...given);
+  if (layers > MAX_HIDDEN_LAYERS + 1) {
+    throw new UserError(`${name}: W${layers} makes ${layers - 1} hidden layers; at most ${MAX_HIDDEN_LAYERS} are supported (W1 … W${MAX_HIDDEN_LAYERS + 1})`);
+  }
+  for (let l = 1; l <= layers; l++) {
+    for (const t of ['W', 'b']) {
+      if (!Object.hasOwn(c, `${t}${l}`)) {
+        throw new UserError(`${name}: ${t}${l} is missing (a case with W${layers} needs W1 … W${layers} and b1 … b${layers})`);
+      }
+    }
+  }
+  return layers;
 }
 
 function readMatrix(value: unknown, what: string): { rows: number; cols: number; data: Float32Array } {

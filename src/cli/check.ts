@@ -4,9 +4,9 @@
 import { UserError } from '../base/errors';
 import type { ModelSpec } from '../models/build';
 import { ACTIVATIONS } from '../reference/activations';
-import { activationField, activationOf } from '../reference/mlp';
+import { activationField, activationOf, MAX_HIDDEN_LAYERS } from '../reference/mlp';
 import { checkGradients, generatedCase, verdict, type GradCheck } from '../train/grad-check';
-import { choiceFlag, intFlag, numberFlag, WRONG_DERIVATIVE_NEEDS_SWISH } from './flags';
+import { choiceFlag, intFlag, intListFlag, numberFlag, WRONG_DERIVATIVE_NEEDS_SWISH } from './flags';
 import { openNodeDevice } from './node-gpu';
 
 export async function checkCommand(flags: Record<string, unknown>): Promise<void> {
@@ -15,7 +15,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<void
   const B = intFlag(flags, 'batch', 16, 1, 4096);
   const D = intFlag(flags, 'inputs', kind === 'mlp' ? 24 : 12, 1, 4096);
   const spec: ModelSpec = kind === 'mlp'
-    ? { kind, shape: { D, H: intFlag(flags, 'hidden', 16, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024), ...activationField(choiceFlag(flags, 'activation', ACTIVATIONS, 'swish')) } }
+    ? { kind, shape: { D, hidden: intListFlag(flags, 'hidden', [16], MAX_HIDDEN_LAYERS, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024), ...activationField(choiceFlag(flags, 'activation', ACTIVATIONS, 'swish')) } }
     : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
   const swishDerivative = flags['wrong-derivative'] === true ? 'wrong' : 'correct';
   if (swishDerivative === 'wrong' && spec.kind === 'mlp' && activationOf(spec.shape) !== 'swish') throw new UserError(WRONG_DERIVATIVE_NEEDS_SWISH);

@@ -15,6 +15,20 @@ export function intFlag(flags: Record<string, unknown>, name: string, fallback: 
   return value;
 }
 
+/** A list of 1 to `maxLength` integers in [min, max] written "64,32" (the hidden widths), or `fallback` when absent. */
+export function intListFlag(
+  flags: Record<string, unknown>, name: string, fallback: number[], maxLength: number, min = 1, max = 2 ** 31 - 1,
+): number[] {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  const entries = String(raw).split(',').map((e) => e.trim());
+  const bad = entries.length > maxLength || entries.some((e) => !/^\d+$/.test(e) || Number(e) < min || Number(e) > max);
+  if (bad) {
+    throw new UserError(`--${name} must be 1 to ${maxLength} comma-separated integers from ${min} to ${max} (one per hidden layer), got '${String(raw)}'`);
+  }
+  return entries.map(Number);
+}
+
 /** A finite number flag in [min, max], or `fallback` when absent. */
 export function numberFlag(flags: Record<string, unknown>, name: string, fallback: number, min = -Infinity, max = Infinity): number {
   const raw = flags[name];

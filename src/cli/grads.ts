@@ -17,7 +17,7 @@ export async function gradsCommand(flags: Record<string, unknown>): Promise<void
   });
   const c = parseCase(text, file);
   const spec: ModelSpec = c.model === 'mlp'
-    ? { kind: 'mlp', shape: { D: c.D, H: c.H, C: c.C, ...activationField(c.activation) } }
+    ? { kind: 'mlp', shape: { D: c.D, hidden: c.hidden, C: c.C, ...activationField(c.activation) } }
     : { kind: 'autoencoder', shape: { n: c.n, m: c.m } };
   const { device } = await openNodeDevice();
   const model = await GpuModel.create(device, await buildNetwork(device, spec), { batch: c.B, optimizer: DEFAULT_OPTIMIZER });

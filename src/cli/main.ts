@@ -11,14 +11,14 @@ const USAGE = `usage: npm run cli -- <command> [flags]
   grads --case FILE.json        loss and gradients of one batch from the WGSL kernels, as JSON
   train [flags]                 train on the GPU (defaults as on the page: an MLP of 32 units on spiral, Adam at 0.01)
     --model mlp|autoencoder     --dataset mnist|spiral|circles|xor|blobs   --data FILE.npy|FILE.csv
-    --hidden N  --activation swish|relu|tanh|sigmoid|gelu|linear (mlp)  --code N (autoencoder)
+    --hidden N[,N…] (1 to 4 hidden layers)  --activation swish|relu|tanh|sigmoid|gelu|linear (mlp)  --code N (autoencoder)
     --batch N  --lr X  --optimizer sgd|momentum|adam
     --momentum X  --nesterov  --beta1 X  --beta2 X  --weight-decay X (L2)  --l1 X  --init-scale X  --wrong-derivative
     --samples N  --noise X (2-D sets)  --steps N | --epochs N  --seed N  --json  --save FILE.json (parameters)
     --checkpoint FILE.json (the whole run, as the page saves it)  --resume FILE.json (continue one)
   check [flags]                 gradient check on a generated batch: GPU vs float64, float64 vs finite differences
     --model mlp|autoencoder  --wrong-derivative (swish' as σ(v)(2 − σ(v)), a common mistake)
-    --inputs N  --hidden N  --classes N  --activation NAME (mlp)  --code N (autoencoder)  --batch N  --seed N
+    --inputs N  --hidden N[,N…]  --classes N  --activation NAME (mlp)  --code N (autoencoder)  --batch N  --seed N
     --fd-budget X  --json
   bench [flags]                 ms per SGD step: this project's WebGPU step, its float32 CPU engine, TensorFlow.js WebGPU
     --batch 32,128  --hidden 64,512  --rounds N  --warmup N  --impl webgpu,cpu,tfjs-webgpu  --phases  --json

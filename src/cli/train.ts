@@ -159,7 +159,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
     model: spec.kind,
     dataset: train.name,
     adapter: ctx.adapterName,
-    ...(spec.kind === 'mlp' ? { hidden: spec.shape.H, ...(spec.shape.activation ? { activation: spec.shape.activation } : {}) } : { code: spec.shape.m }),
+    ...(spec.kind === 'mlp' ? { hidden: spec.shape.hidden, ...(spec.shape.activation ? { activation: spec.shape.activation } : {}) } : { code: spec.shape.m }),
     batch,
     optimizer: session.optimizer,
     seed,

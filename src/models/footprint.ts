@@ -31,7 +31,7 @@ export function modelBuffers(
   const f = 4;
   const paramBytes = new ParamLayout(specTensorShapes(spec), alignBytes).total * f;
   const [D, hidden, out] = spec.kind === 'mlp'
-    ? [spec.shape.D, spec.shape.H, spec.shape.C]
+    ? [spec.shape.D, Math.max(...spec.shape.hidden), spec.shape.C] // the widest layer: each layer's buffers are their own
     : [spec.shape.n, spec.shape.m, spec.shape.n];
   const needs: BufferNeed[] = [
     { what: 'the parameters (and each of their gradients and optimizer moments)', byteLength: paramBytes },

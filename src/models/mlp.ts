@@ -1,11 +1,12 @@
-// The two-layer MLP on the GPU: V = X W1ᵀ + b1, Y = f(V) (swish by default), Z = Y W2ᵀ + b2, softmax
-// cross-entropy, and the hand-derived backward pass of MATH.md. Its float64 twin is src/reference/mlp.ts.
-import { storageBuffer } from '../gpu/buffers';
+// The MLP on the GPU, 1 to 4 hidden layers: V_l = Y_{l−1} W_lᵀ + b_l, Y_l = f(V_l) (swish by default),
+// Z = Y W_Lᵀ + b_L, softmax cross-entropy, and the hand-derived backward pass of MATH.md, one product
+// per tensor and per layer. Its float64 twin is src/reference/mlp.ts.
+import { storageBuffer, type Binding } from '../gpu/buffers';
 import { checkBufferFits } from '../gpu/device';
 import type { Dispatch } from '../gpu/kernel';
-import { Matmul, type MatmulPath } from '../kernels/matmul';
+import { Matmul } from '../kernels/matmul';
 import { SoftmaxXent } from '../kernels/softmax-xent';
-import { activationOf, mlpTensorShapes, type MlpShape } from '../reference/mlp';
+import { activationOf, checkMlpShape, layerWidths, mlpTensorShapes, type MlpShape } from '../reference/mlp';
 import type { BoundPass, Network, NetworkOptions, PassIO } from './network';
 import { ParamLayout } from './params';
 
@@ -17,11 +18,11 @@ export class MlpNetwork implements Network {
     private readonly device: GPUDevice,
     readonly shape: MlpShape,
     private readonly k: {
-      layer1: Matmul; // V = X W1ᵀ + b1, Y = f(V)
-      layer2: Matmul; // Z = Y W2ᵀ + b2
+      hidden: Matmul; // V_l = Y_{l−1} W_lᵀ + b_l, Y_l = f(V_l)
+      output: Matmul; // Z = Y_{L−1} W_Lᵀ + b_L
       loss: SoftmaxXent;
-      outer: Matmul; // dW = Gᵀ A, the batch's outer products
-      backLayer2: Matmul; // G_V = (G_Z W2) ⊙ f′(V)
+      outer: Matmul; // dW_l = G_lᵀ Y_{l−1}, the batch's outer products
+      back: Matmul; // G_{l−1} = (G_l W_l) ⊙ f′(V_{l−1})
       biasGrad: Matmul; // db = 1ᵀ G: the column sums, as a product so that it gets the matmul's parallel paths
     },
   ) {
@@ -42,14 +43,14 @@ export class MlpNetwork implements Network {
     shape: MlpShape,
     opts: NetworkOptions = {},
   ): Promise<MlpNetwork> {
-    const { D, H, C } = shape;
-    for (const [name, v] of Object.entries({ D, H, C })) {
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`MLP size ${name} must be a positive integer`);
+    checkMlpShape(shape);
+    const widths = layerWidths(shape);
+    for (let l = 1; l < widths.length; l++) {
+      checkBufferFits(device, widths[l]! * widths[l - 1]! * 4, `the weights W${l} (${widths[l]}×${widths[l - 1]})`);
     }
     const activation = activationOf(shape);
-    checkBufferFits(device, H * Math.max(D, C) * 4, `the weights (${H}×${Math.max(D, C)})`);
     const paths = opts.matmulPaths;
-    const [layer1, layer2, loss, outer, backLayer2, biasGrad] = await Promise.all([
+    const [hidden, output, loss, outer, back, biasGrad] = await Promise.all([
       Matmul.create(device, { transB: true, epilogue: 'bias-activation', activation }, paths),
       Matmul.create(device, { transB: true, epilogue: 'bias' }, paths),
       SoftmaxXent.create(device),
@@ -57,37 +58,55 @@ export class MlpNetwork implements Network {
       Matmul.create(device, { epilogue: 'activation-backward', activation, wrongSwishPrime: opts.swishDerivative === 'wrong' }, paths),
       Matmul.create(device, {}, paths),
     ]);
-    return new MlpNetwork(device, shape, { layer1, layer2, loss, outer, backLayer2, biasGrad });
+    return new MlpNetwork(device, shape, { hidden, output, loss, outer, back, biasGrad });
   }
 
   bind(label: string, io: PassIO, rows: number, batch: number): BoundPass {
-    const { D, H, C } = this.shape;
     const { device, k, layout } = this;
-    checkBufferFits(device, rows * H * 4, `the hidden activations (${rows}×${H})`);
-    const V = storageBuffer(device, `${label}/V`, rows * H * 4); // [rows, H]
-    const Y = storageBuffer(device, `${label}/Y`, rows * H * 4); // [rows, H]
-    const Z = storageBuffer(device, `${label}/Z`, rows * C * 4); // [rows, C]
-    const GZ = storageBuffer(device, `${label}/GZ`, rows * C * 4); // [rows, C]
-    const scratch = [V, Y, Z, GZ];
+    const widths = layerWidths(this.shape);
+    const L = widths.length - 1; // layers with weights; the last one is the output
+    const C = this.shape.C;
+    for (let l = 1; l < L; l++) checkBufferFits(device, rows * widths[l]! * 4, `the hidden activations of layer ${l} (${rows}×${widths[l]})`);
+    const scratch: GPUBuffer[] = [];
+    const buffer = (name: string, floats: number) => {
+      const b = storageBuffer(device, `${label}/${name}`, floats * 4);
+      scratch.push(b);
+      return b;
+    };
     const p = (name: string) => layout.binding(io.params, name);
-    const forward = [
-      k.layer1.bind(`${label}/layer1`, { A: io.X, B: p('W1'), aux: p('b1'), C: Y, C2: V }, { M: rows, N: H, K: D }),
-      k.layer2.bind(`${label}/layer2`, { A: Y, B: p('W2'), aux: p('b2'), C: Z }, { M: rows, N: C, K: H }),
+    // Y[0] is the input X; V[l], Y[l] are hidden layer l's [rows, H_l].
+    const V: GPUBuffer[] = [];
+    const Y: Binding[] = [io.X];
+    const forward: Dispatch[] = [];
+    for (let l = 1; l < L; l++) {
+      V[l] = buffer(`V${l}`, rows * widths[l]!);
+      const y = buffer(`Y${l}`, rows * widths[l]!);
+      Y[l] = y;
+      forward.push(k.hidden.bind(`${label}/layer${l}`, { A: Y[l - 1]!, B: p(`W${l}`), aux: p(`b${l}`), C: y, C2: V[l]! }, { M: rows, N: widths[l]!, K: widths[l - 1]! }));
+    }
+    const Z = buffer('Z', rows * C);
+    const GZ = buffer('GZ', rows * C);
+    forward.push(
+      k.output.bind(`${label}/layer${L}`, { A: Y[L - 1]!, B: p(`W${L}`), aux: p(`b${L}`), C: Z }, { M: rows, N: C, K: widths[L - 1]! }),
       k.loss.bind(`${label}/softmax-xent`, { Z, labels: io.labels, GZ, rowStats: io.rowStats }, rows, C, batch),
-    ];
+    );
     const backward: Dispatch[] = [];
     if (io.grads) {
       const g = (name: string) => layout.binding(io.grads!, name);
-      const GV = storageBuffer(device, `${label}/GV`, rows * H * 4); // [rows, H]
       const ones = storageBuffer(device, `${label}/ones`, new Float32Array(rows).fill(1)); // [1, rows]
-      scratch.push(GV, ones);
-      backward.push(
-        k.outer.bind(`${label}/dW2`, { A: GZ, B: Y, C: g('W2') }, { M: C, N: H, K: rows }),
-        k.biasGrad.bind(`${label}/db2`, { A: ones, B: GZ, C: g('b2') }, { M: 1, N: C, K: rows }),
-        k.backLayer2.bind(`${label}/GV`, { A: GZ, B: p('W2'), aux: V, C: GV }, { M: rows, N: H, K: C }),
-        k.outer.bind(`${label}/dW1`, { A: GV, B: io.X, C: g('W1') }, { M: H, N: D, K: rows }),
-        k.biasGrad.bind(`${label}/db1`, { A: ones, B: GV, C: g('b1') }, { M: 1, N: H, K: rows }),
-      );
+      scratch.push(ones);
+      // From the top: dW_l = G_lᵀ Y_{l−1}, db_l = 1ᵀ G_l, then G_{l−1} = (G_l W_l) ⊙ f′(V_{l−1}).
+      let G = GZ;
+      for (let l = L; l >= 1; l--) {
+        backward.push(
+          k.outer.bind(`${label}/dW${l}`, { A: G, B: Y[l - 1]!, C: g(`W${l}`) }, { M: widths[l]!, N: widths[l - 1]!, K: rows }),
+          k.biasGrad.bind(`${label}/db${l}`, { A: ones, B: G, C: g(`b${l}`) }, { M: 1, N: widths[l]!, K: rows }),
+        );
+        if (l === 1) break;
+        const below = buffer(`G${l - 1}`, rows * widths[l - 1]!);
+        backward.push(k.back.bind(`${label}/G${l - 1}`, { A: G, B: p(`W${l}`), aux: V[l - 1]!, C: below }, { M: rows, N: widths[l - 1]!, K: widths[l]! }));
+        G = below;
+      }
     }
     return {
       output: Z,

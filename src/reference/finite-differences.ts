@@ -4,7 +4,7 @@
 import type { SwishDerivative } from './activations';
 import { autoencoderGradient, autoencoderLoss, type AutoencoderShape } from './autoencoder';
 import { relativeError } from './linalg';
-import { MLP_TENSORS, mlpGradients, mlpLoss, type MlpParams, type MlpShape, type MlpTensor } from './mlp';
+import { mlpGradients, mlpLoss, mlpTensorNames, type MlpParams, type MlpShape } from './mlp';
 
 /**
  * ∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / 2h for one index i. Perturbs `x` in place (so `f` may
@@ -42,7 +42,8 @@ export interface MlpCheckOptions {
 
 /**
  * Norm-relative error of each analytic MLP gradient against central differences of the
- * true loss. About 1e-9 when the backward pass is right; ≫ 1e-2 for W1 and b1 with the wrong swish'.
+ * true loss, for every tensor of every layer. About 1e-9 when the backward pass is right; ≫ 1e-2
+ * for the tensors below the top layer with the wrong swish'.
  */
 export function checkMlp(
   shape: MlpShape,
@@ -51,16 +52,16 @@ export function checkMlp(
   labels: Uint32Array,
   B: number,
   opts: MlpCheckOptions = {},
-): Record<MlpTensor, number> {
+): Record<string, number> {
   const { grads } = mlpGradients(shape, params, X, labels, B, { swishDerivative: opts.swishDerivative });
-  const errors: Record<MlpTensor, number> = { W1: 0, b1: 0, W2: 0, b2: 0 };
-  for (const name of MLP_TENSORS) {
+  const errors: Record<string, number> = {};
+  for (const name of mlpTensorNames(shape)) {
     const numeric = centralDifferences(
       (tensor) => mlpLoss(shape, { ...params, [name]: tensor }, X, labels, B),
-      params[name],
+      params[name]!,
       opts.h,
     );
-    errors[name] = relativeError(grads[name], numeric);
+    errors[name] = relativeError(grads[name]!, numeric);
   }
   return errors;
 }

@@ -6,16 +6,20 @@ import { ACTIVATION_FUNCTIONS, activationPrimeFor, type Activation, type SwishDe
 import { colsum, matmul } from './linalg';
 import { assertLength, assertSizes } from './shape';
 
-/** Layer sizes: D inputs, H hidden units, C classes; and the hidden layer's activation f. */
+/** Most hidden layers a network may have. */
+export const MAX_HIDDEN_LAYERS = 4;
+
+/** Layer sizes: D inputs, the hidden layers' widths (input side first), C classes; and the hidden activation f. */
 export interface MlpShape {
   D: number;
-  H: number;
+  /** 1 to MAX_HIDDEN_LAYERS widths; [H] is the seed's two-layer network. */
+  hidden: number[];
   C: number;
   /** Absent means swish, the seed's (and every run saved before the choice existed). */
   activation?: Activation;
 }
 
-/** The hidden layer's activation of a shape. */
+/** The hidden layers' activation of a shape. */
 export function activationOf(shape: MlpShape): Activation {
   return shape.activation ?? 'swish';
 }
@@ -25,36 +29,59 @@ export function activationField(activation: Activation): Pick<MlpShape, 'activat
   return activation === 'swish' ? {} : { activation };
 }
 
-/** Parameters (or their gradients), row-major. */
-export interface MlpParams {
-  /** [H, D] */
-  W1: Float64Array;
-  /** [H] */
-  b1: Float64Array;
-  /** [C, H] */
-  W2: Float64Array;
-  /** [C] */
-  b2: Float64Array;
+/** Every layer's width, input first: [D, H1, …, C]. */
+export function layerWidths(shape: MlpShape): number[] {
+  return [shape.D, ...shape.hidden, shape.C];
 }
 
-/** The parameter tensors in a fixed order, for loops over all of them. */
-export const MLP_TENSORS = ['W1', 'b1', 'W2', 'b2'] as const;
+/** "784-128-10", with the activation where it is not swish: "2-8-8-8-3 tanh". */
+export function describeMlp(shape: MlpShape): string {
+  const a = activationOf(shape);
+  return `${layerWidths(shape).join('-')}${a === 'swish' ? '' : ` ${a}`}`;
+}
 
-/** One of the MLP's parameter tensors. */
-export type MlpTensor = (typeof MLP_TENSORS)[number];
+/** Multiply-adds of one row's forward pass: Σ_l H_l · H_{l−1}. */
+export function mlpMacsPerRow(shape: MlpShape): number {
+  const widths = layerWidths(shape);
+  let macs = 0;
+  for (let l = 1; l < widths.length; l++) macs += widths[l]! * widths[l - 1]!;
+  return macs;
+}
 
-/** The shape of each parameter tensor. */
-export function mlpTensorShapes(shape: MlpShape): Record<MlpTensor, number[]> {
-  const { D, H, C } = shape;
-  return { W1: [H, D], b1: [H], W2: [C, H], b2: [C] };
+/** Parameters (or their gradients), row-major: W1 … WL [H_l, H_{l−1}] and b1 … bL [H_l]. */
+export type MlpParams = Record<string, Float64Array>;
+
+/** The parameter tensor names in layout order: W1, b1, W2, b2, … (L = hidden layers + 1). */
+export function mlpTensorNames(shape: MlpShape): string[] {
+  return shape.hidden.concat(shape.C).flatMap((_, i) => [`W${i + 1}`, `b${i + 1}`]);
+}
+
+/** The shape of each parameter tensor, in layout order. */
+export function mlpTensorShapes(shape: MlpShape): Record<string, number[]> {
+  const widths = layerWidths(shape);
+  const out: Record<string, number[]> = {};
+  for (let l = 1; l < widths.length; l++) {
+    out[`W${l}`] = [widths[l]!, widths[l - 1]!];
+    out[`b${l}`] = [widths[l]!];
+  }
+  return out;
+}
+
+/** Checks a shape's sizes; the one message for a bad one. */
+export function checkMlpShape(shape: MlpShape): void {
+  const { hidden } = shape;
+  if (!Array.isArray(hidden) || hidden.length < 1 || hidden.length > MAX_HIDDEN_LAYERS) {
+    throw new RangeError(`an MLP has 1 to ${MAX_HIDDEN_LAYERS} hidden layers, not ${Array.isArray(hidden) ? hidden.length : 'none'}`);
+  }
+  assertSizes({ D: shape.D, C: shape.C, ...Object.fromEntries(hidden.map((h, i) => [`H${i + 1}`, h])) });
 }
 
 /** Activations and loss of one forward pass. */
 export interface MlpForward {
-  /** Hidden pre-activations [B, H]. */
-  V: Float64Array;
-  /** Hidden activations f(V) [B, H]. */
-  Y: Float64Array;
+  /** Each hidden layer's pre-activations V_l [B, H_l]. */
+  V: Float64Array[];
+  /** Each hidden layer's activations Y_l = f(V_l) [B, H_l]. */
+  Y: Float64Array[];
   /** Logits [B, C]. */
   Z: Float64Array;
   /** Cross-entropy of each sample [B]. */
@@ -66,18 +93,13 @@ export interface MlpForward {
 }
 
 /** A forward pass with the gradients of the mean loss. */
-export interface MlpGradients {
-  loss: number;
-  correct: number;
-  /** dW1, db1, dW2, db2 under the parameters' own names. */
+export interface MlpGradients extends MlpForward {
+  /** dW1, db1, … under the parameters' own names. */
   grads: MlpParams;
   /** ∂L/∂Z = (softmax(Z) − onehot) / B  [B, C]. */
   GZ: Float64Array;
-  /** ∂L/∂V  [B, H]. */
-  GV: Float64Array;
-  V: Float64Array;
-  Y: Float64Array;
-  Z: Float64Array;
+  /** ∂L/∂V_l of each hidden layer [B, H_l]. */
+  G: Float64Array[];
 }
 
 /** Options of the backward pass. */
@@ -87,16 +109,16 @@ export interface MlpGradientOptions {
 }
 
 function validate(shape: MlpShape, params: MlpParams, X: Float64Array, labels: Uint32Array, B: number): void {
-  const { D, H, C } = shape;
-  assertSizes({ B, D, H, C });
-  const shapes = mlpTensorShapes(shape);
-  for (const name of MLP_TENSORS) {
-    assertLength(name, params[name], shapes[name].reduce((a, b) => a * b, 1));
+  checkMlpShape(shape);
+  assertSizes({ B });
+  for (const [name, dims] of Object.entries(mlpTensorShapes(shape))) {
+    if (!params[name]) throw new RangeError(`missing tensor ${name}`);
+    assertLength(name, params[name], dims.reduce((a, b) => a * b, 1));
   }
-  assertLength('X', X, B * D);
+  assertLength('X', X, B * shape.D);
   assertLength('labels', labels, B);
   for (let i = 0; i < B; i++) {
-    if (labels[i]! >= C) throw new RangeError(`labels[${i}] = ${labels[i]} is not a class below C = ${C}`);
+    if (labels[i]! >= shape.C) throw new RangeError(`labels[${i}] = ${labels[i]} is not a class below C = ${shape.C}`);
   }
 }
 
@@ -107,7 +129,7 @@ function addRowBias(A: Float64Array, bias: Float64Array, rows: number, cols: num
   }
 }
 
-/** Runs the forward pass: V = X W1ᵀ + b1, Y = f(V), Z = Y W2ᵀ + b2, loss = mean(logsumexp(Z_i) − Z_i,k). */
+/** Runs the forward pass: V_l = Y_{l−1} W_lᵀ + b_l, Y_l = f(V_l), Z = Y_{L−1} W_Lᵀ + b_L, loss = mean(logsumexp(Z_i) − Z_i,k). */
 export function mlpForward(
   shape: MlpShape,
   params: MlpParams,
@@ -116,12 +138,21 @@ export function mlpForward(
   B: number,
 ): MlpForward {
   validate(shape, params, X, labels, B);
-  const { D, H, C } = shape;
-  const V = matmul(X, params.W1, B, H, D, { transB: true }); // [B, H]
-  addRowBias(V, params.b1, B, H);
-  const Y = V.map(ACTIVATION_FUNCTIONS[activationOf(shape)].f); // [B, H]
-  const Z = matmul(Y, params.W2, B, C, H, { transB: true }); // [B, C]
-  addRowBias(Z, params.b2, B, C);
+  const widths = layerWidths(shape);
+  const f = ACTIVATION_FUNCTIONS[activationOf(shape)].f;
+  const V: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  let input = X;
+  for (let l = 1; l < widths.length - 1; l++) {
+    const v = matmul(input, params[`W${l}`]!, B, widths[l]!, widths[l - 1]!, { transB: true }); // [B, H_l]
+    addRowBias(v, params[`b${l}`]!, B, widths[l]!);
+    V.push(v);
+    Y.push((input = v.map(f)));
+  }
+  const L = widths.length - 1;
+  const C = shape.C;
+  const Z = matmul(input, params[`W${L}`]!, B, C, widths[L - 1]!, { transB: true }); // [B, C]
+  addRowBias(Z, params[`b${L}`]!, B, C);
 
   const rowLoss = new Float64Array(B);
   let correct = 0;
@@ -155,8 +186,10 @@ export function mlpGradients(
   B: number,
   opts: MlpGradientOptions = {},
 ): MlpGradients {
-  const { loss, correct, V, Y, Z } = mlpForward(shape, params, X, labels, B);
-  const { D, H, C } = shape;
+  const forward = mlpForward(shape, params, X, labels, B);
+  const { V, Y, Z } = forward;
+  const widths = layerWidths(shape);
+  const C = shape.C;
   const derivative = activationPrimeFor(activationOf(shape), opts.swishDerivative);
 
   const GZ = new Float64Array(B * C); // [B, C]
@@ -171,22 +204,32 @@ export function mlpGradients(
     }
   }
 
-  const dW2 = matmul(GZ, Y, C, H, B, { transA: true }); // [C, H]
-  const db2 = colsum(GZ, B, C); // [C]
-  const GY = matmul(GZ, params.W2, B, H, C); // [B, H]
-  const GV = GY.map((g, idx) => g * derivative(V[idx]!)); // [B, H]
-  const dW1 = matmul(GV, X, H, D, B, { transA: true }); // [H, D]
-  const db1 = colsum(GV, B, H); // [H]
-
-  return { loss, correct, grads: { W1: dW1, b1: db1, W2: dW2, b2: db2 }, GZ, GV, V, Y, Z };
+  // From the top: dW_l = G_lᵀ Y_{l−1}, db_l = colsum(G_l), G_{l−1} = (G_l W_l) ⊙ f′(V_{l−1}).
+  const grads: MlpParams = {};
+  const G: Float64Array[] = [];
+  let g = GZ;
+  for (let l = widths.length - 1; l >= 1; l--) {
+    const input = l === 1 ? X : Y[l - 2]!;
+    grads[`W${l}`] = matmul(g, input, widths[l]!, widths[l - 1]!, B, { transA: true }); // [H_l, H_{l−1}]
+    grads[`b${l}`] = colsum(g, B, widths[l]!); // [H_l]
+    if (l === 1) break;
+    const v = V[l - 2]!;
+    const back = matmul(g, params[`W${l}`]!, B, widths[l - 1]!, widths[l]!); // [B, H_{l−1}]
+    g = back.map((x, idx) => x * derivative(v[idx]!));
+    G.unshift(g);
+  }
+  const ordered: MlpParams = {};
+  for (const name of mlpTensorNames(shape)) ordered[name] = grads[name]!;
+  return { ...forward, grads: ordered, GZ, G };
 }
 
 /** The MLP's parameters in float64 from named arrays (e.g. float32 read back from the GPU). */
-export function mlpParamsFrom(values: Record<string, ArrayLike<number>>): MlpParams {
-  const get = (name: MlpTensor) => {
+export function mlpParamsFrom(shape: MlpShape, values: Record<string, ArrayLike<number>>): MlpParams {
+  const out: MlpParams = {};
+  for (const name of mlpTensorNames(shape)) {
     const v = values[name];
     if (!v) throw new RangeError(`missing tensor ${name}`);
-    return Float64Array.from(v);
-  };
-  return { W1: get('W1'), b1: get('b1'), W2: get('W2'), b2: get('b2') };
+    out[name] = Float64Array.from(v);
+  }
+  return out;
 }

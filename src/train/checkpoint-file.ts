@@ -1,10 +1,12 @@
 // A checkpoint as a file: one JSON document to resume from, or one .npy per tensor for a notebook.
 // The strict reader of the JSON is checkpoint-reader.ts; capture and restore are checkpoint.ts.
 //
-// The JSON file (version 1):
-//   { "format": "webgpu-backprop checkpoint", "version": 1,
-//     "settings": { flat object of strings, numbers, booleans, null: the caller's, passed through },
-//     "spec": { "kind": "mlp", "shape": { "D", "H", "C"[, "activation"] } } (no activation: swish)
+// The JSON file (version 2):
+//   { "format": "webgpu-backprop checkpoint", "version": 2,
+//     "settings": { flat object of strings, numbers, booleans, null: the caller's, passed through; a list
+//        setting as its text, "hidden": "32,16" },
+//     "spec": { "kind": "mlp", "shape": { "D", "hidden": [H1, …], "C"[, "activation"] } } (no activation: swish;
+//        version 1, before deeper networks, had "H" for its one hidden layer and is still read)
 //        or { "kind": "autoencoder", "shape": { "n", "m" } },
 //     "batch": B, "seed": s, "optimizer": { kind, lr, momentum, nesterov, beta1, beta2, eps, weightDecay[, l1] }
 //        (l1 only where it is not 0, so that a run without L1 stays readable by the builds before it;
@@ -26,7 +28,7 @@ import type { Checkpoint } from './checkpoint';
 import type { EngineId } from './engine';
 
 export const CHECKPOINT_FORMAT = 'webgpu-backprop checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 /** Largest checkpoint file accepted, in characters (the biggest page model with both engines is ~110 MB). */
 export const MAX_CHECKPOINT_CHARS = 256 * 2 ** 20;
 /** Each engine's key in the file; the float64 reference's is "cpu", its name when version 1 was made. */

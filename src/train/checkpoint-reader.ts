@@ -6,6 +6,7 @@ import { UserError } from '../base/errors';
 import { clip, describeJson } from '../base/quote';
 import { specTensorShapes, type ModelSpec } from '../models/build';
 import { ACTIVATIONS, type Activation } from '../reference/activations';
+import { MAX_HIDDEN_LAYERS } from '../reference/mlp';
 import type { OptimizerKind, OptimizerSettings } from '../reference/optimizer';
 import type { Checkpoint, SettingValue } from './checkpoint';
 import type { EngineId, EngineState } from './engine';
@@ -53,14 +54,18 @@ export function parseCheckpoint(input: string | Uint8Array, fileName: string): C
 
 /** Checks a parsed JSON document field by field; every failure is a UserError naming the field. */
 class CheckpointReader {
+  private version = CHECKPOINT_VERSION;
+
   constructor(private readonly fileName: string) {}
 
   checkpoint(doc: unknown): Checkpoint {
     const top = this.object(doc, 'the file', ['format', 'version', 'settings', 'spec', 'batch', 'seed', 'optimizer', 'data', 'engines']);
     if (top.format !== CHECKPOINT_FORMAT) this.fail('format', `must be "${CHECKPOINT_FORMAT}" (is this a checkpoint saved by this page?)`);
-    if (top.version !== CHECKPOINT_VERSION) {
-      this.fail('version', `${describeJson(top.version)} is not supported (only ${CHECKPOINT_VERSION})`);
+    // Version 1 (before deeper networks) names one hidden width H; it reads as hidden [H].
+    if (top.version !== CHECKPOINT_VERSION && top.version !== 1) {
+      this.fail('version', `${describeJson(top.version)} is not supported (only 1 to ${CHECKPOINT_VERSION})`);
     }
+    this.version = top.version;
     const settings = this.object(top.settings, 'settings', null) as Record<string, SettingValue>;
     checkSettings(settings, this.fileName, 'settings');
     const spec = this.spec(top.spec);
@@ -95,14 +100,15 @@ class CheckpointReader {
   private spec(value: unknown): ModelSpec {
     const spec = this.object(value, 'spec', ['kind', 'shape']);
     if (spec.kind === 'mlp') {
-      const shape = this.object(spec.shape, 'spec.shape', ['D', 'H', 'C'], ['activation']);
+      const widths = this.version === 1 ? 'H' : 'hidden';
+      const shape = this.object(spec.shape, 'spec.shape', ['D', widths, 'C'], ['activation']);
       // Absent in the runs saved before the choice existed: swish.
       const activation = Object.hasOwn(shape, 'activation') ? this.activation(shape.activation) : null;
       return {
         kind: 'mlp',
         shape: {
           D: this.integer(shape.D, 'spec.shape.D', 1, MAX_DIM),
-          H: this.integer(shape.H, 'spec.shape.H', 1, MAX_DIM),
+          hidden: this.version === 1 ? [this.integer(shape.H, 'spec.shape.H', 1, MAX_DIM)] : this.hidden(shape.hidden),
           C: this.integer(shape.C, 'spec.shape.C', 2, MAX_DIM),
           ...(activation ? { activation } : {}),
         },
@@ -114,6 +120,13 @@ class CheckpointReader {
       return { kind: 'autoencoder', shape: { n, m: this.integer(shape.m, 'spec.shape.m', 1, n) } };
     }
     return this.fail('spec.kind', 'must be "mlp" or "autoencoder"');
+  }
+
+  private hidden(value: unknown): number[] {
+    if (!Array.isArray(value) || value.length < 1 || value.length > MAX_HIDDEN_LAYERS) {
+      this.fail('spec.shape.hidden', `must be a list of 1 to ${MAX_HIDDEN_LAYERS} layer widths`);
+    }
+    return value.map((h, i) => this.integer(h, `spec.shape.hidden[${i}]`, 1, MAX_DIM));
   }
 
   private activation(value: unknown): Activation {

@@ -6,13 +6,20 @@
 import { UserError } from '../base/errors';
 import type { Dataset } from '../data/dataset';
 import type { ModelSpec } from '../models/build';
-import { activationOf } from '../reference/mlp';
+import { describeMlp } from '../reference/mlp';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { checkSettings } from './checkpoint-reader';
 import type { EngineId, EngineState } from './engine';
 import type { Session, SessionConfig } from './session';
 
 export type SettingValue = string | number | boolean | null;
+
+/** A settings record as a checkpoint keeps it: flat, a list setting as its text ("32,16", as in the link). */
+export function flatSettings(record: Readonly<Record<string, unknown>>): Record<string, SettingValue> {
+  const out: Record<string, SettingValue> = {};
+  for (const [key, value] of Object.entries(record)) out[key] = Array.isArray(value) ? value.join(',') : (value as SettingValue);
+  return out;
+}
 
 /** Everything needed to continue a run exactly where it stopped. */
 export interface Checkpoint {
@@ -32,13 +39,13 @@ export interface Checkpoint {
  * The state of `session` once its submitted steps have finished: every engine's, and `settings`
  * (the caller's, flat JSON) to rebuild it from.
  */
-export async function captureCheckpoint(session: Session, settings: Record<string, SettingValue>): Promise<Checkpoint> {
+export async function captureCheckpoint(session: Session, settings: Readonly<Record<string, unknown>>): Promise<Checkpoint> {
   const { config, data } = session;
   const engines: Partial<Record<EngineId, EngineState>> = {};
   for (const engine of session.engines) engines[engine.id] = await engine.capture();
   const { name, N, D, classes } = data.train;
   const cp: Checkpoint = {
-    settings: { ...settings }, spec: config.spec, batch: config.batch, seed: config.seed, optimizer: { ...session.optimizer },
+    settings: flatSettings(settings), spec: config.spec, batch: config.batch, seed: config.seed, optimizer: { ...session.optimizer },
     data: { name, N, D, classes }, engines,
   };
   checkSettings(cp.settings, 'checkpoint', 'settings');
@@ -92,6 +99,6 @@ export function checkCheckpointFits(
 
 function describeSpec(spec: ModelSpec): string {
   return spec.kind === 'mlp'
-    ? `an MLP ${spec.shape.D}-${spec.shape.H}-${spec.shape.C}${activationOf(spec.shape) !== 'swish' ? ` (${activationOf(spec.shape)})` : ''}`
+    ? `an MLP ${describeMlp(spec.shape)}`
     : `an autoencoder with n=${spec.shape.n}, m=${spec.shape.m}`;
 }

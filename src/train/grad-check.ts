@@ -10,7 +10,7 @@ import type { SwishDerivative } from '../reference/activations';
 import { autoencoderGradient, autoencoderLoss } from '../reference/autoencoder';
 import { centralDifference } from '../reference/finite-differences';
 import { relativeError } from '../reference/linalg';
-import { mlpGradients, mlpLoss, mlpParamsFrom, type MlpParams } from '../reference/mlp';
+import { mlpGradients, mlpLoss, mlpMacsPerRow, mlpParamsFrom } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER } from '../reference/optimizer';
 import { Rng } from '../base/rng';
 
@@ -99,13 +99,12 @@ export async function checkGradients(
   let loss: (name: string, tensor: Float64Array) => number;
   let forwardCost: number;
   if (spec.kind === 'mlp') {
-    const { D, H, C } = spec.shape;
-    const mp = mlpParamsFrom(p64);
+    const mp = mlpParamsFrom(spec.shape, p64);
     const r = mlpGradients(spec.shape, mp, X, batch.labels, B, { swishDerivative });
     referenceLoss = r.loss;
     referenceGrads = { ...r.grads };
-    loss = (name, tensor) => mlpLoss(spec.shape, { ...mp, [name as keyof MlpParams]: tensor }, X, batch.labels, B);
-    forwardCost = B * H * (D + C);
+    loss = (name, tensor) => mlpLoss(spec.shape, { ...mp, [name]: tensor }, X, batch.labels, B);
+    forwardCost = B * mlpMacsPerRow(spec.shape);
   } else {
     const { n, m } = spec.shape;
     const W = p64.W;
@@ -207,8 +206,8 @@ function largestEntries(values: Float64Array, k: number): number[] {
  * differenced entries per tensor costs two forward passes over the rows.
  */
 export function checkRowsWithinBudget(spec: ModelSpec, maxRows: number, budget = FD_BUDGET): number {
-  const perRow = spec.kind === 'mlp' ? spec.shape.H * (spec.shape.D + spec.shape.C) : 3 * spec.shape.m * spec.shape.n;
-  const tensors = spec.kind === 'mlp' ? 4 : 1;
+  const perRow = spec.kind === 'mlp' ? mlpMacsPerRow(spec.shape) : 3 * spec.shape.m * spec.shape.n;
+  const tensors = spec.kind === 'mlp' ? 2 * (spec.shape.hidden.length + 1) : 1;
   return Math.max(1, Math.min(maxRows, Math.floor(budget / (2 * 4 * tensors * perRow))));
 }
 

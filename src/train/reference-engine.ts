@@ -94,6 +94,6 @@ export function forwardReference(
   if (spec.kind === 'autoencoder') {
     return { loss: autoencoderGradient(spec.shape, Float64Array.from(params.W!), X, rows).loss };
   }
-  const f = mlpForward(spec.shape, mlpParamsFrom(params), X, set.labels.subarray(0, rows), rows);
+  const f = mlpForward(spec.shape, mlpParamsFrom(spec.shape, params), X, set.labels.subarray(0, rows), rows);
   return { loss: f.loss, accuracy: f.correct / rows, predicted: argmaxRows(f.Z, rows, spec.shape.C) };
 }

@@ -19,8 +19,8 @@ export interface RunSettings {
   /** Size and noise of the 2-D sets. */
   samples: number;
   noise: number;
-  /** Hidden units of the MLP. */
-  hidden: number;
+  /** The MLP's hidden layers, input side first: 1 to 4 widths, each 1–4096 units on the page. */
+  hidden: number[];
   /** The MLP's hidden activation f. */
   activation: Activation;
   /** Code size m of the autoencoder (at most the number of features). */
@@ -48,7 +48,7 @@ export const RUN_DEFAULTS: Readonly<RunSettings> = {
   dataset: 'spiral',
   samples: 600,
   noise: 0.03,
-  hidden: 32,
+  hidden: [32],
   activation: 'swish',
   code: 1,
   batch: 32,
@@ -118,6 +118,11 @@ function widen(bounds: Readonly<Record<string, readonly [number, number]>>): Rec
   return out;
 }
 
+/** List fields (written "32,16"): how many entries they take. */
+export const LIST_LENGTHS: Readonly<Record<string, readonly [number, number]>> = {
+  hidden: [1, 4],
+};
+
 export const RUN_CHOICES: Readonly<Record<string, readonly string[]>> = {
   model: ['mlp', 'autoencoder'],
   activation: ACTIVATIONS,
@@ -131,38 +136,78 @@ export const LIVE_RUN_KEYS: ReadonlySet<string> = new Set(['lr', 'optimizer', 'm
 /** One refused value: which field, what it must be, and the raw text given. */
 export interface FieldProblem {
   key: string;
-  kind: 'boolean' | 'number' | 'choice' | 'unknown';
+  kind: 'boolean' | 'number' | 'choice' | 'list' | 'unknown';
   /** "must be an integer from 1 to 4096", "must be one of sgd, momentum, adam", … */
   expected: string;
   raw: string;
 }
 
 /** A field of a flat settings record: how its text is read. */
-export type FieldSpec =
+export type ScalarSpec =
   | { kind: 'boolean' }
   | { kind: 'number'; range: NumberRange }
   | { kind: 'choice'; choices: readonly string[] };
 
-/** How each field of a record with these defaults is read, with the given ranges and choices. */
+/** A field of a flat settings record: a scalar, or a comma-separated list of numbers or choices. */
+export type FieldSpec = ScalarSpec | { kind: 'list'; item: ScalarSpec; minLength: number; maxLength: number; distinct?: boolean };
+
+/** A field's value as read: a list field gives an array. */
+export type FieldValue = string | number | boolean | Array<string | number>;
+
+/**
+ * How each field of a record with these defaults is read, with the given ranges and choices; an
+ * array default makes a list field, its entries read like a scalar of the same key, its lengths
+ * from `lengths`.
+ */
 export function fieldSpecs(
   defaults: object,
   ranges: Readonly<Record<string, NumberRange>>,
   choices: Readonly<Record<string, readonly string[]>>,
+  lengths: Readonly<Record<string, readonly [number, number]>> = {},
 ): Record<string, FieldSpec> {
+  const scalar = (key: string, fallback: unknown): ScalarSpec =>
+    typeof fallback === 'boolean' ? { kind: 'boolean' }
+      : typeof fallback === 'number' ? { kind: 'number', range: ranges[key]! }
+        : { kind: 'choice', choices: choices[key]! };
   const specs: Record<string, FieldSpec> = {};
   for (const [key, fallback] of Object.entries(defaults)) {
-    if (typeof fallback === 'boolean') specs[key] = { kind: 'boolean' };
-    else if (typeof fallback === 'number') specs[key] = { kind: 'number', range: ranges[key]! };
-    else specs[key] = { kind: 'choice', choices: choices[key]! };
+    if (Array.isArray(fallback)) {
+      const [minLength, maxLength] = lengths[key]!;
+      const item = scalar(key, fallback[0]);
+      specs[key] = { kind: 'list', item, minLength, maxLength, ...(item.kind === 'choice' ? { distinct: true } : {}) };
+    } else {
+      specs[key] = scalar(key, fallback);
+    }
   }
   return specs;
+}
+
+/** Two field values are the same setting (lists entry by entry). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b;
 }
 
 /**
  * Reads one field's text: its value, or what it must be. With `strictIntegers` (the CLI's flags),
  * a whole number must be written as one ("1e2" and "0x10" are refused).
  */
-function readField(spec: FieldSpec, raw: string, strictIntegers = false): { value: string | number | boolean } | { expected: string } {
+function readField(spec: FieldSpec, raw: string, strictIntegers = false): { value: FieldValue } | { expected: string } {
+  if (spec.kind === 'list') {
+    const { item, minLength, maxLength } = spec;
+    const count = minLength === maxLength ? `${minLength}` : `${minLength} to ${maxLength}`;
+    const entries = raw.split(',').map((e) => e.trim());
+    const values: Array<string | number> = [];
+    for (const entry of entries) {
+      const read = readField(item, entry, strictIntegers);
+      if ('expected' in read) return { expected: `must be ${count} comma-separated entries, each of which ${read.expected}` };
+      values.push(read.value as string | number);
+    }
+    if (values.length < minLength || values.length > maxLength) {
+      return { expected: `must be ${count} comma-separated entries (got ${values.length})` };
+    }
+    if (spec.distinct && new Set(values).size < values.length) return { expected: 'must not name an entry twice' };
+    return { value: values };
+  }
   if (spec.kind === 'boolean') {
     return raw === 'true' || raw === 'false' ? { value: raw === 'true' } : { expected: 'must be true or false' };
   }
@@ -180,7 +225,7 @@ function readField(spec: FieldSpec, raw: string, strictIntegers = false): { valu
 
 /** How each run setting is read: with the page's ranges, or the CLI's wider ones. */
 export function runFieldSpecs(scope: 'page' | 'cli'): Record<string, FieldSpec> {
-  return fieldSpecs(RUN_DEFAULTS, scope === 'cli' ? CLI_RANGES : RUN_RANGES, RUN_CHOICES);
+  return fieldSpecs(RUN_DEFAULTS, scope === 'cli' ? CLI_RANGES : RUN_RANGES, RUN_CHOICES, LIST_LENGTHS);
 }
 
 /**
@@ -192,8 +237,8 @@ export function readFields(
   pairs: Iterable<[string, string]>,
   specs: Readonly<Record<string, FieldSpec>>,
   strictIntegers = false,
-): { values: Record<string, string | number | boolean>; problems: FieldProblem[] } {
-  const values: Record<string, string | number | boolean> = {};
+): { values: Record<string, FieldValue>; problems: FieldProblem[] } {
+  const values: Record<string, FieldValue> = {};
   const problems: FieldProblem[] = [];
   for (const [key, raw] of pairs) {
     const spec = Object.hasOwn(specs, key) ? specs[key]! : null;
@@ -240,7 +285,7 @@ const NEWER_SETTINGS = ['activation', 'l1'] as const;
  */
 export function savedSettings<T extends Record<string, unknown>>(record: T): Partial<T> {
   const out: Partial<T> = { ...record };
-  for (const key of NEWER_SETTINGS) if (out[key] === RUN_DEFAULTS[key]) delete out[key];
+  for (const key of NEWER_SETTINGS) if (sameValue(out[key], RUN_DEFAULTS[key])) delete out[key];
   return out;
 }
 
@@ -290,7 +335,7 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
   let spec: ModelSpec;
   if (s.model === 'mlp') {
     const C = Math.max(2, train.classes, test?.classes ?? 0);
-    spec = { kind: 'mlp', shape: { D: train.D, H: s.hidden, C, ...activationField(s.activation) } };
+    spec = { kind: 'mlp', shape: { D: train.D, hidden: [...s.hidden], C, ...activationField(s.activation) } };
   } else {
     let code = s.code;
     if (code > train.D) {

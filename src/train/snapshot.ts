@@ -1,6 +1,6 @@
 // The last healthy state of a run, kept in memory to go back to after a divergence or to continue
 // from on a new device: a checkpoint (see checkpoint.ts) taken only while every number is finite.
-import { captureCheckpoint, type Checkpoint, type SettingValue } from './checkpoint';
+import { captureCheckpoint, type Checkpoint } from './checkpoint';
 import type { Session } from './session';
 
 /** Whether every value of every tensor is finite. */
@@ -12,7 +12,7 @@ export function allFinite(tensors: Record<string, ArrayLike<number>>): boolean {
 }
 
 /** The session's state, or null when a parameter or moment of any engine is no longer finite. */
-export async function takeSnapshot(session: Session, settings: Record<string, SettingValue>): Promise<Checkpoint | null> {
+export async function takeSnapshot(session: Session, settings: Readonly<Record<string, unknown>>): Promise<Checkpoint | null> {
   const snapshot = await captureCheckpoint(session, settings);
   const healthy = Object.values(snapshot.engines).every((e) => allFinite(e.params) && allFinite(e.m) && allFinite(e.v));
   return healthy ? snapshot : null;
@@ -35,7 +35,7 @@ export class SnapshotKeeper {
   }
 
   /** Takes a snapshot when one is due and the recent losses (in step order) look healthy. */
-  async offer(session: Session, losses: ReadonlyArray<{ loss: number }>, settings: Record<string, SettingValue>): Promise<void> {
+  async offer(session: Session, losses: ReadonlyArray<{ loss: number }>, settings: Readonly<Record<string, unknown>>): Promise<void> {
     if (performance.now() - this.taken <= this.intervalMs || !lossLooksHealthy(losses)) return;
     this.taken = performance.now();
     this.latest = (await takeSnapshot(session, settings)) ?? this.latest;

@@ -83,7 +83,7 @@ export class App {
     if (!gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
     if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
     this.plot = new LossPlot(el.plots);
-    mountBenchSection(el.views, { gpu: () => this.gpu, current: () => ({ batch: this.settings.batch, hidden: this.settings.hidden }) });
+    mountBenchSection(el.views, { gpu: () => this.gpu, current: () => ({ batch: this.settings.batch, hidden: this.settings.hidden[0]! }) });
     this.panel = new Panel(el.panel, settings, {
       changed: (key) => this.changed(key),
       play: () => this.play(),
@@ -398,7 +398,8 @@ export class App {
 
   private describe(): string {
     const s = this.settings;
-    const model = s.model === 'mlp' ? `MLP with ${s.hidden} ${s.activation} units` : `linear autoencoder with code size ${s.code}`;
+    const layers = s.hidden.length === 1 ? `${s.hidden[0]} ${s.activation} units` : `${s.hidden.length} ${s.activation} layers (${s.hidden.join('-')} units)`;
+    const model = s.model === 'mlp' ? `MLP with ${layers}` : `linear autoencoder with code size ${s.code}`;
     return `${model} on ${s.dataset === 'file' ? (this.userFile?.name ?? 'your file') : s.dataset}, batch ${s.batch}, ${s.optimizer} at lr ${s.lr}`;
   }
 

@@ -69,7 +69,7 @@ export class ModelViews {
         const probs = mlpProbabilities(shape, params, grid, GRID * GRID);
         view.update({ grid: GRID, probs, classes: shape.C, bounds, points: data.train.X, labels: data.train.labels });
       }
-      this.weights?.update(params.W1!, shape.H, shape.D);
+      this.weights?.update(params.W1!, shape.hidden[0]!, shape.D); // the first layer's, at any depth
       const test = data.test;
       if (this.digits && test) {
         const k = Math.min(DIGITS, test.N);

@@ -1,7 +1,7 @@
 // The lil-gui panel: every setting with its range, and the run buttons. It edits the one Settings
 // object and reports which key changed; the app decides what a change means.
 import GUI, { type Controller } from 'lil-gui';
-import { CHOICES, RANGES, type Settings } from './settings';
+import { CHOICES, RANGES, readSettings, type Settings } from './settings';
 
 export interface PanelActions {
   changed(key: keyof Settings): void;
@@ -15,7 +15,7 @@ export interface PanelActions {
 
 const LABELS: Partial<Record<keyof Settings, string>> = {
   model: 'model', dataset: 'dataset', samples: 'points (2-D sets)', noise: 'noise (2-D sets)',
-  hidden: 'hidden units (MLP)', activation: 'activation (MLP)', code: 'code size (autoencoder)', batch: 'batch size', lr: 'learning rate',
+  hidden: 'hidden layers (MLP): widths', activation: 'activation (MLP)', code: 'code size (autoencoder)', batch: 'batch size', lr: 'learning rate',
   optimizer: 'optimizer', momentum: 'momentum', nesterov: 'Nesterov', beta1: 'Adam β1', beta2: 'Adam β2',
   weightDecay: 'weight decay (L2)', l1: 'L1 regularisation', initScale: 'initialisation scale', seed: 'seed', stepsPerFrame: 'steps per frame',
   engine: 'engine', logScale: 'log-scale loss',
@@ -38,11 +38,14 @@ export class Panel {
   private readonly gui: GUI;
   private readonly controllers = new Map<keyof Settings, Controller>();
   private readonly wrongNote: HTMLParagraphElement;
+  /** The text behind each list field, by setting. */
+  private readonly lists = new Map<keyof Settings, { value: string }>();
 
-  constructor(container: HTMLElement, settings: Settings, actions: PanelActions) {
+  constructor(container: HTMLElement, private readonly settings: Settings, actions: PanelActions) {
     const gui = (this.gui = new GUI({ container, title: 'Settings', width: 300 }));
     const add = (folder: GUI, key: keyof Settings) => {
       const range = RANGES[key];
+      if (Array.isArray(settings[key])) return this.addList(folder, settings, key, actions);
       const c = CHOICES[key]
         ? folder.add(settings, key, OPTION_NAMES[key] ?? CHOICES[key])
         : range
@@ -92,7 +95,42 @@ export class Panel {
 
   /** Re-reads every controller from the settings object (after a reset or a clamp). */
   refresh(): void {
+    for (const [key, text] of this.lists) text.value = String(this.settings[key]);
     for (const c of this.controllers.values()) c.updateDisplay();
+  }
+
+  /**
+   * A list setting ("32,16") as a text field, read by the same reader as the link: a bad entry is
+   * refused with the reason under the field and the last good value comes back.
+   */
+  private addList(folder: GUI, settings: Settings, key: keyof Settings, actions: PanelActions): void {
+    const text = { value: String(settings[key]) };
+    this.lists.set(key, text);
+    const c = folder.add(text, 'value').name(LABELS[key] ?? key);
+    const problem = document.createElement('p');
+    problem.className = 'panel-note';
+    problem.setAttribute('role', 'status');
+    problem.style.cssText = 'margin: 2px 8px 6px; font-size: 11px; line-height: 1.35; color: #a50e0e;';
+    problem.hidden = true;
+    c.domElement.after(problem);
+    c.domElement.title = 'one width per hidden layer, input side first: "32" or "32,16" (1 to 4 layers)';
+    c.onFinishChange(() => {
+      const read = readSettings([[key, text.value]]);
+      problem.hidden = read.problems.length === 0;
+      problem.textContent = read.problems.join('; ');
+      if (read.problems.length > 0) {
+        text.value = String(settings[key]);
+        c.updateDisplay();
+        return;
+      }
+      const value = read.settings[key];
+      text.value = String(value);
+      c.updateDisplay();
+      if (String(value) === String(settings[key])) return;
+      Object.assign(settings, { [key]: value });
+      actions.changed(key);
+    });
+    this.controllers.set(key, c);
   }
 
   /** Shows only the controls that matter for the current model and optimizer. */

@@ -2,7 +2,7 @@
 // steps per frame, plot and check options) in one typed object for the panel, and their round trip
 // through the URL hash so that a shared link reproduces a run (same seed, same curve).
 import {
-  describeProblem, fieldSpecs, LIVE_RUN_KEYS, readFields, runFieldSpecs, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES,
+  describeProblem, fieldSpecs, LIVE_RUN_KEYS, readFields, runFieldSpecs, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES, sameValue,
   type NumberRange, type RunSettings,
 } from '../train/run-settings';
 
@@ -52,7 +52,7 @@ const FIELDS = {
 export function encodeHash(s: Settings): string {
   const params = new URLSearchParams();
   for (const key of Object.keys(DEFAULTS) as Array<keyof Settings>) {
-    if (s[key] !== DEFAULTS[key] && !(key === 'dataset' && s[key] === 'file')) params.set(key, String(s[key]));
+    if (!sameValue(s[key], DEFAULTS[key]) && !(key === 'dataset' && s[key] === 'file')) params.set(key, String(s[key]));
   }
   const text = params.toString();
   return text ? `#${text}` : '';

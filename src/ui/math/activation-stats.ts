@@ -1,6 +1,6 @@
-// Activation statistics of the MLP's hidden layer on one batch, in float64: histograms of V and of
-// f′(V), the fraction of units below zero, for swish those on its decreasing branch and for ReLU the
-// dead units, per-tensor gradient norms and update-to-weight ratios. No DOM.
+// Activation statistics of each of the MLP's hidden layers on one batch, in float64: histograms of V
+// and of f′(V), the fraction of units below zero, for swish those on its decreasing branch and for
+// ReLU the dead units; per-tensor gradient norms and update-to-weight ratios. No DOM.
 import { activationPrimeFor, type Activation, type SwishDerivative } from '../../reference/activations';
 import { activationOf, mlpGradients, mlpParamsFrom, type MlpShape } from '../../reference/mlp';
 
@@ -14,10 +14,11 @@ export interface Histogram {
   counts: number[];
 }
 
-export interface ActivationStats {
-  step: number;
-  rows: number;
-  activation: Activation;
+/** One hidden layer's statistics on the batch. */
+export interface LayerStats {
+  /** Hidden layer l, from 1 at the input. */
+  layer: number;
+  units: number;
   vHistogram: Histogram;
   /** Of f′(V): swish′, relu′, … */
   fPrimeHistogram: Histogram;
@@ -27,6 +28,14 @@ export interface ActivationStats {
   decreasing: number | null;
   /** ReLU only: the fraction of units whose f′ is 0 for every sample of the batch (they learn nothing from it). */
   dead: number | null;
+}
+
+export interface ActivationStats {
+  step: number;
+  rows: number;
+  activation: Activation;
+  /** Every hidden layer, input side first. */
+  layers: LayerStats[];
   /** ‖∂L/∂T‖₂ per tensor. */
   gradNorms: Record<string, number>;
   /** ‖ΔT‖ / ‖T‖ per step, averaged since the previous statistics; null the first time. */
@@ -43,21 +52,9 @@ export function activationStats(
   step: number,
   previous: { step: number; params: Record<string, Float32Array> } | null,
 ): ActivationStats {
-  const r = mlpGradients(shape, mlpParamsFrom(params), Float64Array.from(X), labels, rows, { swishDerivative: derivative });
+  const r = mlpGradients(shape, mlpParamsFrom(shape, params), Float64Array.from(X), labels, rows, { swishDerivative: derivative });
   const activation = activationOf(shape);
-  const prime = r.V.map(activationPrimeFor(activation, derivative));
-  let negative = 0;
-  let decreasing = 0;
-  for (const v of r.V) {
-    if (v < 0) negative++;
-    if (v < SWISH_MINIMUM_V) decreasing++;
-  }
-  let dead = 0;
-  for (let unit = 0; unit < shape.H; unit++) {
-    let alive = false;
-    for (let row = 0; row < rows && !alive; row++) alive = prime[row * shape.H + unit] !== 0;
-    if (!alive) dead++;
-  }
+  const layers = r.V.map((V, i) => layerStats(i + 1, shape.hidden[i]!, V, rows, activation, derivative));
   const gradNorms: Record<string, number> = {};
   for (const [name, g] of Object.entries(r.grads)) gradNorms[name] = norm(g);
   let updateRatios: Record<string, number> | null = null;
@@ -69,17 +66,31 @@ export function activationStats(
       updateRatios[name] = norm(delta) / (norm(now) || 1) / (step - previous.step);
     }
   }
+  return { step, rows, activation, layers, gradNorms, updateRatios };
+}
+
+function layerStats(layer: number, units: number, V: Float64Array, rows: number, activation: Activation, derivative: SwishDerivative): LayerStats {
+  const prime = V.map(activationPrimeFor(activation, derivative));
+  let negative = 0;
+  let decreasing = 0;
+  for (const v of V) {
+    if (v < 0) negative++;
+    if (v < SWISH_MINIMUM_V) decreasing++;
+  }
+  let dead = 0;
+  for (let unit = 0; unit < units; unit++) {
+    let alive = false;
+    for (let row = 0; row < rows && !alive; row++) alive = prime[row * units + unit] !== 0;
+    if (!alive) dead++;
+  }
   return {
-    step,
-    rows,
-    activation,
-    vHistogram: histogram(r.V),
+    layer,
+    units,
+    vHistogram: histogram(V),
     fPrimeHistogram: histogram(prime),
-    negative: negative / r.V.length,
-    decreasing: activation === 'swish' ? decreasing / r.V.length : null,
-    dead: activation === 'relu' ? dead / shape.H : null,
-    gradNorms,
-    updateRatios,
+    negative: negative / V.length,
+    decreasing: activation === 'swish' ? decreasing / V.length : null,
+    dead: activation === 'relu' ? dead / units : null,
   };
 }
 

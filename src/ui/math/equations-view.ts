@@ -38,22 +38,45 @@ const ACTIVATION_TEX: Record<Exclude<Activation, 'swish'>, { name: string; f: st
   linear: { name: String.raw`\operatorname{id}`, f: String.raw`v`, fPrime: String.raw`1` },
 };
 
-function mlpEquations(activation: Activation, derivative: SwishDerivative): Equation[] {
+/**
+ * The chain for `layers` hidden layers. With one, the seed's names (v, y, G_Y, G_V); with more, each
+ * hidden layer's quantities carry its number (v_1, G_{V_2}, …), and so do their keys.
+ */
+function mlpEquations(activation: Activation, derivative: SwishDerivative, layers: number): Equation[] {
   const tex = activation === 'swish'
     ? { name: String.raw`\operatorname{swish}`, f: String.raw`v \odot \sigma(v)`, fPrime: SWISH_PRIME[derivative] }
     : { ...ACTIVATION_TEX[activation], fPrime: `${ACTIVATION_TEX[activation].name}'(v) = ${ACTIVATION_TEX[activation].fPrime}` };
+  const one = layers === 1;
+  const sub = (l: number) => (one ? '' : `_{${l}}`);
+  const key = (name: string, l: number) => (one ? name : `${name}${l}`);
+  const out = layers + 1;
+  const forward: Equation[] = [];
+  for (let l = 1; l <= layers; l++) {
+    const input = l === 1 ? 'x' : `y${sub(l - 1)}`;
+    forward.push(
+      { key: key('v', l), tex: `v${sub(l)} = W_{${l}} ${input} + b_{${l}}` },
+      { key: key('y', l), tex: l === 1 ? `y${sub(l)} = ${tex.name}(v${sub(l)}) = ${tex.f.replaceAll('v', `v${sub(l)}`)}` : `y${sub(l)} = ${tex.name}(v${sub(l)})` },
+    );
+  }
+  const backward: Equation[] = [];
+  for (let l = layers; l >= 1; l--) {
+    const above = l === layers ? 'G_Z' : `G_{V${sub(l + 1)}}`;
+    const input = l === 1 ? 'x' : `y${sub(l - 1)}`;
+    backward.push(
+      { key: key('GY', l), tex: `G_{Y${sub(l)}} = W_{${l + 1}}^{\\top} ${above}` },
+      ...(l === layers ? [{ key: 'sp', tex: tex.fPrime }] : []),
+      { key: key('GV', l), tex: `G_{V${sub(l)}} = G_{Y${sub(l)}} \\odot ${tex.name}'(v${sub(l)})` },
+      { key: `dW${l}`, tex: `\\partial L / \\partial W_{${l}} = G_{V${sub(l)}}\\, ${input}^{\\top}, \\quad \\partial L / \\partial b_{${l}} = G_{V${sub(l)}}` },
+    );
+  }
   return [
-    { key: 'v', tex: String.raw`v = W_1 x + b_1` },
-    { key: 'y', tex: `y = ${tex.name}(v) = ${tex.f}` },
-    { key: 'z', tex: String.raw`z = W_2\, y + b_2` },
+    ...forward,
+    { key: 'z', tex: `z = W_{${out}}\\, y${sub(layers)} + b_{${out}}` },
     { key: 'a', tex: String.raw`a = \operatorname{softmax}(z), \quad a_j = e^{z_j} / \textstyle\sum_i e^{z_i}` },
     { key: 'L', tex: String.raw`L = \log \textstyle\sum_j e^{z_j} - z_k` },
     { key: 'GZ', tex: String.raw`G_Z = \partial L / \partial z = a - \mathbb{1}_k` },
-    { key: 'dW2', tex: String.raw`\partial L / \partial W_2 = G_Z\, y^{\top}, \quad \partial L / \partial b_2 = G_Z` },
-    { key: 'GY', tex: String.raw`G_Y = W_2^{\top} G_Z` },
-    { key: 'sp', tex: tex.fPrime },
-    { key: 'GV', tex: `G_V = G_Y \\odot ${tex.name}'(v)` },
-    { key: 'dW1', tex: String.raw`\partial L / \partial W_1 = G_V\, x^{\top}, \quad \partial L / \partial b_1 = G_V` },
+    { key: `dW${out}`, tex: `\\partial L / \\partial W_{${out}} = G_Z\\, y${sub(layers)}^{\\top}, \\quad \\partial L / \\partial b_{${out}} = G_Z` },
+    ...backward,
   ];
 }
 
@@ -82,11 +105,11 @@ export class EquationsView {
     private readonly derivative: SwishDerivative,
   ) {
     this.card = new ViewCard(container, 'equations', 'The equations beside the numbers',
-      'Forward and backward pass for one training sample (batch of one). Hover an equation to find its values, or a value to find its equation.');
+      'Forward and backward pass for one training sample (batch of one), through every layer. Hover an equation to find its values, or a value to find its equation.');
     const grid = document.createElement('div');
     grid.className = 'math-equations';
     const equations = document.createElement('div');
-    for (const eq of spec.kind === 'mlp' ? mlpEquations(activationOf(spec.shape), derivative) : AUTOENCODER_EQUATIONS) {
+    for (const eq of spec.kind === 'mlp' ? mlpEquations(activationOf(spec.shape), derivative, spec.shape.hidden.length) : AUTOENCODER_EQUATIONS) {
       const el = document.createElement('div');
       el.className = 'math-eq';
       el.dataset.key = eq.key;
@@ -128,19 +151,31 @@ export class EquationsView {
       `<span class="math-value" data-key="${key}"><b>${name}</b>${formatVector(values)}</span>`,
     );
     if (v.kind === 'mlp') {
+      const one = v.layers.length === 1;
+      const key = (name: string, l: number) => (one ? name : `${name}${l}`);
+      const label = (name: string, l: number) => (one ? name : `${name}${l}`);
+      const fName = `${spec.kind === 'mlp' ? activationOf(spec.shape) : ''}′`;
       line('x', `x (label ${v.label})`, v.x);
-      line('v', 'v', v.v);
-      line('y', 'y', v.y);
+      v.layers.forEach((layer, i) => {
+        line(key('v', i + 1), label('v', i + 1), layer.v);
+        line(key('y', i + 1), label('y', i + 1), layer.y);
+      });
       line('z', 'z', v.z);
       line('a', 'softmax(z)', v.a);
       lines.push(`<span class="math-value" data-key="L"><b>L</b>${v.loss.toPrecision(5)}</span>`);
       line('GZ', 'G_Z', v.GZ);
-      line('GY', 'G_Y', v.GY);
-      line('sp', `${spec.kind === 'mlp' ? activationOf(spec.shape) : ''}′(v)`, v.fPrime);
-      line('GV', 'G_V', v.GV);
-      lines.push('<div class="math-outer">',
-        outerTable('dW2', 'G_Z yᵀ (first classes × units)', v.GZ, v.y),
-        outerTable('dW1', 'G_V xᵀ (first units × inputs)', v.GV, v.x), '</div>');
+      const outer: string[] = [];
+      const top = v.layers.length;
+      outer.push(outerTable(`dW${top + 1}`, `G_Z ${label('y', top)}ᵀ (first classes × units)`, v.GZ, v.layers[top - 1]!.y));
+      for (let l = top; l >= 1; l--) {
+        const layer = v.layers[l - 1]!;
+        line(key('GY', l), label('G_Y', l), layer.GY);
+        line('sp', `${fName}(${label('v', l)})`, layer.fPrime);
+        line(key('GV', l), label('G_V', l), layer.GV);
+        const input = l === 1 ? v.x : v.layers[l - 2]!.y;
+        outer.push(outerTable(`dW${l}`, `${label('G_V', l)} ${l === 1 ? 'x' : label('y', l - 1)}ᵀ (first units × inputs)`, layer.GV, input));
+      }
+      lines.push('<div class="math-outer">', ...outer, '</div>');
     } else {
       line('x', 'x', v.x);
       line('z', 'z', v.z);
