@@ -30,7 +30,7 @@ describe('benchmark view', () => {
     expect(text).toMatch(/per pass/);
     expect(text).toMatch(/readback of 16 bytes/);
     // SwiftShader compiles one matmul entry point, so nothing is timed and every product says so.
-    expect(text).toMatch(/Matmul entry points \(one rule: this adapter runs one\): layer1 small, layer2 small, dW2 small, db2 small, GV small, dW1 small, db1 small/);
+    expect(text).toMatch(/Matmul entry points \(one rule: this adapter runs one\): layer1 small, layer2 small, dW2 small, db2 small, G1 small, dW1 small, db1 small/);
     expect(text).toContain(ctx!.adapterName);
     v.destroy();
     expect(host.querySelector('.view-bench')).toBeNull();

@@ -116,6 +116,8 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
     ['a missing layer', () => ['grads', '--case', file('gap.json', JSON.stringify({ ...good, W4: [[1]], b4: [1] }))], /W3 is missing \(a case with W4 needs W1 … W4 and b1 … b4\)/],
     ['layers that do not chain', () => ['grads', '--case', file('chain.json', JSON.stringify({ ...good, W3: good.W2, b3: good.b2 }))], /W3 has 13 columns, expected 4 \(the rows of W2\)/],
     ['more than 4 hidden layers', () => ['grads', '--case', file('deep6.json', JSON.stringify({ ...good, W6: [[1]] }))], /W6 makes 5 hidden layers; at most 4/],
+    ['a plane-only flag with MNIST', () => ['train', '--dataset', 'mnist', '--features', 'x1sq'], /--features is for the 2-D sets \(spiral, circles, xor, blobs\), not MNIST/],
+    ['an unknown feature', () => ['train', '--features', 'x1,x3'], /--features must be 1 to 7 comma-separated entries, each of which must be one of x1, x2, x1sq/],
     ['too many hidden layers for train', () => ['train', '--hidden', '8,8,8,8,8'], /--hidden must be 1 to 4 comma-separated entries \(got 5\)/],
     ['a bad hidden width for check', () => ['check', '--hidden', '16,x'], /--hidden must be 1 to 4 comma-separated integers from 1 to 4096/],
     ['an unknown model', () => ['grads', '--case', file('model.json', JSON.stringify({ ...good, model: 'cnn' }))], /unknown model "cnn"/],
@@ -196,6 +198,17 @@ describe('cli train', () => {
     expect(out.testAccuracy).toBeGreaterThan(0.8);
     expect(out.finalLoss).toBeLessThan(0.6);
   });
+
+  it('trains on chosen input features with the test share chosen', async () => {
+    const { code, stdout, stderr } = await cli(
+      'train', '--dataset', 'circles', '--samples', '400', '--features', 'x1sq,x2sq', '--test-share', '0.5', '--hidden', '2',
+      '--activation', 'linear', '--lr', '0.05', '--epochs', '20', '--json',
+    );
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as Record<string, number>;
+    expect(out.steps).toBe(20 * Math.floor(400 / 32));
+    expect(out.testAccuracy).toBeGreaterThan(0.9); // x₁² and x₂² make the rings linearly separable
+  });
 });
 
 describe('cli train --checkpoint and --resume', () => {
@@ -224,7 +237,7 @@ describe('cli train --checkpoint and --resume', () => {
     // The settings are in the page's vocabulary and within its ranges: "Resume from file" takes it.
     const read = readSettings(Object.entries(cpA!.settings).map(([k, v]) => [k, String(v)]));
     expect(read.problems).toEqual([]);
-    expect(read.settings).toMatchObject({ model: 'mlp', dataset: 'spiral', samples: 200, hidden: 8, batch: 16, optimizer: 'adam', lr: 0.01, seed: 4 });
+    expect(read.settings).toMatchObject({ model: 'mlp', dataset: 'spiral', samples: 200, hidden: [8], batch: 16, optimizer: 'adam', lr: 0.01, seed: 4 });
   });
 
   it('refuses a resume with run-defining flags, a missing file, and a run on a user file without --data', async () => {

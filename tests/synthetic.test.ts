@@ -49,6 +49,29 @@ describe.each(SYNTHETIC_SETS)('%s', (name: SyntheticName) => {
     expect(makeSynthetic(name, { n: 1, noise: 0, seed: 1 }).test!.N).toBe(1);
   });
 
+  it('sizes the test set by its share of all points, or leaves it out at 0', () => {
+    expect(makeSynthetic(name, { n: 200, noise: 0.1, seed: 1, testShare: 0.5 }).test!.N).toBe(200);
+    expect(makeSynthetic(name, { n: 200, noise: 0.1, seed: 1, testShare: 0.1 }).test!.N).toBe(22);
+    expect(makeSynthetic(name, { n: 200, noise: 0.1, seed: 1, testShare: 0 }).test).toBeUndefined();
+    expect(() => makeSynthetic(name, { n: 200, noise: 0.1, seed: 1, testShare: 1 })).toThrow(UserError);
+  });
+
+  it('makes the inputs of the chosen features and keeps the points on the plane', () => {
+    const plain = makeSynthetic(name, { n: 50, noise: 0.1, seed: 2 });
+    const split = makeSynthetic(name, { n: 50, noise: 0.1, seed: 2, features: ['x1x2', 'sinx2', 'x1sq'] });
+    expect(split.train.D).toBe(3);
+    expect(split.test!.D).toBe(3);
+    expect(split.plane!.train).toEqual(plain.train.X);
+    expect(split.plane!.test).toEqual(plain.test!.X);
+    for (const i of [0, 17, 49]) {
+      const [x1, x2] = [plain.train.X[2 * i]!, plain.train.X[2 * i + 1]!];
+      expect(split.train.X[3 * i]).toBe(Math.fround(x1 * x2));
+      expect(split.train.X[3 * i + 1]).toBe(Math.fround(Math.sin(x2)));
+      expect(split.train.X[3 * i + 2]).toBe(Math.fround(x1 * x1));
+    }
+    expect(plain.train.X).toBe(plain.plane!.train); // x₁, x₂: the data as it is
+  });
+
   it('balances the classes to within one sample', () => {
     const counts = classCounts(make(1000, 0.2, 3));
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);

@@ -7,6 +7,7 @@ import { LossPlot } from '../src/ui/plots/loss-plot';
 import { SeriesStore } from '../src/ui/plots/series-store';
 import { CLASS_COLOURS } from '../src/ui/views/colours';
 import { ConfusionMatrixView } from '../src/ui/views/confusion-matrix';
+import { classRgb } from '../src/ui/views/colours';
 import { DecisionBoundaryView, gridPoints } from '../src/ui/views/decision-boundary';
 import { DigitGridView } from '../src/ui/views/digit-grid';
 import { downsampleDigit, DrawDigitView } from '../src/ui/views/draw-digit';
@@ -129,6 +130,27 @@ describe('DecisionBoundaryView', () => {
     expect(el.textContent).toContain('Decision boundary');
     view.destroy();
     expect(el.childElementCount).toBe(0);
+  });
+
+  it('fills the training points with their class colour and draws the test points as rings', () => {
+    const el = host();
+    const view = new DecisionBoundaryView(el);
+    const bounds = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
+    // One cell, no preference: the plane is one pale colour.
+    view.update({
+      grid: 1, probs: Float32Array.of(0.5, 0.5), classes: 2, bounds,
+      points: Float32Array.of(-0.5, 0), labels: Uint32Array.of(1),
+      testPoints: Float32Array.of(0.5, 0), testLabels: Uint32Array.of(1),
+    });
+    const [canvas] = canvases(el);
+    const ctx = canvas!.getContext('2d')!;
+    const scale = canvas!.width / 360;
+    const pixel = (x: number, y: number) => Array.from(ctx.getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data.slice(0, 3));
+    const plane = pixel(20, 20);
+    expect(pixel(90, 180)).toEqual([...classRgb(1)].map(Math.round)); // the training point, filled
+    expect(pixel(270, 180)).toEqual(plane); // the test point's centre shows the plane
+    expect(pixel(270 + 3.5, 180)).not.toEqual(plane); // its ring
+    view.destroy();
   });
 });
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { DataSplit } from '../data/dataset';
 import { loadMnistFromPackage } from '../data/mnist-node';
+import type { Feature } from '../data/features';
 import { makeSynthetic, type SyntheticName } from '../data/synthetic';
 import { parseUserFile } from '../data/user-file';
 import { UserError } from '../base/errors';
@@ -19,6 +20,9 @@ export interface DataRequest {
   samples: number;
   noise: number;
   seed: number;
+  /** The 2-D sets' test share and input features. */
+  testShare: number;
+  features: readonly Feature[];
 }
 
 export async function loadData(req: DataRequest): Promise<DataSplit> {
@@ -30,5 +34,5 @@ export async function loadData(req: DataRequest): Promise<DataSplit> {
     return { train: parseUserFile(new Uint8Array(bytes), basename(req.file), { labelled: req.labelled }) };
   }
   if (req.dataset === 'mnist') return loadMnistFromPackage();
-  return makeSynthetic(req.dataset, { n: req.samples, noise: req.noise, seed: req.seed });
+  return makeSynthetic(req.dataset, { n: req.samples, noise: req.noise, seed: req.seed, testShare: req.testShare, features: req.features });
 }

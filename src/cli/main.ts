@@ -14,7 +14,8 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --hidden N[,N…] (1 to 4 hidden layers)  --activation swish|relu|tanh|sigmoid|gelu|linear (mlp)  --code N (autoencoder)
     --batch N  --lr X  --optimizer sgd|momentum|adam
     --momentum X  --nesterov  --beta1 X  --beta2 X  --weight-decay X (L2)  --l1 X  --init-scale X  --wrong-derivative
-    --samples N  --noise X (2-D sets)  --steps N | --epochs N  --seed N  --json  --save FILE.json (parameters)
+    --samples N  --noise X  --test-share X  --features x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2 (2-D sets)
+    --steps N | --epochs N  --seed N  --json  --save FILE.json (parameters)
     --checkpoint FILE.json (the whole run, as the page saves it)  --resume FILE.json (continue one)
   check [flags]                 gradient check on a generated batch: GPU vs float64, float64 vs finite differences
     --model mlp|autoencoder  --wrong-derivative (swish' as σ(v)(2 − σ(v)), a common mistake)
@@ -45,6 +46,8 @@ const OPTIONS = {
   'init-scale': { type: 'string' },
   samples: { type: 'string' },
   noise: { type: 'string' },
+  features: { type: 'string' },
+  'test-share': { type: 'string' },
   steps: { type: 'string' },
   epochs: { type: 'string' },
   seed: { type: 'string' },

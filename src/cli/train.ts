@@ -34,7 +34,7 @@ const STEPS_PER_ROUND = 64;
 const RUN_FLAGS: Readonly<Record<string, keyof RunSettings>> = {
   model: 'model', dataset: 'dataset', samples: 'samples', noise: 'noise', hidden: 'hidden', activation: 'activation', code: 'code', batch: 'batch',
   lr: 'lr', optimizer: 'optimizer', momentum: 'momentum', nesterov: 'nesterov', beta1: 'beta1', beta2: 'beta2',
-  'weight-decay': 'weightDecay', l1: 'l1', 'init-scale': 'initScale', seed: 'seed', 'wrong-derivative': 'wrongDerivative',
+  'weight-decay': 'weightDecay', l1: 'l1', features: 'features', 'test-share': 'testShare', 'init-scale': 'initScale', seed: 'seed', 'wrong-derivative': 'wrongDerivative',
 };
 
 /** Everything that defines a run, from the flags or from a run file. */
@@ -60,6 +60,10 @@ async function runFromFlags(flags: Record<string, unknown>): Promise<CliRun> {
   const { settings, problems } = readRunSettings(pairs, 'cli');
   if (problems[0]) throw flagError(problems[0]);
   if (settings.dataset === 'file' && !file) throw new UserError('--dataset file needs the file: give it with --data');
+  if (settings.dataset === 'mnist' || settings.dataset === 'file') {
+    const planeOnly = ['features', 'test-share', 'samples', 'noise'].find((f) => flags[f] !== undefined);
+    if (planeOnly) throw new UserError(`--${planeOnly} is for the 2-D sets (spiral, circles, xor, blobs), not ${file ? 'a file of yours' : 'MNIST'}`);
+  }
   if (settings.wrongDerivative && settings.activation !== 'swish') {
     throw new UserError(WRONG_DERIVATIVE_NEEDS_SWISH);
   }
@@ -100,7 +104,9 @@ async function runFromFile(path: string, flags: Record<string, unknown>): Promis
 
 function loadRunData(s: RunSettings, file: string | undefined): Promise<DataSplit> {
   const dataset = (s.dataset === 'file' ? 'mnist' : s.dataset) as DatasetName;
-  return loadData({ dataset, file, labelled: s.model === 'mlp', samples: s.samples, noise: s.noise, seed: s.seed });
+  return loadData({
+    dataset, file, labelled: s.model === 'mlp', samples: s.samples, noise: s.noise, seed: s.seed, testShare: s.testShare, features: s.features,
+  });
 }
 
 export async function trainCommand(flags: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 // The one shape every data source produces: a row-major float32 matrix with integer labels.
+import type { Plane } from './features';
 
 /** N samples of D features, row-major, with a class label per sample. */
 export interface Dataset {
@@ -18,4 +19,6 @@ export interface Dataset {
 export interface DataSplit {
   train: Dataset;
   test?: Dataset;
+  /** For the 2-D sets: the points on their plane and the input features made of them (features.ts). */
+  plane?: Plane;
 }

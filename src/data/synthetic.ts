@@ -4,6 +4,7 @@
 import { UserError } from '../base/errors';
 import { Rng } from '../base/rng';
 import type { DataSplit, Dataset } from './dataset';
+import { PLAIN_FEATURES, withFeatures, type Feature } from './features';
 
 /** Options shared by every synthetic set. */
 export interface SyntheticOptions {
@@ -87,20 +88,32 @@ const GENERATORS: Record<SyntheticName, (opts: SpiralOptions & BlobsOptions) => 
   blobs,
 };
 
+/** The test set's default share of all points: a test set a quarter the size of the training set. */
+export const DEFAULT_TEST_SHARE = 0.2;
+
 /**
- * A training set from `opts.seed` and a test set a quarter its size (at least 1) from
- * `opts.seed + 1`, named `<name>/train` and `<name>/test`.
+ * A training set of `opts.n` points from `opts.seed` and, from the same distribution, a test set
+ * from `opts.seed + 1` that makes `testShare` of all points (at least 1; none for a share of 0),
+ * named `<name>/train` and `<name>/test`; the network's inputs are `features` of each point (x₁, x₂
+ * by default), the points themselves kept as the split's plane.
  * @throws UserError for an unknown name or invalid options
  */
-export function makeSynthetic(name: SyntheticName, opts: SpiralOptions & BlobsOptions): DataSplit {
+export function makeSynthetic(
+  name: SyntheticName,
+  opts: SpiralOptions & BlobsOptions & { testShare?: number; features?: readonly Feature[] },
+): DataSplit {
   if (!(SYNTHETIC_SETS as readonly string[]).includes(name)) {
     throw new UserError(`unknown synthetic set '${String(name)}' (choose ${SYNTHETIC_SETS.join(', ')})`);
   }
   checkCommon(opts);
+  const share = opts.testShare ?? DEFAULT_TEST_SHARE;
+  if (!(share >= 0 && share < 1)) throw new UserError(`the test share must be from 0 to below 1, not ${share}`);
   const make = GENERATORS[name];
-  const train = make(opts);
-  const test = make({ ...opts, n: Math.max(Math.round(opts.n / 4), 1), seed: opts.seed + 1 });
-  return { train: { ...train, name: `${name}/train` }, test: { ...test, name: `${name}/test` } };
+  const train = { ...make(opts), name: `${name}/train` };
+  const features = opts.features ?? PLAIN_FEATURES;
+  if (share === 0) return withFeatures({ train }, features);
+  const test = make({ ...opts, n: Math.max(Math.round((opts.n * share) / (1 - share)), 1), seed: opts.seed + 1 });
+  return withFeatures({ train, test: { ...test, name: `${name}/test` } }, features);
 }
 
 /** Draws sample i of class i % K from `point`, then adds the jitter. */

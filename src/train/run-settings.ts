@@ -3,6 +3,8 @@
 // one reader that checks such settings one by one: for the page's link, for a saved run and for the
 // CLI's flags. How a run's settings and its data become a model spec is `planRun`, below.
 import type { DataSplit } from '../data/dataset';
+import { FEATURES, PLAIN_FEATURES, type Feature } from '../data/features';
+import { DEFAULT_TEST_SHARE } from '../data/synthetic';
 import type { ModelSpec } from '../models/build';
 import { ACTIVATIONS, type Activation, type SwishDerivative } from '../reference/activations';
 import { activationField, activationOf } from '../reference/mlp';
@@ -16,9 +18,13 @@ export interface RunSettings {
   model: ModelKind;
   /** 'file' is the user's own (the page's dropped file, the CLI's --data). */
   dataset: DatasetChoice;
-  /** Size and noise of the 2-D sets. */
+  /** Size (training points) and noise of the 2-D sets. */
   samples: number;
   noise: number;
+  /** The 2-D sets' test set as a share of all points (0: none); drawn from the same distribution. */
+  testShare: number;
+  /** The network's inputs on the 2-D sets, made of each point (x₁, x₂ by default). */
+  features: Feature[];
   /** The MLP's hidden layers, input side first: 1 to 4 widths, each 1–4096 units on the page. */
   hidden: number[];
   /** The MLP's hidden activation f. */
@@ -48,6 +54,8 @@ export const RUN_DEFAULTS: Readonly<RunSettings> = {
   dataset: 'spiral',
   samples: 600,
   noise: 0.03,
+  testShare: DEFAULT_TEST_SHARE,
+  features: [...PLAIN_FEATURES],
   hidden: [32],
   activation: 'swish',
   code: 1,
@@ -77,6 +85,7 @@ export interface NumberRange {
 export const RUN_RANGES: Readonly<Record<string, NumberRange>> = {
   samples: { min: 50, max: 20000, step: 50, int: true },
   noise: { min: 0, max: 1, step: 0.01 },
+  testShare: { min: 0, max: 0.9, step: 0.05 },
   hidden: { min: 1, max: 4096, step: 1, int: true },
   code: { min: 1, max: 784, step: 1, int: true },
   batch: { min: 1, max: 4096, step: 1, int: true },
@@ -121,11 +130,13 @@ function widen(bounds: Readonly<Record<string, readonly [number, number]>>): Rec
 /** List fields (written "32,16"): how many entries they take. */
 export const LIST_LENGTHS: Readonly<Record<string, readonly [number, number]>> = {
   hidden: [1, 4],
+  features: [1, FEATURES.length],
 };
 
 export const RUN_CHOICES: Readonly<Record<string, readonly string[]>> = {
   model: ['mlp', 'autoencoder'],
   activation: ACTIVATIONS,
+  features: FEATURES,
   dataset: ['mnist', 'spiral', 'circles', 'xor', 'blobs', 'file'],
   optimizer: ['sgd', 'momentum', 'adam'],
 };
@@ -277,7 +288,7 @@ export function runSettingPairs(record: Readonly<Record<string, unknown>>): Arra
 }
 
 /** Run settings added after the first run files, left out of a saved run at their defaults. */
-const NEWER_SETTINGS = ['activation', 'l1'] as const;
+const NEWER_SETTINGS = ['activation', 'l1', 'testShare', 'features'] as const;
 
 /**
  * The settings record as a run file keeps it: without the newer settings where they are at their

@@ -24,5 +24,5 @@ export async function loadPageData(s: Settings, userFile: Dataset | null): Promi
     if (!userFile) throw new Error('no file loaded: drop a .csv or .npy file on the page');
     return { train: userFile };
   }
-  return makeSynthetic(s.dataset, { n: s.samples, noise: s.noise, seed: s.seed });
+  return makeSynthetic(s.dataset, { n: s.samples, noise: s.noise, seed: s.seed, testShare: s.testShare, features: s.features });
 }

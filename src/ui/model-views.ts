@@ -2,6 +2,7 @@
 // weights, confusion matrix, digits and a drawing pad for MNIST; reconstructions and the rows of W
 // for the autoencoder.
 import type { DataSplit } from '../data/dataset';
+import { expandFeatures, PLAIN_FEATURES, type Plane } from '../data/features';
 import type { ModelSpec } from '../models/build';
 import { mlpProbabilities, reconstruct } from '../train/predict';
 import { argmaxRows } from '../train/predict';
@@ -18,7 +19,8 @@ const PAIRS = 8; // autoencoder originals shown beside their reconstructions
 
 export class ModelViews {
   private readonly destroyers: Array<() => void> = [];
-  private boundary: { view: DecisionBoundaryView; bounds: Bounds; grid: Float32Array } | null = null;
+  /** The grid's cells as the network's inputs (the plane's features of each cell centre). */
+  private boundary: { view: DecisionBoundaryView; bounds: Bounds; inputs: Float32Array; plane: Plane } | null = null;
   private weights: WeightImagesView | null = null;
   private confusion: ConfusionMatrixView | null = null;
   private digits: DigitGridView | null = null;
@@ -33,10 +35,12 @@ export class ModelViews {
   ) {
     const { train } = data;
     const images = train.D === 784;
-    if (spec.kind === 'mlp' && train.D === 2) {
+    // A 2-D set's plane, or a user's file of two features drawn as one.
+    const plane: Plane | null = data.plane ?? (train.D === 2 ? { features: PLAIN_FEATURES, train: train.X, ...(data.test ? { test: data.test.X } : {}) } : null);
+    if (spec.kind === 'mlp' && plane) {
       const view = new DecisionBoundaryView(container);
-      const bounds = dataBounds(train.X, train.N);
-      this.boundary = { view, bounds, grid: gridPoints(GRID, bounds) };
+      const bounds = dataBounds(plane.train, train.N);
+      this.boundary = { view, bounds, inputs: expandFeatures(gridPoints(GRID, bounds), GRID * GRID, plane.features), plane };
       this.destroyers.push(() => view.destroy());
     }
     if (images) {
@@ -65,9 +69,12 @@ export class ModelViews {
     if (spec.kind === 'mlp') {
       const { shape } = spec;
       if (this.boundary) {
-        const { view, bounds, grid } = this.boundary;
-        const probs = mlpProbabilities(shape, params, grid, GRID * GRID);
-        view.update({ grid: GRID, probs, classes: shape.C, bounds, points: data.train.X, labels: data.train.labels });
+        const { view, bounds, inputs, plane } = this.boundary;
+        const probs = mlpProbabilities(shape, params, inputs, GRID * GRID);
+        view.update({
+          grid: GRID, probs, classes: shape.C, bounds, points: plane.train, labels: data.train.labels,
+          ...(plane.test && data.test ? { testPoints: plane.test, testLabels: data.test.labels } : {}),
+        });
       }
       this.weights?.update(params.W1!, shape.hidden[0]!, shape.D); // the first layer's, at any depth
       const test = data.test;

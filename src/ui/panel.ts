@@ -1,6 +1,7 @@
 // The lil-gui panel: every setting with its range, and the run buttons. It edits the one Settings
 // object and reports which key changed; the app decides what a change means.
 import GUI, { type Controller } from 'lil-gui';
+import { FEATURE_LABELS, FEATURES, type Feature } from '../data/features';
 import { CHOICES, RANGES, readSettings, type Settings } from './settings';
 
 export interface PanelActions {
@@ -14,8 +15,8 @@ export interface PanelActions {
 }
 
 const LABELS: Partial<Record<keyof Settings, string>> = {
-  model: 'model', dataset: 'dataset', samples: 'points (2-D sets)', noise: 'noise (2-D sets)',
-  hidden: 'hidden layers (MLP): widths', activation: 'activation (MLP)', code: 'code size (autoencoder)', batch: 'batch size', lr: 'learning rate',
+  model: 'model', dataset: 'dataset', samples: 'training points (2-D sets)', noise: 'noise (2-D sets)',
+  hidden: 'hidden layers (MLP): widths', testShare: 'test share (2-D sets)', activation: 'activation (MLP)', code: 'code size (autoencoder)', batch: 'batch size', lr: 'learning rate',
   optimizer: 'optimizer', momentum: 'momentum', nesterov: 'Nesterov', beta1: 'Adam β1', beta2: 'Adam β2',
   weightDecay: 'weight decay (L2)', l1: 'L1 regularisation', initScale: 'initialisation scale', seed: 'seed', stepsPerFrame: 'steps per frame',
   engine: 'engine', logScale: 'log-scale loss',
@@ -40,11 +41,15 @@ export class Panel {
   private readonly wrongNote: HTMLParagraphElement;
   /** The text behind each list field, by setting. */
   private readonly lists = new Map<keyof Settings, { value: string }>();
+  private readonly featureBoxes = {} as Record<Feature, boolean>;
+  private readonly featureControllers: Controller[] = [];
+  private featureFolder: GUI | null = null;
 
   constructor(container: HTMLElement, private readonly settings: Settings, actions: PanelActions) {
     const gui = (this.gui = new GUI({ container, title: 'Settings', width: 300 }));
     const add = (folder: GUI, key: keyof Settings) => {
       const range = RANGES[key];
+      if (key === 'features') return this.addFeatures(folder, settings, actions);
       if (Array.isArray(settings[key])) return this.addList(folder, settings, key, actions);
       const c = CHOICES[key]
         ? folder.add(settings, key, OPTION_NAMES[key] ?? CHOICES[key])
@@ -66,7 +71,7 @@ export class Panel {
     const model = gui.addFolder('Model');
     for (const key of ['model', 'hidden', 'activation', 'code', 'initScale', 'seed'] as const) add(model, key);
     const data = gui.addFolder('Data');
-    for (const key of ['dataset', 'samples', 'noise'] as const) add(data, key);
+    for (const key of ['dataset', 'samples', 'noise', 'testShare', 'features'] as const) add(data, key);
     const input = document.createElement('input');
     input.type = 'file';
     input.accept = '.csv,.npy,.json';
@@ -96,7 +101,32 @@ export class Panel {
   /** Re-reads every controller from the settings object (after a reset or a clamp). */
   refresh(): void {
     for (const [key, text] of this.lists) text.value = String(this.settings[key]);
-    for (const c of this.controllers.values()) c.updateDisplay();
+    for (const f of FEATURES) this.featureBoxes[f] = this.settings.features.includes(f);
+    for (const c of [...this.controllers.values(), ...this.featureControllers]) c.updateDisplay();
+  }
+
+  /**
+   * The 2-D sets' input features as one checkbox each, as Playground shows them; the list keeps
+   * FEATURES' order, and the last one cannot be unticked.
+   */
+  private addFeatures(folder: GUI, settings: Settings, actions: PanelActions): void {
+    const sub = folder.addFolder('input features (2-D sets)');
+    for (const f of FEATURES) this.featureBoxes[f] = settings.features.includes(f);
+    for (const f of FEATURES) {
+      const c = sub.add(this.featureBoxes, f).name(FEATURE_LABELS[f]);
+      c.onChange(() => {
+        const chosen = FEATURES.filter((g) => this.featureBoxes[g]);
+        if (chosen.length === 0) {
+          this.featureBoxes[f] = true;
+          c.updateDisplay();
+          return;
+        }
+        settings.features = chosen;
+        actions.changed('features');
+      });
+      this.featureControllers.push(c);
+    }
+    this.featureFolder = sub;
   }
 
   /**
@@ -141,6 +171,8 @@ export class Panel {
     show('code', s.model === 'autoencoder');
     show('samples', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('noise', s.dataset !== 'mnist' && s.dataset !== 'file');
+    show('testShare', s.dataset !== 'mnist' && s.dataset !== 'file');
+    this.featureFolder?.show(s.dataset !== 'mnist' && s.dataset !== 'file');
     show('momentum', s.optimizer === 'momentum');
     show('nesterov', s.optimizer === 'momentum');
     show('beta1', s.optimizer === 'adam');

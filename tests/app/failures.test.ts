@@ -113,7 +113,7 @@ describe('when things go wrong', () => {
   it('refuses sizes over the GPU limits with a message and keeps the current run', async () => {
     const { page } = await open('#dataset=spiral&hidden=32&batch=512&samples=1000&optimizer=sgd&lr=0.1', { init: pretendSmallGpu });
     const before = await trainFor(page, 10);
-    const hidden = page.locator('.lil-controller', { hasText: 'hidden units' }).locator('input').last();
+    const hidden = page.locator('.lil-controller', { hasText: 'hidden layers' }).locator('input').last();
     await hidden.fill('4096');
     await hidden.press('Enter');
     await page.waitForFunction(() => /Not applied/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, { timeout: 30_000 });
@@ -121,7 +121,7 @@ describe('when things go wrong', () => {
       /Not applied: the hidden activations of an evaluation chunk \(1000×4096\) needs 15\.6 MiB in one buffer, but this GPU allows 4\.0 MiB \(1 more buffer is too large too\).*current run goes on/,
     );
     const s = await state(page);
-    expect(s.settings.hidden).toBe(32);
+    expect(s.settings.hidden).toEqual([32]);
     expect(await hidden.inputValue()).toBe('32');
     expect(s.step).toBe(before.step);
     expect(await page.evaluate(() => location.hash)).not.toContain('hidden=4096');

@@ -55,9 +55,9 @@ describe('the app in headless Chromium', () => {
   it('restores the settings from the URL', async () => {
     const { page } = await open('#model=mlp&dataset=circles&hidden=12&lr=0.05&seed=7&optimizer=momentum&samples=400');
     const s = await state(page);
-    expect(s.settings).toMatchObject({ model: 'mlp', dataset: 'circles', hidden: 12, lr: 0.05, seed: 7, optimizer: 'momentum', samples: 400 });
+    expect(s.settings).toMatchObject({ model: 'mlp', dataset: 'circles', hidden: [12], lr: 0.05, seed: 7, optimizer: 'momentum', samples: 400 });
     expect(s.optimizerInUse).toMatchObject({ lr: 0.05, kind: 'momentum' });
-    const hidden = page.locator('.lil-controller', { hasText: 'hidden units' }).locator('input').last();
+    const hidden = page.locator('.lil-controller', { hasText: 'hidden layers' }).locator('input').last();
     expect(await hidden.inputValue()).toBe('12');
     await page.close();
   });
@@ -65,7 +65,7 @@ describe('the app in headless Chromium', () => {
   it('ignores a hostile URL hash with a message and keeps working', async () => {
     const { page, errors } = await open('#lr=NaN&hidden=-5&model=<script>&__proto__=1&batch=1e99');
     const s = await state(page);
-    expect(s.settings).toMatchObject({ lr: 0.01, hidden: 32, model: 'mlp' });
+    expect(s.settings).toMatchObject({ lr: 0.01, hidden: [32], model: 'mlp' });
     expect(await page.getByRole('alert').textContent()).toContain('ignored');
     expect(errors).toEqual([]);
     await page.close();

@@ -28,6 +28,9 @@ export interface DecisionBoundaryData {
   points: Float32Array;
   /** [N] point classes. */
   labels: Uint32Array;
+  /** The test set's [M, 2] points and classes, drawn hollow. */
+  testPoints?: Float32Array;
+  testLabels?: Uint32Array;
 }
 
 /** [grid*grid, 2] cell-centre coordinates in the order of `probs`: rows from the top (ymax), x left to right. */
@@ -73,7 +76,7 @@ export class DecisionBoundaryView {
   /** Builds the card and its 360×360 canvas inside `container`. */
   constructor(container: HTMLElement) {
     this.card = new ViewCard(container, 'decision-boundary', 'Decision boundary',
-      'Each cell coloured by the predicted class, paler where the network is unsure; dots are training points.');
+      'Each cell coloured by the predicted class, paler where the network is unsure; filled dots are training points, rings are test points.');
     this.surface = createCanvas(this.card.body, SIZE, SIZE);
     this.clear();
   }
@@ -87,7 +90,10 @@ export class DecisionBoundaryView {
     const spanY = b.ymax - b.ymin;
     if (!(Number.isFinite(spanX) && Number.isFinite(spanY) && spanX > 0 && spanY > 0)) return;
     this.drawCells(data);
-    this.drawPoints(ctx, data, (x) => ((x - b.xmin) / spanX) * SIZE, (y) => ((b.ymax - y) / spanY) * SIZE);
+    const px = (x: number) => ((x - b.xmin) / spanX) * SIZE;
+    const py = (y: number) => ((b.ymax - y) / spanY) * SIZE;
+    if (data.testPoints && data.testLabels) this.drawPoints(ctx, data.testPoints, data.testLabels, px, py, true);
+    this.drawPoints(ctx, data.points, data.labels, px, py, false);
   }
 
   /** Removes the card. */
@@ -116,7 +122,11 @@ export class DecisionBoundaryView {
     this.cells.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE);
   }
 
-  private drawPoints(ctx: CanvasRenderingContext2D, { points, labels }: DecisionBoundaryData, px: (x: number) => number, py: (y: number) => number): void {
+  /** Training points filled with their class colour; test points (`hollow`) as rings of it. */
+  private drawPoints(
+    ctx: CanvasRenderingContext2D, points: Float32Array, labels: Uint32Array,
+    px: (x: number) => number, py: (y: number) => number, hollow: boolean,
+  ): void {
     const n = Math.min(Math.floor(points.length / 2), labels.length);
     if (n === 0) return;
     const radius = n > 2000 ? 2 : 3.5;
@@ -137,9 +147,21 @@ export class DecisionBoundaryView {
         ctx.moveTo(x + radius, y);
         ctx.arc(x, y, radius, 0, 2 * Math.PI);
       }
-      ctx.fillStyle = classColour(cls);
-      ctx.fill();
-      ctx.stroke();
+      if (hollow) {
+        // A dark edge under a coloured ring, so that the ring reads on its own class's cells too.
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = 'rgba(20, 22, 26, 0.85)';
+        ctx.stroke();
+        ctx.lineWidth = 1.6;
+        ctx.strokeStyle = classColour(cls);
+        ctx.stroke();
+      } else {
+        ctx.lineWidth = 1;
+        ctx.strokeStyle = 'rgba(20, 22, 26, 0.85)';
+        ctx.fillStyle = classColour(cls);
+        ctx.fill();
+        ctx.stroke();
+      }
     }
   }
 }
