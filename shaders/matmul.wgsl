@@ -40,7 +40,7 @@ override TRANS_B: bool = false;      // B is stored [N, K]
 override EPILOGUE: u32 = 0u;
 // f of epilogues 2 and 3: 0 swish, 1 ReLU, 2 tanh, 3 sigmoid, 4 GELU (tanh form), 5 linear
 override ACTIVATION: u32 = 0u;
-override WRONG_SWISH_PRIME: bool = false;  // MATH.md's known trap, for the teaching experiment
+override WRONG_SWISH_PRIME: bool = false;  // the swish-prime mistake of MATH.md's catalogue (its known trap)
 
 struct Dims { M: u32, N: u32, K: u32, alpha: f32, beta: f32 }
 

@@ -2,6 +2,8 @@
 // rowStats[i] = (logsumexp(z) − z_k, 1 if argmax z = k), G_Z = (softmax(z) − onehot(k)) / B.
 
 const WG: u32 = 64u;
+// False is the no-one-hot mistake of MATH.md's catalogue: G_Z = softmax(z) / B.
+override ONE_HOT: bool = true;
 
 struct Dims { rows: u32, C: u32, invB: f32 }
 
@@ -30,6 +32,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   rowStats[i] = vec2f(zmax + log(sum) - Z[base + k], select(0.0, 1.0, best == k));
   for (var c = 0u; c < dims.C; c++) {
     let p = exp(Z[base + c] - zmax) / sum;
-    GZ[base + c] = (p - select(0.0, 1.0, c == k)) * dims.invB;
+    GZ[base + c] = (p - select(0.0, 1.0, ONE_HOT && c == k)) * dims.invB;
   }
 }

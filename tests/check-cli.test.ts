@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from './run-cli';
 
-type Report = { tensors: Record<string, { gpuVsReference: number; referenceVsFiniteDiff: number }> };
+type Report = {
+  tensors: Record<string, { gpuVsReference: number; referenceVsFiniteDiff: number }>;
+  mistake: string;
+  wrongTensors: string[];
+};
 
 async function check(...args: string[]): Promise<Report> {
   const { code, stdout, stderr } = await cli('check', '--json', ...args);
@@ -46,6 +50,36 @@ describe('cli check', () => {
     expect(W.entries).toBe(6000);
     expect(W.finiteDiffEntries).toBeGreaterThanOrEqual(4);
     expect(W.finiteDiffEntries).toBeLessThan(W.entries);
+  });
+
+  it('makes the gallery\'s mistakes: --mistake bias-one-row flags the biases, update-sign nothing, ae-one-term the autoencoder\'s W', async () => {
+    for (const [args, flagged] of [
+      [['--mistake', 'bias-one-row', '--hidden', '6,5', '--batch', '7'], ['b1', 'b2', 'b3']],
+      [['--mistake', 'update-sign'], []],
+      [['--mistake', 'no-one-hot', '--activation', 'relu'], ['W1', 'b1', 'W2', 'b2']],
+      [['--model', 'autoencoder', '--mistake', 'ae-one-term'], ['W']],
+    ] as Array<[string[], string[]]>) {
+      const out = await check(...args);
+      expect(out.mistake).toBe(args[args.indexOf('--mistake') + 1]);
+      expect(out.wrongTensors, args.join(' ')).toEqual(flagged);
+      for (const [name, t] of Object.entries(out.tensors)) {
+        expect(t.gpuVsReference, name).toBeLessThan(1e-4);
+        if (flagged.includes(name)) expect(t.referenceVsFiniteDiff, name).toBeGreaterThan(1e-2);
+        else expect(t.referenceVsFiniteDiff, name).toBeLessThan(1e-4);
+      }
+    }
+  });
+
+  it('refuses an unknown mistake with the list of known ones, and one the model cannot make', async () => {
+    const unknown = await cli('check', '--mistake', 'typo');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe("error: unknown --mistake 'typo' (expected none, swish-prime, w2-layout, no-batch-mean, no-one-hot, bias-one-row, ae-one-term, update-sign)");
+    const other = await cli('check', '--model', 'autoencoder', '--mistake', 'no-one-hot');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/no-one-hot is one of the MLP, not of the autoencoder/);
+    const both = await cli('check', '--wrong-derivative', '--mistake', 'w2-layout');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--wrong-derivative is --mistake swish-prime/);
   });
 
   it('prints a readable table without --json, and refuses a bad size with one line', async () => {

@@ -125,7 +125,9 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
     ['an unknown command', () => ['fly'], /unknown command 'fly'/],
     ['an unknown flag', () => ['train', '--speed', '3'], /Unknown option '--speed'/],
     ['a bad number', () => ['train', '--lr', 'fast'], /--lr must be a number/],
-    ['the wrong swish′ with another activation', () => ['train', '--activation', 'tanh', '--wrong-derivative'], /--wrong-derivative .* needs --activation swish/],
+    ['the wrong swish′ with another activation', () => ['train', '--activation', 'tanh', '--wrong-derivative'], /--wrong-derivative: the mistake swish-prime .* needs the swish activation, not tanh/],
+    ['an unknown mistake', () => ['train', '--mistake', 'typo'], /^error: unknown --mistake 'typo' \(expected none, swish-prime, w2-layout, no-batch-mean, no-one-hot, bias-one-row, ae-one-term, update-sign\)$/],
+    ['a mistake of the other model', () => ['train', '--model', 'autoencoder', '--mistake', 'w2-layout'], /--mistake: the mistake w2-layout is one of the MLP, not of the autoencoder/],
     ['an unknown activation', () => ['train', '--activation', 'softplus'], /unknown --activation 'softplus' \(expected swish, relu, tanh, sigmoid, gelu, linear\)/],
     ['a malformed .npy', () => ['train', '--data', file('bad.npy', 'not numpy at all')], /bad\.npy/],
     ['a malformed .csv', () => ['train', '--data', file('bad.csv', '1,2,0\n3,x,1\n')], /bad\.csv line 2/],
@@ -209,6 +211,17 @@ describe('cli train', () => {
     expect(out.steps).toBe(20 * Math.floor(400 / 32));
     expect(out.testAccuracy).toBeGreaterThan(0.9); // x₁² and x₂² make the rings linearly separable
   });
+
+  it('trains with a mistake of the gallery: update-sign ends above where it started, the correct run below', async () => {
+    const run = ['train', '--dataset', 'blobs', '--samples', '200', '--hidden', '8', '--optimizer', 'sgd', '--lr', '0.1', '--steps', '60', '--json'];
+    const [correct, wrong, start] = await Promise.all([cli(...run), cli(...run, '--mistake', 'update-sign'), cli(...run.slice(0, -3), '--steps', '1', '--json')]);
+    for (const r of [correct, wrong, start]) expect(r.code, r.stderr).toBe(0);
+    const [c, w, s] = [correct, wrong, start].map((r) => JSON.parse(r.stdout) as { finalLoss: number; mistake?: string });
+    expect(w!.mistake).toBe('update-sign');
+    expect(c!.mistake).toBeUndefined();
+    expect(w!.finalLoss).toBeGreaterThan(s!.finalLoss);
+    expect(c!.finalLoss).toBeLessThan(s!.finalLoss);
+  });
 });
 
 describe('cli train --checkpoint and --resume', () => {
@@ -266,12 +279,13 @@ describe('cli train --checkpoint and --resume', () => {
     const first = await cli('train', '--dataset', 'xor', '--samples', '30', '--hidden', '4', '--batch', '8', '--steps', '2', '--checkpoint', small);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/note: the page will not resume .*small\.json \(samples must be .*\); this CLI will/);
-    const text = readFileSync(small, 'utf8').replace(/"wrongDerivative": ?false/, '"wrongDerivative": true');
+    // A page run saved before the gallery named its one mistake wrongDerivative.
+    const text = readFileSync(small, 'utf8').replace(/"settings": ?\{/, '"settings": { "wrongDerivative": true,');
     expect(text).toMatch(/"wrongDerivative": true/);
     const wrong = join(dir, 'wrong.json');
     writeFileSync(wrong, text);
     const resumed = await cli('train', '--resume', wrong, '--steps', '2', '--json');
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(JSON.parse(resumed.stdout).swishDerivative).toBe('wrong');
+    expect(JSON.parse(resumed.stdout).mistake).toBe('swish-prime');
   });
 });

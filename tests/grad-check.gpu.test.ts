@@ -26,8 +26,8 @@ describe('gradient check on the GPU', () => {
   it('turns W1 and b1 red with the wrong derivative, in kernel and reference alike', async () => {
     const device = await gpuDevice();
     const { params, batch } = generatedCase(mlp, 13, 3);
-    const r = await checkGradients(mlp, params, batch, { device, swishDerivative: 'wrong' });
-    expect(r.swishDerivative).toBe('wrong');
+    const r = await checkGradients(mlp, params, batch, { device, mistake: 'swish-prime' });
+    expect(r.mistake).toBe('swish-prime');
     for (const name of ['W1', 'b1']) {
       expect(r.tensors[name]!.referenceVsFiniteDiff, name).toBeGreaterThan(1e-2);
       expect(verdict('referenceVsFiniteDiff', r.tensors[name]!.referenceVsFiniteDiff), name).toBe('bug');

@@ -96,13 +96,13 @@ describe('MLP gradients on the GPU against the float64 reference', () => {
     const params = initParams(shapesOf(shape), rng, 1.5);
     const X = randomArray(rng, B * shape.D, 2);
     const labels = randomLabels(rng, B, shape.C);
-    const network = await MlpNetwork.create(device, shape, { swishDerivative: 'wrong' });
+    const network = await MlpNetwork.create(device, shape, { mistake: 'swish-prime' });
     const model = await GpuModel.create(device, network, { batch: B, optimizer: DEFAULT_OPTIMIZER });
     model.setParams(params);
     const gpu = await model.gradients(X, labels);
     const p64 = mlpParamsFrom(shape, params);
     const truth = mlpGradients(shape, p64, toFloat64(X), labels, B);
-    const wrong = mlpGradients(shape, p64, toFloat64(X), labels, B, { swishDerivative: 'wrong' });
+    const wrong = mlpGradients(shape, p64, toFloat64(X), labels, B, { mistake: 'swish-prime' });
     expect(relativeError(gpu.grads.W1!, truth.grads.W1!)).toBeGreaterThan(1e-2);
     expect(relativeError(gpu.grads.b1!, truth.grads.b1!)).toBeGreaterThan(1e-2);
     expect(relativeError(gpu.grads.W1!, wrong.grads.W1!)).toBeLessThan(1e-4);

@@ -113,7 +113,7 @@ describe('reference gradients agree with central differences', () => {
 describe('the gradient check fails for the wrong swish derivative', () => {
   it.each(SEEDS)('W1 and b1 off by more than 1e-2, W2 and b2 still within 1e-6 (seed %i)', (seed) => {
     const c = randomMlpCase(seed);
-    const errors = checkMlp(c.shape, c.params, c.X, c.labels, c.B, { swishDerivative: 'wrong' });
+    const errors = checkMlp(c.shape, c.params, c.X, c.labels, c.B, { mistake: 'swish-prime' });
     const at = describeMlp(c);
     expect(errors.W1, `W1 at ${at}`).toBeGreaterThan(1e-2);
     expect(errors.b1, `b1 at ${at}`).toBeGreaterThan(1e-2);
@@ -123,7 +123,7 @@ describe('the gradient check fails for the wrong swish derivative', () => {
 
   it('at depth 3, every tensor below the output layer is off, the output layer is not', () => {
     const c = randomMlpCase(4, 3);
-    const errors = checkMlp(c.shape, c.params, c.X, c.labels, c.B, { swishDerivative: 'wrong' });
+    const errors = checkMlp(c.shape, c.params, c.X, c.labels, c.B, { mistake: 'swish-prime' });
     for (const name of ['W1', 'b1', 'W2', 'b2', 'W3', 'b3']) expect(errors[name], name).toBeGreaterThan(1e-2);
     expect(errors.W4).toBeLessThanOrEqual(1e-6);
     expect(errors.b4).toBeLessThanOrEqual(1e-6);

@@ -2,6 +2,7 @@
 // one with a message while the rest still apply.
 import { describe, expect, it } from 'vitest';
 import { savedSettings } from '../src/train/run-settings';
+import { divergenceAdvice } from '../src/ui/diagnosis';
 import { decodeHash, DEFAULTS, encodeHash, type Settings } from '../src/ui/settings';
 
 describe('settings in the URL hash', () => {
@@ -32,6 +33,21 @@ describe('settings in the URL hash', () => {
       expect(settings.hidden, hash).toEqual(DEFAULTS.hidden);
       expect(problems.join('\n'), hash).toMatch(why);
     }
+  });
+
+  it('carries the mistake of the gallery, reads the older wrongDerivative switch, and hides an exercise\'s mistake', () => {
+    expect(decodeHash('#mistake=bias-one-row').settings.mistake).toBe('bias-one-row');
+    expect(decodeHash('#wrongDerivative=true')).toEqual({ settings: { ...DEFAULTS, mistake: 'swish-prime' }, problems: [] });
+    expect(decodeHash('#wrongDerivative=false')).toEqual({ settings: DEFAULTS, problems: [] });
+    expect(decodeHash('#mistake=typo').problems[0]).toMatch(/^mistake must be one of none, swish-prime, .*update-sign, not 'typo'$/);
+    expect(encodeHash({ ...DEFAULTS, mistake: 'w2-layout' })).toBe('#mistake=w2-layout');
+    expect(encodeHash({ ...DEFAULTS, mistake: 'w2-layout', exercise: 12 })).toBe('#exercise=12');
+  });
+
+  it('names a mistake of the gallery as the likely cause of a blow-up, but not an exercise\'s', () => {
+    expect(divergenceAdvice({ ...DEFAULTS, mistake: 'no-batch-mean', batch: 64 }).cause).toMatch(/no-batch-mean makes every step 64 times/);
+    expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign' }).cause).toMatch(/update-sign/);
+    expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign', exercise: 3 }).cause).not.toMatch(/update-sign/);
   });
 
   it('writes nothing for the defaults', () => {

@@ -1,12 +1,13 @@
 // `check`: the page's gradient check, headless, on a generated batch: per tensor, the WGSL kernels'
 // gradient against the float64 reference, and the reference against central differences.
-// --wrong-derivative puts the known-wrong swish' (MATH.md) into both the kernel and the reference.
-import { UserError } from '../base/errors';
+// --mistake NAME makes one of MATH.md's catalogue of backprop mistakes in both the kernels and the
+// reference (--wrong-derivative is --mistake swish-prime).
+import { swishDerivativeOf, wrongTensors, type Mistake } from '../reference/mistakes';
 import type { ModelSpec } from '../models/build';
 import { ACTIVATIONS } from '../reference/activations';
 import { activationField, activationOf, MAX_HIDDEN_LAYERS } from '../reference/mlp';
 import { checkGradients, generatedCase, verdict, type GradCheck } from '../train/grad-check';
-import { choiceFlag, intFlag, intListFlag, numberFlag, WRONG_DERIVATIVE_NEEDS_SWISH } from './flags';
+import { choiceFlag, intFlag, intListFlag, mistakeFlag, numberFlag } from './flags';
 import { openNodeDevice } from './node-gpu';
 
 export async function checkCommand(flags: Record<string, unknown>): Promise<void> {
@@ -17,13 +18,12 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<void
   const spec: ModelSpec = kind === 'mlp'
     ? { kind, shape: { D, hidden: intListFlag(flags, 'hidden', [16], MAX_HIDDEN_LAYERS, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024), ...activationField(choiceFlag(flags, 'activation', ACTIVATIONS, 'swish')) } }
     : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
-  const swishDerivative = flags['wrong-derivative'] === true ? 'wrong' : 'correct';
-  if (swishDerivative === 'wrong' && spec.kind === 'mlp' && activationOf(spec.shape) !== 'swish') throw new UserError(WRONG_DERIVATIVE_NEEDS_SWISH);
+  const mistake = mistakeFlag(flags, spec.kind, spec.kind === 'mlp' ? activationOf(spec.shape) : null);
   const { params, batch } = generatedCase(spec, B, seed);
   const ctx = await openNodeDevice();
   const result = await checkGradients(spec, params, batch, {
     device: ctx.device,
-    swishDerivative,
+    mistake,
     seed,
     finiteDiffBudget: numberFlag(flags, 'fd-budget', 5e8, 1, 1e12),
   });
@@ -42,13 +42,13 @@ function asJson(r: GradCheck, spec: ModelSpec, adapter: string): Record<string, 
       entries: t.entries,
     };
   }
-  return { tensors, model: r.model, shape: spec.shape, batch: r.B, swishDerivative: r.swishDerivative, loss: r.loss, adapter };
+  return { tensors, model: r.model, shape: spec.shape, batch: r.B, swishDerivative: swishDerivativeOf(r.mistake), mistake: r.mistake, wrongTensors: wrongTensors(r.mistake, Object.keys(r.tensors)), loss: r.loss, adapter };
 }
 
 function table(r: GradCheck, adapter: string, spec: ModelSpec): string {
   const mark = { ok: 'ok', suspect: 'SUSPECT', bug: 'WRONG' } as const;
   const lines = [
-    `gradient check: ${r.model}, batch ${r.B}, ${derivativeLabel(spec, r.swishDerivative)}, on ${adapter}`,
+    `gradient check: ${r.model}, batch ${r.B}, ${derivativeLabel(spec, r.mistake)}, ${r.mistake === 'none' ? 'no mistake' : `mistake ${r.mistake}`}, on ${adapter}`,
     'tensor  GPU vs float64          float64 vs finite differences',
   ];
   for (const [name, t] of Object.entries(r.tensors)) {
@@ -59,9 +59,9 @@ function table(r: GradCheck, adapter: string, spec: ModelSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** "swish′ correct", "swish′ wrong", "tanh′" (the activation's derivative, as the backward pass uses it). */
-function derivativeLabel(spec: ModelSpec, derivative: string): string {
+/** "swish' correct", "swish' wrong", "tanh'" (the activation's derivative, as the backward pass uses it). */
+function derivativeLabel(spec: ModelSpec, mistake: Mistake): string {
   if (spec.kind !== 'mlp') return 'linear';
   const activation = activationOf(spec.shape);
-  return activation === 'swish' ? `swish' ${derivative}` : `${activation}'`;
+  return activation === 'swish' ? `swish' ${swishDerivativeOf(mistake)}` : `${activation}'`;
 }

@@ -1,8 +1,24 @@
 // Reading numeric and enumerated command-line flags, refusing bad values with one clear line.
 import { UserError } from '../base/errors';
+import type { Activation } from '../reference/activations';
+import { MISTAKES, mistakeProblem, type Mistake } from '../reference/mistakes';
 
-/** Why --wrong-derivative is refused with another activation than swish (train and check alike). */
-export const WRONG_DERIVATIVE_NEEDS_SWISH = '--wrong-derivative is swish′ σ(v)(2 − σ(v)): it needs --activation swish';
+/**
+ * --mistake NAME (default none), with --wrong-derivative as another name for swish-prime; refused
+ * with one line when unknown, when the two flags disagree, or when the model cannot make it.
+ */
+export function mistakeFlag(flags: Record<string, unknown>, model: 'mlp' | 'autoencoder', activation: Activation | null): Mistake {
+  const raw = flags.mistake;
+  const alias = flags['wrong-derivative'] === true;
+  if (raw !== undefined && !MISTAKES.includes(String(raw) as Mistake)) {
+    throw new UserError(`unknown --mistake '${String(raw)}' (expected ${MISTAKES.join(', ')})`);
+  }
+  if (alias && raw !== undefined && raw !== 'swish-prime') throw new UserError(`--wrong-derivative is --mistake swish-prime: drop one of --wrong-derivative and --mistake ${String(raw)}`);
+  const mistake = alias ? 'swish-prime' : ((raw as Mistake | undefined) ?? 'none');
+  const problem = mistakeProblem(mistake, model, activation);
+  if (problem) throw new UserError(`${alias ? '--wrong-derivative' : '--mistake'}: ${problem}`);
+  return mistake;
+}
 
 /** An integer flag in [min, max], or `fallback` when absent. */
 export function intFlag(flags: Record<string, unknown>, name: string, fallback: number, min = 1, max = 2 ** 31 - 1): number {

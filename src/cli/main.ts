@@ -2,6 +2,7 @@
 // line on stderr and a non-zero exit; anything else is a bug and keeps its stack trace.
 import { parseArgs } from 'node:util';
 import { UserError } from '../base/errors';
+import { MISTAKES } from '../reference/mistakes';
 import { checkCommand } from './check';
 import { benchCommand } from './bench';
 import { gradsCommand } from './grads';
@@ -13,12 +14,14 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --model mlp|autoencoder     --dataset mnist|spiral|circles|xor|blobs   --data FILE.npy|FILE.csv
     --hidden N[,N…] (1 to 4 hidden layers)  --activation swish|relu|tanh|sigmoid|gelu|linear (mlp)  --code N (autoencoder)
     --batch N  --lr X  --optimizer sgd|momentum|adam
-    --momentum X  --nesterov  --beta1 X  --beta2 X  --weight-decay X (L2)  --l1 X  --init-scale X  --wrong-derivative
+    --momentum X  --nesterov  --beta1 X  --beta2 X  --weight-decay X (L2)  --l1 X  --init-scale X
+    --mistake NAME (train with a backprop mistake of the gallery; see check)
     --samples N  --noise X  --test-share X  --features x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2 (2-D sets)
     --steps N | --epochs N  --seed N  --json  --save FILE.json (parameters)
     --checkpoint FILE.json (the whole run, as the page saves it)  --resume FILE.json (continue one)
   check [flags]                 gradient check on a generated batch: GPU vs float64, float64 vs finite differences
-    --model mlp|autoencoder  --wrong-derivative (swish' as σ(v)(2 − σ(v)), a common mistake)
+    --model mlp|autoencoder  --mistake ${MISTAKES.join('|')}
+      (a classic backprop mistake in both the kernels and the reference; --wrong-derivative is --mistake swish-prime)
     --inputs N  --hidden N[,N…]  --classes N  --activation NAME (mlp)  --code N (autoencoder)  --batch N  --seed N
     --fd-budget X  --json
   bench [flags]                 ms per SGD step: this project's WebGPU step, its float32 CPU engine, TensorFlow.js WebGPU
@@ -56,6 +59,7 @@ const OPTIONS = {
   checkpoint: { type: 'string' },
   resume: { type: 'string' },
   'wrong-derivative': { type: 'boolean' },
+  mistake: { type: 'string' },
   inputs: { type: 'string' },
   classes: { type: 'string' },
   'fd-budget': { type: 'string' },

@@ -17,12 +17,12 @@ import { parseCheckpoint } from '../train/checkpoint-reader';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import {
-  describeProblem, planRun, readRunSettings, runSettingPairs, swishDerivativeFor,
+  describeProblem, mistakeFor, planRun, readRunSettings, runSettingPairs,
   type FieldProblem, type RunPlan, type RunSettings,
 } from '../train/run-settings';
 import { Session } from '../train/session';
 import { toNested } from './case-file';
-import { intFlag, WRONG_DERIVATIVE_NEEDS_SWISH } from './flags';
+import { intFlag, mistakeFlag } from './flags';
 import { DATASETS, loadData, type DatasetName } from './load-data';
 import { openNodeDevice } from './node-gpu';
 
@@ -34,8 +34,10 @@ const STEPS_PER_ROUND = 64;
 const RUN_FLAGS: Readonly<Record<string, keyof RunSettings>> = {
   model: 'model', dataset: 'dataset', samples: 'samples', noise: 'noise', hidden: 'hidden', activation: 'activation', code: 'code', batch: 'batch',
   lr: 'lr', optimizer: 'optimizer', momentum: 'momentum', nesterov: 'nesterov', beta1: 'beta1', beta2: 'beta2',
-  'weight-decay': 'weightDecay', l1: 'l1', features: 'features', 'test-share': 'testShare', 'init-scale': 'initScale', seed: 'seed', 'wrong-derivative': 'wrongDerivative',
+  'weight-decay': 'weightDecay', l1: 'l1', features: 'features', 'test-share': 'testShare', 'init-scale': 'initScale', seed: 'seed', mistake: 'mistake',
 };
+/** Flags that also set the run: --wrong-derivative is --mistake swish-prime. */
+const ALIAS_FLAGS = ['wrong-derivative'];
 
 /** Everything that defines a run, from the flags or from a run file. */
 interface CliRun {
@@ -64,9 +66,7 @@ async function runFromFlags(flags: Record<string, unknown>): Promise<CliRun> {
     const planeOnly = ['features', 'test-share', 'samples', 'noise'].find((f) => flags[f] !== undefined);
     if (planeOnly) throw new UserError(`--${planeOnly} is for the 2-D sets (spiral, circles, xor, blobs), not ${file ? 'a file of yours' : 'MNIST'}`);
   }
-  if (settings.wrongDerivative && settings.activation !== 'swish') {
-    throw new UserError(WRONG_DERIVATIVE_NEEDS_SWISH);
-  }
+  settings.mistake = mistakeFlag(flags, settings.model, settings.model === 'mlp' ? settings.activation : null);
   const data = await loadRunData(settings, file);
   const { plan, adjusted } = planRun(settings, data);
   for (const a of adjusted) {
@@ -78,7 +78,7 @@ async function runFromFlags(flags: Record<string, unknown>): Promise<CliRun> {
 
 /** A run saved by the page or by --checkpoint: its settings, model, optimizer and data come back. */
 async function runFromFile(path: string, flags: Record<string, unknown>): Promise<CliRun> {
-  const given = Object.keys(RUN_FLAGS).filter((name) => flags[name] !== undefined);
+  const given = [...Object.keys(RUN_FLAGS), ...ALIAS_FLAGS].filter((name) => flags[name] !== undefined);
   if (given.length > 0) throw new UserError(`--resume takes the run's settings from ${path}: drop --${given[0]}`);
   const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
     throw new UserError(`cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
@@ -97,7 +97,7 @@ async function runFromFile(path: string, flags: Record<string, unknown>): Promis
   // The file's model, batch, seed and optimizer are the run's, whatever its settings say.
   const plan: RunPlan = {
     spec: cp.spec, batch: cp.batch, seed: cp.seed, optimizer: cp.optimizer, initScale: settings.initScale,
-    swishDerivative: swishDerivativeFor(cp.spec, settings.wrongDerivative),
+    mistake: mistakeFor(cp.spec, settings.mistake),
   };
   return { settings, data, plan, resumed: cp };
 }
@@ -170,7 +170,8 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
     optimizer: session.optimizer,
     seed,
     ...(resumed ? { resumedFrom: first } : {}),
-    ...(plan.swishDerivative === 'wrong' ? { swishDerivative: 'wrong' } : {}),
+    // swishDerivative as before the gallery, for the scripts that read it.
+    ...(plan.mistake !== 'none' ? { mistake: plan.mistake, ...(plan.mistake === 'swish-prime' ? { swishDerivative: 'wrong' } : {}) } : {}),
     steps,
     epochs: steps / stepsPerEpoch,
     seconds,

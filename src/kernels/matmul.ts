@@ -47,7 +47,7 @@ export interface MatmulVariant {
   epilogue?: Epilogue;
   /** f of the 'bias-activation' and 'activation-backward' epilogues (default swish); ACTIVATION in the shader is its index. */
   activation?: Activation;
-  /** Use MATH.md's known-wrong swish' in the 'activation-backward' epilogue (swish only). */
+  /** The swish-prime mistake of MATH.md's catalogue: σ(v)(2 − σ(v)) in the 'activation-backward' epilogue (swish only). */
   wrongSwishPrime?: boolean;
 }
 

@@ -33,14 +33,17 @@ export function optimizerUniform(count: number, s: OptimizerSettings): ArrayBuff
 export class Optimizer {
   private constructor(private readonly kernel: Kernel) {}
 
-  /** The kind and Nesterov flag are compiled in; the rest is in the uniform block. */
-  static async create(device: GPUDevice, kind: OptimizerKind, nesterov: boolean): Promise<Optimizer> {
+  /**
+   * The kind, the Nesterov flag and `ascend` (the update-sign mistake: + instead of −) are compiled
+   * in; the rest is in the uniform block.
+   */
+  static async create(device: GPUDevice, kind: OptimizerKind, nesterov: boolean, ascend = false): Promise<Optimizer> {
     const kernel = await Kernel.create(device, {
-      label: `optimizer/${kind}${kind === 'momentum' && nesterov ? '-nesterov' : ''}`,
+      label: `optimizer/${kind}${kind === 'momentum' && nesterov ? '-nesterov' : ''}${ascend ? '-ascend' : ''}`,
       code,
       inputs: 2,
       outputs: 3,
-      constants: { KIND: KINDS[kind], NESTEROV: Number(nesterov) },
+      constants: { KIND: KINDS[kind], NESTEROV: Number(nesterov), ASCEND: Number(ascend) },
     });
     return new Optimizer(kernel);
   }

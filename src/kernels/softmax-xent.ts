@@ -15,11 +15,14 @@ export interface SoftmaxXentOperands {
 export class SoftmaxXent {
   private constructor(private readonly kernel: Kernel) {}
 
-  static async create(device: GPUDevice): Promise<SoftmaxXent> {
-    return new SoftmaxXent(await Kernel.create(device, { label: 'softmax-xent', code, inputs: 2, outputs: 2 }));
+  /** `oneHot: false` is the no-one-hot mistake (G_Z = softmax/B), compiled in. */
+  static async create(device: GPUDevice, opts: { oneHot?: boolean } = {}): Promise<SoftmaxXent> {
+    const oneHot = opts.oneHot ?? true;
+    const label = oneHot ? 'softmax-xent' : 'softmax-xent/no-one-hot';
+    return new SoftmaxXent(await Kernel.create(device, { label, code, inputs: 2, outputs: 2, constants: { ONE_HOT: Number(oneHot) } }));
   }
 
-  /** `batch` is the B in G_Z = (softmax − onehot)/B; usually `rows`. */
+  /** `batch` is the B in G_Z = (softmax − onehot)/B; usually `rows` (1 is the no-batch-mean mistake). */
   bind(label: string, ops: SoftmaxXentOperands, rows: number, C: number, batch = rows): Dispatch {
     const uniform = packUniform([['u', rows], ['u', C], ['f', 1 / batch]]);
     return this.kernel.bind(label, [ops.Z, ops.labels], [ops.GZ, ops.rowStats], uniform, grid1d(rows, WG));

@@ -6,6 +6,7 @@ import type { Dispatch } from '../gpu/kernel';
 import { AutoencoderLoss } from '../kernels/autoencoder-loss';
 import { Matmul } from '../kernels/matmul';
 import type { AutoencoderShape } from '../reference/autoencoder';
+import { mistakeProblem, type Mistake } from '../reference/mistakes';
 import type { BoundPass, Network, NetworkOptions, PassIO } from './network';
 import { ParamLayout } from './params';
 
@@ -17,6 +18,7 @@ export class AutoencoderNetwork implements Network {
   private constructor(
     private readonly device: GPUDevice,
     readonly shape: AutoencoderShape,
+    private readonly mistake: Mistake,
     private readonly k: {
       encode: Matmul; // Z = X Wᵀ, and U = V Wᵀ
       decode: Matmul; // V = Z W − X
@@ -31,7 +33,10 @@ export class AutoencoderNetwork implements Network {
     return this.shape.n;
   }
 
-  static async create(device: GPUDevice, shape: AutoencoderShape, opts: Pick<NetworkOptions, 'matmulPaths'> = {}): Promise<AutoencoderNetwork> {
+  static async create(device: GPUDevice, shape: AutoencoderShape, opts: NetworkOptions = {}): Promise<AutoencoderNetwork> {
+    const mistake = opts.mistake ?? 'none';
+    const problem = mistakeProblem(mistake, 'autoencoder', null);
+    if (problem) throw new RangeError(problem);
     for (const [name, v] of Object.entries(shape)) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`autoencoder size ${name} must be a positive integer`);
     }
@@ -42,7 +47,7 @@ export class AutoencoderNetwork implements Network {
       AutoencoderLoss.create(device),
       Matmul.create(device, { transA: true }, opts.matmulPaths),
     ]);
-    return new AutoencoderNetwork(device, shape, { encode, decode, loss, outer });
+    return new AutoencoderNetwork(device, shape, mistake, { encode, decode, loss, outer });
   }
 
   bind(label: string, io: PassIO, rows: number, batch: number): BoundPass {
@@ -63,11 +68,13 @@ export class AutoencoderNetwork implements Network {
       const dW = this.layout.binding(io.grads, 'W');
       const U = storageBuffer(device, `${label}/U`, rows * m * 4); // [rows, m]
       scratch.push(U);
+      const alpha = this.mistake === 'no-batch-mean' ? 1 : 1 / batch; // no-batch-mean: a sum over the batch
       backward.push(
         k.encode.bind(`${label}/U`, { A: V, B: W, C: U }, { M: rows, N: m, K: n }),
-        k.outer.bind(`${label}/UtX`, { A: U, B: io.X, C: dW }, { M: m, N: n, K: rows, alpha: 1 / batch }),
-        k.outer.bind(`${label}/ZtV`, { A: Z, B: V, C: dW }, { M: m, N: n, K: rows, alpha: 1 / batch, beta: 1 }),
+        k.outer.bind(`${label}/UtX`, { A: U, B: io.X, C: dW }, { M: m, N: n, K: rows, alpha }),
       );
+      // ae-one-term forgets the decoder's term.
+      if (this.mistake !== 'ae-one-term') backward.push(k.outer.bind(`${label}/ZtV`, { A: Z, B: V, C: dW }, { M: m, N: n, K: rows, alpha, beta: 1 }));
     }
     return {
       output: V,

@@ -6,6 +6,7 @@ import { checkBufferFits } from '../gpu/device';
 import type { Dispatch } from '../gpu/kernel';
 import { Matmul } from '../kernels/matmul';
 import { SoftmaxXent } from '../kernels/softmax-xent';
+import { mistakeProblem, type Mistake } from '../reference/mistakes';
 import { activationOf, checkMlpShape, layerWidths, mlpTensorShapes, type MlpShape } from '../reference/mlp';
 import type { BoundPass, Network, NetworkOptions, PassIO } from './network';
 import { ParamLayout } from './params';
@@ -17,12 +18,14 @@ export class MlpNetwork implements Network {
   private constructor(
     private readonly device: GPUDevice,
     readonly shape: MlpShape,
+    private readonly mistake: Mistake,
     private readonly k: {
       hidden: Matmul; // V_l = Y_{l−1} W_lᵀ + b_l, Y_l = f(V_l)
       output: Matmul; // Z = Y_{L−1} W_Lᵀ + b_L
       loss: SoftmaxXent;
       outer: Matmul; // dW_l = G_lᵀ Y_{l−1}, the batch's outer products
       back: Matmul; // G_{l−1} = (G_l W_l) ⊙ f′(V_{l−1})
+      backTop: Matmul; // the same at the output layer: another variant only for the w2-layout mistake
       biasGrad: Matmul; // db = 1ᵀ G: the column sums, as a product so that it gets the matmul's parallel paths
     },
   ) {
@@ -49,16 +52,22 @@ export class MlpNetwork implements Network {
       checkBufferFits(device, widths[l]! * widths[l - 1]! * 4, `the weights W${l} (${widths[l]}×${widths[l - 1]})`);
     }
     const activation = activationOf(shape);
+    const mistake = opts.mistake ?? 'none';
+    const problem = mistakeProblem(mistake, 'mlp', activation);
+    if (problem) throw new RangeError(problem);
     const paths = opts.matmulPaths;
-    const [hidden, output, loss, outer, back, biasGrad] = await Promise.all([
+    const backward = { epilogue: 'activation-backward', activation, wrongSwishPrime: mistake === 'swish-prime' } as const;
+    const [hidden, output, loss, outer, back, backFlipped, biasGrad] = await Promise.all([
       Matmul.create(device, { transB: true, epilogue: 'bias-activation', activation }, paths),
       Matmul.create(device, { transB: true, epilogue: 'bias' }, paths),
-      SoftmaxXent.create(device),
+      SoftmaxXent.create(device, { oneHot: mistake !== 'no-one-hot' }),
       Matmul.create(device, { transA: true }, paths),
-      Matmul.create(device, { epilogue: 'activation-backward', activation, wrongSwishPrime: opts.swishDerivative === 'wrong' }, paths),
+      Matmul.create(device, backward, paths),
+      // w2-layout: the output weights' [C, H] buffer read as [H, C], i.e. the transpose flag flipped.
+      mistake === 'w2-layout' ? Matmul.create(device, { ...backward, transB: true }, paths) : null,
       Matmul.create(device, {}, paths),
     ]);
-    return new MlpNetwork(device, shape, { hidden, output, loss, outer, back, biasGrad });
+    return new MlpNetwork(device, shape, mistake, { hidden, output, loss, outer, back, backTop: backFlipped ?? back, biasGrad });
   }
 
   bind(label: string, io: PassIO, rows: number, batch: number): BoundPass {
@@ -88,23 +97,28 @@ export class MlpNetwork implements Network {
     const GZ = buffer('GZ', rows * C);
     forward.push(
       k.output.bind(`${label}/layer${L}`, { A: Y[L - 1]!, B: p(`W${L}`), aux: p(`b${L}`), C: Z }, { M: rows, N: C, K: widths[L - 1]! }),
-      k.loss.bind(`${label}/softmax-xent`, { Z, labels: io.labels, GZ, rowStats: io.rowStats }, rows, C, batch),
+      // no-batch-mean: G_Z left a sum over the batch (B = 1 in its 1/B).
+      k.loss.bind(`${label}/softmax-xent`, { Z, labels: io.labels, GZ, rowStats: io.rowStats }, rows, C, this.mistake === 'no-batch-mean' ? 1 : batch),
     );
     const backward: Dispatch[] = [];
     if (io.grads) {
       const g = (name: string) => layout.binding(io.grads!, name);
-      const ones = storageBuffer(device, `${label}/ones`, new Float32Array(rows).fill(1)); // [1, rows]
-      scratch.push(ones);
+      // db = 1ᵀ G; bias-one-row takes the first row alone, with (1, 0, …, 0) in place of 1.
+      const ones = new Float32Array(rows).fill(this.mistake === 'bias-one-row' ? 0 : 1);
+      ones[0] = 1;
+      const onesRow = storageBuffer(device, `${label}/ones`, ones); // [1, rows]
+      scratch.push(onesRow);
       // From the top: dW_l = G_lᵀ Y_{l−1}, db_l = 1ᵀ G_l, then G_{l−1} = (G_l W_l) ⊙ f′(V_{l−1}).
       let G = GZ;
       for (let l = L; l >= 1; l--) {
         backward.push(
           k.outer.bind(`${label}/dW${l}`, { A: G, B: Y[l - 1]!, C: g(`W${l}`) }, { M: widths[l]!, N: widths[l - 1]!, K: rows }),
-          k.biasGrad.bind(`${label}/db${l}`, { A: ones, B: G, C: g(`b${l}`) }, { M: 1, N: widths[l]!, K: rows }),
+          k.biasGrad.bind(`${label}/db${l}`, { A: onesRow, B: G, C: g(`b${l}`) }, { M: 1, N: widths[l]!, K: rows }),
         );
         if (l === 1) break;
         const below = buffer(`G${l - 1}`, rows * widths[l - 1]!);
-        backward.push(k.back.bind(`${label}/G${l - 1}`, { A: G, B: p(`W${l}`), aux: V[l - 1]!, C: below }, { M: rows, N: widths[l - 1]!, K: widths[l]! }));
+        const back = l === L ? k.backTop : k.back;
+        backward.push(back.bind(`${label}/G${l - 1}`, { A: G, B: p(`W${l}`), aux: V[l - 1]!, C: below }, { M: rows, N: widths[l - 1]!, K: widths[l]! }));
         G = below;
       }
     }

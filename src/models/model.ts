@@ -33,6 +33,8 @@ export interface ModelOptions {
    * Default: wherever there are alternatives, i.e. on GPUs (a CPU adapter compiles one path).
    */
   tune?: boolean;
+  /** The update-sign mistake of MATH.md's catalogue: every step adds the update instead of subtracting it. */
+  ascend?: boolean;
 }
 
 export class GpuModel {
@@ -52,6 +54,7 @@ export class GpuModel {
   private readonly pass: BoundPass;
   private optimizer!: Dispatch;
   private optimizerSettings: OptimizerSettings;
+  private readonly ascend: boolean;
   private data: { set: DeviceDataset; perm: GPUBuffer; gather: Dispatch; metrics: Dispatch } | null = null;
   private metricsNoData: Dispatch;
   /** What the tuner chose for each dispatch of the training step (empty where nothing was timed). */
@@ -67,6 +70,7 @@ export class GpuModel {
     const B = (this.B = opts.batch);
     this.ringSlots = opts.ringSlots ?? 64;
     this.optimizerSettings = { ...opts.optimizer };
+    this.ascend = opts.ascend ?? false;
     const label = network.kind;
     this.params = storageBuffer(device, `${label}/params`, layout.total * 4);
     this.grads = storageBuffer(device, `${label}/grads`, layout.total * 4);
@@ -122,7 +126,7 @@ export class GpuModel {
     const old = this.optimizerSettings;
     const count = this.network.layout.total;
     if (rebuild || s.kind !== old.kind || s.nesterov !== old.nesterov) {
-      const kernel = await Optimizer.create(this.device, s.kind, s.nesterov);
+      const kernel = await Optimizer.create(this.device, s.kind, s.nesterov, this.ascend);
       this.optimizer?.uniform.destroy();
       this.optimizer = kernel.bind(`${this.network.kind}/update`, {
         grads: this.grads, state: this.state, params: this.params, m: this.m, v: this.v,

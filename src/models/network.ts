@@ -3,7 +3,7 @@
 import type { Binding } from '../gpu/buffers';
 import type { Dispatch } from '../gpu/kernel';
 import type { MatmulPath } from '../kernels/matmul';
-import type { SwishDerivative } from '../reference/activations';
+import type { Mistake } from '../reference/mistakes';
 import type { ParamLayout } from './params';
 
 /** The buffers one forward/backward pass reads and writes. */
@@ -27,8 +27,11 @@ export interface BoundPass {
 
 /** How a network is compiled. */
 export interface NetworkOptions {
-  /** MATH.md's known-wrong swish' in the MLP's backward pass (the teaching experiment). */
-  swishDerivative?: SwishDerivative;
+  /**
+   * A backprop mistake of MATH.md's catalogue made on purpose in the backward pass (default 'none');
+   * update-sign is the optimizer's (ModelOptions.ascend), the network's passes stay right.
+   */
+  mistake?: Mistake;
   /** Matmul entry points to compile (tests); by default the ones this adapter may use. */
   matmulPaths?: readonly MatmulPath[];
 }

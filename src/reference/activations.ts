@@ -70,7 +70,7 @@ export const ACTIVATION_FUNCTIONS: Readonly<Record<Activation, { f: (v: number) 
   linear: { f: (v) => v, fPrime: () => 1 },
 };
 
-/** f′ of a backward pass: the activation's own, or for swish the known-wrong one of the teaching experiment. */
+/** f′ of a backward pass: the activation's own, or for swish the known-wrong one (the swish-prime mistake). */
 export function activationPrimeFor(activation: Activation, derivative: SwishDerivative = 'correct'): (v: number) => number {
   if (activation === 'swish') return swishPrimeFor(derivative);
   if (derivative === 'wrong') throw new RangeError('the wrong swish′ exists for swish only');

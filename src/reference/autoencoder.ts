@@ -2,6 +2,7 @@
 // loss ½‖Wᵀ W x − x‖² averaged over the batch, and its gradient with respect to W.
 
 import { matmul } from './linalg';
+import { mistakeProblem, type Mistake } from './mistakes';
 import { assertLength, assertSizes } from './shape';
 
 /** n inputs, code size m (W is [m, n]). */
@@ -26,8 +27,19 @@ export interface AutoencoderGradient {
   rowLoss: Float64Array;
 }
 
-/** Forward and backward pass for W [m, n] on X [B, n]. */
-export function autoencoderGradient(shape: AutoencoderShape, W: Float64Array, X: Float64Array, B: number): AutoencoderGradient {
+/**
+ * Forward and backward pass for W [m, n] on X [B, n]; `mistake` (default 'none') is one of MATH.md's
+ * catalogue made on purpose in the gradient, the loss staying the true one.
+ */
+export function autoencoderGradient(
+  shape: AutoencoderShape,
+  W: Float64Array,
+  X: Float64Array,
+  B: number,
+  mistake: Mistake = 'none',
+): AutoencoderGradient {
+  const problem = mistakeProblem(mistake, 'autoencoder', null);
+  if (problem) throw new RangeError(problem);
   const { n, m } = shape;
   assertSizes({ B, n, m });
   assertLength('W', W, m * n);
@@ -50,7 +62,9 @@ export function autoencoderGradient(shape: AutoencoderShape, W: Float64Array, X:
   // through the decoder y = Wᵀ z comes Σ z vᵀ.
   const encoderTerm = matmul(U, X, m, n, B, { transA: true }); // [m, n]
   const decoderTerm = matmul(Z, V, m, n, B, { transA: true }); // [m, n]
-  const dW = encoderTerm.map((e, k) => (e + decoderTerm[k]!) / B);
+  const scale = mistake === 'no-batch-mean' ? 1 : 1 / B;
+  const decoder = mistake === 'ae-one-term' ? 0 : 1; // ae-one-term forgets the decoder's term
+  const dW = encoderTerm.map((e, k) => (e + decoder * decoderTerm[k]!) * scale);
 
   return { loss, dW, Z, V, U, rowLoss };
 }

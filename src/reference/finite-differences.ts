@@ -1,7 +1,7 @@
 // Checks the hand-derived gradients against calculus: central finite differences of
 // the true float64 loss, compared per tensor by norm-relative error.
 
-import type { SwishDerivative } from './activations';
+import type { Mistake } from './mistakes';
 import { autoencoderGradient, autoencoderLoss, type AutoencoderShape } from './autoencoder';
 import { relativeError } from './linalg';
 import { mlpGradients, mlpLoss, mlpTensorNames, type MlpParams, type MlpShape } from './mlp';
@@ -34,8 +34,8 @@ export function centralDifferences(f: (x: Float64Array) => number, x: Float64Arr
 
 /** Options of `checkMlp`. */
 export interface MlpCheckOptions {
-  /** Derivative used by the analytic gradient; the numeric one always differentiates the true loss. */
-  swishDerivative?: SwishDerivative;
+  /** A mistake made in the analytic gradient; the numeric one always differentiates the true loss. */
+  mistake?: Mistake;
   /** Finite-difference step. */
   h?: number;
 }
@@ -43,7 +43,7 @@ export interface MlpCheckOptions {
 /**
  * Norm-relative error of each analytic MLP gradient against central differences of the
  * true loss, for every tensor of every layer. About 1e-9 when the backward pass is right; ≫ 1e-2
- * for the tensors below the top layer with the wrong swish'.
+ * for the tensors a mistake breaks (MATH.md's catalogue).
  */
 export function checkMlp(
   shape: MlpShape,
@@ -53,7 +53,7 @@ export function checkMlp(
   B: number,
   opts: MlpCheckOptions = {},
 ): Record<string, number> {
-  const { grads } = mlpGradients(shape, params, X, labels, B, { swishDerivative: opts.swishDerivative });
+  const { grads } = mlpGradients(shape, params, X, labels, B, { mistake: opts.mistake });
   const errors: Record<string, number> = {};
   for (const name of mlpTensorNames(shape)) {
     const numeric = centralDifferences(
@@ -73,8 +73,9 @@ export function checkAutoencoder(
   X: Float64Array,
   B: number,
   h?: number,
+  mistake: Mistake = 'none',
 ): { W: number } {
-  const { dW } = autoencoderGradient(shape, W, X, B);
+  const { dW } = autoencoderGradient(shape, W, X, B, mistake);
   const numeric = centralDifferences((w) => autoencoderLoss(shape, w, X, B), W, h);
   return { W: relativeError(dW, numeric) };
 }

@@ -2,8 +2,9 @@
 // hidden activation of "Deeper MLPs and other activations"; swish by default): the forward pass with
 // the mean loss and accuracy, and the hand-derived backward pass.
 
-import { ACTIVATION_FUNCTIONS, activationPrimeFor, type Activation, type SwishDerivative } from './activations';
+import { ACTIVATION_FUNCTIONS, activationPrimeFor, type Activation } from './activations';
 import { colsum, matmul } from './linalg';
+import { mistakeProblem, swishDerivativeOf, type Mistake } from './mistakes';
 import { assertLength, assertSizes } from './shape';
 
 /** Most hidden layers a network may have. */
@@ -104,8 +105,8 @@ export interface MlpGradients extends MlpForward {
 
 /** Options of the backward pass. */
 export interface MlpGradientOptions {
-  /** 'correct' (the default) or, for swish, the known-wrong derivative of the teaching experiment. */
-  swishDerivative?: SwishDerivative;
+  /** A backprop mistake of MATH.md's catalogue made on purpose (default 'none'); the loss stays the true one. */
+  mistake?: Mistake;
 }
 
 function validate(shape: MlpShape, params: MlpParams, X: Float64Array, labels: Uint32Array, B: number): void {
@@ -190,7 +191,13 @@ export function mlpGradients(
   const { V, Y, Z } = forward;
   const widths = layerWidths(shape);
   const C = shape.C;
-  const derivative = activationPrimeFor(activationOf(shape), opts.swishDerivative);
+  const mistake = opts.mistake ?? 'none';
+  const problem = mistakeProblem(mistake, 'mlp', activationOf(shape));
+  if (problem) throw new RangeError(problem);
+  const derivative = activationPrimeFor(activationOf(shape), swishDerivativeOf(mistake));
+  const L = widths.length - 1;
+  const oneHot = mistake === 'no-one-hot' ? 0 : 1;
+  const scale = mistake === 'no-batch-mean' ? 1 : 1 / B;
 
   const GZ = new Float64Array(B * C); // [B, C]
   for (let i = 0; i < B; i++) {
@@ -200,7 +207,7 @@ export function mlpGradients(
     for (let j = 0; j < C; j++) sumExp += Math.exp(row[j]! - max);
     for (let j = 0; j < C; j++) {
       const softmax = Math.exp(row[j]! - max) / sumExp;
-      GZ[i * C + j] = (softmax - (j === labels[i] ? 1 : 0)) / B;
+      GZ[i * C + j] = (softmax - (j === labels[i] ? oneHot : 0)) * scale;
     }
   }
 
@@ -208,13 +215,16 @@ export function mlpGradients(
   const grads: MlpParams = {};
   const G: Float64Array[] = [];
   let g = GZ;
-  for (let l = widths.length - 1; l >= 1; l--) {
+  for (let l = L; l >= 1; l--) {
     const input = l === 1 ? X : Y[l - 2]!;
     grads[`W${l}`] = matmul(g, input, widths[l]!, widths[l - 1]!, B, { transA: true }); // [H_l, H_{l−1}]
-    grads[`b${l}`] = colsum(g, B, widths[l]!); // [H_l]
+    // bias-one-row: the first row of G instead of the sum over the batch.
+    grads[`b${l}`] = mistake === 'bias-one-row' ? g.slice(0, widths[l]!) : colsum(g, B, widths[l]!); // [H_l]
     if (l === 1) break;
     const v = V[l - 2]!;
-    const back = matmul(g, params[`W${l}`]!, B, widths[l - 1]!, widths[l]!); // [B, H_{l−1}]
+    // w2-layout: the output weights' [C, H] buffer read as if it held [H, C] (the transpose flag flipped).
+    const flipped = mistake === 'w2-layout' && l === L;
+    const back = matmul(g, params[`W${l}`]!, B, widths[l - 1]!, widths[l]!, { transB: flipped }); // [B, H_{l−1}]
     g = back.map((x, idx) => x * derivative(v[idx]!));
     G.unshift(g);
   }

@@ -52,12 +52,14 @@ export function newOptimizerState(size: number): OptimizerState {
  * One update of `params` in place from `grads`, with g = grad + weightDecay·p + l1·sign(p):
  * sgd p −= lr·g; momentum m = μm + g, p −= lr·(nesterov ? g + μm : m);
  * adam m = β1m + (1−β1)g, v = β2v + (1−β2)g², p −= lr·m̂ / (√v̂ + eps) with m̂, v̂ bias-corrected by step t.
+ * `ascend` is the update-sign mistake of MATH.md's catalogue: every step taken with + instead of −.
  */
 export function optimizerStep(
   settings: OptimizerSettings,
   params: Float64Array,
   grads: Float64Array,
   state: OptimizerState,
+  ascend = false,
 ): void {
   const size = params.length;
   if (grads.length !== size || state.m.length !== size || state.v.length !== size) {
@@ -65,26 +67,27 @@ export function optimizerStep(
       `optimizerStep: params ${size}, grads ${grads.length}, m ${state.m.length}, v ${state.v.length} must match`,
     );
   }
-  const { kind, lr, momentum: mu, nesterov, beta1, beta2, eps, weightDecay, l1 } = settings;
+  const { kind, momentum: mu, nesterov, beta1, beta2, eps, weightDecay, l1 } = settings;
   state.t += 1;
   const correction1 = 1 - beta1 ** state.t;
   const correction2 = 1 - beta2 ** state.t;
   const { m, v } = state;
+  const lrSigned = ascend ? -settings.lr : settings.lr;
 
   for (let i = 0; i < size; i++) {
     const g = grads[i]! + weightDecay * params[i]! + l1 * Math.sign(params[i]!);
     switch (kind) {
       case 'sgd':
-        params[i]! -= lr * g;
+        params[i]! -= lrSigned * g;
         break;
       case 'momentum':
         m[i] = mu * m[i]! + g;
-        params[i]! -= lr * (nesterov ? g + mu * m[i]! : m[i]!);
+        params[i]! -= lrSigned * (nesterov ? g + mu * m[i]! : m[i]!);
         break;
       case 'adam':
         m[i] = beta1 * m[i]! + (1 - beta1) * g;
         v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
-        params[i]! -= (lr * (m[i]! / correction1)) / (Math.sqrt(v[i]! / correction2) + eps);
+        params[i]! -= (lrSigned * (m[i]! / correction1)) / (Math.sqrt(v[i]! / correction2) + eps);
         break;
       default:
         // Settings can come from a URL or a file, so an unknown kind must not pass silently.

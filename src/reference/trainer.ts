@@ -3,7 +3,7 @@
 import type { Dataset } from '../data/dataset';
 import { BatchSchedule } from '../data/schedule';
 import { autoencoderGradient, type AutoencoderShape } from './autoencoder';
-import type { SwishDerivative } from './activations';
+import type { Mistake } from './mistakes';
 import { mlpGradients, type MlpShape } from './mlp';
 import { newOptimizerState, optimizerStep, type OptimizerSettings, type OptimizerState } from './optimizer';
 
@@ -29,8 +29,8 @@ export class ReferenceTrainer {
     seed: number,
     readonly B: number,
     public settings: OptimizerSettings,
-    /** The swish derivative of the backward pass ('wrong' only for the teaching experiment). */
-    readonly swishDerivative: SwishDerivative = 'correct',
+    /** The backprop mistake made on purpose in the backward pass or the update (MATH.md's catalogue). */
+    readonly mistake: Mistake = 'none',
   ) {
     for (const [name, values] of Object.entries(initial)) {
       this.params[name] = Float64Array.from(values);
@@ -94,18 +94,17 @@ export class ReferenceTrainer {
     let accuracy = 0;
     let grads: Record<string, Float64Array>;
     if (this.model.kind === 'mlp') {
-      const p = this.params as { W1: Float64Array; b1: Float64Array; W2: Float64Array; b2: Float64Array };
-      const r = mlpGradients(this.model.shape, p, X, labels, B, { swishDerivative: this.swishDerivative });
+      const r = mlpGradients(this.model.shape, this.params, X, labels, B, { mistake: this.mistake });
       loss = r.loss;
       accuracy = r.correct / B;
       grads = { ...r.grads };
     } else {
-      const r = autoencoderGradient(this.model.shape, this.params.W!, X, B);
+      const r = autoencoderGradient(this.model.shape, this.params.W!, X, B, this.mistake);
       loss = r.loss;
       grads = { W: r.dW };
     }
     for (const [name, g] of Object.entries(grads)) {
-      optimizerStep(this.settings, this.params[name]!, g, this.states[name]!);
+      optimizerStep(this.settings, this.params[name]!, g, this.states[name]!, this.mistake === 'update-sign');
     }
     return { step: this.step++, loss, accuracy };
   }

@@ -10,8 +10,8 @@
 //        or { "kind": "autoencoder", "shape": { "n", "m" } },
 //     "batch": B, "seed": s, "optimizer": { kind, lr, momentum, nesterov, beta1, beta2, eps, weightDecay[, l1] }
 //        (l1 only where it is not 0, so that a run without L1 stays readable by the builds before it;
-//        the settings likewise leave out activation and l1 at their defaults: run-settings.ts savedSettings,
-//        so the settings come back as the caller's with those two at their defaults left unsaid),
+//        the settings likewise leave out activation, l1, testShare, features and mistake at their defaults:
+//        run-settings.ts savedSettings, so the settings come back as the caller's with those left unsaid),
 //     "data": { "name", "N", "D", "classes" }: the training set the schedule permutes,
 //     "engines": { "gpu" and/or "cpu" (the float64 reference): { "step": steps done, "optimizerStep": t,
 //        "params" | "m" | "v": { tensor name: { "dtype": "float32" | "float64", "shape": [...], "data": base64 } } } } }

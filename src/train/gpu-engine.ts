@@ -55,8 +55,8 @@ export class GpuEngine implements Engine {
     device.pushErrorScope('out-of-memory');
     try {
       const model = await timed('compile', async () => {
-        const network = await buildNetwork(device, plan.spec, { swishDerivative: plan.swishDerivative });
-        return GpuModel.create(device, network, { batch: plan.batch, optimizer: plan.optimizer, tune: false });
+        const network = await buildNetwork(device, plan.spec, { mistake: plan.mistake });
+        return GpuModel.create(device, network, { batch: plan.batch, optimizer: plan.optimizer, tune: false, ascend: plan.mistake === 'update-sign' });
       });
       made.push(model);
       if (opts.tune ?? true) await timed('tune', () => model.tune());

@@ -6,7 +6,7 @@ import { activationOf } from '../reference/mlp';
 import { buildNetwork, specTensorShapes, type ModelSpec } from '../models/build';
 import { GpuModel } from '../models/model';
 import type { Network } from '../models/network';
-import type { SwishDerivative } from '../reference/activations';
+import type { Mistake } from '../reference/mistakes';
 import { autoencoderGradient, autoencoderLoss } from '../reference/autoencoder';
 import { centralDifference } from '../reference/finite-differences';
 import { relativeError } from '../reference/linalg';
@@ -52,7 +52,8 @@ export interface GradCheck {
   model: ModelSpec['kind'];
   /** The MLP's hidden activation; null for the autoencoder. */
   activation: Activation | null;
-  swishDerivative: SwishDerivative;
+  /** The backprop mistake the GPU and the reference made (MATH.md's catalogue); 'none' for the correct pass. */
+  mistake: Mistake;
   /** Rows in the checked batch. */
   B: number;
   loss: { reference: number; gpu: number | null };
@@ -61,11 +62,11 @@ export interface GradCheck {
 }
 
 export interface GradCheckOptions {
-  /** The derivative both the GPU kernel and the reference use; finite differences use the true loss. */
-  swishDerivative?: SwishDerivative;
+  /** The mistake both the GPU kernels and the reference make; finite differences use the true loss. */
+  mistake?: Mistake;
   /** GPU device; without it only the reference and finite differences run. */
   device?: GPUDevice | null;
-  /** A network already built for `spec` (and the derivative), to reuse its pipelines. */
+  /** A network already built for `spec` (and the mistake), to reuse its pipelines. */
   network?: Network;
   /** Multiply-adds to spend on finite differences (bounds the check's cost on large models). */
   finiteDiffBudget?: number;
@@ -88,7 +89,7 @@ export async function checkGradients(
   opts: GradCheckOptions = {},
 ): Promise<GradCheck> {
   const started = performance.now();
-  const swishDerivative = spec.kind === 'mlp' ? (opts.swishDerivative ?? 'correct') : 'correct';
+  const mistake = opts.mistake ?? 'none';
   const { B } = batch;
   const X = Float64Array.from(batch.X);
   const p64: Record<string, Float64Array> = {};
@@ -100,7 +101,7 @@ export async function checkGradients(
   let forwardCost: number;
   if (spec.kind === 'mlp') {
     const mp = mlpParamsFrom(spec.shape, p64);
-    const r = mlpGradients(spec.shape, mp, X, batch.labels, B, { swishDerivative });
+    const r = mlpGradients(spec.shape, mp, X, batch.labels, B, { mistake });
     referenceLoss = r.loss;
     referenceGrads = { ...r.grads };
     loss = (name, tensor) => mlpLoss(spec.shape, { ...mp, [name]: tensor }, X, batch.labels, B);
@@ -109,7 +110,7 @@ export async function checkGradients(
     const { n, m } = spec.shape;
     const W = p64.W;
     if (!W) throw new RangeError('missing tensor W');
-    const r = autoencoderGradient(spec.shape, W, X, B);
+    const r = autoencoderGradient(spec.shape, W, X, B, mistake);
     referenceLoss = r.loss;
     referenceGrads = { W: r.dW };
     loss = (_, tensor) => autoencoderLoss(spec.shape, tensor, X, B);
@@ -117,7 +118,7 @@ export async function checkGradients(
   }
 
   let gpu: { loss: number; grads: Record<string, Float32Array> } | null = null;
-  if (opts.device) gpu = await gpuGradients(opts.device, spec, params, batch, swishDerivative, opts.network);
+  if (opts.device) gpu = await gpuGradients(opts.device, spec, params, batch, mistake, opts.network);
 
   const names = Object.keys(referenceGrads);
   const budget = opts.finiteDiffBudget ?? FD_BUDGET;
@@ -144,7 +145,7 @@ export async function checkGradients(
   return {
     model: spec.kind,
     activation: spec.kind === 'mlp' ? activationOf(spec.shape) : null,
-    swishDerivative,
+    mistake,
     B,
     loss: { reference: referenceLoss, gpu: gpu?.loss ?? null },
     tensors,
@@ -158,10 +159,10 @@ async function gpuGradients(
   spec: ModelSpec,
   params: Record<string, ArrayLike<number>>,
   batch: CheckBatch,
-  swishDerivative: SwishDerivative,
+  mistake: Mistake,
   network?: Network,
 ): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
-  const net = network ?? (await buildNetwork(device, spec, { swishDerivative }));
+  const net = network ?? (await buildNetwork(device, spec, { mistake }));
   // Not tuned: a one-off batch size, often checked while training runs (which would skew the timing).
   const model = await GpuModel.create(device, net, { batch: batch.B, optimizer: DEFAULT_OPTIMIZER, ringSlots: 1, tune: false });
   try {

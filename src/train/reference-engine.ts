@@ -25,7 +25,7 @@ export class ReferenceEngine implements Engine {
     private readonly data: DataSplit,
     initial: Record<string, Float32Array>,
   ) {
-    this.trainer = new ReferenceTrainer(plan.spec, initial, data.train, plan.seed, plan.batch, plan.optimizer, plan.swishDerivative);
+    this.trainer = new ReferenceTrainer(plan.spec, initial, data.train, plan.seed, plan.batch, plan.optimizer, plan.mistake);
   }
 
   get step(): number {

@@ -6,7 +6,8 @@ import type { DataSplit } from '../data/dataset';
 import { FEATURES, PLAIN_FEATURES, type Feature } from '../data/features';
 import { DEFAULT_TEST_SHARE } from '../data/synthetic';
 import type { ModelSpec } from '../models/build';
-import { ACTIVATIONS, type Activation, type SwishDerivative } from '../reference/activations';
+import { ACTIVATIONS, type Activation } from '../reference/activations';
+import { MISTAKES, mistakeProblem, type Mistake } from '../reference/mistakes';
 import { activationField, activationOf } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER, type OptimizerKind, type OptimizerSettings } from '../reference/optimizer';
 import { shorten } from '../base/quote';
@@ -45,8 +46,11 @@ export interface RunSettings {
   /** Scale of the initial weights, N(0, scale²/fan_in). */
   initScale: number;
   seed: number;
-  /** Trains with the known-wrong swish′ σ(v)(2 − σ(v)) in the GPU kernel and the reference (MATH.md); swish only. */
-  wrongDerivative: boolean;
+  /**
+   * A backprop mistake of MATH.md's catalogue made in the GPU kernels and the reference alike
+   * ('none': the correct backward pass); swish-prime is the seed's σ(v)(2 − σ(v)).
+   */
+  mistake: Mistake;
 }
 
 export const RUN_DEFAULTS: Readonly<RunSettings> = {
@@ -70,7 +74,7 @@ export const RUN_DEFAULTS: Readonly<RunSettings> = {
   l1: 0,
   initScale: 1,
   seed: 1,
-  wrongDerivative: false,
+  mistake: 'none',
 };
 
 /** A numeric field's range and the page's slider step; `int` ones must be whole numbers. */
@@ -139,6 +143,7 @@ export const RUN_CHOICES: Readonly<Record<string, readonly string[]>> = {
   features: FEATURES,
   dataset: ['mnist', 'spiral', 'circles', 'xor', 'blobs', 'file'],
   optimizer: ['sgd', 'momentum', 'adam'],
+  mistake: MISTAKES,
 };
 
 /** Settings that only change how the optimizer steps: they apply live, without a rebuild. */
@@ -278,17 +283,34 @@ export function readRunSettings(
   pairs: Iterable<[string, string]>,
   scope: 'page' | 'cli' = 'page',
 ): { settings: RunSettings; problems: FieldProblem[] } {
-  const { values, problems } = readFields(pairs, runFieldSpecs(scope), scope === 'cli');
+  const { values, problems } = readFields(renamedSettings(pairs), runFieldSpecs(scope), scope === 'cli');
   return { settings: { ...RUN_DEFAULTS, ...values } as RunSettings, problems };
 }
 
-/** The run settings of a flat record (dropping the caller's other keys), as the name/value pairs a reader takes. */
+/**
+ * Settings under their earlier names, as links and run files made before a rename hold them:
+ * wrongDerivative=true is mistake=swish-prime (false is the default and goes).
+ */
+export function* renamedSettings(pairs: Iterable<[string, string]>): Iterable<[string, string]> {
+  for (const [key, raw] of pairs) {
+    if (key === 'wrongDerivative' && raw === 'true') yield ['mistake', 'swish-prime'];
+    else if (!(key === 'wrongDerivative' && raw === 'false')) yield [key, raw];
+  }
+}
+
+/** Earlier names of run settings, which renamedSettings reads. */
+const RENAMED_KEYS = ['wrongDerivative'];
+
+/**
+ * The run settings of a flat record (dropping the caller's other keys, keeping the earlier names
+ * of renamed ones), as the name/value pairs a reader takes.
+ */
 export function runSettingPairs(record: Readonly<Record<string, unknown>>): Array<[string, string]> {
-  return Object.keys(RUN_DEFAULTS).filter((k) => Object.hasOwn(record, k)).map((k) => [k, String(record[k])]);
+  return [...Object.keys(RUN_DEFAULTS), ...RENAMED_KEYS].filter((k) => Object.hasOwn(record, k)).map((k) => [k, String(record[k])]);
 }
 
 /** Run settings added after the first run files, left out of a saved run at their defaults. */
-const NEWER_SETTINGS = ['activation', 'l1', 'testShare', 'features'] as const;
+const NEWER_SETTINGS = ['activation', 'l1', 'testShare', 'features', 'mistake'] as const;
 
 /**
  * The settings record as a run file keeps it: without the newer settings where they are at their
@@ -316,8 +338,8 @@ export interface RunPlan {
   optimizer: OptimizerSettings;
   seed: number;
   initScale: number;
-  /** The swish derivative of every engine's backward pass; 'wrong' is the teaching experiment. */
-  swishDerivative: SwishDerivative;
+  /** The backprop mistake every engine makes on purpose ('none' where it cannot be made in this model). */
+  mistake: Mistake;
 }
 
 /** A setting the data forces down (a batch larger than the training set, a code wider than the data). */
@@ -357,12 +379,12 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
   }
   const plan: RunPlan = {
     spec, batch, optimizer: optimizerOf(s), seed: s.seed, initScale: s.initScale,
-    swishDerivative: swishDerivativeFor(spec, s.wrongDerivative),
+    mistake: mistakeFor(spec, s.mistake),
   };
   return { plan, adjusted };
 }
 
-/** The swish′ a run's backward pass uses: the wrong one only where asked for and the model has swish. */
-export function swishDerivativeFor(spec: ModelSpec, wrongDerivative: boolean): SwishDerivative {
-  return spec.kind === 'mlp' && activationOf(spec.shape) === 'swish' && wrongDerivative ? 'wrong' : 'correct';
+/** The mistake a run makes: the one asked for where it can be made in the model, else none. */
+export function mistakeFor(spec: ModelSpec, mistake: Mistake): Mistake {
+  return mistakeProblem(mistake, spec.kind, spec.kind === 'mlp' ? activationOf(spec.shape) : null) === null ? mistake : 'none';
 }

@@ -8,7 +8,7 @@ import { Rng } from '../base/rng';
 import type { StepMetrics } from '../kernels/metrics';
 import { specTensorShapes } from '../models/build';
 import { checkFootprint, modelBuffers, type FootprintLimits } from '../models/footprint';
-import type { SwishDerivative } from '../reference/activations';
+import type { Mistake } from '../reference/mistakes';
 import type { OptimizerSettings } from '../reference/optimizer';
 import type { Engine, EngineId } from './engine';
 import { GpuEngine, type BuildPhase } from './gpu-engine';
@@ -17,10 +17,10 @@ import { ReferenceEngine } from './reference-engine';
 import type { RunPlan } from './run-settings';
 
 /** A run's plan and the engines that train it, the leader first. */
-export type SessionConfig = Omit<RunPlan, 'swishDerivative'> & {
+export type SessionConfig = Omit<RunPlan, 'mistake'> & {
   engines: EngineId[];
-  /** The swish derivative of every engine's backward pass (default 'correct'). */
-  swishDerivative?: SwishDerivative;
+  /** The backprop mistake every engine makes on purpose (default 'none'). */
+  mistake?: Mistake;
 };
 
 /** Test-set metrics of one engine at a step; `predicted` holds the argmax class per row (MLP). */
@@ -40,7 +40,7 @@ export class Session {
   private readonly schedule: BatchSchedule;
 
   private constructor(
-    readonly config: SessionConfig & { swishDerivative: SwishDerivative },
+    readonly config: SessionConfig & { mistake: Mistake },
     readonly data: DataSplit,
     readonly engines: readonly Engine[],
     /** Seconds each build phase took (compile, tune, upload); 0 for those that did not run. */
@@ -66,7 +66,7 @@ export class Session {
     const { spec, batch, seed } = config;
     if (config.engines.length === 0) throw new RangeError('a session needs at least one engine');
     if (batch > data.train.N) throw new RangeError(`the batch (${batch}) is larger than the training set (${data.train.N} rows)`);
-    const plan: RunPlan = { ...config, swishDerivative: config.swishDerivative ?? 'correct' };
+    const plan: RunPlan = { ...config, mistake: config.mistake ?? 'none' };
     if (config.engines.includes('gpu')) {
       if (!device) throw new Error('no GPU device');
       Session.checkFits(config, data, device.limits); // before the parameters are drawn: they may not fit either
@@ -86,7 +86,7 @@ export class Session {
       for (const e of engines) e.destroy();
       throw error;
     }
-    return new Session({ ...config, swishDerivative: plan.swishDerivative }, data, engines, phases);
+    return new Session({ ...config, mistake: plan.mistake }, data, engines, phases);
   }
 
   /** The engine with this id, if the run has one. */

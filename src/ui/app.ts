@@ -5,6 +5,7 @@ import { UserError } from '../base/errors';
 import { UserFileSource } from '../data/user-file';
 import type { GpuContext } from '../gpu/device';
 import type { StepMetrics } from '../kernels/metrics';
+import { mistakeProblem } from '../reference/mistakes';
 import type { OptimizerSettings } from '../reference/optimizer';
 import {
   captureCheckpoint, checkCheckpointFits, checkpointSteps, restoreCheckpoint, type Checkpoint,
@@ -14,6 +15,7 @@ import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import { pcaBoundAsync } from '../train/pca-bound';
+import { exerciseMistake } from '../train/exercise';
 import { optimizerOf, planRun } from '../train/run-settings';
 import { Session, type SessionConfig, type TestMetrics } from '../train/session';
 import { allFinite } from '../train/snapshot';
@@ -64,8 +66,10 @@ export class App {
   private readonly plot: LossPlot;
   private views: ModelViews | null = null;
   private math: MathViews | null = null;
-  /** Loss curves of the last correct- and wrong-derivative runs, kept across rebuilds to compare. */
+  /** Loss curves of the last correct run and of the last run with each mistake, kept across rebuilds to compare. */
   private readonly runs = new RunCurves();
+  /** The find-the-bug exercise's mistake was shown (after the student's pick): later rebuilds name it too. */
+  private exerciseRevealed = false;
   private lastViews = 0;
   private lastEval = 0;
   /** Grows with the cost of an evaluation, so that it never takes more than a fifth of the time. */
@@ -232,8 +236,13 @@ export class App {
     const s = this.settings;
     this.status('Loading data…');
     const data = await loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null);
+    if (s.exercise > 0) s.mistake = exerciseMistake(s.exercise, s.model, s.model === 'mlp' ? s.activation : null);
     const { plan, adjusted } = planRun(s, data);
     const notes = adjusted.map((a) => a.note);
+    if (plan.mistake !== s.mistake) {
+      notes.push(`${mistakeProblem(s.mistake, s.model, s.model === 'mlp' ? s.activation : null)}, so this run makes none`);
+      s.mistake = 'none';
+    }
     for (const a of adjusted) s[a.key] = a.to;
     if (s.model === 'mlp' && data.train.classes < 2 && !data.test) notes.push('the data has one class only');
     if (notes.length > 0) this.message(`Note: ${notes.join('; ')}.`);
@@ -266,11 +275,16 @@ export class App {
     this.views?.destroy();
     this.views = new ModelViews(this.el.views, plan.spec, data);
     this.math?.destroy();
-    this.runs.start(plan.swishDerivative, runFingerprint(s));
+    const hidden = s.exercise > 0 && !this.exerciseRevealed;
+    this.runs.start(hidden ? 'exercise' : plan.mistake, runFingerprint(s));
     // The gradient check compares the GPU's own kernels with the reference, when the run has them.
     const gpu = session.engine('gpu');
     this.math = new MathViews(this.el.views, {
-      spec: plan.spec, data, swishDerivative: plan.swishDerivative, settings: s, leader: session.leader.id,
+      spec: plan.spec, data, mistake: plan.mistake, exercise: hidden, settings: s, leader: session.leader.id,
+      onReveal: () => {
+        this.exerciseRevealed = true;
+        this.runs.rename('exercise', plan.mistake);
+      },
       gpu: gpu instanceof GpuEngine ? { device: gpu.model.device, network: gpu.model.network } : null,
       readParams: () => session.params(), step: () => session.step, batchAt: (step, rows) => session.batchAt(step, rows),
     }, this.runs);
@@ -453,7 +467,9 @@ export class App {
     this.running = false;
     let file: File | null = null;
     try {
-      const cp = await captureCheckpoint(session, { ...this.settings });
+      // An exercise's file names its seed, not its mistake (the seed gives it back on loading).
+      const { mistake, ...rest } = this.settings;
+      const cp = await captureCheckpoint(session, this.settings.exercise > 0 ? rest : { ...rest, mistake });
       file = checkpointFile(cp, format, `webgpu-backprop-${this.settings.model}-step-${session.step}`);
       download(file);
     } catch (error) {

@@ -19,6 +19,9 @@ export function divergenceAdvice(s: Settings): DivergenceAdvice {
   }
   if (s.optimizer === 'momentum' && s.momentum > 0.99) causes.push(`momentum ${s.momentum} lets steps pile up`);
   if (s.initScale > 3) causes.push(`the initialisation scale ${s.initScale} starts with large weights`);
+  // The gallery's mistakes that make training blow up (named only where they are not an exercise's secret).
+  if (s.exercise === 0 && s.mistake === 'no-batch-mean') causes.push(`the mistake no-batch-mean makes every step ${s.batch} times (B) too large`);
+  if (s.exercise === 0 && s.mistake === 'update-sign') causes.push('the mistake update-sign climbs the loss instead of descending it');
   if (s.model === 'autoencoder' && s.optimizer !== 'adam') {
     causes.push("the autoencoder's gradient grows with the cube of the weights, so a step that overshoots overshoots more the next time");
   }

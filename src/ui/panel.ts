@@ -2,6 +2,7 @@
 // object and reports which key changed; the app decides what a change means.
 import GUI, { type Controller } from 'lil-gui';
 import { FEATURE_LABELS, FEATURES, type Feature } from '../data/features';
+import { MISTAKE_INFO, mistakeLabel, MISTAKES, mistakesFor } from '../reference/mistakes';
 import { CHOICES, RANGES, readSettings, type Settings } from './settings';
 
 export interface PanelActions {
@@ -20,25 +21,23 @@ const LABELS: Partial<Record<keyof Settings, string>> = {
   optimizer: 'optimizer', momentum: 'momentum', nesterov: 'Nesterov', beta1: 'Adam β1', beta2: 'Adam β2',
   weightDecay: 'weight decay (L2)', l1: 'L1 regularisation', initScale: 'initialisation scale', seed: 'seed', stepsPerFrame: 'steps per frame',
   engine: 'engine', logScale: 'log-scale loss',
-  wrongDerivative: "wrong swish′ (common mistake)", checkEvery: 'gradient check every N steps',
+  mistake: 'backprop mistake (gallery)', checkEvery: 'gradient check every N steps',
 };
-
-/** Why the wrong derivative is wrong, shown under the switch. */
-const WRONG_DERIVATIVE_NOTE =
-  "σ(v)(2 − σ(v)) differentiates v·σ(v) as if the factor v were 1; the product rule gives σ(v) + v·σ(v)(1 − σ(v)).";
 
 const OPTION_NAMES: Record<string, Record<string, string>> = {
   model: { 'MLP (softmax)': 'mlp', 'linear autoencoder': 'autoencoder' },
   activation: { swish: 'swish', ReLU: 'relu', tanh: 'tanh', sigmoid: 'sigmoid', 'GELU (tanh form)': 'gelu', linear: 'linear' },
   dataset: { MNIST: 'mnist', spiral: 'spiral', circles: 'circles', XOR: 'xor', blobs: 'blobs', 'your file': 'file' },
   optimizer: { SGD: 'sgd', momentum: 'momentum', Adam: 'adam' },
+  mistake: Object.fromEntries(MISTAKES.map((m) => [mistakeLabel(m), m])),
   engine: { GPU: 'gpu', 'reference (float64)': 'cpu', 'GPU and reference': 'both' },
 };
 
 export class Panel {
   private readonly gui: GUI;
   private readonly controllers = new Map<keyof Settings, Controller>();
-  private readonly wrongNote: HTMLParagraphElement;
+  /** Under the mistake: what it is and what it teaches, or the exercise's instructions. */
+  private readonly mistakeNote: HTMLParagraphElement;
   /** The text behind each list field, by setting. */
   private readonly lists = new Map<keyof Settings, { value: string }>();
   private readonly featureBoxes = {} as Record<Feature, boolean>;
@@ -89,13 +88,12 @@ export class Panel {
     for (const key of ['batch', 'optimizer', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay', 'l1'] as const) add(opt, key);
     add(gui.addFolder('Plots'), 'logScale');
     const math = gui.addFolder('The math');
-    add(math, 'wrongDerivative');
+    add(math, 'mistake');
     add(math, 'checkEvery');
-    const note = (this.wrongNote = document.createElement('p'));
+    const note = (this.mistakeNote = document.createElement('p'));
     note.className = 'panel-note';
     note.style.cssText = 'margin: 2px 8px 6px; font-size: 11px; line-height: 1.35; opacity: 0.8;';
-    note.textContent = WRONG_DERIVATIVE_NOTE;
-    this.controllers.get('wrongDerivative')!.domElement.after(note);
+    this.controllers.get('mistake')!.domElement.after(note);
   }
 
   /** Re-reads every controller from the settings object (after a reset or a clamp). */
@@ -177,9 +175,28 @@ export class Panel {
     show('nesterov', s.optimizer === 'momentum');
     show('beta1', s.optimizer === 'adam');
     show('beta2', s.optimizer === 'adam');
-    // The wrong derivative is swish's (MATH.md's known trap).
-    show('wrongDerivative', s.model === 'mlp' && s.activation === 'swish');
-    this.wrongNote.hidden = s.model !== 'mlp' || s.activation !== 'swish';
+    this.showMistakes(s);
+  }
+
+  /**
+   * The gallery offers the mistakes this model can make; the note says what the chosen one is. In
+   * the exercise the choice is hidden: the note says what to do instead.
+   */
+  private showMistakes(s: Settings): void {
+    const c = this.controllers.get('mistake')!;
+    const activation = s.model === 'mlp' ? s.activation : null;
+    const fits = new Set(mistakesFor(s.model, activation).map(mistakeLabel));
+    for (const option of c.domElement.querySelectorAll('option')) option.hidden = !fits.has(option.textContent ?? '');
+    c.show(s.exercise === 0);
+    const note = this.mistakeNote;
+    if (s.exercise > 0) {
+      note.textContent = `Find the bug (exercise ${s.exercise}): this run makes one hidden mistake. Check the gradients, train, then click the equation you believe is wrong in "The equations beside the numbers".`;
+    } else if (s.mistake === 'none' || !fits.has(mistakeLabel(s.mistake))) {
+      note.textContent = 'Make one of the classic backprop mistakes in the GPU kernels and the reference alike, and watch which gradients go wrong.';
+    } else {
+      const info = MISTAKE_INFO[s.mistake];
+      note.textContent = `${info.wrong} instead of ${info.right}: ${info.teaches}.`;
+    }
   }
 
   destroy(): void {

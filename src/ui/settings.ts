@@ -2,7 +2,7 @@
 // steps per frame, plot and check options) in one typed object for the panel, and their round trip
 // through the URL hash so that a shared link reproduces a run (same seed, same curve).
 import {
-  describeProblem, fieldSpecs, LIVE_RUN_KEYS, readFields, runFieldSpecs, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES, sameValue,
+  describeProblem, fieldSpecs, LIVE_RUN_KEYS, readFields, renamedSettings, runFieldSpecs, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES, sameValue,
   type NumberRange, type RunSettings,
 } from '../train/run-settings';
 
@@ -17,15 +17,20 @@ export interface PageOptions {
   logScale: boolean;
   /** Steps between gradient checks while training; 0 checks only on demand. */
   checkEvery: number;
+  /**
+   * A find-the-bug exercise's seed (0: none): the run makes a mistake drawn from it, hidden from
+   * the student until they pick the equation they believe is wrong.
+   */
+  exercise: number;
 }
 
 export type Settings = RunSettings & PageOptions;
 
-const { wrongDerivative, ...runFirst } = RUN_DEFAULTS;
+const { mistake, ...runFirst } = RUN_DEFAULTS;
 
 /** In the order of the links and saved runs made before the run definition had a file of its own. */
 export const DEFAULTS: Readonly<Settings> = {
-  ...runFirst, stepsPerFrame: 4, engine: 'gpu', logScale: false, wrongDerivative, checkEvery: 200,
+  ...runFirst, stepsPerFrame: 4, engine: 'gpu', logScale: false, mistake, checkEvery: 200, exercise: 0,
 };
 
 /** Numeric fields: their range and step (the run's, then the page's own). */
@@ -33,6 +38,7 @@ export const RANGES: Readonly<Record<string, NumberRange>> = {
   ...RUN_RANGES,
   stepsPerFrame: { min: 1, max: 256, step: 1, int: true },
   checkEvery: { min: 0, max: 100000, step: 10, int: true },
+  exercise: { min: 0, max: 2 ** 31 - 1, step: 1, int: true },
 };
 
 export const CHOICES: Readonly<Record<string, readonly string[]>> = { ...RUN_CHOICES, engine: ['gpu', 'cpu', 'both'] };
@@ -45,13 +51,17 @@ export const LIVE_KEYS: ReadonlySet<keyof Settings> = new Set<keyof Settings>([
 /** Every field of the page's settings: the run's as the run definition reads them, then the page's own. */
 const FIELDS = {
   ...runFieldSpecs('page'),
-  ...fieldSpecs({ stepsPerFrame: 0, engine: '', logScale: false, checkEvery: 0 } satisfies Record<keyof PageOptions, unknown>, RANGES, CHOICES),
+  ...fieldSpecs({ stepsPerFrame: 0, engine: '', logScale: false, checkEvery: 0, exercise: 0 } satisfies Record<keyof PageOptions, unknown>, RANGES, CHOICES),
 };
 
-/** Writes the settings that differ from the defaults into a URL hash ("#model=mlp&lr=0.1"). */
+/**
+ * Writes the settings that differ from the defaults into a URL hash ("#model=mlp&lr=0.1"); an
+ * exercise's link names its seed, never its mistake.
+ */
 export function encodeHash(s: Settings): string {
   const params = new URLSearchParams();
   for (const key of Object.keys(DEFAULTS) as Array<keyof Settings>) {
+    if (key === 'mistake' && s.exercise > 0) continue;
     if (!sameValue(s[key], DEFAULTS[key]) && !(key === 'dataset' && s[key] === 'file')) params.set(key, String(s[key]));
   }
   const text = params.toString();
@@ -75,6 +85,6 @@ export function decodeHash(hash: string): { settings: Settings; problems: string
  * defaults, each with a message, in the order given.
  */
 export function readSettings(pairs: Iterable<[string, string]>): { settings: Settings; problems: string[] } {
-  const { values, problems } = readFields(pairs, FIELDS);
+  const { values, problems } = readFields(renamedSettings(pairs), FIELDS);
   return { settings: { ...DEFAULTS, ...values } as Settings, problems: problems.map(describeProblem) };
 }

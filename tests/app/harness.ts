@@ -30,7 +30,7 @@ export interface TestEval {
 
 export interface GradCheck {
   step: number;
-  swishDerivative: string;
+  mistake: string;
   tensors: Record<string, { gpuVsReference: number | null; referenceVsFiniteDiff: number }>;
 }
 
@@ -63,8 +63,8 @@ export interface AppHandle {
   rebuild(): Promise<void>;
   /** Private in App. */
   readonly session: { data: { train: { D: number } } } | null;
-  /** Private in App: the smoothed curves kept for the derivative comparison. */
-  readonly runs: { curves: { correct?: { steps: number[] }; wrong?: { steps: number[] } } };
+  /** Private in App: the smoothed curves kept for the comparison of the correct run with the mistaken ones, by mistake. */
+  readonly runs: { curves: Record<string, { steps: number[] } | undefined> };
 }
 
 declare global {
@@ -99,8 +99,8 @@ export interface PageState {
   devicesLost: number;
   /** Features per sample of the training set in use; null with no session. */
   trainFeatures: number | null;
-  /** The last step of each smoothed curve kept for the derivative comparison. */
-  curveEnds: { correct?: number; wrong?: number };
+  /** The last step of each smoothed curve kept for the comparison, by mistake ('none': the correct run). */
+  curveEnds: Record<string, number | undefined>;
 }
 
 /**
@@ -126,7 +126,7 @@ function readPageState(): PageState {
     diverged: app.diverged,
     devicesLost: app.devicesLost,
     trainFeatures: app.session?.data.train.D ?? null,
-    curveEnds: { correct: app.runs.curves.correct?.steps.at(-1), wrong: app.runs.curves.wrong?.steps.at(-1) },
+    curveEnds: Object.fromEntries(Object.entries(app.runs.curves).map(([key, curve]) => [key, curve?.steps.at(-1)])),
   };
 }
 

@@ -11,7 +11,7 @@ describe('the math views', () => {
     const { page, errors, requests, origin } = await open('#dataset=xor&samples=200&hidden=8&batch=16&optimizer=sgd&lr=0.2&stepsPerFrame=4&checkEvery=0');
     await waitForApp(page, (app) => app.gradCheck !== null, undefined, { timeout: 30_000 });
     const good = (await state(page)).gradCheck!;
-    expect(good.swishDerivative).toBe('correct');
+    expect(good.mistake).toBe('none');
     expect(Object.keys(good.tensors)).toEqual(['W1', 'b1', 'W2', 'b2']);
     for (const [name, t] of Object.entries(good.tensors)) {
       expect(t.gpuVsReference, name).toBeLessThan(1e-4);
@@ -31,19 +31,24 @@ describe('the math views', () => {
     await waitForApp(page, (app) => (app.gradCheck!.step ?? 0) > 0, undefined, { timeout: 30_000 });
 
     // the wrong derivative: rebuilt with it in the kernel and the reference
-    await page.locator('.lil-controller', { hasText: 'wrong swish' }).locator('input').check();
-    await waitForApp(page, (app) => app.gradCheck?.swishDerivative === 'wrong', undefined, { timeout: 60_000 });
+    await page.locator('.lil-controller', { hasText: 'backprop mistake' }).locator('select').selectOption({ label: 'swish-prime: σ(2 − σ)' });
+    await waitForApp(page, (app) => app.gradCheck?.mistake === 'swish-prime', undefined, { timeout: 60_000 });
     const bad = (await state(page)).gradCheck!;
     for (const name of ['W1', 'b1']) expect(bad.tensors[name]!.referenceVsFiniteDiff, name).toBeGreaterThan(1e-2);
     for (const name of ['W2', 'b2']) expect(bad.tensors[name]!.referenceVsFiniteDiff, name).toBeLessThan(1e-4);
     for (const [name, t] of Object.entries(bad.tensors)) expect(t.gpuVsReference, name).toBeLessThan(1e-4);
     expect(await page.locator('.view-grad-check tr[data-tensor="W1"] td.math-bug').count()).toBe(1);
     expect(await page.locator('.view-grad-check tr[data-tensor="W2"] td.math-bug').count()).toBe(0);
-    expect(await page.evaluate(() => location.hash)).toContain('wrongDerivative=true');
+    expect(await page.evaluate(() => location.hash)).toContain('mistake=swish-prime');
     await trainFor(page, 40);
     const legend = await page.locator('.view-compare-runs .u-legend').textContent();
-    expect(legend).toContain('correct swish');
-    expect(legend).toContain('wrong swish');
+    expect(legend).toContain('correct');
+    expect(legend).toContain('swish-prime');
+    // the equations mark the wrong line in red, the right one beside it
+    const marked = page.locator('.view-equations .math-eq-wrong');
+    expect(await marked.count()).toBe(1);
+    expect(await marked.getAttribute('data-key')).toBe('sp');
+    expect(await page.locator('.view-equations .math-why').textContent()).toContain('swish-prime');
     await page.screenshot({ path: join(SHOTS, 'math-wrong-derivative.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);

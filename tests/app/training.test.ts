@@ -101,9 +101,11 @@ describe('the app in headless Chromium', () => {
     }
     expect(await page.locator('.view-activation-stats').textContent()).toContain('tanh′(V)');
     expect(await page.locator('.view-equations .katex').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('tanh')]));
-    // The wrong-swish′ experiment is swish's: neither its switch nor its comparison plot shows.
-    expect(await page.locator('.lil-controller', { hasText: 'wrong swish' }).isVisible()).toBe(false);
-    expect(await page.locator('.view-compare-runs').count()).toBe(0);
+    // The swish-prime mistake is swish's: the gallery does not offer it with tanh.
+    const offered = await page.locator('.lil-controller', { hasText: 'backprop mistake' }).locator('option')
+      .evaluateAll((os) => os.filter((o) => !(o as HTMLOptionElement).hidden).map((o) => o.textContent));
+    expect(offered.some((o) => o?.startsWith('swish-prime'))).toBe(false);
+    expect(offered).toContain('w2-layout: W read as Wᵀ');
     // A change in the panel rebuilds with the new activation.
     await page.locator('.lil-controller', { hasText: 'activation' }).locator('select').selectOption('ReLU');
     await waitForApp(page, (app) => app.settings.activation === 'relu' && app.step === 0, undefined, { timeout: 30_000 });

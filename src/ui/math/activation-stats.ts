@@ -2,6 +2,7 @@
 // and of f′(V), the fraction of units below zero, for swish those on its decreasing branch and for
 // ReLU the dead units; per-tensor gradient norms and update-to-weight ratios. No DOM.
 import { activationPrimeFor, type Activation, type SwishDerivative } from '../../reference/activations';
+import { swishDerivativeOf, type Mistake } from '../../reference/mistakes';
 import { activationOf, mlpGradients, mlpParamsFrom, type MlpShape } from '../../reference/mlp';
 
 /** swish is decreasing for v below this (where swish′(v) = 0): its minimum at v ≈ −1.2785. */
@@ -48,11 +49,12 @@ export function activationStats(
   X: Float32Array,
   labels: Uint32Array,
   rows: number,
-  derivative: SwishDerivative,
+  mistake: Mistake,
   step: number,
   previous: { step: number; params: Record<string, Float32Array> } | null,
 ): ActivationStats {
-  const r = mlpGradients(shape, mlpParamsFrom(shape, params), Float64Array.from(X), labels, rows, { swishDerivative: derivative });
+  const r = mlpGradients(shape, mlpParamsFrom(shape, params), Float64Array.from(X), labels, rows, { mistake });
+  const derivative = swishDerivativeOf(mistake);
   const activation = activationOf(shape);
   const layers = r.V.map((V, i) => layerStats(i + 1, shape.hidden[i]!, V, rows, activation, derivative));
   const gradNorms: Record<string, number> = {};

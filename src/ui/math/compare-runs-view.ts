@@ -1,17 +1,26 @@
-// One plot with the smoothed loss of the correct-derivative run and of the wrong-derivative run
-// (the last of each with otherwise equal settings), so the cost of the mistake can be seen.
+// One plot with the smoothed loss of the correct run and of each mistaken run of the gallery (the
+// last of each with otherwise equal settings: same seed, same batches), so each mistake's cost can
+// be seen.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ViewCard } from '../views/card';
 import { alignCurves } from '../plots/align';
-import type { RunCurves } from './run-curves';
+import { mistakeLabel, MISTAKES } from '../../reference/mistakes';
+import type { CurveKey, RunCurves } from './run-curves';
 
 const WIDTH = 460;
 const HEIGHT = 200;
-const STYLE = {
-  correct: { label: "correct swish′", stroke: '#0072b2' },
-  wrong: { label: "wrong swish′ σ(2 − σ)", stroke: '#d55e00' },
-} as const;
+/** The Okabe–Ito colours, told apart with colour blindness; the correct run is blue, a hidden one black. */
+const STROKES: Record<CurveKey, string> = {
+  none: '#0072b2', 'swish-prime': '#d55e00', 'w2-layout': '#009e73', 'no-batch-mean': '#cc79a7', 'no-one-hot': '#e69f00',
+  'bias-one-row': '#56b4e9', 'ae-one-term': '#d55e00', 'update-sign': '#000000', exercise: '#000000',
+};
+const style = (key: CurveKey) => ({
+  label: key === 'none' ? 'correct' : key === 'exercise' ? 'this run (mistake hidden)' : mistakeLabel(key),
+  stroke: STROKES[key],
+  ...(key === 'update-sign' ? { dash: [6, 4] } : {}),
+});
+const ORDER: readonly CurveKey[] = [...MISTAKES, 'exercise'];
 
 export class CompareRunsView {
   private readonly card: ViewCard;
@@ -20,8 +29,8 @@ export class CompareRunsView {
   private layout = '';
 
   constructor(container: HTMLElement, private readonly runs: RunCurves) {
-    this.card = new ViewCard(container, 'compare-runs', 'Correct against wrong derivative',
-      'Smoothed training loss of the last run with each swish′ and otherwise the same settings. Flip "wrong swish′" in the panel to add the other curve.');
+    this.card = new ViewCard(container, 'compare-runs', 'Correct against mistaken runs',
+      'Smoothed training loss of the last correct run and of the last run with each mistake of the gallery, otherwise the same settings (same seed, same batches).');
     this.holder = document.createElement('div');
     this.holder.className = 'view-chart';
     this.holder.style.width = `${WIDTH}px`;
@@ -31,7 +40,7 @@ export class CompareRunsView {
 
   /** Redraws from the kept curves. */
   draw(): void {
-    const kinds = (['correct', 'wrong'] as const).filter((k) => (this.runs.curves[k]?.steps.length ?? 0) > 0);
+    const kinds = ORDER.filter((k) => (this.runs.curves[k]?.steps.length ?? 0) > 0);
     const { x, columns } = alignCurves(kinds.map((k) => ({ x: this.runs.curves[k]!.steps, y: this.runs.curves[k]!.losses })));
     const data: uPlot.AlignedData = [x, ...columns];
     const layout = kinds.join();
@@ -43,7 +52,7 @@ export class CompareRunsView {
         legend: { live: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: false } },
-        series: [{ label: 'step' }, ...kinds.map((k) => ({ ...STYLE[k], width: 2, spanGaps: true, points: { show: false } }))],
+        series: [{ label: 'step' }, ...kinds.map((k) => ({ ...style(k), width: 2, spanGaps: true, points: { show: false } }))],
       }, data, this.holder);
       this.layout = layout;
     } else {

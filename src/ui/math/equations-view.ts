@@ -1,13 +1,17 @@
 // The forward and backward equations (KaTeX, bundled) beside their values for one chosen sample.
-// Each equation and each value carries a key; hovering one highlights the other.
+// Each equation and each value carries a key; hovering one highlights the other. A run with a
+// mistake of the gallery shows its line in red beside the right one, with why; in the find-the-bug
+// exercise the mistake stays hidden until the student clicks the line they believe is wrong.
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import '../views.css';
 import './math.css';
 import type { ModelSpec } from '../../models/build';
-import type { Activation, SwishDerivative } from '../../reference/activations';
+import type { Activation } from '../../reference/activations';
+import { MISTAKE_INFO, type Mistake } from '../../reference/mistakes';
 import { activationOf } from '../../reference/mlp';
 import { ViewCard } from '../views/card';
+import { mistakeLine } from './mistake-lines';
 import { sampleValues, type SampleValues } from './sample-values';
 
 /** Entries shown of each vector, and rows × columns shown of each outer product. */
@@ -20,10 +24,9 @@ interface Equation {
   tex: string;
 }
 
-const SWISH_PRIME = {
-  correct: String.raw`\operatorname{swish}'(v) = \sigma(v)\,\bigl(1 + v\,(1 - \sigma(v))\bigr)`,
-  wrong: String.raw`\operatorname{swish}'(v) \overset{?}{=} \sigma(v)\,(2 - \sigma(v)) \ \text{(wrong)}`,
-};
+const SWISH_PRIME = String.raw`\operatorname{swish}'(v) = \sigma(v)\,\bigl(1 + v\,(1 - \sigma(v))\bigr)`;
+/** The optimizer's step, the last line of either model (where update-sign sits). */
+const UPDATE: Equation = { key: 'update', tex: String.raw`{p \leftarrow p - \eta\, \partial L / \partial p}` };
 
 /** Each activation's name in TeX, its definition and its derivative (MATH.md). */
 const ACTIVATION_TEX: Record<Exclude<Activation, 'swish'>, { name: string; f: string; fPrime: string }> = {
@@ -42,9 +45,9 @@ const ACTIVATION_TEX: Record<Exclude<Activation, 'swish'>, { name: string; f: st
  * The chain for `layers` hidden layers. With one, the seed's names (v, y, G_Y, G_V); with more, each
  * hidden layer's quantities carry its number (v_1, G_{V_2}, …), and so do their keys.
  */
-function mlpEquations(activation: Activation, derivative: SwishDerivative, layers: number): Equation[] {
+function mlpEquations(activation: Activation, layers: number): Equation[] {
   const tex = activation === 'swish'
-    ? { name: String.raw`\operatorname{swish}`, f: String.raw`v \odot \sigma(v)`, fPrime: SWISH_PRIME[derivative] }
+    ? { name: String.raw`\operatorname{swish}`, f: String.raw`v \odot \sigma(v)`, fPrime: SWISH_PRIME }
     : { ...ACTIVATION_TEX[activation], fPrime: `${ACTIVATION_TEX[activation].name}'(v) = ${ACTIVATION_TEX[activation].fPrime}` };
   const one = layers === 1;
   const sub = (l: number) => (one ? '' : `_{${l}}`);
@@ -77,6 +80,7 @@ function mlpEquations(activation: Activation, derivative: SwishDerivative, layer
     { key: 'GZ', tex: String.raw`G_Z = \partial L / \partial z = a - \mathbb{1}_k` },
     { key: `dW${out}`, tex: `\\partial L / \\partial W_{${out}} = G_Z\\, y${sub(layers)}^{\\top}, \\quad \\partial L / \\partial b_{${out}} = G_Z` },
     ...backward,
+    UPDATE,
   ];
 }
 
@@ -87,12 +91,19 @@ const AUTOENCODER_EQUATIONS: Equation[] = [
   { key: 'L', tex: String.raw`L = \tfrac12 \lVert v \rVert^2` },
   { key: 'U', tex: String.raw`u = W v` },
   { key: 'dW', tex: String.raw`\partial L / \partial W = u\, x^{\top} + z\, v^{\top}` },
+  UPDATE,
 ];
+
+/** How the view treats the run's mistake: marked, or hidden until a guess (the exercise). */
+export type MistakeDisplay = 'shown' | 'hidden';
 
 export class EquationsView {
   private readonly card: ViewCard;
   private readonly values: HTMLDivElement;
   private readonly input: HTMLInputElement;
+  private readonly lines: HTMLDivElement;
+  private readonly verdict: HTMLParagraphElement;
+  private display: MistakeDisplay;
   private params: Record<string, Float32Array> | null = null;
   private hot: string | undefined;
   /** What was shown last, for the tests: the sample's values by key. */
@@ -102,23 +113,24 @@ export class EquationsView {
     container: HTMLElement,
     private readonly spec: ModelSpec,
     private readonly source: { X: Float32Array; labels: Uint32Array; N: number; D: number },
-    private readonly derivative: SwishDerivative,
+    private readonly mistake: Mistake,
+    display: MistakeDisplay = 'shown',
+    /** Called once the student's guess has revealed the hidden mistake. */
+    private readonly onReveal: () => void = () => {},
   ) {
+    this.display = display;
     this.card = new ViewCard(container, 'equations', 'The equations beside the numbers',
       'Forward and backward pass for one training sample (batch of one), through every layer. Hover an equation to find its values, or a value to find its equation.');
+    this.verdict = document.createElement('p');
+    this.verdict.className = 'math-exercise';
+    this.verdict.setAttribute('aria-live', 'polite');
     const grid = document.createElement('div');
     grid.className = 'math-equations';
-    const equations = document.createElement('div');
-    for (const eq of spec.kind === 'mlp' ? mlpEquations(activationOf(spec.shape), derivative, spec.shape.hidden.length) : AUTOENCODER_EQUATIONS) {
-      const el = document.createElement('div');
-      el.className = 'math-eq';
-      el.dataset.key = eq.key;
-      katex.render(eq.tex, el, { throwOnError: true, displayMode: false });
-      equations.append(el);
-    }
+    this.lines = document.createElement('div');
     this.values = document.createElement('div');
     this.values.className = 'math-values';
-    grid.append(equations, this.values);
+    grid.append(this.lines, this.values);
+    this.renderLines();
     const row = document.createElement('label');
     row.className = 'math-row';
     row.textContent = 'training sample #';
@@ -130,9 +142,77 @@ export class EquationsView {
     this.input.style.width = '6em';
     this.input.addEventListener('change', () => this.redraw());
     row.append(this.input);
-    this.card.body.append(grid, row);
+    this.card.body.append(this.verdict, grid, row);
     this.card.root.addEventListener('mouseover', (e) => this.highlight((e.target as Element).closest<HTMLElement>('[data-key]')?.dataset.key));
     this.card.root.addEventListener('mouseleave', () => this.highlight(undefined));
+  }
+
+  /** The model's equations; the mistake's lines in red beside the right ones, or pickable in the exercise. */
+  private renderLines(): void {
+    const { spec, mistake } = this;
+    const layers = spec.kind === 'mlp' ? spec.shape.hidden.length : 0;
+    const equations = spec.kind === 'mlp' ? mlpEquations(activationOf(spec.shape), layers) : AUTOENCODER_EQUATIONS;
+    const marked = this.display === 'shown' ? mistakeLine(mistake, spec.kind, layers) : null;
+    const picking = this.display === 'hidden';
+    this.lines.replaceChildren();
+    this.lines.classList.toggle('math-picking', picking);
+    if (picking) {
+      this.verdict.textContent = 'Find the bug: this run makes one classic backprop mistake, hidden. Run the gradient check, train, compare — then click the equation you believe is wrong.';
+    }
+    let explained = false;
+    for (const eq of equations) {
+      const el = document.createElement('div');
+      el.className = 'math-eq';
+      el.dataset.key = eq.key;
+      if (marked?.keys.includes(eq.key)) {
+        el.classList.add('math-eq-wrong');
+        // The wrong line as the run computes it, the right one under it.
+        const wrong = document.createElement('div');
+        const right = document.createElement('div');
+        const rightTex = document.createElement('span');
+        right.className = 'math-eq-right';
+        katex.render(`{${marked.wrong}}`, wrong, { throwOnError: true });
+        katex.render(`{${marked.right}}`, rightTex, { throwOnError: true });
+        right.append('right: ', rightTex);
+        el.append(wrong, right);
+        el.title = `this run: the mistake ${mistake}`;
+        this.lines.append(el);
+        if (!explained && mistake !== 'none') {
+          const why = document.createElement('p');
+          why.className = 'math-why';
+          why.textContent = `${mistake}: ${MISTAKE_INFO[mistake].teaches}.`;
+          this.lines.append(why);
+          explained = true;
+        }
+        continue;
+      }
+      katex.render(eq.tex, el, { throwOnError: true, displayMode: false });
+      if (picking) {
+        el.tabIndex = 0;
+        el.setAttribute('role', 'button');
+        el.addEventListener('click', () => this.guess(eq.key));
+        el.addEventListener('keydown', (e) => {
+          if (e.key !== 'Enter' && e.key !== ' ') return;
+          e.preventDefault(); // Space would scroll the page
+          this.guess(eq.key);
+        });
+      }
+      this.lines.append(el);
+    }
+  }
+
+  /** The student's pick in the exercise: says whether it is the mistake's line, then shows the mistake. */
+  guess(key: string): boolean {
+    if (this.display !== 'hidden' || this.mistake === 'none') return false;
+    const layers = this.spec.kind === 'mlp' ? this.spec.shape.hidden.length : 0;
+    const right = mistakeLine(this.mistake, this.spec.kind, layers)?.keys.includes(key) ?? false;
+    this.display = 'shown';
+    this.renderLines();
+    this.verdict.dataset.verdict = right ? 'right' : 'wrong';
+    this.verdict.textContent = `${right ? 'Right' : 'Not that line'}: the mistake was ${this.mistake} — ${MISTAKE_INFO[this.mistake].wrong} where ${MISTAKE_INFO[this.mistake].right} belongs. It is marked in red below.`;
+    this.highlight(this.hot);
+    this.onReveal();
+    return right;
   }
 
   update(params: Record<string, Float32Array>): void {
@@ -145,7 +225,7 @@ export class EquationsView {
     const { source, spec } = this;
     const i = Math.min(source.N - 1, Math.max(0, Math.floor(Number(this.input.value) || 0)));
     const x = source.X.subarray(i * source.D, (i + 1) * source.D);
-    const v = (this.last = sampleValues(spec, this.params, x, source.labels[i]!, this.derivative));
+    const v = (this.last = sampleValues(spec, this.params, x, source.labels[i]!, this.mistake));
     const lines: string[] = [];
     const line = (key: string, name: string, values: ArrayLike<number>) => lines.push(
       `<span class="math-value" data-key="${key}"><b>${name}</b>${formatVector(values)}</span>`,

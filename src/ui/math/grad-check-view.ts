@@ -2,6 +2,7 @@
 // against central differences, each coloured green, amber or red against GRAD_CHECK_THRESHOLDS.
 import '../views.css';
 import './math.css';
+import { MISTAKE_INFO, wrongTensors, type Mistake } from '../../reference/mistakes';
 import { GRAD_CHECK_THRESHOLDS, verdict, type GradCheck } from '../../train/grad-check';
 import { ViewCard } from '../views/card';
 
@@ -33,9 +34,6 @@ export class GradCheckView {
     this.note = document.createElement('p');
     this.note.className = 'math-note';
     this.note.hidden = true;
-    this.note.textContent =
-      "The wrong swish′ σ(v)(2 − σ(v)) is in both the GPU kernel and the reference, so they agree with each other; " +
-      'only calculus (finite differences) shows that W1 and b1 are wrong. W2 and b2 do not pass through swish′.';
     this.card.body.append(this.table, row, this.note);
   }
 
@@ -45,7 +43,8 @@ export class GradCheckView {
     this.info.textContent = 'checking…';
   }
 
-  show(result: GradCheck, step: number): void {
+  /** `hidden`: the find-the-bug exercise, where the check must not name the mistake. */
+  show(result: GradCheck, step: number, hidden = false): void {
     this.button.disabled = false;
     const head = '<tr><th>tensor</th><th>GPU vs float64</th><th>float64 vs finite diff.</th><th>entries differenced</th></tr>';
     const rows = Object.entries(result.tensors).map(([name, t]) => {
@@ -56,9 +55,11 @@ export class GradCheckView {
       return `<tr data-tensor="${name}"><td>${name}</td>${gpu}${fd}<td>${t.finiteDiffEntries} of ${t.entries}</td></tr>`;
     });
     this.table.innerHTML = head + rows.join('');
-    const derivative = result.activation === null ? '' : result.activation === 'swish' ? `, swish′ ${result.swishDerivative}` : `, ${result.activation}′`;
-    this.info.textContent = `step ${step.toLocaleString('en')}, batch of ${result.B}${derivative}, ${Math.round(result.elapsedMs)} ms`;
-    this.note.hidden = result.swishDerivative !== 'wrong';
+    const mistake = hidden ? '' : result.mistake === 'none' ? '' : `, mistake ${result.mistake}`;
+    const derivative = result.activation === null || result.activation === 'swish' ? '' : `, ${result.activation}′`;
+    this.info.textContent = `step ${step.toLocaleString('en')}, batch of ${result.B}${derivative}${mistake}, ${Math.round(result.elapsedMs)} ms`;
+    this.note.hidden = hidden || result.mistake === 'none';
+    if (!this.note.hidden) this.note.textContent = mistakeNote(result.mistake, Object.keys(result.tensors));
   }
 
   failed(message: string): void {
@@ -69,4 +70,16 @@ export class GradCheckView {
   destroy(): void {
     this.card.remove();
   }
+}
+
+/** What the check shows of a mistake: which tensors finite differences flag, and why. */
+export function mistakeNote(mistake: Mistake, names: string[]): string {
+  if (mistake === 'none') return '';
+  const teaches = MISTAKE_INFO[mistake].teaches;
+  if (mistake === 'update-sign') {
+    return `update-sign: every gradient is green, and the loss climbs. The mistake is in the update p ← p + ηg, after the gradients: ${teaches}.`;
+  }
+  const wrong = wrongTensors(mistake, names);
+  return `The mistake ${mistake} is in both the GPU kernels and the reference, so they agree with each other; only calculus ` +
+    `(finite differences of the true loss) shows that ${wrong.join(', ')} ${wrong.length === 1 ? 'is' : 'are'} wrong: ${teaches}.`;
 }

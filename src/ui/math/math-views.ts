@@ -1,14 +1,14 @@
 // The "see the math" views of one run, mounted by the app beside the model views: the gradient
-// check (on demand and every N steps), the correct-against-wrong derivative curves, the equations
-// beside one sample's values, the PCA view (autoencoder) and the activation statistics (MLP).
+// check (on demand and every N steps), the correct run's curve against the mistaken runs' of the
+// gallery, the equations beside one sample's values (and the find-the-bug exercise), the PCA view
+// (autoencoder) and the activation statistics (MLP).
 import type { DataSplit } from '../../data/dataset';
 import type { StepMetrics } from '../../kernels/metrics';
 import type { EngineId } from '../../train/engine';
 import type { ModelSpec } from '../../models/build';
 import type { Network } from '../../models/network';
-import type { SwishDerivative } from '../../reference/activations';
-import { activationOf } from '../../reference/mlp';
-import { checkGradients, checkRowsWithinBudget, type TensorCheck } from '../../train/grad-check';
+import type { Mistake } from '../../reference/mistakes';
+import { checkGradients, checkRowsWithinBudget, type GradCheck, type TensorCheck } from '../../train/grad-check';
 import { pcaBoundAsync } from '../../train/pca-bound';
 import { principalSubspaceAsync } from '../../train/pca-subspace';
 import type { Settings } from '../settings';
@@ -32,13 +32,17 @@ const RECENT = 20;
 export interface MathContext {
   spec: ModelSpec;
   data: DataSplit;
-  /** The run's swish derivative (the wrong one is the teaching experiment). */
-  swishDerivative: SwishDerivative;
+  /** The backprop mistake the run makes on purpose ('none': the correct pass). */
+  mistake: Mistake;
+  /** The find-the-bug exercise: the mistake stays hidden until the student's guess. */
+  exercise: boolean;
+  /** Called when the student's guess has shown the exercise's mistake. */
+  onReveal?: () => void;
   /** Read live (checkEvery). */
   settings: Readonly<Settings>;
   /** The engine whose losses and parameters are shown. */
   leader: EngineId;
-  /** The GPU's kernels of the run (built with its derivative) to check, or null when only the reference runs. */
+  /** The GPU's kernels of the run (built with its mistake) to check, or null when only the reference runs. */
   gpu: { device: GPUDevice; network: Network } | null;
   readParams(): Promise<Record<string, Float32Array>>;
   step(): number;
@@ -49,7 +53,7 @@ export interface MathContext {
 /** The last gradient check as the tests read it (window.app.gradCheck). */
 export interface GradCheckSummary {
   step: number;
-  swishDerivative: SwishDerivative;
+  mistake: Mistake;
   B: number;
   tensors: Record<string, TensorCheck>;
 }
@@ -58,10 +62,12 @@ export class MathViews {
   gradCheck: GradCheckSummary | null = null;
   readonly pcaHistory: PcaPoint[] = [];
   stats: ActivationStats | null = null;
-  private readonly derivative: SwishDerivative;
+  private readonly mistake: Mistake;
+  /** While true (the exercise before the guess), no view names the mistake. */
+  private hidden: boolean;
   private readonly checkView: GradCheckView;
-  private readonly compare: CompareRunsView | null = null;
-  private readonly equations: EquationsView;
+  private readonly compare: CompareRunsView;
+  readonly equations: EquationsView;
   private readonly pca: PcaView | null = null;
   private readonly statsView: ActivationStatsView | null = null;
   private top: Float64Array | null = null;
@@ -69,6 +75,7 @@ export class MathViews {
   private readonly recent: number[] = [];
   private checking: Promise<void> | null = null;
   private lastStats: { step: number; params: Record<string, Float32Array> } | null = null;
+  private lastCheck: { result: GradCheck; step: number } | null = null;
   private destroyed = false;
 
   constructor(
@@ -78,14 +85,12 @@ export class MathViews {
   ) {
     const { spec, data } = ctx;
     const { train } = data;
-    this.derivative = ctx.swishDerivative;
+    this.mistake = ctx.mistake;
+    this.hidden = ctx.exercise && ctx.mistake !== 'none';
     this.checkView = new GradCheckView(container, () => void this.checkNow());
-    if (spec.kind === 'mlp') {
-      // The correct-against-wrong swish′ curves: the experiment exists for swish only.
-      if (activationOf(spec.shape) === 'swish') this.compare = new CompareRunsView(container, runs);
-      this.statsView = new ActivationStatsView(container);
-    }
-    this.equations = new EquationsView(container, spec, train, this.derivative);
+    this.compare = new CompareRunsView(container, runs);
+    if (spec.kind === 'mlp') this.statsView = new ActivationStatsView(container);
+    this.equations = new EquationsView(container, spec, train, this.mistake, this.hidden ? 'hidden' : 'shown', () => this.revealed());
     if (spec.kind === 'autoencoder') {
       const { m, n } = spec.shape;
       this.pca = new PcaView(container, m, n);
@@ -109,11 +114,11 @@ export class MathViews {
   /** Redraws from the current parameters; runs the gradient check when it is due. */
   async update(params: Record<string, Float32Array>, step: number): Promise<void> {
     const { spec, settings } = this.ctx;
-    this.compare?.draw();
+    this.compare.draw();
     this.equations.update(params);
     if (spec.kind === 'mlp' && this.statsView) {
       const { X, labels, B } = this.ctx.batchAt(step, STATS_ROWS);
-      this.stats = activationStats(spec.shape, params, X, labels, B, this.derivative, step, this.lastStats);
+      this.stats = activationStats(spec.shape, params, X, labels, B, this.mistake, step, this.lastStats);
       this.lastStats = { step, params };
       this.statsView.update(this.stats);
     }
@@ -143,13 +148,14 @@ export class MathViews {
         const result = await checkGradients(this.ctx.spec, params, this.ctx.batchAt(step, rows), {
           device: this.ctx.gpu?.device ?? null,
           network: this.ctx.gpu?.network,
-          swishDerivative: this.derivative,
+          mistake: this.mistake,
           finiteDiffBudget: PAGE_FD_BUDGET,
           seed: step,
         });
         if (this.destroyed) return;
-        this.gradCheck = { step, swishDerivative: result.swishDerivative, B: result.B, tensors: result.tensors };
-        this.checkView.show(result, step);
+        this.gradCheck = { step, mistake: result.mistake, B: result.B, tensors: result.tensors };
+        this.lastCheck = { result, step };
+        this.checkView.show(result, step, this.hidden);
       } catch (error) {
         if (!this.destroyed) this.checkView.failed((error as Error).message);
       } finally {
@@ -159,10 +165,18 @@ export class MathViews {
     return this.checking;
   }
 
+  /** The exercise's guess was made: the gradient check may name the mistake now. */
+  private revealed(): void {
+    this.hidden = false;
+    this.ctx.onReveal?.();
+    this.compare.draw();
+    if (this.lastCheck) this.checkView.show(this.lastCheck.result, this.lastCheck.step);
+  }
+
   destroy(): void {
     this.destroyed = true;
     this.checkView.destroy();
-    this.compare?.destroy();
+    this.compare.destroy();
     this.equations.destroy();
     this.pca?.destroy();
     this.statsView?.destroy();

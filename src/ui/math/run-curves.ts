@@ -1,6 +1,7 @@
-// The smoothed loss curves of the last run with the correct swish′ and the last with the wrong one,
-// kept across rebuilds so that the two can be compared in one plot. Plain data, no DOM.
-import type { SwishDerivative } from '../../reference/activations';
+// The smoothed loss curves of the last correct run and of the last run with each mistake of the
+// gallery (same settings otherwise: same seed, same batches), kept across rebuilds so that they can
+// be compared in one plot. Plain data, no DOM.
+import type { Mistake } from '../../reference/mistakes';
 import { Ema } from '../plots/ema';
 import { runSettingPairs } from '../../train/run-settings';
 import type { Settings } from '../settings';
@@ -10,26 +11,39 @@ const SMOOTHING = 0.05;
 const MAX_POINTS = 4000;
 
 export interface RunCurve {
-  /** The settings apart from the derivative: a curve is only comparable with one of the same run. */
+  /** The settings apart from the mistake: a curve is only comparable with one of the same run. */
   fingerprint: string;
   steps: number[];
   losses: number[];
 }
 
+/** A run's curve is kept under its mistake, or under 'exercise' while the mistake is hidden. */
+export type CurveKey = Mistake | 'exercise';
+
 export class RunCurves {
-  readonly curves: Partial<Record<SwishDerivative, RunCurve>> = {};
-  private current: SwishDerivative = 'correct';
+  readonly curves: Partial<Record<CurveKey, RunCurve>> = {};
+  private current: CurveKey = 'none';
   private readonly ema = new Ema(SMOOTHING);
   private stride = 1;
 
-  /** A new run: its curve replaces the kept one of the same derivative; the other stays if comparable. */
-  start(derivative: SwishDerivative, fingerprint: string): void {
-    this.current = derivative;
+  /** A new run: its curve replaces the kept one of the same key; the others stay where comparable. */
+  start(key: CurveKey, fingerprint: string): void {
+    this.current = key;
     this.ema.reset();
     this.stride = 1;
-    this.curves[derivative] = { fingerprint, steps: [], losses: [] };
-    const other = derivative === 'correct' ? 'wrong' : 'correct';
-    if (this.curves[other]?.fingerprint !== fingerprint) delete this.curves[other];
+    this.curves[key] = { fingerprint, steps: [], losses: [] };
+    for (const other of Object.keys(this.curves) as CurveKey[]) {
+      if (this.curves[other]!.fingerprint !== fingerprint) delete this.curves[other];
+    }
+  }
+
+  /** Files a curve under another key (an exercise's run once its mistake is shown). */
+  rename(from: CurveKey, to: CurveKey): void {
+    const curve = this.curves[from];
+    if (!curve || from === to) return;
+    delete this.curves[from];
+    this.curves[to] = curve;
+    if (this.current === from) this.current = to;
   }
 
   /**
@@ -67,7 +81,7 @@ export class RunCurves {
   }
 }
 
-/** What makes two runs comparable: every run setting but the derivative (the page's own options do not count). */
+/** What makes two runs comparable: every run setting but the mistake (the page's own options do not count). */
 export function runFingerprint(s: Settings): string {
-  return JSON.stringify(runSettingPairs({ ...s }).filter(([key]) => key !== 'wrongDerivative'));
+  return JSON.stringify(runSettingPairs({ ...s }).filter(([key]) => key !== 'mistake'));
 }
