@@ -126,7 +126,7 @@ describe('the built app as a static site', () => {
 
   it(`loads under ${MOUNT} to "Ready" and trains, with no CSP violation and nothing from another origin or path`, { timeout: 180_000 }, async () => {
     const { page, errors, requests } = await open('#dataset=xor&stepsPerFrame=4');
-    await page.locator('.lil-gui button', { hasText: 'play' }).first().click();
+    await page.getByRole('button', { name: 'play', exact: true }).click();
     await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
     await page.locator('.lil-gui button', { hasText: 'pause' }).first().click();
     expect(await violations(page)).toEqual([]);

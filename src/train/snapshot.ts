@@ -35,19 +35,72 @@ export class SnapshotKeeper {
   }
 
   /** Takes a snapshot when one is due and the recent losses (in step order) look healthy. */
-  async offer(session: Session, losses: ReadonlyArray<{ loss: number }>, settings: Readonly<Record<string, unknown>>): Promise<void> {
-    if (performance.now() - this.taken <= this.intervalMs || !lossLooksHealthy(losses)) return;
+  async offer(session: Session, losses: ReadonlyArray<{ loss: number; accuracy?: number }>, settings: Readonly<Record<string, unknown>>): Promise<void> {
+    const { spec } = session.config;
+    if (performance.now() - this.taken <= this.intervalMs || !lossLooksHealthy(losses, spec.kind === 'mlp' ? spec.shape.C : 0)) return;
     this.taken = performance.now();
     this.latest = (await takeSnapshot(session, settings)) ?? this.latest;
   }
 }
 
 /**
- * Whether the recent loss is not far above where the run started: a run on its way to overflow is
- * often still finite, and a snapshot of it would not be worth going back to.
+ * Whether the recent loss is not far above where the run started, and the run has not given back
+ * half of the progress it made (in loss, or for a classifier of `classes` classes in accuracy): a
+ * run on its way to overflow is often still finite, and a run sliding back has better states
+ * behind it; a snapshot of either is not worth going back to.
  */
-export function lossLooksHealthy(losses: ReadonlyArray<{ loss: number }>): boolean {
+export function lossLooksHealthy(losses: ReadonlyArray<{ loss: number; accuracy?: number }>, classes = 0): boolean {
   if (losses.length === 0) return true;
-  const mean = (ms: ReadonlyArray<{ loss: number }>) => ms.reduce((a, m) => a + m.loss, 0) / ms.length;
-  return mean(losses.slice(-10)) <= 3 * mean(losses.slice(0, 10));
+  const p = lossProgress(losses);
+  if (!p) return mean(losses.slice(-10)) <= 3 * mean(losses.slice(0, 10));
+  if (p.recent > 3 * p.start || p.recent > p.best + 0.5 * (p.start - p.best)) return false;
+  if (classes < 2) return true;
+  const chance = 1 / classes;
+  const best = bestAccuracy(losses);
+  return best < chance + 0.25 * (1 - chance) || accuracy(losses.slice(-WINDOW)) >= chance + 0.5 * (best - chance);
+}
+
+/** Steps averaged into each point of a run's progress. */
+const WINDOW = 20;
+
+/**
+ * Where a run's loss started (the mean of its first steps), the best and the latest means of
+ * WINDOW steps; null before there are three windows' worth.
+ */
+export function lossProgress(losses: ReadonlyArray<{ loss: number }>): { start: number; best: number; recent: number } | null {
+  if (losses.length < 3 * WINDOW) return null;
+  let best = Infinity;
+  for (let i = 0; i + WINDOW <= losses.length; i += WINDOW) best = Math.min(best, mean(losses.slice(i, i + WINDOW)));
+  return { start: mean(losses.slice(0, WINDOW)), best, recent: mean(losses.slice(-WINDOW)) };
+}
+
+/**
+ * A run that went wrong without a NaN: after having been clearly lower (below 70% of where it
+ * started), its loss is back where it started or above; or, for a classifier of `classes` classes,
+ * after a window of WINDOW steps well above chance (a quarter of the way from chance to every
+ * sample right), its recent accuracy is at chance (within 5 points): a rate that collapses a run
+ * may leave its loss below an exploded start.
+ */
+export function lossGaveBack(metrics: ReadonlyArray<{ loss: number; accuracy?: number }>, classes = 0): boolean {
+  const p = lossProgress(metrics);
+  if (!p) return false;
+  if (p.best < 0.7 * p.start && p.recent >= p.start) return true;
+  if (classes < 2) return false;
+  const chance = 1 / classes;
+  return bestAccuracy(metrics) >= chance + 0.25 * (1 - chance) && accuracy(metrics.slice(-WINDOW)) <= chance + 0.05;
+}
+
+/** The best mean accuracy of WINDOW steps. */
+function bestAccuracy(metrics: ReadonlyArray<{ accuracy?: number }>): number {
+  let best = 0;
+  for (let i = 0; i + WINDOW <= metrics.length; i += WINDOW) best = Math.max(best, accuracy(metrics.slice(i, i + WINDOW)));
+  return best;
+}
+
+function accuracy(ms: ReadonlyArray<{ accuracy?: number }>): number {
+  return ms.reduce((a, m) => a + (m.accuracy ?? 0), 0) / ms.length;
+}
+
+function mean(ms: ReadonlyArray<{ loss: number }>): number {
+  return ms.reduce((a, m) => a + m.loss, 0) / ms.length;
 }

@@ -18,13 +18,14 @@ import { pcaBoundAsync } from '../train/pca-bound';
 import { exerciseMistake } from '../train/exercise';
 import { optimizerOf, planRun } from '../train/run-settings';
 import { Session, type SessionConfig, type TestMetrics } from '../train/session';
-import { allFinite } from '../train/snapshot';
+import { allFinite, lossGaveBack } from '../train/snapshot';
 import { loadPageData } from './data-source';
 import { mountBenchSection } from './bench/bench-section';
 import { ModelViews } from './model-views';
 import { MathViews, type GradCheckSummary } from './math/math-views';
 import { RunCurves, runFingerprint } from './math/run-curves';
 import { Panel } from './panel';
+import { RunBar } from './run-bar';
 import { LossPlot } from './plots/loss-plot';
 import { download, checkpointFile, type RunFileFormat } from './run-files';
 import { lostWithin, Recovery, type MessageAction, type OpenGpu, type RecoveryHost } from './recovery';
@@ -32,6 +33,8 @@ import { decodeHash, encodeHash, LIVE_KEYS, readSettings, type EngineChoice, typ
 
 export interface AppElements {
   panel: HTMLElement;
+  /** Where the run controls go (the play/pause toggle, one step, reset), beside the status line. */
+  runBar: HTMLElement;
   status: HTMLElement;
   message: HTMLElement;
   plots: HTMLElement;
@@ -53,7 +56,8 @@ export class App {
   /** Every test-set evaluation, per engine (read by the tests). */
   readonly evals: Array<TestMetrics & { engine: EngineId }> = [];
   pcaBound: number | null = null;
-  running = false;
+  private isRunning = false;
+  private readonly runBar: RunBar;
   private readonly recovery: Recovery;
   /** The settings the running session was built with: what a refused change goes back to. */
   private applied: Settings | null = null;
@@ -83,6 +87,11 @@ export class App {
   ) {
     const { settings, problems } = decodeHash(location.hash);
     this.settings = settings;
+    this.runBar = new RunBar(el.runBar, {
+      toggle: () => (this.running ? this.pause() : this.play()),
+      step: () => void this.stepOnce(),
+      reset: () => void this.rebuild(),
+    });
     this.recovery = new Recovery(this.recoveryHost(), openGpu);
     if (!gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
     if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
@@ -90,10 +99,6 @@ export class App {
     mountBenchSection(el.views, { gpu: () => this.gpu, current: () => ({ batch: this.settings.batch, hidden: this.settings.hidden[0]! }) });
     this.panel = new Panel(el.panel, settings, {
       changed: (key) => this.changed(key),
-      play: () => this.play(),
-      pause: () => this.pause(),
-      step: () => void this.stepOnce(),
-      reset: () => void this.rebuild(),
       loadFile: (file) => void this.loadFile(file),
       saveRun: (format) => void this.saveRun(format),
     });
@@ -106,6 +111,18 @@ export class App {
       const file = e.dataTransfer?.files[0];
       if (file) void this.loadFile(file);
     });
+  }
+
+  /** Whether training runs; the run bar's toggle and the status line follow it. */
+  get running(): boolean {
+    return this.isRunning;
+  }
+
+  set running(on: boolean) {
+    if (on === this.isRunning) return;
+    this.isRunning = on;
+    this.runBar.show(on);
+    if (!on && this.session) this.updateStatus();
   }
 
   /** Resolves when the current (re)build has finished. */
@@ -374,7 +391,10 @@ export class App {
     } else {
       this.views?.showParams(params);
       await this.math?.update(params, session.step);
-      if (!this.diverged) await this.recovery.snapshots.offer(session, this.log.of(session.leader.id), { ...this.settings });
+      const losses = this.log.of(session.leader.id);
+      if (!this.diverged) await this.recovery.snapshots.offer(session, losses, { ...this.settings });
+      const classes = session.config.spec.kind === 'mlp' ? session.config.spec.shape.C : 0;
+      if (lossGaveBack(losses, classes)) this.recovery.warnGaveBack(session.leader.id, session.step);
     }
     this.updateStatus();
   }
@@ -398,7 +418,9 @@ export class App {
     if (test?.testAccuracy !== undefined) parts.push(`test accuracy ${(test.testAccuracy * 100).toFixed(1)}%`);
     else if (test) parts.push(`test loss ${test.testLoss.toFixed(4)}`);
     if (this.pcaBound !== null) parts.push(`PCA bound ${this.pcaBound.toFixed(4)}`);
-    parts.push(`${Math.round(this.rate.perSecond).toLocaleString('en')} steps/s`);
+    // A rate while running (once one has been measured); "paused" otherwise, never "0 steps/s".
+    if (!this.running) parts.push('paused');
+    else if (this.rate.perSecond > 0) parts.push(`${formatRate(this.rate.perSecond)} steps/s`);
     parts.push(this.engineLabel());
     this.status(parts.join(' · '));
   }
@@ -588,4 +610,9 @@ export class App {
       describe: () => this.describe(),
     };
   }
+}
+
+/** Steps per second for the status line: whole numbers, three significant digits below 10. */
+function formatRate(perSecond: number): string {
+  return perSecond >= 10 ? Math.round(perSecond).toLocaleString('en') : perSecond.toPrecision(2);
 }

@@ -7,10 +7,6 @@ import { CHOICES, RANGES, readSettings, type Settings } from './settings';
 
 export interface PanelActions {
   changed(key: keyof Settings): void;
-  play(): void;
-  pause(): void;
-  step(): void;
-  reset(): void;
   loadFile(file: File): void;
   saveRun(format: 'json' | 'npz'): void;
 }
@@ -60,11 +56,8 @@ export class Panel {
       c.onFinishChange(() => actions.changed(key));
       this.controllers.set(key, c);
     };
+    // Play, one step and reset are the run bar's (src/ui/run-bar.ts), above the status line.
     const run = gui.addFolder('Run');
-    run.add({ play: () => actions.play() }, 'play').name('play ▶');
-    run.add({ pause: () => actions.pause() }, 'pause').name('pause');
-    run.add({ step: () => actions.step() }, 'step').name('one step');
-    run.add({ reset: () => actions.reset() }, 'reset').name('reset');
     add(run, 'engine');
     add(run, 'stepsPerFrame');
     const model = gui.addFolder('Model');
@@ -94,6 +87,9 @@ export class Panel {
     note.className = 'panel-note';
     note.style.cssText = 'margin: 2px 8px 6px; font-size: 11px; line-height: 1.35; opacity: 0.8;';
     this.controllers.get('mistake')!.domElement.after(note);
+    // On a small screen the settings start folded (a tap on "Settings" opens them), so that the run
+    // controls and the results share the first screen.
+    if (window.matchMedia?.('(max-width: 800px)').matches) gui.close();
   }
 
   /** Re-reads every controller from the settings object (after a reset or a clamp). */

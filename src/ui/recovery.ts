@@ -62,6 +62,8 @@ export class Recovery {
   recovering = false;
   /** Where the loss or the parameters stopped being finite; training stays paused until a restore or rebuild. */
   private divergence: { engine: EngineId; step: number; what: string } | null = null;
+  /** The current run was warned that its loss went back to where it started. */
+  private gaveBackWarned = false;
 
   constructor(
     private readonly host: RecoveryHost,
@@ -75,6 +77,7 @@ export class Recovery {
   /** The diverged run is let go: a new one starts undiverged. */
   clearDivergence(): void {
     this.divergence = null;
+    this.gaveBackWarned = false;
   }
 
   /** Pauses a diverged run and offers the last snapshot (once per divergence). */
@@ -89,27 +92,57 @@ export class Recovery {
   showDivergence(): void {
     if (!this.divergence) return;
     const { engine, step, what } = this.divergence;
-    const session = this.host.session();
     const advice = divergenceAdvice(this.host.settings);
+    const { actions, at } = this.restoreOffers(engine, advice.saferLr);
+    this.host.message(
+      `Training paused: on the ${ENGINE_NAMES[engine]} engine ${what} at step ${step}. ${advice.cause}` +
+        (at !== null ? ` The last good state is from step ${at}.` : ''),
+      actions,
+    );
+  }
+
+  /**
+   * A run whose loss went back to where it started after having been lower (finite all along):
+   * a warning naming the likely cause, with the last good state offered (once per run).
+   */
+  warnGaveBack(engine: EngineId, step: number): void {
+    if (this.gaveBackWarned || this.divergence) return;
+    this.gaveBackWarned = true;
+    const advice = divergenceAdvice(this.host.settings);
+    const { actions, at } = this.restoreOffers(engine, advice.saferLr);
+    this.host.message(
+      `The loss is back where it started (step ${step}) after having been much lower: training has gone wrong, though every number is finite. ${advice.cause}` +
+        (at !== null ? ` The last good state is from step ${at}.` : ''),
+      actions,
+    );
+  }
+
+  /** The buttons of a run gone wrong: the last good state with a safer rate first, as it was, or a new start. */
+  private restoreOffers(engine: EngineId, saferLr: number): { actions: MessageAction[]; at: number | null } {
+    const session = this.host.session();
     const snapshot = this.snapshots.latest;
     const forThisRun = (run: () => void) => () => {
       if (this.host.session() === session) run();
     };
     const actions: MessageAction[] = [];
-    const at = snapshot ? checkpointSteps(snapshot)[engine] : 0;
+    const at = snapshot ? checkpointSteps(snapshot)[engine] : null;
     if (snapshot) {
-      actions.push({ label: `Restore step ${at}`, run: forThisRun(() => void this.restoreLastGood(null)) });
+      actions.push(
+        { label: `Restore step ${at} with learning rate ${saferLr}`, run: forThisRun(() => void this.restoreLastGood(saferLr)) },
+        { label: `Restore step ${at}`, run: forThisRun(() => void this.restoreLastGood(null)) },
+      );
+    }
+    if (!snapshot) {
       actions.push({
-        label: `Restore step ${at} with learning rate ${advice.saferLr}`,
-        run: forThisRun(() => void this.restoreLastGood(advice.saferLr)),
+        label: `Start again with learning rate ${saferLr}`,
+        run: forThisRun(() => {
+          this.host.setLearningRate(saferLr);
+          void this.host.rebuild();
+        }),
       });
     }
     actions.push({ label: 'Start again', run: forThisRun(() => void this.host.rebuild()) });
-    this.host.message(
-      `Training paused: on the ${ENGINE_NAMES[engine]} engine ${what} at step ${step}. ${advice.cause}` +
-        (snapshot ? ` The last good state is from step ${at}.` : ''),
-      actions,
-    );
+    return { actions, at };
   }
 
   /** Puts the run back to its last snapshot, optionally with a new learning rate, paused. */

@@ -174,8 +174,10 @@ export async function destroyDevice(page: Page): Promise<number> {
   });
 }
 
+/** Clicks the button of that accessible name: the run bar's "play", "pause", "one step", "reset", or a panel button (by the start of its name). */
 export async function clickButton(page: Page, name: string): Promise<void> {
-  await page.locator('.lil-gui button', { hasText: name }).first().click();
+  const exact = ['play', 'pause', 'one step', 'reset'].includes(name);
+  await page.getByRole('button', { name, exact }).first().click();
 }
 
 /** Plays until `steps` steps have metrics, then pauses and waits for the last readback. */
@@ -197,6 +199,8 @@ export interface OpenOptions {
   webgpu?: boolean;
   /** Runs in the page before the app does (to pretend a smaller GPU, or to count buffers). */
   init?: () => void;
+  /** The window's size from the start (1280×800 by default). */
+  viewport?: { width: number; height: number };
 }
 
 export interface OpenedPage {
@@ -252,9 +256,9 @@ export function useApp(): { open: (hash: string, options?: OpenOptions) => Promi
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  async function open(hash: string, { webgpu = true, init }: OpenOptions = {}): Promise<OpenedPage> {
+  async function open(hash: string, { webgpu = true, init, viewport = { width: 1280, height: 800 } }: OpenOptions = {}): Promise<OpenedPage> {
     const b = webgpu ? browser! : (noGpuBrowser ??= await chromium.launch({ executablePath: CHROME, args }));
-    const page = await b.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await b.newPage({ viewport });
     pages.add(page);
     if (init) await page.addInitScript(init);
     const errors: string[] = [];

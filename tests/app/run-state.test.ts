@@ -1,0 +1,72 @@
+// End to end: a run state anyone can read — one play/pause toggle named by what it does, Space
+// toggling it (not while typing), the status line saying "paused" and never "0 steps/s", and the
+// run controls on the first screen and in view while scrolling, at 1280×800, 1024×768 and 800×600.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, state, useApp, waitForApp } from './harness';
+
+const { open } = useApp();
+
+describe('the run state', () => {
+  it('toggles with one button and with Space, and the status says when it is paused', { timeout: 120_000 }, async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=8&stepsPerFrame=2');
+    const toggle = page.locator('.run-toggle');
+    expect(await toggle.getAttribute('aria-label')).toBe('play');
+    expect(await toggle.getAttribute('title')).toMatch(/Space/);
+    expect(await page.getByRole('button', { name: 'one step', exact: true }).getAttribute('title')).toBeTruthy();
+    expect(await page.getByRole('button', { name: 'reset', exact: true }).getAttribute('title')).toBeTruthy();
+    await page.keyboard.press('Space');
+    await waitForApp(page, (app) => app.running && app.step > 20, undefined, { timeout: 30_000 });
+    expect(await toggle.getAttribute('aria-label')).toBe('pause');
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toMatch(/[1-9][\d,.]* steps\/s/);
+    // Space in a text field types; it does not pause.
+    const lr = page.locator('.lil-controller', { hasText: 'learning rate' }).locator('input').last();
+    await lr.focus();
+    await page.keyboard.press('Space');
+    expect((await state(page)).running).toBe(true);
+    await lr.blur();
+    await page.keyboard.press('Space');
+    await waitForApp(page, (app) => !app.running, undefined, { timeout: 10_000 });
+    expect(await toggle.getAttribute('aria-label')).toBe('play');
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 10_000 }).toContain('paused');
+    expect(await page.getByRole('status').textContent()).not.toMatch(/steps\/s/);
+    // The toggle itself, clicked.
+    await toggle.click();
+    await waitForApp(page, (app) => app.running, undefined, { timeout: 10_000 });
+    await toggle.click();
+    await waitForApp(page, (app) => !app.running, undefined, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
+
+  it('warns when SGD at rate 10 collapses spiral to chance with a finite loss, and offers the last good state at rate 1 first', { timeout: 180_000 }, async () => {
+    const { page, errors } = await open('#dataset=spiral&optimizer=sgd&lr=10&stepsPerFrame=8');
+    await page.getByRole('button', { name: 'play', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent(), { timeout: 120_000, interval: 500 }).toMatch(/training has gone wrong, though every number is finite/);
+    expect(await alert.textContent()).toMatch(/learning rate 10 is high for SGD/);
+    const first = alert.getByRole('button').first();
+    // The collapse can come before the first snapshot: then the offer is to start again at rate 1.
+    expect(await first.textContent()).toMatch(/^(Restore step \d+|Start again) with learning rate 1$/);
+    expect((await state(page)).diverged).toBe(false);
+    await first.click();
+    await waitForApp(page, (app) => !app.running && app.settings.lr === 1, undefined, { timeout: 30_000 });
+    expect(errors).toEqual([]);
+  });
+
+  for (const [width, height] of [[1280, 800], [1024, 768], [800, 600]] as const) {
+    it(`keeps the run controls on the first screen and in view while scrolling at ${width}×${height}`, { timeout: 60_000 }, async () => {
+      const { page } = await open('#dataset=spiral&hidden=8', { viewport: { width, height } });
+      const inView = async () => {
+        const box = (await page.locator('.run-toggle').boundingBox())!;
+        return box.y >= 0 && box.y + box.height <= height && box.x >= 0 && box.x + box.width <= width;
+      };
+      expect(await inView()).toBe(true);
+      await page.screenshot({ path: join(SHOTS, `run-state-${width}x${height}.png`) });
+      await page.mouse.wheel(0, 2500);
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+      expect(await inView()).toBe(true);
+      expect(await page.getByRole('status').isVisible()).toBe(true);
+    });
+  }
+});
