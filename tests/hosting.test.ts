@@ -128,7 +128,7 @@ describe('the built app as a static site', () => {
     const { page, errors, requests } = await open('#dataset=xor&stepsPerFrame=4');
     await page.getByRole('button', { name: 'play', exact: true }).click();
     await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
-    await page.locator('.lil-gui button', { hasText: 'pause' }).first().click();
+    await page.getByRole('button', { name: 'pause', exact: true }).click();
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);
     expect(requests.filter((u) => !u.startsWith(`${origin}${MOUNT}`) && !u.startsWith('data:'))).toEqual([]);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { savedSettings } from '../src/train/run-settings';
 import { divergenceAdvice } from '../src/ui/diagnosis';
+import { formatNumber } from '../src/ui/format';
 import { decodeHash, DEFAULTS, encodeHash, type Settings } from '../src/ui/settings';
 
 describe('settings in the URL hash', () => {
@@ -48,6 +49,13 @@ describe('settings in the URL hash', () => {
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'no-batch-mean', batch: 64 }).cause).toMatch(/no-batch-mean makes every step 64 times/);
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign' }).cause).toMatch(/update-sign/);
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign', exercise: 3 }).cause).not.toMatch(/update-sign/);
+  });
+
+  it('formats numbers for people: three significant digits, scientific past a million and below a thousandth', () => {
+    expect([0.54481, 1.0986, 12.345, 123.45, 4321.9, 0, -0.25].map(formatNumber)).toEqual(['0.545', '1.1', '12.3', '123', '4,322', '0', '-0.25']);
+    expect(formatNumber(3.8116227477685532e28)).toBe('3.81e+28');
+    expect(formatNumber(0.00012345)).toBe('1.23e-4');
+    expect(formatNumber(NaN)).toBe('NaN');
   });
 
   it('writes nothing for the defaults', () => {

@@ -16,7 +16,7 @@ import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import { pcaBoundAsync } from '../train/pca-bound';
 import { exerciseMistake } from '../train/exercise';
-import { optimizerOf, planRun } from '../train/run-settings';
+import { optimizerOf, planRun, sameValue } from '../train/run-settings';
 import { Session, type SessionConfig, type TestMetrics } from '../train/session';
 import { allFinite, lossGaveBack } from '../train/snapshot';
 import { loadPageData } from './data-source';
@@ -24,6 +24,7 @@ import { mountBenchSection } from './bench/bench-section';
 import { ModelViews } from './model-views';
 import { MathViews, type GradCheckSummary } from './math/math-views';
 import { RunCurves, runFingerprint } from './math/run-curves';
+import { formatNumber } from './format';
 import { Panel } from './panel';
 import { RunBar } from './run-bar';
 import { LossPlot } from './plots/loss-plot';
@@ -105,12 +106,38 @@ export class App {
     this.panel.showRelevant(settings);
     this.plot.setLogScale(settings.logScale);
     if (gpu) this.recovery.watch(gpu, () => this.gpu);
+    window.addEventListener('hashchange', () => this.applyHash());
     window.addEventListener('dragover', (e) => e.preventDefault());
     window.addEventListener('drop', (e) => {
       e.preventDefault();
       const file = e.dataTransfer?.files[0];
       if (file) void this.loadFile(file);
     });
+  }
+
+  /**
+   * A link edited in the address bar (or followed within the page): its settings replace the
+   * current ones, live where they can be, with a rebuild otherwise; a bad value is ignored with a
+   * message, as when the page opens.
+   */
+  private applyHash(): void {
+    const { settings, problems } = decodeHash(location.hash);
+    if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
+    if (!this.gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
+    // A file of yours cannot travel in a link: one that names no data set keeps training on it.
+    if (this.settings.dataset === 'file' && !new URLSearchParams(location.hash.slice(1)).has('dataset')) settings.dataset = 'file';
+    const changed = (Object.keys(settings) as Array<keyof Settings>).filter((k) => !sameValue(settings[k], this.settings[k]));
+    if (changed.length === 0) return;
+    if (changed.includes('exercise')) this.exerciseRevealed = false;
+    Object.assign(this.settings, settings);
+    this.panel.refresh();
+    this.panel.showRelevant(this.settings);
+    if (changed.every((k) => LIVE_KEYS.has(k))) {
+      this.plot.setLogScale(this.settings.logScale);
+      void this.session?.setOptimizer(optimizerOf(this.settings));
+      return;
+    }
+    void this.rebuild();
   }
 
   /** Whether training runs; the run bar's toggle and the status line follow it. */
@@ -413,11 +440,11 @@ export class App {
     const parts = [
       `step ${session.step.toLocaleString('en')}`,
       `epoch ${(session.step / stepsPerEpoch).toFixed(2)}`,
-      `training loss ${Number.isFinite(loss) ? loss.toFixed(4) : '—'}`,
+      `training loss ${Number.isFinite(loss) ? formatNumber(loss) : '—'}`,
     ];
     if (test?.testAccuracy !== undefined) parts.push(`test accuracy ${(test.testAccuracy * 100).toFixed(1)}%`);
-    else if (test) parts.push(`test loss ${test.testLoss.toFixed(4)}`);
-    if (this.pcaBound !== null) parts.push(`PCA bound ${this.pcaBound.toFixed(4)}`);
+    else if (test) parts.push(`test loss ${formatNumber(test.testLoss)}`);
+    if (this.pcaBound !== null) parts.push(`PCA bound ${formatNumber(this.pcaBound)}`);
     // A rate while running (once one has been measured); "paused" otherwise, never "0 steps/s".
     if (!this.running) parts.push('paused');
     else if (this.rate.perSecond > 0) parts.push(`${formatRate(this.rate.perSecond)} steps/s`);

@@ -53,6 +53,23 @@ describe('the run state', () => {
     expect(errors).toEqual([]);
   });
 
+  it('applies a link edited in the address bar: a rebuild for a new shape, live for a new rate', { timeout: 120_000 }, async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=8');
+    await page.evaluate(() => (location.hash = '#dataset=xor&hidden=6,5&lr=0.05'));
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/Ready: MLP with 2 swish layers \(6-5 units\) on xor/);
+    expect((await state(page)).optimizerInUse).toMatchObject({ lr: 0.05 });
+    await page.locator('.run-toggle').click();
+    await waitForApp(page, (app) => app.step > 10, undefined, { timeout: 30_000 });
+    await page.evaluate(() => (location.hash = '#dataset=xor&hidden=6,5&lr=0.02'));
+    await waitForApp(page, (app) => app.optimizerInUse?.lr === 0.02, undefined, { timeout: 10_000 });
+    const s = await state(page);
+    expect(s.running).toBe(true); // live: no rebuild, no reset
+    expect(s.step).toBeGreaterThan(10);
+    await page.evaluate(() => (location.hash = '#dataset=xor&hidden=6,5&lr=abc'));
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/ignored: lr must be a number/);
+    expect(errors).toEqual([]);
+  });
+
   for (const [width, height] of [[1280, 800], [1024, 768], [800, 600]] as const) {
     it(`keeps the run controls on the first screen and in view while scrolling at ${width}×${height}`, { timeout: 60_000 }, async () => {
       const { page } = await open('#dataset=spiral&hidden=8', { viewport: { width, height } });
