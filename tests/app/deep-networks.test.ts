@@ -1,22 +1,11 @@
 // The page with networks users reshape: a 3-layer ReLU network from the link trains on spiral to a
 // decision boundary, its gradient check and statistics cover every layer; the widths field in the
-// panel rebuilds the run or refuses a bad entry; input features and the test share reach the model
-// reach the model.
+// panel rebuilds the run or refuses a bad entry; input features and the test share reach the model.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mean, SHOTS, state, trainFor, useApp, waitForApp } from './harness';
+import { boundaryColours, mean, SHOTS, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
-
-/** Distinct colours among a sample of the decision-boundary canvas's pixels (a blank canvas has one). */
-const boundaryColours = () => {
-  const canvas = document.querySelector<HTMLCanvasElement>('.view-decision-boundary canvas');
-  if (!canvas) return -1;
-  const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-  const colours = new Set<number>();
-  for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-  return colours.size;
-};
 
 describe('deeper networks in the page', () => {
   it('trains a 3-layer ReLU network on spiral to a decision boundary, with every layer in the math views', async () => {

@@ -192,6 +192,16 @@ export async function trainFor(page: Page, steps: number, timeout = 150_000): Pr
   return state(page);
 }
 
+/** Distinct colours among a sample of the decision-boundary canvas's pixels (a blank canvas has one); runs in the page. */
+export const boundaryColours = () => {
+  const canvas = document.querySelector<HTMLCanvasElement>('.view-decision-boundary canvas');
+  if (!canvas) return -1;
+  const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+  const colours = new Set<number>();
+  for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+  return colours.size;
+};
+
 export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export interface OpenOptions {

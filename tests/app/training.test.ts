@@ -1,7 +1,7 @@
 // End to end: training in the page, from its URL, its panel and its dropped files; and without WebGPU.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHOTS, mean, rebuildWith, state, trainFor, useApp, waitForApp } from './harness';
+import { boundaryColours, SHOTS, mean, rebuildWith, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
 
@@ -74,14 +74,7 @@ describe('the app in headless Chromium', () => {
   it('draws a decision boundary for a 2-D set', async () => {
     const { page } = await open('#dataset=spiral&hidden=32&optimizer=adam&lr=0.02&stepsPerFrame=8');
     await trainFor(page, 150);
-    const painted = await page.evaluate(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>('.view-decision-boundary canvas');
-      if (!canvas) return -1;
-      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-      const colours = new Set<number>();
-      for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-      return colours.size;
-    });
+    const painted = await page.evaluate(boundaryColours);
     expect(painted).toBeGreaterThan(10); // a heatmap, not a blank canvas
     await page.screenshot({ path: join(SHOTS, 'spiral-boundary.png'), fullPage: true });
     await page.close();
