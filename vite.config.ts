@@ -36,9 +36,9 @@ export default defineConfig(({ isSsrBuild }) => ({
       },
       {
         plugins: [mnistAssets()],
-        // Reached only through a dynamic import (src/bench/tfjs.ts): listed so that Vite does not
-        // discover them mid-run and reload a test.
-        optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] },
+        // Reached only through dynamic imports (src/bench/tfjs.ts, tfjs-wasm.ts, jax.ts): listed so
+        // that Vite does not discover them mid-run and reload a test.
+        optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', '@jax-js/jax'] },
         test: {
           name: 'browser',
           include: ['tests/**/*.gpu.test.ts'],

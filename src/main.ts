@@ -6,7 +6,10 @@ import { openDevice, type GpuContext } from './gpu/device';
 import { App } from './ui/app';
 
 const byId = (id: string) => document.getElementById(id)!;
-const el = { panel: byId('panel'), runBar: byId('run-bar'), status: byId('status'), message: byId('message'), plots: byId('plots'), views: byId('views') };
+const el = {
+  panel: byId('panel'), runBar: byId('run-bar'), status: byId('status'), message: byId('message'), notice: byId('notice'),
+  stage: byId('stage'), plots: byId('plots'), views: byId('views'),
+};
 
 async function start(): Promise<void> {
   let gpu: GpuContext | null = null;

@@ -2,7 +2,7 @@
 // finite, positive time for each implementation and size. Speed itself is never asserted.
 import { describe, expect, it } from 'vitest';
 import { formatPaths } from '../src/bench/run';
-import type { BenchResult } from '../src/bench/types';
+import { IMPLS, NODE_IMPLS, type BenchResult } from '../src/bench/types';
 import { cli } from './run-cli';
 
 describe('cli bench', () => {
@@ -66,5 +66,13 @@ describe('cli bench', () => {
     const { code, stderr } = await cli('bench', '--impl', 'cuda');
     expect(code).toBe(2);
     expect(stderr.trim()).toMatch(/^error: unknown --impl 'cuda'/);
+  });
+
+  it('sends the browser-only peers to npm run bench with one line each', async () => {
+    for (const impl of IMPLS.filter((i) => !(NODE_IMPLS as readonly string[]).includes(i))) {
+      const { code, stderr } = await cli('bench', '--impl', `webgpu,${impl}`);
+      expect(code, stderr).toBe(2);
+      expect(stderr.trim()).toBe(`error: --impl '${impl}' runs in the browser only: npm run bench -- --impl ${impl}`);
+    }
   });
 });

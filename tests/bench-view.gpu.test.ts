@@ -1,6 +1,6 @@
 // The benchmark view in a real browser, on the browser's WebGPU adapter and the CPU engine's Web
-// Worker: the current-model timing shows the speed-up, per-pass times and the submit, dispatch and
-// readback overheads; a tiny sweep measures every cell and draws both charts; a cancelled sweep
+// Worker: the current-model timing names the model it timed (every layer, the activation, D and C)
+// and shows the speed-up, per-pass times and the submit, dispatch and readback overheads; a tiny sweep measures every cell and draws both charts; a cancelled sweep
 // stops; nothing is logged as an error.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openDevice, type GpuContext } from '../src/gpu/device';
@@ -17,7 +17,9 @@ document.body.append(host);
 
 async function view(): Promise<BenchView> {
   ctx ??= await openDevice(navigator.gpu);
-  return new BenchView(host, { gpu: () => ctx, current: () => ({ batch: 5, hidden: 7 }), batches: [4, 9], hiddens: [3, 6] });
+  // The current model: two hidden layers of tanh on 6 inputs and 3 classes, not the sweep's 784-H-10 swish.
+  const shape = { D: 6, hidden: [7, 5], C: 3, activation: 'tanh' as const };
+  return new BenchView(host, { gpu: () => ctx, current: () => ({ size: { batch: 5, hidden: 7, shape } }), batches: [4, 9], hiddens: [3, 6] });
 }
 
 describe('benchmark view', () => {
@@ -26,11 +28,13 @@ describe('benchmark view', () => {
     await v.runCurrent();
     expect(v.state).toBe('done');
     const text = host.querySelector('.view-bench')!.textContent!;
+    expect(host.querySelector('.bench-model')!.textContent).toBe('Timed: 6-7-5-3 tanh, batch 5');
+    expect(host.querySelectorAll('.view-bench button.view-button')).toHaveLength(3);
     expect(text).toMatch(/GPU speed-up: \d/);
     expect(text).toMatch(/per pass/);
     expect(text).toMatch(/readback of 16 bytes/);
     // SwiftShader compiles one matmul entry point, so nothing is timed and every product says so.
-    expect(text).toMatch(/Matmul entry points \(one rule: this adapter runs one\): layer1 small, layer2 small, dW2 small, db2 small, G1 small, dW1 small, db1 small/);
+    expect(text).toMatch(/Matmul entry points \(one rule: this adapter runs one\): layer1 small, layer2 small, layer3 small, dW3 small, db3 small, G2 small, dW2 small, db2 small, G1 small, dW1 small, db1 small/);
     expect(text).toContain(ctx!.adapterName);
     v.destroy();
     expect(host.querySelector('.view-bench')).toBeNull();

@@ -190,7 +190,9 @@ describe('choosing an entry point', () => {
     const kernel = await Matmul.create(device, {}, MATMUL_PATHS);
     const ops = { A: storageBuffer(device, 'test/A', A), B: storageBuffer(device, 'test/B', B), C: poisoned(device, 'test/C', M * N) };
     const list = [kernel.bind('test/tuned', ops, { M, N, K })];
-    const [report] = await tuneDispatches(device, list);
+    const progress: Array<[number, number]> = [];
+    const [report] = await tuneDispatches(device, [list], (current, total) => progress.push([current, total]));
+    expect(progress).toEqual([[1, 1]]);
     expect(Object.keys(report!.ms).sort()).toEqual(['small', 'tiled', 'wide']);
     for (const ms of Object.values(report!.ms)) expect(ms).toBeGreaterThan(0);
     expect(report!.chosen).toBe(list[0]!.variant);
@@ -198,8 +200,9 @@ describe('choosing an entry point', () => {
     // The next bind of the same problem starts on the remembered path and is not timed again.
     expect(kernel.choosePath(M, N, K)).toBe(report!.chosen);
     const again = [kernel.bind('test/again', ops, { M, N, K })];
-    const [second] = await tuneDispatches(device, again);
+    const [second] = await tuneDispatches(device, [again], () => progress.push([0, 0]));
     expect(second!.ms).toEqual({});
+    expect(progress).toHaveLength(1);
     expect(again[0]!.variant).toBe(report!.chosen);
     // Whatever was kept computes the product.
     const encoder = device.createCommandEncoder();

@@ -393,7 +393,7 @@ describe('LossPlot', () => {
     plot.setReference(0.1, 'PCA bound');
     await new Promise((resolve) => setTimeout(resolve, 400)); // the coalesced redraw
     const charts = Array.from(el.querySelectorAll<HTMLElement>('.uplot'));
-    expect(charts.length).toBe(2);
+    expect(charts.length).toBe(3); // training, test set, and |GPU − CPU| with both engines
     for (const chart of charts) {
       const canvas = chart.querySelector('canvas');
       expect(canvas).not.toBeNull();
@@ -404,6 +404,8 @@ describe('LossPlot', () => {
     expect(legend).toContain('CPU');
     expect(legend).toContain('PCA bound');
     expect(charts[1]!.textContent).toContain('GPU accuracy');
+    expect(el.querySelector('.loss-note')!.textContent).toMatch(/^The GPU's and the CPU reference's curves differ by up to/);
+    expect(plot.engineDifference!.steps.length).toBe(298); // the steps both have with finite losses
 
     plot.setLogScale(false);
     plot.setReference(null, '');
@@ -412,7 +414,29 @@ describe('LossPlot', () => {
     plot.addEval('reference', { step: 0, testLoss: 1 }); // no accuracy: the autoencoder
     expect(() => plot.flush()).not.toThrow();
     expect(el.querySelectorAll('.uplot')[1]!.textContent).not.toContain('accuracy');
+    expect(plot.engineDifference).toBeNull(); // one engine: no difference chart
+    expect((el.querySelector<HTMLElement>('.loss-difference')!).hidden).toBe(true);
     plot.destroy();
     expect(el.childElementCount).toBe(0);
+  });
+
+  it('leaves exact zeros out of the |GPU − CPU| log axis and says so', () => {
+    const el = host();
+    const plot = new LossPlot(el);
+    const steps = Array.from({ length: 20 }, (_, step) => ({ step, loss: 1 / (1 + step) }));
+    plot.addSteps('gpu', steps);
+    plot.addSteps('reference', steps.map((m) => (m.step % 2 ? { ...m, loss: m.loss + 1e-7 } : m)));
+    expect(() => plot.flush()).not.toThrow();
+    const { values } = plot.engineDifference!;
+    expect(values.filter((v) => v === null).length).toBe(10);
+    expect(values.filter((v) => v !== null).every((v) => v! > 0)).toBe(true);
+    expect(el.querySelector('.loss-difference')!.textContent).toContain('Left out: 10 steps where the two agree exactly');
+    expect(el.querySelector('.loss-note')!.textContent).toMatch(/coincide: they differ by at most 1\.00e-7 /);
+    plot.clear();
+    plot.addSteps('gpu', steps);
+    plot.addSteps('reference', steps); // every step 0: nothing to draw on a log axis, and no error
+    expect(() => plot.flush()).not.toThrow();
+    expect(plot.engineDifference!.values.every((v) => v === null)).toBe(true);
+    plot.destroy();
   });
 });

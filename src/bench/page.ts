@@ -1,7 +1,8 @@
 // The benchmark page (bench.html) that `npm run bench` opens in headless Chromium: reads the sizes
-// from the query string (?batch=32,256&hidden=64,512&rounds=3&warmup=1&impl=webgpu,cpu,tfjs-webgpu&phases=1),
-// runs src/bench with the CPU engine in its Web Worker, and leaves the report in window.benchReport
-// with its table in window.benchTable (or the failure in window.benchError), and, as JSON, in #report.
+// from the query string (?batch=32,256&hidden=64,512&rounds=3&warmup=1&impl=webgpu,tfjs-wasm&phases=1;
+// impl left out times every one of IMPLS), runs src/bench with the CPU engine in its Web Worker, and
+// leaves the report in window.benchReport with its table in window.benchTable (or the failure in
+// window.benchError), and, as JSON, in #report.
 import { CpuWorker } from './cpu-worker-client';
 import { openDevice } from '../gpu/device';
 import { formatTable, runBench, type BenchReport } from './run';

@@ -3,7 +3,9 @@
 // `npm run bench` (the bench page in headless Chromium) and the app's benchmark view.
 import type { GpuContext } from '../gpu/device';
 import { benchCpu } from './cpu';
+import { benchJax } from './jax';
 import { benchTfjs } from './tfjs';
+import { benchTfjsWasm } from './tfjs-wasm';
 import { DEFAULT_PROTOCOL, type BenchProtocol, type BenchResult, type BenchSize, type Impl } from './types';
 import { benchWebgpu, overheadTimes, phaseTimes, type Overheads, type PhaseTimes } from './webgpu';
 
@@ -84,7 +86,9 @@ export async function runBench(ctx: GpuContext, opts: BenchOptions): Promise<Ben
       const result =
         impl === 'webgpu' ? await benchWebgpu(ctx, size, protocol)
         : impl === 'cpu' ? await cpu(size, protocol)
-        : await benchTfjs(ctx, size, protocol);
+        : impl === 'tfjs-webgpu' ? await benchTfjs(ctx, size, protocol)
+        : impl === 'tfjs-wasm' ? await benchTfjsWasm(size, protocol)
+        : await benchJax(impl, size, protocol);
       results.push(result);
       opts.onProgress?.(++done, total, result);
     }

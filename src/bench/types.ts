@@ -2,19 +2,43 @@
 // (warm-up, then the median of timed rounds of several steps each) and the shared random batch.
 import type { TuneReport } from '../gpu/tune';
 import { Rng } from '../base/rng';
+import { activationOf, layerWidths, type MlpShape } from '../reference/mlp';
 
 /** The implementations timed side by side. */
-export const IMPLS = ['webgpu', 'cpu', 'tfjs-webgpu'] as const;
+export const IMPLS = ['webgpu', 'cpu', 'tfjs-webgpu', 'tfjs-wasm', 'jax-wasm', 'jax-webgpu'] as const;
 export type Impl = (typeof IMPLS)[number];
 
-/** The benchmarked model: the MNIST-shaped swish MLP, D inputs and C classes, trained by plain SGD. */
+/**
+ * Those that Node runs (`npm run cli -- bench`): the Wasm peers load their binaries as Vite assets and
+ * jax-js asks navigator.gpu for its own device, so they are timed by the bench page only.
+ */
+export const NODE_IMPLS = ['webgpu', 'cpu', 'tfjs-webgpu'] as const satisfies readonly Impl[];
+
+/** The benchmarked model unless a size names another: the MNIST-shaped swish MLP, D inputs and C classes, trained by plain SGD. */
 export const BENCH_D = 784;
 export const BENCH_C = 10;
 export const BENCH_LR = 0.01;
 
 export interface BenchSize {
   batch: number;
+  /** The first hidden layer's width (the sweep's axis). */
   hidden: number;
+  /**
+   * The whole MLP, where it is not BENCH_D-hidden-BENCH_C swish: the page's current model, with
+   * all its layers, its activation and its data's D and C. Its hidden[0] is `hidden`.
+   */
+  shape?: MlpShape;
+}
+
+/** The MLP that a size times. */
+export function benchShape(size: BenchSize): MlpShape {
+  return size.shape ?? { D: BENCH_D, hidden: [size.hidden], C: BENCH_C };
+}
+
+/** What a size times, for people: "784-128-10 swish, batch 64". */
+export function describeBench(size: BenchSize): string {
+  const shape = benchShape(size);
+  return `${layerWidths(shape).join('-')} ${activationOf(shape)}, batch ${size.batch}`;
 }
 
 export interface BenchProtocol {
@@ -48,12 +72,12 @@ export interface BenchResult extends BenchSize {
 }
 
 /** The same random batch for every implementation: X [B, D] in [0, 1), labels [B] below C. */
-export function benchBatch(B: number, seed = 1): { X: Float32Array; labels: Uint32Array } {
+export function benchBatch(B: number, { D, C }: Pick<MlpShape, 'D' | 'C'> = { D: BENCH_D, C: BENCH_C }, seed = 1): { X: Float32Array; labels: Uint32Array } {
   const rng = new Rng(seed);
-  const X = new Float32Array(B * BENCH_D);
+  const X = new Float32Array(B * D);
   for (let i = 0; i < X.length; i++) X[i] = rng.next();
   const labels = new Uint32Array(B);
-  for (let i = 0; i < B; i++) labels[i] = rng.int(BENCH_C);
+  for (let i = 0; i < B; i++) labels[i] = rng.int(C);
   return { X, labels };
 }
 

@@ -13,7 +13,7 @@ import { buildNetwork } from '../models/build';
 import { GpuModel } from '../models/model';
 import { DEFAULT_OPTIMIZER } from '../reference/optimizer';
 import { benchParams } from './cpu';
-import { BENCH_C, BENCH_D, BENCH_LR, benchBatch, median, timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
+import { BENCH_LR, benchBatch, benchShape, median, timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
 
 const OPTIMIZER = { ...DEFAULT_OPTIMIZER, kind: 'sgd' as const, lr: BENCH_LR };
 
@@ -30,13 +30,14 @@ export interface PhaseTimes {
 /** Times this project's training step at one size. */
 export async function benchWebgpu(ctx: GpuContext, size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
   const { device } = ctx;
-  const { batch, hidden } = size;
-  const network = await buildNetwork(device, { kind: 'mlp', shape: { D: BENCH_D, hidden: [hidden], C: BENCH_C } });
+  const { batch } = size;
+  const shape = benchShape(size);
+  const network = await buildNetwork(device, { kind: 'mlp', shape });
   const model = await GpuModel.create(device, network, { batch, optimizer: OPTIMIZER });
-  const { X, labels } = benchBatch(batch);
-  const data = uploadDataset(device, { name: 'bench', X, labels, N: batch, D: BENCH_D, classes: BENCH_C });
+  const { X, labels } = benchBatch(batch, shape);
+  const data = uploadDataset(device, { name: 'bench', X, labels, N: batch, D: shape.D, classes: shape.C });
   try {
-    model.setParams({ ...benchParams(hidden) });
+    model.setParams({ ...benchParams(shape) });
     model.setData(data);
     model.setPermutation(Uint32Array.from({ length: batch }, (_, i) => i)); // one batch per epoch
     const timing = await timeRounds(async (steps) => {
@@ -49,7 +50,7 @@ export async function benchWebgpu(ctx: GpuContext, size: BenchSize, protocol: Be
       device.queue.submit(buffers);
       await device.queue.onSubmittedWorkDone();
     }, protocol);
-    return { impl: 'webgpu', batch, hidden, ...timing, matmulPaths: model.stepPaths(), ...(model.tuning.length > 0 ? { tuning: model.tuning } : {}) };
+    return { impl: 'webgpu', ...size, ...timing, matmulPaths: model.stepPaths(), ...(model.tuning.length > 0 ? { tuning: model.tuning } : {}) };
   } finally {
     model.destroy();
     data.destroy();
@@ -62,13 +63,14 @@ export async function benchWebgpu(ctx: GpuContext, size: BenchSize, protocol: Be
  */
 export async function phaseTimes(ctx: GpuContext, size: BenchSize, steps = 3): Promise<PhaseTimes> {
   const { device } = ctx;
-  const { batch: B, hidden } = size;
-  const network = await buildNetwork(device, { kind: 'mlp', shape: { D: BENCH_D, hidden: [hidden], C: BENCH_C } });
+  const B = size.batch;
+  const shape = benchShape(size);
+  const network = await buildNetwork(device, { kind: 'mlp', shape });
   const [metrics, optimizer] = await Promise.all([Metrics.create(device), Optimizer.create(device, 'sgd', false)]);
-  const { X, labels } = benchBatch(B);
+  const { X, labels } = benchBatch(B, shape);
   const total = network.layout.total;
   const buf = {
-    params: storageBuffer(device, 'bench/params', network.layout.pack({ ...benchParams(hidden) })),
+    params: storageBuffer(device, 'bench/params', network.layout.pack({ ...benchParams(shape) })),
     grads: storageBuffer(device, 'bench/grads', total * 4),
     m: storageBuffer(device, 'bench/moment1', total * 4),
     v: storageBuffer(device, 'bench/moment2', total * 4),

@@ -83,12 +83,19 @@ async function fastest(device: GPUDevice, candidates: Dispatch[]): Promise<{ bes
  * destroys the uniform blocks of the others: a copy of a list taken before this call may hold
  * dispatches that can no longer be encoded. Running the candidates overwrites the dispatches'
  * outputs, so call it before those buffers hold anything that matters (a model's scratch, per-row
- * loss and gradient buffers).
+ * loss and gradient buffers). `onProgress` hears of each problem as its timing starts (1-based, of
+ * the problems not timed before on this device): timing a large model's products takes a while.
  */
-export async function tuneDispatches(device: GPUDevice, ...lists: Dispatch[][]): Promise<TuneReport[]> {
+export async function tuneDispatches(
+  device: GPUDevice,
+  lists: Dispatch[][],
+  onProgress?: (current: number, total: number) => void,
+): Promise<TuneReport[]> {
   const reports: TuneReport[] = [];
-  let store = remembered.get(device);
-  if (!store) remembered.set(device, (store = new Map()));
+  const store = remembered.get(device) ?? new Map<string, string>();
+  remembered.set(device, store);
+  const pending = new Set(lists.flat().filter((d) => d.alternatives && d.tuneKey && !store.has(d.tuneKey)).map((d) => d.tuneKey));
+  let started = 0;
   let warm = false;
   for (const list of lists) {
     for (let i = 0; i < list.length; i++) {
@@ -100,6 +107,7 @@ export async function tuneDispatches(device: GPUDevice, ...lists: Dispatch[][]):
         reports.push({ label: current.label, key, chosen: current.variant ?? 'default', ms: {} });
         continue;
       }
+      onProgress?.(++started, pending.size);
       const candidates = [current, ...current.alternatives()];
       let best = current;
       let ms: Record<string, number> = {};

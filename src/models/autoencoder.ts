@@ -78,6 +78,7 @@ export class AutoencoderNetwork implements Network {
     }
     return {
       output: V,
+      hidden: [],
       forward,
       backward,
       destroy() {

@@ -86,11 +86,13 @@ export class MlpNetwork implements Network {
     // Y[0] is the input X; V[l], Y[l] are hidden layer l's [rows, H_l].
     const V: GPUBuffer[] = [];
     const Y: Binding[] = [io.X];
+    const hidden: GPUBuffer[] = [];
     const forward: Dispatch[] = [];
     for (let l = 1; l < L; l++) {
       V[l] = buffer(`V${l}`, rows * widths[l]!);
       const y = buffer(`Y${l}`, rows * widths[l]!);
       Y[l] = y;
+      hidden.push(y);
       forward.push(k.hidden.bind(`${label}/layer${l}`, { A: Y[l - 1]!, B: p(`W${l}`), aux: p(`b${l}`), C: y, C2: V[l]! }, { M: rows, N: widths[l]!, K: widths[l - 1]! }));
     }
     const Z = buffer('Z', rows * C);
@@ -124,6 +126,7 @@ export class MlpNetwork implements Network {
     }
     return {
       output: Z,
+      hidden,
       forward,
       backward,
       destroy() {

@@ -37,6 +37,19 @@ export interface ModelOptions {
   ascend?: boolean;
 }
 
+/** Bound forward passes over a fixed number of probe rows, and the buffer their outputs are read through. */
+interface Probe {
+  rows: number;
+  x: GPUBuffer;
+  labels: GPUBuffer;
+  rowStats: GPUBuffer;
+  passes: Array<{ start: number; rows: number; pass: BoundPass }>;
+  staging: GPUBuffer;
+  /** Floats per row of the output, then of each hidden layer, and where each starts in the staging buffer. */
+  widths: number[];
+  offsets: number[];
+}
+
 export class GpuModel {
   readonly B: number;
   readonly ringSlots: number;
@@ -57,6 +70,9 @@ export class GpuModel {
   private readonly ascend: boolean;
   private data: { set: DeviceDataset; perm: GPUBuffer; gather: Dispatch; metrics: Dispatch } | null = null;
   private metricsNoData: Dispatch;
+  /** The diagram's forward passes over probe rows (layerOutputs), kept between calls. */
+  private probe: Probe | null = null;
+  private probeQueue: Promise<void> = Promise.resolve();
   /** What the tuner chose for each dispatch of the training step (empty where nothing was timed). */
   tuning: TuneReport[] = [];
 
@@ -110,8 +126,16 @@ export class GpuModel {
    * Times the alternatives of the step's dispatches and binds the fastest (see ModelOptions.tune).
    * Timing runs the forward and backward kernels, which write only scratch, per-row loss and gradients.
    */
-  async tune(): Promise<void> {
-    this.tuning = await tuneDispatches(this.device, this.pass.forward, this.pass.backward);
+  async tune(onProgress?: (current: number, total: number) => void): Promise<void> {
+    this.tuning = await tuneDispatches(this.device, [this.pass.forward, this.pass.backward], onProgress);
+  }
+
+  /**
+   * The step's forward and backward dispatches on the batch buffers, as bound now (the tuner swaps
+   * some): they write only scratch, per-row loss and gradients, so timing them changes no training state.
+   */
+  passDispatches(): Dispatch[] {
+    return [...this.pass.forward, ...this.pass.backward];
   }
 
   get settings(): Readonly<OptimizerSettings> {
@@ -276,6 +300,76 @@ export class GpuModel {
     return { loss: loss / set.N, accuracy: correct / set.N, outputs: outputValues };
   }
 
+  /**
+   * Every layer's output for `rows` rows of X [rows, D] with the current parameters, by the training
+   * step's own forward kernels in chunks of EVAL_ROWS: each hidden layer's Y_l [rows, H_l] and the
+   * network's output (logits Z [rows, C] for the MLP). The network diagram draws its units from it,
+   * several times a second: the passes are bound once per row count, and one mapping reads it all.
+   */
+  layerOutputs(X: Float32Array, rows: number): Promise<{ hidden: Float32Array[]; output: Float32Array }> {
+    const D = this.network.inputSize;
+    if (!Number.isInteger(rows) || rows < 1 || X.length < rows * D) return Promise.reject(new RangeError(`layerOutputs needs ${rows} rows of ${D} features`));
+    // One at a time: the staging buffer is mapped by one read only.
+    const read = this.probeQueue.then(() => this.readLayers(X, rows));
+    this.probeQueue = read.then(() => undefined, () => undefined);
+    return read;
+  }
+
+  private async readLayers(X: Float32Array, rows: number): Promise<{ hidden: Float32Array[]; output: Float32Array }> {
+    const { device } = this;
+    const probe = this.probeFor(rows);
+    writeArray(device, probe.x, 0, X.subarray(0, rows * this.network.inputSize));
+    const encoder = device.createCommandEncoder({ label: 'probe' });
+    for (const { start, rows: n, pass } of probe.passes) {
+      encodeDispatches(encoder, pass.forward, 'probe');
+      [pass.output, ...pass.hidden].forEach((b, i) => {
+        encoder.copyBufferToBuffer(b, 0, probe.staging, (probe.offsets[i]! + start * probe.widths[i]!) * 4, n * probe.widths[i]! * 4);
+      });
+    }
+    device.queue.submit([encoder.finish()]);
+    await probe.staging.mapAsync(GPUMapMode.READ);
+    const all = new Float32Array(probe.staging.getMappedRange().slice(0));
+    probe.staging.unmap();
+    const parts = probe.widths.map((w, i) => all.subarray(probe.offsets[i]!, probe.offsets[i]! + rows * w));
+    return { output: parts[0]!, hidden: parts.slice(1) };
+  }
+
+  /** The forward passes over `rows` probe rows, bound once (again when the row count changes). */
+  private probeFor(rows: number): Probe {
+    if (this.probe?.rows === rows) return this.probe;
+    this.destroyProbe();
+    const { device, network } = this;
+    const D = network.inputSize;
+    const x = storageBuffer(device, 'probe/X', rows * D * 4);
+    const labels = storageBuffer(device, 'probe/labels', rows * 4);
+    const rowStats = storageBuffer(device, 'probe/rowStats', rows * 8);
+    const passes: Probe['passes'] = [];
+    for (let start = 0; start < rows; start += EVAL_ROWS) {
+      const n = Math.min(EVAL_ROWS, rows - start);
+      const range = (buffer: GPUBuffer, w: number): Binding => ({ buffer, offset: start * w, size: n * w });
+      const pass = network.bind(`${network.kind}/probe`, { params: this.params, X: range(x, D * 4), labels: range(labels, 4), rowStats: range(rowStats, 8) }, n, n);
+      passes.push({ start, rows: n, pass });
+    }
+    const first = passes[0]!;
+    const widths = [network.kind === 'mlp' ? network.classes : network.inputSize, ...first.pass.hidden.map((b) => b.size / 4 / first.rows)];
+    const offsets: number[] = [];
+    let total = 0;
+    for (const w of widths) {
+      offsets.push(total);
+      total += rows * w;
+    }
+    const staging = device.createBuffer({ label: 'probe/readback', size: total * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    this.probe = { rows, x, labels, rowStats, passes, staging, widths, offsets };
+    return this.probe;
+  }
+
+  private destroyProbe(): void {
+    if (!this.probe) return;
+    for (const { pass } of this.probe.passes) pass.destroy();
+    for (const b of [this.probe.x, this.probe.labels, this.probe.rowStats, this.probe.staging]) b.destroy();
+    this.probe = null;
+  }
+
   /** Copies the metrics ring into `staging` (for the trainer's readback ring). */
   encodeRingCopy(encoder: GPUCommandEncoder, staging: GPUBuffer): void {
     encoder.copyBufferToBuffer(this.ring, 0, staging, 0, this.ring.size);
@@ -283,6 +377,7 @@ export class GpuModel {
 
   destroy(): void {
     this.clearData();
+    this.destroyProbe();
     this.pass.destroy();
     this.optimizer?.uniform.destroy(); // absent when create failed early
     this.metricsNoData.uniform.destroy();

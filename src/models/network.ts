@@ -20,6 +20,8 @@ export interface PassIO {
 export interface BoundPass {
   /** The network's output after `forward`: logits Z [rows, C] (MLP) or the error V = y − x [rows, n] (autoencoder). */
   output: GPUBuffer;
+  /** Each hidden layer's activations Y_l [rows, H_l] after `forward` (MLP; none for the autoencoder). */
+  hidden: GPUBuffer[];
   forward: Dispatch[];
   backward: Dispatch[];
   destroy(): void;

@@ -18,6 +18,8 @@ export type ReferenceModel = { kind: 'mlp'; shape: MlpShape } | { kind: 'autoenc
 
 export class ReferenceTrainer {
   step = 0;
+  /** The gradients of the last step (null before the first): the network diagram shows them. */
+  lastGrads: Record<string, Float64Array> | null = null;
   readonly params: Record<string, Float64Array> = {};
   private readonly states: Record<string, OptimizerState> = {};
   private readonly schedule: BatchSchedule;
@@ -103,6 +105,7 @@ export class ReferenceTrainer {
       loss = r.loss;
       grads = { W: r.dW };
     }
+    this.lastGrads = grads;
     for (const [name, g] of Object.entries(grads)) {
       optimizerStep(this.settings, this.params[name]!, g, this.states[name]!, this.mistake === 'update-sign');
     }

@@ -33,6 +33,14 @@ export interface EngineState {
   v: Record<string, Float32Array | Float64Array>;
 }
 
+/** A forward pass kept whole: every hidden layer's activations and the network's output. */
+export interface LayerOutputs {
+  /** Y_l [rows, H_l] of each hidden layer, first to last. */
+  hidden: Float32Array[];
+  /** The logits Z [rows, C]. */
+  output: Float32Array;
+}
+
 export interface Engine {
   readonly id: EngineId;
   /** Steps submitted so far (the GPU's may still be running). */
@@ -55,6 +63,13 @@ export interface Engine {
   readParams(): Promise<Record<string, Float32Array>>;
   /** Forward pass over a set of the run: 'train' or 'test' (null when the run has no test set). */
   evaluate(set: 'train' | 'test', opts?: { predictions?: boolean }): Promise<EngineEvaluation | null>;
+  /**
+   * Every layer's output for `rows` rows of X [rows, D] with the current parameters, by one batched
+   * forward pass on this engine (the network diagram's unit maps); null for the autoencoder.
+   */
+  forwardLayers(X: Float32Array, rows: number): Promise<LayerOutputs | null>;
+  /** The gradients of the last step taken, named like the parameters; null before the first. */
+  readGrads(): Promise<Record<string, Float32Array> | null>;
   /** The whole state once the submitted steps have finished. */
   capture(): Promise<EngineState>;
   /** Continues from `state` with `optimizer` (a state of the other engine works too, not bit for bit). */

@@ -1,24 +1,40 @@
 // The GPU engine: a GpuModel, its training loop and the resident training and test sets, behind
-// the Engine interface. Built in three timed phases (compile, tune, upload), so that a caller can
-// report how long building took apart from training.
+// the Engine interface. Built in timed phases (compile, tune, upload, and optionally an estimate of
+// the step's time), reported as they start, so that a caller can show a long build's progress and
+// how long building took apart from training.
 import type { DataSplit } from '../data/dataset';
 import { UserError } from '../base/errors';
 import { uploadDataset, type DeviceDataset } from '../gpu/dataset-buffers';
 import type { StepMetrics } from '../kernels/metrics';
 import { buildNetwork } from '../models/build';
 import { GpuModel } from '../models/model';
+import { estimateStep, type StepEstimate } from '../models/step-estimate';
 import type { OptimizerSettings } from '../reference/optimizer';
-import type { Engine, EngineEvaluation, EngineState } from './engine';
+import type { Engine, EngineEvaluation, EngineState, LayerOutputs } from './engine';
 import { GpuTrainer } from './gpu-trainer';
 import { argmaxRows } from './predict';
 import type { RunPlan } from './run-settings';
 
-/** The phases of building a run whose time is reported: pipelines, the tuner's timing, data upload (training and test sets). */
-export type BuildPhase = 'compile' | 'tune' | 'upload';
+/**
+ * The phases of building a run whose time is reported: pipelines, the tuner's timing, data upload
+ * (training and test sets), the step's estimate.
+ */
+export type BuildPhase = 'compile' | 'tune' | 'upload' | 'estimate';
+
+/** Where a build is: the phase under way and, while the tuner times the step's products, which of how many. */
+export interface BuildProgress {
+  phase: BuildPhase;
+  current?: number;
+  total?: number;
+}
 
 export interface GpuEngineOptions {
   /** Time the matmul entry points and keep the fastest (default: where there are alternatives). */
   tune?: boolean;
+  /** Estimate the time per step before the first (see models/step-estimate.ts; default false). */
+  estimate?: boolean;
+  /** Called as each phase starts, and as the tuner moves on to each product. */
+  onProgress?: (progress: BuildProgress) => void;
   /** Called as each phase ends, with its seconds. */
   onPhase?: (phase: BuildPhase, seconds: number) => void;
 }
@@ -32,6 +48,8 @@ export class GpuEngine implements Engine {
     private readonly trainer: GpuTrainer,
     private readonly trainSet: DeviceDataset,
     private readonly testSet: DeviceDataset | null,
+    /** The time per step estimated at build, where it was asked for. */
+    readonly stepEstimate: StepEstimate | null,
   ) {
     trainer.onMetrics = (m) => this.onMetrics?.(m);
   }
@@ -47,6 +65,7 @@ export class GpuEngine implements Engine {
     const made: Array<{ destroy(): void }> = [];
     let engine: GpuEngine | null = null;
     const timed = async <T>(phase: BuildPhase, work: () => Promise<T> | T): Promise<T> => {
+      opts.onProgress?.({ phase });
       const started = performance.now();
       const result = await work();
       opts.onPhase?.(phase, (performance.now() - started) / 1000);
@@ -59,7 +78,7 @@ export class GpuEngine implements Engine {
         return GpuModel.create(device, network, { batch: plan.batch, optimizer: plan.optimizer, tune: false, ascend: plan.mistake === 'update-sign' });
       });
       made.push(model);
-      if (opts.tune ?? true) await timed('tune', () => model.tune());
+      if (opts.tune ?? true) await timed('tune', () => model.tune((current, total) => opts.onProgress?.({ phase: 'tune', current, total })));
       model.setParams(initial);
       const { trainSet, testSet } = await timed('upload', async () => {
         const trainSet = uploadDataset(device, data.train);
@@ -70,7 +89,8 @@ export class GpuEngine implements Engine {
         return { trainSet, testSet };
       });
       model.setData(trainSet);
-      engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed), trainSet, testSet);
+      const estimate = opts.estimate ? await timed('estimate', () => estimateStep(model)) : null;
+      engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed), trainSet, testSet, estimate);
     } finally {
       const outOfMemory = await device.popErrorScope();
       if (!engine || outOfMemory) for (const m of made) m.destroy();
@@ -115,6 +135,15 @@ export class GpuEngine implements Engine {
     const e = await this.model.evaluate(on, { outputs: isMlp && opts.predictions === true });
     const predicted = e.outputs ? argmaxRows(e.outputs, on.N, network.classes) : undefined;
     return { loss: e.loss, accuracy: isMlp ? e.accuracy : undefined, predicted, rows: on.N };
+  }
+
+  async forwardLayers(X: Float32Array, rows: number): Promise<LayerOutputs | null> {
+    if (this.model.network.kind !== 'mlp') return null;
+    return this.model.layerOutputs(X, rows);
+  }
+
+  async readGrads(): Promise<Record<string, Float32Array> | null> {
+    return this.trainer.step > 0 ? this.model.readGrads() : null;
   }
 
   async capture(): Promise<EngineState> {

@@ -1,60 +1,107 @@
-// The data's second moment S = XᵀX/N and its top-m eigenpairs in float64, for the autoencoder's
-// PCA bound and PCA view, computed once per (data set, m) without freezing the page: S is
-// accumulated in slices and, for large n, subspace iteration pauses between iterations.
+// The data's second moment S = XᵀX/N and its eigenpairs in float64, for the autoencoder's PCA bound
+// and PCA view: computed once per data set, in a Web Worker (pca-worker.ts) where the page has one
+// and the work is large, on this thread in slices otherwise (Node, small sets), with progress.
 import type { Dataset } from '../data/dataset';
-import { secondMomentSlices, subspaceIteration, symmetricEigen, type SymmetricEigen } from '../reference/pca';
+import type { SymmetricEigen } from '../reference/pca';
+import { computeSpectrum, type SpectrumMessage, type SpectrumRequest } from './pca-spectrum';
 
-/** Up to this n a full Jacobi eigendecomposition is quick enough (a few hundred ms at most). */
-export const JACOBI_MAX_N = 128;
+/** Below this many multiply-adds (N n²) a worker's start-up costs more than it saves. */
+const WORKER_MIN_WORK = 1e8;
+
+/** How far a data set's spectrum has got, for a view to show. */
+export interface SpectrumProgress {
+  /** The data set's number of features. */
+  n: number;
+  /** Fraction done, in [0, 1]. */
+  done: number;
+  /** Set if the computation failed. */
+  error?: string;
+}
 
 // Keyed by the data set object: two 2-D sets of the same name and size may differ (noise, seed).
-const moments = new WeakMap<Dataset, Promise<Float64Array>>();
-const subspaces = new WeakMap<Dataset, Map<number, Promise<SymmetricEigen>>>();
+const spectra = new WeakMap<Dataset, Promise<SymmetricEigen>>();
+const listeners = new Set<(progress: SpectrumProgress) => void>();
 
-const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** S = XᵀX/N [n, n] of a data set, accumulated in slices with a pause between them; cached per data set. */
-export function secondMomentAsync(set: Dataset): Promise<Float64Array> {
-  let S = moments.get(set);
-  if (!S) {
-    S = accumulate(set);
-    moments.set(set, S);
-  }
-  return S;
+/**
+ * Calls `listener` with the progress of every spectrum being computed; returns the unsubscribe
+ * function. (The PCA card, which knows n but not the data set, filters on n.)
+ */
+export function watchSpectrumProgress(listener: (progress: SpectrumProgress) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
-/** The m largest eigenvalues of S and their eigenvectors (rows, [m, n]); cached per (data set, m). */
-export function principalSubspaceAsync(set: Dataset, m: number): Promise<SymmetricEigen> {
-  let perCode = subspaces.get(set);
-  if (!perCode) subspaces.set(set, (perCode = new Map()));
-  let result = perCode.get(m);
-  if (!result) {
-    result = topEigen(set, m);
-    perCode.set(m, result);
+/** All n eigenvalues of S (descending) and their eigenvectors (rows, [n, n]); cached per data set. */
+export function spectrumAsync(set: Dataset): Promise<SymmetricEigen> {
+  let spectrum = spectra.get(set);
+  if (!spectrum) {
+    const report = (progress: SpectrumProgress) => listeners.forEach((listener) => listener(progress));
+    spectrum = compute(set, (done) => report({ n: set.D, done }));
+    spectrum.catch((error: unknown) => report({ n: set.D, done: 0, error: error instanceof Error ? error.message : String(error) }));
+    spectra.set(set, spectrum);
   }
-  return result;
+  return spectrum;
 }
 
-async function accumulate(set: Dataset): Promise<Float64Array> {
-  const { X, N, D: n } = set;
-  const slices = secondMomentSlices(X, N, n, Math.max(1, Math.floor(2e6 / (n * n))));
-  for (let step = slices.next(); ; step = slices.next()) {
-    if (step.done) return step.value;
-    await pause();
-  }
+/** The m largest eigenvalues of S and their eigenvectors (rows, [m, n]). */
+export async function principalSubspaceAsync(set: Dataset, m: number): Promise<SymmetricEigen> {
+  const { values, vectors } = await spectrumAsync(set);
+  return { values: values.slice(0, m), vectors: vectors.slice(0, m * set.D) };
 }
 
-async function topEigen(set: Dataset, m: number): Promise<SymmetricEigen> {
-  const n = set.D;
-  const S = await secondMomentAsync(set);
-  if (n <= JACOBI_MAX_N) {
-    const { values, vectors } = symmetricEigen(S, n);
-    return { values: values.slice(0, m), vectors: vectors.slice(0, m * n) };
-  }
-  const steps = subspaceIteration(S, n, m);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
+function compute(set: Dataset, onProgress: (done: number) => void): Promise<SymmetricEigen> {
+  const { N, D: n } = set;
+  if (typeof Worker === 'undefined' || N * n * n < WORKER_MIN_WORK) return onThisThread(set, onProgress);
+  // A worker that cannot start (no module workers, a policy that forbids them) leaves this thread.
+  return inWorker(set, onProgress).catch((error: unknown) => {
+    if (error instanceof WorkerUnavailable) return onThisThread(set, onProgress);
+    throw error;
+  });
+}
+
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function onThisThread(set: Dataset, onProgress: (done: number) => void): Promise<SymmetricEigen> {
+  return computeSpectrum(set.X, set.N, set.D, onProgress, pause);
+}
+
+class WorkerUnavailable extends Error {}
+
+function inWorker(set: Dataset, onProgress: (done: number) => void): Promise<SymmetricEigen> {
+  return new Promise((resolve, reject) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./pca-worker.ts', import.meta.url), { type: 'module', name: 'pca-spectrum' });
+    } catch (error) {
+      reject(new WorkerUnavailable(String(error)));
+      return;
+    }
+    worker.onmessage = (e: MessageEvent<SpectrumMessage>) => {
+      const message = e.data;
+      if ('done' in message) return onProgress(message.done);
+      worker.terminate();
+      if ('spectrum' in message) resolve(message.spectrum);
+      else reject(new Error(message.error));
+    };
+    // Errors inside the computation come back as messages; this is a worker that never ran.
+    worker.onerror = (e) => {
+      e.preventDefault();
+      worker.terminate();
+      reject(new WorkerUnavailable(e.message));
+    };
+    void send(worker, set);
+  });
+}
+
+/** Floats per piece of X sent to the worker: 8 MB, a few ms to copy. */
+const PIECE = 2 ** 21;
+
+/** X in copied pieces (the page trains on X itself), with a pause after each so that the page can draw. */
+async function send(worker: Worker, { X, N, D: n }: Dataset): Promise<void> {
+  worker.postMessage({ N, n } satisfies SpectrumRequest);
+  for (let offset = 0; offset < X.length; offset += PIECE) {
+    const values = X.slice(offset, offset + PIECE);
+    worker.postMessage({ offset, values } satisfies SpectrumRequest, [values.buffer]);
     await pause();
   }
 }

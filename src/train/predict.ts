@@ -6,7 +6,11 @@ import { mlpForward, mlpParamsFrom } from '../reference/mlp';
 /** Softmax probabilities [rows, C] of the MLP for X [rows, D]. */
 export function mlpProbabilities(shape: MlpShape, params: Record<string, ArrayLike<number>>, X: ArrayLike<number>, rows: number): Float32Array {
   const { Z } = mlpForward(shape, mlpParamsFrom(shape, params), Float64Array.from(X), new Uint32Array(rows), rows);
-  const { C } = shape;
+  return softmaxRows(Z, rows, shape.C);
+}
+
+/** Row-wise softmax of [rows, C] logits, each row shifted by its largest logit. */
+export function softmaxRows(Z: ArrayLike<number>, rows: number, C: number): Float32Array {
   const out = new Float32Array(rows * C);
   for (let i = 0; i < rows; i++) {
     let max = -Infinity;

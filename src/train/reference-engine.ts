@@ -8,7 +8,7 @@ import { mlpForward, mlpParamsFrom } from '../reference/mlp';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { ReferenceTrainer } from '../reference/trainer';
 import type { ModelSpec } from '../models/build';
-import type { Engine, EngineEvaluation, EngineState } from './engine';
+import type { Engine, EngineEvaluation, EngineState, LayerOutputs } from './engine';
 import { argmaxRows } from './predict';
 import type { RunPlan } from './run-settings';
 
@@ -64,6 +64,19 @@ export class ReferenceEngine implements Engine {
     if (!on) return null;
     const rows = Math.min(on.N, EVAL_ROWS);
     return { ...forwardReference(this.plan.spec, this.trainer.params, on, rows), rows };
+  }
+
+  async forwardLayers(X: Float32Array, rows: number): Promise<LayerOutputs | null> {
+    const { spec } = this.plan;
+    if (spec.kind !== 'mlp') return null;
+    const f = mlpForward(spec.shape, mlpParamsFrom(spec.shape, this.trainer.params), Float64Array.from(X.subarray(0, rows * spec.shape.D)), new Uint32Array(rows), rows);
+    return { hidden: f.Y.map((y) => Float32Array.from(y)), output: Float32Array.from(f.Z) };
+  }
+
+  async readGrads(): Promise<Record<string, Float32Array> | null> {
+    const grads = this.trainer.lastGrads;
+    if (!grads) return null;
+    return Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, Float32Array.from(g)]));
   }
 
   async capture(): Promise<EngineState> {

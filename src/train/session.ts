@@ -8,10 +8,11 @@ import { Rng } from '../base/rng';
 import type { StepMetrics } from '../kernels/metrics';
 import { specTensorShapes } from '../models/build';
 import { checkFootprint, modelBuffers, type FootprintLimits } from '../models/footprint';
+import type { StepEstimate } from '../models/step-estimate';
 import type { Mistake } from '../reference/mistakes';
 import type { OptimizerSettings } from '../reference/optimizer';
 import type { Engine, EngineId } from './engine';
-import { GpuEngine, type BuildPhase } from './gpu-engine';
+import { GpuEngine, type BuildPhase, type BuildProgress } from './gpu-engine';
 import { initParams } from './init';
 import { ReferenceEngine } from './reference-engine';
 import type { RunPlan } from './run-settings';
@@ -22,6 +23,14 @@ export type SessionConfig = Omit<RunPlan, 'mistake'> & {
   /** The backprop mistake every engine makes on purpose (default 'none'). */
   mistake?: Mistake;
 };
+
+/** What a caller may ask of a build: its progress as it goes, and an estimate of the step's time. */
+export interface SessionBuildOptions {
+  /** The GPU engine's build phases as they start (see GpuEngineOptions.onProgress). */
+  onProgress?: (progress: BuildProgress) => void;
+  /** Time the GPU engine's step before the first (see Session.stepEstimate). */
+  estimate?: boolean;
+}
 
 /** Test-set metrics of one engine at a step; `predicted` holds the argmax class per row (MLP). */
 export interface TestMetrics {
@@ -43,7 +52,7 @@ export class Session {
     readonly config: SessionConfig & { mistake: Mistake },
     readonly data: DataSplit,
     readonly engines: readonly Engine[],
-    /** Seconds each build phase took (compile, tune, upload); 0 for those that did not run. */
+    /** Seconds each build phase took (compile, tune, upload, estimate); 0 for those that did not run. */
     readonly phases: Readonly<Record<BuildPhase, number>>,
   ) {
     this.leader = engines[0]!;
@@ -62,7 +71,7 @@ export class Session {
   }
 
   /** Builds the engines; all start from the same float32 parameters drawn from the seed. */
-  static async create(config: SessionConfig, data: DataSplit, device: GPUDevice | null): Promise<Session> {
+  static async create(config: SessionConfig, data: DataSplit, device: GPUDevice | null, opts: SessionBuildOptions = {}): Promise<Session> {
     const { spec, batch, seed } = config;
     if (config.engines.length === 0) throw new RangeError('a session needs at least one engine');
     if (batch > data.train.N) throw new RangeError(`the batch (${batch}) is larger than the training set (${data.train.N} rows)`);
@@ -72,7 +81,7 @@ export class Session {
       Session.checkFits(config, data, device.limits); // before the parameters are drawn: they may not fit either
     }
     const initial = initParams(specTensorShapes(spec), new Rng(seed), config.initScale);
-    const phases: Record<BuildPhase, number> = { compile: 0, tune: 0, upload: 0 };
+    const phases: Record<BuildPhase, number> = { compile: 0, tune: 0, upload: 0, estimate: 0 };
     const engines: Engine[] = [];
     try {
       for (const id of config.engines) {
@@ -80,13 +89,21 @@ export class Session {
           engines.push(new ReferenceEngine(plan, data, initial));
           continue;
         }
-        engines.push(await GpuEngine.create(device!, plan, data, initial, { onPhase: (p, s) => (phases[p] += s) }));
+        engines.push(await GpuEngine.create(device!, plan, data, initial, {
+          onPhase: (p, s) => (phases[p] += s), onProgress: opts.onProgress, estimate: opts.estimate,
+        }));
       }
     } catch (error) {
       for (const e of engines) e.destroy();
       throw error;
     }
     return new Session({ ...config, mistake: plan.mistake }, data, engines, phases);
+  }
+
+  /** The GPU engine's estimated time per step, where the build was asked for one (null otherwise). */
+  get stepEstimate(): StepEstimate | null {
+    const gpu = this.engine('gpu');
+    return gpu instanceof GpuEngine ? gpu.stepEstimate : null;
   }
 
   /** The engine with this id, if the run has one. */

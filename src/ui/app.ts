@@ -21,6 +21,8 @@ import { Session, type SessionConfig, type TestMetrics } from '../train/session'
 import { allFinite, lossGaveBack } from '../train/snapshot';
 import { loadPageData } from './data-source';
 import { mountBenchSection } from './bench/bench-section';
+import { benchTarget } from './bench/bench-target';
+import { buildStatus, readyStatus } from './build-status';
 import { ModelViews } from './model-views';
 import { MathViews, type GradCheckSummary } from './math/math-views';
 import { RunCurves, runFingerprint } from './math/run-curves';
@@ -31,13 +33,19 @@ import { LossPlot } from './plots/loss-plot';
 import { download, checkpointFile, type RunFileFormat } from './run-files';
 import { lostWithin, Recovery, type MessageAction, type OpenGpu, type RecoveryHost } from './recovery';
 import { decodeHash, encodeHash, LIVE_KEYS, readSettings, type EngineChoice, type Settings } from './settings';
+import { applyHiddenSections, copyText, hiddenSettings, PRESETS, readHide, withHide } from './teacher';
 
 export interface AppElements {
   panel: HTMLElement;
   /** Where the run controls go (the play/pause toggle, one step, reset), beside the status line. */
   runBar: HTMLElement;
   status: HTMLElement;
+  /** Warnings and errors (role="alert"). */
   message: HTMLElement;
+  /** Information: a loaded file, a setting adjusted to fit. */
+  notice: HTMLElement;
+  /** The first screen: the network diagram, the main output and the loss plot (`plots`). */
+  stage: HTMLElement;
   plots: HTMLElement;
   views: HTMLElement;
 }
@@ -80,6 +88,8 @@ export class App {
   /** Grows with the cost of an evaluation, so that it never takes more than a fifth of the time. */
   private evalInterval = EVAL_INTERVAL_MS;
   private rate = { steps: 0, time: performance.now(), perSecond: 0 };
+  /** Controls and sections the link hides (teacher mode: `hide=`). */
+  private hide: string[] = [];
 
   constructor(
     private readonly el: AppElements,
@@ -87,22 +97,31 @@ export class App {
     openGpu: OpenGpu | null = null,
   ) {
     const { settings, problems } = decodeHash(location.hash);
+    const hidden = readHide(location.hash);
+    problems.push(...hidden.problems);
+    this.hide = hidden.hide;
     this.settings = settings;
     this.runBar = new RunBar(el.runBar, {
       toggle: () => (this.running ? this.pause() : this.play()),
       step: () => void this.stepOnce(),
       reset: () => void this.rebuild(),
-    });
+      copyLink: () => void this.copyLink(),
+      preset: (hash) => {
+        location.hash = withHide(hash, this.hide); // applied by hashchange, as an edited link is
+      },
+    }, PRESETS);
     this.recovery = new Recovery(this.recoveryHost(), openGpu);
     if (!gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
     if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
     this.plot = new LossPlot(el.plots);
-    mountBenchSection(el.views, { gpu: () => this.gpu, current: () => ({ batch: this.settings.batch, hidden: this.settings.hidden[0]! }) });
+    mountBenchSection(el.views, { gpu: () => this.gpu, current: () => benchTarget(this.session?.config ?? null, this.settings) });
     this.panel = new Panel(el.panel, settings, {
       changed: (key) => this.changed(key),
       loadFile: (file) => void this.loadFile(file),
       saveRun: (format) => void this.saveRun(format),
     });
+    this.panel.hideControls(hiddenSettings(this.hide));
+    applyHiddenSections(this.hide);
     this.panel.showRelevant(settings);
     this.plot.setLogScale(settings.logScale);
     if (gpu) this.recovery.watch(gpu, () => this.gpu);
@@ -122,6 +141,11 @@ export class App {
    */
   private applyHash(): void {
     const { settings, problems } = decodeHash(location.hash);
+    const hidden = readHide(location.hash);
+    problems.push(...hidden.problems);
+    this.hide = hidden.hide;
+    this.panel.hideControls(hiddenSettings(this.hide));
+    applyHiddenSections(this.hide);
     if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
     if (!this.gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
     // A file of yours cannot travel in a link: one that names no data set keeps training on it.
@@ -135,9 +159,16 @@ export class App {
     if (changed.every((k) => LIVE_KEYS.has(k))) {
       this.plot.setLogScale(this.settings.logScale);
       void this.session?.setOptimizer(optimizerOf(this.settings));
+      this.readyAgain();
       return;
     }
     void this.rebuild();
+  }
+
+  /** A live change before the first step: the "Ready" line names the new settings, not the old. */
+  private readyAgain(): void {
+    const session = this.session;
+    if (session && !this.running && session.step === 0) this.status(readyStatus(this.describe(), session.stepEstimate, session.config.spec.kind, 'Press play.'));
   }
 
   /** Whether training runs; the run bar's toggle and the status line follow it. */
@@ -199,6 +230,11 @@ export class App {
   /** The optimizer settings the engines use right now. */
   get optimizerInUse(): OptimizerSettings | null {
     return this.session?.optimizer ?? null;
+  }
+
+  /** The loss card's |GPU − CPU| chart as drawn (read by the tests); null unless both engines report. */
+  get lossDifference(): LossPlot['engineDifference'] {
+    return this.plot.engineDifference;
   }
 
   /** Builds data and engines for the current settings; the old session's GPU buffers are destroyed. */
@@ -289,7 +325,7 @@ export class App {
     }
     for (const a of adjusted) s[a.key] = a.to;
     if (s.model === 'mlp' && data.train.classes < 2 && !data.test) notes.push('the data has one class only');
-    if (notes.length > 0) this.message(`Note: ${notes.join('; ')}.`);
+    if (notes.length > 0) this.notice(`Note: ${notes.join('; ')}.`);
     const config: SessionConfig = { ...plan, engines: ENGINES[s.engine] };
     if (this.gpu) Session.checkFits(config, data, this.gpu.device.limits);
     if (restore) checkCheckpointFits({ config, data }, restore);
@@ -301,7 +337,7 @@ export class App {
     this.recovery.clearDivergence();
     this.plot.setReference(null, '');
     this.status('Building the model…');
-    const session = await Session.create(config, data, this.gpu?.device ?? null);
+    const session = await Session.create(config, data, this.gpu?.device ?? null, { estimate: true, onProgress: (p) => this.status(buildStatus(p)) });
     if (restore) {
       try {
         await restoreCheckpoint(session, restore);
@@ -317,7 +353,16 @@ export class App {
     session.onMetrics = (engine, metrics) => this.onMetrics(engine, metrics);
     this.session = session;
     this.views?.destroy();
-    this.views = new ModelViews(this.el.views, plan.spec, data);
+    this.views = new ModelViews(this.el.stage, this.el.views, plan.spec, data, {
+      forward: (X, rows) => session.leader.forwardLayers(X, rows),
+      gradient: async (tensor, index) => (await session.leader.readGrads())?.[tensor]?.[index] ?? null,
+      reshape: (hidden) => {
+        this.settings.hidden = hidden;
+        this.panel.refresh();
+        this.changed('hidden');
+      },
+      activation: s.activation,
+    });
     this.math?.destroy();
     const hidden = s.exercise > 0 && !this.exerciseRevealed;
     this.runs.start(hidden ? 'exercise' : plan.mistake, runFingerprint(s));
@@ -338,11 +383,13 @@ export class App {
         if (this.session !== session) return;
         this.pcaBound = bound;
         this.plot.setReference(bound, `PCA bound ½Σλⱼ (j > ${code})`);
+      }, (error: Error) => {
+        if (this.session === session) this.message(`The PCA bound could not be computed: ${error.message}`);
       });
     }
     this.writeHash();
     await this.refresh(true);
-    this.status(`Ready: ${this.describe()}. ${restore ? `Continuing from step ${session.step}.` : 'Press play.'}`);
+    this.status(readyStatus(this.describe(), session.stepEstimate, plan.spec.kind, restore ? `Continuing from step ${session.step}.` : 'Press play.'));
     if (resume) this.play();
   }
 
@@ -416,7 +463,7 @@ export class App {
     if (!allFinite(params)) {
       this.recovery.divergedAt(session.leader.id, session.step, 'the parameters stopped being finite numbers');
     } else {
-      this.views?.showParams(params);
+      await this.views?.showParams(params, session.step);
       await this.math?.update(params, session.step);
       const losses = this.log.of(session.leader.id);
       if (!this.diverged) await this.recovery.snapshots.offer(session, losses, { ...this.settings });
@@ -477,6 +524,7 @@ export class App {
     if (LIVE_KEYS.has(key)) {
       if (key === 'logScale') this.plot.setLogScale(s.logScale);
       else void this.session?.setOptimizer(optimizerOf(s));
+      this.readyAgain();
       return;
     }
     void this.rebuild();
@@ -496,7 +544,7 @@ export class App {
     this.settings.dataset = 'file';
     this.panel.refresh();
     const d = this.userFile.dataset(this.settings.model === 'mlp');
-    this.message(`Loaded ${file.name}: ${d.N} rows, ${d.D} features${this.settings.model === 'mlp' ? `, ${d.classes} classes` : ''}.`);
+    this.notice(`Loaded ${file.name}: ${d.N} rows, ${d.D} features${this.settings.model === 'mlp' ? `, ${d.classes} classes` : ''}.`);
     await this.rebuild();
   }
 
@@ -550,21 +598,36 @@ export class App {
     this.running = false;
     this.building = this.building
       .then(() => this.build(false, checkpoint, false))
-      .then(() => this.message(`Loaded ${name}: continuing from step ${this.step}.`))
+      .then(() => this.notice(`Loaded ${name}: continuing from step ${this.step}.`))
       .catch((e: Error) => this.buildFailed(e, false));
     await this.building;
   }
 
   /** The address bar holds the current settings (a link to this run), without adding a history entry. */
   private writeHash(): void {
-    history.replaceState(null, '', encodeHash(this.settings) || location.pathname + location.search);
+    history.replaceState(null, '', withHide(encodeHash(this.settings), this.hide) || location.pathname + location.search);
+  }
+
+  /** Copies the link to this run (its settings and hide list) for a student or a slide. */
+  private async copyLink(): Promise<void> {
+    this.writeHash();
+    const link = location.href;
+    if (await copyText(link)) this.notice(`Link copied: ${link}`);
+    else this.notice(`Copy this link (the browser did not allow the page to copy it): ${link}`);
   }
 
   private status(text: string): void {
     this.el.status.textContent = text;
   }
 
-  /** Shows a message in the page (a refused file, an ignored link setting, a lost device), with buttons. */
+  /** Shows information (a loaded file, an adjusted setting) apart from the warnings; a close button hides it. */
+  notice(text: string): void {
+    const el = this.el.notice;
+    el.replaceChildren(text, ' ', closeButton(el));
+    el.hidden = false;
+  }
+
+  /** Shows a warning or an error in the page (a refused file, an ignored link setting, a lost device), with buttons. */
   message(text: string, actions: MessageAction[] = []): void {
     const el = this.el.message;
     el.replaceChildren(text);
@@ -578,6 +641,7 @@ export class App {
       });
       el.append(' ', button);
     }
+    el.append(' ', closeButton(el));
     el.hidden = false;
   }
 
@@ -596,7 +660,7 @@ export class App {
     if (!gpu) return;
     this.gpu = gpu;
     this.recovery.watch(gpu, () => this.gpu);
-    this.message(`Training on the GPU again: ${gpu.adapterName}.`);
+    this.notice(`Training on the GPU again: ${gpu.adapterName}.`);
     this.changed('engine');
   }
 
@@ -637,6 +701,18 @@ export class App {
       describe: () => this.describe(),
     };
   }
+}
+
+/** The × that hides a banner. */
+function closeButton(banner: HTMLElement): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'banner-close';
+  button.textContent = '×';
+  button.title = 'Hide this message';
+  button.setAttribute('aria-label', 'hide this message');
+  button.addEventListener('click', () => (banner.hidden = true));
+  return button;
 }
 
 /** Steps per second for the status line: whole numbers, three significant digits below 10. */

@@ -1,50 +1,107 @@
-// Picks and feeds the views that fit the model and the data: the decision boundary for 2-D sets;
-// weights, confusion matrix, digits and a drawing pad for MNIST; reconstructions and the rows of W
-// for the autoencoder.
+// Picks and feeds the views that fit the model and the data: the network diagram, and the decision
+// boundary for 2-D sets, on the first screen; weights, confusion matrix, digits and a drawing pad
+// for MNIST; reconstructions and the rows of W for the autoencoder. The diagram's unit maps and the
+// decision boundary come from one batched forward pass of the engine over the plane's grid.
 import type { DataSplit } from '../data/dataset';
 import { expandFeatures, PLAIN_FEATURES, type Plane } from '../data/features';
 import type { ModelSpec } from '../models/build';
-import { mlpProbabilities, reconstruct } from '../train/predict';
+import type { LayerOutputs } from '../train/engine';
+import { mlpProbabilities, reconstruct, softmaxRows } from '../train/predict';
 import { argmaxRows } from '../train/predict';
+import { autoencoderFrame, mlpFrame, type DiagramInput } from './diagram-frame';
 import { ConfusionMatrixView } from './views/confusion-matrix';
 import { DecisionBoundaryView, gridPoints, type Bounds } from './views/decision-boundary';
 import { DigitGridView } from './views/digit-grid';
+import { digitRows } from './views/digit-order';
 import { DrawDigitView } from './views/draw-digit';
-import { ReconstructionView } from './views/reconstructions';
+import { NetworkDiagramView, type DiagramFrame } from './views/network-diagram';
+import { MAX_PLANE_POINTS, ReconstructionView } from './views/reconstructions';
 import { WeightImagesView } from './views/weight-images';
 
-const GRID = 60; // decision-boundary cells per side
+const GRID = 64; // grid points per side of the plane: the decision boundary's and the unit maps'
+const COARSE_GRID = 32; // for networks of more than WIDE hidden units, whose maps are read back whole
+const WIDE = 1024;
+/** Widths of the stage's cards, CSS pixels, to size the diagram beside the main output. */
+const OUTPUT_CARD = { boundary: 326, weights: 386, plane: 366 };
+const CARD_CHROME = 26;
+const GAP = 12;
+const MIN_DIAGRAM = 300;
+const MAX_DIAGRAM = 900;
 const DIGITS = 24; // test digits shown with their predictions
 const PAIRS = 8; // autoencoder originals shown beside their reconstructions
+
+/** What the views need from the run beyond its parameters. */
+export interface ModelViewsHooks {
+  /** The leading engine's batched forward pass (every layer's output) over rows of X. */
+  forward(X: Float32Array, rows: number): Promise<LayerOutputs | null>;
+  /** The last step's gradient of one tensor element, for a clicked link. */
+  gradient(tensor: string, index: number): Promise<number | null>;
+  /** New hidden widths from the diagram's buttons. */
+  reshape(hidden: number[]): void;
+  /** The MLP's hidden activation's name. */
+  activation: string;
+}
 
 export class ModelViews {
   private readonly destroyers: Array<() => void> = [];
   /** The grid's cells as the network's inputs (the plane's features of each cell centre). */
-  private boundary: { view: DecisionBoundaryView; bounds: Bounds; inputs: Float32Array; plane: Plane } | null = null;
+  private boundary: { view: DecisionBoundaryView; bounds: Bounds; grid: number; inputs: Float32Array; plane: Plane } | null = null;
+  private readonly diagram: NetworkDiagramView;
+  private frame: DiagramFrame | null = null;
+  private hovered: { column: number; unit: number } | null = null;
+  /** Test rows the last evaluation got wrong: the digit grid shows them first. */
+  private wrongRows: number[] = [];
+  /** The test row the diagram shows on MNIST: the next one at each refresh. */
+  private sample = 0;
   private weights: WeightImagesView | null = null;
   private confusion: ConfusionMatrixView | null = null;
   private digits: DigitGridView | null = null;
   private draw: DrawDigitView | null = null;
   private recon: ReconstructionView | null = null;
   private params: Record<string, Float32Array> | null = null;
+  private readonly plane: Plane | null;
+  private grid: { grid: number; bounds: Bounds; inputs: Float32Array } | null = null;
 
+  /** `stage` is the first screen (diagram and main output), `container` the cards below it. */
   constructor(
+    stage: HTMLElement,
     container: HTMLElement,
     private readonly spec: ModelSpec,
     private readonly data: DataSplit,
+    private readonly hooks: ModelViewsHooks,
   ) {
     const { train } = data;
     const images = train.D === 784;
     // A 2-D set's plane, or a user's file of two features drawn as one.
     const plane: Plane | null = data.plane ?? (train.D === 2 ? { features: PLAIN_FEATURES, train: train.X, ...(data.test ? { test: data.test.X } : {}) } : null);
-    if (spec.kind === 'mlp' && plane) {
-      const view = new DecisionBoundaryView(container);
+    this.plane = plane;
+    const hidden = spec.kind === 'mlp' ? [...spec.shape.hidden] : [];
+    // Beside the main output where both fit, else the stage's whole width.
+    const output = plane ? (spec.kind === 'mlp' ? OUTPUT_CARD.boundary : OUTPUT_CARD.plane) : images ? OUTPUT_CARD.weights : 0;
+    const room = stage.clientWidth - CARD_CHROME;
+    const width = Math.min(MAX_DIAGRAM, room - output - GAP >= MIN_DIAGRAM ? room - output - GAP : room);
+    this.diagram = new NetworkDiagramView(stage, hidden, {
+      ...(room > 0 ? { width } : {}),
+      onHover: (column, unit) => this.hover(column, unit),
+      gradient: (tensor, index) => hooks.gradient(tensor, index),
+      ...(spec.kind === 'mlp' ? { onReshape: (h: number[]) => hooks.reshape(h) } : {}),
+    });
+    if (!plane && !images) this.diagram.setCaption('Every unit drawn as its activation for the current sample; links wide where |w| is large, red positive, blue negative.');
+    if (images) this.diagram.setCaption('The current test digit, each hidden unit (first layer: its weight image, framed by its activation) and the outputs; links red positive, blue negative.');
+    this.destroyers.push(() => this.diagram.destroy());
+    if (plane) {
       const bounds = dataBounds(plane.train, train.N);
-      this.boundary = { view, bounds, inputs: expandFeatures(gridPoints(GRID, bounds), GRID * GRID, plane.features), plane };
+      const widest = hidden.reduce((a, b) => a + b, 0);
+      const grid = widest > WIDE ? COARSE_GRID : GRID;
+      this.grid = { grid, bounds, inputs: expandFeatures(gridPoints(grid, bounds), grid * grid, plane.features) };
+    }
+    if (spec.kind === 'mlp' && plane && this.grid) {
+      const view = new DecisionBoundaryView(stage);
+      this.boundary = { view, ...this.grid, plane };
       this.destroyers.push(() => view.destroy());
     }
     if (images) {
-      this.weights = new WeightImagesView(container, spec.kind === 'mlp'
+      this.weights = new WeightImagesView(stage, spec.kind === 'mlp'
         ? { title: 'First-layer weights', caption: "Each tile is one hidden unit's 784 weights: red positive, blue negative." }
         : { title: 'Rows of W', caption: 'Each tile is one row of W; trained, they span the top principal components.' });
       this.destroyers.push(() => this.weights?.destroy());
@@ -57,38 +114,54 @@ export class ModelViews {
       this.destroyers.push(() => this.confusion?.destroy(), () => this.digits?.destroy(), () => this.draw?.destroy());
     }
     if (spec.kind === 'autoencoder') {
-      this.recon = new ReconstructionView(container);
+      // On a plane the reconstructions are the main output (points beside their projections): first screen.
+      this.recon = new ReconstructionView(plane ? stage : container);
       this.destroyers.push(() => this.recon?.destroy());
     }
   }
 
-  /** Redraws every view that depends on the parameters. */
-  showParams(params: Record<string, Float32Array>): void {
+  /** Redraws every view that depends on the parameters, after `step` steps. */
+  async showParams(params: Record<string, Float32Array>, step: number): Promise<void> {
     this.params = params;
     const { spec, data } = this;
+    const input = this.diagramInput();
     if (spec.kind === 'mlp') {
       const { shape } = spec;
+      const rows = input.kind === 'plane' ? input.grid * input.grid : 1;
+      const layers = await this.hooks.forward(input.X, rows);
+      if (layers && !hiddenByLink('diagram')) {
+        this.frame = mlpFrame(shape, params, step, input, layers, this.hooks.activation);
+        this.diagram.update(this.frame);
+        if (this.hovered) this.hover(this.hovered.column, this.hovered.unit);
+      }
       if (this.boundary) {
-        const { view, bounds, inputs, plane } = this.boundary;
-        const probs = mlpProbabilities(shape, params, inputs, GRID * GRID);
+        const { view, bounds, grid, inputs, plane } = this.boundary;
+        const probs = layers ? softmaxRows(layers.output, grid * grid, shape.C) : mlpProbabilities(shape, params, inputs, grid * grid);
         view.update({
-          grid: GRID, probs, classes: shape.C, bounds, points: plane.train, labels: data.train.labels,
+          grid, probs, classes: shape.C, bounds, points: plane.train, labels: data.train.labels,
           ...(plane.test && data.test ? { testPoints: plane.test, testLabels: data.test.labels } : {}),
         });
       }
       this.weights?.update(params.W1!, shape.hidden[0]!, shape.D); // the first layer's, at any depth
       const test = data.test;
       if (this.digits && test) {
-        const k = Math.min(DIGITS, test.N);
-        const X = test.X.subarray(0, k * test.D);
-        const probs = mlpProbabilities(shape, params, X, k);
-        this.digits.update(X, test.labels.subarray(0, k), argmaxRows(probs, k, shape.C));
+        // The last evaluation's mistakes first (they teach most), then the first rows it got right.
+        const rows = digitRows(this.wrongRows, test.N, DIGITS);
+        const X = new Float32Array(rows.length * test.D);
+        rows.forEach((row, i) => X.set(test.X.subarray(row * test.D, (row + 1) * test.D), i * test.D));
+        const probs = mlpProbabilities(shape, params, X, rows.length);
+        this.digits.update(X, Uint32Array.from(rows, (row) => test.labels[row]!), argmaxRows(probs, rows.length, shape.C));
       }
     } else {
       const { m, n } = spec.shape;
+      if (!hiddenByLink('diagram')) {
+        this.frame = autoencoderFrame(m, n, params.W!, step, input);
+        this.diagram.update(this.frame);
+        if (this.hovered) this.hover(this.hovered.column, this.hovered.unit);
+      }
       this.weights?.update(params.W!, m, n);
-      const source = data.test ?? data.train;
-      const k = Math.min(PAIRS, source.N);
+      const source = n === 2 ? data.train : data.test ?? data.train;
+      const k = Math.min(n === 2 ? MAX_PLANE_POINTS : PAIRS, source.N);
       const X = source.X.subarray(0, k * n);
       this.recon?.update(X, reconstruct(params.W!, m, n, X, k), k, n);
     }
@@ -100,8 +173,43 @@ export class ModelViews {
     if (!this.confusion || !test || this.spec.kind !== 'mlp') return;
     const C = this.spec.shape.C;
     const counts = Array.from({ length: C }, () => new Array<number>(C).fill(0));
-    for (let i = 0; i < rows; i++) counts[test.labels[i]!]![predicted[i]!]! += 1;
+    const wrong: number[] = [];
+    for (let i = 0; i < rows; i++) {
+      counts[test.labels[i]!]![predicted[i]!]! += 1;
+      if (predicted[i] !== test.labels[i]) wrong.push(i);
+    }
     this.confusion.update(counts);
+    this.wrongRows = wrong;
+  }
+
+  /** The plane's grid, or the next test sample (a training sample without a test set). */
+  private diagramInput(): DiagramInput {
+    if (this.plane && this.grid) return { kind: 'plane', grid: this.grid.grid, features: this.plane.features, X: this.grid.inputs };
+    const set = this.data.test ?? this.data.train;
+    const D = set.D;
+    const row = this.sample++ % set.N;
+    const X = set.X.subarray(row * D, (row + 1) * D);
+    const side = Math.round(Math.sqrt(D));
+    return side * side === D && side >= 8 ? { kind: 'image', side, X } : { kind: 'sample', X };
+  }
+
+  /** A unit under the pointer: its map drawn large on the decision boundary (2-D sets). */
+  private hover(column: number, unit: number | null): void {
+    this.hovered = unit === null ? null : { column, unit };
+    const view = this.boundary?.view;
+    const picture = this.frame?.columns[column]?.picture;
+    if (this.weights && (unit === null || picture?.kind === 'images')) {
+      const col = this.frame?.columns[column];
+      this.weights.showUnit(unit, col && unit !== null ? `${col.heading}: unit ${unit + 1}` : '');
+    }
+    if (!view) return;
+    if (unit === null || !picture || picture.kind !== 'map') return view.showUnit(null);
+    const units = this.frame!.columns[column]!.units;
+    const g = picture.grid;
+    const values = new Float32Array(g * g);
+    for (let i = 0; i < g * g; i++) values[i] = picture.values[i * units + unit]!;
+    const col = this.frame!.columns[column]!;
+    view.showUnit({ grid: g, values, ...(picture.classes ? { classIndex: unit } : {}), label: `${col.heading}: ${col.names[unit] ?? `unit ${unit + 1}`}` });
   }
 
   private classifyDrawing(pixels: Float32Array): void {
@@ -112,6 +220,11 @@ export class ModelViews {
   destroy(): void {
     for (const d of this.destroyers) d();
   }
+}
+
+/** A section a teacher's link hides (teacher.ts) is not drawn either. */
+function hiddenByLink(section: string): boolean {
+  return (document.body.dataset.hide ?? '').split(' ').includes(section);
 }
 
 /** The data's extent with a margin, square so that the heatmap is not stretched. */

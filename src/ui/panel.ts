@@ -39,6 +39,7 @@ export class Panel {
   private readonly featureBoxes = {} as Record<Feature, boolean>;
   private readonly featureControllers: Controller[] = [];
   private featureFolder: GUI | null = null;
+  private hiddenByLink = new Set<keyof Settings>();
 
   constructor(container: HTMLElement, private readonly settings: Settings, actions: PanelActions) {
     const gui = (this.gui = new GUI({ container, title: 'Settings', width: 300 }));
@@ -158,15 +159,24 @@ export class Panel {
   }
 
   /** Shows only the controls that matter for the current model and optimizer. */
+  /** Controls a teacher's link hides (`hide=lr,optimizer`): they stay hidden whatever the model. */
+  hideControls(keys: ReadonlyArray<keyof Settings>): void {
+    const before = this.hiddenByLink;
+    this.hiddenByLink = new Set(keys);
+    for (const key of before) if (!this.hiddenByLink.has(key)) this.controllers.get(key)?.show(true);
+    for (const key of this.hiddenByLink) this.controllers.get(key)?.show(false);
+    if (this.hiddenByLink.has('features')) this.featureFolder?.show(false);
+  }
+
   showRelevant(s: Settings): void {
-    const show = (key: keyof Settings, on: boolean) => this.controllers.get(key)?.show(on);
+    const show = (key: keyof Settings, on: boolean) => this.controllers.get(key)?.show(on && !this.hiddenByLink.has(key));
     show('hidden', s.model === 'mlp');
     show('activation', s.model === 'mlp');
     show('code', s.model === 'autoencoder');
     show('samples', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('noise', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('testShare', s.dataset !== 'mnist' && s.dataset !== 'file');
-    this.featureFolder?.show(s.dataset !== 'mnist' && s.dataset !== 'file');
+    this.featureFolder?.show(s.dataset !== 'mnist' && s.dataset !== 'file' && !this.hiddenByLink.has('features'));
     show('momentum', s.optimizer === 'momentum');
     show('nesterov', s.optimizer === 'momentum');
     show('beta1', s.optimizer === 'adam');
@@ -183,7 +193,7 @@ export class Panel {
     const activation = s.model === 'mlp' ? s.activation : null;
     const fits = new Set(mistakesFor(s.model, activation).map(mistakeLabel));
     for (const option of c.domElement.querySelectorAll('option')) option.hidden = !fits.has(option.textContent ?? '');
-    c.show(s.exercise === 0);
+    c.show(s.exercise === 0 && !this.hiddenByLink.has('mistake'));
     const note = this.mistakeNote;
     if (s.exercise > 0) {
       note.textContent = `Find the bug (exercise ${s.exercise}): this run makes one hidden mistake. Check the gradients, train, then click the equation you believe is wrong in "The equations beside the numbers".`;

@@ -1,11 +1,15 @@
 // The run controls above the status line: one large play/pause toggle (named "play" while paused,
 // "pause" while running), one step and reset beside it, each with a tooltip; Space toggles, except
-// while the focus is in a field (or on a button, which Space presses itself).
+// while the focus is in a field (or on a button, which Space presses itself). Then the teacher's
+// two: copy the link to this run, and open a named preset.
 
 export interface RunBarActions {
   toggle(): void;
   step(): void;
   reset(): void;
+  copyLink(): void;
+  /** A preset was chosen: its link. */
+  preset(hash: string): void;
 }
 
 export class RunBar {
@@ -18,7 +22,7 @@ export class RunBar {
     this.actions.toggle();
   };
 
-  constructor(container: HTMLElement, private readonly actions: RunBarActions) {
+  constructor(container: HTMLElement, private readonly actions: RunBarActions, presets: ReadonlyArray<{ name: string; hash: string; about: string }> = []) {
     const bar = document.createElement('div');
     bar.className = 'run-bar';
     bar.setAttribute('role', 'toolbar');
@@ -32,7 +36,9 @@ export class RunBar {
     this.toggleButton.append(this.icon, this.label);
     const step = button('run-step', () => this.actions.step(), '+1 step', 'one step', 'Train one step and show it (while paused)');
     const reset = button('run-reset', () => this.actions.reset(), '↺ reset', 'reset', 'Start the run again from its seed: new initial weights, step 0');
-    bar.append(this.toggleButton, step, reset);
+    const copy = button('run-copy', () => this.actions.copyLink(), 'copy link', 'copy link', 'Copy the link to this run: its settings, seed and hidden controls');
+    bar.append(this.toggleButton, step, reset, copy);
+    if (presets.length > 0) bar.append(presetChooser(presets, (hash) => this.actions.preset(hash)));
     container.append(bar);
     this.show(false);
     document.addEventListener('keydown', this.onKey);
@@ -62,6 +68,24 @@ function button(className: string, onClick: () => void, text = '', name = '', ti
   if (title) b.title = title;
   b.addEventListener('click', onClick);
   return b;
+}
+
+/** A list of named runs; choosing one opens its link (and the list goes back to its title). */
+function presetChooser(presets: ReadonlyArray<{ name: string; hash: string; about: string }>, open: (hash: string) => void): HTMLSelectElement {
+  const select = document.createElement('select');
+  select.className = 'run-button run-presets';
+  select.setAttribute('aria-label', 'presets');
+  select.title = 'Open a prepared run: what a lecture shows first';
+  const title = new Option('presets…', '');
+  title.disabled = true;
+  select.append(title, ...presets.map((p) => Object.assign(new Option(p.name, p.hash), { title: p.about })));
+  select.value = '';
+  select.addEventListener('change', () => {
+    const hash = select.value;
+    select.value = '';
+    if (hash) open(hash);
+  });
+  return select;
 }
 
 /** Where Space types or presses something itself. */

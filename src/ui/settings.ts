@@ -74,7 +74,9 @@ export function encodeHash(s: Settings): string {
  */
 export function decodeHash(hash: string): { settings: Settings; problems: string[] } {
   if (hash.length > 4096) return { settings: { ...DEFAULTS }, problems: ['the link is too long; using the default settings'] };
-  const result = readSettings(new URLSearchParams(hash.replace(/^#/, '')));
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  params.delete('hide'); // the link's hide list is the page's (teacher.ts), not a setting
+  const result = readSettings(params);
   if (result.settings.dataset === 'file') result.settings.dataset = DEFAULTS.dataset; // a file cannot travel in a link
   return result;
 }

@@ -21,13 +21,24 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-/** Adds the policy as the first element of <head> of the built page. */
+/**
+ * The benchmark page's (bench.html): the same, plus what its Wasm peers need and the app does not.
+ * 'wasm-unsafe-eval' compiles WebAssembly (TensorFlow.js's binaries, jax-js's generated kernels) and
+ * allows no JavaScript eval; blob: workers are jax-js's thread pool, built from a string.
+ */
+export const BENCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:",
+);
+
+/** Adds the policy as the first element of <head> of each built page. */
 export function contentSecurityPolicy(): Plugin {
   return {
     name: 'content-security-policy',
     apply: 'build',
-    transformIndexHtml() {
-      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }];
+    transformIndexHtml(_html, { path }) {
+      const content = path.endsWith('/bench.html') ? BENCH_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content }, injectTo: 'head-prepend' }];
     },
   };
 }

@@ -54,6 +54,7 @@ export interface AppHandle {
   readonly evals: readonly TestEval[];
   readonly settings: Record<string, unknown>;
   readonly optimizerInUse: { lr: number; kind: string } | null;
+  readonly lossDifference: { readonly steps: readonly number[]; readonly values: ReadonlyArray<number | null> } | null;
   readonly gradCheck: GradCheck | null;
   readonly mathViews: { readonly pcaHistory: readonly PcaPoint[] } | null;
   readonly snapshot: { engines: { gpu?: { step: number }; reference?: { step: number } } } | null;
@@ -89,6 +90,8 @@ export interface PageState {
   evals: readonly TestEval[];
   settings: Record<string, unknown>;
   optimizerInUse: { lr: number; kind: string } | null;
+  /** The loss card's |GPU − CPU| chart as drawn: common steps and differences (null: exactly 0, left out); null unless both engines report. */
+  lossDifference: { steps: readonly number[]; values: ReadonlyArray<number | null> } | null;
   /** The last gradient check, or null before the first. */
   gradCheck: GradCheck | null;
   /** The autoencoder's PCA angles over training, or null without the math views. */
@@ -120,6 +123,7 @@ function readPageState(): PageState {
     evals: app.evals,
     settings: app.settings,
     optimizerInUse: app.optimizerInUse,
+    lossDifference: app.lossDifference,
     gradCheck: app.gradCheck,
     pcaHistory: app.mathViews?.pcaHistory ?? null,
     snapshot: app.snapshot === null ? null : { gpuStep: app.snapshot.engines.gpu?.step ?? null },

@@ -1,15 +1,17 @@
 // The benchmark view: ms per SGD step and steps per second of this project's GPU step and of the
-// float32 CPU engine (in a Web Worker) on the current model's batch and hidden size, the speed-up,
-// each pass's GPU time, what a submit, a dispatch and a readback cost, and a sweep over batch ×
-// hidden sizes plotted as time per step and speed-up.
+// float32 CPU engine (in a Web Worker) on the current model as it is (see bench-target.ts), the
+// speed-up, each pass's GPU time, what a submit, a dispatch and a readback cost, and a sweep over
+// batch × hidden sizes of the MNIST-shaped MLP plotted as time per step and speed-up.
 // Sizes whose estimated step time is too long are skipped with a label; a sweep can be cancelled.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatPaths, runBench } from '../../bench/run';
-import { BENCH_C, BENCH_D, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
+import { BENCH_C, BENCH_D, benchShape, describeBench, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
 import { overheadTimes, phaseTimes, PHASES } from '../../bench/webgpu';
 import { CpuWorker } from '../../bench/cpu-worker-client';
 import type { GpuContext } from '../../gpu/device';
+import { mlpMacsPerRow } from '../../reference/mlp';
+import type { BenchTarget } from './bench-target';
 import { ViewCard } from '../views/card';
 import './bench.css';
 
@@ -24,8 +26,8 @@ const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b
 export interface BenchViewOptions {
   /** The page's GPU, or null (then only the CPU engine is timed). */
   gpu: () => GpuContext | null;
-  /** The current model's batch and hidden size. */
-  current: () => BenchSize;
+  /** What "time the current model" times. */
+  current: () => BenchTarget;
   /** Sweep axes; the defaults above unless given (the tests use tiny ones). */
   batches?: number[];
   hiddens?: number[];
@@ -38,7 +40,8 @@ export interface SweepCell extends BenchSize {
   note?: string;
 }
 
-const flops = (s: BenchSize) => 6 * s.batch * s.hidden * (BENCH_D + BENCH_C);
+/** Flops of one step: 6 per weight and row (2 forward, 4 backward). */
+const flops = (s: BenchSize) => 6 * s.batch * mlpMacsPerRow(benchShape(s));
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 export class BenchView {
@@ -60,9 +63,11 @@ export class BenchView {
   private plots: uPlot[] = [];
 
   constructor(container: HTMLElement, private readonly opts: BenchViewOptions) {
-    this.card = new ViewCard(container, 'bench', 'Benchmark: GPU against CPU',
-      `One SGD step of the ${BENCH_D}-H-${BENCH_C} swish MLP on a fixed random batch: this project's WebGPU step (no readback) against ` +
-      'the float32 CPU engine in a Web Worker. Median of 3 rounds after a warm-up. Training and benchmarks share the GPU: pause first.');
+    // No title: the section's <summary> is the heading.
+    this.card = new ViewCard(container, 'bench', '',
+      'One SGD step on a fixed random batch: this project\'s WebGPU step (no readback) against the float32 CPU engine in a ' +
+      `Web Worker, for the current model (all its layers, its activation, its data's inputs and classes) and, in the sweep, ` +
+      `for the ${BENCH_D}-H-${BENCH_C} swish MLP. Median of 3 rounds after a warm-up. Training and benchmarks share the GPU: pause first.`);
     const b = this.card.body;
     this.adapterLine = el('p', 'bench-adapter');
     const buttons = el('div', 'bench-buttons');
@@ -89,10 +94,12 @@ export class BenchView {
     this.card.root.dataset.state = value;
   }
 
-  /** Times the current model's size on the GPU and the CPU, with per-pass GPU times. */
+  /** Times the current model on the GPU and the CPU, with per-pass GPU times; the model is named first. */
   async runCurrent(): Promise<void> {
-    const size = this.opts.current();
+    const { size, note } = this.opts.current();
     await this.guard(async (signal) => {
+      this.summary.replaceChildren(el('p', 'bench-model', `Timed: ${describeBench(size)}`));
+      if (note) this.summary.append(el('p', 'bench-note', note));
       const ctx = this.opts.gpu();
       const impls: Impl[] = ctx ? ['webgpu', 'cpu'] : ['cpu'];
       const results = await this.measure(ctx, [size], impls, signal, 1 + (ctx ? 1 : 0));
@@ -100,7 +107,7 @@ export class BenchView {
       const cpu = results.find((r) => r.impl === 'cpu');
       const rows = [['', 'ms / step', 'steps / s']];
       for (const r of [gpu, cpu]) if (r) rows.push([r.impl === 'webgpu' ? 'GPU (WebGPU)' : 'CPU (float32, worker)', fmt(r.msPerStep), (1000 / r.msPerStep).toFixed(1)]);
-      this.summary.replaceChildren(el('p', '', `batch ${size.batch}, hidden ${size.hidden}`), table(rows));
+      this.summary.append(table(rows));
       if (gpu && cpu) this.summary.append(el('p', 'bench-speedup', `GPU speed-up: ${(cpu.msPerStep / gpu.msPerStep).toFixed(2)}×`));
       if (gpu?.matmulPaths) {
         const how = gpu.tuning ? 'each timed on this GPU when the model was built' : 'one rule: this adapter runs one';
@@ -274,7 +281,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
 }
 
 function button(label: string, onClick: () => void): HTMLButtonElement {
-  const b = el('button', 'bench-button', label);
+  const b = el('button', 'view-button', label);
   b.type = 'button';
   b.addEventListener('click', onClick);
   return b;

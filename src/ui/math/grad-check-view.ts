@@ -56,8 +56,7 @@ export class GradCheckView {
     });
     this.table.innerHTML = head + rows.join('');
     const mistake = hidden ? '' : result.mistake === 'none' ? '' : `, mistake ${result.mistake}`;
-    const derivative = result.activation === null || result.activation === 'swish' ? '' : `, ${result.activation}′`;
-    this.info.textContent = `step ${step.toLocaleString('en')}, batch of ${result.B}${derivative}${mistake}, ${Math.round(result.elapsedMs)} ms`;
+    this.info.textContent = `step ${step.toLocaleString('en')}, batch of ${result.B}${checkedLabel(result)}${mistake}, ${Math.round(result.elapsedMs)} ms`;
     this.note.hidden = hidden || result.mistake === 'none';
     if (!this.note.hidden) this.note.textContent = mistakeNote(result.mistake, Object.keys(result.tensors));
   }
@@ -70,6 +69,16 @@ export class GradCheckView {
   destroy(): void {
     this.card.remove();
   }
+}
+
+/**
+ * What the backward pass under check is made of, for the card's line: the MLP's activation derivative
+ * where it is not the default swish (", tanh′"); for the autoencoder, which has no activation, its two
+ * gradient terms (W appears twice, as encoder and as decoder).
+ */
+export function checkedLabel(result: Pick<GradCheck, 'model' | 'activation'>): string {
+  if (result.model === 'autoencoder') return ', linear, no activation: dW = W v xᵀ + z vᵀ';
+  return result.activation === null || result.activation === 'swish' ? '' : `, ${result.activation}′`;
 }
 
 /** What the check shows of a mistake: which tensors finite differences flag, and why. */

@@ -98,8 +98,8 @@ export class MathViews {
         if (this.destroyed) return;
         this.top = eig.vectors;
         this.pca?.showComponents(this.top);
-      });
-      void pcaBoundAsync(train, m).then((b) => (this.bound = b));
+      }, () => {}); // a failure is shown by the PCA card (it watches the computation) and by the app
+      void pcaBoundAsync(train, m).then((b) => (this.bound = b), () => {});
     }
   }
 

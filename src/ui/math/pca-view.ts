@@ -1,9 +1,11 @@
 // The autoencoder-is-PCA view: principal angles between W's rows and the top-m eigenvectors,
-// ‖W Wᵀ − I‖ and the gap to the PCA bound over training, and the components beside W's rows.
+// ‖W Wᵀ − I‖ and the gap to the PCA bound over training, and the components beside W's rows;
+// until the data's spectrum is known, how far its computation has got.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import '../views.css';
 import './math.css';
+import { watchSpectrumProgress } from '../../train/pca-subspace';
 import { ViewCard } from '../views/card';
 import { WeightImagesView } from '../views/weight-images';
 import type { PcaPoint } from './pca-metrics';
@@ -20,14 +22,24 @@ export class PcaView {
   private readonly matrices: HTMLDivElement;
   private readonly components: WeightImagesView | null;
   private chart: uPlot | null = null;
+  private readonly unwatch: () => void;
+  /** Set once a step's numbers replace the progress line. */
+  private drawn = false;
 
   constructor(container: HTMLElement, private readonly m: number, private readonly n: number) {
     this.card = new ViewCard(container, 'pca', 'The autoencoder finds the principal subspace',
-      `Largest principal angle between the row space of W and the top ${m} eigenvectors of XᵀX/N (float64, on the CPU), ` +
-      '‖W Wᵀ − I‖_F and recent loss minus the PCA bound. All three go to zero.');
+      `Largest principal angle between the row space of W and the top ${m} eigenvectors of XᵀX/N (float64, in the background), ` +
+      '‖W Wᵀ − I‖_F and recent loss minus the PCA bound. All three go to zero. The log axis shows the gap where the loss is ' +
+      'above the bound, and bound − loss, dashed, where the mean of the recent batches fell below it (a batch can be easier than the whole set).');
     this.info = document.createElement('p');
     this.info.className = 'math-row';
-    this.info.textContent = 'computing the eigendecomposition of XᵀX/N…';
+    this.info.textContent = 'computing the PCA bound…';
+    this.unwatch = watchSpectrumProgress(({ n: features, done, error }) => {
+      if (features !== n || this.drawn) return;
+      this.info.textContent = error !== undefined
+        ? `the PCA bound could not be computed: ${error}`
+        : done < 1 ? `computing the PCA bound… ${Math.floor(done * 100)}%` : 'PCA bound and eigenvectors ready: the angles follow from the next step.';
+    });
     this.holder = document.createElement('div');
     this.holder.className = 'view-chart';
     this.holder.style.width = `${WIDTH}px`;
@@ -48,6 +60,7 @@ export class PcaView {
   update(history: readonly PcaPoint[], W: ArrayLike<number>, top: Float64Array | null): void {
     const last = history.at(-1);
     if (last) {
+      this.drawn = true;
       this.info.textContent = `step ${last.step}: principal angles ${last.anglesDeg.map((a) => `${a.toFixed(1)}°`).join(', ')} · ` +
         `‖W Wᵀ − I‖_F ${last.orthoError.toFixed(4)}${last.gap !== null ? ` · loss − bound ${last.gap.toExponential(2)}` : ''}`;
     }
@@ -58,7 +71,9 @@ export class PcaView {
       history.map((p) => p.step),
       history.map((p) => p.largestAngleDeg),
       history.map((p) => p.orthoError),
+      // A log axis has no place for gap ≤ 0: the sign picks the series, the size is drawn.
       history.map((p) => (p.gap !== null && p.gap > 0 ? p.gap : null)),
+      history.map((p) => (p.gap !== null && p.gap < 0 ? -p.gap : null)),
     ];
     if (!this.chart) {
       this.chart = new uPlot({
@@ -72,7 +87,9 @@ export class PcaView {
           { label: 'step' },
           { label: 'largest angle (°)', scale: 'deg', stroke: '#0072b2', width: 2, points: { show: false } },
           { label: '‖WWᵀ − I‖_F', scale: 'y', stroke: '#009e73', width: 1.5, points: { show: false } },
-          { label: 'loss − bound', scale: 'y', stroke: '#d55e00', width: 1.5, spanGaps: true, points: { show: false } },
+          // Points as uPlot chooses (shown while sparse): a lone step of one sign between the other's has no line.
+          { label: 'loss − bound', scale: 'y', stroke: '#d55e00', width: 1.5 },
+          { label: 'bound − loss (loss below the bound)', scale: 'y', stroke: '#d55e00', width: 1, dash: [4, 3] },
         ],
       }, data, this.holder);
     } else {
@@ -81,6 +98,7 @@ export class PcaView {
   }
 
   destroy(): void {
+    this.unwatch();
     this.chart?.destroy();
     this.components?.destroy();
     this.card.remove();

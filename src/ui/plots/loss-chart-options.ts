@@ -1,24 +1,30 @@
-// uPlot options for the two loss charts: which series they have and how they look. Built anew
+// uPlot options for the loss charts: which series they have and how they look. Built anew
 // whenever the set of series changes (an engine starts reporting, the scale or reference changes).
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
 import type { EngineId } from '../../train/engine';
+import { STEP_AXIS, valueAxis } from './axes';
 
 /** Which engine produced a curve. */
 export type LossEngine = EngineId;
 
-/** Engines in legend order. */
+/** Engines in legend order, which is also drawing order: the reference is drawn over the GPU. */
 export const ENGINES: readonly LossEngine[] = ['gpu', 'reference'];
 
-/** Legend name, line colour and faint colour (raw loss) per engine. */
-export const ENGINE_STYLE: Readonly<Record<LossEngine, { label: string; colour: string; faint: string }>> = {
-  gpu: { label: 'GPU', colour: '#0072b2', faint: 'rgba(0, 114, 178, 0.28)' },
-  reference: { label: 'CPU: reference (float64)', colour: '#d55e00', faint: 'rgba(213, 94, 0, 0.28)' },
+/**
+ * Legend name, line colour, faint colour (raw loss) and line width per engine. The colours differ
+ * (blue, vermilion: told apart with every common colour blindness); the GPU's line is wider so
+ * that, where the two coincide, it shows as a blue rim around the reference's line drawn over it.
+ */
+export const ENGINE_STYLE: Readonly<Record<LossEngine, { label: string; colour: string; faint: string; width: number }>> = {
+  gpu: { label: 'GPU', colour: '#0072b2', faint: 'rgba(0, 114, 178, 0.28)', width: 4 },
+  reference: { label: 'CPU: reference (float64)', colour: '#d55e00', faint: 'rgba(213, 94, 0, 0.28)', width: 1.5 },
 };
 
-const AXIS = { stroke: '#4b4f56', grid: { stroke: '#e6e8eb', width: 1 }, ticks: { stroke: '#d8dce2', width: 1 } };
+/** The difference chart's line: neither engine's colour, since it is of both. */
+export const DIFFERENCE_COLOUR = '#2b2d31';
 const REFERENCE_COLOUR = '#2b2d31';
 
-/** Shared by both charts: fixed size, no zoom (data arrive continuously), a legend without live values. */
+/** Shared by every chart: fixed size, no zoom (data arrive continuously), a legend without live values. */
 function base(title: string, width: number, height: number): Omit<uPlot.Options, 'series'> {
   return {
     title,
@@ -30,8 +36,20 @@ function base(title: string, width: number, height: number): Omit<uPlot.Options,
   };
 }
 
+/**
+ * uPlot's own linear range, except that a range narrower than 2 % of the loss is widened to that:
+ * the two engines' step-0 test losses agree to float32 rounding, and would otherwise fill the axis
+ * with ticks 1e-8 apart.
+ */
+function lossRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null) return [min, max];
+  const least = 0.02 * Math.max(Math.abs(min), Math.abs(max));
+  const mid = (min + max) / 2;
+  return max - min >= least ? uPlot.rangeNum(min, max, 0.1, true) : uPlot.rangeNum(mid - least / 2, mid + least / 2, 0.1, true);
+}
+
 function lossScale(log: boolean): uPlot.Scale {
-  return log ? { distr: 3, log: 10 } : {};
+  return log ? { distr: 3, log: 10 } : { range: lossRange };
 }
 
 /** The training-loss chart: raw and smoothed loss per engine, then the reference line if any. */
@@ -43,14 +61,14 @@ export function trainingOptions(
     const style = ENGINE_STYLE[engine];
     series.push(
       { label: `${style.label} raw`, stroke: style.faint, width: 1, spanGaps: true, points: { show: false } },
-      { label: style.label, stroke: style.colour, width: 2, spanGaps: true, points: { show: false } },
+      { label: style.label, stroke: style.colour, width: style.width, spanGaps: true, points: { show: false } },
     );
   }
   if (referenceLabel !== null) {
     series.push({ label: referenceLabel, stroke: REFERENCE_COLOUR, width: 1.5, dash: [6, 4], spanGaps: true, points: { show: false } });
   }
   const opts = base('Training loss', width, height);
-  return { ...opts, scales: { ...opts.scales, y: lossScale(log) }, axes: [AXIS, AXIS], series };
+  return { ...opts, scales: { ...opts.scales, y: lossScale(log) }, axes: [STEP_AXIS, valueAxis('y', log)], series };
 }
 
 /** Accuracy axis: auto-ranged inside [0, 1] with a little room, [0, 1] before there are data. */
@@ -71,21 +89,41 @@ export function evalOptions(
   const series: uPlot.Series[] = [{ label: 'step' }];
   for (const { engine, accuracy } of engines) {
     const style = ENGINE_STYLE[engine];
-    series.push({ label: `${style.label} test loss`, scale: 'loss', stroke: style.colour, width: 2, spanGaps: true, points: { show: true, size: 5 } });
+    series.push({
+      label: `${style.label} test loss`, scale: 'loss', stroke: style.colour, width: style.width, spanGaps: true, points: { show: true, size: 5 },
+    });
     if (accuracy) {
       series.push({
-        label: `${style.label} accuracy`, scale: 'acc', stroke: style.colour, width: 1.5, dash: [4, 3], spanGaps: true, points: { show: true, size: 5 },
+        label: `${style.label} accuracy`, scale: 'acc', stroke: style.colour, width: Math.max(1.5, style.width - 1), dash: [4, 3], spanGaps: true, points: { show: true, size: 5 },
       });
     }
   }
   const withAccuracy = engines.some((e) => e.accuracy);
-  const axes: uPlot.Axis[] = [AXIS, { ...AXIS, scale: 'loss' }];
-  if (withAccuracy) axes.push({ ...AXIS, scale: 'acc', side: 1, grid: { show: false }, values: percent });
+  const axes: uPlot.Axis[] = [STEP_AXIS, valueAxis('loss', log)];
+  if (withAccuracy) axes.push(valueAxis('acc', false, { side: 1, grid: { show: false }, values: percent }));
   const opts = base('Test set', width, height);
   return {
     ...opts,
     scales: { ...opts.scales, loss: lossScale(log), acc: { range: accuracyRange } },
     axes,
     series,
+  };
+}
+
+/** Whole decades around the data, one decade (1e-8 to 1e-7) before there are any. */
+function decades(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null || !(min > 0) || !(max > 0)) return [1e-8, 1e-7];
+  return uPlot.rangeLog(min, max, 10, true);
+}
+
+/** The |GPU − CPU| chart: one line on a log axis, its x range that of the training chart (`steps()`). */
+export function differenceOptions(width: number, height: number, steps: () => uPlot.Range.MinMax): uPlot.Options {
+  const opts = base('|GPU − CPU| training-loss difference (float32 against float64)', width, height);
+  return {
+    ...opts,
+    legend: { show: false }, // one line, named by the title
+    scales: { x: { time: false, range: steps }, y: { distr: 3, log: 10, range: decades } },
+    axes: [STEP_AXIS, valueAxis('y', true)],
+    series: [{ label: 'step' }, { label: '|GPU − CPU|', stroke: DIFFERENCE_COLOUR, width: 1.5, spanGaps: true, points: { show: false } }],
   };
 }

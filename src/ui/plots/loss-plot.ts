@@ -1,9 +1,11 @@
 // The loss curves while training: per-step training loss (raw and smoothed) for the GPU and the
-// float64 reference, and test loss and accuracy at each evaluation, drawn with uPlot at most ~10 times a second.
+// float64 reference, and test loss and accuracy at each evaluation, drawn with uPlot at most ~10 times
+// a second; with both engines, also how far apart they are (difference-chart.ts).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ViewCard } from '../views/card';
 import { alignCurves, type Curve } from './align';
+import { DifferenceChart } from './difference-chart';
 import { Ema } from './ema';
 import { ENGINES, evalOptions, trainingOptions, type LossEngine } from './loss-chart-options';
 import { MAX_POINTS, SeriesStore } from './series-store';
@@ -42,12 +44,13 @@ interface EngineData {
   ema: Ema;
 }
 
-/** Two stacked uPlot charts: training loss per step, and test loss and accuracy per evaluation. */
+/** Stacked uPlot charts: training loss per step, test loss and accuracy per evaluation, and |GPU − CPU| with both engines. */
 export class LossPlot {
   private readonly card: ViewCard;
   private readonly width: number;
   private readonly holders: [HTMLDivElement, HTMLDivElement];
   private readonly data: Record<LossEngine, EngineData>;
+  private readonly difference: DifferenceChart;
   private trainChart: uPlot | null = null;
   private evalChart: uPlot | null = null;
   private trainLayout = '';
@@ -71,8 +74,9 @@ export class LossPlot {
     for (const holder of this.holders) {
       holder.className = 'view-chart';
       holder.style.width = `${this.width}px`;
-      this.card.body.append(holder);
     }
+    this.difference = new DifferenceChart(this.width);
+    this.card.body.append(this.holders[0], this.difference.note, this.holders[1], this.difference.root);
     const alpha = opts.smoothing ?? 0.05;
     const smoothing = Number.isFinite(alpha) && alpha > 0 && alpha <= 1 ? alpha : 0.05;
     const engineData = (): EngineData => ({ train: new SeriesStore(2, MAX_POINTS), evals: new SeriesStore(2, MAX_POINTS), ema: new Ema(smoothing) });
@@ -122,6 +126,11 @@ export class LossPlot {
     this.invalidate();
   }
 
+  /** The |GPU − CPU| chart's data as drawn: each common step and its difference (null: exactly 0, left out); null while hidden. */
+  get engineDifference(): { steps: readonly number[]; values: ReadonlyArray<number | null> } | null {
+    return this.difference.data;
+  }
+
   /** Draws pending changes now instead of on the next coalesced frame. */
   flush(): void {
     this.cancelPending();
@@ -137,6 +146,7 @@ export class LossPlot {
     this.cancelPending();
     this.trainChart?.destroy();
     this.evalChart?.destroy();
+    this.difference.destroy();
     this.trainChart = null;
     this.evalChart = null;
     this.card.remove();
@@ -180,6 +190,8 @@ export class LossPlot {
       columns.push(x.map(() => y));
     }
     const data: uPlot.AlignedData = [x, ...columns];
+    const raw = (engine: LossEngine) => (engines.includes(engine) ? { x: this.data[engine].train.x, y: this.data[engine].train.columns[RAW] ?? [] } : null);
+    this.difference.update(raw('gpu'), raw('reference'), [x[0] ?? 0, x[x.length - 1] ?? 1]);
     const layout = `${engines.join()}|${this.log}|${ref?.label ?? ''}|${ref !== null}`;
     if (!this.trainChart || layout !== this.trainLayout) {
       this.trainChart?.destroy();

@@ -59,11 +59,15 @@ export class PixelBuffer {
     return this.image;
   }
 
-  /** Draws the painted image into `target` at (x, y) scaled to w×h, pixels kept square-edged. */
-  blitPixels(target: CanvasRenderingContext2D, x: number, y: number, w: number, h: number): void {
+  /**
+   * Draws the painted image into `target` at (x, y) scaled to w×h: pixels kept square-edged (an
+   * image's pixels), or with `smooth` interpolated (a function sampled on a grid).
+   */
+  blitPixels(target: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, smooth = false): void {
     if (!this.image) return;
     this.ctx.putImageData(this.image, 0, 0);
-    target.imageSmoothingEnabled = false;
+    target.imageSmoothingEnabled = smooth;
+    if (smooth) target.imageSmoothingQuality = 'high';
     target.drawImage(this.canvas, x, y, w, h);
   }
 }

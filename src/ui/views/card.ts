@@ -10,19 +10,25 @@ export class ViewCard {
   readonly body: HTMLDivElement;
   private readonly caption: HTMLParagraphElement;
 
-  /** Adds a card with `title` and `caption` to `container`; `kind` names it (`view-<kind>`). */
+  /**
+   * Adds a card with `title` and `caption` to `container`; `kind` names it (`view-<kind>`). An empty
+   * title adds no heading, for a card under a heading of its own (the benchmark's <summary>).
+   */
   constructor(container: HTMLElement, kind: string, title: string, caption: string) {
     this.root = document.createElement('section');
     this.root.className = `view-card view-${kind}`;
-    const heading = document.createElement('h3');
-    heading.className = 'view-title';
-    heading.textContent = title;
+    if (title) {
+      const heading = document.createElement('h3');
+      heading.className = 'view-title';
+      heading.textContent = title;
+      this.root.append(heading);
+    }
     this.caption = document.createElement('p');
     this.caption.className = 'view-caption';
     this.caption.textContent = caption;
     this.body = document.createElement('div');
     this.body.className = 'view-body';
-    this.root.append(heading, this.caption, this.body);
+    this.root.append(this.caption, this.body);
     container.append(this.root);
   }
 

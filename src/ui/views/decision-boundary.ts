@@ -2,9 +2,9 @@
 // where the network is unsure, with the training points drawn on top.
 import { createCanvas, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
 import { ViewCard } from './card';
-import { classColour, classRgb, mixRgb, MISSING_RGB, type Rgb } from './colours';
+import { classColour, classRgb, divergingRgb, mixRgb, MISSING_RGB, type Rgb } from './colours';
 
-const SIZE = 360; // canvas side, CSS pixels
+const SIZE = 300; // canvas side, CSS pixels
 const WHITE: Rgb = [255, 255, 255];
 
 /** The plane's extent in data coordinates. */
@@ -67,29 +67,89 @@ function cellClass(probs: Float32Array, offset: number, classes: number): { cls:
   return { cls: best, strength: Math.max(0, Math.min(1, strength)) };
 }
 
+/** One unit's values over the same grid, drawn in place of the boundary while it is hovered in the diagram. */
+export interface UnitMap {
+  grid: number;
+  /** [grid²] values, rows from the top. */
+  values: Float32Array;
+  /** A class's probability (drawn in its colour, 0 to 1) rather than a signed activation. */
+  classIndex?: number;
+  label: string;
+}
+
 /** A heatmap of class probabilities over a 2-D plane with the data points on top. */
 export class DecisionBoundaryView {
   private readonly card: ViewCard;
   private readonly surface: SizedCanvas;
   private readonly cells = new PixelBuffer();
+  private last: DecisionBoundaryData | null = null;
+  private unit: UnitMap | null = null;
 
   /** Builds the card and its 360×360 canvas inside `container`. */
   constructor(container: HTMLElement) {
     this.card = new ViewCard(container, 'decision-boundary', 'Decision boundary',
-      'Each cell coloured by the predicted class, paler where the network is unsure; filled dots are training points, rings are test points.');
+      'The predicted class, paler where unsure; dots: training points, rings: test points. Hover a unit to see its map here.');
+    this.card.root.setAttribute('aria-label', 'decision boundary');
+    this.card.root.setAttribute('role', 'figure');
     this.surface = createCanvas(this.card.body, SIZE, SIZE);
     this.clear();
   }
 
   /** Redraws the heatmap and the points; data that is short, empty or not finite is skipped. */
   update(data: DecisionBoundaryData): void {
+    this.last = data;
+    if (this.unit) return; // the hovered unit's map stays until the pointer leaves
+    this.draw(data);
+  }
+
+  /** Draws one unit's map large, with the points on top (null: back to the boundary). */
+  showUnit(map: UnitMap | null): void {
+    this.unit = map;
+    if (!map) {
+      if (this.last) this.draw(this.last);
+      this.card.root.removeAttribute('data-showing');
+      return;
+    }
+    this.card.root.dataset.showing = map.label;
+    const g = Math.floor(map.grid);
+    let scale = 0;
+    for (const v of map.values) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+    const image = this.cells.begin(g, g);
+    for (let i = 0; i < g * g; i++) {
+      const v = map.values[i] ?? Number.NaN;
+      const rgb = !Number.isFinite(v) ? MISSING_RGB
+        : map.classIndex !== undefined ? mixRgb(WHITE, classRgb(map.classIndex), Math.max(0, Math.min(1, v)))
+        : divergingRgb(scale > 0 ? v / scale : 0);
+      setPixel(image, i % g, Math.floor(i / g), rgb[0], rgb[1], rgb[2]);
+    }
     const { ctx } = this.surface;
+    this.clear();
+    this.cells.blitPixels(ctx, 0, 0, SIZE, SIZE, true);
+    if (this.last) this.drawAllPoints(this.last);
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.fillRect(0, 0, SIZE, 22);
+    ctx.fillStyle = '#1c1e21';
+    ctx.font = '600 12px system-ui, sans-serif';
+    ctx.textAlign = 'left';
+    ctx.fillText(map.label, 6, 15, SIZE - 12);
+  }
+
+  private draw(data: DecisionBoundaryData): void {
     this.clear();
     const b = data.bounds;
     const spanX = b.xmax - b.xmin;
     const spanY = b.ymax - b.ymin;
     if (!(Number.isFinite(spanX) && Number.isFinite(spanY) && spanX > 0 && spanY > 0)) return;
     this.drawCells(data);
+    this.drawAllPoints(data);
+  }
+
+  private drawAllPoints(data: DecisionBoundaryData): void {
+    const { ctx } = this.surface;
+    const b = data.bounds;
+    const spanX = b.xmax - b.xmin;
+    const spanY = b.ymax - b.ymin;
+    if (!(Number.isFinite(spanX) && Number.isFinite(spanY) && spanX > 0 && spanY > 0)) return;
     const px = (x: number) => ((x - b.xmin) / spanX) * SIZE;
     const py = (y: number) => ((b.ymax - y) / spanY) * SIZE;
     if (data.testPoints && data.testLabels) this.drawPoints(ctx, data.testPoints, data.testLabels, px, py, true);
@@ -119,7 +179,7 @@ export class DecisionBoundaryView {
         setPixel(image, c, r, rgb[0], rgb[1], rgb[2]);
       }
     }
-    this.cells.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE);
+    this.cells.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE, true); // a smooth boundary, not 64×64 blocks
   }
 
   /** Training points filled with their class colour; test points (`hollow`) as rings of it. */

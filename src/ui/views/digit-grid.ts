@@ -25,7 +25,7 @@ export class DigitGridView {
   /** Builds the card and its 32 (initially empty) digit cells inside `container`. */
   constructor(container: HTMLElement) {
     this.card = new ViewCard(container, 'digit-grid', 'Test digits',
-      'What the network predicts for test images; mistakes are framed in red with the true class.');
+      'The test images it gets wrong first (framed in red, with the true class), then ones it gets right.');
     const grid = document.createElement('div');
     grid.className = 'view-digit-cells';
     this.card.body.append(grid);

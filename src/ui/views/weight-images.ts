@@ -39,6 +39,8 @@ export class WeightImagesView {
   private readonly surface: SizedCanvas;
   private readonly message: HTMLDivElement;
   private readonly tiles = new PixelBuffer();
+  private last: { W: Float32Array; rows: number; cols: number; opts: WeightImagesOptions } | null = null;
+  private unit: number | null = null;
 
   /** Builds the card and its 360×360 canvas inside `container`; title and caption may be replaced. */
   constructor(container: HTMLElement, text: { title?: string; caption?: string } = {}) {
@@ -57,6 +59,36 @@ export class WeightImagesView {
 
   /** Draws the first rows of W ([rows, cols], row-major) as side×side tiles. */
   update(W: Float32Array, rows: number, cols: number, opts: WeightImagesOptions = {}): void {
+    this.last = { W, rows, cols, opts };
+    if (this.unit === null) this.draw(W, rows, cols, opts);
+  }
+
+  /** Draws row `unit` alone, large, named `label` (a unit hovered in the network diagram); null: all tiles again. */
+  showUnit(unit: number | null, label = ''): void {
+    this.unit = unit;
+    const last = this.last;
+    if (!last) return;
+    if (unit === null) {
+      this.card.root.removeAttribute('data-showing');
+      return this.draw(last.W, last.rows, last.cols, last.opts);
+    }
+    const side = Math.floor(last.opts.side ?? 28);
+    if (side * side !== last.cols || unit >= last.rows) return;
+    this.card.root.dataset.showing = label;
+    this.clear();
+    const image = this.tiles.begin(side, side);
+    paintTile(image, 0, 0, last.W, unit * last.cols, side);
+    this.tiles.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE);
+    const { ctx } = this.surface;
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.fillRect(0, 0, SIZE, 22);
+    ctx.fillStyle = '#1c1e21';
+    ctx.font = '600 12px system-ui, sans-serif';
+    ctx.textAlign = 'left';
+    ctx.fillText(label, 6, 15, SIZE - 12);
+  }
+
+  private draw(W: Float32Array, rows: number, cols: number, opts: WeightImagesOptions): void {
     const side = Math.floor(opts.side ?? 28);
     const maxTiles = Math.floor(opts.maxTiles ?? 64);
     this.clear();

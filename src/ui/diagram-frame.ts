@@ -1,0 +1,110 @@
+// What the network diagram draws for a model at one moment: a column per layer with its pictures
+// (the units' maps over the plane from one batched forward pass over the grid, or on MNIST the
+// first layer's weight images and the current sample's activations) and the weight matrices
+// between them, read in place from the parameters.
+import type { Feature } from '../data/features';
+import { FEATURE_LABELS } from '../data/features';
+import type { MlpShape } from '../reference/mlp';
+import type { LayerOutputs } from '../train/engine';
+import { softmaxRows } from '../train/predict';
+import type { DiagramColumn, DiagramFrame, DiagramLinks } from './views/network-diagram';
+
+/** The diagram's inputs: the plane's grid (its points as the network's features), or one sample image. */
+export type DiagramInput =
+  | { kind: 'plane'; grid: number; features: readonly Feature[]; X: Float32Array }
+  | { kind: 'image'; side: number; X: Float32Array }
+  /** One sample of features that are neither a plane nor an image (a file of yours). */
+  | { kind: 'sample'; X: Float32Array };
+
+/** W [rows, cols] row-major as the links from a column of `cols` nodes to one of `rows`. */
+function matrixLinks(tensor: string, W: Float32Array, cols: number, transposed = false): DiagramLinks {
+  // transposed: the decoder's Wᵀ read from W's [code, n] buffer.
+  const index = (to: number, from: number) => (transposed ? from * cols + to : to * cols + from);
+  return {
+    tensor,
+    index,
+    weight: (to, from) => W[index(to, from)] ?? Number.NaN,
+    name: (to, from) => (transposed ? `${tensor}[${from + 1}, ${to + 1}]` : `${tensor}[${to + 1}, ${from + 1}]`),
+  };
+}
+
+function inputColumn(input: DiagramInput): DiagramColumn {
+  if (input.kind === 'sample') {
+    return { role: 'input', heading: 'inputs', units: input.X.length, names: [], picture: { kind: 'values', values: input.X } };
+  }
+  if (input.kind === 'image') {
+    return { role: 'input', heading: 'input', units: 1, names: ['the current sample'], picture: { kind: 'image', values: input.X, side: input.side } };
+  }
+  return {
+    role: 'input', heading: 'inputs', units: input.features.length, names: input.features.map((f) => FEATURE_LABELS[f]),
+    picture: { kind: 'map', values: input.X, grid: input.grid },
+  };
+}
+
+/** The MLP's frame from the engine's forward pass over `input` (the grid's rows, or the one sample). */
+export function mlpFrame(shape: MlpShape, params: Record<string, Float32Array>, step: number, input: DiagramInput, layers: LayerOutputs, activation: string): DiagramFrame {
+  const widths = [shape.D, ...shape.hidden, shape.C];
+  const L = widths.length - 1;
+  const plane = input.kind === 'plane';
+  const picture = (values: Float32Array) => (plane ? { kind: 'map' as const, values, grid: input.grid } : { kind: 'values' as const, values });
+  const columns: DiagramColumn[] = [inputColumn(input)];
+  shape.hidden.forEach((H, l) => {
+    const values = layers.hidden[l]!;
+    const column: DiagramColumn = { role: 'hidden', heading: `layer ${l + 1}: ${H} ${activation}`, units: H, names: [], picture: picture(values) };
+    if (input.kind === 'image' && l === 0) Object.assign(column, { picture: { kind: 'images', values: params.W1!, side: input.side }, activity: values });
+    columns.push(column);
+  });
+  const rows = plane ? input.grid * input.grid : 1;
+  const probs = softmaxRows(layers.output, rows, shape.C);
+  columns.push({
+    role: 'output', heading: 'outputs', units: shape.C, names: Array.from({ length: shape.C }, (_, c) => (plane ? `class ${c}` : String(c))),
+    picture: plane ? { kind: 'map', values: probs, grid: input.grid, classes: true } : { kind: 'values', values: probs, classes: true },
+  });
+  const links: Array<DiagramLinks | null> = [];
+  for (let l = 1; l <= L; l++) links.push(matrixLinks(`W${l}`, params[`W${l}`]!, widths[l - 1]!));
+  if (input.kind !== 'image') return { step, columns, links };
+  links[0] = null;
+  return { step, columns, links, note: `W1's ${shape.D} weights of each unit are its image` };
+}
+
+/** The autoencoder's code Z = X Wᵀ [rows, m] and reconstructions Z W [rows, n], one product each. */
+export function autoencoderLayers(W: Float32Array, m: number, n: number, X: Float32Array, rows: number): LayerOutputs {
+  const Z = new Float32Array(rows * m);
+  const out = new Float32Array(rows * n);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += W[j * n + k]! * X[i * n + k]!;
+      Z[i * m + j] = s;
+    }
+    for (let j = 0; j < m; j++) {
+      const z = Z[i * m + j]!;
+      for (let k = 0; k < n; k++) out[i * n + k]! += z * W[j * n + k]!;
+    }
+  }
+  return { hidden: [Z], output: out };
+}
+
+/** The tied autoencoder's frame: inputs, the code units, the reconstructions. */
+export function autoencoderFrame(m: number, n: number, W: Float32Array, step: number, input: DiagramInput): DiagramFrame {
+  const plane = input.kind === 'plane';
+  const rows = plane ? input.grid * input.grid : 1;
+  const { hidden, output } = autoencoderLayers(W, m, n, input.X, rows);
+  const heading = `code: ${m} linear`;
+  if (input.kind === 'image') {
+    return {
+      step,
+      columns: [
+        inputColumn(input),
+        { role: 'hidden', heading, units: m, names: [], picture: { kind: 'images', values: W, side: input.side }, activity: hidden[0]! },
+        { role: 'output', heading: 'reconstruction', units: 1, names: ['WᵀW x of the sample'], picture: { kind: 'image', values: output, side: input.side } },
+      ],
+      links: [null, null],
+      note: "each code unit's image is its row of W, used to encode and to decode",
+    };
+  }
+  const names = plane ? input.features.map((f) => `${FEATURE_LABELS[f]}, reconstructed`) : [];
+  const code: DiagramColumn = { role: 'hidden', heading, units: m, names: [], picture: plane ? { kind: 'map', values: hidden[0]!, grid: input.grid } : { kind: 'values', values: hidden[0]! } };
+  const out: DiagramColumn = { role: 'output', heading: 'reconstruction', units: n, names, picture: plane ? { kind: 'map', values: output, grid: input.grid } : { kind: 'values', values: output } };
+  return { step, columns: [inputColumn(input), code, out], links: [matrixLinks('W', W, n), matrixLinks('W', W, n, true)] };
+}

@@ -1,0 +1,106 @@
+// End to end: the first screen. At 1280×800, 1024×768 and 800×600 the play toggle, the network
+// diagram and the decision boundary are on screen without scrolling; the diagram has a node per
+// hidden unit, hovering one draws its map on the boundary, clicking a link names its weight and
+// gradient, and its buttons reshape the network; teacher mode hides controls and sections from the
+// link, copies the link and opens presets.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, state, useApp, waitForApp } from './harness';
+
+const { open } = useApp();
+
+/** Whether an element's box lies wholly inside the first screen. */
+async function onFirstScreen(page: Page, selector: string, width: number, height: number): Promise<boolean> {
+  const box = await page.locator(selector).first().boundingBox();
+  return !!box && box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height;
+}
+
+/** A hash of the boundary canvas's pixels (a sample of them), to see that it was redrawn differently. */
+const boundaryPixels = () => {
+  const canvas = document.querySelector<HTMLCanvasElement>('.view-decision-boundary canvas')!;
+  const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+  let h = 0;
+  for (let i = 0; i < data.length; i += 4 * 31) h = (h * 31 + data[i]! + 7 * data[i + 1]! + 13 * data[i + 2]!) >>> 0;
+  return h;
+};
+
+describe('the first screen', () => {
+  for (const [width, height] of [[1280, 800], [1024, 768], [800, 600]] as const) {
+    it(`shows the toggle, the network diagram and the decision boundary without scrolling at ${width}×${height}`, { timeout: 90_000 }, async () => {
+      const { page, errors } = await open('#dataset=spiral&hidden=6,5&activation=tanh&stepsPerFrame=8', { viewport: { width, height } });
+      await page.getByRole('button', { name: 'play', exact: true }).click();
+      await waitForApp(page, (app) => app.step > 150, undefined, { timeout: 60_000 });
+      await page.waitForTimeout(800); // a refresh of the views after those steps
+      expect(await onFirstScreen(page, '.run-toggle', width, height)).toBe(true);
+      expect(await onFirstScreen(page, '[aria-label="network diagram"]', width, height)).toBe(true);
+      expect(await onFirstScreen(page, '[aria-label="decision boundary"]', width, height)).toBe(true);
+      if (width === 1280) expect((await page.locator('.view-loss').boundingBox())!.y).toBeLessThan(height - 150);
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      await page.screenshot({ path: join(SHOTS, `first-screen-${width}x${height}.png`) });
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it('draws a node per hidden unit; hovering one draws its map on the boundary; a click on a link names it', { timeout: 120_000 }, async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=6,5&activation=tanh&stepsPerFrame=4');
+    const diagram = page.getByRole('figure', { name: 'network diagram' });
+    expect(await diagram.locator('[data-layer="hidden"]').count()).toBe(11);
+    expect(await diagram.locator('[data-unit^="layer1/"]').count()).toBe(6);
+    expect(await diagram.locator('[data-unit^="layer2/"]').count()).toBe(5);
+    expect(await diagram.locator('[data-layer="input"]').count()).toBe(2);
+    expect(await diagram.locator('[data-layer="output"]').count()).toBe(3);
+    await page.getByRole('button', { name: 'one step', exact: true }).click();
+    await waitForApp(page, (app) => app.step === 1, undefined, { timeout: 20_000 });
+    await page.waitForTimeout(300);
+    const before = await page.evaluate(boundaryPixels);
+    await diagram.locator('[data-unit="layer1/2"]').hover();
+    const boundary = page.getByRole('figure', { name: 'decision boundary' });
+    await expect.poll(() => boundary.getAttribute('data-showing')).toMatch(/layer 1: 6 tanh: unit 3/);
+    expect(await page.evaluate(boundaryPixels)).not.toBe(before);
+    await page.mouse.move(5, 5);
+    await expect.poll(() => boundary.getAttribute('data-showing')).toBeNull();
+    expect(await page.evaluate(boundaryPixels)).toBe(before);
+    // The link from input x₁ to unit 1 of layer 1: click half way along it.
+    const a = (await diagram.locator('[data-unit="input/0"]').boundingBox())!;
+    const b = (await diagram.locator('[data-unit="layer1/0"]').boundingBox())!;
+    await page.mouse.click((a.x + a.width + b.x) / 2, (a.y + a.height / 2 + b.y + b.height / 2) / 2);
+    const inspector = diagram.locator('.diagram-inspector');
+    await expect.poll(() => inspector.textContent(), { timeout: 10_000 }).toMatch(/^W1\[1, 1\]: weight -?\d.* · gradient at the last step -?\d/);
+    expect(errors).toEqual([]);
+  });
+
+  it('adds and removes layers and units with the diagram\'s buttons', { timeout: 90_000 }, async () => {
+    const { page, errors } = await open('#dataset=xor&hidden=4&activation=tanh');
+    const diagram = page.getByRole('figure', { name: 'network diagram' });
+    await diagram.getByRole('button', { name: '+ layer' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/Ready: MLP with 2 tanh layers \(4-4 units\)/);
+    await diagram.getByTitle('One more unit in layer 2').click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/\(4-5 units\)/);
+    expect(await diagram.locator('[data-layer="hidden"]').count()).toBe(9);
+    await diagram.getByRole('button', { name: '− layer' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/MLP with 4 tanh units/);
+    expect((await state(page)).settings.hidden).toEqual([4]);
+    expect(page.url()).toContain('hidden=4');
+    expect(errors).toEqual([]);
+  });
+
+  it('hides what a teacher\'s link hides, copies the link with it, and opens a preset', { timeout: 90_000 }, async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=8&hide=lr,optimizer,math,bench');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    expect(await page.locator('.lil-controller', { hasText: 'learning rate' }).isVisible()).toBe(false);
+    expect(await page.locator('.lil-controller', { hasText: 'batch size' }).isVisible()).toBe(true);
+    expect(await page.locator('.view-grad-check').isVisible()).toBe(false);
+    expect(await page.locator('.bench-section').isVisible()).toBe(false);
+    expect(await page.getByRole('figure', { name: 'network diagram' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'copy link', exact: true }).click();
+    await expect.poll(() => page.locator('#notice').textContent()).toMatch(/Link copied: .*hide=lr,optimizer,math,bench/);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('hide=lr,optimizer,math,bench');
+    await page.getByRole('combobox', { name: 'presets' }).selectOption({ label: 'PCA in one dimension' });
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/Ready: linear autoencoder with code size 1 on blobs/);
+    expect(page.url()).toContain('hide=lr,optimizer,math,bench'); // the teacher's hide list stays
+    expect(await page.locator('.lil-controller', { hasText: 'learning rate' }).isVisible()).toBe(false);
+    await page.screenshot({ path: join(SHOTS, 'teacher-mode.png') });
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+// The page's PCA numbers on the same-thread path (Node has no Worker): the sparse second moment is
+// the plain double loop's to the bit, and the spectrum, the bound and the top eigenvectors are the
+// float64 reference's, with progress that rises to 1.
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../src/base/rng';
+import type { Dataset } from '../src/data/dataset';
+import { eigenDecompose, JACOBI_MAX_N, pcaBound, secondMoment } from '../src/reference/pca';
+import { pcaBoundAsync } from '../src/train/pca-bound';
+import { computeSpectrum } from '../src/train/pca-spectrum';
+import { principalSubspaceAsync, spectrumAsync, watchSpectrumProgress, type SpectrumProgress } from '../src/train/pca-subspace';
+
+/** N rows of n features, most of them zero (like MNIST's background), some negative. */
+function sparseSet(seed: number, N: number, n: number): Dataset {
+  const rng = new Rng(seed);
+  const X = Float32Array.from({ length: N * n }, (_, k) => (rng.uniform(0, 1) < 0.7 ? 0 : rng.normal() * (1 + (k % n) / 8)));
+  return { name: `sparse-${seed}`, X, labels: new Uint32Array(N), N, D: n, classes: 1 };
+}
+
+describe('the second moment', () => {
+  it('is bit for bit the plain double loop over all pairs', () => {
+    const { X, N, D: n } = sparseSet(1, 57, 23);
+    const want = new Float64Array(n * n);
+    for (let i = 0; i < N; i++) {
+      for (let a = 0; a < n; a++) for (let b = a; b < n; b++) want[a * n + b]! += X[i * n + a]! * X[i * n + b]!;
+    }
+    for (let a = 0; a < n; a++) for (let b = a; b < n; b++) want[b * n + a] = want[a * n + b] = want[a * n + b]! / N;
+    expect(secondMoment(X, N, n)).toEqual(want);
+  });
+});
+
+describe('the page’s spectrum on this thread', () => {
+  it.each([7, JACOBI_MAX_N + 9])('is the reference’s, for n = %i, with progress to 1', async (n) => {
+    const set = sparseSet(n, 300, n);
+    const seen: SpectrumProgress[] = [];
+    const stop = watchSpectrumProgress((p) => seen.push(p));
+    const spectrum = await spectrumAsync(set);
+    stop();
+    const want = eigenDecompose(secondMoment(set.X, set.N, n), n);
+    expect(spectrum.values).toEqual(want.values);
+    expect(spectrum.vectors).toEqual(want.vectors);
+    const mine = seen.filter((p) => p.n === n).map((p) => p.done);
+    expect(mine.length).toBeGreaterThan(10);
+    for (let i = 1; i < mine.length; i++) expect(mine[i]).toBeGreaterThanOrEqual(mine[i - 1]!);
+    expect(mine.at(-1)).toBe(1);
+
+    const m = 3;
+    expect(await pcaBoundAsync(set, m)).toBeCloseTo(pcaBound(set.X, set.N, n, m), 12);
+    const top = await principalSubspaceAsync(set, m);
+    expect(top.values).toEqual(want.values.slice(0, m));
+    expect(top.vectors).toEqual(want.vectors.slice(0, m * n));
+    expect(spectrumAsync(set)).toBe(spectrumAsync(set)); // computed once per data set
+  });
+
+  it('pauses between slices when asked, and reports a failure to the watchers', async () => {
+    const set = sparseSet(3, 200, 5);
+    let pauses = 0;
+    await computeSpectrum(set.X, set.N, set.D, () => {}, async () => void pauses++);
+    expect(pauses).toBeGreaterThanOrEqual(50);
+
+    const seen: SpectrumProgress[] = [];
+    const stop = watchSpectrumProgress((p) => seen.push(p));
+    const bad: Dataset = { ...set, X: set.X.subarray(0, 10) }; // N n values promised, 10 given
+    await expect(spectrumAsync(bad)).rejects.toThrow(/expected 1000 elements/);
+    stop();
+    expect(seen.at(-1)?.error).toMatch(/expected 1000 elements/);
+  });
+});
