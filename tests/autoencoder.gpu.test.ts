@@ -2,7 +2,6 @@
 // and a 20-step run against the CPU twin from one seed.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset';
-import { uploadDataset } from '../src/gpu/dataset-buffers';
 import { forgetTuning } from '../src/gpu/tune';
 import { MATMUL_PATHS } from '../src/kernels/matmul';
 import { AutoencoderNetwork } from '../src/models/autoencoder';
@@ -12,9 +11,7 @@ import { relativeError, toFloat64, worstElement } from '../src/reference/linalg'
 import { DEFAULT_OPTIMIZER } from '../src/reference/optimizer';
 import { ReferenceTrainer } from '../src/reference/trainer';
 import { initParams } from '../src/train/init';
-import type { StepMetrics } from '../src/kernels/metrics';
-import { GpuTrainer } from '../src/train/gpu-trainer';
-import { gpuDevice, randomArray, Rng } from './gpu-context';
+import { gpuDevice, randomArray, Rng, trainOnGpu } from './gpu-context';
 
 describe('autoencoder gradient on the GPU against the float64 reference', () => {
   for (const [B, n, m] of [[1, 2, 1], [45, 19, 3], [70, 66, 7]] as const) {
@@ -72,13 +69,7 @@ describe('autoencoder training on the GPU against the CPU twin', () => {
     const params = initParams([['W', [m, n]]], rng, 0.5);
     const model = await GpuModel.create(device, await AutoencoderNetwork.create(device, { n, m }), { batch: B, optimizer: settings });
     model.setParams(params);
-    const set = uploadDataset(device, data);
-    model.setData(set);
-    const trainer = new GpuTrainer(model, N, seed);
-    const history: StepMetrics[] = [];
-    trainer.onMetrics = (m) => history.push(...m);
-    trainer.run(20);
-    await trainer.flush();
+    const history = await trainOnGpu(device, model, data, seed, 20);
     const cpu = new ReferenceTrainer({ kind: 'autoencoder', shape: { n, m } }, params, data, seed, B, settings);
     history.forEach((step, i) => {
       const expected = cpu.trainStep().loss;
@@ -87,6 +78,5 @@ describe('autoencoder training on the GPU against the CPU twin', () => {
     expect(history).toHaveLength(20);
     expect(relativeError((await model.readParams()).W!, cpu.params.W!)).toBeLessThan(1e-3);
     model.destroy();
-    set.destroy();
   });
 });

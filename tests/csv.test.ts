@@ -6,19 +6,8 @@ import { UserError } from '../src/base/errors';
 import { parseCsv } from '../src/data/csv';
 import { datasetFromTable, parseUserFile, UserFileSource } from '../src/data/user-file';
 import { Rng } from '../src/base/rng';
+import { expectUserError } from './user-error';
 
-function expectUserError(f: () => unknown, pattern: RegExp): void {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    const message = (err as Error).message;
-    expect(message).toMatch(pattern);
-    expect(message).not.toMatch(/[\n\r]/);
-    return;
-  }
-  expect.fail(`expected a UserError matching ${pattern}`);
-}
 
 function table(rows: number[][]): { rows: number; cols: number; data: Float64Array } {
   return { rows: rows.length, cols: rows[0]?.length ?? 0, data: Float64Array.from(rows.flat()) };

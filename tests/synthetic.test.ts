@@ -5,19 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/base/errors';
 import type { Dataset } from '../src/data/dataset';
 import { blobs, circles, makeSynthetic, spiral, SYNTHETIC_SETS, xor, type SyntheticName } from '../src/data/synthetic';
+import { expectUserError } from './user-error';
 
-function expectUserError(f: () => unknown, pattern: RegExp): void {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    const message = (err as Error).message;
-    expect(message).toMatch(pattern);
-    expect(message).not.toMatch(/[\n\r]/);
-    return;
-  }
-  expect.fail(`expected a UserError matching ${pattern}`);
-}
 
 function classCounts(ds: Dataset): number[] {
   const counts = new Array<number>(ds.classes).fill(0);
