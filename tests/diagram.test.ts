@@ -1,9 +1,10 @@
 // The network diagram's arithmetic and frames without a page: where nodes go, which links are drawn,
 // how a click finds a link, the frames' columns for each model and input, and the digit grid's order.
 import { describe, expect, it } from 'vitest';
-import { softmaxRows } from '../src/train/predict';
-import { autoencoderFrame, autoencoderLayers, mlpFrame } from '../src/ui/diagram-frame';
-import { layoutColumns, maxAbs, segmentDistance, strongestLinks } from '../src/ui/views/diagram-layout';
+import { autoencoderOutputs, softmaxRows } from '../src/train/predict';
+import { autoencoderFrame, mlpFrame } from '../src/ui/diagram-frame';
+import { maxAbs } from '../src/ui/views/colours';
+import { layoutColumns, segmentDistance, strongestLinks } from '../src/ui/views/diagram-layout';
 import { digitRows } from '../src/ui/views/digit-order';
 
 describe('diagram layout', () => {
@@ -85,9 +86,9 @@ describe('diagram frames', () => {
   it('draws the tied autoencoder: code Z = X Wᵀ, reconstructions Z W, the decoder reading W transposed', () => {
     const W = Float32Array.from([1, 2]); // m = 1, n = 2
     const X = Float32Array.from([1, 1, 2, 0]);
-    const { hidden, output } = autoencoderLayers(W, 1, 2, X, 2);
-    expect(Array.from(hidden[0]!)).toEqual([3, 2]);
-    expect(Array.from(output)).toEqual([3, 6, 2, 4]);
+    const { code, reconstructions } = autoencoderOutputs(W, 1, 2, X, 2);
+    expect(Array.from(code)).toEqual([3, 2]);
+    expect(Array.from(reconstructions)).toEqual([3, 6, 2, 4]);
     const frame = autoencoderFrame(1, 2, W, 0, { kind: 'plane', grid: 1, features: ['x1', 'x2'], X: Float32Array.from([1, 1]) });
     expect(frame.columns.map((c) => c.units)).toEqual([2, 1, 2]);
     expect(frame.links[1]!.weight(1, 0)).toBe(2);

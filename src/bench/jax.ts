@@ -5,7 +5,7 @@
 import type * as Jax from '@jax-js/jax';
 import { benchParams } from './cpu';
 import { activationOf } from '../reference/mlp';
-import { BENCH_LR, benchBatch, benchShape, timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
+import { BENCH_LR, benchBatch, benchShape, timePeer, type BenchProtocol, type BenchResult, type BenchSize } from './types';
 import { checkLosses, VALIDATE_STEPS, type LossCheck } from './validate';
 
 export type JaxImpl = 'jax-wasm' | 'jax-webgpu';
@@ -94,14 +94,5 @@ export async function validateJax(impl: JaxImpl, size: BenchSize, steps = VALIDA
 /** Validates, then times jax-js's jitted SGD step of the same MLP at one size. */
 export async function benchJax(impl: JaxImpl, size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
   await validateJax(impl, size);
-  const mlp = await jaxMlp(impl, size);
-  try {
-    const timing = await timeRounds(async (steps) => {
-      for (let s = 0; s < steps; s++) mlp.step().dispose();
-      await mlp.sync();
-    }, protocol);
-    return { impl, ...size, ...timing };
-  } finally {
-    mlp.dispose();
-  }
+  return timePeer(await jaxMlp(impl, size), impl, size, protocol);
 }

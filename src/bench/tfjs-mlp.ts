@@ -88,3 +88,4 @@ export async function tfjsLosses(tf: Tf, size: BenchSize, steps: number): Promis
     mlp.dispose();
   }
 }
+

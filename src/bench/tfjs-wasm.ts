@@ -5,7 +5,7 @@ import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tfjsLosses, tfjsMlp, type Tf } from './tfjs-mlp';
-import { timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
+import { timePeer, type BenchProtocol, type BenchResult, type BenchSize } from './types';
 import { checkLosses, VALIDATE_STEPS, type LossCheck } from './validate';
 
 let loaded: Tf | null = null;
@@ -49,14 +49,5 @@ export async function validateTfjsWasm(size: BenchSize, steps = VALIDATE_STEPS):
 /** Validates, then times TensorFlow.js Wasm's SGD step of the same MLP at one size. */
 export async function benchTfjsWasm(size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
   await validateTfjsWasm(size);
-  const mlp = tfjsMlp(await loadTfjsWasm(), size);
-  try {
-    const timing = await timeRounds(async (steps) => {
-      for (let s = 0; s < steps; s++) mlp.step().dispose();
-      await mlp.sync();
-    }, protocol);
-    return { impl: 'tfjs-wasm', ...size, ...timing };
-  } finally {
-    mlp.dispose();
-  }
+  return timePeer(tfjsMlp(await loadTfjsWasm(), size), 'tfjs-wasm', size, protocol);
 }

@@ -2,7 +2,7 @@
 // step of tfjs-mlp.ts (the same model, loss and SGD update as ours) once its first losses match ours.
 import type { GpuContext } from '../gpu/device';
 import { tfjsLosses, tfjsMlp, type Tf } from './tfjs-mlp';
-import { timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
+import { timePeer, type BenchProtocol, type BenchResult, type BenchSize } from './types';
 import { checkLosses, VALIDATE_STEPS, type LossCheck } from './validate';
 
 let loaded: { device: GPUDevice; tf: Tf } | null = null;
@@ -42,14 +42,5 @@ export async function validateTfjs(ctx: GpuContext, size: BenchSize, steps = VAL
 /** Validates, then times TensorFlow.js's SGD step of the same MLP at one size. */
 export async function benchTfjs(ctx: GpuContext, size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
   await validateTfjs(ctx, size);
-  const mlp = tfjsMlp(await loadTfjs(ctx), size);
-  try {
-    const timing = await timeRounds(async (steps) => {
-      for (let s = 0; s < steps; s++) mlp.step().dispose();
-      await mlp.sync();
-    }, protocol);
-    return { impl: 'tfjs-webgpu', ...size, ...timing };
-  } finally {
-    mlp.dispose();
-  }
+  return timePeer(tfjsMlp(await loadTfjs(ctx), size), 'tfjs-webgpu', size, protocol);
 }

@@ -87,6 +87,26 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** A peer's training step as the timing needs it: one step (its result freed), a wait for the queued steps, cleanup. */
+export interface SteppedPeer {
+  step(): { dispose(): void };
+  sync(): Promise<unknown>;
+  dispose(): void;
+}
+
+/** Times a peer's steps under the protocol as implementation `impl` at `size`, then frees the peer. */
+export async function timePeer(peer: SteppedPeer, impl: Impl, size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
+  try {
+    const timing = await timeRounds(async (steps) => {
+      for (let s = 0; s < steps; s++) peer.step().dispose();
+      await peer.sync();
+    }, protocol);
+    return { impl, ...size, ...timing };
+  } finally {
+    peer.dispose();
+  }
+}
+
 /**
  * Runs the protocol on `round(steps)`, which performs `steps` training steps and resolves when they
  * are done. The warm-up rounds run one step each and pick the steps per timed round.

@@ -24,6 +24,14 @@ export function softmaxRows(Z: ArrayLike<number>, rows: number, C: number): Floa
 
 /** The autoencoder's reconstructions WᵀW x [rows, n] for X [rows, n], W [m, n]. */
 export function reconstruct(W: ArrayLike<number>, m: number, n: number, X: ArrayLike<number>, rows: number): Float32Array {
+  return autoencoderOutputs(W, m, n, X, rows).reconstructions;
+}
+
+/** The tied autoencoder's code Z = X Wᵀ [rows, m] and reconstructions Z W [rows, n], each code in float64. */
+export function autoencoderOutputs(
+  W: ArrayLike<number>, m: number, n: number, X: ArrayLike<number>, rows: number,
+): { code: Float32Array; reconstructions: Float32Array } {
+  const code = new Float32Array(rows * m);
   const out = new Float32Array(rows * n);
   const z = new Float64Array(m);
   for (let i = 0; i < rows; i++) {
@@ -31,6 +39,7 @@ export function reconstruct(W: ArrayLike<number>, m: number, n: number, X: Array
       let s = 0;
       for (let k = 0; k < n; k++) s += W[j * n + k]! * X[i * n + k]!;
       z[j] = s;
+      code[i * m + j] = s;
     }
     for (let k = 0; k < n; k++) {
       let s = 0;
@@ -38,7 +47,7 @@ export function reconstruct(W: ArrayLike<number>, m: number, n: number, X: Array
       out[i * n + k] = s;
     }
   }
-  return out;
+  return { code, reconstructions: out };
 }
 
 /** Index of the largest value in each row of an [rows, width] matrix (ties: lowest index). */

@@ -6,7 +6,7 @@ import type { Feature } from '../data/features';
 import { FEATURE_LABELS } from '../data/features';
 import type { MlpShape } from '../reference/mlp';
 import type { LayerOutputs } from '../train/engine';
-import { softmaxRows } from '../train/predict';
+import { autoencoderOutputs, softmaxRows } from '../train/predict';
 import type { DiagramColumn, DiagramFrame, DiagramLinks } from './views/network-diagram';
 
 /** The diagram's inputs: the plane's grid (its points as the network's features), or one sample image. */
@@ -67,36 +67,18 @@ export function mlpFrame(shape: MlpShape, params: Record<string, Float32Array>, 
   return { step, columns, links, note: `W1's ${shape.D} weights of each unit are its image` };
 }
 
-/** The autoencoder's code Z = X Wᵀ [rows, m] and reconstructions Z W [rows, n], one product each. */
-export function autoencoderLayers(W: Float32Array, m: number, n: number, X: Float32Array, rows: number): LayerOutputs {
-  const Z = new Float32Array(rows * m);
-  const out = new Float32Array(rows * n);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += W[j * n + k]! * X[i * n + k]!;
-      Z[i * m + j] = s;
-    }
-    for (let j = 0; j < m; j++) {
-      const z = Z[i * m + j]!;
-      for (let k = 0; k < n; k++) out[i * n + k]! += z * W[j * n + k]!;
-    }
-  }
-  return { hidden: [Z], output: out };
-}
-
 /** The tied autoencoder's frame: inputs, the code units, the reconstructions. */
 export function autoencoderFrame(m: number, n: number, W: Float32Array, step: number, input: DiagramInput): DiagramFrame {
   const plane = input.kind === 'plane';
   const rows = plane ? input.grid * input.grid : 1;
-  const { hidden, output } = autoencoderLayers(W, m, n, input.X, rows);
+  const { code: Z, reconstructions: output } = autoencoderOutputs(W, m, n, input.X, rows);
   const heading = `code: ${m} linear`;
   if (input.kind === 'image') {
     return {
       step,
       columns: [
         inputColumn(input),
-        { role: 'hidden', heading, units: m, names: [], picture: { kind: 'images', values: W, side: input.side }, activity: hidden[0]! },
+        { role: 'hidden', heading, units: m, names: [], picture: { kind: 'images', values: W, side: input.side }, activity: Z },
         { role: 'output', heading: 'reconstruction', units: 1, names: ['WᵀW x of the sample'], picture: { kind: 'image', values: output, side: input.side } },
       ],
       links: [null, null],
@@ -104,7 +86,7 @@ export function autoencoderFrame(m: number, n: number, W: Float32Array, step: nu
     };
   }
   const names = plane ? input.features.map((f) => `${FEATURE_LABELS[f]}, reconstructed`) : [];
-  const code: DiagramColumn = { role: 'hidden', heading, units: m, names: [], picture: plane ? { kind: 'map', values: hidden[0]!, grid: input.grid } : { kind: 'values', values: hidden[0]! } };
+  const code: DiagramColumn = { role: 'hidden', heading, units: m, names: [], picture: plane ? { kind: 'map', values: Z, grid: input.grid } : { kind: 'values', values: Z } };
   const out: DiagramColumn = { role: 'output', heading: 'reconstruction', units: n, names, picture: plane ? { kind: 'map', values: output, grid: input.grid } : { kind: 'values', values: output } };
   return { step, columns: [inputColumn(input), code, out], links: [matrixLinks('W', W, n), matrixLinks('W', W, n, true)] };
 }

@@ -1,5 +1,6 @@
 // Canvas helpers for the views: fixed-size canvases sharp on high-density screens, and
 // pixel images (ImageData) scaled up without smoothing.
+import { maxAbs, unitRgb } from './colours';
 
 /** A canvas of a fixed CSS size and its 2-D context, scaled so drawing uses CSS pixels. */
 export interface SizedCanvas {
@@ -105,4 +106,28 @@ export function paintGreyTile(
       }
     }
   }
+}
+
+/**
+ * Paints a side×side tile of signed `values[offset ..]` (a unit's weights) into `image` at (x0, y0):
+ * blue negative, white zero, red positive, scaled by the tile's own largest |v|.
+ */
+export function paintSignedTile(image: ImageData, x0: number, y0: number, values: ArrayLike<number>, offset: number, side: number): void {
+  const scale = maxAbs(values, offset, offset + side * side);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const rgb = unitRgb(values[offset + y * side + x] ?? Number.NaN, scale);
+      setPixel(image, x0 + x, y0 + y, rgb[0], rgb[1], rgb[2]);
+    }
+  }
+}
+
+/** A name across the top of a view's canvas, on a white strip (what a hovered unit's map shows). */
+export function drawLabelStrip(ctx: CanvasRenderingContext2D, text: string, width: number): void {
+  ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+  ctx.fillRect(0, 0, width, 22);
+  ctx.fillStyle = '#1c1e21';
+  ctx.font = '600 12px system-ui, sans-serif';
+  ctx.textAlign = 'left';
+  ctx.fillText(text, 6, 15, width - 12);
 }

@@ -54,3 +54,23 @@ export function divergingRgb(t: number): Rgb {
 
 /** Background shown where a value is missing or not finite. */
 export const MISSING_RGB: Rgb = [214, 217, 222];
+
+/** The largest |v| among the finite values of values[start], values[start + stride], … before `end` (0 when none): a ramp's scale. */
+export function maxAbs(values: ArrayLike<number>, start = 0, end = values.length, stride = 1): number {
+  let m = 0;
+  for (let i = start; i < end; i += stride) {
+    const v = Math.abs(values[i]!);
+    if (v > m && Number.isFinite(v)) m = v;
+  }
+  return m;
+}
+
+/**
+ * A unit's value as a colour: with `classIndex`, a probability (0 to 1) from white to that class's
+ * colour; otherwise signed, divided by `scale`, on the diverging ramp. Not finite: MISSING_RGB.
+ */
+export function unitRgb(v: number, scale: number, classIndex?: number): Rgb {
+  if (!Number.isFinite(v)) return MISSING_RGB;
+  if (classIndex !== undefined) return mixRgb(WHITE, classRgb(classIndex), Math.max(0, Math.min(1, v)));
+  return divergingRgb(scale > 0 ? v / scale : 0);
+}

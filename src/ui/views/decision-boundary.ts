@@ -1,8 +1,8 @@
 // The classifier's view of the plane: each grid cell coloured by its most likely class, paler
 // where the network is unsure, with the training points drawn on top.
-import { createCanvas, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
+import { createCanvas, drawLabelStrip, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
 import { ViewCard } from './card';
-import { classColour, classRgb, divergingRgb, mixRgb, MISSING_RGB, type Rgb } from './colours';
+import { classColour, classRgb, maxAbs, mixRgb, MISSING_RGB, unitRgb, type Rgb } from './colours';
 
 const SIZE = 300; // canvas side, CSS pixels
 const WHITE: Rgb = [255, 255, 255];
@@ -112,26 +112,16 @@ export class DecisionBoundaryView {
     }
     this.card.root.dataset.showing = map.label;
     const g = Math.floor(map.grid);
-    let scale = 0;
-    for (const v of map.values) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+    const scale = maxAbs(map.values);
     const image = this.cells.begin(g, g);
     for (let i = 0; i < g * g; i++) {
-      const v = map.values[i] ?? Number.NaN;
-      const rgb = !Number.isFinite(v) ? MISSING_RGB
-        : map.classIndex !== undefined ? mixRgb(WHITE, classRgb(map.classIndex), Math.max(0, Math.min(1, v)))
-        : divergingRgb(scale > 0 ? v / scale : 0);
+      const rgb = unitRgb(map.values[i] ?? Number.NaN, scale, map.classIndex);
       setPixel(image, i % g, Math.floor(i / g), rgb[0], rgb[1], rgb[2]);
     }
-    const { ctx } = this.surface;
     this.clear();
-    this.cells.blitPixels(ctx, 0, 0, SIZE, SIZE, true);
+    this.cells.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE, true);
     if (this.last) this.drawAllPoints(this.last);
-    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
-    ctx.fillRect(0, 0, SIZE, 22);
-    ctx.fillStyle = '#1c1e21';
-    ctx.font = '600 12px system-ui, sans-serif';
-    ctx.textAlign = 'left';
-    ctx.fillText(map.label, 6, 15, SIZE - 12);
+    drawLabelStrip(this.surface.ctx, map.label, SIZE);
   }
 
   private draw(data: DecisionBoundaryData): void {

@@ -81,13 +81,3 @@ export function segmentDistance(px: number, py: number, x1: number, y1: number, 
   const t = length2 > 0 ? Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / length2)) : 0;
   return Math.hypot(px - (x1 + t * dx), py - (y1 + t * dy));
 }
-
-/** The largest |v| of an array's finite values (0 when there are none). */
-export function maxAbs(values: ArrayLike<number>, start = 0, end = values.length, stride = 1): number {
-  let m = 0;
-  for (let i = start; i < end; i += stride) {
-    const v = Math.abs(values[i]!);
-    if (v > m && Number.isFinite(v)) m = v;
-  }
-  return m;
-}

@@ -3,10 +3,10 @@
 // current activation on MNIST), the outputs, and the links between them, wide where |w| is large,
 // red positive and blue negative. Hovering a unit hands its map to the output view; clicking a link
 // shows its weight, gradient and latest change; buttons add or remove layers and units.
-import { createCanvas, PixelBuffer, setPixel, inkGrey, type SizedCanvas } from './canvas';
+import { createCanvas, paintGreyTile, paintSignedTile, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
 import { ViewCard } from './card';
-import { classRgb, divergingRgb, mixRgb, MISSING_RGB, type Rgb } from './colours';
-import { layoutColumns, maxAbs, segmentDistance, strongestLinks, type DrawnLink, type NodeBox } from './diagram-layout';
+import { divergingRgb, maxAbs, MISSING_RGB, unitRgb } from './colours';
+import { layoutColumns, segmentDistance, strongestLinks, type DrawnLink, type NodeBox } from './diagram-layout';
 import { formatNumber } from '../format';
 
 const HEADER = 22; // the columns' headings above the nodes
@@ -14,7 +14,6 @@ const HEADER = 22; // the columns' headings above the nodes
 const height = () => Math.max(200, Math.min(270, (globalThis.innerHeight || 800) - 360));
 const MAX_NODES = 256; // per column; a wider layer says how many of its units are drawn
 const MAX_LINKS = 160; // per weight matrix: the strongest
-const WHITE: Rgb = [255, 255, 255];
 const LINK_POSITIVE = 'rgb(178, 24, 43)';
 const LINK_NEGATIVE = 'rgb(33, 102, 172)';
 export const MAX_LAYERS = 4;
@@ -206,8 +205,7 @@ export class NetworkDiagramView {
         ctx.fillStyle = '#eef0f3';
         ctx.fillRect(box.x, box.y, box.size, box.size);
       } else if (picture.kind === 'values') {
-        const v = picture.values[unit] ?? Number.NaN;
-        const rgb = !Number.isFinite(v) ? MISSING_RGB : picture.classes ? mixRgb(WHITE, classRgb(unit), Math.max(0, Math.min(1, v))) : divergingRgb(v / scale);
+        const rgb = unitRgb(picture.values[unit] ?? Number.NaN, scale, picture.classes ? unit : undefined);
         ctx.fillStyle = `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
         ctx.fillRect(box.x, box.y, box.size, box.size);
       } else {
@@ -240,30 +238,16 @@ export class NetworkDiagramView {
       const image = this.pixels.begin(g, g);
       for (let r = 0; r < g; r++) {
         for (let c = 0; c < g; c++) {
-          const v = picture.values[(r * g + c) * units + unit] ?? Number.NaN;
-          const rgb = !Number.isFinite(v) ? MISSING_RGB : picture.classes ? mixRgb(WHITE, classRgb(unit), Math.max(0, Math.min(1, v))) : divergingRgb(v / scale);
+          const rgb = unitRgb(picture.values[(r * g + c) * units + unit] ?? Number.NaN, scale, picture.classes ? unit : undefined);
           setPixel(image, c, r, rgb[0], rgb[1], rgb[2]);
         }
       }
       return;
     }
     const side = picture.side;
-    const n = side * side;
     const image = this.pixels.begin(side, side);
-    const offset = picture.kind === 'images' ? unit * n : 0;
-    const own = picture.kind === 'images' ? maxAbs(picture.values, offset, offset + n) || 1 : 1;
-    for (let i = 0; i < n; i++) {
-      const v = picture.values[offset + i] ?? Number.NaN;
-      if (!Number.isFinite(v)) {
-        setPixel(image, i % side, Math.floor(i / side), MISSING_RGB[0], MISSING_RGB[1], MISSING_RGB[2]);
-      } else if (picture.kind === 'images') {
-        const rgb = divergingRgb(v / own);
-        setPixel(image, i % side, Math.floor(i / side), rgb[0], rgb[1], rgb[2]);
-      } else {
-        const grey = inkGrey(v);
-        setPixel(image, i % side, Math.floor(i / side), grey, grey, grey);
-      }
-    }
+    if (picture.kind === 'images') paintSignedTile(image, 0, 0, picture.values, unit * side * side, side);
+    else paintGreyTile(image, 0, 0, picture.values, 0, side, MISSING_RGB);
   }
 
   /** One element per node, over its picture: hover target, tooltip and the tests' handle. */

@@ -3,7 +3,7 @@
 // points on their plane instead, each input joined to its reconstruction.
 import { createCanvas, paintGreyTile, PixelBuffer, type SizedCanvas } from './canvas';
 import { ViewCard } from './card';
-import { CLASS_COLOURS, MISSING_RGB } from './colours';
+import { CLASS_COLOURS, maxAbs, MISSING_RGB } from './colours';
 
 const SIDE = 28;
 const TILE = 56; // CSS pixels per image (2×)
@@ -22,15 +22,8 @@ const PLANE_MARGIN = 14;
 export const MAX_PLANE_POINTS = 2000;
 
 /** The largest |v| over the first `length` finite values of both arrays. */
-function maxAbs(a: Float32Array, b: Float32Array, length: number): number {
-  let m = 0;
-  for (let i = 0; i < length; i++) {
-    const x = Math.abs(a[i] ?? 0);
-    const y = Math.abs(b[i] ?? 0);
-    if (Number.isFinite(x) && x > m) m = x;
-    if (Number.isFinite(y) && y > m) m = y;
-  }
-  return m;
+function maxAbsOfBoth(a: Float32Array, b: Float32Array, length: number): number {
+  return Math.max(maxAbs(a, 0, Math.min(length, a.length)), maxAbs(b, 0, Math.min(length, b.length)));
 }
 
 /** Up to ten original/reconstruction pairs, original above; for n = 2, every given point on the plane. */
@@ -67,7 +60,7 @@ export class ReconstructionView {
       }
       return;
     }
-    const scale = maxAbs(originals, reconstructions, pairs * width);
+    const scale = maxAbsOfBoth(originals, reconstructions, pairs * width);
     for (let i = 0; i < pairs; i++) {
       this.drawBars(originals, i * width, width, scale, i * PITCH, 0, ORIGINAL_COLOUR);
       this.drawBars(reconstructions, i * width, width, scale, i * PITCH, TILE + ROW_GAP, RECONSTRUCTION_COLOUR);
@@ -102,7 +95,7 @@ export class ReconstructionView {
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, PLANE, PLANE);
     // Equal scales on both axes, so that directions and distances are drawn true.
-    const reach = Math.max(maxAbs(originals, reconstructions, 2 * count), 1e-12);
+    const reach = Math.max(maxAbsOfBoth(originals, reconstructions, 2 * count), 1e-12);
     const scale = (PLANE / 2 - PLANE_MARGIN) / reach;
     const finite = (i: number, v: Float32Array) => Number.isFinite(v[2 * i]!) && Number.isFinite(v[2 * i + 1]!);
     const px = (v: Float32Array, i: number) => PLANE / 2 + v[2 * i]! * scale;

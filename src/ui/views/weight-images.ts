@@ -1,8 +1,7 @@
 // Rows of a weight matrix shown as images: for the MLP's first layer and the autoencoder's W,
 // each row holds one unit's weights over the 28×28 input pixels.
-import { createCanvas, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
+import { createCanvas, drawLabelStrip, paintSignedTile, PixelBuffer, type SizedCanvas } from './canvas';
 import { ViewCard } from './card';
-import { divergingRgb, MISSING_RGB } from './colours';
 
 const SIZE = 360; // canvas side, CSS pixels
 const GAP = 1; // image pixels between tiles
@@ -13,24 +12,6 @@ export interface WeightImagesOptions {
   side?: number;
   /** At most this many rows are drawn (default 64). */
   maxTiles?: number;
-}
-
-/** Paints row `row` of W as a side×side tile, scaled by the row's own largest |w|. */
-function paintTile(image: ImageData, x0: number, y0: number, W: Float32Array, offset: number, side: number): void {
-  const n = side * side;
-  let maxAbs = 0;
-  for (let i = 0; i < n; i++) {
-    const v = Math.abs(W[offset + i] ?? Number.NaN);
-    if (v > maxAbs && Number.isFinite(v)) maxAbs = v;
-  }
-  const scale = maxAbs > 0 ? 1 / maxAbs : 0;
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const v = W[offset + y * side + x] ?? Number.NaN;
-      const rgb = Number.isFinite(v) ? divergingRgb(v * scale) : MISSING_RGB;
-      setPixel(image, x0 + x, y0 + y, rgb[0], rgb[1], rgb[2]);
-    }
-  }
 }
 
 /** A grid of tiles, one per weight-matrix row, blue negative, white zero, red positive. */
@@ -77,15 +58,9 @@ export class WeightImagesView {
     this.card.root.dataset.showing = label;
     this.clear();
     const image = this.tiles.begin(side, side);
-    paintTile(image, 0, 0, last.W, unit * last.cols, side);
+    paintSignedTile(image, 0, 0, last.W, unit * last.cols, side);
     this.tiles.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE);
-    const { ctx } = this.surface;
-    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
-    ctx.fillRect(0, 0, SIZE, 22);
-    ctx.fillStyle = '#1c1e21';
-    ctx.font = '600 12px system-ui, sans-serif';
-    ctx.textAlign = 'left';
-    ctx.fillText(label, 6, 15, SIZE - 12);
+    drawLabelStrip(this.surface.ctx, label, SIZE);
   }
 
   private draw(W: Float32Array, rows: number, cols: number, opts: WeightImagesOptions): void {
@@ -107,7 +82,7 @@ export class WeightImagesView {
     const step = side + GAP;
     const image = this.tiles.begin(perRow * step - GAP, gridRows * step - GAP);
     for (let t = 0; t < count; t++) {
-      paintTile(image, (t % perRow) * step, Math.floor(t / perRow) * step, W, t * cols, side);
+      paintSignedTile(image, (t % perRow) * step, Math.floor(t / perRow) * step, W, t * cols, side);
     }
     // Whole-number magnification keeps every weight the same size on screen, where that does not waste much room.
     const fit = SIZE / Math.max(image.width, image.height);
