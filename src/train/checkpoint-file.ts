@@ -31,8 +31,11 @@ export const CHECKPOINT_FORMAT = 'webgpu-backprop checkpoint';
 export const CHECKPOINT_VERSION = 2;
 /** Largest checkpoint file accepted, in characters (the biggest page model with both engines is ~110 MB). */
 export const MAX_CHECKPOINT_CHARS = 256 * 2 ** 20;
-/** Each engine's key in the file; the float64 reference's is "cpu", its name when version 1 was made. */
-export const ENGINE_KEYS: Readonly<Record<EngineId, string>> = { gpu: 'gpu', reference: 'cpu' };
+/**
+ * Each engine's key in the file; the float64 reference's is "cpu", its name when version 1 was made,
+ * so the float32 CPU engine's is "cpu-f32".
+ */
+export const ENGINE_KEYS: Readonly<Record<EngineId, string>> = { gpu: 'gpu', cpu: 'cpu-f32', reference: 'cpu' };
 export const PARTS = ['params', 'm', 'v'] as const;
 
 /** The checkpoint as the text of one JSON file (see the format above). */

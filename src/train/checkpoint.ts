@@ -72,7 +72,7 @@ function stateFor(cp: Checkpoint, engine: EngineId): EngineState {
 
 /** The step each engine of a checkpoint had reached (one that did not run: the first one's). */
 export function checkpointSteps(cp: Checkpoint): Record<EngineId, number> {
-  return { gpu: stateFor(cp, 'gpu').step, reference: stateFor(cp, 'reference').step };
+  return { gpu: stateFor(cp, 'gpu').step, cpu: stateFor(cp, 'cpu').step, reference: stateFor(cp, 'reference').step };
 }
 
 /**

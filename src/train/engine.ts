@@ -6,11 +6,11 @@
 import type { StepMetrics } from '../kernels/metrics';
 import type { OptimizerSettings } from '../reference/optimizer';
 
-/** 'reference' is the float64 CPU twin (src/reference), the oracle the GPU is checked against. */
-export type EngineId = 'gpu' | 'reference';
+/** 'cpu' is the float32 WebAssembly engine (src/cpu, wasm/); 'reference' the float64 CPU twin (src/reference), the oracle the others are checked against. */
+export type EngineId = 'gpu' | 'cpu' | 'reference';
 
 /** How each engine is named wherever it is shown. */
-export const ENGINE_NAMES: Readonly<Record<EngineId, string>> = { gpu: 'GPU', reference: 'reference (float64)' };
+export const ENGINE_NAMES: Readonly<Record<EngineId, string>> = { gpu: 'GPU', cpu: 'CPU (float32)', reference: 'reference (float64)' };
 
 /** Loss (and accuracy and the argmax class per row, for the MLP) over the first `rows` rows of a set. */
 export interface EngineEvaluation {

@@ -8,7 +8,7 @@ import type { EngineId } from './engine';
 const DEFAULT_LIMIT = 50_000;
 
 export class MetricsLog {
-  private readonly steps: Record<EngineId, StepMetrics[]> = { gpu: [], reference: [] };
+  private readonly steps: Record<EngineId, StepMetrics[]> = { gpu: [], cpu: [], reference: [] };
 
   constructor(private readonly limit = DEFAULT_LIMIT) {}
 

@@ -15,6 +15,7 @@ import type { Engine, EngineId } from './engine';
 import { GpuEngine, type BuildPhase, type BuildProgress } from './gpu-engine';
 import { initParams } from './init';
 import { ReferenceEngine } from './reference-engine';
+import { CpuEngine } from './cpu-engine';
 import type { RunPlan } from './run-settings';
 
 /** A run's plan and the engines that train it, the leader first. */
@@ -22,6 +23,8 @@ export type SessionConfig = Omit<RunPlan, 'mistake'> & {
   engines: EngineId[];
   /** The backprop mistake every engine makes on purpose (default 'none'). */
   mistake?: Mistake;
+  /** The float32 CPU engine's threads (default: every hardware thread, where memory can be shared). */
+  cpuThreads?: number;
 };
 
 /** What a caller may ask of a build: its progress as it goes, and an estimate of the step's time. */
@@ -87,6 +90,10 @@ export class Session {
       for (const id of config.engines) {
         if (id === 'reference') {
           engines.push(new ReferenceEngine(plan, data, initial));
+          continue;
+        }
+        if (id === 'cpu') {
+          engines.push(await CpuEngine.create(plan, data, initial, { threads: config.cpuThreads }));
           continue;
         }
         engines.push(await GpuEngine.create(device!, plan, data, initial, {

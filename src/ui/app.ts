@@ -210,7 +210,7 @@ export class App {
 
   /** The kept metrics of each engine, oldest first (read by the tests). */
   get history(): Record<EngineId, readonly StepMetrics[]> {
-    return { gpu: this.log.of('gpu'), reference: this.log.of('reference') };
+    return { gpu: this.log.of('gpu'), cpu: this.log.of('cpu'), reference: this.log.of('reference') };
   }
 
   get step(): number {
@@ -347,7 +347,7 @@ export class App {
         throw error;
       }
     }
-    this.cutBack(restore && continues ? checkpointSteps(restore) : { gpu: 0, reference: 0 });
+    this.cutBack(restore && continues ? checkpointSteps(restore) : { gpu: 0, cpu: 0, reference: 0 });
     this.recovery.snapshots.reset(restore);
     this.applied = { ...s };
     session.onMetrics = (engine, metrics) => this.onMetrics(engine, metrics);
@@ -435,7 +435,7 @@ export class App {
   private cutBack(steps: Record<EngineId, number>): void {
     this.log.cutBack(steps);
     this.plot.clear();
-    for (const engine of ['gpu', 'reference'] as const) this.plot.addSteps(engine, this.log.of(engine));
+    for (const engine of ['gpu', 'cpu', 'reference'] as const) this.plot.addSteps(engine, this.log.of(engine));
     const evals = this.evals.filter((e) => e.step < steps[e.engine]);
     this.evals.splice(0, Infinity, ...evals);
     for (const e of evals) this.plot.addEval(e.engine, e);

@@ -2,7 +2,7 @@
 // says whether the GPU's and the reference's curves coincide, and a small log-scale chart of
 // |loss_GPU − loss_CPU| per step. Both are hidden unless both engines have reported.
 import uPlot from 'uplot';
-import { differenceCaption, differenceNote, engineDifference, type EngineDifference, type StepCurve } from './engine-difference';
+import { differenceCaption, differenceNote, differenceTitle, engineDifference, type EngineDifference, type Partner, type StepCurve } from './engine-difference';
 import { differenceOptions } from './loss-chart-options';
 import './difference-chart.css';
 
@@ -18,6 +18,7 @@ export class DifferenceChart {
   private readonly holder: HTMLDivElement;
   private chart: uPlot | null = null;
   private steps: [number, number] = [0, 1];
+  private partner: Partner = 'reference';
   private drawn: uPlot.AlignedData | null = null;
 
   constructor(private readonly width: number) {
@@ -43,9 +44,14 @@ export class DifferenceChart {
    * Redraws from the two engines' sorted raw training losses (null: that engine has none), over
    * `steps`, the training chart's x range.
    */
-  update(gpu: StepCurve | null, reference: StepCurve | null, steps: [number, number]): void {
-    const diff = gpu && reference ? engineDifference(gpu, reference) : null;
-    const note = diff ? differenceNote(diff) : null;
+  update(gpu: StepCurve | null, other: StepCurve | null, steps: [number, number], partner: Partner = 'reference'): void {
+    const diff = gpu && other ? engineDifference(gpu, other) : null;
+    const note = diff ? differenceNote(diff, partner) : null;
+    if (partner !== this.partner) {
+      this.chart?.destroy();
+      this.chart = null;
+      this.partner = partner;
+    }
     this.show(note !== null);
     if (!diff || note === null) {
       this.drawn = null;
@@ -71,7 +77,7 @@ export class DifferenceChart {
       this.chart.setData(data);
       return;
     }
-    this.chart = new uPlot(differenceOptions(this.width, HEIGHT, () => this.steps), data, this.holder);
+    this.chart = new uPlot(differenceOptions(this.width, HEIGHT, () => this.steps, differenceTitle(this.partner)), data, this.holder);
   }
 
   private show(on: boolean): void {

@@ -56,15 +56,29 @@ export function coincide(diff: EngineDifference): boolean {
   return diff.max !== null && diff.max.value <= COINCIDE_FRACTION * diff.scale;
 }
 
+/** The GPU's partner in a side-by-side run: the float64 reference, or the float32 CPU engine. */
+export type Partner = 'reference' | 'cpu';
+
+const PARTNER: Readonly<Record<Partner, { curve: string; line: string; precision: string }>> = {
+  reference: { curve: "the CPU reference's", line: 'orange reference line', precision: 'float32 against float64' },
+  cpu: { curve: "the CPU engine's", line: 'green CPU line', precision: 'float32 against float32, in another order of sums' },
+};
+
 /** The line under the training chart: whether the two curves coincide, and by how much they differ; null with no common step. */
-export function differenceNote(diff: EngineDifference): string | null {
+export function differenceNote(diff: EngineDifference, partner: Partner = 'reference'): string | null {
   if (diff.max === null) return null;
   const by = formatNumber(diff.max.value);
+  const p = PARTNER[partner];
   if (coincide(diff)) {
-    return `The GPU's and the CPU reference's curves coincide: they differ by at most ${by} (float32 against float64), `
-      + 'so the blue GPU line shows only as a rim around the orange reference line.';
+    return `The GPU's and ${p.curve} curves coincide: they differ by at most ${by} (${p.precision}), `
+      + `so the blue GPU line shows only as a rim around the ${p.line}.`;
   }
-  return `The GPU's and the CPU reference's curves differ by up to ${by}, at step ${diff.max.step} (float32 against float64).`;
+  return `The GPU's and ${p.curve} curves differ by up to ${by}, at step ${diff.max.step} (${p.precision}).`;
+}
+
+/** The difference chart's title. */
+export function differenceTitle(partner: Partner): string {
+  return `|GPU − CPU| training-loss difference (${PARTNER[partner].precision.split(',')[0]})`;
 }
 
 /** The difference chart's caption: what it shows, and the steps a log axis cannot show. */

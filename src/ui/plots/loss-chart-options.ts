@@ -7,8 +7,8 @@ import { STEP_AXIS, valueAxis } from './axes';
 /** Which engine produced a curve. */
 export type LossEngine = EngineId;
 
-/** Engines in legend order, which is also drawing order: the reference is drawn over the GPU. */
-export const ENGINES: readonly LossEngine[] = ['gpu', 'reference'];
+/** Engines in legend order, which is also drawing order: the CPU engines are drawn over the GPU. */
+export const ENGINES: readonly LossEngine[] = ['gpu', 'cpu', 'reference'];
 
 /**
  * Legend name, line colour, faint colour (raw loss) and line width per engine. The colours differ
@@ -17,6 +17,7 @@ export const ENGINES: readonly LossEngine[] = ['gpu', 'reference'];
  */
 export const ENGINE_STYLE: Readonly<Record<LossEngine, { label: string; colour: string; faint: string; width: number }>> = {
   gpu: { label: 'GPU', colour: '#0072b2', faint: 'rgba(0, 114, 178, 0.28)', width: 4 },
+  cpu: { label: 'CPU (float32)', colour: '#009e73', faint: 'rgba(0, 158, 115, 0.28)', width: 1.5 },
   reference: { label: 'CPU: reference (float64)', colour: '#d55e00', faint: 'rgba(213, 94, 0, 0.28)', width: 1.5 },
 };
 
@@ -117,8 +118,8 @@ function decades(_u: uPlot, min: number | null, max: number | null): uPlot.Range
 }
 
 /** The |GPU − CPU| chart: one line on a log axis, its x range that of the training chart (`steps()`). */
-export function differenceOptions(width: number, height: number, steps: () => uPlot.Range.MinMax): uPlot.Options {
-  const opts = base('|GPU − CPU| training-loss difference (float32 against float64)', width, height);
+export function differenceOptions(width: number, height: number, steps: () => uPlot.Range.MinMax, title: string): uPlot.Options {
+  const opts = base(title, width, height);
   return {
     ...opts,
     legend: { show: false }, // one line, named by the title

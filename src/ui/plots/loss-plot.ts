@@ -80,7 +80,7 @@ export class LossPlot {
     const alpha = opts.smoothing ?? 0.05;
     const smoothing = Number.isFinite(alpha) && alpha > 0 && alpha <= 1 ? alpha : 0.05;
     const engineData = (): EngineData => ({ train: new SeriesStore(2, MAX_POINTS), evals: new SeriesStore(2, MAX_POINTS), ema: new Ema(smoothing) });
-    this.data = { gpu: engineData(), reference: engineData() };
+    this.data = { gpu: engineData(), cpu: engineData(), reference: engineData() };
     this.flush();
   }
 
@@ -191,7 +191,8 @@ export class LossPlot {
     }
     const data: uPlot.AlignedData = [x, ...columns];
     const raw = (engine: LossEngine) => (engines.includes(engine) ? { x: this.data[engine].train.x, y: this.data[engine].train.columns[RAW] ?? [] } : null);
-    this.difference.update(raw('gpu'), raw('reference'), [x[0] ?? 0, x[x.length - 1] ?? 1]);
+    const partner = engines.includes('cpu') ? 'cpu' : 'reference';
+    this.difference.update(raw('gpu'), raw(partner), [x[0] ?? 0, x[x.length - 1] ?? 1], partner);
     const layout = `${engines.join()}|${this.log}|${ref?.label ?? ''}|${ref !== null}`;
     if (!this.trainChart || layout !== this.trainLayout) {
       this.trainChart?.destroy();

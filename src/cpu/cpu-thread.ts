@@ -1,0 +1,123 @@
+// One thread of the WebAssembly CPU engine (wasm/engine.ts): it runs jobs (training steps, or a
+// forward pass over rows) on its share of the rows and units, meeting the other threads at a
+// barrier after each phase. The same function runs inside a Web Worker, inside a Node worker
+// thread (whose code is this function's text, so it must stay self-contained: no imports, no
+// outer names), and, for one thread, on the caller's own thread (then it returns its job runner).
+
+/** Where a thread finds everything in the engine's memory (byte offsets), and the batch size. */
+export interface CpuThreadLayout {
+  desc: number;
+  /** Int32 control words: see CONTROL in wasm-memory.ts. */
+  control: number;
+  /** Batches of X [B, D] and labels [B], one slot per step of a job; slot 0 also holds a forward pass's rows. */
+  xBase: number;
+  xStride: number;
+  labelBase: number;
+  labelStride: number;
+  /** Per step of a job: the batch's summed loss and correct count, float64. */
+  metrics: number;
+  rowLoss: number;
+  rowClass: number;
+  B: number;
+  beta1Word: number;
+  beta2Word: number;
+}
+
+/** Runs job `kind` (1 training steps, 2 forward rows) for `count` steps or rows; the optimizer has taken `t0` steps. */
+export type CpuJobRunner = (kind: number, count: number, t0: number) => void;
+
+export function cpuThreadMain(
+  memory: WebAssembly.Memory,
+  module: WebAssembly.Module,
+  layout: CpuThreadLayout,
+  tid: number,
+  threads: number,
+  inline: boolean,
+): CpuJobRunner | undefined {
+  // Control words (kept in step with CONTROL in wasm-memory.ts).
+  const SEQ = 0, KIND = 1, COUNT = 2, T0 = 3, ARRIVED = 4, GENERATION = 5, DONE = 6, FAILED = 7;
+  const TRAIN = 1, FORWARD = 2, QUIT = 3;
+  const SPINS = 4000;
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const wasm = instance.exports as unknown as {
+    forwardRows(desc: number, X: number, labels: number, r0: number, r1: number, train: number): void;
+    updateUnits(desc: number, X: number, tid: number, threads: number, c1: number, c2: number): void;
+  };
+  const ctl = new Int32Array(memory.buffer, layout.control, 16);
+  const f32 = new Float32Array(memory.buffer);
+  const { desc, B } = layout;
+
+  const barrier = (): void => {
+    if (threads === 1) return;
+    const generation = Atomics.load(ctl, GENERATION);
+    if (Atomics.add(ctl, ARRIVED, 1) === threads - 1) {
+      Atomics.store(ctl, ARRIVED, 0);
+      Atomics.add(ctl, GENERATION, 1);
+      Atomics.notify(ctl, GENERATION);
+      return;
+    }
+    // Spin a little first: a phase of a small step lasts microseconds, a futex wake-up longer.
+    for (let i = 0; i < SPINS; i++) if (Atomics.load(ctl, GENERATION) !== generation) return;
+    while (Atomics.load(ctl, GENERATION) === generation) Atomics.wait(ctl, GENERATION, generation);
+  };
+  const share = (n: number): [number, number] => [Math.floor((n * tid) / threads), Math.floor((n * (tid + 1)) / threads)];
+
+  // A failed thread keeps meeting the barriers (and reports it), so that the others never hang.
+  let failed = false;
+  const attempt = (work: () => void): void => {
+    if (failed) return;
+    try {
+      work();
+    } catch {
+      failed = true;
+      Atomics.store(ctl, FAILED, 1);
+    }
+  };
+
+  const run: CpuJobRunner = (kind, count, t0) => {
+    failed = false;
+    if (kind === FORWARD) {
+      const [r0, r1] = share(count);
+      attempt(() => wasm.forwardRows(desc, layout.xBase, layout.labelBase, r0, r1, 0));
+      return;
+    }
+    const beta1 = f32[layout.beta1Word]!;
+    const beta2 = f32[layout.beta2Word]!;
+    const [r0, r1] = share(B);
+    const rowLoss = new Float64Array(memory.buffer, layout.rowLoss, B);
+    const rowClass = new Int32Array(memory.buffer, layout.rowClass, B);
+    for (let s = 0; s < count; s++) {
+      const X = layout.xBase + s * layout.xStride;
+      const labels = layout.labelBase + s * layout.labelStride;
+      attempt(() => wasm.forwardRows(desc, X, labels, r0, r1, 1));
+      barrier();
+      if (tid === 0) {
+        // The batch's loss summed in row order: the same bits for any number of threads.
+        const label = new Int32Array(memory.buffer, labels, B);
+        let loss = 0;
+        let correct = 0;
+        for (let r = 0; r < B; r++) {
+          loss += rowLoss[r]!;
+          if (rowClass[r] === label[r]) correct++;
+        }
+        const out = new Float64Array(memory.buffer, layout.metrics + s * 16, 2);
+        out[0] = loss;
+        out[1] = correct;
+      }
+      const t = t0 + s + 1;
+      attempt(() => wasm.updateUnits(desc, X, tid, threads, 1 - beta1 ** t, 1 - beta2 ** t));
+      barrier();
+    }
+  };
+  if (inline) return run;
+
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctl, SEQ, seen);
+    seen = Atomics.load(ctl, SEQ);
+    const kind = Atomics.load(ctl, KIND);
+    if (kind === QUIT) return undefined;
+    run(kind, Atomics.load(ctl, COUNT), Atomics.load(ctl, T0));
+    if (Atomics.add(ctl, DONE, 1) === threads - 1) Atomics.notify(ctl, DONE);
+  }
+}

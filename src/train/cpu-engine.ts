@@ -1,0 +1,261 @@
+// The float32 CPU engine behind the Engine interface: the WebAssembly SIMD step (wasm/engine.ts)
+// on every core where memory can be shared (a cross-origin isolated page, Node), on one thread
+// otherwise. Same batch schedule, formulas, mistakes and optimizers as the GPU and the reference;
+// every step's batch is gathered into the engine's memory before its job starts, and nothing is
+// allocated per step.
+import type { DataSplit, Dataset } from '../data/dataset';
+import { BatchSchedule } from '../data/schedule';
+import type { StepMetrics } from '../kernels/metrics';
+import type { OptimizerSettings } from '../reference/optimizer';
+import { CpuThreads, hardwareThreads } from '../cpu/cpu-threads';
+import { canShareMemory, cpuModule } from '../cpu/wasm-module';
+import { cpuMemory, FORWARD_ROWS, JOB, planCpuMemory, writeModelTable, writeOptimizer, type CpuMemoryPlan, type CpuWords, type Tensor } from '../cpu/wasm-memory';
+import type { Engine, EngineEvaluation, EngineState, LayerOutputs } from './engine';
+import type { RunPlan } from './run-settings';
+
+export interface CpuEngineOptions {
+  /** Threads to use (default: every hardware thread; 1 where memory cannot be shared). */
+  threads?: number;
+}
+
+export class CpuEngine implements Engine {
+  readonly id = 'cpu' as const;
+  onMetrics: ((metrics: StepMetrics[]) => void) | null = null;
+  private submitted = 0;
+  private optimizerStep = 0;
+  private settings: OptimizerSettings;
+  private queue: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private readonly schedule: BatchSchedule;
+  private hasGrads = false;
+
+  private constructor(
+    private readonly plan: RunPlan,
+    private readonly data: DataSplit,
+    private readonly memory: CpuMemoryPlan,
+    private readonly wasm: WebAssembly.Memory,
+    private readonly words: CpuWords,
+    private readonly threads: CpuThreads,
+    /** Whether the module fuses multiply-adds (relaxed SIMD). */
+    readonly relaxed: boolean,
+  ) {
+    this.settings = { ...plan.optimizer };
+    this.schedule = new BatchSchedule(plan.seed, data.train.N, plan.batch);
+  }
+
+  static async create(plan: RunPlan, data: DataSplit, initial: Record<string, Float32Array>, opts: CpuEngineOptions = {}): Promise<CpuEngine> {
+    const shared = canShareMemory();
+    const wanted = opts.threads ?? (await hardwareThreads());
+    const count = shared ? Math.max(1, Math.min(64, Math.floor(wanted))) : 1;
+    const { module, relaxed } = await cpuModule(count > 1);
+    // The word numbers of the model's table come from the module itself.
+    const probe = new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory(count > 1 ? { initial: 1, maximum: 1, shared: true } : { initial: 1 }) } });
+    const words: CpuWords = {};
+    for (const [name, value] of Object.entries(probe.exports)) if (value instanceof WebAssembly.Global) words[name] = value.value as number;
+    const memoryPlan = planCpuMemory(plan.spec, plan.batch, words);
+    const memory = cpuMemory(memoryPlan, count > 1);
+    writeModelTable(memory, memoryPlan, plan.spec, plan.batch, plan.mistake, words);
+    writeOptimizer(memory, memoryPlan, plan.optimizer, plan.mistake === 'update-sign', words);
+    const threads = await CpuThreads.start(memory, module, memoryPlan.thread, count);
+    const engine = new CpuEngine(plan, data, memoryPlan, memory, words, threads, relaxed);
+    engine.write(memoryPlan.params, initial);
+    return engine;
+  }
+
+  /** Threads the engine runs on. */
+  get threadCount(): number {
+    return this.threads.count;
+  }
+
+  get step(): number {
+    return this.submitted;
+  }
+
+  get optimizer(): Readonly<OptimizerSettings> {
+    return this.settings;
+  }
+
+  /** Queues `count` steps, run as jobs of at most jobSteps steps; `budgetMs` is not needed off the page's thread. */
+  run(count: number, budgetMs: number): void {
+    if (this.threads.count === 1) {
+      // One thread is the caller's own: keep to the budget, as the reference does.
+      const started = performance.now();
+      let done = 0;
+      while (done < count && (done === 0 || performance.now() - started < budgetMs)) {
+        const steps = Math.min(count - done, this.memory.jobSteps, Math.max(1, Math.floor(count / 4)));
+        this.enqueue(steps);
+        done += steps;
+      }
+      return;
+    }
+    for (let done = 0; done < count; done += this.memory.jobSteps) this.enqueue(Math.min(this.memory.jobSteps, count - done));
+  }
+
+  private enqueue(steps: number): void {
+    const first = this.submitted;
+    this.submitted += steps;
+    const job = this.after(async () => {
+      this.gather(first, steps);
+      const t0 = this.optimizerStep;
+      await this.threads.run(JOB.TRAIN, steps, t0);
+      this.optimizerStep += steps;
+      this.hasGrads = true;
+      const sums = new Float64Array(this.wasm.buffer, this.memory.thread.metrics, steps * 2);
+      const B = this.plan.batch;
+      const isMlp = this.plan.spec.kind === 'mlp';
+      const metrics: StepMetrics[] = [];
+      for (let s = 0; s < steps; s++) metrics.push({ step: first + s, loss: sums[2 * s]! / B, accuracy: isMlp ? sums[2 * s + 1]! / B : 0 });
+      this.onMetrics?.(metrics);
+    });
+    // With one thread the job ran to its end above (cpuThreadMain inline), before this returns.
+    void job;
+  }
+
+  /** Runs `work` after everything queued; a failure is kept and rethrown by flush(). */
+  private after(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (this.failure) return;
+      try {
+        await work();
+      } catch (error) {
+        this.failure = error;
+      }
+    });
+    this.queue = next;
+    return next;
+  }
+
+  /** Copies the batches of steps first … first + steps − 1 into the job's slots. */
+  private gather(first: number, steps: number): void {
+    const { train } = this.data;
+    const { D } = train;
+    const B = this.plan.batch;
+    const { xBase, xStride, labelBase, labelStride } = this.memory.thread;
+    for (let s = 0; s < steps; s++) {
+      const X = new Float32Array(this.wasm.buffer, xBase + s * xStride, B * D);
+      const labels = new Int32Array(this.wasm.buffer, labelBase + s * labelStride, B);
+      const rows = this.schedule.rows(first + s);
+      for (let i = 0; i < B; i++) {
+        const r = rows[i]!;
+        X.set(train.X.subarray(r * D, (r + 1) * D), i * D);
+        labels[i] = train.labels[r]!;
+      }
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.queue;
+    if (this.failure) throw this.failure;
+  }
+
+  async throttle(): Promise<void> {
+    await this.flush();
+  }
+
+  async setOptimizer(settings: OptimizerSettings): Promise<void> {
+    await this.flush();
+    if (settings.kind !== this.settings.kind || settings.nesterov !== this.settings.nesterov) {
+      for (const t of [...Object.values(this.memory.m), ...Object.values(this.memory.v)]) this.view(t).fill(0);
+      this.optimizerStep = 0;
+    }
+    this.settings = { ...settings };
+    writeOptimizer(this.wasm, this.memory, settings, this.plan.mistake === 'update-sign', this.words);
+  }
+
+  async readParams(): Promise<Record<string, Float32Array>> {
+    await this.flush();
+    return this.read(this.memory.params);
+  }
+
+  async evaluate(set: 'train' | 'test', opts: { predictions?: boolean } = {}): Promise<EngineEvaluation | null> {
+    const on = set === 'train' ? this.data.train : this.data.test;
+    if (!on) return null;
+    await this.flush();
+    const isMlp = this.plan.spec.kind === 'mlp';
+    const predicted = isMlp && opts.predictions ? new Uint32Array(on.N) : undefined;
+    let loss = 0;
+    let correct = 0;
+    await this.forwardChunks(on, on.N, (start, rows) => {
+      const rowLoss = new Float64Array(this.wasm.buffer, this.memory.thread.rowLoss, rows);
+      const rowClass = new Int32Array(this.wasm.buffer, this.memory.thread.rowClass, rows);
+      for (let r = 0; r < rows; r++) {
+        loss += rowLoss[r]!;
+        if (rowClass[r] === on.labels[start + r]) correct++;
+        if (predicted) predicted[start + r] = rowClass[r]!;
+      }
+    });
+    return { loss: loss / on.N, accuracy: isMlp ? correct / on.N : undefined, predicted, rows: on.N };
+  }
+
+  async forwardLayers(X: Float32Array, rows: number): Promise<LayerOutputs | null> {
+    const { spec } = this.plan;
+    if (spec.kind !== 'mlp') return null;
+    await this.flush();
+    const widths = this.memory.hidden.map((t) => t.length / this.memory.rows);
+    const hidden = widths.map((H) => new Float32Array(rows * H));
+    const output = new Float32Array(rows * spec.shape.C);
+    const set = { X, labels: new Uint32Array(rows), N: rows, D: spec.shape.D } as unknown as Dataset;
+    await this.forwardChunks(set, rows, (start, n) => {
+      this.memory.hidden.forEach((t, l) => hidden[l]!.set(this.view(t).subarray(0, n * widths[l]!), start * widths[l]!));
+      output.set(this.view(this.memory.output!).subarray(0, n * spec.shape.C), start * spec.shape.C);
+    });
+    return { hidden, output };
+  }
+
+  /** Forward jobs over the first `total` rows of `set` in chunks of FORWARD_ROWS; `take` reads each chunk's results. */
+  private forwardChunks(set: Dataset, total: number, take: (start: number, rows: number) => void): Promise<void> {
+    return this.after(async () => {
+      const { D } = set;
+      const { xBase, labelBase } = this.memory.thread;
+      for (let start = 0; start < total; start += FORWARD_ROWS) {
+        const rows = Math.min(FORWARD_ROWS, total - start);
+        new Float32Array(this.wasm.buffer, xBase, rows * D).set(set.X.subarray(start * D, (start + rows) * D));
+        new Int32Array(this.wasm.buffer, labelBase, rows).set(set.labels.subarray(start, start + rows));
+        await this.threads.run(JOB.FORWARD, rows, 0);
+        take(start, rows);
+      }
+    }).then(() => {
+      if (this.failure) throw this.failure;
+    });
+  }
+
+  async readGrads(): Promise<Record<string, Float32Array> | null> {
+    await this.flush();
+    return this.hasGrads ? this.read(this.memory.grads) : null;
+  }
+
+  async capture(): Promise<EngineState> {
+    await this.flush();
+    return { step: this.submitted, optimizerStep: this.optimizerStep, params: this.read(this.memory.params), m: this.read(this.memory.m), v: this.read(this.memory.v) };
+  }
+
+  async restore(state: EngineState, optimizer: OptimizerSettings): Promise<void> {
+    await this.setOptimizer(optimizer);
+    this.write(this.memory.params, state.params);
+    this.write(this.memory.m, state.m);
+    this.write(this.memory.v, state.v);
+    this.optimizerStep = state.optimizerStep;
+    if (!Number.isSafeInteger(state.step) || state.step < 0) throw new RangeError(`cannot resume at step ${state.step}`);
+    this.submitted = state.step;
+  }
+
+  destroy(): void {
+    this.threads.stop();
+  }
+
+  private view(t: Tensor): Float32Array {
+    return new Float32Array(this.wasm.buffer, t.ptr, t.length);
+  }
+
+  private read(tensors: Record<string, Tensor>): Record<string, Float32Array> {
+    return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, this.view(t).slice()]));
+  }
+
+  private write(tensors: Record<string, Tensor>, values: Record<string, ArrayLike<number>>): void {
+    for (const [name, t] of Object.entries(tensors)) {
+      const from = values[name];
+      if (!from || from.length !== t.length) throw new RangeError(`${name} needs ${t.length} values, got ${from?.length ?? 'none'}`);
+      this.view(t).set(from);
+    }
+  }
+}

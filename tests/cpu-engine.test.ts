@@ -1,0 +1,98 @@
+// The float32 WebAssembly CPU engine (src/train/cpu-engine.ts, wasm/engine.ts) against the float64
+// reference on awkward sizes, for every activation and depth, every optimizer, the mistakes and the
+// autoencoder; one thread against two threads bit for bit; evaluation, layer outputs, gradients
+// and capture/restore. In Node, whose worker threads share memory without any header.
+import { describe, expect, it } from 'vitest';
+import type { DataSplit } from '../src/data/dataset';
+import type { StepMetrics } from '../src/kernels/metrics';
+import { ACTIVATIONS } from '../src/reference/activations';
+import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
+import type { Mistake } from '../src/reference/mistakes';
+import type { EngineId } from '../src/train/engine';
+import { Session, type SessionConfig } from '../src/train/session';
+import { randomArray, randomLabels, Rng } from './gpu-context';
+
+function dataFor(spec: SessionConfig['spec'], N = 61): DataSplit {
+  const rng = new Rng(5);
+  const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
+  const C = spec.kind === 'mlp' ? spec.shape.C : 1;
+  const labels = spec.kind === 'mlp' ? randomLabels(rng, N, C) : new Uint32Array(N);
+  const test = { name: 'test', X: randomArray(rng, 37 * D), labels: spec.kind === 'mlp' ? randomLabels(rng, 37, C) : new Uint32Array(37), N: 37, D, classes: C };
+  return { train: { name: 'random', X: randomArray(rng, N * D), labels, N, D, classes: C }, test };
+}
+
+interface RunOptions {
+  optimizer?: Partial<OptimizerSettings>;
+  mistake?: Mistake;
+  threads?: number;
+  batch?: number;
+}
+
+async function session(engine: EngineId, spec: SessionConfig['spec'], data: DataSplit, o: RunOptions = {}): Promise<Session> {
+  const config: SessionConfig = {
+    spec, batch: o.batch ?? 13, optimizer: { ...DEFAULT_OPTIMIZER, ...o.optimizer }, seed: 3, initScale: 1, engines: [engine], mistake: o.mistake, cpuThreads: o.threads,
+  };
+  return Session.create(config, data, null);
+}
+
+async function train(s: Session, steps: number): Promise<StepMetrics[]> {
+  const got: StepMetrics[] = [];
+  s.onMetrics = (_, m) => got.push(...m);
+  s.run(steps, Infinity);
+  await s.flush();
+  return got;
+}
+
+/** Worst |a − b| / max(1, |b|) over two tensors' elements. */
+function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let w = 0;
+  for (let i = 0; i < b.length; i++) w = Math.max(w, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
+  return w;
+}
+
+async function compare(spec: SessionConfig['spec'], o: RunOptions, steps: number, tolerance = 1e-4): Promise<void> {
+  const data = dataFor(spec);
+  const cpu = await session('cpu', spec, data, o);
+  const ref = await session('reference', spec, data, o);
+  try {
+    const [a, b] = [await train(cpu, steps), await train(ref, steps)];
+    expect(a.map((m) => m.step)).toEqual(b.map((m) => m.step));
+    for (let i = 0; i < steps; i++) {
+      expect(Math.abs(a[i]!.loss - b[i]!.loss) / Math.max(1, Math.abs(b[i]!.loss)), `loss at step ${i}`).toBeLessThan(tolerance);
+      expect(a[i]!.accuracy).toBeCloseTo(b[i]!.accuracy, 9);
+    }
+    const [pa, pb] = [await cpu.params(), await ref.params()];
+    for (const name of Object.keys(pb)) expect(worst(pa[name]!, pb[name]!), name).toBeLessThan(tolerance);
+    const [ga, gb] = [await cpu.leader.readGrads(), await ref.leader.readGrads()];
+    for (const name of Object.keys(gb!)) expect(worst(ga![name]!, gb![name]!), `d${name}`).toBeLessThan(tolerance);
+  } finally {
+    cpu.destroy();
+    ref.destroy();
+  }
+}
+
+describe('the CPU engine against the float64 reference', () => {
+  for (const activation of ACTIVATIONS) {
+    it(`${activation}, two hidden layers of awkward widths`, async () => {
+      await compare({ kind: 'mlp', shape: { D: 11, hidden: [9, 6], C: 5, activation } }, { optimizer: { lr: 0.2 } }, 6);
+    });
+  }
+  it('one to four hidden layers, 1 and 3 threads', async () => {
+    for (const hidden of [[17], [5, 8, 3], [10, 7, 9, 13]]) {
+      for (const threads of [1, 3]) await compare({ kind: 'mlp', shape: { D: 19, hidden, C: 3 } }, { threads }, 5);
+    }
+  });
+  it('momentum (Nesterov) and Adam with weight decay and L1', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 6, hidden: [14], C: 4 } };
+    await compare(spec, { optimizer: { kind: 'momentum', lr: 0.05, nesterov: true, weightDecay: 1e-3 } }, 8);
+    await compare(spec, { optimizer: { kind: 'adam', lr: 0.01, l1: 1e-3 } }, 8);
+  });
+  it('every mistake of the MLP and of the autoencoder', async () => {
+    for (const mistake of ['swish-prime', 'w2-layout', 'no-batch-mean', 'no-one-hot', 'bias-one-row', 'update-sign'] as const) {
+      await compare({ kind: 'mlp', shape: { D: 7, hidden: [6, 5], C: 3 } }, { mistake, optimizer: { lr: 0.05 } }, 4);
+    }
+    for (const mistake of ['none', 'no-batch-mean', 'ae-one-term', 'update-sign'] as const) {
+      await compare({ kind: 'autoencoder', shape: { n: 13, m: 3 } }, { mistake, optimizer: { lr: 0.01 } }, 4);
+    }
+  });
+});

@@ -1,0 +1,164 @@
+// The three matrix products of a step on float32, row-major, for the output rows [m0, m1) so that
+// threads can share one product by rows. Every output element is summed in the same order whatever
+// the row range and the blocking (lane-wise partial sums in k, then a fixed reduction, then the tail),
+// which is what keeps one thread and N threads bit-identical.
+import { hsum, madd } from './simd';
+
+// @ts-ignore: decorator
+@inline function at(base: usize, row: i32, ld: i32, col: i32): usize {
+  return base + ((<usize>row * <usize>ld + <usize>col) << 2);
+}
+
+/** Σ_k a[k] b[k] from lane sums `acc` over k < K4, plus the scalar tail K4 ≤ k < K. */
+// @ts-ignore: decorator
+@inline function finish(acc: v128, a: usize, b: usize, K4: i32, K: i32): f32 {
+  let s = hsum(acc);
+  for (let k = K4; k < K; k++) s += load<f32>(a + (<usize>k << 2)) * load<f32>(b + (<usize>k << 2));
+  return s;
+}
+
+/** C[i, j] = Σ_k A[i, k] B[j, k] (C = A Bᵀ) for i in [m0, m1), j < N: the forward products. */
+export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32): void {
+  const K4 = K & ~3;
+  let i = m0;
+  for (; i + 2 <= m1; i += 2) {
+    const a0 = at(A, i, lda, 0);
+    const a1 = at(A, i + 1, lda, 0);
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      const b0 = at(B, j, ldb, 0);
+      const b1 = at(B, j + 1, ldb, 0);
+      const b2 = at(B, j + 2, ldb, 0);
+      const b3 = at(B, j + 3, ldb, 0);
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) {
+        const o = <usize>k << 2;
+        const x0 = v128.load(a0 + o);
+        const x1 = v128.load(a1 + o);
+        const y0 = v128.load(b0 + o);
+        const y1 = v128.load(b1 + o);
+        const y2 = v128.load(b2 + o);
+        const y3 = v128.load(b3 + o);
+        s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
+        s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
+      }
+      const c0 = at(C, i, ldc, j);
+      const c1 = at(C, i + 1, ldc, j);
+      store<f32>(c0, finish(s00, a0, b0, K4, K)); store<f32>(c0 + 4, finish(s01, a0, b1, K4, K));
+      store<f32>(c0 + 8, finish(s02, a0, b2, K4, K)); store<f32>(c0 + 12, finish(s03, a0, b3, K4, K));
+      store<f32>(c1, finish(s10, a1, b0, K4, K)); store<f32>(c1 + 4, finish(s11, a1, b1, K4, K));
+      store<f32>(c1 + 8, finish(s12, a1, b2, K4, K)); store<f32>(c1 + 12, finish(s13, a1, b3, K4, K));
+    }
+    for (; j < N; j++) {
+      const b0 = at(B, j, ldb, 0);
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) {
+        const o = <usize>k << 2;
+        const y = v128.load(b0 + o);
+        s0 = madd(v128.load(a0 + o), y, s0);
+        s1 = madd(v128.load(a1 + o), y, s1);
+      }
+      store<f32>(at(C, i, ldc, j), finish(s0, a0, b0, K4, K));
+      store<f32>(at(C, i + 1, ldc, j), finish(s1, a1, b0, K4, K));
+    }
+  }
+  for (; i < m1; i++) {
+    const a0 = at(A, i, lda, 0);
+    for (let j = 0; j < N; j++) {
+      const b0 = at(B, j, ldb, 0);
+      let s0 = f32x4.splat(0);
+      for (let k = 0; k < K4; k += 4) s0 = madd(v128.load(a0 + (<usize>k << 2)), v128.load(b0 + (<usize>k << 2)), s0);
+      store<f32>(at(C, i, ldc, j), finish(s0, a0, b0, K4, K));
+    }
+  }
+}
+
+/**
+ * C[m, j] = Σ_k A'[m, k] B[k, j] for m in [m0, m1), j < N, where A' is A (transA = false: A[m, k]) or
+ * Aᵀ (transA = true: A[k, m]). With `accumulate` the sums start from C instead of 0.
+ * transA = false is G_{l−1} = G_l W_l; transA = true is dW_l = G_lᵀ Y_{l−1}.
+ */
+export function gemmXN(transA: bool, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32, accumulate: bool): void {
+  // Element (m, k) of A' is at A + (m·sm + k·sk)·4.
+  const sm: usize = transA ? 1 : <usize>lda;
+  const sk: usize = transA ? <usize>lda : 1;
+  let m = m0;
+  for (; m + 4 <= m1; m += 4) rowsXN(4, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, N, K, accumulate);
+  for (; m < m1; m++) rowsXN(1, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, N, K, accumulate);
+}
+
+/** `rows` (4 or 1) rows of the product above, columns in blocks of 8, then 4, then one by one. */
+// @ts-ignore: decorator
+@inline function rowsXN(rows: i32, A: usize, sm: usize, sk: usize, B: usize, ldb: i32, C: usize, ldc: i32, N: i32, K: i32, accumulate: bool): void {
+  const rowC = <usize>ldc << 2;
+  const rowA = sm << 2;
+  const stepA = sk << 2;
+  const stepB = <usize>ldb << 2;
+  let j = 0;
+  for (; j + 8 <= N; j += 8) {
+    const c = C + (<usize>j << 2);
+    let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+    let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+    if (accumulate) {
+      s00 = v128.load(c); s01 = v128.load(c + 16);
+      if (rows == 4) {
+        s10 = v128.load(c + rowC); s11 = v128.load(c + rowC + 16);
+        s20 = v128.load(c + 2 * rowC); s21 = v128.load(c + 2 * rowC + 16);
+        s30 = v128.load(c + 3 * rowC); s31 = v128.load(c + 3 * rowC + 16);
+      }
+    }
+    let a = A;
+    let b = B + (<usize>j << 2);
+    for (let k = 0; k < K; k++) {
+      const y0 = v128.load(b);
+      const y1 = v128.load(b + 16);
+      const x0 = v128.load32_splat(a);
+      s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01);
+      if (rows == 4) {
+        const x1 = v128.load32_splat(a + rowA);
+        const x2 = v128.load32_splat(a + 2 * rowA);
+        const x3 = v128.load32_splat(a + 3 * rowA);
+        s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11);
+        s20 = madd(x2, y0, s20); s21 = madd(x2, y1, s21);
+        s30 = madd(x3, y0, s30); s31 = madd(x3, y1, s31);
+      }
+      a += stepA;
+      b += stepB;
+    }
+    v128.store(c, s00); v128.store(c + 16, s01);
+    if (rows == 4) {
+      v128.store(c + rowC, s10); v128.store(c + rowC + 16, s11);
+      v128.store(c + 2 * rowC, s20); v128.store(c + 2 * rowC + 16, s21);
+      v128.store(c + 3 * rowC, s30); v128.store(c + 3 * rowC + 16, s31);
+    }
+  }
+  for (; j + 4 <= N; j += 4) {
+    for (let r = 0; r < rows; r++) {
+      const c = C + <usize>r * rowC + (<usize>j << 2);
+      let s = accumulate ? v128.load(c) : f32x4.splat(0);
+      let a = A + <usize>r * rowA;
+      let b = B + (<usize>j << 2);
+      for (let k = 0; k < K; k++) {
+        s = madd(v128.load32_splat(a), v128.load(b), s);
+        a += stepA;
+        b += stepB;
+      }
+      v128.store(c, s);
+    }
+  }
+  for (; j < N; j++) {
+    for (let r = 0; r < rows; r++) {
+      const c = C + <usize>r * rowC + (<usize>j << 2);
+      let s: f32 = accumulate ? load<f32>(c) : 0;
+      let a = A + <usize>r * rowA;
+      let b = B + (<usize>j << 2);
+      for (let k = 0; k < K; k++) {
+        s += load<f32>(a) * load<f32>(b);
+        a += stepA;
+        b += stepB;
+      }
+      store<f32>(c, s);
+    }
+  }
+}
