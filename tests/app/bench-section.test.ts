@@ -14,6 +14,8 @@ describe('the benchmark section', () => {
     expect(await page.getByRole('status').textContent()).toMatch(/^Ready: .*\. About [\d.]+ (ms|s) per step\. Press play\.$/);
     const D = (await state(page)).trainFeatures!;
     await page.locator('details.bench-section summary').click();
+    // The view is built on the section's 'toggle' event, which fires a task after the click.
+    await page.locator('.view-bench button.view-button').first().waitFor();
     // One heading (the summary), and the buttons are the views' buttons.
     expect(await page.locator('details.bench-section').getByText('Benchmark: GPU against CPU').count()).toBe(1);
     expect(await page.locator('.view-bench h3').count()).toBe(0);
