@@ -24,7 +24,7 @@ async function start(): Promise<void> {
   (window as unknown as { app: App }).app = app; // read by the end-to-end tests
   if (!gpu) {
     app.message(
-      `${why}. Training runs on the CPU engine, the reference (float64), instead. For the GPU, use a recent Chrome or Edge with hardware acceleration on ` +
+      `${why}. Training runs on the CPU engine, float32 in WebAssembly, instead. For the GPU, use a recent Chrome or Edge with hardware acceleration on ` +
         '(chrome://gpu shows WebGPU status; on Linux start Chromium with --enable-unsafe-webgpu).',
     );
   }

@@ -98,9 +98,9 @@ describe('the built app as a static site', () => {
     const html = await readFile(join(outDir, 'index.html'), 'utf8');
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html);
     expect(meta?.[1]?.replaceAll('&#39;', "'")).toBe(CONTENT_SECURITY_POLICY);
-    expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self'(;|$)/);
+    expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/); // WebAssembly, not JavaScript eval
     expect(CONTENT_SECURITY_POLICY).toMatch(/connect-src 'self'(;|$)/);
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|\*|https?:/);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/(?<!wasm-)unsafe-eval|\*|https?:/);
     expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/); // every script has a src
     expect(html).not.toMatch(/(src|href)="\/(?!\/)/); // nothing from the server's root
   });
@@ -117,9 +117,14 @@ describe('the built app as a static site', () => {
     }
   });
 
-  it('works where the host sends no isolation headers: not cross-origin isolated, and Ready all the same', async () => {
-    const { page, errors } = await open('#dataset=xor');
+  it('works where the host sends no isolation headers: not cross-origin isolated, and the CPU engine trains on one thread', async () => {
+    const { page, errors } = await open('#dataset=xor&engine=cpu&stepsPerFrame=4');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    await page.getByRole('button', { name: 'play', exact: true }).click();
+    await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'pause', exact: true }).click();
+    expect(await page.getByRole('status').textContent()).toContain('CPU engine: CPU (float32, 1 thread: the page is not cross-origin isolated)');
+    expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -145,12 +150,15 @@ describe('the built app as a static site', () => {
     await page.close();
   });
 
-  it(`loads MNIST from ${MOUNT}mnist/`, { timeout: 180_000 }, async () => {
+  it(`loads MNIST from ${MOUNT}mnist/, gzip-compressed`, { timeout: 180_000 }, async () => {
     const { page, errors, requests } = await open('#dataset=mnist&hidden=16');
     expect(await page.getByRole('status').textContent()).toMatch(/mnist/i);
     expect(requests.filter((u) => u.includes('/mnist/'))).toEqual(
-      expect.arrayContaining([`${origin}${MOUNT}mnist/train-images-idx3-ubyte`, `${origin}${MOUNT}mnist/t10k-labels-idx1-ubyte`]),
+      expect.arrayContaining([`${origin}${MOUNT}mnist/train-images-idx3-ubyte.gz`, `${origin}${MOUNT}mnist/t10k-labels-idx1-ubyte.gz`]),
     );
+    const sizes = await Promise.all((await readdir(join(outDir, 'mnist'))).map(async (f) => (await stat(join(outDir, 'mnist', f))).size));
+    expect(sizes).toHaveLength(4);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(12e6); // 55 MB raw
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();

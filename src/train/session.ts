@@ -16,6 +16,7 @@ import { GpuEngine, type BuildPhase, type BuildProgress } from './gpu-engine';
 import { initParams } from './init';
 import { ReferenceEngine } from './reference-engine';
 import { CpuEngine } from './cpu-engine';
+import { nextFrame, nextTask } from './next-task';
 import type { RunPlan } from './run-settings';
 
 /** A run's plan and the engines that train it, the leader first. */
@@ -131,6 +132,24 @@ export class Session {
   /** Runs `count` steps on every engine (see Engine.run: the reference keeps to `budgetMs`). */
   run(count: number, budgetMs = 12): void {
     for (const engine of this.engines) engine.run(count, budgetMs);
+  }
+
+  /**
+   * A race: each engine runs `count()` steps at a time and takes the next ones as soon as it has
+   * done its last, until `going()` is false, so a slow engine never holds a fast one back. An engine
+   * that computes on the caller's own thread (the reference, a one-thread CPU engine) keeps to
+   * `budgetMs` per run and waits for the next frame, so the page stays responsive. Resolves when
+   * every engine has stopped; rejects with the first failure.
+   */
+  async race(count: () => number, going: () => boolean, budgetMs = 12): Promise<void> {
+    await Promise.all(this.engines.map(async (engine) => {
+      const onCallersThread = engine.id === 'reference' || (engine instanceof CpuEngine && engine.threadCount === 1);
+      while (going()) {
+        engine.run(count(), budgetMs);
+        await engine.throttle();
+        await (onCallersThread ? nextFrame() : nextTask());
+      }
+    }));
   }
 
   /** Waits for every engine's outstanding metrics (so the plots catch up). */

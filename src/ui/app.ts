@@ -11,7 +11,9 @@ import {
   captureCheckpoint, checkCheckpointFits, checkpointSteps, restoreCheckpoint, type Checkpoint,
 } from '../train/checkpoint';
 import { parseCheckpoint } from '../train/checkpoint-reader';
-import { ENGINE_NAMES, type EngineId } from '../train/engine';
+import { canShareMemory } from '../cpu/wasm-module';
+import { CpuEngine } from '../train/cpu-engine';
+import { ENGINE_NAMES, type Engine, type EngineId } from '../train/engine';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import { pcaBoundAsync } from '../train/pca-bound';
@@ -32,7 +34,7 @@ import { RunBar } from './run-bar';
 import { LossPlot } from './plots/loss-plot';
 import { download, checkpointFile, type RunFileFormat } from './run-files';
 import { lostWithin, Recovery, type MessageAction, type OpenGpu, type RecoveryHost } from './recovery';
-import { decodeHash, encodeHash, LIVE_KEYS, readSettings, type EngineChoice, type Settings } from './settings';
+import { decodeHash, encodeHash, ENGINES_OF, LIVE_KEYS, needsGpu, readSettings, type Settings } from './settings';
 import { applyHiddenSections, copyText, hiddenSettings, PRESETS, readHide, withHide } from './teacher';
 
 export interface AppElements {
@@ -53,8 +55,6 @@ export interface AppElements {
 /** How often the views and the test-set metrics are refreshed while training. */
 const VIEW_INTERVAL_MS = 600;
 const EVAL_INTERVAL_MS = 2000;
-/** The engines of each engine choice, the leader first ('cpu' is the float64 reference). */
-const ENGINES: Record<EngineChoice, EngineId[]> = { gpu: ['gpu'], cpu: ['reference'], both: ['gpu', 'reference'] };
 
 export type { MessageAction, OpenGpu };
 
@@ -87,7 +87,10 @@ export class App {
   private lastEval = 0;
   /** Grows with the cost of an evaluation, so that it never takes more than a fifth of the time. */
   private evalInterval = EVAL_INTERVAL_MS;
-  private rate = { steps: 0, time: performance.now(), perSecond: 0 };
+  /** Each engine's steps per second while running, measured over a second or more. */
+  private rates = new Map<EngineId, { steps: number; time: number; perSecond: number }>();
+  /** The loop whose race is started (see startRace). */
+  private raceLoop = 0;
   /** Controls and sections the link hides (teacher mode: `hide=`). */
   private hide: string[] = [];
 
@@ -111,7 +114,7 @@ export class App {
       },
     }, PRESETS);
     this.recovery = new Recovery(this.recoveryHost(), openGpu);
-    if (!gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
+    if (!gpu && needsGpu(settings.engine)) settings.engine = 'cpu';
     if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
     this.plot = new LossPlot(el.plots);
     mountBenchSection(el.views, { gpu: () => this.gpu, current: () => benchTarget(this.session?.config ?? null, this.settings) });
@@ -147,7 +150,7 @@ export class App {
     this.panel.hideControls(hiddenSettings(this.hide));
     applyHiddenSections(this.hide);
     if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
-    if (!this.gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
+    if (!this.gpu && needsGpu(settings.engine)) settings.engine = 'cpu';
     // A file of yours cannot travel in a link: one that names no data set keeps training on it.
     if (this.settings.dataset === 'file' && !new URLSearchParams(location.hash.slice(1)).has('dataset')) settings.dataset = 'file';
     const changed = (Object.keys(settings) as Array<keyof Settings>).filter((k) => !sameValue(settings[k], this.settings[k]));
@@ -266,10 +269,15 @@ export class App {
     if (previous && JSON.stringify(previous) !== JSON.stringify(this.settings)) {
       this.revertSettings();
       fallback = 'the previous settings are back';
-    } else if (this.settings.engine !== 'cpu') {
+    } else if (this.settings.engine !== 'cpu' && this.settings.engine !== 'reference') {
       this.settings.engine = 'cpu';
       this.panel.refresh();
-      fallback = `training runs on the CPU engine, the ${ENGINE_NAMES.reference}, instead`;
+      fallback = `training runs on the CPU engine, ${ENGINE_NAMES.cpu}, instead`;
+    } else if (this.settings.engine === 'cpu') {
+      // Where the WebAssembly engine cannot run (no SIMD, no memory for it), the float64 one still can.
+      this.settings.engine = 'reference';
+      this.panel.refresh();
+      fallback = `training runs on the ${ENGINE_NAMES.reference} instead`;
     } else {
       this.message(error.message);
       return;
@@ -287,7 +295,9 @@ export class App {
     if (this.running || !this.session) return;
     if (this.recovery.diverged) return this.recovery.showDivergence();
     this.running = true;
-    this.rate = { steps: this.step, time: performance.now(), perSecond: this.rate.perSecond };
+    for (const engine of this.session.engines) {
+      this.rates.set(engine.id, { steps: engine.step, time: performance.now(), perSecond: this.rates.get(engine.id)?.perSecond ?? 0 });
+    }
     const loop = ++this.loop;
     requestAnimationFrame(() => void this.frame(loop));
   }
@@ -326,7 +336,7 @@ export class App {
     for (const a of adjusted) s[a.key] = a.to;
     if (s.model === 'mlp' && data.train.classes < 2 && !data.test) notes.push('the data has one class only');
     if (notes.length > 0) this.notice(`Note: ${notes.join('; ')}.`);
-    const config: SessionConfig = { ...plan, engines: ENGINES[s.engine] };
+    const config: SessionConfig = { ...plan, engines: [...ENGINES_OF[s.engine]] };
     if (this.gpu) Session.checkFits(config, data, this.gpu.device.limits);
     if (restore) checkCheckpointFits({ config, data }, restore);
     this.panel.refresh();
@@ -398,22 +408,38 @@ export class App {
     const session = this.session;
     if (!this.running || !session || loop !== this.loop) return;
     try {
-      session.run(this.settings.stepsPerFrame);
-      await session.throttle();
+      if (this.settings.engine === 'both') this.startRace(session, loop);
+      else {
+        session.run(this.settings.stepsPerFrame);
+        await session.throttle();
+      }
       const now = performance.now();
       if (now - this.lastViews > VIEW_INTERVAL_MS) {
         await session.flush();
         await this.refresh(now - this.lastEval > this.evalInterval);
       }
     } catch (error) {
-      // A lost device fails whatever was in flight: deviceLost reports it and carries on.
-      if (session !== this.session || this.recovery.recovering || loop !== this.loop) return;
-      if (this.gpu && (await lostWithin(this.gpu.device, 500))) return;
-      this.running = false;
-      this.message(`Training stopped: ${(error as Error).message}`);
+      await this.trainingFailed(error, session, loop);
       return;
     }
     if (this.running && this.session === session && loop === this.loop) requestAnimationFrame(() => void this.frame(loop));
+  }
+
+  /** "GPU and CPU": each engine trains at its own pace (Session.race) while the frames only draw. */
+  private startRace(session: Session, loop: number): void {
+    if (this.raceLoop === loop) return;
+    this.raceLoop = loop;
+    const going = () => this.running && this.session === session && this.loop === loop;
+    session.race(() => this.settings.stepsPerFrame, going).catch((error: unknown) => this.trainingFailed(error, session, loop));
+  }
+
+  private async trainingFailed(error: unknown, session: Session, loop: number): Promise<void> {
+    // A lost device fails whatever was in flight: deviceLost reports it and carries on.
+    if (session !== this.session || this.recovery.recovering || loop !== this.loop) return;
+    if (this.gpu && (await lostWithin(this.gpu.device, 500))) return;
+    if (!this.running) return; // a second engine of a race failing too: already said
+    this.running = false;
+    this.message(`Training stopped: ${(error as Error).message}`);
   }
 
   /** Keeps only finite metrics: a non-finite loss pauses the run instead of reaching a plot. */
@@ -477,8 +503,12 @@ export class App {
     const session = this.session;
     if (!session) return;
     const now = performance.now();
-    if (now - this.rate.time > 1000 && this.running) {
-      this.rate = { steps: session.step, time: now, perSecond: ((session.step - this.rate.steps) * 1000) / (now - this.rate.time) };
+    for (const engine of session.engines) {
+      const rate = this.rates.get(engine.id);
+      if (!rate) this.rates.set(engine.id, { steps: engine.step, time: now, perSecond: 0 });
+      else if (now - rate.time > 1000 && this.running) {
+        this.rates.set(engine.id, { steps: engine.step, time: now, perSecond: ((engine.step - rate.steps) * 1000) / (now - rate.time) });
+      }
     }
     const engine = session.leader.id;
     const loss = this.log.recentLoss(engine, 20);
@@ -494,16 +524,27 @@ export class App {
     if (this.pcaBound !== null) parts.push(`PCA bound ${formatNumber(this.pcaBound)}`);
     // A rate while running (once one has been measured); "paused" otherwise, never "0 steps/s".
     if (!this.running) parts.push('paused');
-    else if (this.rate.perSecond > 0) parts.push(`${formatRate(this.rate.perSecond)} steps/s`);
-    parts.push(this.engineLabel());
+    if (session.engines.length === 1) {
+      const perSecond = this.rates.get(engine)?.perSecond ?? 0;
+      if (this.running && perSecond > 0) parts.push(`${formatRate(perSecond)} steps/s`);
+      parts.push(this.engineName(session.leader));
+    } else {
+      // Side by side: each engine's name, step and speed (in a race the steps differ).
+      const each = session.engines.map((e) => {
+        const perSecond = this.rates.get(e.id)?.perSecond ?? 0;
+        const speed = this.running && perSecond > 0 ? ` at ${formatRate(perSecond)} steps/s` : '';
+        return `${this.engineName(e, true)} step ${e.step.toLocaleString('en')}${speed}`;
+      });
+      parts.push(`${each.join(', ')}${this.settings.engine === 'both' ? ', racing' : ', side by side'}`);
+    }
     this.status(parts.join(' · '));
   }
 
-  private engineLabel(): string {
-    const adapter = this.gpu?.adapterName ?? 'no WebGPU';
-    if (this.settings.engine === 'cpu') return `CPU engine: ${ENGINE_NAMES.reference}`;
-    if (this.settings.engine === 'both') return `GPU (${adapter}) and ${ENGINE_NAMES.reference} side by side`;
-    return `GPU: ${adapter}`;
+  /** An engine as the status line names it (`short`: without "engine:"). */
+  private engineName(engine: Engine, short = false): string {
+    if (engine.id === 'gpu') return short ? `GPU (${this.gpu?.adapterName ?? 'no WebGPU'})` : `GPU: ${this.gpu?.adapterName ?? 'no WebGPU'}`;
+    const name = engine instanceof CpuEngine ? cpuEngineName(engine) : ENGINE_NAMES.reference;
+    return short ? name : `CPU engine: ${name}`;
   }
 
   private describe(): string {
@@ -515,7 +556,7 @@ export class App {
 
   private changed(key: keyof Settings): void {
     const s = this.settings;
-    if (key === 'engine' && s.engine !== 'cpu' && !this.gpu) {
+    if (key === 'engine' && needsGpu(s.engine) && !this.gpu) {
       void this.reopenGpu();
       return;
     }
@@ -592,7 +633,7 @@ export class App {
       this.message(`Could not use ${name}: ${(error as Error).message}. The current run is unchanged.`);
       return;
     }
-    if (!this.gpu && settings.engine !== 'cpu') settings.engine = 'cpu';
+    if (!this.gpu && needsGpu(settings.engine)) settings.engine = 'cpu';
     Object.assign(this.settings, settings);
     this.panel.refresh();
     this.running = false;
@@ -687,7 +728,7 @@ export class App {
         this.writeHash();
         if (this.applied) this.applied.lr = lr;
       },
-      useReferenceEngine: () => {
+      useCpuEngine: () => {
         this.settings.engine = 'cpu';
         this.panel.refresh();
       },
@@ -716,6 +757,13 @@ function closeButton(banner: HTMLElement): HTMLButtonElement {
 }
 
 /** Steps per second for the status line: whole numbers, three significant digits below 10. */
+/** "CPU (float32, 4 threads)", or why there is one thread only. */
+function cpuEngineName(engine: CpuEngine): string {
+  const n = engine.threadCount;
+  const alone = n === 1 && !canShareMemory() ? ': the page is not cross-origin isolated' : '';
+  return `CPU (float32, ${n} thread${n === 1 ? '' : 's'}${alone})`;
+}
+
 function formatRate(perSecond: number): string {
   return perSecond >= 10 ? Math.round(perSecond).toLocaleString('en') : perSecond.toPrecision(2);
 }

@@ -26,7 +26,7 @@ const OPTION_NAMES: Record<string, Record<string, string>> = {
   dataset: { MNIST: 'mnist', spiral: 'spiral', circles: 'circles', XOR: 'xor', blobs: 'blobs', 'your file': 'file' },
   optimizer: { SGD: 'sgd', momentum: 'momentum', Adam: 'adam' },
   mistake: Object.fromEntries(MISTAKES.map((m) => [mistakeLabel(m), m])),
-  engine: { GPU: 'gpu', 'reference (float64)': 'cpu', 'GPU and reference': 'both' },
+  engine: { GPU: 'gpu', 'CPU (float32)': 'cpu', 'reference (float64)': 'reference', 'GPU and CPU (race)': 'both', 'GPU and reference': 'gpu-reference' },
 };
 
 export class Panel {

@@ -43,8 +43,8 @@ export interface RecoveryHost {
   redraw(): Promise<void>;
   /** The panel's learning rate becomes `lr` (a safer one after a divergence). */
   setLearningRate(lr: number): void;
-  /** Training goes on with the reference engine alone (no GPU device can be had). */
-  useReferenceEngine(): void;
+  /** Training goes on with the float32 CPU engine alone (no GPU device can be had). */
+  useCpuEngine(): void;
   /** The device the page uses from now on, or null. */
   setGpu(gpu: GpuContext | null): void;
   message(text: string, actions?: MessageAction[]): void;
@@ -192,8 +192,8 @@ export class Recovery {
       this.host.setGpu(gpu);
       outcome = `a new device was opened on ${gpu.adapterName}`;
     } catch (error) {
-      this.host.useReferenceEngine();
-      outcome = `no new device could be opened (${(error as Error).message}), so training goes on with the CPU engine, the ${ENGINE_NAMES.reference}`;
+      this.host.useCpuEngine();
+      outcome = `no new device could be opened (${(error as Error).message}), so training goes on with the CPU engine, ${ENGINE_NAMES.cpu}`;
     }
     const from = snapshot ? `from step ${checkpointSteps(snapshot).gpu}, the last snapshot` : 'from the start (there was no snapshot yet)';
     await this.host.chain(
@@ -206,14 +206,14 @@ export class Recovery {
     this.recovering = false;
   }
 
-  /** The reference engine was chosen for lack of a device, and the GPU is asked for again: try for one. */
+  /** The CPU engine was chosen for lack of a device, and the GPU is asked for again: try for one. */
   async reopen(): Promise<GpuContext | null> {
     try {
       if (!this.openGpu) throw new Error('this page cannot open a device');
       return await this.openGpu();
     } catch (error) {
-      this.host.useReferenceEngine();
-      this.host.message(`No WebGPU device could be opened (${(error as Error).message}), so only the CPU engine, the ${ENGINE_NAMES.reference}, can run.`);
+      this.host.useCpuEngine();
+      this.host.message(`No WebGPU device could be opened (${(error as Error).message}), so only the CPU engines, ${ENGINE_NAMES.cpu} and the ${ENGINE_NAMES.reference}, can run.`);
       return null;
     }
   }

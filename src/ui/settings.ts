@@ -5,10 +5,25 @@ import {
   describeProblem, fieldSpecs, LIVE_RUN_KEYS, readFields, renamedSettings, runFieldSpecs, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES, sameValue,
   type NumberRange, type RunSettings,
 } from '../train/run-settings';
+import type { EngineId } from '../train/engine';
 
 export type { DatasetChoice, ModelKind } from '../train/run-settings';
-/** 'cpu' is the float64 reference engine (the name stays, for the links that use it). */
-export type EngineChoice = 'gpu' | 'cpu' | 'both';
+/**
+ * The engines a run trains on: 'cpu' is the float32 WebAssembly engine, 'both' races the GPU against
+ * it, 'gpu-reference' runs the GPU beside the float64 reference. (Before the float32 engine, 'cpu'
+ * named the reference and 'both' the GPU beside it; such links now train on the faster engine.)
+ */
+export type EngineChoice = 'gpu' | 'cpu' | 'reference' | 'both' | 'gpu-reference';
+
+/** The engines of each choice, the leader first. */
+export const ENGINES_OF: Readonly<Record<EngineChoice, readonly EngineId[]>> = {
+  gpu: ['gpu'], cpu: ['cpu'], reference: ['reference'], both: ['gpu', 'cpu'], 'gpu-reference': ['gpu', 'reference'],
+};
+
+/** Whether a choice needs a GPU device (without one the page falls back to 'cpu'). */
+export function needsGpu(choice: EngineChoice): boolean {
+  return ENGINES_OF[choice].includes('gpu');
+}
 
 /** What is the page's own: how it runs and shows a run, not what the run computes. */
 export interface PageOptions {
@@ -41,7 +56,7 @@ export const RANGES: Readonly<Record<string, NumberRange>> = {
   exercise: { min: 0, max: 2 ** 31 - 1, step: 1, int: true },
 };
 
-export const CHOICES: Readonly<Record<string, readonly string[]>> = { ...RUN_CHOICES, engine: ['gpu', 'cpu', 'both'] };
+export const CHOICES: Readonly<Record<string, readonly string[]>> = { ...RUN_CHOICES, engine: Object.keys(ENGINES_OF) };
 
 /** Settings that apply live, without a rebuild: the optimizer's and the page's display options. */
 export const LIVE_KEYS: ReadonlySet<keyof Settings> = new Set<keyof Settings>([

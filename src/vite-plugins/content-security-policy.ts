@@ -4,14 +4,15 @@
 import type { Plugin } from 'vite';
 
 /**
- * Scripts only from the page's own files (no inline script, no eval or Function); data (MNIST) only
+ * Scripts only from the page's own files (no inline script, no eval or Function; 'wasm-unsafe-eval'
+ * compiles the CPU engine's WebAssembly and allows no JavaScript eval); data (MNIST) only
  * from the same origin. Styles allow 'unsafe-inline': lil-gui injects its stylesheet as a <style>
  * element and KaTeX writes style attributes, neither of which can be hashed ahead of time. Fonts and
  * images may be data: URLs (lil-gui's icon font, the empty favicon, small assets Vite inlines).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self' data:",
@@ -22,12 +23,11 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * The benchmark page's (bench.html): the same, plus what its Wasm peers need and the app does not.
- * 'wasm-unsafe-eval' compiles WebAssembly (TensorFlow.js's binaries, jax-js's generated kernels) and
- * allows no JavaScript eval; blob: workers are jax-js's thread pool, built from a string.
+ * The benchmark page's (bench.html): the same, plus what its Wasm peers need and the app does not:
+ * blob: workers are jax-js's thread pool, built from a string.
  */
 export const BENCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:",
 );
 

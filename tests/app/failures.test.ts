@@ -97,11 +97,11 @@ describe('when things go wrong', () => {
     await destroyDevice(page);
     await page.waitForFunction(() => /CPU engine/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, { timeout: 60_000, polling: 250 });
     expect(await page.getByRole('alert').textContent()).toMatch(/GPU device was lost.*no new device could be opened \(.*the GPU is gone for good\).*CPU engine.*continues from step \d+/);
-    await waitForApp(page, (app) => app.history.reference.length > 20, undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => app.history.cpu.length > 20, undefined, { timeout: 60_000, polling: 250 });
     const s = await state(page);
     expect(s.settings.engine).toBe('cpu');
     expect(s.running).toBe(true);
-    expect(s.history.reference.every((m) => Number.isFinite(m.loss))).toBe(true);
+    expect(s.history.cpu.every((m) => Number.isFinite(m.loss))).toBe(true);
     await clickButton(page, 'pause');
     // Asking for the GPU again tries for a device again; none comes, so the CPU engine stays.
     await page.locator('.lil-controller', { hasText: 'engine' }).locator('select').selectOption('GPU');

@@ -1,4 +1,4 @@
-// End to end: the GPU and the float64 reference side by side (#engine=both). Their curves nearly
+// End to end: the GPU and the float64 reference side by side (#engine=gpu-reference). Their curves nearly
 // coincide, so the page draws them in two colours, says under the training chart that they coincide
 // and by how much, and plots |GPU − CPU| per step on a log axis; no axis label is clipped, before
 // training or after.
@@ -27,7 +27,7 @@ const rightEdgeInk = (page: Page) => page.evaluate(() => {
 
 describe('the GPU and the CPU side by side', () => {
   it('tells the two engines apart: two colours, a note on how far apart, and the |GPU − CPU| chart', { timeout: 180_000 }, async () => {
-    const { page, errors } = await open('#engine=both&dataset=spiral&hidden=8&stepsPerFrame=4');
+    const { page, errors } = await open('#engine=gpu-reference&dataset=spiral&hidden=8&stepsPerFrame=4');
     // Before training: the step-0 evaluation puts the accuracy axis on the right; nothing of it is cut off.
     await waitForApp(page, (app) => app.evals.length >= 2, undefined, { timeout: 30_000 });
     expect(await rightEdgeInk(page)).toBe(0);

@@ -50,7 +50,7 @@ export interface AppHandle {
   readonly step: number;
   readonly running: boolean;
   readonly pcaBound: number | null;
-  readonly history: { readonly gpu: readonly StepMetrics[]; readonly reference: readonly StepMetrics[] };
+  readonly history: { readonly gpu: readonly StepMetrics[]; readonly cpu: readonly StepMetrics[]; readonly reference: readonly StepMetrics[] };
   readonly evals: readonly TestEval[];
   readonly settings: Record<string, unknown>;
   readonly optimizerInUse: { lr: number; kind: string } | null;
@@ -84,8 +84,8 @@ export interface PageState {
   step: number;
   running: boolean;
   pcaBound: number | null;
-  /** Each engine's kept metrics, oldest first: the GPU's and the float64 reference's. */
-  history: { gpu: readonly StepMetrics[]; reference: readonly StepMetrics[] };
+  /** Each engine's kept metrics, oldest first: the GPU's, the float32 CPU engine's and the float64 reference's. */
+  history: { gpu: readonly StepMetrics[]; cpu: readonly StepMetrics[]; reference: readonly StepMetrics[] };
   /** The test-set evaluations, oldest first. */
   evals: readonly TestEval[];
   settings: Record<string, unknown>;
@@ -117,9 +117,7 @@ function readPageState(): PageState {
     step: app.step,
     running: app.running,
     pcaBound: app.pcaBound,
-    // The float64 engine's metrics are `history.reference` in the app (`history.cpu` before the
-    // engines were renamed; the 'cpu' engine choice in the settings keeps its name).
-    history: { gpu: app.history.gpu, reference: app.history.reference },
+    history: { gpu: app.history.gpu, cpu: app.history.cpu, reference: app.history.reference },
     evals: app.evals,
     settings: app.settings,
     optimizerInUse: app.optimizerInUse,
@@ -187,7 +185,7 @@ export async function clickButton(page: Page, name: string): Promise<void> {
 /** Plays until `steps` steps have metrics, then pauses and waits for the last readback. */
 export async function trainFor(page: Page, steps: number, timeout = 150_000): Promise<PageState> {
   await clickButton(page, 'play');
-  await waitForApp(page, (app, n) => (app.history.gpu.at(-1)?.step ?? app.history.reference.at(-1)?.step ?? -1) >= n, steps, {
+  await waitForApp(page, (app, n) => (app.history.gpu.at(-1)?.step ?? app.history.cpu.at(-1)?.step ?? app.history.reference.at(-1)?.step ?? -1) >= n, steps, {
     timeout,
     polling: 250,
   });

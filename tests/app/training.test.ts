@@ -1,9 +1,25 @@
 // End to end: training in the page, from its URL, its panel and its dropped files; and without WebGPU.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { boundaryColours, SHOTS, mean, rebuildWith, state, trainFor, useApp, waitForApp } from './harness';
+import { boundaryColours, clickButton, SHOTS, mean, rebuildWith, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
+
+declare global {
+  interface Window {
+    /** Each text the status line showed, in order (recordStatusTexts). */
+    statusTexts?: string[];
+  }
+}
+
+/** An init script: records each text of the status line as it changes, so that none is missed between polls. */
+function recordStatusTexts(): void {
+  const texts: string[] = (window.statusTexts = []);
+  new MutationObserver(() => {
+    const text = document.getElementById('status')?.textContent ?? '';
+    if (text !== texts.at(-1)) texts.push(text);
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}
 
 describe('the app in headless Chromium', () => {
   it('loads without console errors and requests nothing outside its own origin', async () => {
@@ -21,8 +37,15 @@ describe('the app in headless Chromium', () => {
     await page.close();
   });
 
-  it('trains the MLP on MNIST: the loss falls and test accuracy rises above chance', { timeout: 300_000 }, async () => {
-    const { page, errors, requests, origin } = await open('#dataset=mnist&hidden=32&batch=32&optimizer=sgd&lr=0.1&stepsPerFrame=16');
+  it('downloads MNIST with its progress in the status line, and trains the MLP on it: the loss falls and test accuracy rises above chance', { timeout: 300_000 }, async () => {
+    const { page, errors, requests, origin } = await open('#dataset=mnist&hidden=32&batch=32&optimizer=sgd&lr=0.1&stepsPerFrame=16', { init: recordStatusTexts });
+    const loading = (await page.evaluate(() => window.statusTexts ?? [])).filter((t) => t.startsWith('Loading MNIST'));
+    expect(loading.length).toBeGreaterThan(0);
+    for (const text of loading) expect(text).toMatch(/^Loading MNIST: \d+\.\d of 11\.\d MB \(\d+%\)$/);
+    const percents = loading.map((text) => Number(/\((\d+)%\)/.exec(text)![1]));
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(percents.at(-1)).toBe(100);
+    console.log(`MNIST download: ${loading.length} progress texts, ${loading[0]} … ${loading.at(-1)}`);
     const s = await trainFor(page, 200, 240_000);
     const losses = s.history.gpu.map((m) => m.loss);
     expect(mean(losses.slice(-30))).toBeLessThan(mean(losses.slice(0, 10)) * 0.6);
@@ -121,14 +144,26 @@ describe('the app in headless Chromium', () => {
     await page.close();
   });
 
-  it('runs GPU and CPU side by side from one seed, the two curves on top of each other', async () => {
+  it('races the GPU against the float32 CPU engine from one seed: the same curve, each at its own speed', async () => {
     const { page, errors } = await open('#dataset=xor&engine=both&optimizer=sgd&lr=0.1&stepsPerFrame=2');
-    const s = await trainFor(page, 20);
-    const cpu = new Map(s.history.reference.map((m) => [m.step, m.loss]));
+    await clickButton(page, 'play');
+    // Both engines report while the race runs: each has its own step and its own rate in the status line.
+    await page.waitForFunction(() => /steps\/s.*steps\/s/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 60_000, polling: 250 });
+    const racing = await page.getByRole('status').textContent();
+    expect(racing).toMatch(/GPU \(.+\) step [\d,]+ at [\d,.]+ steps\/s, CPU \(float32, \d+ threads?\) step [\d,]+ at [\d,.]+ steps\/s, racing/);
+    // The preview server isolates the page, so the CPU engine has every thread of the machine.
+    const threads = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(racing).toContain(`CPU (float32, ${threads} thread${threads === 1 ? '' : 's'})`);
+    await waitForApp(page, (app) => Math.min(app.history.gpu.at(-1)?.step ?? -1, app.history.cpu.at(-1)?.step ?? -1) >= 20, undefined, { timeout: 60_000, polling: 250 });
+    await clickButton(page, 'pause');
+    await page.waitForTimeout(500);
+    const s = await state(page);
+    // Same seed and batches: the float32 engines agree at every common step (their sums run in other orders).
+    const cpu = new Map(s.history.cpu.map((m) => [m.step, m.loss]));
     const common = s.history.gpu.filter((m) => cpu.has(m.step));
     expect(common.length).toBeGreaterThanOrEqual(20);
-    for (const m of common) expect(Math.abs(m.loss - cpu.get(m.step)!) / cpu.get(m.step)!).toBeLessThan(1e-3);
-    expect(await page.getByRole('status').textContent()).toContain('side by side');
+    for (const m of common) expect(Math.abs(m.loss - cpu.get(m.step)!) / cpu.get(m.step)!, `step ${m.step}`).toBeLessThan(1e-3);
+    expect(await page.getByRole('status').textContent()).toMatch(/paused.*, racing$/);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -170,8 +205,8 @@ describe('the app in headless Chromium', () => {
     expect(await page.getByRole('alert').textContent()).toContain('CPU engine');
     const s = await trainFor(page, 30);
     expect(s.settings.engine).toBe('cpu');
-    expect(s.history.reference.length).toBeGreaterThan(30);
-    expect(await page.getByRole('status').textContent()).toContain('CPU engine');
+    expect(s.history.cpu.length).toBeGreaterThan(30);
+    expect(await page.getByRole('status').textContent()).toMatch(/CPU engine: CPU \(float32, \d+ threads?\)/);
     expect(errors).toEqual([]);
     await page.close();
   });
