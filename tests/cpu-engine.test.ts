@@ -96,3 +96,81 @@ describe('the CPU engine against the float64 reference', () => {
     }
   });
 });
+
+describe('the CPU engine on its own', () => {
+  /** The bytes of every parameter and moment, after `steps` steps on `threads` threads. */
+  async function stateBytes(spec: SessionConfig['spec'], data: DataSplit, o: RunOptions, steps: number): Promise<{ losses: number[]; bytes: Uint8Array[] }> {
+    const s = await session('cpu', spec, data, o);
+    try {
+      const losses = (await train(s, steps)).map((m) => m.loss);
+      const state = await s.leader.capture();
+      const bytes = [state.params, state.m, state.v].flatMap((part) => Object.keys(part).sort().map((k) => new Uint8Array(part[k]!.buffer.slice(0))));
+      return { losses, bytes };
+    } finally {
+      s.destroy();
+    }
+  }
+
+  it('gives the same bits on 1, 2 and 3 threads (its sums keep one order)', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 23, hidden: [19, 7], C: 6, activation: 'gelu' } };
+    const data = dataFor(spec, 97);
+    const o: RunOptions = { batch: 29, optimizer: { kind: 'adam', lr: 0.01, weightDecay: 1e-3 } };
+    const one = await stateBytes(spec, data, { ...o, threads: 1 }, 70); // more than one job of 64 steps
+    for (const threads of [2, 3]) {
+      const many = await stateBytes(spec, data, { ...o, threads }, 70);
+      expect(many.losses, `${threads} threads`).toEqual(one.losses);
+      expect(many.bytes, `${threads} threads`).toEqual(one.bytes);
+    }
+  });
+
+  it('evaluates a set larger than one forward job, and its layer outputs are the reference’s', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 5, hidden: [6, 4], C: 3, activation: 'tanh' } };
+    const rng = new Rng(9);
+    const N = 2000; // two forward jobs of 1024 rows or fewer (the reference evaluates up to 2000 rows)
+    const train = { name: 'train', X: randomArray(rng, 40 * 5), labels: randomLabels(rng, 40, 3), N: 40, D: 5, classes: 3 };
+    const test = { name: 'test', X: randomArray(rng, N * 5), labels: randomLabels(rng, N, 3), N, D: 5, classes: 3 };
+    const data: DataSplit = { train, test };
+    const cpu = await session('cpu', spec, data, { threads: 2 });
+    const ref = await session('reference', spec, data);
+    try {
+      const [a, b] = [await cpu.leader.evaluate('test', { predictions: true }), await ref.leader.evaluate('test', { predictions: true })];
+      expect(a!.rows).toBe(N);
+      expect(Math.abs(a!.loss - b!.loss) / b!.loss).toBeLessThan(1e-5);
+      expect(a!.accuracy).toBeCloseTo(b!.accuracy!, 2); // a tie between classes may break the other way
+      let same = 0;
+      for (let i = 0; i < N; i++) if (a!.predicted![i] === b!.predicted![i]) same++;
+      expect(same / N).toBeGreaterThan(0.99);
+      const rows = 1100;
+      const [la, lb] = [await cpu.leader.forwardLayers(test.X.subarray(0, rows * 5), rows), await ref.leader.forwardLayers(test.X.subarray(0, rows * 5), rows)];
+      la!.hidden.forEach((h, l) => expect(worst(h, lb!.hidden[l]!), `layer ${l + 1}`).toBeLessThan(1e-5));
+      expect(worst(la!.output, lb!.output), 'output').toBeLessThan(1e-5);
+    } finally {
+      cpu.destroy();
+      ref.destroy();
+    }
+  });
+
+  it('continues from a captured state bit for bit, and a changed optimizer kind clears its moments', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 8, hidden: [10], C: 4 } };
+    const data = dataFor(spec);
+    const o: RunOptions = { threads: 2, optimizer: { kind: 'momentum', lr: 0.05 } };
+    const whole = await session('cpu', spec, data, o);
+    const half = await session('cpu', spec, data, o);
+    const resumed = await session('cpu', spec, data, o);
+    try {
+      const all = await train(whole, 12);
+      await train(half, 6);
+      await resumed.leader.restore(await half.leader.capture(), whole.optimizer);
+      expect(resumed.step).toBe(6);
+      const rest = await train(resumed, 6);
+      expect(rest.map((m) => [m.step, m.loss])).toEqual(all.slice(6).map((m) => [m.step, m.loss]));
+      expect(await resumed.params()).toEqual(await whole.params());
+      await resumed.setOptimizer({ ...whole.optimizer, kind: 'adam', lr: 0.01 });
+      const state = await resumed.leader.capture();
+      expect(state.optimizerStep).toBe(0);
+      for (const m of Object.values(state.m)) expect(m.every((x) => x === 0)).toBe(true);
+    } finally {
+      for (const s of [whole, half, resumed]) s.destroy();
+    }
+  });
+});
