@@ -18,7 +18,7 @@ import { Session, type SessionConfig } from '../src/train/session';
 import { gpuDevice, randomArray, randomLabels, Rng } from './gpu-context';
 
 const K = 73; // N = 90, B = 16: 5 steps per epoch, so step 73 is mid-epoch; 2K steps wrap the 64-slot metrics ring
-const ENGINES: EngineId[] = ['gpu', 'reference'];
+const ENGINES: EngineId[] = ['gpu', 'cpu', 'reference'];
 /** Norm-relative error an engine's gradient may have against central differences (float32 on the GPU). */
 const GRADIENT_TOLERANCE: Record<EngineId, number> = { gpu: 1e-4, cpu: 1e-4, reference: 1e-6 };
 
