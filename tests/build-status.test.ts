@@ -1,11 +1,19 @@
-// The status line of a build and of a ready model: each phase named, the tuner's count, the step's
-// estimate with a warning past a second; and what the benchmark's "time the current model" times.
+// The status line of a build and of a ready model: the data's download, each phase named, the
+// tuner's count, the step's estimate with a warning past a second; and what the benchmark's "time
+// the current model" times.
 import { describe, expect, it } from 'vitest';
 import { describeBench } from '../src/bench/types';
 import { benchTarget } from '../src/ui/bench/bench-target';
-import { buildStatus, formatDuration, readyStatus } from '../src/ui/build-status';
+import { buildStatus, downloadStatus, formatDuration, readyStatus } from '../src/ui/build-status';
 
 describe('the build status line', () => {
+  it('gives a download\'s progress in megabytes and percent, 100% only when it is all in', () => {
+    expect(downloadStatus('MNIST', 4_123_000, 11_243_332)).toBe('Loading MNIST: 4.1 of 11.2 MB (36%)');
+    expect(downloadStatus('MNIST', 0, 11_243_332)).toBe('Loading MNIST: 0.0 of 11.2 MB (0%)');
+    expect(downloadStatus('MNIST', 11_243_000, 11_243_332)).toBe('Loading MNIST: 11.2 of 11.2 MB (99%)');
+    expect(downloadStatus('MNIST', 11_243_332, 11_243_332)).toBe('Loading MNIST: 11.2 of 11.2 MB (100%)');
+  });
+
   it('names each phase, with the tuner\'s count while it times products', () => {
     expect(buildStatus({ phase: 'compile' })).toBe('Building the model: compiling kernels…');
     expect(buildStatus({ phase: 'upload' })).toBe('Building the model: uploading the data…');

@@ -19,9 +19,3 @@ export function nextTask(): Promise<void> {
     channel.port2.postMessage(null);
   });
 }
-
-/** Resolves at the next animation frame where there are frames, else in a new task. */
-export function nextFrame(): Promise<void> {
-  if (typeof requestAnimationFrame !== 'function') return nextTask();
-  return new Promise((resolve) => requestAnimationFrame(() => resolve()));
-}

@@ -16,7 +16,7 @@ import { GpuEngine, type BuildPhase, type BuildProgress } from './gpu-engine';
 import { initParams } from './init';
 import { ReferenceEngine } from './reference-engine';
 import { CpuEngine } from './cpu-engine';
-import { nextFrame, nextTask } from './next-task';
+import { nextTask } from './next-task';
 import type { RunPlan } from './run-settings';
 
 /** A run's plan and the engines that train it, the leader first. */
@@ -138,10 +138,10 @@ export class Session {
    * A race: each engine runs `count()` steps at a time and takes the next ones as soon as it has
    * done its last, until `going()` is false, so a slow engine never holds a fast one back. An engine
    * that computes on the caller's own thread (the reference, a one-thread CPU engine) keeps to
-   * `budgetMs` per run and waits for the next frame, so the page stays responsive. Resolves when
-   * every engine has stopped; rejects with the first failure.
+   * `budgetMs` per run and then waits for `nextFrame` (the page passes its animation frames), so
+   * the page stays responsive. Resolves when every engine has stopped; rejects with the first failure.
    */
-  async race(count: () => number, going: () => boolean, budgetMs = 12): Promise<void> {
+  async race(count: () => number, going: () => boolean, nextFrame: () => Promise<void> = nextTask, budgetMs = 12): Promise<void> {
     await Promise.all(this.engines.map(async (engine) => {
       const onCallersThread = engine.id === 'reference' || (engine instanceof CpuEngine && engine.threadCount === 1);
       while (going()) {

@@ -24,7 +24,7 @@ import { allFinite, lossGaveBack } from '../train/snapshot';
 import { loadPageData } from './data-source';
 import { mountBenchSection } from './bench/bench-section';
 import { benchTarget } from './bench/bench-target';
-import { buildStatus, readyStatus } from './build-status';
+import { buildStatus, downloadStatus, readyStatus } from './build-status';
 import { ModelViews } from './model-views';
 import { MathViews, type GradCheckSummary } from './math/math-views';
 import { RunCurves, runFingerprint } from './math/run-curves';
@@ -325,7 +325,7 @@ export class App {
   private async build(resume: boolean, restore: Checkpoint | null = null, continues = restore !== null): Promise<void> {
     const s = this.settings;
     this.status('Loading data…');
-    const data = await loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null);
+    const data = await loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null, (loaded, total) => this.status(downloadStatus('MNIST', loaded, total)));
     if (s.exercise > 0) s.mistake = exerciseMistake(s.exercise, s.model, s.model === 'mlp' ? s.activation : null);
     const { plan, adjusted } = planRun(s, data);
     const notes = adjusted.map((a) => a.note);
@@ -430,7 +430,8 @@ export class App {
     if (this.raceLoop === loop) return;
     this.raceLoop = loop;
     const going = () => this.running && this.session === session && this.loop === loop;
-    session.race(() => this.settings.stepsPerFrame, going).catch((error: unknown) => this.trainingFailed(error, session, loop));
+    const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+    session.race(() => this.settings.stepsPerFrame, going, nextFrame).catch((error: unknown) => this.trainingFailed(error, session, loop));
   }
 
   private async trainingFailed(error: unknown, session: Session, loop: number): Promise<void> {

@@ -1,6 +1,7 @@
-// The status line while a model is built and once it is ready: which phase the build is in (a large
-// model takes a while to compile, tune and upload), and what a step will cost, with a warning when
-// it is slow enough that training would seem to hang.
+// The status line while a model is built and once it is ready: how far its data's download is (MNIST,
+// 11 MB, on a first visit), which phase the build is in (a large model takes a while to compile, tune
+// and upload), and what a step will cost, with a warning when it is slow enough that training would
+// seem to hang.
 import type { ModelSpec } from '../models/build';
 import type { StepEstimate } from '../models/step-estimate';
 import type { BuildPhase, BuildProgress } from '../train/gpu-engine';
@@ -14,6 +15,13 @@ const PHASES: Record<BuildPhase, string> = {
   upload: 'uploading the data',
   estimate: 'timing a step',
 };
+
+/** "Loading MNIST: 4.1 of 11.2 MB (37%)": decimal megabytes; 100% only once every byte is in. */
+export function downloadStatus(what: string, loaded: number, total: number): string {
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  const percent = total > 0 ? Math.floor((100 * loaded) / total) : 0;
+  return `Loading ${what}: ${mb(loaded)} of ${mb(total)} MB (${percent}%)`;
+}
 
 /** "Building the model: timing kernels (3 of 12)…". */
 export function buildStatus(p: BuildProgress): string {

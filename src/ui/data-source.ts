@@ -1,22 +1,19 @@
 // The page's data: MNIST fetched once from the page's own server, the seeded 2-D sets, or a file
 // the user dropped. Every source yields a DataSplit.
 import type { DataSplit, Dataset } from '../data/dataset';
-import { loadMnist } from '../data/mnist';
 import { makeSynthetic } from '../data/synthetic';
+import { fetchMnist, type LoadProgress } from './mnist-fetch';
 import type { Settings } from './settings';
 
 let mnist: Promise<DataSplit> | null = null;
 
-async function fetchMnistFile(file: string): Promise<Uint8Array> {
-  const response = await fetch(`${import.meta.env.BASE_URL}mnist/${file}`);
-  if (!response.ok) throw new Error(`could not load mnist/${file}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-/** The data set the settings name; `userFile` is the last file the user dropped. */
-export async function loadPageData(s: Settings, userFile: Dataset | null): Promise<DataSplit> {
+/**
+ * The data set the settings name; `userFile` is the last file the user dropped. `onProgress`
+ * follows MNIST's download, when this call starts it (once loaded, MNIST is kept).
+ */
+export async function loadPageData(s: Settings, userFile: Dataset | null, onProgress?: LoadProgress): Promise<DataSplit> {
   if (s.dataset === 'mnist') {
-    mnist ??= loadMnist(fetchMnistFile);
+    mnist ??= fetchMnist(onProgress);
     mnist.catch(() => (mnist = null));
     return mnist;
   }
