@@ -46,9 +46,9 @@ describe('peers, beyond one at a time', () => {
     for (const url of wasm) expect(new URL(url).origin).toBe(location.origin);
   });
 
-  it('refuses a peer whose loss is off, naming the step, before it is timed', () => {
-    const ours = referenceLosses(size, 2);
-    expect(checkLosses('jax-wasm', size, ours).worst).toBe(0);
-    expect(() => checkLosses('jax-wasm', size, [ours[0]!, ours[1]! + 0.01])).toThrow(/jax-wasm at 8x16: loss .* at step 2, ours .* \(not timed\)/);
+  it('refuses a peer whose loss is off, naming the step, before it is timed', async () => {
+    const ours = await referenceLosses(size, 2);
+    expect((await checkLosses('jax-wasm', size, ours)).worst).toBe(0);
+    await expect(checkLosses('jax-wasm', size, [ours[0]!, ours[1]! + 0.01])).rejects.toThrow(/jax-wasm at 8x16: loss .* at step 2, ours .* \(not timed\)/);
   });
 });

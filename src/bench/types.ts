@@ -3,6 +3,7 @@
 import type { TuneReport } from '../gpu/tune';
 import { Rng } from '../base/rng';
 import { activationOf, layerWidths, type MlpShape } from '../reference/mlp';
+import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../reference/optimizer';
 
 /** The implementations timed side by side. */
 export const IMPLS = ['webgpu', 'cpu', 'tfjs-webgpu', 'tfjs-wasm', 'jax-wasm', 'jax-webgpu'] as const;
@@ -18,6 +19,7 @@ export const NODE_IMPLS = ['webgpu', 'cpu', 'tfjs-webgpu'] as const satisfies re
 export const BENCH_D = 784;
 export const BENCH_C = 10;
 export const BENCH_LR = 0.01;
+export const BENCH_OPTIMIZER: Readonly<OptimizerSettings> = { ...DEFAULT_OPTIMIZER, kind: 'sgd', lr: BENCH_LR };
 
 export interface BenchSize {
   batch: number;
@@ -65,6 +67,8 @@ export interface BenchResult extends BenchSize {
   stepsPerRound: number;
   /** Each timed round's time per step. */
   roundMs: number[];
+  /** cpu: the threads its engine ran on (every hardware thread where memory can be shared, else 1). */
+  threads?: number;
   /** webgpu: the matmul entry point of each product of the step, e.g. {"layer1": "wide"}. */
   matmulPaths?: Record<string, string>;
   /** webgpu: what the tuner timed when the model was built (ms per dispatch per entry point). */

@@ -1,9 +1,10 @@
 // Validate, then benchmark: before a peer (TensorFlow.js, jax-js) is timed, its loss over the first
-// few SGD steps from the shared parameters and batch must match this project's float32 CPU engine.
-// A peer that computes another model, loss or update would otherwise be timed on the wrong work.
-import { CpuMlp } from '../cpu/mlp';
-import { benchParams } from './cpu';
-import { BENCH_LR, benchBatch, benchShape, type BenchSize, type Impl } from './types';
+// few SGD steps from the shared parameters and batch must match this project's float32 CPU engine
+// (the WebAssembly one, itself tested against the float64 reference, which is too slow for the
+// benchmark's sizes). A peer that computes another model, loss or update would otherwise be timed on
+// the wrong work.
+import { benchEngine } from './cpu';
+import type { BenchSize, Impl } from './types';
 
 /** Steps compared before timing: enough for the update to show in the loss. */
 export const VALIDATE_STEPS = 3;
@@ -27,17 +28,23 @@ export interface LossCheck {
 }
 
 /** Our CPU engine's losses over the first `steps` SGD steps at `size`, from benchParams and benchBatch. */
-export function referenceLosses(size: BenchSize, steps = VALIDATE_STEPS): number[] {
-  const shape = benchShape(size);
-  const engine = new CpuMlp(shape, size.batch);
-  const params = benchParams(shape);
-  const { X, labels } = benchBatch(size.batch, shape);
-  return Array.from({ length: steps }, () => engine.step(params, X, labels, BENCH_LR).loss);
+export async function referenceLosses(size: BenchSize, steps = VALIDATE_STEPS): Promise<number[]> {
+  // One thread: it starts no workers, and the losses are the same bits on any number of threads.
+  const engine = await benchEngine(size, { threads: 1 });
+  try {
+    const losses: number[] = [];
+    engine.onMetrics = (metrics) => losses.push(...metrics.map((m) => m.loss));
+    engine.run(steps, Infinity);
+    await engine.flush();
+    return losses;
+  } finally {
+    engine.destroy();
+  }
 }
 
 /** Compares a peer's losses with ours; throws, naming the step, where they differ by more than LOSS_TOLERANCE. */
-export function checkLosses(impl: Impl, size: BenchSize, losses: number[]): LossCheck {
-  const reference = referenceLosses(size, losses.length);
+export async function checkLosses(impl: Impl, size: BenchSize, losses: number[]): Promise<LossCheck> {
+  const reference = await referenceLosses(size, losses.length);
   let worst = 0;
   for (let s = 0; s < losses.length; s++) {
     const error = Math.abs(losses[s]! - reference[s]!) / Math.max(1, Math.abs(reference[s]!));

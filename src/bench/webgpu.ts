@@ -11,11 +11,8 @@ import { Metrics, METRIC_SLOT_BYTES, STATE_WORDS } from '../kernels/metrics';
 import { Optimizer } from '../kernels/optimizer';
 import { buildNetwork } from '../models/build';
 import { GpuModel } from '../models/model';
-import { DEFAULT_OPTIMIZER } from '../reference/optimizer';
 import { benchParams } from './cpu';
-import { BENCH_LR, benchBatch, benchShape, median, timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
-
-const OPTIMIZER = { ...DEFAULT_OPTIMIZER, kind: 'sgd' as const, lr: BENCH_LR };
+import { BENCH_OPTIMIZER, benchBatch, benchShape, median, timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
 
 /** The passes of one training step, in order. */
 export const PHASES = ['forward', 'loss', 'backward', 'update'] as const;
@@ -33,7 +30,7 @@ export async function benchWebgpu(ctx: GpuContext, size: BenchSize, protocol: Be
   const { batch } = size;
   const shape = benchShape(size);
   const network = await buildNetwork(device, { kind: 'mlp', shape });
-  const model = await GpuModel.create(device, network, { batch, optimizer: OPTIMIZER });
+  const model = await GpuModel.create(device, network, { batch, optimizer: BENCH_OPTIMIZER });
   const { X, labels } = benchBatch(batch, shape);
   const data = uploadDataset(device, { name: 'bench', X, labels, N: batch, D: shape.D, classes: shape.C });
   try {
@@ -86,7 +83,7 @@ export async function phaseTimes(ctx: GpuContext, size: BenchSize, steps = 3): P
   });
   const update = optimizer.bind('bench/update', {
     grads: buf.grads, state: buf.state, params: buf.params, m: buf.m, v: buf.v,
-  }, total, OPTIMIZER);
+  }, total, BENCH_OPTIMIZER);
   // The last forward dispatch is the loss (softmax cross-entropy with its gradient).
   const groups: Record<Phase, Dispatch[]> = {
     forward: pass.forward.slice(0, -1),

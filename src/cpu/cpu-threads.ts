@@ -28,6 +28,8 @@ interface AtomicsWithWaitAsync {
 
 interface ThreadHandle {
   terminate(): void;
+  /** Node: whether the thread keeps the process alive (a pending Atomics.waitAsync does not). */
+  hold?(alive: boolean): void;
 }
 
 export class CpuThreads {
@@ -66,11 +68,17 @@ export class CpuThreads {
       Atomics.store(ctl, CONTROL.T0, t0);
       Atomics.add(ctl, CONTROL.SEQ, 1);
       Atomics.notify(ctl, CONTROL.SEQ);
-      for (;;) {
-        const done = Atomics.load(ctl, CONTROL.DONE);
-        if (done === this.count) break;
-        const wait = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(ctl, CONTROL.DONE, done);
-        if (wait.async) await wait.value;
+      // Idle threads leave Node free to exit; one holds it while a job runs, or it would exit mid-job.
+      this.handles[0]!.hold?.(true);
+      try {
+        for (;;) {
+          const done = Atomics.load(ctl, CONTROL.DONE);
+          if (done === this.count) break;
+          const wait = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(ctl, CONTROL.DONE, done);
+          if (wait.async) await wait.value;
+        }
+      } finally {
+        this.handles[0]!.hold?.(false);
       }
     }
     if (Atomics.load(ctl, CONTROL.FAILED)) {
@@ -107,7 +115,7 @@ parentPort.postMessage('ready');
       worker.once('error', reject);
     });
     worker.unref();
-    return { terminate: () => void worker.terminate() };
+    return { terminate: () => void worker.terminate(), hold: (alive) => void (alive ? worker.ref() : worker.unref()) };
   }
   const worker = new Worker(new URL('./cpu-thread-worker.ts', import.meta.url), { type: 'module', name: `cpu-thread-${start.tid}` });
   await new Promise<void>((resolve, reject) => {
