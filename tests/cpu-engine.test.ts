@@ -26,6 +26,8 @@ interface RunOptions {
   mistake?: Mistake;
   threads?: number;
   batch?: number;
+  /** Training rows (61 unless said). */
+  rows?: number;
 }
 
 async function session(engine: EngineId, spec: SessionConfig['spec'], data: DataSplit, o: RunOptions = {}): Promise<Session> {
@@ -51,7 +53,7 @@ function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 async function compare(spec: SessionConfig['spec'], o: RunOptions, steps: number, tolerance = 1e-4): Promise<void> {
-  const data = dataFor(spec);
+  const data = dataFor(spec, o.rows);
   const cpu = await session('cpu', spec, data, o);
   const ref = await session('reference', spec, data, o);
   try {
@@ -121,6 +123,15 @@ describe('the CPU engine on its own', () => {
       expect(many.losses, `${threads} threads`).toEqual(one.losses);
       expect(many.bytes, `${threads} threads`).toEqual(one.bytes);
     }
+  });
+
+  it('splits its products into cache panels with no change to any sum: large sizes, against the reference and across threads', async () => {
+    // D·H and D·B above the 128 Ki floats of a panel (wasm/gemm.ts), so the forward and the dW products are cut.
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 130, hidden: [1100], C: 10 } };
+    const data = dataFor(spec, 1030);
+    await compare(spec, { batch: 1030, rows: 1030, threads: 2, optimizer: { lr: 0.05 } }, 2);
+    const [one, two] = [await stateBytes(spec, data, { batch: 1030, threads: 1 }, 2), await stateBytes(spec, data, { batch: 1030, threads: 2 }, 2)];
+    expect(two.bytes).toEqual(one.bytes);
   });
 
   it('evaluates a set larger than one forward job, and its layer outputs are the reference’s', async () => {

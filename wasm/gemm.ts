@@ -1,7 +1,9 @@
 // The three matrix products of a step on float32, row-major, for the output rows [m0, m1) so that
 // threads can share one product by rows. Every output element is summed in the same order whatever
 // the row range and the blocking (lane-wise partial sums in k, then a fixed reduction, then the tail),
-// which is what keeps one thread and N threads bit-identical.
+// which is what keeps one thread and N threads bit-identical. Blocking is by panels of output
+// columns sized to stay in the core's cache while every row of the range passes over them, and by
+// small register blocks within; k is never split, so the panels change no sum.
 import { hsum, madd } from './simd';
 
 // @ts-ignore: decorator
@@ -17,14 +19,32 @@ import { hsum, madd } from './simd';
   return s;
 }
 
+/** Bytes of B that a panel of output columns may read: about a quarter of a 2 MB L2, which both ends of the x86 range have. */
+const PANEL_BYTES = 512 * 1024;
+
+/** Columns per panel when each column reads `K` floats of B, a multiple of `unit` (the register block's width). */
+// @ts-ignore: decorator
+@inline function panelColumns(K: i32, unit: i32): i32 {
+  const n = (PANEL_BYTES / (max(K, 1) << 2)) & ~(unit - 1);
+  return max(n, unit);
+}
+
 /** C[i, j] = Σ_k A[i, k] B[j, k] (C = A Bᵀ) for i in [m0, m1), j < N: the forward products. */
 export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32): void {
+  // Panels of B's rows (C's columns) that stay in L2 while every row of A passes over them.
+  const panel = panelColumns(K, 4);
+  for (let j0 = 0; j0 < N; j0 += panel) panelNT(A, lda, B, ldb, C, ldc, m0, m1, j0, min(N, j0 + panel), K);
+}
+
+/** gemmNT for the columns [j0, j1): rows in pairs, columns in fours, then the rest one by one. */
+// @ts-ignore: decorator
+@inline function panelNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, j0: i32, N: i32, K: i32): void {
   const K4 = K & ~3;
   let i = m0;
   for (; i + 2 <= m1; i += 2) {
     const a0 = at(A, i, lda, 0);
     const a1 = at(A, i + 1, lda, 0);
-    let j = 0;
+    let j = j0;
     for (; j + 4 <= N; j += 4) {
       const b0 = at(B, j, ldb, 0);
       const b1 = at(B, j + 1, ldb, 0);
@@ -65,7 +85,7 @@ export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i3
   }
   for (; i < m1; i++) {
     const a0 = at(A, i, lda, 0);
-    for (let j = 0; j < N; j++) {
+    for (let j = j0; j < N; j++) {
       const b0 = at(B, j, ldb, 0);
       let s0 = f32x4.splat(0);
       for (let k = 0; k < K4; k += 4) s0 = madd(v128.load(a0 + (<usize>k << 2)), v128.load(b0 + (<usize>k << 2)), s0);
@@ -83,19 +103,24 @@ export function gemmXN(transA: bool, A: usize, lda: i32, B: usize, ldb: i32, C: 
   // Element (m, k) of A' is at A + (m·sm + k·sk)·4.
   const sm: usize = transA ? 1 : <usize>lda;
   const sk: usize = transA ? <usize>lda : 1;
-  let m = m0;
-  for (; m + 4 <= m1; m += 4) rowsXN(4, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, N, K, accumulate);
-  for (; m < m1; m++) rowsXN(1, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, N, K, accumulate);
+  // Panels of B's columns (K rows by `panel` columns) that stay in L2 while every row of C passes over them.
+  const panel = panelColumns(K, 8);
+  for (let j0 = 0; j0 < N; j0 += panel) {
+    const j1 = min(N, j0 + panel);
+    let m = m0;
+    for (; m + 4 <= m1; m += 4) rowsXN(4, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
+    for (; m < m1; m++) rowsXN(1, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
+  }
 }
 
-/** `rows` (4 or 1) rows of the product above, columns in blocks of 8, then 4, then one by one. */
+/** `rows` (4 or 1) rows of the product above over the columns [j0, N), in blocks of 8, then 4, then one by one. */
 // @ts-ignore: decorator
-@inline function rowsXN(rows: i32, A: usize, sm: usize, sk: usize, B: usize, ldb: i32, C: usize, ldc: i32, N: i32, K: i32, accumulate: bool): void {
+@inline function rowsXN(rows: i32, A: usize, sm: usize, sk: usize, B: usize, ldb: i32, C: usize, ldc: i32, j0: i32, N: i32, K: i32, accumulate: bool): void {
   const rowC = <usize>ldc << 2;
   const rowA = sm << 2;
   const stepA = sk << 2;
   const stepB = <usize>ldb << 2;
-  let j = 0;
+  let j = j0;
   for (; j + 8 <= N; j += 8) {
     const c = C + (<usize>j << 2);
     let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
