@@ -7,6 +7,7 @@
 // exported so that the host reads it from here, its one home).
 import { biasActivate, scaleByDerivative, LINEAR } from './activations';
 import { gemmNT, gemmXN } from './gemm';
+export { scratchBytes } from './gemm';
 
 // The table's words.
 export const D_KIND = 0; // 0 MLP, 1 autoencoder
@@ -26,6 +27,8 @@ export const D_BETA2 = 13; // f32
 export const D_EPS = 14; // f32
 export const D_WEIGHT_DECAY = 15; // f32
 export const D_L1 = 16; // f32
+export const D_SCRATCH = 17; // → each thread's scratch for the dW products, D_SCRATCH_BYTES apart
+export const D_SCRATCH_BYTES = 18;
 export const D_LAYER0 = 24; // first layer's words
 export const LAYER_WORDS = 16; // words per layer
 // A layer's words (the autoencoder: IN = n, OUT = m, V = Z [rows, m], Y = V [rows, n], G = U [rows, m]).
@@ -53,6 +56,10 @@ export const MISTAKE_AE_ONE_TERM = 16;
 // @ts-ignore: decorator
 @inline function word(desc: usize, w: i32): i32 {
   return load<i32>(desc + (<usize>w << 2));
+}
+// @ts-ignore: decorator
+@inline function threadScratch(desc: usize, tid: i32): usize {
+  return <usize>word(desc, D_SCRATCH) + <usize>tid * <usize>word(desc, D_SCRATCH_BYTES);
 }
 // @ts-ignore: decorator
 @inline function real(desc: usize, w: i32): f32 {
@@ -133,13 +140,14 @@ function mlpRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: 
     const W = <usize>layer(desc, l, L_W);
     // w2-layout: the output weights' [C, H] buffer read as if it held [H, C].
     if (l == L && mistakes & MISTAKE_W2_LAYOUT) gemmNT(G, K, W, K, below, N, r0, r1, N, K);
-    else gemmXN(false, G, K, W, N, below, N, r0, r1, N, K, false);
+    else gemmXN(false, G, K, W, N, below, N, r0, r1, N, K, false, 0);
     const V = <usize>layer(desc, l - 1, L_V);
     for (let r = r0; r < r1; r++) scaleByDerivative(act, row(below, r, N), row(V, r, N), N, wrongSwish);
   }
 }
 
 function mlpUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f32): void {
+  const scratch = threadScratch(desc, tid);
   const L = word(desc, D_LAYERS);
   const B = word(desc, D_BATCH);
   const oneRow = (word(desc, D_MISTAKES) & MISTAKE_BIAS_ONE_ROW) != 0;
@@ -153,7 +161,7 @@ function mlpUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f3
     const input = l == 1 ? X : <usize>layer(desc, l - 1, L_Y);
     const dW = <usize>layer(desc, l, L_DW);
     const db = <usize>layer(desc, l, L_DB);
-    gemmXN(true, G, N, input, K, dW, K, u0, u1, K, B, false); // dW_l = G_lᵀ Y_{l−1}
+    gemmXN(true, G, N, input, K, dW, K, u0, u1, K, B, false, scratch); // dW_l = G_lᵀ Y_{l−1}
     for (let u = u0; u < u1; u++) {
       // bias-one-row: the first row of G instead of the sum over the batch.
       let s: f64 = 0;
@@ -175,7 +183,7 @@ function autoencoderRows(desc: usize, X: usize, r0: i32, r1: i32, train: bool): 
   const Z = <usize>layer(desc, 1, L_V);
   const V = <usize>layer(desc, 1, L_Y);
   gemmNT(X, n, W, n, Z, m, r0, r1, m, n); // Z = X Wᵀ
-  gemmXN(false, Z, m, W, n, V, n, r0, r1, n, m, false); // Z W, then V = Z W − X
+  gemmXN(false, Z, m, W, n, V, n, r0, r1, n, m, false, 0); // Z W, then V = Z W − X
   const rowLoss = <usize>word(desc, D_ROW_LOSS);
   for (let r = r0; r < r1; r++) {
     const v = row(V, r, n);
@@ -192,6 +200,7 @@ function autoencoderRows(desc: usize, X: usize, r0: i32, r1: i32, train: bool): 
 }
 
 function autoencoderUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f32): void {
+  const scratch = threadScratch(desc, tid);
   const n = layer(desc, 1, L_IN);
   const m = layer(desc, 1, L_OUT);
   const B = word(desc, D_BATCH);
@@ -199,9 +208,9 @@ function autoencoderUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32
   const u1 = <i32>((<i64>m * (tid + 1)) / threads);
   if (u0 >= u1) return;
   const dW = <usize>layer(desc, 1, L_DW);
-  gemmXN(true, layer(desc, 1, L_G), m, X, n, dW, n, u0, u1, n, B, false); // Uᵀ X
+  gemmXN(true, layer(desc, 1, L_G), m, X, n, dW, n, u0, u1, n, B, false, scratch); // Uᵀ X
   // ae-one-term forgets the decoder's term Zᵀ V.
-  if (!(word(desc, D_MISTAKES) & MISTAKE_AE_ONE_TERM)) gemmXN(true, layer(desc, 1, L_V), m, layer(desc, 1, L_Y), n, dW, n, u0, u1, n, B, true);
+  if (!(word(desc, D_MISTAKES) & MISTAKE_AE_ONE_TERM)) gemmXN(true, layer(desc, 1, L_V), m, layer(desc, 1, L_Y), n, dW, n, u0, u1, n, B, true, scratch);
   const scale = real(desc, D_SCALE);
   const first = row(dW, u0, n);
   const count = (u1 - u0) * n;

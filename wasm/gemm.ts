@@ -94,22 +94,104 @@ export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i3
   }
 }
 
+/** Bytes of a thread's scratch for gemmXN with transA and `K` rows: a strip of A' and a panel of B. */
+export function scratchBytes(K: i32): i32 {
+  return K * 16 + max(PANEL_BYTES, K * 32) + 64;
+}
+
 /**
  * C[m, j] = Σ_k A'[m, k] B[k, j] for m in [m0, m1), j < N, where A' is A (transA = false: A[m, k]) or
  * Aᵀ (transA = true: A[k, m]). With `accumulate` the sums start from C instead of 0.
- * transA = false is G_{l−1} = G_l W_l; transA = true is dW_l = G_lᵀ Y_{l−1}.
+ * transA = false is G_{l−1} = G_l W_l; transA = true is dW_l = G_lᵀ Y_{l−1}, which also takes the
+ * calling thread's `scratch` (scratchBytes(K) bytes).
  */
-export function gemmXN(transA: bool, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32, accumulate: bool): void {
+export function gemmXN(transA: bool, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32, accumulate: bool, scratch: usize): void {
   // Element (m, k) of A' is at A + (m·sm + k·sk)·4.
   const sm: usize = transA ? 1 : <usize>lda;
   const sk: usize = transA ? <usize>lda : 1;
   // Panels of B's columns (K rows by `panel` columns) that stay in L2 while every row of C passes over them.
   const panel = panelColumns(K, 8);
+  // With transA, A' is read down columns and B down rows, a whole row apart at each k: both are
+  // copied, in the order the loops read them, into the scratch (the sums stay as they were).
+  const packed = transA && scratch != 0;
+  const strip = scratch;
+  const panelB = scratch + (<usize>K << 4);
   for (let j0 = 0; j0 < N; j0 += panel) {
     const j1 = min(N, j0 + panel);
+    const j8 = packed ? j0 + ((j1 - j0) & ~7) : j0; // [j0, j8) from the packed panel, [j8, j1) as before
+    if (packed) packPanel(B, ldb, j0, j8, K, panelB);
     let m = m0;
-    for (; m + 4 <= m1; m += 4) rowsXN(4, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
+    for (; m + 4 <= m1; m += 4) {
+      if (packed) {
+        packStrip(A + (<usize>m << 2), lda, K, strip);
+        packedRows(strip, panelB, at(C, m, ldc, j0), ldc, (j8 - j0) >> 3, K, accumulate);
+      }
+      rowsXN(4, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j8, j1, K, accumulate);
+    }
     for (; m < m1; m++) rowsXN(1, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
+  }
+}
+
+/** B's columns [j0, j8) (a multiple of 8) as blocks of 8 columns, each K rows of 8 floats in a row. */
+// @ts-ignore: decorator
+@inline function packPanel(B: usize, ldb: i32, j0: i32, j8: i32, K: i32, out: usize): void {
+  const blockBytes = <usize>K << 5;
+  for (let k = 0; k < K; k++) {
+    const from = at(B, k, ldb, j0);
+    let to = out + (<usize>k << 5);
+    for (let j = j0; j < j8; j += 8) {
+      const o = <usize>(j - j0) << 2;
+      v128.store(to, v128.load(from + o));
+      v128.store(to + 16, v128.load(from + o + 16));
+      to += blockBytes;
+    }
+  }
+}
+
+/** Four columns m … m + 3 of A (rows k < K, `lda` apart) as K runs of 4 floats: A'[m … m + 3, k]. */
+// @ts-ignore: decorator
+@inline function packStrip(A: usize, lda: i32, K: i32, out: usize): void {
+  const rowA = <usize>lda << 2;
+  for (let k = 0; k < K; k++) {
+    v128.store(out + (<usize>k << 4), v128.load(A));
+    A += rowA;
+  }
+}
+
+/** Four rows of C over `blocks` blocks of 8 columns from the packed strip and panel (the sums of rowsXN). */
+// @ts-ignore: decorator
+@inline function packedRows(strip: usize, panelB: usize, C: usize, ldc: i32, blocks: i32, K: i32, accumulate: bool): void {
+  const rowC = <usize>ldc << 2;
+  for (let jb = 0; jb < blocks; jb++) {
+    const c = C + (<usize>jb << 5);
+    let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+    let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+    if (accumulate) {
+      s00 = v128.load(c); s01 = v128.load(c + 16);
+      s10 = v128.load(c + rowC); s11 = v128.load(c + rowC + 16);
+      s20 = v128.load(c + 2 * rowC); s21 = v128.load(c + 2 * rowC + 16);
+      s30 = v128.load(c + 3 * rowC); s31 = v128.load(c + 3 * rowC + 16);
+    }
+    let a = strip;
+    let b = panelB + <usize>jb * (<usize>K << 5);
+    for (let k = 0; k < K; k++) {
+      const y0 = v128.load(b);
+      const y1 = v128.load(b + 16);
+      const x0 = v128.load32_splat(a);
+      const x1 = v128.load32_splat(a + 4);
+      const x2 = v128.load32_splat(a + 8);
+      const x3 = v128.load32_splat(a + 12);
+      s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01);
+      s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11);
+      s20 = madd(x2, y0, s20); s21 = madd(x2, y1, s21);
+      s30 = madd(x3, y0, s30); s31 = madd(x3, y1, s31);
+      a += 16;
+      b += 32;
+    }
+    v128.store(c, s00); v128.store(c + 16, s01);
+    v128.store(c + rowC, s10); v128.store(c + rowC + 16, s11);
+    v128.store(c + 2 * rowC, s20); v128.store(c + 2 * rowC + 16, s21);
+    v128.store(c + 3 * rowC, s30); v128.store(c + 3 * rowC + 16, s31);
   }
 }
 

@@ -48,10 +48,18 @@ export interface CpuMemoryPlan {
   hidden: Tensor[];
   output: Tensor | null;
   thread: CpuThreadLayout;
+  /** Each thread's scratch for the dW products (wasm/gemm.ts packs its operands there), `bytes` apart. */
+  scratch: { ptr: number; bytes: number };
+}
+
+/** What the threads need beside the model: how many, and each one's scratch bytes (the module's scratchBytes(B)). */
+export interface CpuThreadNeeds {
+  threads: number;
+  scratchBytes: number;
 }
 
 /** Lays out the memory of `spec` at batch B, or refuses (UserError) when it cannot fit in wasm32. */
-export function planCpuMemory(spec: ModelSpec, B: number, words: CpuWords): CpuMemoryPlan {
+export function planCpuMemory(spec: ModelSpec, B: number, words: CpuWords, needs: CpuThreadNeeds): CpuMemoryPlan {
   let offset = MODULE_BYTES; // below: the module's own data (Math.exp's and Math.log's tables)
   const alloc = (bytes: number): number => {
     const at = offset;
@@ -99,6 +107,9 @@ export function planCpuMemory(spec: ModelSpec, B: number, words: CpuWords): CpuM
   const xBase = alloc(Math.max(jobSteps * B, rows) * D * 4);
   const labelBase = alloc(Math.max(jobSteps * B, rows) * 4);
   const metrics = alloc(jobSteps * 16);
+  const scratchBytes = Math.ceil(needs.scratchBytes / 64) * 64; // a cache line apart: no false sharing
+  const scratch = { ptr: alloc(needs.threads * scratchBytes + 64), bytes: scratchBytes };
+  scratch.ptr = Math.ceil(scratch.ptr / 64) * 64;
   if (offset > MAX_BYTES) {
     throw new UserError(`the CPU engine would need ${Math.ceil(offset / 2 ** 20)} MB for this network at batch ${B}, more than WebAssembly's 4 GB; choose a smaller batch or network`);
   }
@@ -117,7 +128,7 @@ export function planCpuMemory(spec: ModelSpec, B: number, words: CpuWords): CpuM
     beta1Word: desc / 4 + words.D_BETA1!,
     beta2Word: desc / 4 + words.D_BETA2!,
   };
-  const plan: CpuMemoryPlan = { bytes: offset, rows, jobSteps, params, grads, m, v, hidden, output, thread };
+  const plan: CpuMemoryPlan = { bytes: offset, rows, jobSteps, params, grads, m, v, hidden, output, thread, scratch };
   layerTable.set(plan, layerBuffers);
   return plan;
 }
@@ -150,6 +161,8 @@ export function writeModelTable(memory: WebAssembly.Memory, plan: CpuMemoryPlan,
   i32[w('D_BATCH')] = B;
   i32[w('D_ROW_LOSS')] = plan.thread.rowLoss;
   i32[w('D_ROW_CLASS')] = plan.thread.rowClass;
+  i32[w('D_SCRATCH')] = plan.scratch.ptr;
+  i32[w('D_SCRATCH_BYTES')] = plan.scratch.bytes;
   const widths = spec.kind === 'mlp' ? layerWidths(spec.shape) : [spec.shape.n, spec.shape.m];
   layers.forEach((buffers, index) => {
     const l = index + 1;

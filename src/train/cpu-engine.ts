@@ -52,7 +52,8 @@ export class CpuEngine implements Engine {
     const probe = new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory(count > 1 ? { initial: 1, maximum: 1, shared: true } : { initial: 1 }) } });
     const words: CpuWords = {};
     for (const [name, value] of Object.entries(probe.exports)) if (value instanceof WebAssembly.Global) words[name] = value.value as number;
-    const memoryPlan = planCpuMemory(plan.spec, plan.batch, words);
+    const scratchBytes = (probe.exports.scratchBytes as (K: number) => number)(plan.batch);
+    const memoryPlan = planCpuMemory(plan.spec, plan.batch, words, { threads: count, scratchBytes });
     const memory = cpuMemory(memoryPlan, count > 1);
     writeModelTable(memory, memoryPlan, plan.spec, plan.batch, plan.mistake, words);
     writeOptimizer(memory, memoryPlan, plan.optimizer, plan.mistake === 'update-sign', words);
