@@ -2,6 +2,8 @@
 // reference on awkward sizes, for every activation and depth, every optimizer, the mistakes and the
 // autoencoder; one thread against two threads bit for bit; evaluation, layer outputs, gradients
 // and capture/restore. In Node, whose worker threads share memory without any header.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { DataSplit } from '../src/data/dataset';
 import type { StepMetrics } from '../src/kernels/metrics';
@@ -132,6 +134,34 @@ describe('the CPU engine on its own', () => {
     await compare(spec, { batch: 1030, rows: 1030, threads: 2, optimizer: { lr: 0.05 } }, 2);
     const [one, two] = [await stateBytes(spec, data, { batch: 1030, threads: 1 }, 2), await stateBytes(spec, data, { batch: 1030, threads: 2 }, 2)];
     expect(two.bytes).toEqual(one.bytes);
+  });
+
+  it('keeps the heap flat over 10,000 steps (nothing it allocates per step outlives the step)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 6, hidden: [12, 7], C: 3 } };
+    for (const threads of [1, 2]) {
+      const s = await session('cpu', spec, dataFor(spec), { threads, optimizer: { kind: 'adam', lr: 0.001 } });
+      try {
+        let last = 0;
+        s.onMetrics = (_, m) => (last = m.at(-1)!.loss);
+        s.run(500, Infinity);
+        await s.flush();
+        gc();
+        const before = process.memoryUsage().heapUsed;
+        for (let i = 0; i < 10; i++) {
+          s.run(1000, Infinity);
+          await s.flush();
+        }
+        gc();
+        const grown = process.memoryUsage().heapUsed - before;
+        expect(s.step).toBe(10_500);
+        expect(Number.isFinite(last)).toBe(true);
+        expect(grown, `${threads} thread(s): ${grown} bytes`).toBeLessThan(512 * 1024);
+      } finally {
+        s.destroy();
+      }
+    }
   });
 
   it('evaluates a set larger than one forward job, and its layer outputs are the reference’s', async () => {
