@@ -7,8 +7,11 @@
 /** Where a thread finds everything in the engine's memory (byte offsets), and the batch size. */
 export interface CpuThreadLayout {
   desc: number;
-  /** Int32 control words: see CONTROL in wasm-memory.ts. */
+  /** Int32 control words, at these indices (CONTROL in wasm-memory.ts; passed in, as this thread's code names nothing outside it). */
   control: number;
+  controlWords: Readonly<Record<'SEQ' | 'KIND' | 'COUNT' | 'T0' | 'ARRIVED' | 'GENERATION' | 'DONE' | 'FAILED', number>>;
+  /** The job kinds (JOB in wasm-memory.ts). */
+  jobs: Readonly<Record<'TRAIN' | 'FORWARD' | 'QUIT', number>>;
   /** Batches of X [B, D] and labels [B], one slot per step of a job; slot 0 also holds a forward pass's rows. */
   xBase: number;
   xStride: number;
@@ -34,9 +37,8 @@ export function cpuThreadMain(
   threads: number,
   inline: boolean,
 ): CpuJobRunner | undefined {
-  // Control words (kept in step with CONTROL in wasm-memory.ts).
-  const SEQ = 0, KIND = 1, COUNT = 2, T0 = 3, ARRIVED = 4, GENERATION = 5, DONE = 6, FAILED = 7;
-  const TRAIN = 1, FORWARD = 2, QUIT = 3;
+  const { SEQ, KIND, COUNT, T0, ARRIVED, GENERATION, DONE, FAILED } = layout.controlWords;
+  const { TRAIN, FORWARD, QUIT } = layout.jobs;
   const SPINS = 4000;
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const wasm = instance.exports as unknown as {

@@ -117,6 +117,8 @@ export function planCpuMemory(spec: ModelSpec, B: number, words: CpuWords, needs
   const thread: CpuThreadLayout = {
     desc,
     control,
+    controlWords: CONTROL,
+    jobs: JOB,
     xBase,
     xStride,
     labelBase,
