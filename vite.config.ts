@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { mnistAssets } from './src/vite-plugins/mnist-assets.ts';
 import { contentSecurityPolicy } from './src/vite-plugins/content-security-policy.ts';
+import { offlineSite } from './src/vite-plugins/offline-site.ts';
 
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 /**
@@ -14,7 +15,7 @@ const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig(({ isSsrBuild }) => ({
-  plugins: isSsrBuild ? [] : [mnistAssets(), contentSecurityPolicy()],
+  plugins: isSsrBuild ? [] : [mnistAssets(), contentSecurityPolicy(), offlineSite()],
   // Relative URLs in the built page (scripts, styles, mnist/): the static site works from any base path.
   base: './',
   server: { headers: ISOLATION_HEADERS },

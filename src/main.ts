@@ -4,6 +4,7 @@ import './ui/style.css';
 import './ui/views.css';
 import { openDevice, type GpuContext } from './gpu/device';
 import { App } from './ui/app';
+import { registerServiceWorker } from './ui/service-worker';
 
 const byId = (id: string) => document.getElementById(id)!;
 const el = {
@@ -22,6 +23,7 @@ async function start(): Promise<void> {
   // After a lost device the app asks for a new one the same way.
   const app = new App(el, gpu, () => openDevice(navigator.gpu));
   (window as unknown as { app: App }).app = app; // read by the end-to-end tests
+  registerServiceWorker(app);
   if (!gpu) {
     app.message(
       `${why}. Training runs on the CPU engine, float32 in WebAssembly, instead. For the GPU, use a recent Chrome or Edge with hardware acceleration on ` +

@@ -74,9 +74,12 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-/** Opens the app under the sub-path; records CSP violations (as events and console lines), errors and requests. */
-async function open(hash: string) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+/**
+ * Opens the app under the sub-path; records CSP violations (as events and console lines), errors and requests.
+ * Its service worker is blocked unless asked for: it would add the isolation headers this host does not send.
+ */
+async function open(hash: string, { serviceWorkers = false } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, serviceWorkers: serviceWorkers ? 'allow' : 'block' });
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => (m.type() === 'error' || /Content Security Policy/i.test(m.text())) && errors.push(m.text()));
@@ -126,6 +129,28 @@ describe('the built app as a static site', () => {
     expect(await page.getByRole('status').textContent()).toContain('CPU engine: CPU (float32, 1 thread: the page is not cross-origin isolated)');
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('there, its service worker adds the isolation headers: after one reload of its own the page is cross-origin isolated and the CPU engine has every core', { timeout: 180_000 }, async () => {
+    const { page, errors, requests } = await open('#dataset=xor&engine=cpu&stepsPerFrame=4', { serviceWorkers: true });
+    // The worker takes the page once its precache is in; the page, not isolated and not yet trained, reloads itself.
+    await page.waitForFunction(() => crossOriginIsolated && navigator.serviceWorker.controller !== null && /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, {
+      timeout: 90_000,
+    });
+    expect(await page.evaluate(() => [(performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).type, navigator.serviceWorker.controller!.scriptURL])).toEqual([
+      'reload',
+      `${origin}${MOUNT}sw.js`,
+    ]);
+    const cores = await page.evaluate(() => ((document.body.dataset.mark = 'after the reload'), navigator.hardwareConcurrency));
+    await page.getByRole('button', { name: 'play', exact: true }).click();
+    await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'pause', exact: true }).click();
+    expect(await page.getByRole('status').textContent()).toContain(cores > 1 ? `CPU engine: CPU (float32, ${cores} threads)` : 'CPU engine: CPU (float32, 1 thread)');
+    expect(await page.evaluate(() => document.body.dataset.mark)).toBe('after the reload'); // and no second one
+    expect(await violations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith(`${origin}${MOUNT}`) && !u.startsWith('data:'))).toEqual([]);
     await page.close();
   });
 

@@ -757,7 +757,6 @@ function closeButton(banner: HTMLElement): HTMLButtonElement {
   return button;
 }
 
-/** Steps per second for the status line: whole numbers, three significant digits below 10. */
 /** "CPU (float32, 4 threads)", or why there is one thread only. */
 function cpuEngineName(engine: CpuEngine): string {
   const n = engine.threadCount;
@@ -765,6 +764,7 @@ function cpuEngineName(engine: CpuEngine): string {
   return `CPU (float32, ${n} thread${n === 1 ? '' : 's'}${alone})`;
 }
 
+/** Steps per second for the status line: whole numbers, three significant digits below 10. */
 function formatRate(perSecond: number): string {
   return perSecond >= 10 ? Math.round(perSecond).toLocaleString('en') : perSecond.toPrecision(2);
 }

@@ -213,6 +213,8 @@ export interface OpenOptions {
   init?: () => void;
   /** The window's size from the start (1280×800 by default). */
   viewport?: { width: number; height: number };
+  /** true: the page may register its service worker (src/sw.ts). Blocked by default, so that a test sees the page as the network serves it. */
+  serviceWorkers?: boolean;
 }
 
 export interface OpenedPage {
@@ -230,9 +232,9 @@ export interface OpenedPage {
  * Chromium with WebGPU (one without WebGPU when a test asks for it); after each test, closes the
  * pages it opened; after them all, closes the rest.
  * Returns open(), which opens the app with a hash, records console errors and every request, and
- * waits for "Ready".
+ * waits for "Ready"; and builtDir(), the folder of the build, which the server serves as it is on disk.
  */
-export function useApp(): { open: (hash: string, options?: OpenOptions) => Promise<OpenedPage> } {
+export function useApp(): { open: (hash: string, options?: OpenOptions) => Promise<OpenedPage>; builtDir: () => string } {
   const args = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
   let outDir: string | undefined;
   let server: PreviewServer | undefined;
@@ -268,9 +270,9 @@ export function useApp(): { open: (hash: string, options?: OpenOptions) => Promi
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  async function open(hash: string, { webgpu = true, init, viewport = { width: 1280, height: 800 } }: OpenOptions = {}): Promise<OpenedPage> {
+  async function open(hash: string, { webgpu = true, init, viewport = { width: 1280, height: 800 }, serviceWorkers = false }: OpenOptions = {}): Promise<OpenedPage> {
     const b = webgpu ? browser! : (noGpuBrowser ??= await chromium.launch({ executablePath: CHROME, args }));
-    const page = await b.newPage({ viewport });
+    const page = await b.newPage({ viewport, serviceWorkers: serviceWorkers ? 'allow' : 'block' });
     pages.add(page);
     if (init) await page.addInitScript(init);
     const errors: string[] = [];
@@ -283,5 +285,5 @@ export function useApp(): { open: (hash: string, options?: OpenOptions) => Promi
     return { page, errors, requests, origin };
   }
 
-  return { open };
+  return { open, builtDir: () => outDir! };
 }
