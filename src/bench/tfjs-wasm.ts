@@ -1,9 +1,7 @@
 // TensorFlow.js 4.22 with its Wasm backend (XNNPACK with SIMD, one thread), timed on the step of
 // tfjs-mlp.ts once its first losses match ours. Its .wasm binaries are assets that Vite emits beside
 // the bundle, so the page fetches nothing from a CDN and works offline.
-import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import threadedSimdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tfjsLosses, tfjsMlp, type Tf } from './tfjs-mlp';
 import { timePeer, type BenchProtocol, type BenchResult, type BenchSize } from './types';
 import { checkLosses, VALIDATE_STEPS, type LossCheck } from './validate';
@@ -21,11 +19,12 @@ export async function loadTfjsWasm(): Promise<Tf> {
   const tf = loaded ?? (await import('@tensorflow/tfjs-core'));
   if (!loaded) {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // Only the SIMD binary ships (the site stays under 15 MB): every browser with WebGPU has SIMD,
+    // as this project's own CPU engine needs, and threads are off; setWasmPaths wants all three named.
     wasm.setWasmPaths({
-      'tfjs-backend-wasm.wasm': plainWasm,
+      'tfjs-backend-wasm.wasm': simdWasm,
       'tfjs-backend-wasm-simd.wasm': simdWasm,
-      // never loaded (threads are off), but setWasmPaths wants every binary named
-      'tfjs-backend-wasm-threaded-simd.wasm': threadedSimdWasm,
+      'tfjs-backend-wasm-threaded-simd.wasm': simdWasm,
     });
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     loaded = tf;
