@@ -1,9 +1,11 @@
 // The benchmark view in a real browser, on the browser's WebGPU adapter and the CPU engine's Web
 // Worker: the current-model timing names the model it timed (every layer, the activation, D and C)
 // and shows the speed-up, per-pass times and the submit, dispatch and readback overheads; a tiny sweep measures every cell and draws both charts; a cancelled sweep
-// stops; nothing is logged as an error.
+// stops; the comparison with TensorFlow.js and jax-js, at a tiny size, has a row per implementation,
+// timed or saying why not, and can be cancelled; nothing is logged as an error.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openDevice, type GpuContext } from '../src/gpu/device';
+import { compareTables, notTimed } from '../src/ui/bench/bench-compare';
 import { BenchView } from '../src/ui/bench/bench-view';
 
 const errors: string[] = [];
@@ -19,7 +21,7 @@ async function view(): Promise<BenchView> {
   ctx ??= await openDevice(navigator.gpu);
   // The current model: two hidden layers of tanh on 6 inputs and 3 classes, not the sweep's 784-H-10 swish.
   const shape = { D: 6, hidden: [7, 5], C: 3, activation: 'tanh' as const };
-  return new BenchView(host, { gpu: () => ctx, current: () => ({ size: { batch: 5, hidden: 7, shape } }), batches: [4, 9], hiddens: [3, 6] });
+  return new BenchView(host, { gpu: () => ctx, current: () => ({ size: { batch: 5, hidden: 7, shape } }), batches: [4, 9], hiddens: [3, 6], compareSizes: [{ batch: 8, hidden: 16 }] });
 }
 
 describe('benchmark view', () => {
@@ -29,8 +31,9 @@ describe('benchmark view', () => {
     expect(v.state).toBe('done');
     const text = host.querySelector('.view-bench')!.textContent!;
     expect(host.querySelector('.bench-model')!.textContent).toBe('Timed: 6-7-5-3 tanh, batch 5');
-    expect(host.querySelectorAll('.view-bench button.view-button')).toHaveLength(3);
+    expect(host.querySelectorAll('.view-bench button.view-button')).toHaveLength(4);
     expect(text).toMatch(/GPU speed-up: \d/);
+    expect(text).toMatch(/CPU \(float32, \d+ threads?\)/);
     expect(text).toMatch(/per pass/);
     expect(text).toMatch(/readback of 16 bytes/);
     // SwiftShader compiles one matmul entry point, so nothing is timed and every product says so.
@@ -47,6 +50,45 @@ describe('benchmark view', () => {
     expect(v.cells).toHaveLength(8);
     for (const c of v.cells) expect(c.msPerStep! > 0 && Number.isFinite(c.msPerStep), JSON.stringify(c)).toBe(true);
     expect(host.querySelectorAll('.bench-chart canvas').length).toBeGreaterThanOrEqual(2);
+    v.destroy();
+  });
+
+  it('compares with TensorFlow.js and jax-js: a row per implementation, timed or saying why not, peers divided by ours of their kind', async () => {
+    const v = await view();
+    await v.runCompare();
+    expect(v.state).toBe('done');
+    expect(v.compared.map((r) => r.impl)).toEqual(['webgpu', 'tfjs-webgpu', 'jax-webgpu', 'cpu', 'tfjs-wasm', 'jax-wasm']);
+    for (const r of v.compared) {
+      const timed = r.result !== null && r.result.msPerStep > 0 && Number.isFinite(r.result.msPerStep);
+      expect(timed || /^not timed: .+/.test(r.note ?? ''), JSON.stringify(r)).toBe(true);
+    }
+    const rows = [...host.querySelectorAll<HTMLTableRowElement>('table.bench-compare tr[data-impl]')];
+    expect(rows.map((tr) => tr.dataset.impl)).toEqual(v.compared.map((r) => r.impl));
+    expect(host.querySelector('.bench-model')!.textContent).toBe('Compared: 784-16-10 swish, batch 8');
+    const ratio = (impl: string) => rows.find((tr) => tr.dataset.impl === impl)!.cells[3]?.textContent ?? '';
+    if (v.compared.find((r) => r.impl === 'tfjs-wasm')!.result) expect(ratio('tfjs-wasm')).toMatch(/^\d+\.\d\d× cpu$/);
+    if (v.compared.find((r) => r.impl === 'jax-webgpu')!.result) expect(ratio('jax-webgpu')).toMatch(/^\d+\.\d\d× webgpu$/);
+    expect(ratio('webgpu')).toBe('');
+    v.destroy();
+  });
+
+  it('shows a peer that was not timed with the reason, across the row', () => {
+    const size = { batch: 8, hidden: 16 };
+    const refused = notTimed('jax-wasm', size, new Error('jax-wasm at 8x16: loss 2.3 at step 2, ours 2.2 (not timed)'));
+    expect(refused.note).toBe('not timed: jax-wasm at 8x16: loss 2.3 at step 2, ours 2.2');
+    const [, t] = compareTables([refused], [size]);
+    const cell = t!.querySelector<HTMLTableCellElement>('tr[data-impl="jax-wasm"] td.bench-not-timed')!;
+    expect(cell.textContent).toBe(refused.note);
+    expect(cell.colSpan).toBe(3);
+  });
+
+  it('a cancelled comparison stops', async () => {
+    const v = await view();
+    const run = v.runCompare();
+    v.cancel();
+    await run;
+    expect(v.state).toBe('cancelled');
+    expect(v.compared.length).toBeLessThan(6);
     v.destroy();
   });
 

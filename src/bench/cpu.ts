@@ -10,8 +10,8 @@ import type { RunPlan } from '../train/run-settings';
 import { BENCH_OPTIMIZER, benchBatch, benchShape, timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
 
 /** Fresh float32 parameters of the benchmarked MLP, from a seed. */
-export function benchParams(shape: MlpShape, seed = 2): Record<string, Float32Array> {
-  return initParams(Object.entries(mlpTensorShapes(shape)), new Rng(seed));
+export function benchParams(shape: MlpShape, seed = 2): Record<string, Float32Array<ArrayBuffer>> {
+  return initParams(Object.entries(mlpTensorShapes(shape)), new Rng(seed)) as Record<string, Float32Array<ArrayBuffer>>;
 }
 
 /**

@@ -13,6 +13,15 @@ type Params = { W1: Jax.Array; b1: Jax.Array; W2: Jax.Array; b2: Jax.Array };
 
 const DEVICES = { 'jax-wasm': 'wasm', 'jax-webgpu': 'webgpu' } as const satisfies Record<JaxImpl, Jax.Device>;
 
+/**
+ * The threads jax-js's Wasm device runs on: as jax-js 0.1 decides, a pool of one Web Worker per
+ * hardware thread where memory can be shared (a cross-origin isolated page), one thread otherwise.
+ */
+export function jaxWasmThreads(): number {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && typeof Worker !== 'undefined';
+  return shared ? Math.max(1, (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 4) : 1;
+}
+
 /** Loads jax-js and starts `impl`'s device, made the default one. */
 async function loadJax(impl: JaxImpl): Promise<typeof Jax> {
   const jax = await import('@jax-js/jax');

@@ -71,6 +71,26 @@ export function adapterReport(ctx: GpuContext, runtime: string): AdapterReport {
   };
 }
 
+/**
+ * Times one implementation at one size, a peer once its first losses match ours (it throws where they
+ * do not, or where it cannot load). Without a GPU (`ctx` null) only cpu, tfjs-wasm and jax-wasm run.
+ */
+export async function benchImpl(
+  ctx: GpuContext | null,
+  impl: Impl,
+  size: BenchSize,
+  protocol: BenchProtocol,
+  cpu: (size: BenchSize, protocol: BenchProtocol) => Promise<BenchResult> = benchCpu,
+): Promise<BenchResult> {
+  if (impl === 'cpu') return cpu(size, protocol);
+  if (impl === 'tfjs-wasm') return benchTfjsWasm(size, protocol);
+  if (impl === 'jax-wasm') return benchJax(impl, size, protocol);
+  if (!ctx) throw new Error(`${impl} needs a WebGPU adapter`);
+  return impl === 'webgpu' ? benchWebgpu(ctx, size, protocol)
+    : impl === 'tfjs-webgpu' ? benchTfjs(ctx, size, protocol)
+    : benchJax(impl, size, protocol);
+}
+
 /** Runs every implementation at every size; throws an AbortError when `signal` aborts. */
 export async function runBench(ctx: GpuContext, opts: BenchOptions): Promise<BenchReport> {
   const protocol = { ...DEFAULT_PROTOCOL, ...opts.protocol };
@@ -83,12 +103,7 @@ export async function runBench(ctx: GpuContext, opts: BenchOptions): Promise<Ben
   for (const size of opts.sizes) {
     for (const impl of opts.impls) {
       opts.signal?.throwIfAborted();
-      const result =
-        impl === 'webgpu' ? await benchWebgpu(ctx, size, protocol)
-        : impl === 'cpu' ? await cpu(size, protocol)
-        : impl === 'tfjs-webgpu' ? await benchTfjs(ctx, size, protocol)
-        : impl === 'tfjs-wasm' ? await benchTfjsWasm(size, protocol)
-        : await benchJax(impl, size, protocol);
+      const result = await benchImpl(ctx, impl, size, protocol, cpu);
       results.push(result);
       opts.onProgress?.(++done, total, result);
     }

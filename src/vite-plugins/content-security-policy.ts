@@ -8,11 +8,17 @@ import type { Plugin } from 'vite';
  * compiles the CPU engine's WebAssembly and allows no JavaScript eval); data (MNIST) only
  * from the same origin. Styles allow 'unsafe-inline': lil-gui injects its stylesheet as a <style>
  * element and KaTeX writes style attributes, neither of which can be hashed ahead of time. Fonts and
- * images may be data: URLs (lil-gui's icon font, the empty favicon, small assets Vite inlines).
+ * images may be data: URLs (lil-gui's icon font, small assets Vite inlines). Workers are the site's
+ * own files (the CPU engine's threads, the PCA worker, the service worker sw.js) or blob: URLs: jax-js,
+ * which the benchmark loads to compare with, builds its Wasm thread pool from a string, and without
+ * blob: its pool never starts in an isolated page. Only script already running in the page can make
+ * a blob: URL, so this lets no injected markup run. The web app manifest is the site's own file:
+ * manifest-src falls back to default-src, which allows it.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self' data:",
@@ -22,23 +28,13 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-/**
- * The benchmark page's (bench.html): the same, plus what its Wasm peers need and the app does not:
- * blob: workers are jax-js's thread pool, built from a string.
- */
-export const BENCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:",
-);
-
-/** Adds the policy as the first element of <head> of each built page. */
+/** Adds the policy as the first element of <head> of each built page (the app's and the benchmark's). */
 export function contentSecurityPolicy(): Plugin {
   return {
     name: 'content-security-policy',
     apply: 'build',
-    transformIndexHtml(_html, { path }) {
-      const content = path.endsWith('/bench.html') ? BENCH_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
-      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content }, injectTo: 'head-prepend' }];
+    transformIndexHtml() {
+      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }];
     },
   };
 }

@@ -1,11 +1,50 @@
 // End to end: the Ready line's estimate of the step's time, and the page's benchmark section: one
-// heading, the page's buttons, and timing the current model as it is (its data's inputs, every
-// layer, the activation) on the GPU and the CPU.
+// heading, the page's buttons, timing the current model as it is (its data's inputs, every layer,
+// the activation) on the GPU and the CPU, and the comparison with TensorFlow.js and jax-js, whose
+// libraries the page loads only for it: a row per implementation that can run (all six with WebGPU,
+// the three CPU ones without), each timed or saying why not.
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { SHOTS, state, useApp } from './harness';
 
 const { open } = useApp();
+
+/** Opens the section and waits for the view that its 'toggle' event builds, a task after the click. */
+async function openSection(page: Page): Promise<void> {
+  await page.locator('details.bench-section summary').click();
+  await page.locator('.view-bench button.view-button').first().waitFor();
+}
+
+/** Clicks a view button and waits for the run it starts to end. */
+async function runToEnd(page: Page, name: string, timeout = 90_000): Promise<string | null> {
+  await page.locator('.view-bench button', { hasText: name }).click();
+  await page.waitForFunction(() => {
+    const s = document.querySelector('.view-bench')?.getAttribute('data-state');
+    return s !== 'running' && s !== null && s !== undefined;
+  }, null, { timeout });
+  return page.locator('.view-bench').getAttribute('data-state');
+}
+
+/** The comparison's rows as shown: implementation (data-impl), its label and the rest of its cells. */
+async function comparedRows(page: Page): Promise<Array<{ impl: string; label: string; cells: string[] }>> {
+  return page.locator('.view-bench table.bench-compare tr[data-impl]').evaluateAll((rows) => rows.map((tr) => ({
+    impl: (tr as HTMLElement).dataset.impl ?? '',
+    label: tr.children[0]?.textContent ?? '',
+    cells: [...tr.children].slice(1).map((td) => td.textContent ?? ''),
+  })));
+}
+
+/** Each row is timed (a finite, positive ms per step and steps per second) or says why it is not. */
+function expectTimedOrNot(rows: Array<{ impl: string; cells: string[] }>): void {
+  for (const r of rows) {
+    const [ms = '', perSecond = ''] = r.cells;
+    if (/^not timed: .{8,}/.test(ms)) continue;
+    expect(Number(ms) > 0 && Number.isFinite(Number(ms)) && Number(perSecond) > 0, JSON.stringify(r)).toBe(true);
+  }
+}
+
+const PEER_FILES = /tfjs-backend-wasm|\/assets\/(dist|webgpu|webgl)-[\w-]+\.js$/;
 
 describe('the benchmark section', () => {
   it('times the current model on GPU and CPU and shows the speed-up, without console errors', async () => {
@@ -13,20 +52,52 @@ describe('the benchmark section', () => {
     // The build timed a step before the first: the Ready line says what one costs.
     expect(await page.getByRole('status').textContent()).toMatch(/^Ready: .*\. About [\d.]+ (ms|s) per step\. Press play\.$/);
     const D = (await state(page)).trainFeatures!;
-    await page.locator('details.bench-section summary').click();
-    // The view is built on the section's 'toggle' event, which fires a task after the click.
-    await page.locator('.view-bench button.view-button').first().waitFor();
+    await openSection(page);
     // One heading (the summary), and the buttons are the views' buttons.
     expect(await page.locator('details.bench-section').getByText('Benchmark: GPU against CPU').count()).toBe(1);
     expect(await page.locator('.view-bench h3').count()).toBe(0);
-    expect(await page.locator('.view-bench button.view-button').count()).toBe(3);
-    await page.locator('.view-bench button', { hasText: 'time the current model' }).click();
-    await page.waitForFunction(() => document.querySelector('.view-bench')?.getAttribute('data-state') !== 'running' &&
-      document.querySelector('.view-bench')?.getAttribute('data-state') !== null, null, { timeout: 90_000 });
-    expect(await page.locator('.view-bench').getAttribute('data-state')).toBe('done');
+    expect(await page.locator('.view-bench button.view-button').count()).toBe(4);
+    expect(await runToEnd(page, 'time the current model')).toBe('done');
     expect(await page.locator('.view-bench .bench-model').textContent()).toMatch(new RegExp(`^Timed: ${D}-8-5-\\d+ tanh, batch 16$`));
     expect(await page.locator('.view-bench').textContent()).toMatch(/GPU speed-up: [\d.]+×/);
+    expect(await page.locator('.view-bench .bench-table td').allTextContents()).toContainEqual(expect.stringMatching(/^CPU \(float32, \d+ threads?\)$/));
     await page.screenshot({ path: join(SHOTS, 'benchmark.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('compares with TensorFlow.js and jax-js: a row per implementation, each timed or saying why not', async () => {
+    const { page, errors, requests } = await open('#dataset=spiral&hidden=8&batch=16');
+    await openSection(page);
+    expect(requests.filter((u) => PEER_FILES.test(u))).toEqual([]);
+    const loadedBefore = requests.length;
+    expect(await runToEnd(page, 'compare with TensorFlow.js and jax-js', 150_000)).toBe('done');
+    // The peers' libraries came with the click: their chunks and TensorFlow.js's SIMD binary.
+    expect(requests.slice(loadedBefore).some((u) => /tfjs-backend-wasm-simd-[\w-]+\.wasm$/.test(u))).toBe(true);
+    expect(await page.locator('.view-bench .bench-model').allTextContents()).toEqual(['Compared: 784-128-10 swish, batch 64']);
+    const rows = await comparedRows(page);
+    expect(rows.map((r) => r.impl)).toEqual(['webgpu', 'tfjs-webgpu', 'jax-webgpu', 'cpu', 'tfjs-wasm', 'jax-wasm']);
+    expectTimedOrNot(rows);
+    // Our two engines are timed; the CPU engine says its threads; peers are divided by ours of their kind.
+    const ours = rows.filter((r) => r.impl === 'webgpu' || r.impl === 'cpu');
+    for (const r of ours) expect(Number(r.cells[0]) > 0, JSON.stringify(r)).toBe(true);
+    expect(rows.find((r) => r.impl === 'cpu')!.label).toMatch(/^this project, CPU \(float32, \d+ threads?\)$/);
+    for (const r of rows.filter((x) => !ours.includes(x) && !x.cells[0]!.startsWith('not timed'))) {
+      expect(r.cells[2], JSON.stringify(r)).toMatch(new RegExp(`^\\d+\\.\\d\\d× ${r.impl.endsWith('wasm') ? 'cpu' : 'webgpu'}$`));
+    }
+    await page.locator('details.bench-section').screenshot({ path: join(SHOTS, 'benchmark-compare.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('without WebGPU compares the CPU implementations only', async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=8&batch=16', { webgpu: false });
+    await openSection(page);
+    expect(await runToEnd(page, 'compare with TensorFlow.js and jax-js', 120_000)).toBe('done');
+    const rows = await comparedRows(page);
+    expect(rows.map((r) => r.impl)).toEqual(['cpu', 'tfjs-wasm', 'jax-wasm']);
+    expectTimedOrNot(rows);
+    expect(await page.locator('.view-bench').textContent()).toContain('only the CPU implementations are timed');
     expect(errors).toEqual([]);
     await page.close();
   });

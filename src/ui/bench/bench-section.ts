@@ -7,7 +7,7 @@ export function mountBenchSection(anchor: HTMLElement, opts: BenchViewOptions): 
   const details = document.createElement('details');
   details.className = 'bench-section';
   const summary = document.createElement('summary');
-  summary.textContent = 'Benchmark: GPU against CPU (ms per training step, sweep over sizes)';
+  summary.textContent = 'Benchmark: GPU against CPU (ms per training step, sweep over sizes, TensorFlow.js and jax-js)';
   const body = document.createElement('div');
   details.append(summary, body);
   anchor.after(details);

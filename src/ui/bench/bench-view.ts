@@ -1,17 +1,20 @@
 // The benchmark view: ms per SGD step and steps per second of this project's GPU step and of the
 // float32 CPU engine (in a Web Worker) on the current model as it is (see bench-target.ts), the
 // speed-up, each pass's GPU time, what a submit, a dispatch and a readback cost, and a sweep over
-// batch × hidden sizes of the MNIST-shaped MLP plotted as time per step and speed-up.
-// Sizes whose estimated step time is too long are skipped with a label; a sweep can be cancelled.
+// batch × hidden sizes of the MNIST-shaped MLP plotted as time per step and speed-up, and a comparison
+// with TensorFlow.js and jax-js (bench-compare.ts; their libraries are loaded only then).
+// Sizes whose estimated step time is too long are skipped with a label; every run can be cancelled.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatPaths, runBench } from '../../bench/run';
+import { benchImpl, formatPaths, runBench } from '../../bench/run';
 import { BENCH_C, BENCH_D, benchShape, describeBench, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
 import { overheadTimes, phaseTimes, PHASES } from '../../bench/webgpu';
 import { CpuWorker } from '../../bench/cpu-worker-client';
 import type { GpuContext } from '../../gpu/device';
 import { mlpMacsPerRow } from '../../reference/mlp';
 import type { BenchTarget } from './bench-target';
+import { COMPARE_SIZES, compareImpls, compareTables, notTimed, type CompareRow } from './bench-compare';
+import { button, el, fmtMs as fmt, table, threadsText } from './dom';
 import { ViewCard } from '../views/card';
 import './bench.css';
 
@@ -31,6 +34,8 @@ export interface BenchViewOptions {
   /** Sweep axes; the defaults above unless given (the tests use tiny ones). */
   batches?: number[];
   hiddens?: number[];
+  /** The comparison's sizes of the MNIST-shaped MLP; COMPARE_SIZES unless given. */
+  compareSizes?: BenchSize[];
 }
 
 /** One cell of the sweep: measured, or skipped with the reason. */
@@ -42,11 +47,12 @@ export interface SweepCell extends BenchSize {
 
 /** Flops of one step: 6 per weight and row (2 forward, 4 backward). */
 const flops = (s: BenchSize) => 6 * s.batch * mlpMacsPerRow(benchShape(s));
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 export class BenchView {
   /** Every sweep cell so far (read by the tests). */
   readonly cells: SweepCell[] = [];
+  /** Every row of the comparison so far (read by the tests). */
+  readonly compared: CompareRow[] = [];
   /** 'idle', 'running', 'done', 'cancelled' or 'failed: …', also the card's data-state (read by the tests). */
   private stateText = 'idle';
   private readonly card: ViewCard;
@@ -56,10 +62,13 @@ export class BenchView {
   private readonly progressText: HTMLSpanElement;
   private readonly runButton: HTMLButtonElement;
   private readonly sweepButton: HTMLButtonElement;
+  private readonly compareButton: HTMLButtonElement;
   private readonly cancelButton: HTMLButtonElement;
   private readonly charts: HTMLDivElement;
   private readonly cpu = new CpuWorker();
   private abort: AbortController | null = null;
+  /** A comparison measurement that a cancel left running (a peer stops only when it ends), till it ends. */
+  private inFlight: Promise<void> | null = null;
   private plots: uPlot[] = [];
 
   constructor(container: HTMLElement, private readonly opts: BenchViewOptions) {
@@ -67,18 +76,20 @@ export class BenchView {
     this.card = new ViewCard(container, 'bench', '',
       'One SGD step on a fixed random batch: this project\'s WebGPU step (no readback) against the float32 CPU engine in a ' +
       `Web Worker, for the current model (all its layers, its activation, its data's inputs and classes) and, in the sweep, ` +
-      `for the ${BENCH_D}-H-${BENCH_C} swish MLP. Median of 3 rounds after a warm-up. Training and benchmarks share the GPU: pause first.`);
+      `for the ${BENCH_D}-H-${BENCH_C} swish MLP; the comparison times TensorFlow.js and jax-js on the same step, each checked against our losses first. ` +
+      'Median of 3 rounds after a warm-up. Training and benchmarks share the GPU: pause first.');
     const b = this.card.body;
     this.adapterLine = el('p', 'bench-adapter');
     const buttons = el('div', 'bench-buttons');
     this.runButton = button('time the current model', () => void this.runCurrent());
     this.sweepButton = button('sweep batch × hidden', () => void this.runSweep());
+    this.compareButton = button('compare with TensorFlow.js and jax-js', () => void this.runCompare());
     this.cancelButton = button('cancel', () => this.cancel());
     this.cancelButton.disabled = true;
     this.progress = document.createElement('progress');
     this.progress.value = 0;
     this.progressText = el('span', 'bench-progress-text');
-    buttons.append(this.runButton, this.sweepButton, this.cancelButton, this.progress, this.progressText);
+    buttons.append(this.runButton, this.sweepButton, this.compareButton, this.cancelButton, this.progress, this.progressText);
     this.summary = el('div', 'bench-summary');
     this.charts = el('div', 'bench-charts');
     b.append(this.adapterLine, buttons, this.summary, this.charts);
@@ -106,7 +117,9 @@ export class BenchView {
       const gpu = results.find((r) => r.impl === 'webgpu');
       const cpu = results.find((r) => r.impl === 'cpu');
       const rows = [['', 'ms / step', 'steps / s']];
-      for (const r of [gpu, cpu]) if (r) rows.push([r.impl === 'webgpu' ? 'GPU (WebGPU)' : 'CPU (float32, worker)', fmt(r.msPerStep), (1000 / r.msPerStep).toFixed(1)]);
+      const name = (r: BenchResult) =>
+        r.impl === 'webgpu' ? 'GPU (WebGPU)' : r.threads !== undefined ? `CPU (float32, ${threadsText(r.threads)})` : 'CPU (float32)';
+      for (const r of [gpu, cpu]) if (r) rows.push([name(r), fmt(r.msPerStep), (1000 / r.msPerStep).toFixed(1)]);
       this.summary.append(table(rows));
       if (gpu && cpu) this.summary.append(el('p', 'bench-speedup', `GPU speed-up: ${(cpu.msPerStep / gpu.msPerStep).toFixed(2)}×`));
       if (gpu?.matmulPaths) {
@@ -159,6 +172,43 @@ export class BenchView {
     });
   }
 
+  /**
+   * Times this project's engines and the peers (those that can run here) at the comparison's sizes,
+   * one after another, showing the table as it fills; a peer that fails its validation or cannot
+   * load is shown as not timed, with the reason.
+   */
+  async runCompare(): Promise<void> {
+    const sizes = this.opts.compareSizes ?? COMPARE_SIZES;
+    this.compared.length = 0;
+    await this.guard(async (signal) => {
+      const ctx = this.opts.gpu();
+      const impls = compareImpls(ctx !== null);
+      const total = sizes.length * impls.length;
+      const show = () => {
+        this.summary.replaceChildren(...compareTables(this.compared, sizes));
+        if (!ctx) this.summary.append(el('p', 'bench-note', 'No WebGPU adapter: only the CPU implementations are timed.'));
+      };
+      for (const size of sizes) {
+        for (const impl of impls) {
+          signal.throwIfAborted();
+          this.tick(this.compared.length, total, `validating and timing ${impl} at ${size.batch}×${size.hidden}…`);
+          try {
+            const work = benchImpl(ctx, impl, size, PROTOCOL, (s, p) => this.cpu.bench(s, p));
+            const settled: Promise<void> = work.then(() => undefined, () => undefined);
+            this.inFlight = settled;
+            void settled.then(() => { if (this.inFlight === settled) this.inFlight = null; });
+            this.compared.push({ ...size, impl, result: await untilAborted(work, signal) });
+          } catch (error) {
+            if (signal.aborted || (error as Error).name === 'AbortError') throw error;
+            this.compared.push(notTimed(impl, size, error));
+          }
+          show();
+        }
+      }
+      this.tick(total, total, '');
+    });
+  }
+
   cancel(): void {
     this.abort?.abort();
     this.cpu.terminate();
@@ -192,6 +242,10 @@ export class BenchView {
     this.state = 'running';
     this.setBusy(true);
     try {
+      if (this.inFlight) {
+        this.progressText.textContent = 'waiting for the cancelled measurement to end…';
+        await untilAborted(this.inFlight, this.abort.signal); // no run beside a cancelled peer's
+      }
       await work(this.abort.signal);
       this.state = 'done';
       this.progressText.textContent = 'done';
@@ -209,6 +263,7 @@ export class BenchView {
   private setBusy(busy: boolean): void {
     this.runButton.disabled = busy;
     this.sweepButton.disabled = busy;
+    this.compareButton.disabled = busy;
     this.cancelButton.disabled = !busy;
     if (busy) this.progress.removeAttribute('value');
   }
@@ -222,7 +277,7 @@ export class BenchView {
   private showAdapter(): void {
     const ctx = this.opts.gpu();
     if (!ctx) {
-      this.adapterLine.textContent = 'No WebGPU adapter: only the float32 CPU engine can be timed.';
+      this.adapterLine.textContent = 'No WebGPU adapter: only the float32 CPU engine can be timed (and, in the comparison, the CPU peers).';
       return;
     }
     const l = ctx.device.limits;
@@ -273,26 +328,12 @@ export class BenchView {
   }
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function button(label: string, onClick: () => void): HTMLButtonElement {
-  const b = el('button', 'view-button', label);
-  b.type = 'button';
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-function table(rows: string[][]): HTMLTableElement {
-  const t = el('table', 'bench-table');
-  rows.forEach((cells, i) => {
-    const tr = el('tr', '');
-    for (const c of cells) tr.append(el(i === 0 ? 'th' : 'td', '', c));
-    t.append(tr);
+/** `work`'s result, or an AbortError as soon as `signal` aborts (work on this thread may run on, or never end). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-  return t;
 }

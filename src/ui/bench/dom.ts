@@ -1,0 +1,33 @@
+// The few DOM builders the benchmark view and its comparison table share.
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** A view button (the views' .view-button). */
+export function button(label: string, onClick: () => void): HTMLButtonElement {
+  const b = el('button', 'view-button', label);
+  b.type = 'button';
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** A table whose first row is the header. */
+export function table(rows: string[][]): HTMLTableElement {
+  const t = el('table', 'bench-table');
+  rows.forEach((cells, i) => {
+    const tr = el('tr', '');
+    for (const c of cells) tr.append(el(i === 0 ? 'th' : 'td', '', c));
+    t.append(tr);
+  });
+  return t;
+}
+
+/** Milliseconds to three significant figures or so: 0.42, 17.3, 267. */
+export const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+
+/** "1 thread", "2 threads". */
+export const threadsText = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
