@@ -45,7 +45,12 @@ try {
   for (;;) {
     const state = await page.evaluate(() => {
       const w = window;
-      return { report: w.benchReport ?? null, table: w.benchTable ?? '', error: w.benchError ?? null, status: document.getElementById('status')?.textContent ?? '' };
+      return {
+        report: w.benchReport ?? null,
+        table: w.benchTable ?? '',
+        error: w.benchError ?? null,
+        status: document.getElementById('status')?.textContent ?? '',
+      };
     });
     if (state.status !== lastStatus) process.stderr.write(`${(lastStatus = state.status)}\n`);
     if (state.error) throw new Error(state.error);

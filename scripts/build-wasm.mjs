@@ -18,9 +18,17 @@ await mkdir(OUT, { recursive: true });
 for (const { name, flags } of VARIANTS) {
   const { error, stderr } = await asc.main([
     'wasm/engine.ts',
-    '--outFile', `${OUT}/cpu-engine-${name}.wasm`,
-    '-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--enable', 'simd',
-    '--disableWarning', '112',
+    '--outFile',
+    `${OUT}/cpu-engine-${name}.wasm`,
+    '-O3',
+    '--noAssert',
+    '--runtime',
+    'stub',
+    '--importMemory',
+    '--enable',
+    'simd',
+    '--disableWarning',
+    '112',
     ...flags,
   ]);
   if (error) {
@@ -33,10 +41,10 @@ for (const { name } of VARIANTS) {
   const bytes = await readFile(`${OUT}/cpu-engine-${name}.wasm`);
   lines.push(`export const ${camel(name)} = ${JSON.stringify(bytes.toString('base64'))};`);
 }
-await writeFile(`${OUT}/modules.js`, lines.join('\n') + '\n');
+await writeFile(`${OUT}/modules.js`, `${lines.join('\n')}\n`);
 await writeFile(
   `${OUT}/modules.d.ts`,
-  VARIANTS.map(({ name }) => `/** The ${name} build of wasm/engine.ts, base64. */\nexport declare const ${camel(name)}: string;`).join('\n') + '\n',
+  `${VARIANTS.map(({ name }) => `/** The ${name} build of wasm/engine.ts, base64. */\nexport declare const ${camel(name)}: string;`).join('\n')}\n`,
 );
 
 function camel(name) {

@@ -9,11 +9,16 @@ const BLUE = [0x00, 0x72, 0xb2];
 const NODE = [0xff, 0xff, 0xff];
 const POSITIVE = [0xf0, 0x8a, 0x5d]; // the diagram's red, lightened to read on the blue
 const NEGATIVE = [0xa6, 0xd8, 0xf5];
-const LAYERS = [[0.3, 0.7], [0.22, 0.5, 0.78], [0.36, 0.64]].map((ys, i) => ys.map((y) => [0.2 + 0.3 * i, y]));
+const LAYERS = [
+  [0.3, 0.7],
+  [0.22, 0.5, 0.78],
+  [0.36, 0.64],
+].map((ys, i) => ys.map((y) => [0.2 + 0.3 * i, y]));
 
 /** Distance from p to the segment a–b. */
 function toSegment([px, py], [ax, ay], [bx, by]) {
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const t = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)));
   return Math.hypot(px - ax - t * dx, py - ay - t * dy);
 }
@@ -24,16 +29,24 @@ function shapes(maskable) {
   const at = ([x, y]) => [0.5 + (x - 0.5) * scale, 0.5 + (y - 0.5) * scale];
   const list = [];
   const radius = 0.2;
-  list.push([BLUE, maskable ? () => true : (x, y) => {
-    const cx = Math.min(Math.max(x, radius), 1 - radius), cy = Math.min(Math.max(y, radius), 1 - radius);
-    return Math.hypot(x - cx, y - cy) <= radius;
-  }]);
+  list.push([
+    BLUE,
+    maskable
+      ? () => true
+      : (x, y) => {
+          const cx = Math.min(Math.max(x, radius), 1 - radius),
+            cy = Math.min(Math.max(y, radius), 1 - radius);
+          return Math.hypot(x - cx, y - cy) <= radius;
+        },
+  ]);
   for (let l = 0; l + 1 < LAYERS.length; l++) {
-    LAYERS[l].forEach((a, i) => LAYERS[l + 1].forEach((b, j) => {
-      const colour = (i + j + l) % 3 === 0 ? NEGATIVE : POSITIVE;
-      const width = (0.018 + 0.012 * ((i * 7 + j * 3 + l) % 3)) * scale;
-      list.push([colour, (x, y) => toSegment([x, y], at(a), at(b)) <= width / 2]);
-    }));
+    LAYERS[l].forEach((a, i) =>
+      LAYERS[l + 1].forEach((b, j) => {
+        const colour = (i + j + l) % 3 === 0 ? NEGATIVE : POSITIVE;
+        const width = (0.018 + 0.012 * ((i * 7 + j * 3 + l) % 3)) * scale;
+        list.push([colour, (x, y) => toSegment([x, y], at(a), at(b)) <= width / 2]);
+      }),
+    );
   }
   for (const layer of LAYERS) for (const c of layer) list.push([NODE, (x, y) => Math.hypot(x - at(c)[0], y - at(c)[1]) <= 0.065 * scale]);
   return list;
@@ -49,7 +62,8 @@ function draw(size, maskable) {
       const sum = [0, 0, 0, 0];
       for (let sy = 0; sy < n; sy++) {
         for (let sx = 0; sx < n; sx++) {
-          const x = (px + (sx + 0.5) / n) / size, y = (py + (sy + 0.5) / n) / size;
+          const x = (px + (sx + 0.5) / n) / size,
+            y = (py + (sy + 0.5) / n) / size;
           let colour = null;
           for (const [c, inside] of list) if (inside(x, y)) colour = c;
           if (colour) for (let k = 0; k < 3; k++) sum[k] += colour[k];
@@ -74,7 +88,8 @@ const crc32 = (bytes) => (bytes.reduce((c, b) => CRC_TABLE[(c ^ b) & 0xff] ^ (c 
 
 function chunk(type, data) {
   const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const head = Buffer.alloc(4), tail = Buffer.alloc(4);
+  const head = Buffer.alloc(4),
+    tail = Buffer.alloc(4);
   head.writeUInt32BE(data.length);
   tail.writeUInt32BE(crc32(body));
   return Buffer.concat([head, body, tail]);
@@ -93,7 +108,11 @@ function png(size, pixels) {
 }
 
 mkdirSync(OUT, { recursive: true });
-for (const [name, size, maskable] of [['icon-192.png', 192, false], ['icon-512.png', 512, false], ['icon-maskable-512.png', 512, true]]) {
+for (const [name, size, maskable] of [
+  ['icon-192.png', 192, false],
+  ['icon-512.png', 512, false],
+  ['icon-maskable-512.png', 512, true],
+]) {
   const bytes = png(size, draw(size, maskable));
   writeFileSync(new URL(name, OUT), bytes);
   console.log(`public/icons/${name}: ${bytes.length} bytes`);

@@ -8,8 +8,14 @@ import { registerServiceWorker } from './ui/service-worker';
 
 const byId = (id: string) => document.getElementById(id)!;
 const el = {
-  panel: byId('panel'), runBar: byId('run-bar'), status: byId('status'), message: byId('message'), notice: byId('notice'),
-  stage: byId('stage'), plots: byId('plots'), views: byId('views'),
+  panel: byId('panel'),
+  runBar: byId('run-bar'),
+  status: byId('status'),
+  message: byId('message'),
+  notice: byId('notice'),
+  stage: byId('stage'),
+  plots: byId('plots'),
+  views: byId('views'),
 };
 
 async function start(): Promise<void> {

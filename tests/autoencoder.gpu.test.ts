@@ -14,7 +14,11 @@ import { initParams } from '../src/train/init';
 import { gpuDevice, randomArray, Rng, trainOnGpu } from './gpu-context';
 
 describe('autoencoder gradient on the GPU against the float64 reference', () => {
-  for (const [B, n, m] of [[1, 2, 1], [45, 19, 3], [70, 66, 7]] as const) {
+  for (const [B, n, m] of [
+    [1, 2, 1],
+    [45, 19, 3],
+    [70, 66, 7],
+  ] as const) {
     it(`B=${B} n=${n} m=${m}: loss and dW within 1e-4`, async () => {
       const device = await gpuDevice();
       const rng = new Rng(B + n * m);
@@ -43,7 +47,10 @@ describe('autoencoder gradient on the GPU against the float64 reference', () => 
     // Z = X Wᵀ and U = V Wᵀ are one problem, and so are Uᵀ X and Zᵀ V: the second of each pair
     // takes the first's choice without timing.
     const [z, v, u, utx, ztv] = model.tuning;
-    for (const [first, second] of [[z!, u!], [utx!, ztv!]] as const) {
+    for (const [first, second] of [
+      [z!, u!],
+      [utx!, ztv!],
+    ] as const) {
       expect(second.key).toBe(first.key);
       expect(second.ms).toEqual({});
       expect(second.chosen).toBe(first.chosen);

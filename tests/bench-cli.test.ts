@@ -54,7 +54,12 @@ describe('cli bench', () => {
 
   it('lists the entry point of each product, with what the timing found where it timed', () => {
     const r: BenchResult = {
-      impl: 'webgpu', batch: 512, hidden: 1024, msPerStep: 0.2, stepsPerRound: 32, roundMs: [0.2],
+      impl: 'webgpu',
+      batch: 512,
+      hidden: 1024,
+      msPerStep: 0.2,
+      stepsPerRound: 32,
+      roundMs: [0.2],
       matmulPaths: { layer1: 'wide', layer2: 'splitk', GV: 'tiled' },
       tuning: [
         { label: 'mlp/train/layer1', key: 'k1', chosen: 'wide', ms: { tiled: 0.061, wide: 0.0452, small: 0.4 } },

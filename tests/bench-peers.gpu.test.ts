@@ -41,7 +41,10 @@ describe('peers, beyond one at a time', () => {
     const { simd, threads } = await tfjsWasmFeatures();
     expect(simd).toBe(true);
     expect(threads).toBeGreaterThanOrEqual(1);
-    const wasm = performance.getEntriesByType('resource').map((e) => e.name).filter((u) => /tfjs-backend-wasm.*\.wasm/.test(u));
+    const wasm = performance
+      .getEntriesByType('resource')
+      .map((e) => e.name)
+      .filter((u) => /tfjs-backend-wasm.*\.wasm/.test(u));
     expect(wasm.length).toBeGreaterThan(0);
     for (const url of wasm) expect(new URL(url).origin).toBe(location.origin);
   });

@@ -21,7 +21,13 @@ async function view(): Promise<BenchView> {
   ctx ??= await openDevice(navigator.gpu);
   // The current model: two hidden layers of tanh on 6 inputs and 3 classes, not the sweep's 784-H-10 swish.
   const shape = { D: 6, hidden: [7, 5], C: 3, activation: 'tanh' as const };
-  return new BenchView(host, { gpu: () => ctx, current: () => ({ size: { batch: 5, hidden: 7, shape } }), batches: [4, 9], hiddens: [3, 6], compareSizes: [{ batch: 8, hidden: 16 }] });
+  return new BenchView(host, {
+    gpu: () => ctx,
+    current: () => ({ size: { batch: 5, hidden: 7, shape } }),
+    batches: [4, 9],
+    hiddens: [3, 6],
+    compareSizes: [{ batch: 8, hidden: 16 }],
+  });
 }
 
 describe('benchmark view', () => {
@@ -37,7 +43,9 @@ describe('benchmark view', () => {
     expect(text).toMatch(/per pass/);
     expect(text).toMatch(/readback of 16 bytes/);
     // SwiftShader compiles one matmul entry point, so nothing is timed and every product says so.
-    expect(text).toMatch(/Matmul entry points \(one rule: this adapter runs one\): layer1 small, layer2 small, layer3 small, dW3 small, db3 small, G2 small, dW2 small, db2 small, G1 small, dW1 small, db1 small/);
+    expect(text).toMatch(
+      /Matmul entry points \(one rule: this adapter runs one\): layer1 small, layer2 small, layer3 small, dW3 small, db3 small, G2 small, dW2 small, db2 small, G1 small, dW1 small, db1 small/,
+    );
     expect(text).toContain(ctx!.adapterName);
     v.destroy();
     expect(host.querySelector('.view-bench')).toBeNull();

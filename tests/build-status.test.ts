@@ -7,29 +7,31 @@ import { benchTarget } from '../src/ui/bench/bench-target';
 import { buildStatus, downloadStatus, formatDuration, readyStatus } from '../src/ui/build-status';
 
 describe('the build status line', () => {
-  it('gives a download\'s progress in megabytes and percent, 100% only when it is all in', () => {
+  it("gives a download's progress in megabytes and percent, 100% only when it is all in", () => {
     expect(downloadStatus('MNIST', 4_123_000, 11_243_332)).toBe('Loading MNIST: 4.1 of 11.2 MB (36%)');
     expect(downloadStatus('MNIST', 0, 11_243_332)).toBe('Loading MNIST: 0.0 of 11.2 MB (0%)');
     expect(downloadStatus('MNIST', 11_243_000, 11_243_332)).toBe('Loading MNIST: 11.2 of 11.2 MB (99%)');
     expect(downloadStatus('MNIST', 11_243_332, 11_243_332)).toBe('Loading MNIST: 11.2 of 11.2 MB (100%)');
   });
 
-  it('names each phase, with the tuner\'s count while it times products', () => {
+  it("names each phase, with the tuner's count while it times products", () => {
     expect(buildStatus({ phase: 'compile' })).toBe('Building the model: compiling kernels…');
     expect(buildStatus({ phase: 'upload' })).toBe('Building the model: uploading the data…');
     expect(buildStatus({ phase: 'tune', current: 3, total: 12 })).toBe('Building the model: timing kernels (3 of 12)…');
     expect(buildStatus({ phase: 'estimate' })).toBe('Building the model: timing a step…');
   });
 
-  it('gives the estimate after the model, and a slow step\'s warning first, with what to change', () => {
+  it("gives the estimate after the model, and a slow step's warning first, with what to change", () => {
     const e = (ms: number) => ({ ms, rows: 8, batch: 64 });
     const model = 'MLP with 8 swish units on spiral, batch 16, adam at lr 0.01';
     expect(readyStatus(model, null, 'mlp', 'Press play.')).toBe(`Ready: ${model}. Press play.`);
     expect(readyStatus(model, e(4.23), 'mlp', 'Press play.')).toBe(`Ready: ${model}. About 4.2 ms per step. Press play.`);
-    expect(readyStatus(model, e(53_400), 'mlp', 'Continuing from step 7.'))
-      .toBe(`Ready: about 53 s per step at these sizes: try a smaller batch or hidden size. ${model}. Continuing from step 7.`);
-    expect(readyStatus('a linear autoencoder', e(2500), 'autoencoder', 'Press play.'))
-      .toBe('Ready: about 2.5 s per step at these sizes: try a smaller batch or code size. A linear autoencoder. Press play.');
+    expect(readyStatus(model, e(53_400), 'mlp', 'Continuing from step 7.')).toBe(
+      `Ready: about 53 s per step at these sizes: try a smaller batch or hidden size. ${model}. Continuing from step 7.`,
+    );
+    expect(readyStatus('a linear autoencoder', e(2500), 'autoencoder', 'Press play.')).toBe(
+      'Ready: about 2.5 s per step at these sizes: try a smaller batch or code size. A linear autoencoder. Press play.',
+    );
   });
 
   it('formats durations with two significant digits below 10', () => {
@@ -40,16 +42,18 @@ describe('the build status line', () => {
 describe('what the benchmark times as the current model', () => {
   const settings = { batch: 32, hidden: [128, 64], activation: 'relu' as const };
 
-  it('the MLP as built: every layer, the activation, the data\'s inputs and classes, the batch', () => {
+  it("the MLP as built: every layer, the activation, the data's inputs and classes, the batch", () => {
     const spec = { kind: 'mlp' as const, shape: { D: 5, hidden: [16, 8, 4], C: 3, activation: 'tanh' as const } };
     const t = benchTarget({ spec, batch: 24 }, settings);
     expect(describeBench(t.size)).toBe('5-16-8-4-3 tanh, batch 24');
     expect(t.size.hidden).toBe(16);
     expect(t.note).toBeUndefined();
-    expect(describeBench(benchTarget({ spec: { kind: 'mlp', shape: { D: 784, hidden: [128], C: 10 } }, batch: 64 }, settings).size)).toBe('784-128-10 swish, batch 64');
+    expect(describeBench(benchTarget({ spec: { kind: 'mlp', shape: { D: 784, hidden: [128], C: 10 } }, batch: 64 }, settings).size)).toBe(
+      '784-128-10 swish, batch 64',
+    );
   });
 
-  it('an MLP on the same inputs for the autoencoder, and the panel\'s before any build, each saying so', () => {
+  it("an MLP on the same inputs for the autoencoder, and the panel's before any build, each saying so", () => {
     const ae = benchTarget({ spec: { kind: 'autoencoder', shape: { n: 784, m: 16 } }, batch: 50 }, settings);
     expect(describeBench(ae.size)).toBe('784-128-64-10 relu, batch 50');
     expect(ae.note).toMatch(/autoencoder, which the benchmark does not time/);

@@ -52,11 +52,17 @@ describe('cli check', () => {
     expect(W.finiteDiffEntries).toBeLessThan(W.entries);
   });
 
-  it('makes the gallery\'s mistakes: --mistake bias-one-row flags the biases, update-sign nothing, ae-one-term the autoencoder\'s W', async () => {
+  it("makes the gallery's mistakes: --mistake bias-one-row flags the biases, update-sign nothing, ae-one-term the autoencoder's W", async () => {
     for (const [args, flagged] of [
-      [['--mistake', 'bias-one-row', '--hidden', '6,5', '--batch', '7'], ['b1', 'b2', 'b3']],
+      [
+        ['--mistake', 'bias-one-row', '--hidden', '6,5', '--batch', '7'],
+        ['b1', 'b2', 'b3'],
+      ],
       [['--mistake', 'update-sign'], []],
-      [['--mistake', 'no-one-hot', '--activation', 'relu'], ['W1', 'b1', 'W2', 'b2']],
+      [
+        ['--mistake', 'no-one-hot', '--activation', 'relu'],
+        ['W1', 'b1', 'W2', 'b2'],
+      ],
       [['--model', 'autoencoder', '--mistake', 'ae-one-term'], ['W']],
     ] as Array<[string[], string[]]>) {
       const out = await check(...args);
@@ -73,7 +79,9 @@ describe('cli check', () => {
   it('refuses an unknown mistake with the list of known ones, and one the model cannot make', async () => {
     const unknown = await cli('check', '--mistake', 'typo');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe("error: unknown --mistake 'typo' (expected none, swish-prime, w2-layout, no-batch-mean, no-one-hot, bias-one-row, ae-one-term, update-sign)");
+    expect(unknown.stderr.trim()).toBe(
+      "error: unknown --mistake 'typo' (expected none, swish-prime, w2-layout, no-batch-mean, no-one-hot, bias-one-row, ae-one-term, update-sign)",
+    );
     const other = await cli('check', '--model', 'autoencoder', '--mistake', 'no-one-hot');
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/no-one-hot is one of the MLP, not of the autoencoder/);

@@ -39,10 +39,22 @@ async function stateOf(session: Session) {
 const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.buffer, a.byteOffset, a.length));
 
 const cases: Array<[SessionConfig['spec'], Partial<OptimizerSettings>]> = [
-  [{ kind: 'mlp', shape: { D: 7, hidden: [12], C: 4 } }, { kind: 'adam', lr: 0.01, weightDecay: 1e-3 }],
-  [{ kind: 'mlp', shape: { D: 7, hidden: [12], C: 4 } }, { kind: 'momentum', lr: 0.05, nesterov: true }],
-  [{ kind: 'autoencoder', shape: { n: 9, m: 3 } }, { kind: 'adam', lr: 0.01 }],
-  [{ kind: 'autoencoder', shape: { n: 9, m: 3 } }, { kind: 'momentum', lr: 0.02 }],
+  [
+    { kind: 'mlp', shape: { D: 7, hidden: [12], C: 4 } },
+    { kind: 'adam', lr: 0.01, weightDecay: 1e-3 },
+  ],
+  [
+    { kind: 'mlp', shape: { D: 7, hidden: [12], C: 4 } },
+    { kind: 'momentum', lr: 0.05, nesterov: true },
+  ],
+  [
+    { kind: 'autoencoder', shape: { n: 9, m: 3 } },
+    { kind: 'adam', lr: 0.01 },
+  ],
+  [
+    { kind: 'autoencoder', shape: { n: 9, m: 3 } },
+    { kind: 'momentum', lr: 0.02 },
+  ],
 ];
 
 async function checkpointAfter(config: SessionConfig, data: DataSplit, steps: number): Promise<Checkpoint> {
@@ -122,9 +134,7 @@ describe('checkpoint on the reference engine', () => {
     const [spec, overrides] = cases[0]!;
     const cp = await checkpointAfter(configFor(spec, overrides), dataFor(spec), 3);
     const files = checkpointNpyFiles(cp);
-    expect(files.map((f) => f.fileName)).toEqual(
-      ['params', 'm', 'v'].flatMap((part) => ['W1', 'b1', 'W2', 'b2'].map((t) => `cpu-${part}-${t}.npy`)),
-    );
+    expect(files.map((f) => f.fileName)).toEqual(['params', 'm', 'v'].flatMap((part) => ['W1', 'b1', 'W2', 'b2'].map((t) => `cpu-${part}-${t}.npy`)));
     const w1 = files[0]!.bytes;
     const headerLength = new DataView(w1.buffer, w1.byteOffset).getUint16(8, true);
     expect(new TextDecoder().decode(w1.subarray(10, 10 + headerLength))).toContain("'descr': '<f8', 'fortran_order': False, 'shape': (12, 7)");
@@ -137,8 +147,7 @@ describe('checkpoint on the reference engine', () => {
     const config = configFor(spec, overrides);
     const cp = await checkpointAfter(config, dataFor(spec), 5);
     const state = cp.engines.reference!;
-    const toF32 = (r: Record<string, Float32Array | Float64Array>) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Float32Array.from(v)]));
+    const toF32 = (r: Record<string, Float32Array | Float64Array>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Float32Array.from(v)]));
     const gpuOnly: Checkpoint = { ...cp, engines: { gpu: { ...state, params: toF32(state.params), m: toF32(state.m), v: toF32(state.v) } } };
     const session = await Session.create(config, dataFor(spec), null);
     await restoreCheckpoint(session, parseCheckpoint(serializeCheckpoint(gpuOnly), 'gpu.json'));
@@ -154,7 +163,9 @@ describe('checkpoint on the reference engine', () => {
     train(session, 2);
     const before = (await stateOf(session)).params.W1!.slice();
     await expect(restoreCheckpoint(session, cp)).rejects.toThrow(UserError);
-    await expect(restoreCheckpoint(session, cp)).rejects.toThrow(/does not fit this run: it holds an MLP 7-12-4, this run has an MLP 7-13-4; its seed is 11, this run's 3/);
+    await expect(restoreCheckpoint(session, cp)).rejects.toThrow(
+      /does not fit this run: it holds an MLP 7-12-4, this run has an MLP 7-13-4; its seed is 11, this run's 3/,
+    );
     expect(session.step).toBe(2);
     expect((await stateOf(session)).params.W1).toEqual(before);
   });
@@ -164,6 +175,7 @@ describe('checkpoint on the reference engine', () => {
     const good = JSON.parse(serializeCheckpoint(await checkpointAfter(configFor(spec, overrides), dataFor(spec), 4)));
     const nan = new Uint8Array(24); // three float64, 32 base64 characters without padding
     new DataView(nan.buffer).setFloat64(0, Number.NaN, true);
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed file broken on purpose, field by field
     const bad: Array<[(doc: any) => void, RegExp]> = [
       [(d) => (d.version = 3), /version 3 is not supported \(only 1 to 2\)/],
       [(d) => (d.format = 'other'), /format must be/],
@@ -174,7 +186,10 @@ describe('checkpoint on the reference engine', () => {
       [(d) => (d.engines.cpu.params.W1.shape = [7, 12]), /engines\.cpu\.params\.W1\.shape must be \[12, 7\]/],
       [(d) => (d.engines.cpu.params.b2.data = d.engines.cpu.params.b2.data.slice(4)), /b2\.data has 40 characters, 44 expected/],
       [(d) => (d.engines.cpu.m.b2.data = `${'A'.repeat(11)}!${d.engines.cpu.m.b2.data.slice(12)}`), /m\.b2\.data is not base64/],
-      [(d) => (d.engines.cpu.params.b1.data = `${Buffer.from(nan).toString('base64')}${d.engines.cpu.params.b1.data.slice(32)}`), /params\.b1 element 0 is NaN/],
+      [
+        (d) => (d.engines.cpu.params.b1.data = `${Buffer.from(nan).toString('base64')}${d.engines.cpu.params.b1.data.slice(32)}`),
+        /params\.b1 element 0 is NaN/,
+      ],
       [(d) => (d.engines.cpu.optimizerStep = 5), /optimizerStep must be a whole number from 0 to 4/],
       [(d) => (d.engines = {}), /holds no engine/],
       [(d) => (d.engines.tpu = {}), /unknown engine "tpu"/],

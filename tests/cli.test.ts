@@ -31,8 +31,13 @@ function mlpCase(seed: number) {
   const rng = new Rng(seed);
   const [B, D, H, C] = [7, 11, 13, 4];
   return {
-    model: 'mlp', W1: matrix(rng, H, D), b1: matrix(rng, 1, H)[0]!, W2: matrix(rng, C, H), b2: matrix(rng, 1, C)[0]!,
-    X: matrix(rng, B, D), labels: Array.from({ length: B }, () => rng.int(C)),
+    model: 'mlp',
+    W1: matrix(rng, H, D),
+    b1: matrix(rng, 1, H)[0]!,
+    W2: matrix(rng, C, H),
+    b2: matrix(rng, 1, C)[0]!,
+    X: matrix(rng, B, D),
+    labels: Array.from({ length: B }, () => rng.int(C)),
   };
 }
 
@@ -42,9 +47,18 @@ describe('cli grads', () => {
     const { code, stdout, stderr } = await cli('grads', '--case', file('mlp.json', JSON.stringify(c)));
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout) as { loss: number; grads: Record<string, number[] | number[][]> };
-    const ref = mlpGradients({ D: 11, hidden: [13], C: 4 }, {
-      W1: flat(c.W1), b1: Float64Array.from(c.b1), W2: flat(c.W2), b2: Float64Array.from(c.b2),
-    }, flat(c.X), Uint32Array.from(c.labels), 7);
+    const ref = mlpGradients(
+      { D: 11, hidden: [13], C: 4 },
+      {
+        W1: flat(c.W1),
+        b1: Float64Array.from(c.b1),
+        W2: flat(c.W2),
+        b2: Float64Array.from(c.b2),
+      },
+      flat(c.X),
+      Uint32Array.from(c.labels),
+      7,
+    );
     expect(Math.abs(out.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
     expect(out.grads.W1).toHaveLength(13);
     expect((out.grads.W1 as number[][])[0]).toHaveLength(11);
@@ -112,12 +126,32 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
     ['a non-number', () => ['grads', '--case', file('str.json', JSON.stringify({ ...good, b2: [1, 'two', 3, 4] }))], /b2\[1\] is "two", not a finite number/],
     ['wrong shapes', () => ['grads', '--case', file('shape.json', JSON.stringify({ ...good, b1: [1, 2] }))], /b1 has 2 entries, expected 13/],
     ['ragged rows', () => ['grads', '--case', file('ragged.json', JSON.stringify({ ...good, X: [[1, 2], [3]] }))], /X row 1 has 1 entries, row 0 has 2/],
-    ['a label out of range', () => ['grads', '--case', file('label.json', JSON.stringify({ ...good, labels: [0, 1, 2, 3, 4, 0, 0] }))], /labels\[4\] is 4: labels must be integers from 0 to 3/],
-    ['a missing layer', () => ['grads', '--case', file('gap.json', JSON.stringify({ ...good, W4: [[1]], b4: [1] }))], /W3 is missing \(a case with W4 needs W1 … W4 and b1 … b4\)/],
-    ['layers that do not chain', () => ['grads', '--case', file('chain.json', JSON.stringify({ ...good, W3: good.W2, b3: good.b2 }))], /W3 has 13 columns, expected 4 \(the rows of W2\)/],
+    [
+      'a label out of range',
+      () => ['grads', '--case', file('label.json', JSON.stringify({ ...good, labels: [0, 1, 2, 3, 4, 0, 0] }))],
+      /labels\[4\] is 4: labels must be integers from 0 to 3/,
+    ],
+    [
+      'a missing layer',
+      () => ['grads', '--case', file('gap.json', JSON.stringify({ ...good, W4: [[1]], b4: [1] }))],
+      /W3 is missing \(a case with W4 needs W1 … W4 and b1 … b4\)/,
+    ],
+    [
+      'layers that do not chain',
+      () => ['grads', '--case', file('chain.json', JSON.stringify({ ...good, W3: good.W2, b3: good.b2 }))],
+      /W3 has 13 columns, expected 4 \(the rows of W2\)/,
+    ],
     ['more than 4 hidden layers', () => ['grads', '--case', file('deep6.json', JSON.stringify({ ...good, W6: [[1]] }))], /W6 makes 5 hidden layers; at most 4/],
-    ['a plane-only flag with MNIST', () => ['train', '--dataset', 'mnist', '--features', 'x1sq'], /--features is for the 2-D sets \(spiral, circles, xor, blobs\), not MNIST/],
-    ['an unknown feature', () => ['train', '--features', 'x1,x3'], /--features must be 1 to 7 comma-separated entries, each of which must be one of x1, x2, x1sq/],
+    [
+      'a plane-only flag with MNIST',
+      () => ['train', '--dataset', 'mnist', '--features', 'x1sq'],
+      /--features is for the 2-D sets \(spiral, circles, xor, blobs\), not MNIST/,
+    ],
+    [
+      'an unknown feature',
+      () => ['train', '--features', 'x1,x3'],
+      /--features must be 1 to 7 comma-separated entries, each of which must be one of x1, x2, x1sq/,
+    ],
     ['too many hidden layers for train', () => ['train', '--hidden', '8,8,8,8,8'], /--hidden must be 1 to 4 comma-separated entries \(got 5\)/],
     ['a bad hidden width for check', () => ['check', '--hidden', '16,x'], /--hidden must be 1 to 4 comma-separated integers from 1 to 4096/],
     ['an unknown model', () => ['grads', '--case', file('model.json', JSON.stringify({ ...good, model: 'cnn' }))], /unknown model "cnn"/],
@@ -125,10 +159,26 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
     ['an unknown command', () => ['fly'], /unknown command 'fly'/],
     ['an unknown flag', () => ['train', '--speed', '3'], /Unknown option '--speed'/],
     ['a bad number', () => ['train', '--lr', 'fast'], /--lr must be a number/],
-    ['the wrong swish′ with another activation', () => ['train', '--activation', 'tanh', '--wrong-derivative'], /--wrong-derivative: the mistake swish-prime .* needs the swish activation, not tanh/],
-    ['an unknown mistake', () => ['train', '--mistake', 'typo'], /^error: unknown --mistake 'typo' \(expected none, swish-prime, w2-layout, no-batch-mean, no-one-hot, bias-one-row, ae-one-term, update-sign\)$/],
-    ['a mistake of the other model', () => ['train', '--model', 'autoencoder', '--mistake', 'w2-layout'], /--mistake: the mistake w2-layout is one of the MLP, not of the autoencoder/],
-    ['an unknown activation', () => ['train', '--activation', 'softplus'], /unknown --activation 'softplus' \(expected swish, relu, tanh, sigmoid, gelu, linear\)/],
+    [
+      'the wrong swish′ with another activation',
+      () => ['train', '--activation', 'tanh', '--wrong-derivative'],
+      /--wrong-derivative: the mistake swish-prime .* needs the swish activation, not tanh/,
+    ],
+    [
+      'an unknown mistake',
+      () => ['train', '--mistake', 'typo'],
+      /^error: unknown --mistake 'typo' \(expected none, swish-prime, w2-layout, no-batch-mean, no-one-hot, bias-one-row, ae-one-term, update-sign\)$/,
+    ],
+    [
+      'a mistake of the other model',
+      () => ['train', '--model', 'autoencoder', '--mistake', 'w2-layout'],
+      /--mistake: the mistake w2-layout is one of the MLP, not of the autoencoder/,
+    ],
+    [
+      'an unknown activation',
+      () => ['train', '--activation', 'softplus'],
+      /unknown --activation 'softplus' \(expected swish, relu, tanh, sigmoid, gelu, linear\)/,
+    ],
     ['a malformed .npy', () => ['train', '--data', file('bad.npy', 'not numpy at all')], /bad\.npy/],
     ['a malformed .csv', () => ['train', '--data', file('bad.csv', '1,2,0\n3,x,1\n')], /bad\.csv line 2/],
     ['NaN in a .csv', () => ['train', '--data', file('nan.csv', '1,2,0\nNaN,4,1\n')], /nan\.csv/],
@@ -169,8 +219,26 @@ describe('cli train', () => {
     const path = file('pca.npy', writeNpy(X, [N, n]));
     const save = join(dir, 'ae-params.json');
     const { code, stdout, stderr } = await cli(
-      'train', '--model', 'autoencoder', '--data', path, '--code', '3', '--batch', '50',
-      '--optimizer', 'momentum', '--lr', '0.005', '--epochs', '60', '--seed', '3', '--json', '--save', save,
+      'train',
+      '--model',
+      'autoencoder',
+      '--data',
+      path,
+      '--code',
+      '3',
+      '--batch',
+      '50',
+      '--optimizer',
+      'momentum',
+      '--lr',
+      '0.005',
+      '--epochs',
+      '60',
+      '--seed',
+      '3',
+      '--json',
+      '--save',
+      save,
     );
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/step \d+\/600/); // progress on stderr
@@ -189,8 +257,24 @@ describe('cli train', () => {
 
   it('trains the MLP on a 2-D set and reports test accuracy', async () => {
     const { code, stdout, stderr } = await cli(
-      'train', '--dataset', 'blobs', '--samples', '600', '--hidden', '16,8', '--activation', 'relu', '--batch', '32', '--optimizer', 'adam',
-      '--lr', '0.02', '--epochs', '8', '--json',
+      'train',
+      '--dataset',
+      'blobs',
+      '--samples',
+      '600',
+      '--hidden',
+      '16,8',
+      '--activation',
+      'relu',
+      '--batch',
+      '32',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.02',
+      '--epochs',
+      '8',
+      '--json',
     );
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout) as Record<string, number>;
@@ -203,8 +287,24 @@ describe('cli train', () => {
 
   it('trains on chosen input features with the test share chosen', async () => {
     const { code, stdout, stderr } = await cli(
-      'train', '--dataset', 'circles', '--samples', '400', '--features', 'x1sq,x2sq', '--test-share', '0.5', '--hidden', '2',
-      '--activation', 'linear', '--lr', '0.05', '--epochs', '20', '--json',
+      'train',
+      '--dataset',
+      'circles',
+      '--samples',
+      '400',
+      '--features',
+      'x1sq,x2sq',
+      '--test-share',
+      '0.5',
+      '--hidden',
+      '2',
+      '--activation',
+      'linear',
+      '--lr',
+      '0.05',
+      '--epochs',
+      '20',
+      '--json',
     );
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout) as Record<string, number>;
@@ -214,7 +314,11 @@ describe('cli train', () => {
 
   it('trains with a mistake of the gallery: update-sign ends above where it started, the correct run below', async () => {
     const run = ['train', '--dataset', 'blobs', '--samples', '200', '--hidden', '8', '--optimizer', 'sgd', '--lr', '0.1', '--steps', '60', '--json'];
-    const [correct, wrong, start] = await Promise.all([cli(...run), cli(...run, '--mistake', 'update-sign'), cli(...run.slice(0, -3), '--steps', '1', '--json')]);
+    const [correct, wrong, start] = await Promise.all([
+      cli(...run),
+      cli(...run, '--mistake', 'update-sign'),
+      cli(...run.slice(0, -3), '--steps', '1', '--json'),
+    ]);
     for (const r of [correct, wrong, start]) expect(r.code, r.stderr).toBe(0);
     const [c, w, s] = [correct, wrong, start].map((r) => JSON.parse(r.stdout) as { finalLoss: number; mistake?: string });
     expect(w!.mistake).toBe('update-sign');

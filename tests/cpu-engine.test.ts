@@ -19,7 +19,14 @@ function dataFor(spec: SessionConfig['spec'], N = 61): DataSplit {
   const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
   const C = spec.kind === 'mlp' ? spec.shape.C : 1;
   const labels = spec.kind === 'mlp' ? randomLabels(rng, N, C) : new Uint32Array(N);
-  const test = { name: 'test', X: randomArray(rng, 37 * D), labels: spec.kind === 'mlp' ? randomLabels(rng, 37, C) : new Uint32Array(37), N: 37, D, classes: C };
+  const test = {
+    name: 'test',
+    X: randomArray(rng, 37 * D),
+    labels: spec.kind === 'mlp' ? randomLabels(rng, 37, C) : new Uint32Array(37),
+    N: 37,
+    D,
+    classes: C,
+  };
   return { train: { name: 'random', X: randomArray(rng, N * D), labels, N, D, classes: C }, test };
 }
 
@@ -34,7 +41,14 @@ interface RunOptions {
 
 async function session(engine: EngineId, spec: SessionConfig['spec'], data: DataSplit, o: RunOptions = {}): Promise<Session> {
   const config: SessionConfig = {
-    spec, batch: o.batch ?? 13, optimizer: { ...DEFAULT_OPTIMIZER, ...o.optimizer }, seed: 3, initScale: 1, engines: [engine], mistake: o.mistake, cpuThreads: o.threads,
+    spec,
+    batch: o.batch ?? 13,
+    optimizer: { ...DEFAULT_OPTIMIZER, ...o.optimizer },
+    seed: 3,
+    initScale: 1,
+    engines: [engine],
+    mistake: o.mistake,
+    cpuThreads: o.threads,
   };
   return Session.create(config, data, null);
 }
@@ -108,7 +122,11 @@ describe('the CPU engine on its own', () => {
     try {
       const losses = (await train(s, steps)).map((m) => m.loss);
       const state = await s.leader.capture();
-      const bytes = [state.params, state.m, state.v].flatMap((part) => Object.keys(part).sort().map((k) => new Uint8Array(part[k]!.buffer.slice(0))));
+      const bytes = [state.params, state.m, state.v].flatMap((part) =>
+        Object.keys(part)
+          .sort()
+          .map((k) => new Uint8Array(part[k]!.buffer.slice(0))),
+      );
       return { losses, bytes };
     } finally {
       s.destroy();

@@ -8,7 +8,6 @@ import { datasetFromTable, parseUserFile, UserFileSource } from '../src/data/use
 import { Rng } from '../src/base/rng';
 import { expectUserError } from './user-error';
 
-
 function table(rows: number[][]): { rows: number; cols: number; data: Float64Array } {
   return { rows: rows.length, cols: rows[0]?.length ?? 0, data: Float64Array.from(rows.flat()) };
 }
@@ -52,10 +51,7 @@ describe('parseCsv on good files', () => {
 
 describe('parseCsv refuses', () => {
   it('ragged rows, naming the line', () => {
-    expectUserError(
-      () => parseCsv('h1,h2,h3\n1,2,3\n\n4,5\n', 'data.csv'),
-      /^data\.csv line 4: expected 3 numbers, found 2$/,
-    );
+    expectUserError(() => parseCsv('h1,h2,h3\n1,2,3\n\n4,5\n', 'data.csv'), /^data\.csv line 4: expected 3 numbers, found 2$/);
   });
 
   it('text in a cell, naming line and column', () => {
@@ -88,14 +84,29 @@ describe('parseCsv refuses', () => {
 
 describe('datasetFromTable', () => {
   it('takes the last column as the label when labelled', () => {
-    const ds = datasetFromTable(table([[0.5, 1, 2], [3, 4, 0], [5, 6, 2]]), 'l.csv', { labelled: true });
+    const ds = datasetFromTable(
+      table([
+        [0.5, 1, 2],
+        [3, 4, 0],
+        [5, 6, 2],
+      ]),
+      'l.csv',
+      { labelled: true },
+    );
     expect(ds).toMatchObject({ name: 'l.csv', N: 3, D: 2, classes: 3 });
     expect(Array.from(ds.X)).toEqual([0.5, 1, 3, 4, 5, 6]);
     expect(Array.from(ds.labels)).toEqual([2, 0, 2]);
   });
 
   it('keeps every column as a feature when unlabelled', () => {
-    const ds = datasetFromTable(table([[1, 2, 3], [4, 5, 6]]), 'u.csv', { labelled: false });
+    const ds = datasetFromTable(
+      table([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+      'u.csv',
+      { labelled: false },
+    );
     expect(ds).toMatchObject({ N: 2, D: 3, classes: 1 });
     expect(Array.from(ds.X)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Array.from(ds.labels)).toEqual([0, 0]);
@@ -103,33 +114,40 @@ describe('datasetFromTable', () => {
 
   it('refuses negative and non-integer labels, naming the row', () => {
     expectUserError(
-      () => datasetFromTable(table([[1, 0], [2, -1]]), 'b.csv', { labelled: true }),
+      () =>
+        datasetFromTable(
+          table([
+            [1, 0],
+            [2, -1],
+          ]),
+          'b.csv',
+          { labelled: true },
+        ),
       /^b\.csv row 2: label -1 is not a whole number >= 0$/,
     );
-    expectUserError(
-      () => datasetFromTable(table([[1, 1.5]]), 'b.csv', { labelled: true }),
-      /row 1: label 1.5 is not a whole number/,
-    );
+    expectUserError(() => datasetFromTable(table([[1, 1.5]]), 'b.csv', { labelled: true }), /row 1: label 1.5 is not a whole number/);
   });
 
   it('refuses more than 1000 classes', () => {
     expect(datasetFromTable(table([[1, 999]]), 'c.csv', { labelled: true }).classes).toBe(1000);
-    expectUserError(
-      () => datasetFromTable(table([[1, 1000]]), 'c.csv', { labelled: true }),
-      /label 1000 is too large \(at most 1000 classes\)/,
-    );
+    expectUserError(() => datasetFromTable(table([[1, 1000]]), 'c.csv', { labelled: true }), /label 1000 is too large \(at most 1000 classes\)/);
   });
 
   it('refuses a labelled table without a feature column', () => {
-    expectUserError(
-      () => datasetFromTable(table([[1], [2]]), 'one.csv', { labelled: true }),
-      /at least 2 columns .*found 1/,
-    );
+    expectUserError(() => datasetFromTable(table([[1], [2]]), 'one.csv', { labelled: true }), /at least 2 columns .*found 1/);
   });
 
   it('refuses values beyond float32 range', () => {
     expectUserError(
-      () => datasetFromTable(table([[1, 2], [1e300, 3]]), 'big.csv', { labelled: false }),
+      () =>
+        datasetFromTable(
+          table([
+            [1, 2],
+            [1e300, 3],
+          ]),
+          'big.csv',
+          { labelled: false },
+        ),
       /row 2, column 1: 1e\+300 is too large for float32/,
     );
   });
@@ -145,7 +163,7 @@ describe('parseUserFile', () => {
 
   it('reads .npy files by extension', () => {
     const header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }";
-    const padded = header + ' '.repeat(128 - 10 - header.length - 1) + '\n';
+    const padded = `${header + ' '.repeat(128 - 10 - header.length - 1)}\n`;
     const bytes = new Uint8Array(128 + 16);
     bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length, 0]);
     bytes.set(encode(padded), 10);
@@ -157,10 +175,7 @@ describe('parseUserFile', () => {
   });
 
   it('refuses other extensions', () => {
-    expectUserError(
-      () => parseUserFile(encode('{}'), 'x.json', { labelled: false }),
-      /^x\.json: has unsupported type '\.json' \(use \.npy or \.csv\)$/,
-    );
+    expectUserError(() => parseUserFile(encode('{}'), 'x.json', { labelled: false }), /^x\.json: has unsupported type '\.json' \(use \.npy or \.csv\)$/);
     expectUserError(() => parseUserFile(encode('1'), 'data', { labelled: false }), /^data: has no extension/);
   });
 

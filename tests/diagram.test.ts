@@ -33,7 +33,11 @@ describe('diagram layout', () => {
   it('keeps the strongest links, strongest first, and leaves out non-finite weights', () => {
     const W = [0.1, -3, 2, Number.NaN, 0.5, -0.2]; // [2, 3]
     const links = strongestLinks((to, from) => W[to * 3 + from]!, 2, 3, 3);
-    expect(links).toEqual([{ from: 1, to: 0, weight: -3 }, { from: 2, to: 0, weight: 2 }, { from: 1, to: 1, weight: 0.5 }]);
+    expect(links).toEqual([
+      { from: 1, to: 0, weight: -3 },
+      { from: 2, to: 0, weight: 2 },
+      { from: 1, to: 1, weight: 0.5 },
+    ]);
     expect(strongestLinks(() => 1, 4, 5, 1000)).toHaveLength(20);
   });
 
@@ -49,9 +53,12 @@ describe('diagram layout', () => {
 describe('diagram frames', () => {
   const shape = { D: 2, hidden: [3, 2], C: 2 };
   const params = {
-    W1: Float32Array.from([1, 2, 3, 4, 5, 6]), b1: new Float32Array(3),
-    W2: Float32Array.from([1, -1, 2, -2, 3, -3]), b2: new Float32Array(2),
-    W3: Float32Array.from([7, 8, 9, 10]), b3: new Float32Array(2),
+    W1: Float32Array.from([1, 2, 3, 4, 5, 6]),
+    b1: new Float32Array(3),
+    W2: Float32Array.from([1, -1, 2, -2, 3, -3]),
+    b2: new Float32Array(2),
+    W3: Float32Array.from([7, 8, 9, 10]),
+    b3: new Float32Array(2),
   };
 
   it('draws the MLP on the plane: inputs, every layer, the outputs as class probabilities, links read in place', () => {
@@ -59,7 +66,12 @@ describe('diagram frames', () => {
     const X = Float32Array.from([0, 1, 1, 0, 0, 0, 1, 1]);
     const layers = { hidden: [new Float32Array(4 * 3), new Float32Array(4 * 2)], output: Float32Array.from([0, 0, 1, 0, 0, 5, 2, 2]) };
     const frame = mlpFrame(shape, params, 7, { kind: 'plane', grid, features: ['x1', 'x2'], X }, layers, 'tanh');
-    expect(frame.columns.map((c) => [c.role, c.units])).toEqual([['input', 2], ['hidden', 3], ['hidden', 2], ['output', 2]]);
+    expect(frame.columns.map((c) => [c.role, c.units])).toEqual([
+      ['input', 2],
+      ['hidden', 3],
+      ['hidden', 2],
+      ['output', 2],
+    ]);
     expect(frame.columns[1]!.heading).toBe('layer 1: 3 tanh');
     const out = frame.columns[3]!.picture!;
     expect(out.kind).toBe('map');
@@ -71,7 +83,7 @@ describe('diagram frames', () => {
     expect(frame.step).toBe(7);
   });
 
-  it('draws MNIST with the first layer as weight images framed by the sample\'s activations, and no input links', () => {
+  it("draws MNIST with the first layer as weight images framed by the sample's activations, and no input links", () => {
     const D = 64;
     const p = { W1: new Float32Array(3 * D).fill(0.5), b1: new Float32Array(3), W2: new Float32Array(2 * 3), b2: new Float32Array(2) };
     const layers = { hidden: [Float32Array.from([1, 2, 3])], output: Float32Array.from([0, 1]) };

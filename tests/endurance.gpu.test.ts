@@ -22,8 +22,12 @@ describe('endurance on the GPU', () => {
     const device = await gpuDevice();
     const data = makeSynthetic('spiral', { n: 300, noise: 0.05, seed: 3 });
     const config = (H: number): SessionConfig => ({
-      spec: { kind: 'mlp', shape: { D: data.train.D, hidden: [H], C: data.train.classes } }, batch: 16,
-      optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam', lr: 0.01 }, seed: 1, initScale: 1, engines: ['gpu'],
+      spec: { kind: 'mlp', shape: { D: data.train.D, hidden: [H], C: data.train.classes } },
+      batch: 16,
+      optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam', lr: 0.01 },
+      seed: 1,
+      initScale: 1,
+      engines: ['gpu'],
     });
     const tracker = trackBuffers(device);
     try {
@@ -67,8 +71,7 @@ describe('endurance on the GPU', () => {
       expect(afterRebuild, JSON.stringify(tracker.labels())).toEqual(Array(REBUILDS).fill(baseline));
       expect(Number.isFinite(lastLoss) && Number.isFinite(firstLoss)).toBe(true);
       console.info(
-        `endurance: ${steps} steps, ${REBUILDS} rebuilds, ${baseline} buffers live between sessions, ` +
-          `${(performance.now() - started).toFixed(0)} ms`,
+        `endurance: ${steps} steps, ${REBUILDS} rebuilds, ${baseline} buffers live between sessions, ` + `${(performance.now() - started).toFixed(0)} ms`,
       );
     } finally {
       tracker.stop();

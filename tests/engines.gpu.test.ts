@@ -62,7 +62,9 @@ function firstDifference(a: EngineState['params'], b: EngineState['params']): st
     const [x, y] = [a[name]!, b[name]!];
     const [bx, by] = [new Uint8Array(x.buffer, x.byteOffset, x.byteLength), new Uint8Array(y.buffer, y.byteOffset, y.byteLength)];
     if (bx.length !== by.length) return `${name}: ${x.length} against ${y.length} values`;
-    for (let i = 0; i < bx.length; i++) if (bx[i] !== by[i]) return `${name}[${Math.floor(i / x.BYTES_PER_ELEMENT)}]: ${x[Math.floor(i / x.BYTES_PER_ELEMENT)]} against ${y[Math.floor(i / y.BYTES_PER_ELEMENT)]}`;
+    for (let i = 0; i < bx.length; i++)
+      if (bx[i] !== by[i])
+        return `${name}[${Math.floor(i / x.BYTES_PER_ELEMENT)}]: ${x[Math.floor(i / x.BYTES_PER_ELEMENT)]} against ${y[Math.floor(i / y.BYTES_PER_ELEMENT)]}`;
   }
   return null;
 }

@@ -25,7 +25,11 @@ async function twin(hidden: number[], activation: Activation, engines: EngineId[
   const N = 40;
   const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D, hidden, C, activation } };
   const config: SessionConfig = { spec, batch: 8, optimizer: { ...DEFAULT_OPTIMIZER, kind: 'sgd', lr: 0.1 }, seed: 9, initScale: 1, engines };
-  return Session.create(config, { train: { name: 'random', X: randomArray(rng, N * D), labels: randomLabels(rng, N, C), N, D, classes: C } }, await gpuDevice());
+  return Session.create(
+    config,
+    { train: { name: 'random', X: randomArray(rng, N * D), labels: randomLabels(rng, N, C), N, D, classes: C } },
+    await gpuDevice(),
+  );
 }
 
 describe('forwardLayers', () => {
@@ -76,8 +80,19 @@ describe('forwardLayers', () => {
 
   it('is null for the autoencoder', async () => {
     const rng = new Rng(1);
-    const config: SessionConfig = { spec: { kind: 'autoencoder', shape: { n: 4, m: 2 } }, batch: 4, optimizer: DEFAULT_OPTIMIZER, seed: 1, initScale: 1, engines: ['gpu', 'reference'] };
-    const session = await Session.create(config, { train: { name: 'r', X: randomArray(rng, 32), labels: new Uint32Array(8), N: 8, D: 4, classes: 1 } }, await gpuDevice());
+    const config: SessionConfig = {
+      spec: { kind: 'autoencoder', shape: { n: 4, m: 2 } },
+      batch: 4,
+      optimizer: DEFAULT_OPTIMIZER,
+      seed: 1,
+      initScale: 1,
+      engines: ['gpu', 'reference'],
+    };
+    const session = await Session.create(
+      config,
+      { train: { name: 'r', X: randomArray(rng, 32), labels: new Uint32Array(8), N: 8, D: 4, classes: 1 } },
+      await gpuDevice(),
+    );
     try {
       for (const e of session.engines) expect(await e.forwardLayers(new Float32Array(8), 2)).toBeNull();
     } finally {

@@ -64,10 +64,54 @@ function finish(tally: Tally, name: string): void {
 const newTally = (): Tally => ({ parsed: 0, refused: 0, slowestMs: 0 });
 
 const HOSTILE_TOKENS = [
-  'NaN', 'nan', '-inf', 'Infinity', '1e999', '-1e999', '1e-999', '-0', '0x10', '1_000', '١٢', '\u0000', '\uFEFF', '\uD800',
-  '((((((((', '))))', '[[[[', '{', '}', "'", '"', '\\', ',,,,', '\r', '\n', '\r\n', ' ', '\t', '9'.repeat(400),
-  '4294967296', '9007199254740993', '-1', '1L', 'True', 'False', 'None', '%', '%zz', '%E0%A4%A', '&', '=', '#',
-  '__proto__', 'constructor', 'prototype', '<script>', 'é', '😀',
+  'NaN',
+  'nan',
+  '-inf',
+  'Infinity',
+  '1e999',
+  '-1e999',
+  '1e-999',
+  '-0',
+  '0x10',
+  '1_000',
+  '١٢',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  '((((((((',
+  '))))',
+  '[[[[',
+  '{',
+  '}',
+  "'",
+  '"',
+  '\\',
+  ',,,,',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '\t',
+  '9'.repeat(400),
+  '4294967296',
+  '9007199254740993',
+  '-1',
+  '1L',
+  'True',
+  'False',
+  'None',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '&',
+  '=',
+  '#',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '<script>',
+  'é',
+  '😀',
 ];
 
 /** Applies one to three random edits: truncate, flip bits, splice a hostile token, delete, duplicate, random bytes. */
@@ -161,16 +205,28 @@ function randomNpy(rng: Rng): Uint8Array {
   if (rng.next() < 0.4) return rng.next() < 0.5 ? writeNpy(values, [rows, cols]) : writeNpy(Float32Array.from(values), [rows, cols]);
   const descr = pick(rng, ['<f4', '<f8', '>f4', '<i4', '|u1', '<f2', 'O', '', "<f4', 'x': '", '<f8\\n']);
   const dims = pick(rng, [
-    `(${rows}, ${cols})`, `(${rows},)`, '()', `(${rows}, ${cols}, 1)`, '(0, 3)', '(9007199254740993, 1)',
-    `(${2 ** 31}, ${2 ** 31})`, '(4294967296, 4294967296)', '(-1, 2)', `(${'9'.repeat(50)}, 1)`, '(1, 2', `((${rows}, ${cols}))`,
-    `(${rows}L, ${cols}L)`, '[2, 3]', `(${'1, '.repeat(5000)}1)`,
+    `(${rows}, ${cols})`,
+    `(${rows},)`,
+    '()',
+    `(${rows}, ${cols}, 1)`,
+    '(0, 3)',
+    '(9007199254740993, 1)',
+    `(${2 ** 31}, ${2 ** 31})`,
+    '(4294967296, 4294967296)',
+    '(-1, 2)',
+    `(${'9'.repeat(50)}, 1)`,
+    '(1, 2',
+    `((${rows}, ${cols}))`,
+    `(${rows}L, ${cols}L)`,
+    '[2, 3]',
+    `(${'1, '.repeat(5000)}1)`,
   ]);
   const fortran = pick(rng, ['False', 'True', 'false', '0', "'False'"]);
   const extra = rng.next() < 0.1 ? `'x${'y'.repeat(rng.int(70000))}': ${pick(rng, ['1', "'a'", '(1,)'])}, ` : '';
   const dict = `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${dims}, ${extra}}`;
   const version = pick(rng, [1, 1, 1, 2, 3, 0, 4]);
   const prefix = version === 1 || version === 0 || version === 4 ? 10 : 12;
-  const header = new TextEncoder().encode(dict + ' '.repeat(rng.int(64)) + '\n');
+  const header = new TextEncoder().encode(`${dict + ' '.repeat(rng.int(64))}\n`);
   const itemBytes = descr === '<f4' ? 4 : 8;
   const body = new Uint8Array(Math.max(0, rows * cols * itemBytes + pick(rng, [0, 0, 0, -1, 4, -8])));
   const view = new DataView(body.buffer);
@@ -220,17 +276,27 @@ describe('fuzzing the parsers of outside input', () => {
         const pairs = Array.from({ length: rng.int(12) }, () => {
           const key = pick(rng, keys);
           const u = rng.next();
-          const value = u < 0.3 ? pick(rng, HOSTILE_TOKENS) : u < 0.6 ? String(rng.normal() * 10 ** rng.int(8)) : pick(rng, [...Object.values(CHOICES).flat(), 'true', 'false', '']);
+          const value =
+            u < 0.3
+              ? pick(rng, HOSTILE_TOKENS)
+              : u < 0.6
+                ? String(rng.normal() * 10 ** rng.int(8))
+                : pick(rng, [...Object.values(CHOICES).flat(), 'true', 'false', '']);
           return rng.next() < 0.1 ? key : `${encode(key)}=${rng.next() < 0.8 ? encode(value) : value}`;
         });
         hash = (rng.next() < 0.8 ? '#' : '') + pairs.join(pick(rng, ['&', '&&', ';', '&amp;']));
         if (rng.next() < 0.05) hash += '&seed=1'.repeat(700);
       }
-      attempt(tally, `hash ${JSON.stringify(hash.slice(0, 80))}`, () => {
-        const r = decodeHash(hash);
-        if (r.problems.length > 0) throw new UserError(r.problems[0]!); // count refusals; the settings are still checked below
-        return r;
-      }, () => {});
+      attempt(
+        tally,
+        `hash ${JSON.stringify(hash.slice(0, 80))}`,
+        () => {
+          const r = decodeHash(hash);
+          if (r.problems.length > 0) throw new UserError(r.problems[0]!); // count refusals; the settings are still checked below
+          return r;
+        },
+        () => {},
+      );
       const { settings, problems } = decodeHash(hash);
       expect(Object.keys(settings).sort()).toEqual(Object.keys(DEFAULTS).sort());
       expect(Object.getPrototypeOf(settings)).toBe(Object.prototype);
@@ -267,7 +333,12 @@ describe('fuzzing the parsers of outside input', () => {
     for (let i = 0; i < CASES; i++) {
       const source = randomCsv(rng);
       const text = i % 2 === 0 ? source : utf8(mutateBytes(rng, new TextEncoder().encode(source)));
-      attempt(tally, `csv ${JSON.stringify(text.slice(0, 60))}`, () => parseCsv(text, 'f.csv'), (t) => checkTable(t, text.length));
+      attempt(
+        tally,
+        `csv ${JSON.stringify(text.slice(0, 60))}`,
+        () => parseCsv(text, 'f.csv'),
+        (t) => checkTable(t, text.length),
+      );
     }
     finish(tally, 'parseCsv');
   });
@@ -280,8 +351,12 @@ describe('fuzzing the parsers of outside input', () => {
       const bytes = i % 3 === 0 ? mutateBytes(rng, source) : i % 3 === 1 ? source : randomBytes(rng, rng.int(200));
       // sometimes a view into a larger buffer, as a File's bytes may be
       const input = rng.next() < 0.2 ? concat(new Uint8Array(3), bytes).subarray(3) : bytes;
-      attempt(tally, `npy #${i}`, () => parseNpy(input, 'f.npy'), (a) =>
-        checkTable({ rows: a.shape[0], cols: a.shape[1], data: a.data }, input.length));
+      attempt(
+        tally,
+        `npy #${i}`,
+        () => parseNpy(input, 'f.npy'),
+        (a) => checkTable({ rows: a.shape[0], cols: a.shape[1], data: a.data }, input.length),
+      );
     }
     finish(tally, 'parseNpy');
   });
@@ -296,7 +371,12 @@ describe('fuzzing the parsers of outside input', () => {
       if (rng.next() < 0.4) bytes = mutateBytes(rng, bytes);
       const name = rng.next() < 0.8 ? (csv ? 'data.csv' : 'data.npy') : pick(rng, names);
       const labelled = rng.next() < 0.6;
-      attempt(tally, `file ${name} #${i}`, () => parseUserFile(bytes, name, { labelled }), (d) => checkDataset(d, bytes.length));
+      attempt(
+        tally,
+        `file ${name} #${i}`,
+        () => parseUserFile(bytes, name, { labelled }),
+        (d) => checkDataset(d, bytes.length),
+      );
     }
     finish(tally, 'parseUserFile');
   });
@@ -305,19 +385,58 @@ describe('fuzzing the parsers of outside input', () => {
     const rng = new Rng(6);
     const tally = newTally();
     const N = 40;
-    const data = { name: 'random', X: Float32Array.from({ length: N * 3 }, () => rng.normal()), labels: Uint32Array.from({ length: N }, () => rng.int(3)), N, D: 3, classes: 3 };
-    const session = await Session.create({
-      spec: { kind: 'mlp', shape: { D: 3, hidden: [4], C: 3 } }, batch: 8, optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam' }, seed: 2, initScale: 1, engines: ['reference'],
-    }, { train: data }, null);
+    const data = {
+      name: 'random',
+      X: Float32Array.from({ length: N * 3 }, () => rng.normal()),
+      labels: Uint32Array.from({ length: N }, () => rng.int(3)),
+      N,
+      D: 3,
+      classes: 3,
+    };
+    const session = await Session.create(
+      {
+        spec: { kind: 'mlp', shape: { D: 3, hidden: [4], C: 3 } },
+        batch: 8,
+        optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam' },
+        seed: 2,
+        initScale: 1,
+        engines: ['reference'],
+      },
+      { train: data },
+      null,
+    );
     session.run(7, Infinity);
     const good = serializeCheckpoint(await captureCheckpoint(session, { model: 'mlp', lr: 0.01 }));
     const doc = JSON.parse(good);
     const paths = jsonPaths(doc);
     const HOSTILE_JSON = [
-      'null', 'true', '-1', '0', '1.5', '4294967296', '1e999', '-1e999', '1e308', '""', '"x"', `"${'A'.repeat(100000)}"`,
-      '[]', '{}', '[1,2]', `${'['.repeat(100000)}${']'.repeat(100000)}`, `${'{"a":'.repeat(50000)}1${'}'.repeat(50000)}`,
-      `[${'0,'.repeat(100000)}0]`, '{"__proto__": {"polluted": 1}}', '"float16"', '"mlp"', '[4294967295, 4294967295]',
-      '[1e300, 1e300]', '"AAAA"', '"////////"', '"AAA="', '"AA=="',
+      'null',
+      'true',
+      '-1',
+      '0',
+      '1.5',
+      '4294967296',
+      '1e999',
+      '-1e999',
+      '1e308',
+      '""',
+      '"x"',
+      `"${'A'.repeat(100000)}"`,
+      '[]',
+      '{}',
+      '[1,2]',
+      `${'['.repeat(100000)}${']'.repeat(100000)}`,
+      `${'{"a":'.repeat(50000)}1${'}'.repeat(50000)}`,
+      `[${'0,'.repeat(100000)}0]`,
+      '{"__proto__": {"polluted": 1}}',
+      '"float16"',
+      '"mlp"',
+      '[4294967295, 4294967295]',
+      '[1e300, 1e300]',
+      '"AAAA"',
+      '"////////"',
+      '"AAA="',
+      '"AA=="',
     ];
     for (let i = 0; i < CASES; i++) {
       let text: string;
@@ -340,7 +459,12 @@ describe('fuzzing the parsers of outside input', () => {
         text = good.slice(0, rng.int(good.length));
       }
       const input = rng.next() < 0.5 ? text : new TextEncoder().encode(text);
-      attempt(tally, `checkpoint #${i}`, () => parseCheckpoint(input, 'run.json'), (cp) => checkCheckpoint(cp));
+      attempt(
+        tally,
+        `checkpoint #${i}`,
+        () => parseCheckpoint(input, 'run.json'),
+        (cp) => checkCheckpoint(cp),
+      );
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(() => parseCheckpoint(' '.repeat(257 * 2 ** 20), 'big.json')).toThrow(/MiB, more than a checkpoint can be/);

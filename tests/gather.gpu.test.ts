@@ -16,14 +16,19 @@ describe('gather kernel', () => {
     const perm = rng.permutation(N);
     const batchX = poisoned(device, 'test/batchX', B * D);
     const batchLabels = storageBuffer(device, 'test/batchLabels', new Uint32Array(B).fill(0xffffffff));
-    const d = (await Gather.create(device)).bind('test', {
-      data: storageBuffer(device, 'test/data', data),
-      labels: storageBuffer(device, 'test/labels', labels),
-      perm: storageBuffer(device, 'test/perm', perm),
-      state: storageBuffer(device, 'test/state', new Uint32Array([0, cursor, 0, 0])),
-      batchX,
-      batchLabels,
-    }, B, D);
+    const d = (await Gather.create(device)).bind(
+      'test',
+      {
+        data: storageBuffer(device, 'test/data', data),
+        labels: storageBuffer(device, 'test/labels', labels),
+        perm: storageBuffer(device, 'test/perm', perm),
+        state: storageBuffer(device, 'test/state', new Uint32Array([0, cursor, 0, 0])),
+        batchX,
+        batchLabels,
+      },
+      B,
+      D,
+    );
     const encoder = device.createCommandEncoder();
     encodeDispatches(encoder, [d], 'test');
     device.queue.submit([encoder.finish()]);

@@ -45,11 +45,13 @@ describe('gunzip', () => {
     const corrupt = compressed.slice();
     corrupt[corrupt.length - 6]! ^= 0xff; // the trailer's CRC-32
     for (const bad of [new TextEncoder().encode('<!doctype html><p>not found</p>'), corrupt, compressed.subarray(0, compressed.length / 2)]) {
-      await expect(gunzip(streamOf(bad), 'mnist/t10k-labels-idx1-ubyte.gz')).rejects.toThrow(/^mnist\/t10k-labels-idx1-ubyte\.gz is not valid gzip data \(.+\)$/);
+      await expect(gunzip(streamOf(bad), 'mnist/t10k-labels-idx1-ubyte.gz')).rejects.toThrow(
+        /^mnist\/t10k-labels-idx1-ubyte\.gz is not valid gzip data \(.+\)$/,
+      );
     }
   });
 
-  it('rethrows a failing download\'s own error', async () => {
+  it("rethrows a failing download's own error", async () => {
     const compressed = gzipSync(sample(50_000));
     await expect(gunzip(streamOf(compressed, 10_000), 'sample.gz')).rejects.toThrow(/^the network went away$/);
   });

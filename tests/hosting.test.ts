@@ -15,8 +15,15 @@ import { CONTENT_SECURITY_POLICY } from '../src/vite-plugins/content-security-po
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const MOUNT = '/some/sub/path/';
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2',
-  '.woff': 'font/woff', '.ttf': 'font/ttf', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
 };
 declare global {
   interface Window {
@@ -132,21 +139,34 @@ describe('the built app as a static site', () => {
     await page.close();
   });
 
-  it('there, its service worker adds the isolation headers: after one reload of its own the page is cross-origin isolated and the CPU engine has every core', { timeout: 180_000 }, async () => {
+  it('there, its service worker adds the isolation headers: after one reload of its own the page is cross-origin isolated and the CPU engine has every core', {
+    timeout: 180_000,
+  }, async () => {
     const { page, errors, requests } = await open('#dataset=xor&engine=cpu&stepsPerFrame=4', { serviceWorkers: true });
     // The worker takes the page once its precache is in; the page, not isolated and not yet trained, reloads itself.
-    await page.waitForFunction(() => crossOriginIsolated && navigator.serviceWorker.controller !== null && /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, {
-      timeout: 90_000,
+    await page.waitForFunction(
+      () => crossOriginIsolated && navigator.serviceWorker.controller !== null && /Ready/.test(document.getElementById('status')?.textContent ?? ''),
+      null,
+      {
+        timeout: 90_000,
+      },
+    );
+    expect(
+      await page.evaluate(() => [
+        (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).type,
+        navigator.serviceWorker.controller!.scriptURL,
+      ]),
+    ).toEqual(['reload', `${origin}${MOUNT}sw.js`]);
+    const cores = await page.evaluate(() => {
+      document.body.dataset.mark = 'after the reload';
+      return navigator.hardwareConcurrency;
     });
-    expect(await page.evaluate(() => [(performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).type, navigator.serviceWorker.controller!.scriptURL])).toEqual([
-      'reload',
-      `${origin}${MOUNT}sw.js`,
-    ]);
-    const cores = await page.evaluate(() => ((document.body.dataset.mark = 'after the reload'), navigator.hardwareConcurrency));
     await page.getByRole('button', { name: 'play', exact: true }).click();
     await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
     await page.getByRole('button', { name: 'pause', exact: true }).click();
-    expect(await page.getByRole('status').textContent()).toContain(cores > 1 ? `CPU engine: CPU (float32, ${cores} threads)` : 'CPU engine: CPU (float32, 1 thread)');
+    expect(await page.getByRole('status').textContent()).toContain(
+      cores > 1 ? `CPU engine: CPU (float32, ${cores} threads)` : 'CPU engine: CPU (float32, 1 thread)',
+    );
     expect(await page.evaluate(() => document.body.dataset.mark)).toBe('after the reload'); // and no second one
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);

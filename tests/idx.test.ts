@@ -19,7 +19,6 @@ function idx(dims: number[], type = 0x08, extra = 0): Uint8Array {
   return bytes;
 }
 
-
 describe('parseIdx', () => {
   it('reads big-endian dimensions and the data that follows', () => {
     const { dims, data } = parseIdx(idx([3, 2, 300]), 'a.idx');
@@ -58,10 +57,7 @@ describe('parseIdx', () => {
 
   it('refuses truncated data', () => {
     const bytes = idx([10, 10]);
-    expectUserError(
-      () => parseIdx(bytes.subarray(0, bytes.length - 1), 't.idx'),
-      /truncated .*need 100 bytes, found 99/,
-    );
+    expectUserError(() => parseIdx(bytes.subarray(0, bytes.length - 1), 't.idx'), /truncated .*need 100 bytes, found 99/);
   });
 
   it('refuses trailing bytes', () => {

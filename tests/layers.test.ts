@@ -51,7 +51,10 @@ function importsOf(path: string, source: string): Import[] {
 
 /** The folder of src/ a path from src/ lies in: 'ui/settings' → 'ui', 'main.ts' → 'main'. */
 const folderOf = (srcPath: string): string => (srcPath.split('/')[0] ?? '').replace(/\.ts$/, '');
-const among = (...folders: string[]) => (folder: string) => folders.includes(folder);
+const among =
+  (...folders: string[]) =>
+  (folder: string) =>
+    folders.includes(folder);
 const not = (p: (folder: string) => boolean) => (folder: string) => !p(folder);
 
 interface Rule {

@@ -69,7 +69,10 @@ describe('the math cards’ numbers', () => {
     // Layer 2's biases far below zero: every unit of it is dead for every sample.
     const killed = { ...params, b2: params.b2!.map(() => -100) };
     const s = activationStats(deep, killed, batch.X, batch.labels, 6, 'none', 1, null);
-    expect(s.layers.map((l) => [l.layer, l.units])).toEqual([[1, 7], [2, 5]]);
+    expect(s.layers.map((l) => [l.layer, l.units])).toEqual([
+      [1, 7],
+      [2, 5],
+    ]);
     expect(s.layers[1]!.dead).toBe(1);
     expect(s.layers[1]!.negative).toBe(1);
     expect(s.layers[0]!.dead).toBeLessThan(1);
@@ -92,7 +95,10 @@ describe('the math cards’ numbers', () => {
   it('keeps the other runs’ curves (correct or mistaken) only for a run with the same settings', () => {
     const runs = new RunCurves();
     runs.start('none', 'A');
-    runs.add([{ step: 0, loss: 1 }, { step: 1, loss: 0.5 }]);
+    runs.add([
+      { step: 0, loss: 1 },
+      { step: 1, loss: 0.5 },
+    ]);
     runs.start('swish-prime', 'A');
     runs.add([{ step: 0, loss: 1 }]);
     runs.start('update-sign', 'A');

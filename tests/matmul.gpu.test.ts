@@ -31,19 +31,30 @@ async function run(
   const auxLen = variant.epilogue === 'bias' || variant.epilogue === 'bias-activation' ? N : M * N;
   const aux = randomArray(rng, auxLen, 2);
   const C0 = randomArray(rng, M * N);
-  const kernel = await Matmul.create(device, {
-    transA: variant.transA, transB: variant.transB, epilogue: variant.epilogue, activation: variant.activation,
-    wrongSwishPrime: variant.wrong,
-  }, ab.path ? [ab.path] : MATMUL_PATHS);
+  const kernel = await Matmul.create(
+    device,
+    {
+      transA: variant.transA,
+      transB: variant.transB,
+      epilogue: variant.epilogue,
+      activation: variant.activation,
+      wrongSwishPrime: variant.wrong,
+    },
+    ab.path ? [ab.path] : MATMUL_PATHS,
+  );
   const C = ab.beta ? storageBuffer(device, 'test/C', C0) : poisoned(device, 'test/C', M * N);
   const C2 = poisoned(device, 'test/C2', M * N);
-  const d = kernel.bind('test/matmul', {
-    A: storageBuffer(device, 'test/A', A),
-    B: storageBuffer(device, 'test/B', B),
-    aux: variant.epilogue === 'none' ? undefined : storageBuffer(device, 'test/aux', aux),
-    C,
-    C2: variant.epilogue === 'bias-activation' ? C2 : undefined,
-  }, { M, N, K, ...ab });
+  const d = kernel.bind(
+    'test/matmul',
+    {
+      A: storageBuffer(device, 'test/A', A),
+      B: storageBuffer(device, 'test/B', B),
+      aux: variant.epilogue === 'none' ? undefined : storageBuffer(device, 'test/aux', aux),
+      C,
+      C2: variant.epilogue === 'bias-activation' ? C2 : undefined,
+    },
+    { M, N, K, ...ab },
+  );
   const encoder = device.createCommandEncoder();
   encodeDispatches(encoder, [d], 'test');
   device.queue.submit([encoder.finish()]);
@@ -104,7 +115,9 @@ describe('matmul kernel against the float64 reference', () => {
     it(`the ${activation} activation, forward and backward epilogues`, async () => {
       for (const epilogue of ['bias-activation', 'activation-backward'] as const) {
         for (const path of ['small', 'tiled'] as const) {
-          const { got, expected, got2, expected2 } = await run({ transA: false, transB: true, epilogue, activation }, { M: 37, N: 70, K: 19 }, seed++, { path });
+          const { got, expected, got2, expected2 } = await run({ transA: false, transB: true, epilogue, activation }, { M: 37, N: 70, K: 19 }, seed++, {
+            path,
+          });
           expect(relativeError(got, expected), `${epilogue} ${path} worst ${JSON.stringify(worstElement(got, expected))}`).toBeLessThan(1e-5);
           if (got2) expect(relativeError(got2, expected2), `${epilogue} ${path}`).toBeLessThan(1e-5);
         }
@@ -114,14 +127,19 @@ describe('matmul kernel against the float64 reference', () => {
 
   it('the wrong swish derivative is a different kernel (the teaching experiment)', async () => {
     for (const path of MATMUL_PATHS) {
-      const { got, expected } = await run({ transA: false, transB: false, epilogue: 'activation-backward', wrong: true }, { M: 9, N: 33, K: 5 }, seed++, { path });
+      const { got, expected } = await run({ transA: false, transB: false, epilogue: 'activation-backward', wrong: true }, { M: 9, N: 33, K: 5 }, seed++, {
+        path,
+      });
       expect(relativeError(got, expected), path).toBeLessThan(1e-5);
     }
   });
 
   it('alpha scales and beta accumulates into C', async () => {
     for (const path of MATMUL_PATHS) {
-      for (const size of [{ M: 13, N: 66, K: 129 }, { M: 131, N: 130, K: 70 }]) {
+      for (const size of [
+        { M: 13, N: 66, K: 129 },
+        { M: 131, N: 130, K: 70 },
+      ]) {
         const { got, expected } = await run({ transA: true, transB: false, epilogue: 'none' }, size, seed++, { alpha: 0.25, beta: 1, path });
         expect(relativeError(got, expected), `${path} ${JSON.stringify(size)}`).toBeLessThan(1e-5);
       }
@@ -130,7 +148,12 @@ describe('matmul kernel against the float64 reference', () => {
 });
 
 describe('column sums as 1ᵀ·G (the bias gradients), on every entry point', () => {
-  for (const [rows, cols] of [[1, 1], [97, 3], [5, 130], [300, 10]] as const) {
+  for (const [rows, cols] of [
+    [1, 1],
+    [97, 3],
+    [5, 130],
+    [300, 10],
+  ] as const) {
     it(`${rows}×${cols}`, async () => {
       const device = await gpuDevice();
       const G = randomArray(new Rng(rows + cols), rows * cols);
@@ -169,8 +192,11 @@ describe('choosing an entry point', () => {
     expect(kernel.candidates(1, 1024)).toEqual(['tiled', 'small']);
   });
 
-  it('tiled, wide and small give the same bits, so the tuner\'s choice never changes a run', async () => {
-    for (const [transA, transB] of [[false, true], [true, false]] as const) {
+  it("tiled, wide and small give the same bits, so the tuner's choice never changes a run", async () => {
+    for (const [transA, transB] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       const outputs = [];
       for (const path of ['tiled', 'wide', 'small'] as const) {
         outputs.push((await run({ transA, transB, epilogue: 'bias-activation' }, { M: 131, N: 133, K: 77 }, 99, { path })).got);

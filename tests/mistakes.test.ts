@@ -67,8 +67,13 @@ describe('each mistake breaks exactly the tensors of the catalogue', () => {
       const all = ['W1', 'b1', 'W2', 'b2', 'W3', 'b3', 'W4', 'b4'];
       // The catalogue at depth 3, written out (the README's "where"), not taken from the code under test.
       const expected: Record<string, string[]> = {
-        'swish-prime': all.slice(0, 6), 'w2-layout': all.slice(0, 6), 'no-batch-mean': all, 'no-one-hot': all,
-        'bias-one-row': ['b1', 'b2', 'b3', 'b4'], 'update-sign': [], none: [],
+        'swish-prime': all.slice(0, 6),
+        'w2-layout': all.slice(0, 6),
+        'no-batch-mean': all,
+        'no-one-hot': all,
+        'bias-one-row': ['b1', 'b2', 'b3', 'b4'],
+        'update-sign': [],
+        none: [],
       };
       expect(flagged).toEqual(expected[mistake]);
       expectFlagged(errors, flagged, JSON.stringify(c.shape));
@@ -109,7 +114,12 @@ describe('what the mistakes do to training', () => {
   const initial = () => {
     const rng = new Rng(2);
     const p: Record<string, Float64Array> = {};
-    for (const [name, dims] of Object.entries(mlpTensorShapes(shape))) p[name] = normals(rng, dims.reduce((a, b) => a * b, 1), 0.5);
+    for (const [name, dims] of Object.entries(mlpTensorShapes(shape)))
+      p[name] = normals(
+        rng,
+        dims.reduce((a, b) => a * b, 1),
+        0.5,
+      );
     return p;
   };
   const train = (mistake: Mistake, lr: number, steps: number, B = 8) => {
@@ -142,8 +152,14 @@ describe('what the mistakes do to training', () => {
 describe('the find-the-bug exercise', () => {
   it('draws the same hidden mistake from the same seed in every release, one the model can make, and every one across seeds', () => {
     // Pinned: a teacher's link must keep its mistake (a change here gives old links other ones).
-    expect([1, 2, 3, 7, 12, 42].map((s) => exerciseMistake(s, 'mlp', 'swish')))
-      .toEqual(['bias-one-row', 'no-one-hot', 'w2-layout', 'swish-prime', 'swish-prime', 'bias-one-row']);
+    expect([1, 2, 3, 7, 12, 42].map((s) => exerciseMistake(s, 'mlp', 'swish'))).toEqual([
+      'bias-one-row',
+      'no-one-hot',
+      'w2-layout',
+      'swish-prime',
+      'swish-prime',
+      'bias-one-row',
+    ]);
     expect([1, 2, 3, 7].map((s) => exerciseMistake(s, 'mlp', 'relu'))).toEqual(['no-one-hot', 'w2-layout', 'bias-one-row', 'bias-one-row']);
     expect([1, 2, 3].map((s) => exerciseMistake(s, 'autoencoder', null))).toEqual(['ae-one-term', 'no-batch-mean', 'ae-one-term']);
     for (const seed of [1, 2, 3, 42, 2 ** 31 - 1]) {

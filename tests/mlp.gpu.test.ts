@@ -48,7 +48,11 @@ describe('MLP gradients on the GPU against the float64 reference', () => {
     await expectGradientsMatch({ D: 29, hidden: [67], C: 10, activation }, 37, 37 * 1000 + 67 + activation.length);
   });
 
-  for (const [B, D, H, C] of [[1, 3, 2, 2], [37, 29, 67, 10], [70, 13, 5, 3]] as const) {
+  for (const [B, D, H, C] of [
+    [1, 3, 2, 2],
+    [37, 29, 67, 10],
+    [70, 13, 5, 3],
+  ] as const) {
     it(`B=${B} D=${D} H=${H} C=${C}: loss and every tensor within 1e-4`, async () => {
       await expectGradientsMatch({ D, hidden: [H], C }, B, B * 1000 + H);
     });
@@ -127,12 +131,19 @@ describe('MLP training on the GPU against the CPU twin', () => {
       const [N, B, seed] = [90, 16, 42];
       const rng = new Rng(seed);
       const data: Dataset = {
-        name: 'random', X: randomArray(rng, N * shape.D), labels: randomLabels(rng, N, shape.C), N, D: shape.D, classes: shape.C,
+        name: 'random',
+        X: randomArray(rng, N * shape.D),
+        labels: randomLabels(rng, N, shape.C),
+        N,
+        D: shape.D,
+        classes: shape.C,
       };
       const settings = { ...DEFAULT_OPTIMIZER, ...overrides };
       const params = initParams(shapesOf(shape), rng);
       const model = await GpuModel.create(device, await MlpNetwork.create(device, shape), {
-        batch: B, optimizer: settings, ringSlots: 8, // 20 steps wrap the ring: readbacks mid-run
+        batch: B,
+        optimizer: settings,
+        ringSlots: 8, // 20 steps wrap the ring: readbacks mid-run
       });
       model.setParams(params);
       const history = await trainOnGpu(device, model, data, seed, 20);

@@ -52,7 +52,7 @@ function serve(host: Host): void {
 
 const compressedBytes = () => [...gzipped.values()].reduce((a, b) => a + b.length, 0);
 
-describe('the page\'s MNIST download', () => {
+describe("the page's MNIST download", () => {
   it.each<Host>(['Content-Length', 'no Content-Length', 'Content-Encoding'])('builds the sets and reports growing progress to its total (%s)', async (host) => {
     serve(host);
     const reports: Array<[number, number]> = [];

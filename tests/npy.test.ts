@@ -22,7 +22,7 @@ function npy(values: ArrayLike<number>, itemBytes: 4 | 8, opts: NpyOptions = {})
   const shape = opts.shape ?? `(${values.length}, 1)`;
   const dict = opts.header ?? `{'descr': '${descr}', 'fortran_order': ${opts.fortran ?? 'False'}, 'shape': ${shape}, }`;
   const prefixBytes = version === 1 ? 10 : 12;
-  const padded = dict + ' '.repeat((64 - ((prefixBytes + dict.length + 1) % 64)) % 64) + '\n';
+  const padded = `${dict + ' '.repeat((64 - ((prefixBytes + dict.length + 1) % 64)) % 64)}\n`;
   const bytes = new Uint8Array(prefixBytes + padded.length + values.length * itemBytes);
   const view = new DataView(bytes.buffer);
   bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
@@ -41,7 +41,6 @@ function randomValues(n: number, seed: number): Float64Array {
   const rng = new Rng(seed);
   return Float64Array.from({ length: n }, () => rng.normal() * 100);
 }
-
 
 describe('parseNpy on good files', () => {
   it('writes headers the way NumPy does (64-byte aligned, ending in a newline)', () => {
@@ -133,19 +132,13 @@ describe('parseNpy refuses', () => {
   });
 
   it('dtypes other than little-endian float32 and float64', () => {
-    expectUserError(
-      () => parseNpy(npy([1], 8, { descr: '<i8' }), 'x.npy'),
-      /^x\.npy: dtype '<i8' is not supported \(float32 or float64 only\)$/,
-    );
+    expectUserError(() => parseNpy(npy([1], 8, { descr: '<i8' }), 'x.npy'), /^x\.npy: dtype '<i8' is not supported \(float32 or float64 only\)$/);
     expectUserError(() => parseNpy(npy([1], 4, { descr: '<i4' }), 'x.npy'), /dtype '<i4' is not supported/);
     expectUserError(() => parseNpy(npy([1], 4, { descr: 'toString' }), 'x.npy'), /dtype 'toString' is not supported/);
     expectUserError(() => parseNpy(npy([1], 8, { descr: '>f8' }), 'x.npy'), /dtype '>f8' is big-endian/);
     expectUserError(() => parseNpy(npy([1], 4, { descr: '>f4' }), 'x.npy'), /dtype '>f4' is big-endian/);
     const structured = `{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1, 1)}`;
-    expectUserError(
-      () => parseNpy(npy([1], 4, { header: structured }), 'x.npy'),
-      /structured dtypes are not supported/,
-    );
+    expectUserError(() => parseNpy(npy([1], 4, { header: structured }), 'x.npy'), /structured dtypes are not supported/);
   });
 
   it('Fortran order', () => {
@@ -165,10 +158,7 @@ describe('parseNpy refuses', () => {
 
   it('truncated data', () => {
     const bytes = npy([1, 2, 3, 4], 8, { shape: '(2, 2)' });
-    expectUserError(
-      () => parseNpy(bytes.subarray(0, bytes.length - 1), 't.npy'),
-      /data is truncated .*needs 32 bytes, found 31/,
-    );
+    expectUserError(() => parseNpy(bytes.subarray(0, bytes.length - 1), 't.npy'), /data is truncated .*needs 32 bytes, found 31/);
     expectUserError(() => parseNpy(npy([1, 2, 3], 4, { shape: '(2, 2)' }), 't.npy'), /needs 16 bytes, found 12/);
   });
 

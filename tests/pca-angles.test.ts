@@ -42,9 +42,18 @@ describe('principal angles', () => {
       A[n + k] = -e(0)[k]! + 3 * e(1)[k]!;
     }
     const B = new Float64Array(3 * n);
-    B.set(b0.map((x, k) => x + b1[k]!), 0);
-    B.set(b1.map((x) => 5 * x), n);
-    B.set(b0.map((x, k) => x - b1[k]!), 2 * n); // dependent: still a 2-D space
+    B.set(
+      b0.map((x, k) => x + b1[k]!),
+      0,
+    );
+    B.set(
+      b1.map((x) => 5 * x),
+      n,
+    );
+    B.set(
+      b0.map((x, k) => x - b1[k]!),
+      2 * n,
+    ); // dependent: still a 2-D space
     const angles = principalAngles(A, 2, B, 3, n);
     expect(angles).toHaveLength(2);
     expect(angles[0]).toBeCloseTo(t1, 10);
@@ -63,7 +72,7 @@ describe('principal angles', () => {
   it('Householder + QL finds the same top eigenvectors as Jacobi', () => {
     const n = 30;
     const rng = new Rng(5);
-    const X = Float64Array.from({ length: 200 * n }, (_, i) => rng.normal() * (1 + ((i % n) < 4 ? 4 - (i % n) : 0)));
+    const X = Float64Array.from({ length: 200 * n }, (_, i) => rng.normal() * (1 + (i % n < 4 ? 4 - (i % n) : 0)));
     const S = secondMoment(X, 200, n);
     const full = symmetricEigen(S, n);
     const top = householderQlEigen(S, n);
@@ -85,8 +94,14 @@ describe('the autoencoder learns the principal subspace', () => {
     }
     const top = symmetricEigen(secondMoment(X, N, n), n).vectors.subarray(0, m * n);
     const initial = initParams([['W', [m, n]]], new Rng(3), 1);
-    const trainer = new ReferenceTrainer({ kind: 'autoencoder', shape: { n, m } }, initial, { name: 'gauss', X, labels: new Uint32Array(N), N, D: n, classes: 1 }, 3, 50,
-      { ...DEFAULT_OPTIMIZER, kind: 'momentum', lr: 0.005 });
+    const trainer = new ReferenceTrainer(
+      { kind: 'autoencoder', shape: { n, m } },
+      initial,
+      { name: 'gauss', X, labels: new Uint32Array(N), N, D: n, classes: 1 },
+      3,
+      50,
+      { ...DEFAULT_OPTIMIZER, kind: 'momentum', lr: 0.005 },
+    );
     const largest = () => Math.max(...degrees(principalAngles(trainer.params.W!, m, top, m, n)));
     const before = largest();
     expect(before).toBeGreaterThan(20);

@@ -54,7 +54,13 @@ describe('the page’s spectrum on this thread', () => {
   it('pauses between slices when asked, and reports a failure to the watchers', async () => {
     const set = sparseSet(3, 200, 5);
     let pauses = 0;
-    await computeSpectrum(set.X, set.N, set.D, () => {}, async () => void pauses++);
+    await computeSpectrum(
+      set.X,
+      set.N,
+      set.D,
+      () => {},
+      async () => void pauses++,
+    );
     expect(pauses).toBeGreaterThanOrEqual(50);
 
     const seen: SpectrumProgress[] = [];

@@ -60,7 +60,12 @@ describe('ReconstructionView on the plane', () => {
     expect(at).toEqual([...hexToRgb(CLASS_COLOURS[0]!)]);
 
     // Going back to image pairs hides the plane and restores the pairs' caption.
-    view.update(Float32Array.from({ length: 3 * 784 }, () => rng.next()), new Float32Array(3 * 784), 3, 784);
+    view.update(
+      Float32Array.from({ length: 3 * 784 }, () => rng.next()),
+      new Float32Array(3 * 784),
+      3,
+      784,
+    );
     expect(visible(el)).toHaveLength(1);
     expect(visible(el)[0]).not.toBe(plane);
     expect(el.querySelector('.view-caption')!.textContent).toContain('Top row');

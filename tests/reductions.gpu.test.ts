@@ -6,7 +6,7 @@ import { encodeDispatches, type Dispatch } from '../src/gpu/kernel';
 import { AutoencoderLoss } from '../src/kernels/autoencoder-loss';
 import { decodeRing, Metrics } from '../src/kernels/metrics';
 import { SoftmaxXent } from '../src/kernels/softmax-xent';
-import { relativeError, toFloat64 } from '../src/reference/linalg';
+import { relativeError } from '../src/reference/linalg';
 import { gpuDevice, poisoned, randomArray, randomLabels, readFloats, Rng, storageBuffer } from './gpu-context';
 
 async function submit(device: GPUDevice, dispatches: Dispatch[]): Promise<void> {
@@ -17,7 +17,11 @@ async function submit(device: GPUDevice, dispatches: Dispatch[]): Promise<void> 
 }
 
 describe('softmax cross-entropy kernel', () => {
-  for (const [rows, C, scale] of [[1, 2, 1], [67, 10, 3], [130, 7, 80]] as const) {
+  for (const [rows, C, scale] of [
+    [1, 2, 1],
+    [67, 10, 3],
+    [130, 7, 80],
+  ] as const) {
     it(`matches the reference on ${rows}×${C} logits of scale ${scale}`, async () => {
       const device = await gpuDevice();
       const rng = new Rng(rows * 31 + C);
@@ -26,9 +30,19 @@ describe('softmax cross-entropy kernel', () => {
       const GZ = poisoned(device, 'test/GZ', rows * C);
       const stats = poisoned(device, 'test/rowStats', rows * 2);
       const kernel = await SoftmaxXent.create(device);
-      await submit(device, [kernel.bind('test', {
-        Z: storageBuffer(device, 'test/Z', Z), labels: storageBuffer(device, 'test/labels', labels), GZ, rowStats: stats,
-      }, rows, C)]);
+      await submit(device, [
+        kernel.bind(
+          'test',
+          {
+            Z: storageBuffer(device, 'test/Z', Z),
+            labels: storageBuffer(device, 'test/labels', labels),
+            GZ,
+            rowStats: stats,
+          },
+          rows,
+          C,
+        ),
+      ]);
       const gotGZ = await readFloats(device, GZ);
       const gotStats = await readFloats(device, stats);
       const expGZ = new Float64Array(rows * C);
@@ -44,7 +58,12 @@ describe('softmax cross-entropy kernel', () => {
         z.forEach((v, c) => (expGZ[i * C + c] = (Math.exp(v - max) / sum - (c === k ? 1 : 0)) / rows));
       }
       expect(relativeError(gotGZ, expGZ)).toBeLessThan(1e-5);
-      expect(relativeError(gotStats.filter((_, j) => j % 2 === 0), expLoss)).toBeLessThan(1e-5);
+      expect(
+        relativeError(
+          gotStats.filter((_, j) => j % 2 === 0),
+          expLoss,
+        ),
+      ).toBeLessThan(1e-5);
       expect(Array.from(gotStats.filter((_, j) => j % 2 === 1))).toEqual(Array.from(expCorrect));
     });
   }
@@ -78,9 +97,15 @@ describe('metrics reduction and training state', () => {
     }
     const state = storageBuffer(device, 'test/state', new Uint32Array([5, 20, 7, 0]));
     const ring = storageBuffer(device, 'test/ring', 4 * 16);
-    const d = (await Metrics.create(device)).bind('test', {
-      rowStats: storageBuffer(device, 'test/rowStats', stats), state, ring,
-    }, { rows, ringSlots: 4, cursorAdvance: 10, cursorSpan: 30 });
+    const d = (await Metrics.create(device)).bind(
+      'test',
+      {
+        rowStats: storageBuffer(device, 'test/rowStats', stats),
+        state,
+        ring,
+      },
+      { rows, ringSlots: 4, cursorAdvance: 10, cursorSpan: 30 },
+    );
     await submit(device, [d, d, d]);
     const slots = decodeRing(await readBytes(device, ring));
     let loss = 0;

@@ -8,12 +8,7 @@ import { autoencoderGradient, type AutoencoderShape } from '../src/reference/aut
 import { centralDifferences, checkAutoencoder, checkMlp } from '../src/reference/finite-differences';
 import { colsum, matmul, relativeError, worstElement } from '../src/reference/linalg';
 import { checkMlpShape, mlpForward, mlpGradients, mlpTensorNames, mlpTensorShapes, type MlpParams, type MlpShape } from '../src/reference/mlp';
-import {
-  DEFAULT_OPTIMIZER,
-  newOptimizerState,
-  optimizerStep,
-  type OptimizerSettings,
-} from '../src/reference/optimizer';
+import { DEFAULT_OPTIMIZER, newOptimizerState, optimizerStep, type OptimizerSettings } from '../src/reference/optimizer';
 import { pcaBound, secondMoment, symmetricEigen } from '../src/reference/pca';
 import { Rng } from '../src/base/rng';
 
@@ -146,8 +141,7 @@ describe('MLP shapes', () => {
 
 describe('the shared fixed cases', () => {
   const casesDir = new URL('./cases/', import.meta.url);
-  const readJson = (name: string): Record<string, unknown> =>
-    JSON.parse(readFileSync(new URL(name, casesDir), 'utf8')) as Record<string, unknown>;
+  const readJson = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(name, casesDir), 'utf8')) as Record<string, unknown>;
   /** Row-major flattening of the cases' nested arrays. */
   const flat = (value: unknown): Float64Array => Float64Array.from((value as number[] | number[][]).flat());
   const rows = (value: unknown): number => (value as unknown[]).length;
@@ -190,7 +184,12 @@ describe('MLP forward details', () => {
   it('counts ties as the lowest index and rejects labels outside [0, C)', () => {
     const shape = { D: 2, hidden: [2], C: 3 };
     // W2 = 0 makes every logit equal to b2, so all three classes tie.
-    const params = { W1: Float64Array.from([1, -2, 0.5, 3]), b1: Float64Array.from([0.1, -0.2]), W2: new Float64Array(6), b2: Float64Array.from([0.4, 0.4, 0.4]) };
+    const params = {
+      W1: Float64Array.from([1, -2, 0.5, 3]),
+      b1: Float64Array.from([0.1, -0.2]),
+      W2: new Float64Array(6),
+      b2: Float64Array.from([0.4, 0.4, 0.4]),
+    };
     const X = Float64Array.from([0.7, -1.1, 2.3, 0.9]);
     const forward = mlpForward(shape, params, X, Uint32Array.from([0, 1]), 2);
     expect(forward.correct).toBe(1);
@@ -236,7 +235,7 @@ describe('sigmoid and swish', () => {
 describe('the activations', () => {
   // Away from ReLU's kink at 0, where a central difference straddles it.
   const points = Float64Array.from([-6, -2.5, -0.3, 0.4, 1.5, 4]);
-  it.each(ACTIVATIONS)("%s: f′ is the derivative of f (central differences), finite at ±1000", (name) => {
+  it.each(ACTIVATIONS)('%s: f′ is the derivative of f (central differences), finite at ±1000', (name) => {
     const { f, fPrime } = ACTIVATION_FUNCTIONS[name];
     const numeric = points.map((v) => (f(v + 1e-6) - f(v - 1e-6)) / 2e-6);
     expect(relativeError(points.map(fPrime), numeric)).toBeLessThan(1e-6);
@@ -352,7 +351,10 @@ describe('PCA reference', () => {
     // An orthogonal change of basis keeps the eigenvalues, so the bound must not move.
     const rng = new Rng(7);
     const R = normals(rng, n * n);
-    const Q = symmetricEigen(R.map((_, k) => R[k]! + R[(k % n) * n + Math.floor(k / n)]!), n).vectors;
+    const Q = symmetricEigen(
+      R.map((_, k) => R[k]! + R[(k % n) * n + Math.floor(k / n)]!),
+      n,
+    ).vectors;
     const rotated = matmul(X, Q, N, n, n, { transB: true });
     expect(pcaBound(rotated, N, n, m)).toBeCloseTo(want, 12);
   });

@@ -9,9 +9,25 @@ import { decodeHash, DEFAULTS, encodeHash, type Settings } from '../src/ui/setti
 describe('settings in the URL hash', () => {
   it('round-trips a full configuration', () => {
     const s: Settings = {
-      ...DEFAULTS, model: 'autoencoder', activation: 'tanh', dataset: 'blobs', samples: 950, noise: 0.35, code: 2, batch: 17, lr: 0.0123,
-      optimizer: 'momentum', momentum: 0.85, nesterov: true, weightDecay: 0.001, l1: 0.0002, initScale: 0.5, seed: 99,
-      stepsPerFrame: 12, engine: 'both', logScale: true,
+      ...DEFAULTS,
+      model: 'autoencoder',
+      activation: 'tanh',
+      dataset: 'blobs',
+      samples: 950,
+      noise: 0.35,
+      code: 2,
+      batch: 17,
+      lr: 0.0123,
+      optimizer: 'momentum',
+      momentum: 0.85,
+      nesterov: true,
+      weightDecay: 0.001,
+      l1: 0.0002,
+      initScale: 0.5,
+      seed: 99,
+      stepsPerFrame: 12,
+      engine: 'both',
+      logScale: true,
     };
     const { settings, problems } = decodeHash(encodeHash(s));
     expect(problems).toEqual([]);
@@ -36,7 +52,7 @@ describe('settings in the URL hash', () => {
     }
   });
 
-  it('carries the mistake of the gallery, reads the older wrongDerivative switch, and hides an exercise\'s mistake', () => {
+  it("carries the mistake of the gallery, reads the older wrongDerivative switch, and hides an exercise's mistake", () => {
     expect(decodeHash('#mistake=bias-one-row').settings.mistake).toBe('bias-one-row');
     expect(decodeHash('#wrongDerivative=true')).toEqual({ settings: { ...DEFAULTS, mistake: 'swish-prime' }, problems: [] });
     expect(decodeHash('#wrongDerivative=false')).toEqual({ settings: DEFAULTS, problems: [] });
@@ -45,7 +61,7 @@ describe('settings in the URL hash', () => {
     expect(encodeHash({ ...DEFAULTS, mistake: 'w2-layout', exercise: 12 })).toBe('#exercise=12');
   });
 
-  it('names a mistake of the gallery as the likely cause of a blow-up, but not an exercise\'s', () => {
+  it("names a mistake of the gallery as the likely cause of a blow-up, but not an exercise's", () => {
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'no-batch-mean', batch: 64 }).cause).toMatch(/no-batch-mean makes every step 64 times/);
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign' }).cause).toMatch(/update-sign/);
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign', exercise: 3 }).cause).not.toMatch(/update-sign/);

@@ -7,7 +7,7 @@ import type { DataSplit, Dataset } from '../src/data/dataset';
 import { Rng } from '../src/base/rng';
 import { DEFAULT_OPTIMIZER } from '../src/reference/optimizer';
 import { estimateStep } from '../src/models/step-estimate';
-import { GpuEngine, type BuildProgress } from '../src/train/gpu-engine';
+import type { GpuEngine, BuildProgress } from '../src/train/gpu-engine';
 import { Session, type SessionConfig } from '../src/train/session';
 import { gpuDevice, randomArray, randomLabels, trackBuffers } from './gpu-context';
 
@@ -18,8 +18,12 @@ function dataset(N: number, D: number, C: number, seed: number): DataSplit {
 }
 
 const config = (data: DataSplit, hidden: number[], batch: number): SessionConfig => ({
-  spec: { kind: 'mlp', shape: { D: data.train.D, hidden, C: data.train.classes } }, batch,
-  optimizer: { ...DEFAULT_OPTIMIZER, kind: 'sgd', lr: 0.1 }, seed: 1, initScale: 1, engines: ['gpu'],
+  spec: { kind: 'mlp', shape: { D: data.train.D, hidden, C: data.train.classes } },
+  batch,
+  optimizer: { ...DEFAULT_OPTIMIZER, kind: 'sgd', lr: 0.1 },
+  seed: 1,
+  initScale: 1,
+  engines: ['gpu'],
 });
 
 describe('a build reports its phases and estimates the step', () => {

@@ -7,7 +7,6 @@ import type { Dataset } from '../src/data/dataset';
 import { blobs, circles, makeSynthetic, spiral, SYNTHETIC_SETS, xor, type SyntheticName } from '../src/data/synthetic';
 import { expectUserError } from './user-error';
 
-
 function classCounts(ds: Dataset): number[] {
   const counts = new Array<number>(ds.classes).fill(0);
   for (const label of ds.labels) counts[label]!++;
@@ -124,18 +123,9 @@ describe('class counts', () => {
   it('refuses arms and centers outside 2..10, and unknown set names', () => {
     for (const k of [1, 11, 2.5]) {
       expectUserError(() => spiral({ n: 10, arms: k, noise: 0, seed: 1 }), /arms must be a whole number from 2 to 10/);
-      expectUserError(
-        () => blobs({ n: 10, centers: k, noise: 0, seed: 1 }),
-        /centers must be a whole number from 2 to 10/,
-      );
+      expectUserError(() => blobs({ n: 10, centers: k, noise: 0, seed: 1 }), /centers must be a whole number from 2 to 10/);
     }
-    expectUserError(
-      () => makeSynthetic('moons' as SyntheticName, { n: 10, noise: 0, seed: 1 }),
-      /unknown synthetic set 'moons'/,
-    );
-    expectUserError(
-      () => makeSynthetic('toString' as SyntheticName, { n: 10, noise: 0, seed: 1 }),
-      /unknown synthetic set/,
-    );
+    expectUserError(() => makeSynthetic('moons' as SyntheticName, { n: 10, noise: 0, seed: 1 }), /unknown synthetic set 'moons'/);
+    expectUserError(() => makeSynthetic('toString' as SyntheticName, { n: 10, noise: 0, seed: 1 }), /unknown synthetic set/);
   });
 });

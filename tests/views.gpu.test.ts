@@ -125,7 +125,9 @@ describe('DecisionBoundaryView', () => {
     probs[5] = Number.NaN;
     points[0] = Number.NaN;
     expect(() => view.update({ grid, probs, classes: 3, bounds, points, labels })).not.toThrow();
-    expect(() => view.update({ grid: 0, probs: new Float32Array(0), classes: 3, bounds, points: new Float32Array(0), labels: new Uint32Array(0) })).not.toThrow();
+    expect(() =>
+      view.update({ grid: 0, probs: new Float32Array(0), classes: 3, bounds, points: new Float32Array(0), labels: new Uint32Array(0) }),
+    ).not.toThrow();
     expect(() => view.update({ grid, probs, classes: 3, bounds: { xmin: 0, xmax: 0, ymin: Number.NaN, ymax: 1 }, points, labels })).not.toThrow();
     expect(el.textContent).toContain('Decision boundary');
     view.destroy();
@@ -138,9 +140,14 @@ describe('DecisionBoundaryView', () => {
     const bounds = { xmin: -1, xmax: 1, ymin: -1, ymax: 1 };
     // One cell, no preference: the plane is one pale colour.
     view.update({
-      grid: 1, probs: Float32Array.of(0.5, 0.5), classes: 2, bounds,
-      points: Float32Array.of(-0.5, 0), labels: Uint32Array.of(1),
-      testPoints: Float32Array.of(0.5, 0), testLabels: Uint32Array.of(1),
+      grid: 1,
+      probs: Float32Array.of(0.5, 0.5),
+      classes: 2,
+      bounds,
+      points: Float32Array.of(-0.5, 0),
+      labels: Uint32Array.of(1),
+      testPoints: Float32Array.of(0.5, 0),
+      testLabels: Uint32Array.of(1),
     });
     const [canvas] = canvases(el);
     const ctx = canvas!.getContext('2d')!;
@@ -201,17 +208,24 @@ describe('ConfusionMatrixView', () => {
     expect(inkedPixels(canvas!)).toBeGreaterThan(1000);
     let correct = 0;
     let total = 0;
-    counts.forEach((row, t) => row.forEach((v, p) => {
-      total += v;
-      if (t === p) correct += v;
-    }));
+    counts.forEach((row, t) =>
+      row.forEach((v, p) => {
+        total += v;
+        if (t === p) correct += v;
+      }),
+    );
     expect(el.querySelector('.view-caption')!.textContent).toContain(`${((100 * correct) / total).toFixed(1)}%`);
 
     counts[0]![1] = Number.NaN;
     expect(() => view.update(counts)).not.toThrow();
     expect(() => view.update([])).not.toThrow();
     expect(() => view.update([[1, 2], [3]])).not.toThrow();
-    expect(() => view.update([[0, 0], [0, 0]])).not.toThrow();
+    expect(() =>
+      view.update([
+        [0, 0],
+        [0, 0],
+      ]),
+    ).not.toThrow();
     view.destroy();
     expect(el.childElementCount).toBe(0);
   });
@@ -363,7 +377,10 @@ describe('loss plot parts', () => {
       { x: [1, 2], y: [0, 5], positiveOnly: true },
     ]);
     expect(x).toEqual([0, 1, 2, 4]);
-    expect(columns).toEqual([[1, null, null, 3], [null, null, 5, null]]);
+    expect(columns).toEqual([
+      [1, null, null, 3],
+      [null, null, 5, null],
+    ]);
   });
 
   it('smooths without bias towards zero at the start', () => {
@@ -415,7 +432,7 @@ describe('LossPlot', () => {
     expect(() => plot.flush()).not.toThrow();
     expect(el.querySelectorAll('.uplot')[1]!.textContent).not.toContain('accuracy');
     expect(plot.engineDifference).toBeNull(); // one engine: no difference chart
-    expect((el.querySelector<HTMLElement>('.loss-difference')!).hidden).toBe(true);
+    expect(el.querySelector<HTMLElement>('.loss-difference')!.hidden).toBe(true);
     plot.destroy();
     expect(el.childElementCount).toBe(0);
   });
@@ -425,7 +442,10 @@ describe('LossPlot', () => {
     const plot = new LossPlot(el);
     const steps = Array.from({ length: 20 }, (_, step) => ({ step, loss: 1 / (1 + step) }));
     plot.addSteps('gpu', steps);
-    plot.addSteps('reference', steps.map((m) => (m.step % 2 ? { ...m, loss: m.loss + 1e-7 } : m)));
+    plot.addSteps(
+      'reference',
+      steps.map((m) => (m.step % 2 ? { ...m, loss: m.loss + 1e-7 } : m)),
+    );
     expect(() => plot.flush()).not.toThrow();
     const { values } = plot.engineDifference!;
     expect(values.filter((v) => v === null).length).toBe(10);

@@ -1,6 +1,7 @@
 // Quoting what a user gave (a file's cell, a link's value, a JSON field) inside a one-line message:
 // cut short, and never a control character or a line break that could break the line.
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds, to escape them
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /** At most `length` characters of `text` on one line ('…' when cut; control characters escaped as \uXXXX). */

@@ -46,7 +46,11 @@ async function jaxMlp(impl: JaxImpl, size: BenchSize) {
   const { numpy: np, nn, jit, valueAndGrad } = await loadJax(impl);
   const device = DEVICES[impl];
   const B = size.batch;
-  const { D, C, hidden: [H = 0] } = shape;
+  const {
+    D,
+    C,
+    hidden: [H = 0],
+  } = shape;
   const p = benchParams(shape);
   const { X: xs, labels } = benchBatch(B, shape);
   let params: Params = {

@@ -86,9 +86,7 @@ export async function benchImpl(
   if (impl === 'tfjs-wasm') return benchTfjsWasm(size, protocol);
   if (impl === 'jax-wasm') return benchJax(impl, size, protocol);
   if (!ctx) throw new Error(`${impl} needs a WebGPU adapter`);
-  return impl === 'webgpu' ? benchWebgpu(ctx, size, protocol)
-    : impl === 'tfjs-webgpu' ? benchTfjs(ctx, size, protocol)
-    : benchJax(impl, size, protocol);
+  return impl === 'webgpu' ? benchWebgpu(ctx, size, protocol) : impl === 'tfjs-webgpu' ? benchTfjs(ctx, size, protocol) : benchJax(impl, size, protocol);
 }
 
 /** Runs every implementation at every size; throws an AbortError when `signal` aborts. */
@@ -128,7 +126,13 @@ export function formatTable(report: BenchReport): string {
   const rows = sizes.map((s) => {
     const cells = [String(s.batch), String(s.hidden), ...impls.map((i) => fmt(ms(i, s)))];
     const base = ms('webgpu', s);
-    if (base !== undefined) cells.push(...others.map((i) => { const v = ms(i, s); return v === undefined ? '' : `${(v / base).toFixed(2)}×`; }));
+    if (base !== undefined)
+      cells.push(
+        ...others.map((i) => {
+          const v = ms(i, s);
+          return v === undefined ? '' : `${(v / base).toFixed(2)}×`;
+        }),
+      );
     return cells;
   });
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -138,25 +142,35 @@ export function formatTable(report: BenchReport): string {
   const threads = report.results.find((r) => r.threads !== undefined)?.threads;
   if (threads !== undefined) out.push(`cpu: WebAssembly SIMD on ${threads} thread${threads === 1 ? '' : 's'}`);
   for (const p of report.phases ?? []) {
-    const parts = Object.entries(p.ms).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
+    const parts = Object.entries(p.ms)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(', ');
     out.push(`webgpu passes at ${p.batch}x${p.hidden} (${p.source}, ms): ${parts}`);
     const r = report.results.find((x) => x.impl === 'webgpu' && x.batch === p.batch && x.hidden === p.hidden);
     if (r?.matmulPaths) out.push(`  matmul entry points: ${formatPaths(r)}`);
   }
   const o = report.overheads;
-  if (o) out.push(`overheads (wall-clock, ms): submit + wait ${fmt(o.submitMs)}, per dispatch ${o.dispatchMs.toFixed(4)}, readback of 16 bytes ${fmt(o.readbackMs)}`);
+  if (o)
+    out.push(
+      `overheads (wall-clock, ms): submit + wait ${fmt(o.submitMs)}, per dispatch ${o.dispatchMs.toFixed(4)}, readback of 16 bytes ${fmt(o.readbackMs)}`,
+    );
   return out.join('\n');
 }
 
 /** "layer1 wide (tiled 0.061, wide 0.045 ms), layer2 small, …": each product's entry point and, where timed, the times. */
 export function formatPaths(r: BenchResult): string {
-  return Object.entries(r.matmulPaths ?? {}).map(([name, path]) => {
-    const timed = r.tuning?.find((t) => t.label.endsWith(`/${name}`));
-    const times = timed && Object.keys(timed.ms).length > 0
-      ? ` (${Object.entries(timed.ms).map(([p, ms]) => `${p} ${ms.toFixed(4)}`).join(', ')} ms)`
-      : '';
-    return `${name} ${path}${times}`;
-  }).join(', ');
+  return Object.entries(r.matmulPaths ?? {})
+    .map(([name, path]) => {
+      const timed = r.tuning?.find((t) => t.label.endsWith(`/${name}`));
+      const times =
+        timed && Object.keys(timed.ms).length > 0
+          ? ` (${Object.entries(timed.ms)
+              .map(([p, ms]) => `${p} ${ms.toFixed(4)}`)
+              .join(', ')} ms)`
+          : '';
+      return `${name} ${path}${times}`;
+    })
+    .join(', ');
 }
 
 function fmt(v: number | undefined): string {

@@ -31,7 +31,11 @@ export function tfjsMlp(tf: Tf, size: BenchSize): TfjsMlp {
     throw new RangeError(`TensorFlow.js is timed on one hidden layer of swish only, not ${shape.hidden.length} of ${activationOf(shape)}`);
   }
   const B = size.batch;
-  const { D, C, hidden: [H = 0] } = shape;
+  const {
+    D,
+    C,
+    hidden: [H = 0],
+  } = shape;
   const p = benchParams(shape);
   const { X: xs, labels } = benchBatch(B, shape);
   const W1 = tf.variable(tf.tensor2d(p.W1!, [H, D])); // [H, D]
@@ -88,4 +92,3 @@ export async function tfjsLosses(tf: Tf, size: BenchSize, steps: number): Promis
     mlp.dispose();
   }
 }
-

@@ -76,7 +76,11 @@ export interface BenchResult extends BenchSize {
 }
 
 /** The same random batch for every implementation: X [B, D] in [0, 1), labels [B] below C. */
-export function benchBatch(B: number, { D, C }: Pick<MlpShape, 'D' | 'C'> = { D: BENCH_D, C: BENCH_C }, seed = 1): { X: Float32Array<ArrayBuffer>; labels: Uint32Array<ArrayBuffer> } {
+export function benchBatch(
+  B: number,
+  { D, C }: Pick<MlpShape, 'D' | 'C'> = { D: BENCH_D, C: BENCH_C },
+  seed = 1,
+): { X: Float32Array<ArrayBuffer>; labels: Uint32Array<ArrayBuffer> } {
   const rng = new Rng(seed);
   const X = new Float32Array(B * D);
   for (let i = 0; i < X.length; i++) X[i] = rng.next();

@@ -78,12 +78,28 @@ export async function phaseTimes(ctx: GpuContext, size: BenchSize, steps = 3): P
     labels: storageBuffer(device, 'bench/labels', labels),
   };
   const pass = network.bind('bench', { params: buf.params, X: buf.X, labels: buf.labels, rowStats: buf.rowStats, grads: buf.grads }, B, B);
-  const metricsDispatch = metrics.bind('bench/metrics', { rowStats: buf.rowStats, state: buf.state, ring: buf.ring }, {
-    rows: B, ringSlots: 1, cursorAdvance: 0, cursorSpan: 1,
-  });
-  const update = optimizer.bind('bench/update', {
-    grads: buf.grads, state: buf.state, params: buf.params, m: buf.m, v: buf.v,
-  }, total, BENCH_OPTIMIZER);
+  const metricsDispatch = metrics.bind(
+    'bench/metrics',
+    { rowStats: buf.rowStats, state: buf.state, ring: buf.ring },
+    {
+      rows: B,
+      ringSlots: 1,
+      cursorAdvance: 0,
+      cursorSpan: 1,
+    },
+  );
+  const update = optimizer.bind(
+    'bench/update',
+    {
+      grads: buf.grads,
+      state: buf.state,
+      params: buf.params,
+      m: buf.m,
+      v: buf.v,
+    },
+    total,
+    BENCH_OPTIMIZER,
+  );
   // The last forward dispatch is the loss (softmax cross-entropy with its gradient).
   const groups: Record<Phase, Dispatch[]> = {
     forward: pass.forward.slice(0, -1),
@@ -101,9 +117,13 @@ export async function phaseTimes(ctx: GpuContext, size: BenchSize, steps = 3): P
       try {
         for (let s = 0; s < steps + 1; s++) {
           const encoder = device.createCommandEncoder({ label: 'bench/phases' });
-          PHASES.forEach((phase, i) => encodeDispatches(encoder, groups[phase], `bench/${phase}`, {
-            querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1,
-          }));
+          PHASES.forEach((phase, i) =>
+            encodeDispatches(encoder, groups[phase], `bench/${phase}`, {
+              querySet,
+              beginningOfPassWriteIndex: 2 * i,
+              endOfPassWriteIndex: 2 * i + 1,
+            }),
+          );
           encoder.resolveQuerySet(querySet, 0, count, resolve, 0);
           encoder.copyBufferToBuffer(resolve, 0, staging, 0, count * 8);
           device.queue.submit([encoder.finish()]);
@@ -174,11 +194,20 @@ export async function overheadTimes(ctx: GpuContext, repeats = 5): Promise<Overh
   };
   try {
     const submitMs = await time(() => {});
-    const passMs = await time((e) => encodeDispatches(e, Array.from({ length: DISPATCHES }, () => tiny), 'bench/overhead'));
-    const readbackMs = await time((e) => e.copyBufferToBuffer(output, 0, staging, 0, 16), async () => {
-      await staging.mapAsync(GPUMapMode.READ);
-      staging.unmap();
-    });
+    const passMs = await time((e) =>
+      encodeDispatches(
+        e,
+        Array.from({ length: DISPATCHES }, () => tiny),
+        'bench/overhead',
+      ),
+    );
+    const readbackMs = await time(
+      (e) => e.copyBufferToBuffer(output, 0, staging, 0, 16),
+      async () => {
+        await staging.mapAsync(GPUMapMode.READ);
+        staging.unmap();
+      },
+    );
     return { submitMs, dispatchMs: Math.max(0, passMs - submitMs) / DISPATCHES, readbackMs };
   } finally {
     tiny.uniform.destroy();

@@ -46,9 +46,11 @@ async function matmulCommand(flags: Record<string, unknown>): Promise<void> {
     onResult: (r) => process.stderr.write(`${r.M}x${r.N}x${r.K} ${r.path}: ${r.ms.toPrecision(3)} ms, ${r.tflops.toPrecision(3)} TFLOP/s\n`),
   });
   const adapter = adapterReport(ctx, RUNTIME);
-  process.stdout.write(flags.json
-    ? `${JSON.stringify({ adapter, matmul: results })}\n`
-    : `adapter: ${adapter.name} · ${adapter.runtime} · wall clock, ${rounds} rounds\n${formatMatmulTable(results)}\n`);
+  process.stdout.write(
+    flags.json
+      ? `${JSON.stringify({ adapter, matmul: results })}\n`
+      : `adapter: ${adapter.name} · ${adapter.runtime} · wall clock, ${rounds} rounds\n${formatMatmulTable(results)}\n`,
+  );
 }
 
 export async function benchCommand(flags: Record<string, unknown>): Promise<void> {

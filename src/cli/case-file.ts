@@ -8,10 +8,17 @@ import { UserError } from '../base/errors';
 
 export type GradCase =
   | {
-    model: 'mlp'; D: number; hidden: number[]; C: number; activation: Activation; B: number;
-    /** W1, b1, … WL, bL. */
-    tensors: Record<string, Float32Array>; X: Float32Array; labels: Uint32Array;
-  }
+      model: 'mlp';
+      D: number;
+      hidden: number[];
+      C: number;
+      activation: Activation;
+      B: number;
+      /** W1, b1, … WL, bL. */
+      tensors: Record<string, Float32Array>;
+      X: Float32Array;
+      labels: Uint32Array;
+    }
   | { model: 'autoencoder'; n: number; m: number; B: number; tensors: Record<'W', Float32Array>; X: Float32Array };
 
 /** Parses and validates a case file's text. `name` is the file name, used in messages. */
@@ -56,8 +63,15 @@ export function parseCase(text: string, name: string): GradCase {
       throw new UserError(`${name}: unknown activation ${JSON.stringify(activation).slice(0, 40)} (expected ${ACTIVATIONS.join(', ')})`);
     }
     return {
-      model: 'mlp', D, hidden: widths.slice(1, layers), C, activation: activation as Activation, B: X.rows,
-      tensors, X: X.data, labels,
+      model: 'mlp',
+      D,
+      hidden: widths.slice(1, layers),
+      C,
+      activation: activation as Activation,
+      B: X.rows,
+      tensors,
+      X: X.data,
+      labels,
     };
   }
   if (c.model === 'autoencoder') {
@@ -71,7 +85,10 @@ export function parseCase(text: string, name: string): GradCase {
 
 /** L, from the W1 … WL the case names: every layer up to the last given, at most MAX_HIDDEN_LAYERS + 1. */
 function mlpLayerCount(c: Record<string, unknown>, name: string): number {
-  const given = Object.keys(c).map((k) => /^[Wb]([1-9]\d*)$/.exec(k)).filter((m) => m !== null).map((m) => Number(m[1]));
+  const given = Object.keys(c)
+    .map((k) => /^[Wb]([1-9]\d*)$/.exec(k))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
   const layers = Math.max(2, ...given);
   if (layers > MAX_HIDDEN_LAYERS + 1) {
     throw new UserError(`${name}: W${layers} makes ${layers - 1} hidden layers; at most ${MAX_HIDDEN_LAYERS} are supported (W1 … W${MAX_HIDDEN_LAYERS + 1})`);

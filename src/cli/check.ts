@@ -15,9 +15,18 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<void
   const seed = intFlag(flags, 'seed', 1, 0, 2 ** 32 - 1);
   const B = intFlag(flags, 'batch', 16, 1, 4096);
   const D = intFlag(flags, 'inputs', kind === 'mlp' ? 24 : 12, 1, 4096);
-  const spec: ModelSpec = kind === 'mlp'
-    ? { kind, shape: { D, hidden: intListFlag(flags, 'hidden', [16], MAX_HIDDEN_LAYERS, 1, 4096), C: intFlag(flags, 'classes', 5, 2, 1024), ...activationField(choiceFlag(flags, 'activation', ACTIVATIONS, 'swish')) } }
-    : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
+  const spec: ModelSpec =
+    kind === 'mlp'
+      ? {
+          kind,
+          shape: {
+            D,
+            hidden: intListFlag(flags, 'hidden', [16], MAX_HIDDEN_LAYERS, 1, 4096),
+            C: intFlag(flags, 'classes', 5, 2, 1024),
+            ...activationField(choiceFlag(flags, 'activation', ACTIVATIONS, 'swish')),
+          },
+        }
+      : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
   const mistake = mistakeFlag(flags, spec.kind, spec.kind === 'mlp' ? activationOf(spec.shape) : null);
   const { params, batch } = generatedCase(spec, B, seed);
   const ctx = await openNodeDevice();
@@ -42,7 +51,17 @@ function asJson(r: GradCheck, spec: ModelSpec, adapter: string): Record<string, 
       entries: t.entries,
     };
   }
-  return { tensors, model: r.model, shape: spec.shape, batch: r.B, swishDerivative: swishDerivativeOf(r.mistake), mistake: r.mistake, wrongTensors: wrongTensors(r.mistake, Object.keys(r.tensors)), loss: r.loss, adapter };
+  return {
+    tensors,
+    model: r.model,
+    shape: spec.shape,
+    batch: r.B,
+    swishDerivative: swishDerivativeOf(r.mistake),
+    mistake: r.mistake,
+    wrongTensors: wrongTensors(r.mistake, Object.keys(r.tensors)),
+    loss: r.loss,
+    adapter,
+  };
 }
 
 function table(r: GradCheck, adapter: string, spec: ModelSpec): string {

@@ -13,7 +13,8 @@ export function mistakeFlag(flags: Record<string, unknown>, model: 'mlp' | 'auto
   if (raw !== undefined && !MISTAKES.includes(String(raw) as Mistake)) {
     throw new UserError(`unknown --mistake '${String(raw)}' (expected ${MISTAKES.join(', ')})`);
   }
-  if (alias && raw !== undefined && raw !== 'swish-prime') throw new UserError(`--wrong-derivative is --mistake swish-prime: drop one of --wrong-derivative and --mistake ${String(raw)}`);
+  if (alias && raw !== undefined && raw !== 'swish-prime')
+    throw new UserError(`--wrong-derivative is --mistake swish-prime: drop one of --wrong-derivative and --mistake ${String(raw)}`);
   const mistake = alias ? 'swish-prime' : ((raw as Mistake | undefined) ?? 'none');
   const problem = mistakeProblem(mistake, model, activation);
   if (problem) throw new UserError(`${alias ? '--wrong-derivative' : '--mistake'}: ${problem}`);
@@ -32,12 +33,12 @@ export function intFlag(flags: Record<string, unknown>, name: string, fallback: 
 }
 
 /** A list of 1 to `maxLength` integers in [min, max] written "64,32" (the hidden widths), or `fallback` when absent. */
-export function intListFlag(
-  flags: Record<string, unknown>, name: string, fallback: number[], maxLength: number, min = 1, max = 2 ** 31 - 1,
-): number[] {
+export function intListFlag(flags: Record<string, unknown>, name: string, fallback: number[], maxLength: number, min = 1, max = 2 ** 31 - 1): number[] {
   const raw = flags[name];
   if (raw === undefined) return fallback;
-  const entries = String(raw).split(',').map((e) => e.trim());
+  const entries = String(raw)
+    .split(',')
+    .map((e) => e.trim());
   const bad = entries.length > maxLength || entries.some((e) => !/^\d+$/.test(e) || Number(e) < min || Number(e) > max);
   if (bad) {
     throw new UserError(`--${name} must be 1 to ${maxLength} comma-separated integers from ${min} to ${max} (one per hidden layer), got '${String(raw)}'`);

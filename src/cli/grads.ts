@@ -16,9 +16,10 @@ export async function gradsCommand(flags: Record<string, unknown>): Promise<void
     throw new UserError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   });
   const c = parseCase(text, file);
-  const spec: ModelSpec = c.model === 'mlp'
-    ? { kind: 'mlp', shape: { D: c.D, hidden: c.hidden, C: c.C, ...activationField(c.activation) } }
-    : { kind: 'autoencoder', shape: { n: c.n, m: c.m } };
+  const spec: ModelSpec =
+    c.model === 'mlp'
+      ? { kind: 'mlp', shape: { D: c.D, hidden: c.hidden, C: c.C, ...activationField(c.activation) } }
+      : { kind: 'autoencoder', shape: { n: c.n, m: c.m } };
   const { device } = await openNodeDevice();
   const model = await GpuModel.create(device, await buildNetwork(device, spec), { batch: c.B, optimizer: DEFAULT_OPTIMIZER });
   model.setParams(c.tensors);

@@ -72,13 +72,16 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-async function main(argv: string[]): Promise<number> {
-  let parsed;
+function parseFlags(argv: string[]) {
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UserError((error as Error).message.split('\n')[0]!);
   }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseFlags(argv);
   const [command, ...extra] = parsed.positionals;
   if (parsed.values.help || !command) {
     process.stdout.write(`${USAGE}\n`);

@@ -33,9 +33,7 @@ export async function openNodeDevice(): Promise<GpuContext> {
     return await openDevice(instance);
   } catch (error) {
     if (explicit || process.env.VK_DRIVER_FILES === SWIFTSHADER_ICD || !existsSync(SWIFTSHADER_ICD)) {
-      throw new UserError(
-        `${(error as Error).message}. Without a GPU, install Chromium (it ships SwiftShader at ${SWIFTSHADER_ICD}) or set VK_DRIVER_FILES`,
-      );
+      throw new UserError(`${(error as Error).message}. Without a GPU, install Chromium (it ships SwiftShader at ${SWIFTSHADER_ICD}) or set VK_DRIVER_FILES`);
     }
     useSwiftShader(); // a GPU device file exists but Dawn found no usable adapter on it
     instance = create([]);

@@ -17,8 +17,14 @@ import { parseCheckpoint } from '../train/checkpoint-reader';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import {
-  describeProblem, mistakeFor, planRun, readRunSettings, runSettingPairs,
-  type FieldProblem, type RunPlan, type RunSettings,
+  describeProblem,
+  mistakeFor,
+  planRun,
+  readRunSettings,
+  runSettingPairs,
+  type FieldProblem,
+  type RunPlan,
+  type RunSettings,
 } from '../train/run-settings';
 import { Session } from '../train/session';
 import { toNested } from './case-file';
@@ -32,9 +38,27 @@ const PCA_MAX_FEATURES = 256;
 const STEPS_PER_ROUND = 64;
 /** The flags that set run settings, by flag name: a resumed run takes all of them from its file. */
 const RUN_FLAGS: Readonly<Record<string, keyof RunSettings>> = {
-  model: 'model', dataset: 'dataset', samples: 'samples', noise: 'noise', hidden: 'hidden', activation: 'activation', code: 'code', batch: 'batch',
-  lr: 'lr', optimizer: 'optimizer', momentum: 'momentum', nesterov: 'nesterov', beta1: 'beta1', beta2: 'beta2',
-  'weight-decay': 'weightDecay', l1: 'l1', features: 'features', 'test-share': 'testShare', 'init-scale': 'initScale', seed: 'seed', mistake: 'mistake',
+  model: 'model',
+  dataset: 'dataset',
+  samples: 'samples',
+  noise: 'noise',
+  hidden: 'hidden',
+  activation: 'activation',
+  code: 'code',
+  batch: 'batch',
+  lr: 'lr',
+  optimizer: 'optimizer',
+  momentum: 'momentum',
+  nesterov: 'nesterov',
+  beta1: 'beta1',
+  beta2: 'beta2',
+  'weight-decay': 'weightDecay',
+  l1: 'l1',
+  features: 'features',
+  'test-share': 'testShare',
+  'init-scale': 'initScale',
+  seed: 'seed',
+  mistake: 'mistake',
 };
 /** Flags that also set the run: --wrong-derivative is --mistake swish-prime. */
 const ALIAS_FLAGS = ['wrong-derivative'];
@@ -96,7 +120,11 @@ async function runFromFile(path: string, flags: Record<string, unknown>): Promis
   checkCheckpointFits({ config: cp, data }, cp);
   // The file's model, batch, seed and optimizer are the run's, whatever its settings say.
   const plan: RunPlan = {
-    spec: cp.spec, batch: cp.batch, seed: cp.seed, optimizer: cp.optimizer, initScale: settings.initScale,
+    spec: cp.spec,
+    batch: cp.batch,
+    seed: cp.seed,
+    optimizer: cp.optimizer,
+    initScale: settings.initScale,
     mistake: mistakeFor(cp.spec, settings.mistake),
   };
   return { settings, data, plan, resumed: cp };
@@ -105,7 +133,14 @@ async function runFromFile(path: string, flags: Record<string, unknown>): Promis
 function loadRunData(s: RunSettings, file: string | undefined): Promise<DataSplit> {
   const dataset = (s.dataset === 'file' ? 'mnist' : s.dataset) as DatasetName;
   return loadData({
-    dataset, file, labelled: s.model === 'mlp', samples: s.samples, noise: s.noise, seed: s.seed, testShare: s.testShare, features: s.features,
+    dataset,
+    file,
+    labelled: s.model === 'mlp',
+    samples: s.samples,
+    noise: s.noise,
+    seed: s.seed,
+    testShare: s.testShare,
+    features: s.features,
   });
 }
 
@@ -116,9 +151,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
   const { spec, batch, seed } = plan;
   const { train, test } = data;
   const stepsPerEpoch = Math.floor(train.N / batch);
-  const steps = flags.steps !== undefined
-    ? intFlag(flags, 'steps', 1, 0)
-    : intFlag(flags, 'epochs', 1, 0, 100_000) * stepsPerEpoch;
+  const steps = flags.steps !== undefined ? intFlag(flags, 'steps', 1, 0) : intFlag(flags, 'epochs', 1, 0, 100_000) * stepsPerEpoch;
   // The settings as the page saves them, so that the page can continue a CLI run (a page run's own keys go along).
   const settings = { ...(resumed?.settings ?? {}), ...run.settings };
 

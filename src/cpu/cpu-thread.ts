@@ -38,7 +38,7 @@ export function cpuThreadMain(
   inline: boolean,
 ): CpuJobRunner | undefined {
   const { SEQ, KIND, COUNT, T0, ARRIVED, GENERATION, DONE, FAILED } = layout.controlWords;
-  const { TRAIN, FORWARD, QUIT } = layout.jobs;
+  const { FORWARD, QUIT } = layout.jobs; // anything else is TRAIN
   const SPINS = 4000;
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const wasm = instance.exports as unknown as {

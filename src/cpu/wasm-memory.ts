@@ -111,7 +111,9 @@ export function planCpuMemory(spec: ModelSpec, B: number, words: CpuWords, needs
   const scratch = { ptr: alloc(needs.threads * scratchBytes + 64), bytes: scratchBytes };
   scratch.ptr = Math.ceil(scratch.ptr / 64) * 64;
   if (offset > MAX_BYTES) {
-    throw new UserError(`the CPU engine would need ${Math.ceil(offset / 2 ** 20)} MB for this network at batch ${B}, more than WebAssembly's 4 GB; choose a smaller batch or network`);
+    throw new UserError(
+      `the CPU engine would need ${Math.ceil(offset / 2 ** 20)} MB for this network at batch ${B}, more than WebAssembly's 4 GB; choose a smaller batch or network`,
+    );
   }
 
   const thread: CpuThreadLayout = {

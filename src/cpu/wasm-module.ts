@@ -42,7 +42,8 @@ export function cpuModule(shared: boolean): Promise<CpuModule> {
  * multiply-adds too. False where this is not Node.
  */
 async function enableNodeRelaxedSimd(): Promise<boolean> {
-  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string' || typeof (globalThis as { window?: unknown }).window !== 'undefined') return false;
+  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string' || typeof (globalThis as { window?: unknown }).window !== 'undefined')
+    return false;
   const v8 = await import(/* @vite-ignore */ 'node:v8');
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   return true;

@@ -11,7 +11,13 @@ export const PLAIN_FEATURES: readonly Feature[] = ['x1', 'x2'];
 
 /** How each feature is written for people. */
 export const FEATURE_LABELS: Readonly<Record<Feature, string>> = {
-  x1: 'x₁', x2: 'x₂', x1sq: 'x₁²', x2sq: 'x₂²', x1x2: 'x₁x₂', sinx1: 'sin x₁', sinx2: 'sin x₂',
+  x1: 'x₁',
+  x2: 'x₂',
+  x1sq: 'x₁²',
+  x2sq: 'x₂²',
+  x1x2: 'x₁x₂',
+  sinx1: 'sin x₁',
+  sinx2: 'sin x₂',
 };
 
 const FEATURE_OF: Readonly<Record<Feature, (x1: number, x2: number) => number>> = {

@@ -49,9 +49,7 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   const found = bytes.length - headerBytes;
   if (found !== count) {
     const problem = found < count ? 'truncated' : 'followed by extra bytes';
-    throw new UserError(
-      `${name}: IDX data is ${problem} (dimensions [${dims.join(', ')}] need ${count} bytes, found ${found})`,
-    );
+    throw new UserError(`${name}: IDX data is ${problem} (dimensions [${dims.join(', ')}] need ${count} bytes, found ${found})`);
   }
   return { dims, data: bytes.subarray(headerBytes) };
 }

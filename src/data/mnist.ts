@@ -46,12 +46,7 @@ export async function loadMnist(fetchBytes: (file: string) => Promise<Uint8Array
   return mnistFromIdx({ trainImages, trainLabels, testImages, testLabels });
 }
 
-function toDataset(
-  name: string,
-  files: MnistFiles,
-  imageKey: 'trainImages' | 'testImages',
-  labelKey: 'trainLabels' | 'testLabels',
-): Dataset {
+function toDataset(name: string, files: MnistFiles, imageKey: 'trainImages' | 'testImages', labelKey: 'trainLabels' | 'testLabels'): Dataset {
   const imageFile = MNIST_FILES[imageKey];
   const labelFile = MNIST_FILES[labelKey];
   const images = parseIdx(files[imageKey], imageFile);

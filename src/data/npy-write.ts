@@ -9,7 +9,7 @@ export function writeNpy(values: Float32Array | Float64Array, shape: readonly nu
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${dims}), }`;
   // numpy pads the header with spaces so that the data starts on a 64-byte boundary.
-  const padded = dict + ' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64) + '\n';
+  const padded = `${dict + ' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64)}\n`;
   const bytes = new Uint8Array(10 + padded.length + values.byteLength);
   bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   new DataView(bytes.buffer).setUint16(8, padded.length, true);

@@ -91,9 +91,7 @@ function checkHeader(header: Map<string, HeaderValue>, name: string): { descr: s
   const descr = header.get('descr');
   if (typeof descr !== 'string') throw new UserError(`${name}: .npy header's 'descr' is not a string`);
   if (descr === '>f4' || descr === '>f8') {
-    throw new UserError(
-      `${name}: dtype '${descr}' is big-endian (save it little-endian, e.g. a.astype('<f${descr[2]}'))`,
-    );
+    throw new UserError(`${name}: dtype '${descr}' is big-endian (save it little-endian, e.g. a.astype('<f${descr[2]}'))`);
   }
   if (!ITEM_BYTES.has(descr)) {
     throw new UserError(`${name}: dtype ${quoteHeader(descr)} is not supported (float32 or float64 only)`);

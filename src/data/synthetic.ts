@@ -98,10 +98,7 @@ export const DEFAULT_TEST_SHARE = 0.2;
  * by default), the points themselves kept as the split's plane.
  * @throws UserError for an unknown name or invalid options
  */
-export function makeSynthetic(
-  name: SyntheticName,
-  opts: SpiralOptions & BlobsOptions & { testShare?: number; features?: readonly Feature[] },
-): DataSplit {
+export function makeSynthetic(name: SyntheticName, opts: SpiralOptions & BlobsOptions & { testShare?: number; features?: readonly Feature[] }): DataSplit {
   if (!(SYNTHETIC_SETS as readonly string[]).includes(name)) {
     throw new UserError(`unknown synthetic set '${String(name)}' (choose ${SYNTHETIC_SETS.join(', ')})`);
   }
@@ -117,12 +114,7 @@ export function makeSynthetic(
 }
 
 /** Draws sample i of class i % K from `point`, then adds the jitter. */
-function generate(
-  name: string,
-  opts: SyntheticOptions,
-  K: number,
-  point: (k: number, rng: Rng) => readonly [number, number],
-): Dataset {
+function generate(name: string, opts: SyntheticOptions, K: number, point: (k: number, rng: Rng) => readonly [number, number]): Dataset {
   checkCommon(opts);
   const { n: N, noise } = opts;
   const rng = new Rng(opts.seed);
@@ -153,9 +145,7 @@ function checkCommon(opts: SyntheticOptions): void {
 
 function checkClasses(K: number, what: string): number {
   if (!Number.isInteger(K) || K < MIN_CLASSES || K > MAX_CLASSES) {
-    throw new UserError(
-      `synthetic data: ${what} must be a whole number from ${MIN_CLASSES} to ${MAX_CLASSES}, got ${K}`,
-    );
+    throw new UserError(`synthetic data: ${what} must be a whole number from ${MIN_CLASSES} to ${MAX_CLASSES}, got ${K}`);
   }
   return K;
 }

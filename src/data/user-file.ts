@@ -28,9 +28,7 @@ export function datasetFromTable(table: NumericTable, name: string, opts: UserFi
   const D = opts.labelled ? cols - 1 : cols;
   if (D < 1) {
     throw new UserError(
-      opts.labelled
-        ? `${name}: a labelled table needs at least 2 columns (features, then the label), found ${cols}`
-        : `${name}: the table has no columns`,
+      opts.labelled ? `${name}: a labelled table needs at least 2 columns (features, then the label), found ${cols}` : `${name}: the table has no columns`,
     );
   }
   const X = new Float32Array(N * D); // [N, D]
@@ -93,7 +91,11 @@ export class UserFileSource {
   private read: { labelled: boolean; data: Dataset };
 
   /** Reads the file once for `labelled` now, so that a bad file is refused at once. */
-  constructor(readonly name: string, private readonly bytes: Uint8Array, labelled: boolean) {
+  constructor(
+    readonly name: string,
+    private readonly bytes: Uint8Array,
+    labelled: boolean,
+  ) {
     this.read = { labelled, data: parseUserFile(bytes, name, { labelled }) };
   }
 

@@ -11,9 +11,7 @@ export function storageBuffer(device: GPUDevice, label: string, sizeOrData: numb
   }
   const size = Math.max(4, Math.ceil(sizeOrData.byteLength / 4) * 4);
   const buffer = device.createBuffer({ label, size, usage, mappedAtCreation: true });
-  new Uint8Array(buffer.getMappedRange()).set(
-    new Uint8Array(sizeOrData.buffer, sizeOrData.byteOffset, sizeOrData.byteLength),
-  );
+  new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(sizeOrData.buffer, sizeOrData.byteOffset, sizeOrData.byteLength));
   buffer.unmap();
   return buffer;
 }

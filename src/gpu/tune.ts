@@ -47,7 +47,11 @@ export function forgetTuning(device: GPUDevice): void {
 /** Time of one submit of `repeats` copies of `d` in one pass, waited for, in ms. */
 export async function timeRound(device: GPUDevice, d: Dispatch, repeats: number): Promise<number> {
   const encoder = device.createCommandEncoder({ label: `tune/${d.label}` });
-  encodeDispatches(encoder, Array.from({ length: repeats }, () => d), `tune/${d.label}`);
+  encodeDispatches(
+    encoder,
+    Array.from({ length: repeats }, () => d),
+    `tune/${d.label}`,
+  );
   const commands = encoder.finish();
   const t0 = performance.now();
   device.queue.submit([commands]);
@@ -86,15 +90,16 @@ async function fastest(device: GPUDevice, candidates: Dispatch[]): Promise<{ bes
  * loss and gradient buffers). `onProgress` hears of each problem as its timing starts (1-based, of
  * the problems not timed before on this device): timing a large model's products takes a while.
  */
-export async function tuneDispatches(
-  device: GPUDevice,
-  lists: Dispatch[][],
-  onProgress?: (current: number, total: number) => void,
-): Promise<TuneReport[]> {
+export async function tuneDispatches(device: GPUDevice, lists: Dispatch[][], onProgress?: (current: number, total: number) => void): Promise<TuneReport[]> {
   const reports: TuneReport[] = [];
   const store = remembered.get(device) ?? new Map<string, string>();
   remembered.set(device, store);
-  const pending = new Set(lists.flat().filter((d) => d.alternatives && d.tuneKey && !store.has(d.tuneKey)).map((d) => d.tuneKey));
+  const pending = new Set(
+    lists
+      .flat()
+      .filter((d) => d.alternatives && d.tuneKey && !store.has(d.tuneKey))
+      .map((d) => d.tuneKey),
+  );
   let started = 0;
   let warm = false;
   for (const list of lists) {

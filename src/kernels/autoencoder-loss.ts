@@ -9,13 +9,20 @@ export class AutoencoderLoss {
   private constructor(private readonly kernel: Kernel) {}
 
   static async create(device: GPUDevice): Promise<AutoencoderLoss> {
-    return new AutoencoderLoss(
-      await Kernel.create(device, { label: 'autoencoder-loss', code, inputs: 1, outputs: 1 }),
-    );
+    return new AutoencoderLoss(await Kernel.create(device, { label: 'autoencoder-loss', code, inputs: 1, outputs: 1 }));
   }
 
   /** rowStats[i] = (½‖V_i‖², 0) for V [rows, n]. */
   bind(label: string, V: Binding, rowStats: Binding, rows: number, n: number): Dispatch {
-    return this.kernel.bind(label, [V], [rowStats], packUniform([['u', rows], ['u', n]]), grid1d(rows, WG));
+    return this.kernel.bind(
+      label,
+      [V],
+      [rowStats],
+      packUniform([
+        ['u', rows],
+        ['u', n],
+      ]),
+      grid1d(rows, WG),
+    );
   }
 }

@@ -26,7 +26,10 @@ export class Gather {
       label,
       [ops.data, ops.labels, ops.perm, ops.state],
       [ops.batchX, ops.batchLabels],
-      packUniform([['u', B], ['u', D]]),
+      packUniform([
+        ['u', B],
+        ['u', D],
+      ]),
       grid1d(B * D, WG),
     );
   }

@@ -10,8 +10,12 @@ export const MATMUL_TILE = wgslConst(code, 'TILE');
 /** mainWide's index math assumes one vec4 of each staged slice per thread and padded slice rows. */
 function checkWideConstants(): void {
   const c = (name: string) => wgslConst(code, name);
-  const fit = c('WTK') * c('WVEC') === c('WG') ** 2 && c('WVEC') * 4 === c('WTILE') && c('WROW') === c('WVEC') + 1
-    && c('WG') * 4 === c('WHALF') && c('WHALF') * 2 === c('WTILE');
+  const fit =
+    c('WTK') * c('WVEC') === c('WG') ** 2 &&
+    c('WVEC') * 4 === c('WTILE') &&
+    c('WROW') === c('WVEC') + 1 &&
+    c('WG') * 4 === c('WHALF') &&
+    c('WHALF') * 2 === c('WTILE');
   if (!fit) throw new Error('shaders/matmul.wgsl: the mainWide constants do not fit together');
 }
 checkWideConstants();
@@ -113,8 +117,9 @@ export class Matmul {
       ACTIVATION: ACTIVATIONS.indexOf(activation),
       WRONG_SWISH_PRIME: Number(wrongSwishPrime),
     };
-    const built = await Promise.allSettled(compiled.map((path) =>
-      Kernel.create(device, { label: `${label}/${path}`, code, inputs: 3, outputs: 2, constants, entryPoint: ENTRY_POINTS[path] })));
+    const built = await Promise.allSettled(
+      compiled.map((path) => Kernel.create(device, { label: `${label}/${path}`, code, inputs: 3, outputs: 2, constants, entryPoint: ENTRY_POINTS[path] })),
+    );
     const kernels: Partial<Record<MatmulPath, Kernel>> = {};
     built.forEach((b, i) => {
       const path = compiled[i]!;
@@ -166,13 +171,14 @@ export class Matmul {
     if (dims.path === undefined && others.length > 0) {
       dispatch.tuneKey = this.tuneKey(M, N, K);
       // A path whose grid exceeds a device limit is simply not an alternative.
-      dispatch.alternatives = () => others.flatMap((p) => {
-        try {
-          return [this.bindPath(label, ops, dims, p)];
-        } catch {
-          return [];
-        }
-      });
+      dispatch.alternatives = () =>
+        others.flatMap((p) => {
+          try {
+            return [this.bindPath(label, ops, dims, p)];
+          } catch {
+            return [];
+          }
+        });
     }
     return dispatch;
   }
@@ -191,7 +197,13 @@ export class Matmul {
     if (!kernel) throw new Error(`${this.label}: the ${path} path was not compiled (have ${this.paths.join(', ')})`);
     const { read, write } = placeholderBuffers(kernel.device);
     const { M, N, K, alpha = 1, beta = 0 } = dims;
-    const uniform = packUniform([['u', M], ['u', N], ['u', K], ['f', alpha], ['f', beta]]);
+    const uniform = packUniform([
+      ['u', M],
+      ['u', N],
+      ['u', K],
+      ['f', alpha],
+      ['f', beta],
+    ]);
     const tile = TILES[path];
     const grid: [number, number] = [Math.ceil(N / tile.N), Math.ceil(M / tile.M)];
     const dispatch = kernel.bind(label, [ops.A, ops.B, ops.aux ?? read], [ops.C, ops.C2 ?? write], uniform, grid);

@@ -31,7 +31,12 @@ export class Metrics {
   }
 
   bind(label: string, ops: MetricsOperands, d: MetricsDims): Dispatch {
-    const uniform = packUniform([['u', d.rows], ['u', d.ringSlots], ['u', d.cursorAdvance], ['u', d.cursorSpan]]);
+    const uniform = packUniform([
+      ['u', d.rows],
+      ['u', d.ringSlots],
+      ['u', d.cursorAdvance],
+      ['u', d.cursorSpan],
+    ]);
     return this.kernel.bind(label, [ops.rowStats], [ops.state, ops.ring], uniform, [1]);
   }
 }

@@ -49,12 +49,6 @@ export class Optimizer {
   }
 
   bind(label: string, ops: OptimizerOperands, count: number, s: OptimizerSettings): Dispatch {
-    return this.kernel.bind(
-      label,
-      [ops.grads, ops.state],
-      [ops.params, ops.m, ops.v],
-      optimizerUniform(count, s),
-      grid1d(count, WG),
-    );
+    return this.kernel.bind(label, [ops.grads, ops.state], [ops.params, ops.m, ops.v], optimizerUniform(count, s), grid1d(count, WG));
   }
 }

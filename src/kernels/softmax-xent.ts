@@ -24,7 +24,11 @@ export class SoftmaxXent {
 
   /** `batch` is the B in G_Z = (softmax − onehot)/B; usually `rows` (1 is the no-batch-mean mistake). */
   bind(label: string, ops: SoftmaxXentOperands, rows: number, C: number, batch = rows): Dispatch {
-    const uniform = packUniform([['u', rows], ['u', C], ['f', 1 / batch]]);
+    const uniform = packUniform([
+      ['u', rows],
+      ['u', C],
+      ['f', 1 / batch],
+    ]);
     return this.kernel.bind(label, [ops.Z, ops.labels], [ops.GZ, ops.rowStats], uniform, grid1d(rows, WG));
   }
 }

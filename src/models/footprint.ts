@@ -12,27 +12,19 @@ export interface BufferNeed {
 }
 
 /** The limits that decide whether a model fits (a GPUSupportedLimits has them all). */
-export type FootprintLimits = Pick<
-  GPUSupportedLimits,
-  'maxStorageBufferBindingSize' | 'maxBufferSize' | 'minStorageBufferOffsetAlignment'
->;
+export type FootprintLimits = Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize' | 'minStorageBufferOffsetAlignment'>;
 
 /**
  * Every large buffer a GpuModel with `batch` rows per step allocates for `spec`, with its training
  * set of `trainRows` rows and optionally a test set: each must fit in one storage binding.
  */
-export function modelBuffers(
-  spec: ModelSpec,
-  batch: number,
-  trainRows: number,
-  testRows: number,
-  alignBytes: number,
-): BufferNeed[] {
+export function modelBuffers(spec: ModelSpec, batch: number, trainRows: number, testRows: number, alignBytes: number): BufferNeed[] {
   const f = 4;
   const paramBytes = new ParamLayout(specTensorShapes(spec), alignBytes).total * f;
-  const [D, hidden, out] = spec.kind === 'mlp'
-    ? [spec.shape.D, Math.max(...spec.shape.hidden), spec.shape.C] // the widest layer: each layer's buffers are their own
-    : [spec.shape.n, spec.shape.m, spec.shape.n];
+  const [D, hidden, out] =
+    spec.kind === 'mlp'
+      ? [spec.shape.D, Math.max(...spec.shape.hidden), spec.shape.C] // the widest layer: each layer's buffers are their own
+      : [spec.shape.n, spec.shape.m, spec.shape.n];
   const needs: BufferNeed[] = [
     { what: 'the parameters (and each of their gradients and optimizer moments)', byteLength: paramBytes },
     { what: `a batch of inputs (${batch}×${D})`, byteLength: batch * D * f },
@@ -41,7 +33,10 @@ export function modelBuffers(
     { what: `the per-row loss of a batch (${batch}×2)`, byteLength: batch * 2 * f },
   ];
   // Either set may be evaluated (the page evaluates the test set, the CLI both), in chunks of rows.
-  for (const [name, rows] of [['training', trainRows], ['test', testRows]] as const) {
+  for (const [name, rows] of [
+    ['training', trainRows],
+    ['test', testRows],
+  ] as const) {
     if (rows === 0) continue;
     const chunk = Math.min(rows, EVAL_ROWS);
     needs.push(

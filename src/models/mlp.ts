@@ -41,11 +41,7 @@ export class MlpNetwork implements Network {
   }
 
   /** Compiles the pipelines (once per device, cached). */
-  static async create(
-    device: GPUDevice,
-    shape: MlpShape,
-    opts: NetworkOptions = {},
-  ): Promise<MlpNetwork> {
+  static async create(device: GPUDevice, shape: MlpShape, opts: NetworkOptions = {}): Promise<MlpNetwork> {
     checkMlpShape(shape);
     const widths = layerWidths(shape);
     for (let l = 1; l < widths.length; l++) {
@@ -93,7 +89,9 @@ export class MlpNetwork implements Network {
       const y = buffer(`Y${l}`, rows * widths[l]!);
       Y[l] = y;
       hidden.push(y);
-      forward.push(k.hidden.bind(`${label}/layer${l}`, { A: Y[l - 1]!, B: p(`W${l}`), aux: p(`b${l}`), C: y, C2: V[l]! }, { M: rows, N: widths[l]!, K: widths[l - 1]! }));
+      forward.push(
+        k.hidden.bind(`${label}/layer${l}`, { A: Y[l - 1]!, B: p(`W${l}`), aux: p(`b${l}`), C: y, C2: V[l]! }, { M: rows, N: widths[l]!, K: widths[l - 1]! }),
+      );
     }
     const Z = buffer('Z', rows * C);
     const GZ = buffer('GZ', rows * C);

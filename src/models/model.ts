@@ -97,13 +97,18 @@ export class GpuModel {
     this.rowStats = storageBuffer(device, `${label}/rowStats`, B * 8);
     this.batchX = storageBuffer(device, `${label}/batchX`, B * D * 4);
     this.batchLabels = storageBuffer(device, `${label}/batchLabels`, B * 4);
-    this.pass = network.bind(`${label}/train`, {
-      params: this.params,
-      X: this.batchX,
-      labels: this.batchLabels,
-      rowStats: this.rowStats,
-      grads: this.grads,
-    }, B, B);
+    this.pass = network.bind(
+      `${label}/train`,
+      {
+        params: this.params,
+        X: this.batchX,
+        labels: this.batchLabels,
+        rowStats: this.rowStats,
+        grads: this.grads,
+      },
+      B,
+      B,
+    );
     this.metricsNoData = this.bindMetrics(0, 1);
   }
 
@@ -152,9 +157,18 @@ export class GpuModel {
     if (rebuild || s.kind !== old.kind || s.nesterov !== old.nesterov) {
       const kernel = await Optimizer.create(this.device, s.kind, s.nesterov, this.ascend);
       this.optimizer?.uniform.destroy();
-      this.optimizer = kernel.bind(`${this.network.kind}/update`, {
-        grads: this.grads, state: this.state, params: this.params, m: this.m, v: this.v,
-      }, count, s);
+      this.optimizer = kernel.bind(
+        `${this.network.kind}/update`,
+        {
+          grads: this.grads,
+          state: this.state,
+          params: this.params,
+          m: this.m,
+          v: this.v,
+        },
+        count,
+        s,
+      );
       this.resetOptimizerState();
     } else {
       this.device.queue.writeBuffer(this.optimizer.uniform, 0, optimizerUniform(count, s));
@@ -216,9 +230,19 @@ export class GpuModel {
     if (set.N < this.B) throw new RangeError(`the batch (${this.B}) is larger than the data set (${set.N} rows)`);
     this.clearData();
     const perm = storageBuffer(this.device, `${set.name}/permutation`, set.N * 4);
-    const gather = this.kernels.gather.bind(`${this.network.kind}/gather`, {
-      data: set.X, labels: set.labels, perm, state: this.state, batchX: this.batchX, batchLabels: this.batchLabels,
-    }, this.B, set.D);
+    const gather = this.kernels.gather.bind(
+      `${this.network.kind}/gather`,
+      {
+        data: set.X,
+        labels: set.labels,
+        perm,
+        state: this.state,
+        batchX: this.batchX,
+        batchLabels: this.batchLabels,
+      },
+      this.B,
+      set.D,
+    );
     const metrics = this.bindMetrics(this.B, this.stepsPerEpoch(set) * this.B);
     this.data = { set, perm, gather, metrics };
   }
@@ -278,9 +302,17 @@ export class GpuModel {
     for (let start = 0; start < set.N; start += EVAL_ROWS) {
       const rows = Math.min(EVAL_ROWS, set.N - start);
       const range = (buffer: GPUBuffer, width: number): Binding => ({ buffer, offset: start * width, size: rows * width });
-      const pass = network.bind(`${network.kind}/eval`, {
-        params: this.params, X: range(set.X, D * 4), labels: range(set.labels, 4), rowStats: range(rowStats, 8),
-      }, rows, rows);
+      const pass = network.bind(
+        `${network.kind}/eval`,
+        {
+          params: this.params,
+          X: range(set.X, D * 4),
+          labels: range(set.labels, 4),
+          rowStats: range(rowStats, 8),
+        },
+        rows,
+        rows,
+      );
       const encoder = device.createCommandEncoder({ label: 'evaluate' });
       encodeDispatches(encoder, pass.forward, 'evaluate');
       if (outputs) encoder.copyBufferToBuffer(pass.output, 0, outputs, start * width * 4, rows * width * 4);
@@ -311,7 +343,10 @@ export class GpuModel {
     if (!Number.isInteger(rows) || rows < 1 || X.length < rows * D) return Promise.reject(new RangeError(`layerOutputs needs ${rows} rows of ${D} features`));
     // One at a time: the staging buffer is mapped by one read only.
     const read = this.probeQueue.then(() => this.readLayers(X, rows));
-    this.probeQueue = read.then(() => undefined, () => undefined);
+    this.probeQueue = read.then(
+      () => undefined,
+      () => undefined,
+    );
     return read;
   }
 
@@ -347,7 +382,12 @@ export class GpuModel {
     for (let start = 0; start < rows; start += EVAL_ROWS) {
       const n = Math.min(EVAL_ROWS, rows - start);
       const range = (buffer: GPUBuffer, w: number): Binding => ({ buffer, offset: start * w, size: n * w });
-      const pass = network.bind(`${network.kind}/probe`, { params: this.params, X: range(x, D * 4), labels: range(labels, 4), rowStats: range(rowStats, 8) }, n, n);
+      const pass = network.bind(
+        `${network.kind}/probe`,
+        { params: this.params, X: range(x, D * 4), labels: range(labels, 4), rowStats: range(rowStats, 8) },
+        n,
+        n,
+      );
       passes.push({ start, rows: n, pass });
     }
     const first = passes[0]!;
@@ -387,9 +427,15 @@ export class GpuModel {
   }
 
   private bindMetrics(cursorAdvance: number, cursorSpan: number): Dispatch {
-    return this.kernels.metrics.bind(`${this.network.kind}/metrics`, {
-      rowStats: this.rowStats, state: this.state, ring: this.ring,
-    }, { rows: this.B, ringSlots: this.ringSlots, cursorAdvance, cursorSpan });
+    return this.kernels.metrics.bind(
+      `${this.network.kind}/metrics`,
+      {
+        rowStats: this.rowStats,
+        state: this.state,
+        ring: this.ring,
+      },
+      { rows: this.B, ringSlots: this.ringSlots, cursorAdvance, cursorSpan },
+    );
   }
 
   private clearData(): void {

@@ -31,13 +31,7 @@ export interface AutoencoderGradient {
  * Forward and backward pass for W [m, n] on X [B, n]; `mistake` (default 'none') is one of MATH.md's
  * catalogue made on purpose in the gradient, the loss staying the true one.
  */
-export function autoencoderGradient(
-  shape: AutoencoderShape,
-  W: Float64Array,
-  X: Float64Array,
-  B: number,
-  mistake: Mistake = 'none',
-): AutoencoderGradient {
+export function autoencoderGradient(shape: AutoencoderShape, W: Float64Array, X: Float64Array, B: number, mistake: Mistake = 'none'): AutoencoderGradient {
   const problem = mistakeProblem(mistake, 'autoencoder', null);
   if (problem) throw new RangeError(problem);
   const { n, m } = shape;

@@ -56,25 +56,14 @@ export function checkMlp(
   const { grads } = mlpGradients(shape, params, X, labels, B, { mistake: opts.mistake });
   const errors: Record<string, number> = {};
   for (const name of mlpTensorNames(shape)) {
-    const numeric = centralDifferences(
-      (tensor) => mlpLoss(shape, { ...params, [name]: tensor }, X, labels, B),
-      params[name]!,
-      opts.h,
-    );
+    const numeric = centralDifferences((tensor) => mlpLoss(shape, { ...params, [name]: tensor }, X, labels, B), params[name]!, opts.h);
     errors[name] = relativeError(grads[name]!, numeric);
   }
   return errors;
 }
 
 /** Norm-relative error of the analytic autoencoder gradient against central differences. */
-export function checkAutoencoder(
-  shape: AutoencoderShape,
-  W: Float64Array,
-  X: Float64Array,
-  B: number,
-  h?: number,
-  mistake: Mistake = 'none',
-): { W: number } {
+export function checkAutoencoder(shape: AutoencoderShape, W: Float64Array, X: Float64Array, B: number, h?: number, mistake: Mistake = 'none'): { W: number } {
   const { dW } = autoencoderGradient(shape, W, X, B, mistake);
   const numeric = centralDifferences((w) => autoencoderLoss(shape, w, X, B), W, h);
   return { W: relativeError(dW, numeric) };

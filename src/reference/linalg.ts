@@ -15,14 +15,7 @@ export interface MatmulOptions {
  * C = op(A) · op(B), row-major, with op(A) [M, K] and op(B) [K, N]; returns C [M, N].
  * Transposes are read through the indexing, so no copy is made.
  */
-export function matmul(
-  A: Float64Array,
-  B: Float64Array,
-  M: number,
-  N: number,
-  K: number,
-  opts: MatmulOptions = {},
-): Float64Array {
+export function matmul(A: Float64Array, B: Float64Array, M: number, N: number, K: number, opts: MatmulOptions = {}): Float64Array {
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
   assertLength('matmul A', A, M * K);

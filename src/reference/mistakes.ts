@@ -24,8 +24,8 @@ export const MISTAKE_INFO: Readonly<Record<Exclude<Mistake, 'none'>, MistakeInfo
   'swish-prime': {
     label: 'swish-prime: σ(2 − σ)',
     models: ['mlp'],
-    wrong: "swish′(v) = σ(v)(2 − σ(v))",
-    right: "swish′(v) = σ(v)(1 + v(1 − σ(v)))",
+    wrong: 'swish′(v) = σ(v)(2 − σ(v))',
+    right: 'swish′(v) = σ(v)(1 + v(1 − σ(v)))',
     teaches: 'the factor v of v·σ(v) was differentiated as if it were 1: every layer below the output gets a wrong G, the output layer stays right',
   },
   'w2-layout': {
@@ -40,7 +40,8 @@ export const MISTAKE_INFO: Readonly<Record<Exclude<Mistake, 'none'>, MistakeInfo
     models: ['mlp', 'autoencoder'],
     wrong: 'the gradient summed over the batch (G_Z, or the autoencoder’s dW, without the 1/B)',
     right: 'the gradient of the mean loss (divided by B)',
-    teaches: 'the loss is a mean but the gradient a sum: every tensor is B times too large, which for SGD and momentum is a learning rate B times too high (Adam divides the scale away, so it hides the mistake)',
+    teaches:
+      'the loss is a mean but the gradient a sum: every tensor is B times too large, which for SGD and momentum is a learning rate B times too high (Adam divides the scale away, so it hides the mistake)',
   },
   'no-one-hot': {
     label: 'no-one-hot: G_Z = a/B',
@@ -77,8 +78,10 @@ export function mistakeProblem(mistake: Mistake, model: 'mlp' | 'autoencoder', a
   if (mistake === 'none') return null;
   const info = MISTAKE_INFO[mistake];
   if (!info) return `unknown mistake '${String(mistake)}'`;
-  if (!info.models.includes(model)) return `the mistake ${mistake} is one of the ${info.models.map((m) => (m === 'mlp' ? 'MLP' : m)).join(' and ')}, not of the ${model === 'mlp' ? 'MLP' : model}`;
-  if (mistake === 'swish-prime' && activation !== 'swish') return `the mistake swish-prime is σ(v)(2 − σ(v)) for swish′: it needs the swish activation, not ${activation}`;
+  if (!info.models.includes(model))
+    return `the mistake ${mistake} is one of the ${info.models.map((m) => (m === 'mlp' ? 'MLP' : m)).join(' and ')}, not of the ${model === 'mlp' ? 'MLP' : model}`;
+  if (mistake === 'swish-prime' && activation !== 'swish')
+    return `the mistake swish-prime is σ(v)(2 − σ(v)) for swish′: it needs the swish activation, not ${activation}`;
   return null;
 }
 
@@ -119,4 +122,3 @@ export function swishDerivativeOf(mistake: Mistake): SwishDerivative {
 export function mistakeLabel(mistake: Mistake): string {
   return mistake === 'none' ? 'none (correct)' : MISTAKE_INFO[mistake].label;
 }
-

@@ -114,7 +114,11 @@ function validate(shape: MlpShape, params: MlpParams, X: Float64Array, labels: U
   assertSizes({ B });
   for (const [name, dims] of Object.entries(mlpTensorShapes(shape))) {
     if (!params[name]) throw new RangeError(`missing tensor ${name}`);
-    assertLength(name, params[name], dims.reduce((a, b) => a * b, 1));
+    assertLength(
+      name,
+      params[name],
+      dims.reduce((a, b) => a * b, 1),
+    );
   }
   assertLength('X', X, B * shape.D);
   assertLength('labels', labels, B);
@@ -131,13 +135,7 @@ function addRowBias(A: Float64Array, bias: Float64Array, rows: number, cols: num
 }
 
 /** Runs the forward pass: V_l = Y_{l−1} W_lᵀ + b_l, Y_l = f(V_l), Z = Y_{L−1} W_Lᵀ + b_L, loss = mean(logsumexp(Z_i) − Z_i,k). */
-export function mlpForward(
-  shape: MlpShape,
-  params: MlpParams,
-  X: Float64Array,
-  labels: Uint32Array,
-  B: number,
-): MlpForward {
+export function mlpForward(shape: MlpShape, params: MlpParams, X: Float64Array, labels: Uint32Array, B: number): MlpForward {
   validate(shape, params, X, labels, B);
   const widths = layerWidths(shape);
   const f = ACTIVATION_FUNCTIONS[activationOf(shape)].f;
@@ -179,14 +177,7 @@ export function mlpLoss(shape: MlpShape, params: MlpParams, X: Float64Array, lab
 }
 
 /** Forward pass, then the backward pass of MATH.md, returning the gradients of the mean loss. */
-export function mlpGradients(
-  shape: MlpShape,
-  params: MlpParams,
-  X: Float64Array,
-  labels: Uint32Array,
-  B: number,
-  opts: MlpGradientOptions = {},
-): MlpGradients {
+export function mlpGradients(shape: MlpShape, params: MlpParams, X: Float64Array, labels: Uint32Array, B: number, opts: MlpGradientOptions = {}): MlpGradients {
   const forward = mlpForward(shape, params, X, labels, B);
   const { V, Y, Z } = forward;
   const widths = layerWidths(shape);

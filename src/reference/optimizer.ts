@@ -54,18 +54,10 @@ export function newOptimizerState(size: number): OptimizerState {
  * adam m = β1m + (1−β1)g, v = β2v + (1−β2)g², p −= lr·m̂ / (√v̂ + eps) with m̂, v̂ bias-corrected by step t.
  * `ascend` is the update-sign mistake of MATH.md's catalogue: every step taken with + instead of −.
  */
-export function optimizerStep(
-  settings: OptimizerSettings,
-  params: Float64Array,
-  grads: Float64Array,
-  state: OptimizerState,
-  ascend = false,
-): void {
+export function optimizerStep(settings: OptimizerSettings, params: Float64Array, grads: Float64Array, state: OptimizerState, ascend = false): void {
   const size = params.length;
   if (grads.length !== size || state.m.length !== size || state.v.length !== size) {
-    throw new RangeError(
-      `optimizerStep: params ${size}, grads ${grads.length}, m ${state.m.length}, v ${state.v.length} must match`,
-    );
+    throw new RangeError(`optimizerStep: params ${size}, grads ${grads.length}, m ${state.m.length}, v ${state.v.length} must match`);
   }
   const { kind, momentum: mu, nesterov, beta1, beta2, eps, weightDecay, l1 } = settings;
   state.t += 1;

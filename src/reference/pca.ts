@@ -163,7 +163,13 @@ export function pcaBoundFromMoment(S: Float64Array, n: number, m: number): numbe
  */
 export function pcaBoundFromSpectrum(values: Float64Array, m: number): number {
   checkCodeSize(m, values.length);
-  return 0.5 * Math.max(0, values.subarray(m).reduce((a, b) => a + b, 0));
+  return (
+    0.5 *
+    Math.max(
+      0,
+      values.subarray(m).reduce((a, b) => a + b, 0),
+    )
+  );
 }
 
 function checkCodeSize(m: number, n: number): void {

@@ -46,17 +46,25 @@ export function serializeCheckpoint(cp: Checkpoint): string {
     if (!state) continue;
     const shapes = new Map(specTensorShapes(cp.spec));
     const tensors = (values: Record<string, Float32Array | Float64Array>) =>
-      Object.fromEntries(
-        [...shapes].map(([name, shape]) => [name, encodeTensor(values[name]!, shape)]),
-      );
+      Object.fromEntries([...shapes].map(([name, shape]) => [name, encodeTensor(values[name]!, shape)]));
     engines[key] = {
-      step: state.step, optimizerStep: state.optimizerStep,
-      params: tensors(state.params), m: tensors(state.m), v: tensors(state.v),
+      step: state.step,
+      optimizerStep: state.optimizerStep,
+      params: tensors(state.params),
+      m: tensors(state.m),
+      v: tensors(state.v),
     };
   }
   const doc = {
-    format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, settings: savedSettings(cp.settings), spec: cp.spec, batch: cp.batch,
-    seed: cp.seed, optimizer: fileOptimizer(cp.optimizer), data: cp.data, engines,
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    settings: savedSettings(cp.settings),
+    spec: cp.spec,
+    batch: cp.batch,
+    seed: cp.seed,
+    optimizer: fileOptimizer(cp.optimizer),
+    data: cp.data,
+    engines,
   };
   return JSON.stringify(doc, null, 1);
 }

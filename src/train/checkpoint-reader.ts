@@ -157,7 +157,11 @@ class CheckpointReader {
     const optimizerStep = this.integer(e.optimizerStep, `${path}.optimizerStep`, 0, step);
     const shapes = specTensorShapes(spec);
     const part = (name: (typeof PARTS)[number]) => {
-      const doc = this.object(e[name], `${path}.${name}`, shapes.map(([tensor]) => tensor));
+      const doc = this.object(
+        e[name],
+        `${path}.${name}`,
+        shapes.map(([tensor]) => tensor),
+      );
       const out: Record<string, Float32Array | Float64Array> = {};
       for (const [tensor, shape] of shapes) {
         out[tensor] = this.tensor(doc[tensor], `${path}.${name}.${tensor}`, shape, name === 'v');
@@ -244,4 +248,3 @@ export function checkSettings(settings: Record<string, unknown>, fileName: strin
     }
   }
 }
-

@@ -45,8 +45,13 @@ export async function captureCheckpoint(session: Session, settings: Readonly<Rec
   for (const engine of session.engines) engines[engine.id] = await engine.capture();
   const { name, N, D, classes } = data.train;
   const cp: Checkpoint = {
-    settings: flatSettings(settings), spec: config.spec, batch: config.batch, seed: config.seed, optimizer: { ...session.optimizer },
-    data: { name, N, D, classes }, engines,
+    settings: flatSettings(settings),
+    spec: config.spec,
+    batch: config.batch,
+    seed: config.seed,
+    optimizer: { ...session.optimizer },
+    data: { name, N, D, classes },
+    engines,
   };
   checkSettings(cp.settings, 'checkpoint', 'settings');
   return cp;
@@ -98,7 +103,5 @@ export function checkCheckpointFits(
 }
 
 function describeSpec(spec: ModelSpec): string {
-  return spec.kind === 'mlp'
-    ? `an MLP ${describeMlp(spec.shape)}`
-    : `an autoencoder with n=${spec.shape.n}, m=${spec.shape.m}`;
+  return spec.kind === 'mlp' ? `an MLP ${describeMlp(spec.shape)}` : `an autoencoder with n=${spec.shape.n}, m=${spec.shape.m}`;
 }

@@ -9,7 +9,17 @@ import type { StepMetrics } from '../kernels/metrics';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { CpuThreads, hardwareThreads } from '../cpu/cpu-threads';
 import { canShareMemory, cpuModule } from '../cpu/wasm-module';
-import { cpuMemory, FORWARD_ROWS, JOB, planCpuMemory, writeModelTable, writeOptimizer, type CpuMemoryPlan, type CpuWords, type Tensor } from '../cpu/wasm-memory';
+import {
+  cpuMemory,
+  FORWARD_ROWS,
+  JOB,
+  planCpuMemory,
+  writeModelTable,
+  writeOptimizer,
+  type CpuMemoryPlan,
+  type CpuWords,
+  type Tensor,
+} from '../cpu/wasm-memory';
 import type { Engine, EngineEvaluation, EngineState, LayerOutputs } from './engine';
 import type { RunPlan } from './run-settings';
 
@@ -49,7 +59,9 @@ export class CpuEngine implements Engine {
     const count = shared ? Math.max(1, Math.min(64, Math.floor(wanted))) : 1;
     const { module, relaxed } = await cpuModule(count > 1);
     // The word numbers of the model's table come from the module itself.
-    const probe = new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory(count > 1 ? { initial: 1, maximum: 1, shared: true } : { initial: 1 }) } });
+    const probe = new WebAssembly.Instance(module, {
+      env: { memory: new WebAssembly.Memory(count > 1 ? { initial: 1, maximum: 1, shared: true } : { initial: 1 }) },
+    });
     const words: CpuWords = {};
     for (const [name, value] of Object.entries(probe.exports)) if (value instanceof WebAssembly.Global) words[name] = value.value as number;
     const scratchBytes = (probe.exports.scratchBytes as (K: number) => number)(plan.batch);
@@ -227,7 +239,13 @@ export class CpuEngine implements Engine {
 
   async capture(): Promise<EngineState> {
     await this.flush();
-    return { step: this.submitted, optimizerStep: this.optimizerStep, params: this.read(this.memory.params), m: this.read(this.memory.m), v: this.read(this.memory.v) };
+    return {
+      step: this.submitted,
+      optimizerStep: this.optimizerStep,
+      params: this.read(this.memory.params),
+      m: this.read(this.memory.m),
+      v: this.read(this.memory.v),
+    };
   }
 
   async restore(state: EngineState, optimizer: OptimizerSettings): Promise<void> {

@@ -94,6 +94,7 @@ export class GpuEngine implements Engine {
     } finally {
       const outOfMemory = await device.popErrorScope();
       if (!engine || outOfMemory) for (const m of made) m.destroy();
+      // biome-ignore lint/correctness/noUnsafeFinally: running out of memory explains whatever failed in the try
       if (outOfMemory) throw new UserError(`the GPU ran out of memory for this model (${outOfMemory.message}); choose smaller sizes`);
     }
     return engine;

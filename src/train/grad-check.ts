@@ -222,7 +222,8 @@ export function generatedCase(spec: ModelSpec, B: number, seed: number): { param
   for (const [name, shape] of specTensorShapes(spec)) {
     const fanIn = shape[shape.length - 1]!;
     params[name] = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
-      shape.length === 2 ? rng.normal() / Math.sqrt(fanIn) : rng.uniform(-0.5, 0.5));
+      shape.length === 2 ? rng.normal() / Math.sqrt(fanIn) : rng.uniform(-0.5, 0.5),
+    );
   }
   const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
   const classes = spec.kind === 'mlp' ? spec.shape.C : 1;

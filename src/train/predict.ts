@@ -29,7 +29,11 @@ export function reconstruct(W: ArrayLike<number>, m: number, n: number, X: Array
 
 /** The tied autoencoder's code Z = X Wᵀ [rows, m] and reconstructions Z W [rows, n], each code in float64. */
 export function autoencoderOutputs(
-  W: ArrayLike<number>, m: number, n: number, X: ArrayLike<number>, rows: number,
+  W: ArrayLike<number>,
+  m: number,
+  n: number,
+  X: ArrayLike<number>,
+  rows: number,
 ): { code: Float32Array; reconstructions: Float32Array } {
   const code = new Float32Array(rows * m);
   const out = new Float32Array(rows * n);

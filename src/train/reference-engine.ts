@@ -69,7 +69,13 @@ export class ReferenceEngine implements Engine {
   async forwardLayers(X: Float32Array, rows: number): Promise<LayerOutputs | null> {
     const { spec } = this.plan;
     if (spec.kind !== 'mlp') return null;
-    const f = mlpForward(spec.shape, mlpParamsFrom(spec.shape, this.trainer.params), Float64Array.from(X.subarray(0, rows * spec.shape.D)), new Uint32Array(rows), rows);
+    const f = mlpForward(
+      spec.shape,
+      mlpParamsFrom(spec.shape, this.trainer.params),
+      Float64Array.from(X.subarray(0, rows * spec.shape.D)),
+      new Uint32Array(rows),
+      rows,
+    );
     return { hidden: f.Y.map((y) => Float32Array.from(y)), output: Float32Array.from(f.Z) };
   }
 

@@ -159,10 +159,7 @@ export interface FieldProblem {
 }
 
 /** A field of a flat settings record: how its text is read. */
-export type ScalarSpec =
-  | { kind: 'boolean' }
-  | { kind: 'number'; range: NumberRange }
-  | { kind: 'choice'; choices: readonly string[] };
+export type ScalarSpec = { kind: 'boolean' } | { kind: 'number'; range: NumberRange } | { kind: 'choice'; choices: readonly string[] };
 
 /** A field of a flat settings record: a scalar, or a comma-separated list of numbers or choices. */
 export type FieldSpec = ScalarSpec | { kind: 'list'; item: ScalarSpec; minLength: number; maxLength: number; distinct?: boolean };
@@ -182,8 +179,10 @@ export function fieldSpecs(
   lengths: Readonly<Record<string, readonly [number, number]>> = {},
 ): Record<string, FieldSpec> {
   const scalar = (key: string, fallback: unknown): ScalarSpec =>
-    typeof fallback === 'boolean' ? { kind: 'boolean' }
-      : typeof fallback === 'number' ? { kind: 'number', range: ranges[key]! }
+    typeof fallback === 'boolean'
+      ? { kind: 'boolean' }
+      : typeof fallback === 'number'
+        ? { kind: 'number', range: ranges[key]! }
         : { kind: 'choice', choices: choices[key]! };
   const specs: Record<string, FieldSpec> = {};
   for (const [key, fallback] of Object.entries(defaults)) {
@@ -279,10 +278,7 @@ export function describeProblem(p: FieldProblem): string {
  * checked one by one: bad values are left at their defaults, each with a problem.
  * @param scope 'page' for the page's ranges, 'cli' for the CLI's wider ones (and strict integers)
  */
-export function readRunSettings(
-  pairs: Iterable<[string, string]>,
-  scope: 'page' | 'cli' = 'page',
-): { settings: RunSettings; problems: FieldProblem[] } {
+export function readRunSettings(pairs: Iterable<[string, string]>, scope: 'page' | 'cli' = 'page'): { settings: RunSettings; problems: FieldProblem[] } {
   const { values, problems } = readFields(renamedSettings(pairs), runFieldSpecs(scope), scope === 'cli');
   return { settings: { ...RUN_DEFAULTS, ...values } as RunSettings, problems };
 }
@@ -326,8 +322,14 @@ export function savedSettings<T extends Record<string, unknown>>(record: T): Par
 export function optimizerOf(s: Readonly<RunSettings>): OptimizerSettings {
   return {
     ...DEFAULT_OPTIMIZER,
-    kind: s.optimizer, lr: s.lr, momentum: s.momentum, nesterov: s.nesterov,
-    beta1: s.beta1, beta2: s.beta2, weightDecay: s.weightDecay, l1: s.l1,
+    kind: s.optimizer,
+    lr: s.lr,
+    momentum: s.momentum,
+    nesterov: s.nesterov,
+    beta1: s.beta1,
+    beta2: s.beta2,
+    weightDecay: s.weightDecay,
+    l1: s.l1,
   };
 }
 
@@ -378,7 +380,11 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
     spec = { kind: 'autoencoder', shape: { n: train.D, m: code } };
   }
   const plan: RunPlan = {
-    spec, batch, optimizer: optimizerOf(s), seed: s.seed, initScale: s.initScale,
+    spec,
+    batch,
+    optimizer: optimizerOf(s),
+    seed: s.seed,
+    initScale: s.initScale,
     mistake: mistakeFor(spec, s.mistake),
   };
   return { plan, adjusted };

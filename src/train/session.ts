@@ -97,9 +97,13 @@ export class Session {
           engines.push(await CpuEngine.create(plan, data, initial, { threads: config.cpuThreads }));
           continue;
         }
-        engines.push(await GpuEngine.create(device!, plan, data, initial, {
-          onPhase: (p, s) => (phases[p] += s), onProgress: opts.onProgress, estimate: opts.estimate,
-        }));
+        engines.push(
+          await GpuEngine.create(device!, plan, data, initial, {
+            onPhase: (p, s) => (phases[p] += s),
+            onProgress: opts.onProgress,
+            estimate: opts.estimate,
+          }),
+        );
       }
     } catch (error) {
       for (const e of engines) e.destroy();
@@ -142,14 +146,16 @@ export class Session {
    * the page stays responsive. Resolves when every engine has stopped; rejects with the first failure.
    */
   async race(count: () => number, going: () => boolean, nextFrame: () => Promise<void> = nextTask, budgetMs = 12): Promise<void> {
-    await Promise.all(this.engines.map(async (engine) => {
-      const onCallersThread = engine.id === 'reference' || (engine instanceof CpuEngine && engine.threadCount === 1);
-      while (going()) {
-        engine.run(count(), budgetMs);
-        await engine.throttle();
-        await (onCallersThread ? nextFrame() : nextTask());
-      }
-    }));
+    await Promise.all(
+      this.engines.map(async (engine) => {
+        const onCallersThread = engine.id === 'reference' || (engine instanceof CpuEngine && engine.threadCount === 1);
+        while (going()) {
+          engine.run(count(), budgetMs);
+          await engine.throttle();
+          await (onCallersThread ? nextFrame() : nextTask());
+        }
+      }),
+    );
   }
 
   /** Waits for every engine's outstanding metrics (so the plots catch up). */

@@ -7,9 +7,7 @@ import type { GpuContext } from '../gpu/device';
 import type { StepMetrics } from '../kernels/metrics';
 import { mistakeProblem } from '../reference/mistakes';
 import type { OptimizerSettings } from '../reference/optimizer';
-import {
-  captureCheckpoint, checkCheckpointFits, checkpointSteps, restoreCheckpoint, type Checkpoint,
-} from '../train/checkpoint';
+import { captureCheckpoint, checkCheckpointFits, checkpointSteps, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
 import { parseCheckpoint } from '../train/checkpoint-reader';
 import { canShareMemory } from '../cpu/wasm-module';
 import { CpuEngine } from '../train/cpu-engine';
@@ -104,15 +102,19 @@ export class App {
     problems.push(...hidden.problems);
     this.hide = hidden.hide;
     this.settings = settings;
-    this.runBar = new RunBar(el.runBar, {
-      toggle: () => (this.running ? this.pause() : this.play()),
-      step: () => void this.stepOnce(),
-      reset: () => void this.rebuild(),
-      copyLink: () => void this.copyLink(),
-      preset: (hash) => {
-        location.hash = withHide(hash, this.hide); // applied by hashchange, as an edited link is
+    this.runBar = new RunBar(
+      el.runBar,
+      {
+        toggle: () => (this.running ? this.pause() : this.play()),
+        step: () => void this.stepOnce(),
+        reset: () => void this.rebuild(),
+        copyLink: () => void this.copyLink(),
+        preset: (hash) => {
+          location.hash = withHide(hash, this.hide); // applied by hashchange, as an edited link is
+        },
       },
-    }, PRESETS);
+      PRESETS,
+    );
     this.recovery = new Recovery(this.recoveryHost(), openGpu);
     if (!gpu && needsGpu(settings.engine)) settings.engine = 'cpu';
     if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
@@ -171,7 +173,8 @@ export class App {
   /** A live change before the first step: the "Ready" line names the new settings, not the old. */
   private readyAgain(): void {
     const session = this.session;
-    if (session && !this.running && session.step === 0) this.status(readyStatus(this.describe(), session.stepEstimate, session.config.spec.kind, 'Press play.'));
+    if (session && !this.running && session.step === 0)
+      this.status(readyStatus(this.describe(), session.stepEstimate, session.config.spec.kind, 'Press play.'));
   }
 
   /** Whether training runs; the run bar's toggle and the status line follow it. */
@@ -293,7 +296,10 @@ export class App {
 
   play(): void {
     if (this.running || !this.session) return;
-    if (this.recovery.diverged) return this.recovery.showDivergence();
+    if (this.recovery.diverged) {
+      this.recovery.showDivergence();
+      return;
+    }
     this.running = true;
     for (const engine of this.session.engines) {
       this.rates.set(engine.id, { steps: engine.step, time: performance.now(), perSecond: this.rates.get(engine.id)?.perSecond ?? 0 });
@@ -325,7 +331,9 @@ export class App {
   private async build(resume: boolean, restore: Checkpoint | null = null, continues = restore !== null): Promise<void> {
     const s = this.settings;
     this.status('Loading data…');
-    const data = await loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null, (loaded, total) => this.status(downloadStatus('MNIST', loaded, total)));
+    const data = await loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null, (loaded, total) =>
+      this.status(downloadStatus('MNIST', loaded, total)),
+    );
     if (s.exercise > 0) s.mistake = exerciseMistake(s.exercise, s.model, s.model === 'mlp' ? s.activation : null);
     const { plan, adjusted } = planRun(s, data);
     const notes = adjusted.map((a) => a.note);
@@ -378,24 +386,38 @@ export class App {
     this.runs.start(hidden ? 'exercise' : plan.mistake, runFingerprint(s));
     // The gradient check compares the GPU's own kernels with the reference, when the run has them.
     const gpu = session.engine('gpu');
-    this.math = new MathViews(this.el.views, {
-      spec: plan.spec, data, mistake: plan.mistake, exercise: hidden, settings: s, leader: session.leader.id,
-      onReveal: () => {
-        this.exerciseRevealed = true;
-        this.runs.rename('exercise', plan.mistake);
+    this.math = new MathViews(
+      this.el.views,
+      {
+        spec: plan.spec,
+        data,
+        mistake: plan.mistake,
+        exercise: hidden,
+        settings: s,
+        leader: session.leader.id,
+        onReveal: () => {
+          this.exerciseRevealed = true;
+          this.runs.rename('exercise', plan.mistake);
+        },
+        gpu: gpu instanceof GpuEngine ? { device: gpu.model.device, network: gpu.model.network } : null,
+        readParams: () => session.params(),
+        step: () => session.step,
+        batchAt: (step, rows) => session.batchAt(step, rows),
       },
-      gpu: gpu instanceof GpuEngine ? { device: gpu.model.device, network: gpu.model.network } : null,
-      readParams: () => session.params(), step: () => session.step, batchAt: (step, rows) => session.batchAt(step, rows),
-    }, this.runs);
+      this.runs,
+    );
     if (plan.spec.kind === 'autoencoder') {
       const code = plan.spec.shape.m;
-      void pcaBoundAsync(data.train, code).then((bound) => {
-        if (this.session !== session) return;
-        this.pcaBound = bound;
-        this.plot.setReference(bound, `PCA bound ½Σλⱼ (j > ${code})`);
-      }, (error: Error) => {
-        if (this.session === session) this.message(`The PCA bound could not be computed: ${error.message}`);
-      });
+      void pcaBoundAsync(data.train, code).then(
+        (bound) => {
+          if (this.session !== session) return;
+          this.pcaBound = bound;
+          this.plot.setReference(bound, `PCA bound ½Σλⱼ (j > ${code})`);
+        },
+        (error: Error) => {
+          if (this.session === session) this.message(`The PCA bound could not be computed: ${error.message}`);
+        },
+      );
     }
     this.writeHash();
     await this.refresh(true);

@@ -25,8 +25,6 @@ export function divergenceAdvice(s: Settings): DivergenceAdvice {
   if (s.model === 'autoencoder' && s.optimizer !== 'adam') {
     causes.push("the autoencoder's gradient grows with the cube of the weights, so a step that overshoots overshoots more the next time");
   }
-  const cause = causes.length > 0
-    ? `Likely cause: ${causes.join('; ')}.`
-    : `A learning rate too high for this data is the usual cause (now ${s.lr}).`;
+  const cause = causes.length > 0 ? `Likely cause: ${causes.join('; ')}.` : `A learning rate too high for this data is the usual cause (now ${s.lr}).`;
   return { cause, saferLr };
 }

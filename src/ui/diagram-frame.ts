@@ -36,13 +36,23 @@ function inputColumn(input: DiagramInput): DiagramColumn {
     return { role: 'input', heading: 'input', units: 1, names: ['the current sample'], picture: { kind: 'image', values: input.X, side: input.side } };
   }
   return {
-    role: 'input', heading: 'inputs', units: input.features.length, names: input.features.map((f) => FEATURE_LABELS[f]),
+    role: 'input',
+    heading: 'inputs',
+    units: input.features.length,
+    names: input.features.map((f) => FEATURE_LABELS[f]),
     picture: { kind: 'map', values: input.X, grid: input.grid },
   };
 }
 
 /** The MLP's frame from the engine's forward pass over `input` (the grid's rows, or the one sample). */
-export function mlpFrame(shape: MlpShape, params: Record<string, Float32Array>, step: number, input: DiagramInput, layers: LayerOutputs, activation: string): DiagramFrame {
+export function mlpFrame(
+  shape: MlpShape,
+  params: Record<string, Float32Array>,
+  step: number,
+  input: DiagramInput,
+  layers: LayerOutputs,
+  activation: string,
+): DiagramFrame {
   const widths = [shape.D, ...shape.hidden, shape.C];
   const L = widths.length - 1;
   const plane = input.kind === 'plane';
@@ -57,7 +67,10 @@ export function mlpFrame(shape: MlpShape, params: Record<string, Float32Array>, 
   const rows = plane ? input.grid * input.grid : 1;
   const probs = softmaxRows(layers.output, rows, shape.C);
   columns.push({
-    role: 'output', heading: 'outputs', units: shape.C, names: Array.from({ length: shape.C }, (_, c) => (plane ? `class ${c}` : String(c))),
+    role: 'output',
+    heading: 'outputs',
+    units: shape.C,
+    names: Array.from({ length: shape.C }, (_, c) => (plane ? `class ${c}` : String(c))),
     picture: plane ? { kind: 'map', values: probs, grid: input.grid, classes: true } : { kind: 'values', values: probs, classes: true },
   });
   const links: Array<DiagramLinks | null> = [];
@@ -86,7 +99,19 @@ export function autoencoderFrame(m: number, n: number, W: Float32Array, step: nu
     };
   }
   const names = plane ? input.features.map((f) => `${FEATURE_LABELS[f]}, reconstructed`) : [];
-  const code: DiagramColumn = { role: 'hidden', heading, units: m, names: [], picture: plane ? { kind: 'map', values: Z, grid: input.grid } : { kind: 'values', values: Z } };
-  const out: DiagramColumn = { role: 'output', heading: 'reconstruction', units: n, names, picture: plane ? { kind: 'map', values: output, grid: input.grid } : { kind: 'values', values: output } };
+  const code: DiagramColumn = {
+    role: 'hidden',
+    heading,
+    units: m,
+    names: [],
+    picture: plane ? { kind: 'map', values: Z, grid: input.grid } : { kind: 'values', values: Z },
+  };
+  const out: DiagramColumn = {
+    role: 'output',
+    heading: 'reconstruction',
+    units: n,
+    names,
+    picture: plane ? { kind: 'map', values: output, grid: input.grid } : { kind: 'values', values: output },
+  };
   return { step, columns: [inputColumn(input), code, out], links: [matrixLinks('W', W, n), matrixLinks('W', W, n, true)] };
 }

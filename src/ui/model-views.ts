@@ -73,7 +73,8 @@ export class ModelViews {
     const { train } = data;
     const images = train.D === 784;
     // A 2-D set's plane, or a user's file of two features drawn as one.
-    const plane: Plane | null = data.plane ?? (train.D === 2 ? { features: PLAIN_FEATURES, train: train.X, ...(data.test ? { test: data.test.X } : {}) } : null);
+    const plane: Plane | null =
+      data.plane ?? (train.D === 2 ? { features: PLAIN_FEATURES, train: train.X, ...(data.test ? { test: data.test.X } : {}) } : null);
     this.plane = plane;
     const hidden = spec.kind === 'mlp' ? [...spec.shape.hidden] : [];
     // Beside the main output where both fit, else the stage's whole width.
@@ -86,8 +87,12 @@ export class ModelViews {
       gradient: (tensor, index) => hooks.gradient(tensor, index),
       ...(spec.kind === 'mlp' ? { onReshape: (h: number[]) => hooks.reshape(h) } : {}),
     });
-    if (!plane && !images) this.diagram.setCaption('Every unit drawn as its activation for the current sample; links wide where |w| is large, red positive, blue negative.');
-    if (images) this.diagram.setCaption('The current test digit, each hidden unit (first layer: its weight image, framed by its activation) and the outputs; links red positive, blue negative.');
+    if (!plane && !images)
+      this.diagram.setCaption('Every unit drawn as its activation for the current sample; links wide where |w| is large, red positive, blue negative.');
+    if (images)
+      this.diagram.setCaption(
+        'The current test digit, each hidden unit (first layer: its weight image, framed by its activation) and the outputs; links red positive, blue negative.',
+      );
     this.destroyers.push(() => this.diagram.destroy());
     if (plane) {
       const bounds = dataBounds(plane.train, train.N);
@@ -101,9 +106,12 @@ export class ModelViews {
       this.destroyers.push(() => view.destroy());
     }
     if (images) {
-      this.weights = new WeightImagesView(stage, spec.kind === 'mlp'
-        ? { title: 'First-layer weights', caption: "Each tile is one hidden unit's 784 weights: red positive, blue negative." }
-        : { title: 'Rows of W', caption: 'Each tile is one row of W; trained, they span the top principal components.' });
+      this.weights = new WeightImagesView(
+        stage,
+        spec.kind === 'mlp'
+          ? { title: 'First-layer weights', caption: "Each tile is one hidden unit's 784 weights: red positive, blue negative." }
+          : { title: 'Rows of W', caption: 'Each tile is one row of W; trained, they span the top principal components.' },
+      );
       this.destroyers.push(() => this.weights?.destroy());
     }
     if (spec.kind === 'mlp' && images) {
@@ -111,7 +119,11 @@ export class ModelViews {
       this.digits = new DigitGridView(container);
       this.draw = new DrawDigitView(container);
       this.draw.onDraw = (pixels) => this.classifyDrawing(pixels);
-      this.destroyers.push(() => this.confusion?.destroy(), () => this.digits?.destroy(), () => this.draw?.destroy());
+      this.destroyers.push(
+        () => this.confusion?.destroy(),
+        () => this.digits?.destroy(),
+        () => this.draw?.destroy(),
+      );
     }
     if (spec.kind === 'autoencoder') {
       // On a plane the reconstructions are the main output (points beside their projections): first screen.
@@ -138,7 +150,12 @@ export class ModelViews {
         const { view, bounds, grid, inputs, plane } = this.boundary;
         const probs = layers ? softmaxRows(layers.output, grid * grid, shape.C) : mlpProbabilities(shape, params, inputs, grid * grid);
         view.update({
-          grid, probs, classes: shape.C, bounds, points: plane.train, labels: data.train.labels,
+          grid,
+          probs,
+          classes: shape.C,
+          bounds,
+          points: plane.train,
+          labels: data.train.labels,
           ...(plane.test && data.test ? { testPoints: plane.test, testLabels: data.test.labels } : {}),
         });
       }
@@ -150,7 +167,11 @@ export class ModelViews {
         const X = new Float32Array(rows.length * test.D);
         rows.forEach((row, i) => X.set(test.X.subarray(row * test.D, (row + 1) * test.D), i * test.D));
         const probs = mlpProbabilities(shape, params, X, rows.length);
-        this.digits.update(X, Uint32Array.from(rows, (row) => test.labels[row]!), argmaxRows(probs, rows.length, shape.C));
+        this.digits.update(
+          X,
+          Uint32Array.from(rows, (row) => test.labels[row]!),
+          argmaxRows(probs, rows.length, shape.C),
+        );
       }
     } else {
       const { m, n } = spec.shape;
@@ -160,7 +181,7 @@ export class ModelViews {
         if (this.hovered) this.hover(this.hovered.column, this.hovered.unit);
       }
       this.weights?.update(params.W!, m, n);
-      const source = n === 2 ? data.train : data.test ?? data.train;
+      const source = n === 2 ? data.train : (data.test ?? data.train);
       const k = Math.min(n === 2 ? MAX_PLANE_POINTS : PAIRS, source.N);
       const X = source.X.subarray(0, k * n);
       this.recon?.update(X, reconstruct(params.W!, m, n, X, k), k, n);
@@ -203,7 +224,10 @@ export class ModelViews {
       this.weights.showUnit(unit, col && unit !== null ? `${col.heading}: unit ${unit + 1}` : '');
     }
     if (!view) return;
-    if (unit === null || !picture || picture.kind !== 'map') return view.showUnit(null);
+    if (unit === null || !picture || picture.kind !== 'map') {
+      view.showUnit(null);
+      return;
+    }
     const units = this.frame!.columns[column]!.units;
     const g = picture.grid;
     const values = new Float32Array(g * g);

@@ -12,12 +12,30 @@ export interface PanelActions {
 }
 
 const LABELS: Partial<Record<keyof Settings, string>> = {
-  model: 'model', dataset: 'dataset', samples: 'training points (2-D sets)', noise: 'noise (2-D sets)',
-  hidden: 'hidden layers (MLP): widths', testShare: 'test share (2-D sets)', activation: 'activation (MLP)', code: 'code size (autoencoder)', batch: 'batch size', lr: 'learning rate',
-  optimizer: 'optimizer', momentum: 'momentum', nesterov: 'Nesterov', beta1: 'Adam β1', beta2: 'Adam β2',
-  weightDecay: 'weight decay (L2)', l1: 'L1 regularisation', initScale: 'initialisation scale', seed: 'seed', stepsPerFrame: 'steps per frame',
-  engine: 'engine', logScale: 'log-scale loss',
-  mistake: 'backprop mistake (gallery)', checkEvery: 'gradient check every N steps',
+  model: 'model',
+  dataset: 'dataset',
+  samples: 'training points (2-D sets)',
+  noise: 'noise (2-D sets)',
+  hidden: 'hidden layers (MLP): widths',
+  testShare: 'test share (2-D sets)',
+  activation: 'activation (MLP)',
+  code: 'code size (autoencoder)',
+  batch: 'batch size',
+  lr: 'learning rate',
+  optimizer: 'optimizer',
+  momentum: 'momentum',
+  nesterov: 'Nesterov',
+  beta1: 'Adam β1',
+  beta2: 'Adam β2',
+  weightDecay: 'weight decay (L2)',
+  l1: 'L1 regularisation',
+  initScale: 'initialisation scale',
+  seed: 'seed',
+  stepsPerFrame: 'steps per frame',
+  engine: 'engine',
+  logScale: 'log-scale loss',
+  mistake: 'backprop mistake (gallery)',
+  checkEvery: 'gradient check every N steps',
 };
 
 const OPTION_NAMES: Record<string, Record<string, string>> = {
@@ -41,7 +59,11 @@ export class Panel {
   private featureFolder: GUI | null = null;
   private hiddenByLink = new Set<keyof Settings>();
 
-  constructor(container: HTMLElement, private readonly settings: Settings, actions: PanelActions) {
+  constructor(
+    container: HTMLElement,
+    private readonly settings: Settings,
+    actions: PanelActions,
+  ) {
     const gui = (this.gui = new GUI({ container, title: 'Settings', width: 300 }));
     const add = (folder: GUI, key: keyof Settings) => {
       const range = RANGES[key];

@@ -147,7 +147,10 @@ export class Recovery {
 
   /** Puts the run back to its last snapshot, optionally with a new learning rate, paused. */
   restoreLastGood(lr: number | null): Promise<void> {
-    return this.host.chain(() => this.restore(lr), (e) => this.host.message(`Could not restore: ${e.message}`));
+    return this.host.chain(
+      () => this.restore(lr),
+      (e) => this.host.message(`Could not restore: ${e.message}`),
+    );
   }
 
   private async restore(lr: number | null): Promise<void> {
@@ -213,7 +216,9 @@ export class Recovery {
       return await this.openGpu();
     } catch (error) {
       this.host.useCpuEngine();
-      this.host.message(`No WebGPU device could be opened (${(error as Error).message}), so only the CPU engines, ${ENGINE_NAMES.cpu} and the ${ENGINE_NAMES.reference}, can run.`);
+      this.host.message(
+        `No WebGPU device could be opened (${(error as Error).message}), so only the CPU engines, ${ENGINE_NAMES.cpu} and the ${ENGINE_NAMES.reference}, can run.`,
+      );
       return null;
     }
   }

@@ -22,7 +22,11 @@ export class RunBar {
     this.actions.toggle();
   };
 
-  constructor(container: HTMLElement, private readonly actions: RunBarActions, presets: ReadonlyArray<{ name: string; hash: string; about: string }> = []) {
+  constructor(
+    container: HTMLElement,
+    private readonly actions: RunBarActions,
+    presets: ReadonlyArray<{ name: string; hash: string; about: string }> = [],
+  ) {
     const bar = document.createElement('div');
     bar.className = 'run-bar';
     bar.setAttribute('role', 'toolbar');
@@ -36,7 +40,13 @@ export class RunBar {
     this.toggleButton.append(this.icon, this.label);
     const step = button('run-step', () => this.actions.step(), '+1 step', 'one step', 'Train one step and show it (while paused)');
     const reset = button('run-reset', () => this.actions.reset(), '↺ reset', 'reset', 'Start the run again from its seed: new initial weights, step 0');
-    const copy = button('run-copy', () => this.actions.copyLink(), 'copy link', 'copy link', 'Copy the link to this run: its settings, seed and hidden controls');
+    const copy = button(
+      'run-copy',
+      () => this.actions.copyLink(),
+      'copy link',
+      'copy link',
+      'Copy the link to this run: its settings, seed and hidden controls',
+    );
     bar.append(this.toggleButton, step, reset, copy);
     if (presets.length > 0) bar.append(presetChooser(presets, (hash) => this.actions.preset(hash)));
     container.append(bar);

@@ -2,8 +2,18 @@
 // steps per frame, plot and check options) in one typed object for the panel, and their round trip
 // through the URL hash so that a shared link reproduces a run (same seed, same curve).
 import {
-  describeProblem, fieldSpecs, LIVE_RUN_KEYS, readFields, renamedSettings, runFieldSpecs, RUN_CHOICES, RUN_DEFAULTS, RUN_RANGES, sameValue,
-  type NumberRange, type RunSettings,
+  describeProblem,
+  fieldSpecs,
+  LIVE_RUN_KEYS,
+  readFields,
+  renamedSettings,
+  runFieldSpecs,
+  RUN_CHOICES,
+  RUN_DEFAULTS,
+  RUN_RANGES,
+  sameValue,
+  type NumberRange,
+  type RunSettings,
 } from '../train/run-settings';
 import type { EngineId } from '../train/engine';
 
@@ -17,7 +27,11 @@ export type EngineChoice = 'gpu' | 'cpu' | 'reference' | 'both' | 'gpu-reference
 
 /** The engines of each choice, the leader first. */
 export const ENGINES_OF: Readonly<Record<EngineChoice, readonly EngineId[]>> = {
-  gpu: ['gpu'], cpu: ['cpu'], reference: ['reference'], both: ['gpu', 'cpu'], 'gpu-reference': ['gpu', 'reference'],
+  gpu: ['gpu'],
+  cpu: ['cpu'],
+  reference: ['reference'],
+  both: ['gpu', 'cpu'],
+  'gpu-reference': ['gpu', 'reference'],
 };
 
 /** Whether a choice needs a GPU device (without one the page falls back to 'cpu'). */
@@ -45,7 +59,13 @@ const { mistake, ...runFirst } = RUN_DEFAULTS;
 
 /** In the order of the links and saved runs made before the run definition had a file of its own. */
 export const DEFAULTS: Readonly<Settings> = {
-  ...runFirst, stepsPerFrame: 4, engine: 'gpu', logScale: false, mistake, checkEvery: 200, exercise: 0,
+  ...runFirst,
+  stepsPerFrame: 4,
+  engine: 'gpu',
+  logScale: false,
+  mistake,
+  checkEvery: 200,
+  exercise: 0,
 };
 
 /** Numeric fields: their range and step (the run's, then the page's own). */
@@ -60,7 +80,10 @@ export const CHOICES: Readonly<Record<string, readonly string[]>> = { ...RUN_CHO
 
 /** Settings that apply live, without a rebuild: the optimizer's and the page's display options. */
 export const LIVE_KEYS: ReadonlySet<keyof Settings> = new Set<keyof Settings>([
-  ...(LIVE_RUN_KEYS as ReadonlySet<keyof Settings>), 'stepsPerFrame', 'logScale', 'checkEvery',
+  ...(LIVE_RUN_KEYS as ReadonlySet<keyof Settings>),
+  'stepsPerFrame',
+  'logScale',
+  'checkEvery',
 ]);
 
 /** Every field of the page's settings: the run's as the run definition reads them, then the page's own. */

@@ -8,9 +8,17 @@ export const SECTIONS = ['settings', 'intro', 'diagram', 'output', 'loss', 'math
 
 /** Named runs reachable from the page: what a lecture shows first. */
 export const PRESETS: ReadonlyArray<{ name: string; hash: string; about: string }> = [
-  { name: 'MNIST with the assignment\'s network', hash: '#dataset=mnist&hidden=128&batch=64', about: '784-128-10, swish, softmax cross-entropy' },
-  { name: 'Overfitting a small spiral', hash: '#dataset=spiral&samples=120&noise=0.25&testShare=0.5&hidden=64,64&activation=relu&stepsPerFrame=16', about: 'training loss falls, test loss turns back up' },
-  { name: 'The swish′ trap', hash: '#dataset=spiral&mistake=swish-prime&checkEvery=100', about: 'the original derivation\'s wrong derivative, caught by the gradient check' },
+  { name: "MNIST with the assignment's network", hash: '#dataset=mnist&hidden=128&batch=64', about: '784-128-10, swish, softmax cross-entropy' },
+  {
+    name: 'Overfitting a small spiral',
+    hash: '#dataset=spiral&samples=120&noise=0.25&testShare=0.5&hidden=64,64&activation=relu&stepsPerFrame=16',
+    about: 'training loss falls, test loss turns back up',
+  },
+  {
+    name: 'The swish′ trap',
+    hash: '#dataset=spiral&mistake=swish-prime&checkEvery=100',
+    about: "the original derivation's wrong derivative, caught by the gradient check",
+  },
   { name: 'PCA in one dimension', hash: '#model=autoencoder&dataset=blobs&code=1', about: 'the tied autoencoder finds the principal direction' },
   { name: 'Find the bug', hash: '#exercise=1', about: 'one hidden backprop mistake to find' },
 ];
@@ -22,7 +30,10 @@ export function readHide(hash: string): { hide: string[]; problems: string[] } {
   const known = new Set<string>([...SECTIONS, ...Object.keys(DEFAULTS)]);
   const hide: string[] = [];
   const problems: string[] = [];
-  for (const name of raw.split(',').map((n) => n.trim()).filter(Boolean)) {
+  for (const name of raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)) {
     if (!known.has(name)) problems.push(`hide=${name}: no such control or section`);
     else if (!hide.includes(name)) hide.push(name);
   }

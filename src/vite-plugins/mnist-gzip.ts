@@ -26,7 +26,10 @@ export function gzippedMnist(file: string): Promise<Buffer> {
 async function readOrCompress(file: string): Promise<Buffer> {
   const source = join(mnistDataDir(), file);
   const cached = join(CACHE_DIR, `${file}.gz`);
-  const cachedTime = await stat(cached).then((s) => s.mtimeMs, () => -Infinity);
+  const cachedTime = await stat(cached).then(
+    (s) => s.mtimeMs,
+    () => -Infinity,
+  );
   if (cachedTime >= (await stat(source)).mtimeMs) return readFile(cached);
   const bytes = await promisify(gzip)(await readFile(source), { level: 9 });
   // Written aside and renamed: builds running side by side never read half a file.

@@ -19,20 +19,26 @@ async function openSection(page: Page): Promise<void> {
 /** Clicks a view button and waits for the run it starts to end. */
 async function runToEnd(page: Page, name: string, timeout = 90_000): Promise<string | null> {
   await page.locator('.view-bench button', { hasText: name }).click();
-  await page.waitForFunction(() => {
-    const s = document.querySelector('.view-bench')?.getAttribute('data-state');
-    return s !== 'running' && s !== null && s !== undefined;
-  }, null, { timeout });
+  await page.waitForFunction(
+    () => {
+      const s = document.querySelector('.view-bench')?.getAttribute('data-state');
+      return s !== 'running' && s !== null && s !== undefined;
+    },
+    null,
+    { timeout },
+  );
   return page.locator('.view-bench').getAttribute('data-state');
 }
 
 /** The comparison's rows as shown: implementation (data-impl), its label and the rest of its cells. */
 async function comparedRows(page: Page): Promise<Array<{ impl: string; label: string; cells: string[] }>> {
-  return page.locator('.view-bench table.bench-compare tr[data-impl]').evaluateAll((rows) => rows.map((tr) => ({
-    impl: (tr as HTMLElement).dataset.impl ?? '',
-    label: tr.children[0]?.textContent ?? '',
-    cells: [...tr.children].slice(1).map((td) => td.textContent ?? ''),
-  })));
+  return page.locator('.view-bench table.bench-compare tr[data-impl]').evaluateAll((rows) =>
+    rows.map((tr) => ({
+      impl: (tr as HTMLElement).dataset.impl ?? '',
+      label: tr.children[0]?.textContent ?? '',
+      cells: [...tr.children].slice(1).map((td) => td.textContent ?? ''),
+    })),
+  );
 }
 
 /** Each row is timed (a finite, positive ms per step and steps per second) or says why it is not. */

@@ -24,7 +24,7 @@ describe('deeper networks in the page', () => {
     expect(await page.locator('.view-activation-stats .math-layers > .math-stats').count()).toBe(3);
     expect(await page.locator('.view-activation-stats tr[data-dead]').count()).toBe(3);
     // The equations carry the layer numbers of the chain.
-    const equations = (await page.locator('.view-equations .math-eq').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.key)));
+    const equations = await page.locator('.view-equations .math-eq').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.key));
     expect(equations).toEqual(expect.arrayContaining(['v1', 'y3', 'GV3', 'GY1', 'dW4', 'dW1']));
     await page.screenshot({ path: join(SHOTS, 'spiral-relu-3-layers.png'), fullPage: true });
     expect(errors).toEqual([]);

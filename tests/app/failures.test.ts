@@ -43,7 +43,9 @@ describe('when things go wrong', () => {
     await input.press('Enter');
     await waitForApp(page, (app) => app.diverged, undefined, { timeout: 60_000, polling: 250 });
     const alert = page.getByRole('alert');
-    expect(await alert.textContent()).toMatch(/Training paused: .*loss stopped being a finite number \((NaN|Infinity|-Infinity)\) at step \d+\. Likely cause: the learning rate 10 is high for SGD/);
+    expect(await alert.textContent()).toMatch(
+      /Training paused: .*loss stopped being a finite number \((NaN|Infinity|-Infinity)\) at step \d+\. Likely cause: the learning rate 10 is high for SGD/,
+    );
     const s = await state(page);
     expect(s.running).toBe(false);
     expect(s.history.gpu.every((m) => Number.isFinite(m.loss))).toBe(true);
@@ -70,7 +72,10 @@ describe('when things go wrong', () => {
     await clickButton(page, 'play');
     await waitForApp(page, (app) => app.snapshot !== null && app.step > 40, undefined, { timeout: 60_000, polling: 250 });
     const lostAt = await destroyDevice(page);
-    await waitForApp(page, (app) => app.devicesLost === 1 && /new device was opened/.test(document.querySelector('[role=alert]')!.textContent!), undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => app.devicesLost === 1 && /new device was opened/.test(document.querySelector('[role=alert]')!.textContent!), undefined, {
+      timeout: 60_000,
+      polling: 250,
+    });
     await waitForApp(page, (app, n) => (app.history.gpu.at(-1)?.step ?? 0) > n + 20, lostAt, { timeout: 60_000, polling: 250 });
     const s = await state(page);
     expect(s.running).toBe(true);
@@ -96,7 +101,9 @@ describe('when things go wrong', () => {
     await waitForApp(page, (app) => app.snapshot !== null, undefined, { timeout: 60_000, polling: 250 });
     await destroyDevice(page);
     await page.waitForFunction(() => /CPU engine/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, { timeout: 60_000, polling: 250 });
-    expect(await page.getByRole('alert').textContent()).toMatch(/GPU device was lost.*no new device could be opened \(.*the GPU is gone for good\).*CPU engine.*continues from step \d+/);
+    expect(await page.getByRole('alert').textContent()).toMatch(
+      /GPU device was lost.*no new device could be opened \(.*the GPU is gone for good\).*CPU engine.*continues from step \d+/,
+    );
     await waitForApp(page, (app) => app.history.cpu.length > 20, undefined, { timeout: 60_000, polling: 250 });
     const s = await state(page);
     expect(s.settings.engine).toBe('cpu');
@@ -105,7 +112,9 @@ describe('when things go wrong', () => {
     await clickButton(page, 'pause');
     // Asking for the GPU again tries for a device again; none comes, so the CPU engine stays.
     await page.locator('.lil-controller', { hasText: 'engine' }).locator('select').selectOption('GPU');
-    await page.waitForFunction(() => /No WebGPU device could be opened/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /No WebGPU device could be opened/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, {
+      timeout: 30_000,
+    });
     expect((await state(page)).settings.engine).toBe('cpu');
     await page.close();
   });
@@ -134,15 +143,16 @@ describe('when things go wrong', () => {
     const { page } = await open('#dataset=spiral&samples=20000&hidden=16&stepsPerFrame=8', { init: countGpuBuffers });
     const live = () => page.evaluate(() => window.liveBuffers!());
     // The heap after gc() still moves by several MB with work in flight: take the least of a few readings.
-    const heapBytes = () => page.evaluate(async () => {
-      let least = Infinity;
-      for (let i = 0; i < 4; i++) {
-        await new Promise((r) => setTimeout(r, 150));
-        window.gc!();
-        least = Math.min(least, (performance as Performance & { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
-      }
-      return least;
-    });
+    const heapBytes = () =>
+      page.evaluate(async () => {
+        let least = Infinity;
+        for (let i = 0; i < 4; i++) {
+          await new Promise((r) => setTimeout(r, 150));
+          window.gc!();
+          least = Math.min(least, (performance as Performance & { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
+        }
+        return least;
+      });
     await trainFor(page, 50);
     const baseline = await live();
     const heapBefore = await heapBytes();

@@ -26,7 +26,11 @@ const boundaryPixels = () => {
 };
 
 describe('the first screen', () => {
-  for (const [width, height] of [[1280, 800], [1024, 768], [800, 600]] as const) {
+  for (const [width, height] of [
+    [1280, 800],
+    [1024, 768],
+    [800, 600],
+  ] as const) {
     it(`shows the toggle, the network diagram and the decision boundary without scrolling at ${width}×${height}`, { timeout: 90_000 }, async () => {
       const { page, errors } = await open('#dataset=spiral&hidden=6,5&activation=tanh&stepsPerFrame=8', { viewport: { width, height } });
       await page.getByRole('button', { name: 'play', exact: true }).click();
@@ -70,7 +74,7 @@ describe('the first screen', () => {
     expect(errors).toEqual([]);
   });
 
-  it('adds and removes layers and units with the diagram\'s buttons', { timeout: 90_000 }, async () => {
+  it("adds and removes layers and units with the diagram's buttons", { timeout: 90_000 }, async () => {
     const { page, errors } = await open('#dataset=xor&hidden=4&activation=tanh');
     const diagram = page.getByRole('figure', { name: 'network diagram' });
     await diagram.getByRole('button', { name: '+ layer' }).click();
@@ -85,7 +89,7 @@ describe('the first screen', () => {
     expect(errors).toEqual([]);
   });
 
-  it('hides what a teacher\'s link hides, copies the link with it, and opens a preset', { timeout: 90_000 }, async () => {
+  it("hides what a teacher's link hides, copies the link with it, and opens a preset", { timeout: 90_000 }, async () => {
     const { page, errors } = await open('#dataset=spiral&hidden=8&hide=lr,optimizer,math,bench');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     expect(await page.locator('.lil-controller', { hasText: 'learning rate' }).isVisible()).toBe(false);

@@ -10,20 +10,25 @@ import { SHOTS, state, trainFor, useApp, waitForApp } from './harness';
 const { open } = useApp();
 
 /** Each loss-card chart's legend: series label → marker colour; runs in the page. */
-const legendColours = () => Array.from(document.querySelectorAll('.view-loss .uplot')).map((chart) =>
-  Object.fromEntries(Array.from(chart.querySelectorAll('.u-legend .u-series')).map((row) => [
-    row.querySelector('.u-label')?.textContent ?? '',
-    getComputedStyle(row.querySelector<HTMLElement>('.u-marker')!).borderColor,
-  ])));
+const legendColours = () =>
+  Array.from(document.querySelectorAll('.view-loss .uplot')).map((chart) =>
+    Object.fromEntries(
+      Array.from(chart.querySelectorAll('.u-legend .u-series')).map((row) => [
+        row.querySelector('.u-label')?.textContent ?? '',
+        getComputedStyle(row.querySelector<HTMLElement>('.u-marker')!).borderColor,
+      ]),
+    ),
+  );
 
 /** Inked pixels in the rightmost 2 columns of the test-set chart's canvas: a clipped right-axis label touches them. */
-const rightEdgeInk = (page: Page) => page.evaluate(() => {
-  const canvas = document.querySelectorAll<HTMLCanvasElement>('.view-loss .view-chart canvas')[1]!;
-  const { data } = canvas.getContext('2d')!.getImageData(canvas.width - 2, 0, 2, canvas.height);
-  let ink = 0;
-  for (let i = 3; i < data.length; i += 4) if (data[i]! > 40) ink++;
-  return ink;
-});
+const rightEdgeInk = (page: Page) =>
+  page.evaluate(() => {
+    const canvas = document.querySelectorAll<HTMLCanvasElement>('.view-loss .view-chart canvas')[1]!;
+    const { data } = canvas.getContext('2d')!.getImageData(canvas.width - 2, 0, 2, canvas.height);
+    let ink = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 40) ink++;
+    return ink;
+  });
 
 describe('the GPU and the CPU side by side', () => {
   it('tells the two engines apart: two colours, a note on how far apart, and the |GPU − CPU| chart', { timeout: 180_000 }, async () => {
@@ -53,12 +58,14 @@ describe('the GPU and the CPU side by side', () => {
     expect(values.at(-1) ?? 0).toBeCloseTo(Math.abs(gpu - reference), 12);
 
     const [training, testSet] = await page.evaluate(legendColours);
-    expect(training!['GPU']).toBeTruthy();
-    expect(training!['GPU']).not.toBe(training!['CPU: reference (float64)']);
+    expect(training!.GPU).toBeTruthy();
+    expect(training!.GPU).not.toBe(training!['CPU: reference (float64)']);
     expect(testSet!['GPU test loss']).not.toBe(testSet!['CPU: reference (float64) test loss']);
 
     expect(await note.isVisible()).toBe(true);
-    expect(await note.textContent()).toMatch(/^The GPU's and the CPU reference's curves (coincide: they differ by at most|differ by up to) \S+.*float32 against float64/);
+    expect(await note.textContent()).toMatch(
+      /^The GPU's and the CPU reference's curves (coincide: they differ by at most|differ by up to) \S+.*float32 against float64/,
+    );
     expect(await chart.isVisible()).toBe(true);
     expect(await chart.textContent()).toMatch(/\|GPU − CPU\| training-loss difference/);
     expect(await chart.textContent()).toMatch(/on a log axis/);

@@ -150,9 +150,7 @@ export async function waitForApp<A = undefined>(
 ): Promise<void> {
   // The page's CSP allows no eval, except within an evaluation Playwright makes: the predicate with
   // readPageState is made into a function there, once, and each poll calls it through its handle.
-  const test = (await page.evaluateHandle(
-    `(arg) => (${predicate.toString()})((${readPageState.toString()})(), arg)`,
-  )) as JSHandle<(arg: unknown) => unknown>;
+  const test = (await page.evaluateHandle(`(arg) => (${predicate.toString()})((${readPageState.toString()})(), arg)`)) as JSHandle<(arg: unknown) => unknown>;
   try {
     await page.waitForFunction(([t, a]) => t(a), [test, arg] as const, options);
   } finally {
@@ -270,7 +268,10 @@ export function useApp(): { open: (hash: string, options?: OpenOptions) => Promi
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  async function open(hash: string, { webgpu = true, init, viewport = { width: 1280, height: 800 }, serviceWorkers = false }: OpenOptions = {}): Promise<OpenedPage> {
+  async function open(
+    hash: string,
+    { webgpu = true, init, viewport = { width: 1280, height: 800 }, serviceWorkers = false }: OpenOptions = {},
+  ): Promise<OpenedPage> {
     const b = webgpu ? browser! : (noGpuBrowser ??= await chromium.launch({ executablePath: CHROME, args }));
     const page = await b.newPage({ viewport, serviceWorkers: serviceWorkers ? 'allow' : 'block' });
     pages.add(page);

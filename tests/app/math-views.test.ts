@@ -61,14 +61,17 @@ describe('the math views', () => {
     const rows = Array.from({ length: 300 }, (_, i) => {
       const z = [3, 2, 0.5, 0.2].map((s, j) => s * Math.sin(1.7 * i * (j + 1) + j));
       return [z[0]! + z[1]! + z[2]! + z[3]!, z[0]! - z[1]! + z[2]! - z[3]!, z[0]! + z[1]! - z[2]! - z[3]!, z[0]! - z[1]! - z[2]! + z[3]!]
-        .map((v) => (v / 2).toFixed(5)).join(',');
+        .map((v) => (v / 2).toFixed(5))
+        .join(',');
     }).join('\n');
     await page.evaluate((text) => {
       const data = new DataTransfer();
       data.items.add(new File([text], 'pca.csv'));
       window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
     }, `${rows}\n`);
-    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? '') && /pca\.csv/.test(document.getElementById('status')!.textContent!));
+    await page.waitForFunction(
+      () => /Ready/.test(document.getElementById('status')?.textContent ?? '') && /pca\.csv/.test(document.getElementById('status')!.textContent!),
+    );
     await page.waitForSelector('.view-pca .math-table', { timeout: 30_000 });
     await trainFor(page, 300);
     const history = (await state(page)).pcaHistory!;

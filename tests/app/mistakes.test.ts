@@ -11,18 +11,22 @@ const { open } = useApp();
 
 /** The panel's label of each mistake (src/ui/panel.ts). */
 const LABELS: Record<Exclude<Mistake, 'none'>, string> = {
-  'swish-prime': 'swish-prime: σ(2 − σ)', 'w2-layout': 'w2-layout: W read as Wᵀ', 'no-batch-mean': 'no-batch-mean: no 1/B',
-  'no-one-hot': 'no-one-hot: G_Z = a/B', 'bias-one-row': 'bias-one-row: db = G[0]', 'ae-one-term': 'ae-one-term: dW = UᵀX/B',
+  'swish-prime': 'swish-prime: σ(2 − σ)',
+  'w2-layout': 'w2-layout: W read as Wᵀ',
+  'no-batch-mean': 'no-batch-mean: no 1/B',
+  'no-one-hot': 'no-one-hot: G_Z = a/B',
+  'bias-one-row': 'bias-one-row: db = G[0]',
+  'ae-one-term': 'ae-one-term: dW = UᵀX/B',
   'update-sign': 'update-sign: p + ηg',
 };
 
-const mistakeSelect = (page: Awaited<ReturnType<typeof open>>['page']) =>
-  page.locator('.lil-controller', { hasText: 'backprop mistake' }).locator('select');
+const mistakeSelect = (page: Awaited<ReturnType<typeof open>>['page']) => page.locator('.lil-controller', { hasText: 'backprop mistake' }).locator('select');
 
 /** The tensors whose finite-difference cell is red in the gradient-check card. */
 const redTensors = (page: Awaited<ReturnType<typeof open>>['page']) =>
-  page.locator('.view-grad-check tr[data-tensor]').evaluateAll((rows) =>
-    rows.filter((r) => r.querySelectorAll('td.math-bug').length > 0).map((r) => (r as HTMLElement).dataset.tensor));
+  page
+    .locator('.view-grad-check tr[data-tensor]')
+    .evaluateAll((rows) => rows.filter((r) => r.querySelectorAll('td.math-bug').length > 0).map((r) => (r as HTMLElement).dataset.tensor));
 
 describe('the gallery of backprop mistakes', () => {
   it('turns exactly each mistake’s tensors red, with GPU and reference agreeing, and marks its line', { timeout: 300_000 }, async () => {
@@ -42,7 +46,9 @@ describe('the gallery of backprop mistakes', () => {
       expect(await page.locator('.lil-gui .panel-note').filter({ hasText: MISTAKE_INFO[mistake].teaches }).count()).toBe(1);
     }
     // Only the autoencoder's mistake and the ones both models can make are offered for the MLP.
-    const offered = await mistakeSelect(page).locator('option').evaluateAll((os) => os.filter((o) => !(o as HTMLOptionElement).hidden).map((o) => o.textContent));
+    const offered = await mistakeSelect(page)
+      .locator('option')
+      .evaluateAll((os) => os.filter((o) => !(o as HTMLOptionElement).hidden).map((o) => o.textContent));
     expect(offered).not.toContain(LABELS['ae-one-term']);
     expect(offered).toHaveLength(7);
     expect(errors).toEqual([]);
@@ -107,7 +113,9 @@ describe('find the bug', () => {
     const { page } = await open(link);
     await waitForApp(page, (app) => app.gradCheck !== null, undefined, { timeout: 30_000 });
     expect((await state(page)).settings.mistake).toBe(hidden);
-    const answer = { 'swish-prime': 'sp', 'w2-layout': 'GY', 'no-batch-mean': 'GZ', 'no-one-hot': 'GZ', 'bias-one-row': 'dW2', 'update-sign': 'update' }[hidden as string]!;
+    const answer = { 'swish-prime': 'sp', 'w2-layout': 'GY', 'no-batch-mean': 'GZ', 'no-one-hot': 'GZ', 'bias-one-row': 'dW2', 'update-sign': 'update' }[
+      hidden as string
+    ]!;
     await page.locator(`.view-equations .math-eq[data-key="${answer}"]`).click();
     expect(await page.locator('.view-equations .math-exercise').getAttribute('data-verdict')).toBe('right');
   });

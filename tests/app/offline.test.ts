@@ -18,7 +18,7 @@ async function waitForController(page: Page): Promise<void> {
 }
 
 describe('offline after one visit', () => {
-  it('reloads with the network gone and trains MNIST from the service worker\'s cache', { timeout: 180_000 }, async () => {
+  it("reloads with the network gone and trains MNIST from the service worker's cache", { timeout: 180_000 }, async () => {
     const { page, errors } = await open('#dataset=mnist&hidden=16&stepsPerFrame=2', { serviceWorkers: true });
     await waitForController(page);
     await expect.poll(() => page.locator('#notice').textContent(), { timeout: 30_000 }).toMatch(/Saved for offline use/);
@@ -46,7 +46,14 @@ describe('offline after one visit', () => {
     expect(workerRequests).toEqual([]);
     expect(errors).toEqual([]);
     // and the network is gone indeed: what the worker has not cached does not come
-    expect(await page.evaluate(() => fetch('./not-cached.txt').then((r) => r.status, (e: unknown) => String(e)))).toMatch(/TypeError/);
+    expect(
+      await page.evaluate(() =>
+        fetch('./not-cached.txt').then(
+          (r) => r.status,
+          (e: unknown) => String(e),
+        ),
+      ),
+    ).toMatch(/TypeError/);
   });
 
   it('announces a new version, and reloads into it only when asked', { timeout: 180_000 }, async () => {

@@ -38,7 +38,9 @@ describe('the run state', () => {
     expect(errors).toEqual([]);
   });
 
-  it('warns when SGD at rate 10 collapses spiral to chance with a finite loss, and offers the last good state at rate 1 first', { timeout: 180_000 }, async () => {
+  it('warns when SGD at rate 10 collapses spiral to chance with a finite loss, and offers the last good state at rate 1 first', {
+    timeout: 180_000,
+  }, async () => {
     const { page, errors } = await open('#dataset=spiral&optimizer=sgd&lr=10&stepsPerFrame=8');
     await page.getByRole('button', { name: 'play', exact: true }).click();
     const alert = page.getByRole('alert');
@@ -70,7 +72,11 @@ describe('the run state', () => {
     expect(errors).toEqual([]);
   });
 
-  for (const [width, height] of [[1280, 800], [1024, 768], [800, 600]] as const) {
+  for (const [width, height] of [
+    [1280, 800],
+    [1024, 768],
+    [800, 600],
+  ] as const) {
     it(`keeps the run controls on the first screen and in view while scrolling at ${width}×${height}`, { timeout: 60_000 }, async () => {
       const { page } = await open('#dataset=spiral&hidden=8', { viewport: { width, height } });
       const inView = async () => {

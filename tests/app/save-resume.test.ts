@@ -28,7 +28,9 @@ describe('when things go wrong', () => {
     const choosing = page.waitForEvent('filechooser');
     await clickButton(page, 'resume a saved run');
     await (await choosing).setFiles(runFile);
-    await page.waitForFunction((n) => new RegExp(`continuing from step ${n}`).test(document.getElementById('notice')?.textContent ?? ''), first.step, { timeout: 60_000 });
+    await page.waitForFunction((n) => new RegExp(`continuing from step ${n}`).test(document.getElementById('notice')?.textContent ?? ''), first.step, {
+      timeout: 60_000,
+    });
     expect((await state(page)).step).toBe(first.step);
     const resumed = await trainFor(page, first.step + 20);
     const expected = new Map(uninterrupted.history.gpu.map((m) => [m.step, m.loss]));

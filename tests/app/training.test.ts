@@ -30,15 +30,19 @@ describe('the app in headless Chromium', () => {
     await page.close();
   });
 
-  it('is cross-origin isolated on the preview server (the headers a CPU engine\'s threads need)', async () => {
+  it("is cross-origin isolated on the preview server (the headers a CPU engine's threads need)", async () => {
     const { page, errors } = await open('');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('downloads MNIST with its progress in the status line, and trains the MLP on it: the loss falls and test accuracy rises above chance', { timeout: 300_000 }, async () => {
-    const { page, errors, requests, origin } = await open('#dataset=mnist&hidden=32&batch=32&optimizer=sgd&lr=0.1&stepsPerFrame=16', { init: recordStatusTexts });
+  it('downloads MNIST with its progress in the status line, and trains the MLP on it: the loss falls and test accuracy rises above chance', {
+    timeout: 300_000,
+  }, async () => {
+    const { page, errors, requests, origin } = await open('#dataset=mnist&hidden=32&batch=32&optimizer=sgd&lr=0.1&stepsPerFrame=16', {
+      init: recordStatusTexts,
+    });
     const loading = (await page.evaluate(() => window.statusTexts ?? [])).filter((t) => t.startsWith('Loading MNIST'));
     expect(loading.length).toBeGreaterThan(0);
     for (const text of loading) expect(text).toMatch(/^Loading MNIST: \d+\.\d of 11\.\d MB \(\d+%\)$/);
@@ -118,7 +122,9 @@ describe('the app in headless Chromium', () => {
     expect(await page.locator('.view-activation-stats').textContent()).toContain('tanh′(V)');
     expect(await page.locator('.view-equations .katex').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('tanh')]));
     // The swish-prime mistake is swish's: the gallery does not offer it with tanh.
-    const offered = await page.locator('.lil-controller', { hasText: 'backprop mistake' }).locator('option')
+    const offered = await page
+      .locator('.lil-controller', { hasText: 'backprop mistake' })
+      .locator('option')
       .evaluateAll((os) => os.filter((o) => !(o as HTMLOptionElement).hidden).map((o) => o.textContent));
     expect(offered.some((o) => o?.startsWith('swish-prime'))).toBe(false);
     expect(offered).toContain('w2-layout: W read as Wᵀ');
@@ -154,7 +160,10 @@ describe('the app in headless Chromium', () => {
     // The preview server isolates the page, so the CPU engine has every thread of the machine.
     const threads = await page.evaluate(() => navigator.hardwareConcurrency);
     expect(racing).toContain(`CPU (float32, ${threads} thread${threads === 1 ? '' : 's'})`);
-    await waitForApp(page, (app) => Math.min(app.history.gpu.at(-1)?.step ?? -1, app.history.cpu.at(-1)?.step ?? -1) >= 20, undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => Math.min(app.history.gpu.at(-1)?.step ?? -1, app.history.cpu.at(-1)?.step ?? -1) >= 20, undefined, {
+      timeout: 60_000,
+      polling: 250,
+    });
     await clickButton(page, 'pause');
     await page.waitForTimeout(500);
     const s = await state(page);
@@ -172,11 +181,14 @@ describe('the app in headless Chromium', () => {
     const { page, errors } = await open('#dataset=circles');
     const before = await trainFor(page, 5);
     const drop = (name: string, text: string) =>
-      page.evaluate(([n, t]) => {
-        const data = new DataTransfer();
-        data.items.add(new File([t!], n!));
-        window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
-      }, [name, text]);
+      page.evaluate(
+        ([n, t]) => {
+          const data = new DataTransfer();
+          data.items.add(new File([t!], n!));
+          window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+        },
+        [name, text],
+      );
     await drop('bad.csv', '1,2,0\n3,x,1\n');
     await page.waitForFunction(() => /bad\.csv/.test(document.querySelector('[role=alert]')?.textContent ?? ''));
     expect(await page.getByRole('alert').textContent()).toMatch(/Could not use bad\.csv: .*line 2.*current run is unchanged/);
@@ -185,7 +197,9 @@ describe('the app in headless Chromium', () => {
     expect(kept.step).toBe(before.step);
     const rows = Array.from({ length: 40 }, (_, i) => `${(i % 2) + 0.1 * i},${i % 3},${i % 2}`).join('\n');
     await drop('mine.csv', `x,y,label\n${rows}\n`);
-    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? '') && /mine\.csv/.test(document.getElementById('status')!.textContent!));
+    await page.waitForFunction(
+      () => /Ready/.test(document.getElementById('status')?.textContent ?? '') && /mine\.csv/.test(document.getElementById('status')!.textContent!),
+    );
     const s = await trainFor(page, 10);
     expect(s.settings.dataset).toBe('file');
     expect(s.history.gpu.length).toBeGreaterThan(10);

@@ -34,12 +34,18 @@ export function notTimed(impl: Impl, size: BenchSize, error: unknown): CompareRo
 
 function label(row: CompareRow): string {
   switch (row.impl) {
-    case 'webgpu': return 'this project, WebGPU';
-    case 'cpu': return row.result?.threads !== undefined ? `this project, CPU (float32, ${threadsText(row.result.threads)})` : 'this project, CPU (float32)';
-    case 'tfjs-webgpu': return 'TensorFlow.js WebGPU';
-    case 'tfjs-wasm': return 'TensorFlow.js WASM (SIMD, 1 thread)'; // its threaded build does not start from a bundle (tfjs-wasm.ts)
-    case 'jax-webgpu': return 'jax-js WebGPU';
-    case 'jax-wasm': return `jax-js Wasm (${threadsText(jaxWasmThreads())})`;
+    case 'webgpu':
+      return 'this project, WebGPU';
+    case 'cpu':
+      return row.result?.threads !== undefined ? `this project, CPU (float32, ${threadsText(row.result.threads)})` : 'this project, CPU (float32)';
+    case 'tfjs-webgpu':
+      return 'TensorFlow.js WebGPU';
+    case 'tfjs-wasm':
+      return 'TensorFlow.js WASM (SIMD, 1 thread)'; // its threaded build does not start from a bundle (tfjs-wasm.ts)
+    case 'jax-webgpu':
+      return 'jax-js WebGPU';
+    case 'jax-wasm':
+      return `jax-js Wasm (${threadsText(jaxWasmThreads())})`;
   }
 }
 
@@ -84,10 +90,15 @@ export function compareTables(rows: readonly CompareRow[], sizes: readonly Bench
     out.push(t);
   }
   if (out.length > 0) {
-    out.push(el('p', 'bench-note',
-      `Time ÷ ours: a peer's ms per step over this project's engine of the same kind (GPU peers over webgpu, CPU peers over cpu); above 1, ours is faster. ` +
-      `A peer is timed only once its loss over its first ${VALIDATE_STEPS} steps from the same parameters and batch matches ours within ${LOSS_TOLERANCE.toExponential()} (relative). ` +
-      'jax-js WebGPU runs on a device of its own, beside this page\'s.'));
+    out.push(
+      el(
+        'p',
+        'bench-note',
+        `Time ÷ ours: a peer's ms per step over this project's engine of the same kind (GPU peers over webgpu, CPU peers over cpu); above 1, ours is faster. ` +
+          `A peer is timed only once its loss over its first ${VALIDATE_STEPS} steps from the same parameters and batch matches ours within ${LOSS_TOLERANCE.toExponential()} (relative). ` +
+          "jax-js WebGPU runs on a device of its own, beside this page's.",
+      ),
+    );
   }
   return out;
 }

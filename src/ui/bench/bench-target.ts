@@ -25,7 +25,7 @@ export function benchTarget(
   const shape = { D, hidden: [...settings.hidden], C: BENCH_C, ...activationField(settings.activation) };
   const size = { batch: built?.batch ?? settings.batch, hidden: shape.hidden[0]!, shape };
   const note = built
-    ? 'The current model is the linear autoencoder, which the benchmark does not time: it times an MLP of the panel\'s hidden layers on the same inputs instead.'
-    : 'No model is built yet: this is the MLP of the panel\'s settings on MNIST-sized inputs.';
+    ? "The current model is the linear autoencoder, which the benchmark does not time: it times an MLP of the panel's hidden layers on the same inputs instead."
+    : "No model is built yet: this is the MLP of the panel's settings on MNIST-sized inputs.";
   return { size, note };
 }

@@ -71,13 +71,20 @@ export class BenchView {
   private inFlight: Promise<void> | null = null;
   private plots: uPlot[] = [];
 
-  constructor(container: HTMLElement, private readonly opts: BenchViewOptions) {
+  constructor(
+    container: HTMLElement,
+    private readonly opts: BenchViewOptions,
+  ) {
     // No title: the section's <summary> is the heading.
-    this.card = new ViewCard(container, 'bench', '',
-      'One SGD step on a fixed random batch: this project\'s WebGPU step (no readback) against the float32 CPU engine in a ' +
-      `Web Worker, for the current model (all its layers, its activation, its data's inputs and classes) and, in the sweep, ` +
-      `for the ${BENCH_D}-H-${BENCH_C} swish MLP; the comparison times TensorFlow.js and jax-js on the same step, each checked against our losses first. ` +
-      'Median of 3 rounds after a warm-up. Training and benchmarks share the GPU: pause first.');
+    this.card = new ViewCard(
+      container,
+      'bench',
+      '',
+      "One SGD step on a fixed random batch: this project's WebGPU step (no readback) against the float32 CPU engine in a " +
+        `Web Worker, for the current model (all its layers, its activation, its data's inputs and classes) and, in the sweep, ` +
+        `for the ${BENCH_D}-H-${BENCH_C} swish MLP; the comparison times TensorFlow.js and jax-js on the same step, each checked against our losses first. ` +
+        'Median of 3 rounds after a warm-up. Training and benchmarks share the GPU: pause first.',
+    );
     const b = this.card.body;
     this.adapterLine = el('p', 'bench-adapter');
     const buttons = el('div', 'bench-buttons');
@@ -130,14 +137,20 @@ export class BenchView {
         signal.throwIfAborted();
         const p = await phaseTimes(ctx, size);
         this.tick(2, 2, 'per-pass times and overheads');
-        const label = p.source === 'timestamp-query' ? 'GPU time per pass (timestamp queries), ms' : 'wall-clock per pass (no timestamp queries: a submit and a wait each), ms';
+        const label =
+          p.source === 'timestamp-query'
+            ? 'GPU time per pass (timestamp queries), ms'
+            : 'wall-clock per pass (no timestamp queries: a submit and a wait each), ms';
         this.summary.append(el('p', '', label), table([[...PHASES], PHASES.map((ph) => fmt(p.ms[ph]))]));
         signal.throwIfAborted();
         const o = await overheadTimes(ctx);
-        this.summary.append(el('p', '', 'What the GPU costs before any arithmetic (wall-clock), ms'), table([
-          ['submit + wait', 'per dispatch', 'readback of 16 bytes'],
-          [fmt(o.submitMs), o.dispatchMs.toFixed(4), fmt(o.readbackMs)],
-        ]));
+        this.summary.append(
+          el('p', '', 'What the GPU costs before any arithmetic (wall-clock), ms'),
+          table([
+            ['submit + wait', 'per dispatch', 'readback of 16 bytes'],
+            [fmt(o.submitMs), o.dispatchMs.toFixed(4), fmt(o.readbackMs)],
+          ]),
+        );
       }
     });
   }
@@ -194,9 +207,14 @@ export class BenchView {
           this.tick(this.compared.length, total, `validating and timing ${impl} at ${size.batch}×${size.hidden}…`);
           try {
             const work = benchImpl(ctx, impl, size, PROTOCOL, (s, p) => this.cpu.bench(s, p));
-            const settled: Promise<void> = work.then(() => undefined, () => undefined);
+            const settled: Promise<void> = work.then(
+              () => undefined,
+              () => undefined,
+            );
             this.inFlight = settled;
-            void settled.then(() => { if (this.inFlight === settled) this.inFlight = null; });
+            void settled.then(() => {
+              if (this.inFlight === settled) this.inFlight = null;
+            });
             this.compared.push({ ...size, impl, result: await untilAborted(work, signal) });
           } catch (error) {
             if (signal.aborted || (error as Error).name === 'AbortError') throw error;
@@ -227,7 +245,10 @@ export class BenchView {
       return out;
     }
     const report = await runBench(ctx, {
-      sizes, impls, protocol: PROTOCOL, signal,
+      sizes,
+      impls,
+      protocol: PROTOCOL,
+      signal,
       cpu: (s, p) => this.cpu.bench(s, p),
       onProgress: (done, total, last) => {
         if (extra > 0) this.tick(done, total + extra - impls.length, last ? `${last.impl} ${fmt(last.msPerStep)} ms/step` : '');
@@ -304,13 +325,18 @@ export class BenchView {
     hiddens.forEach((h, i) => {
       const stroke = COLOURS[i % COLOURS.length]!;
       timeSeries.push({ label: `GPU H=${h}`, stroke, width: 2, spanGaps: true }, { label: `CPU H=${h}`, stroke, dash: [6, 4], width: 1.5, spanGaps: true });
-      timeData.push(batches.map((b) => ms('webgpu', b, h)), batches.map((b) => ms('cpu', b, h)));
+      timeData.push(
+        batches.map((b) => ms('webgpu', b, h)),
+        batches.map((b) => ms('cpu', b, h)),
+      );
       speedSeries.push({ label: `H=${h}`, stroke, width: 2, spanGaps: true });
-      speedData.push(batches.map((b) => {
-        const g = ms('webgpu', b, h);
-        const c = ms('cpu', b, h);
-        return g && c ? c / g : null;
-      }));
+      speedData.push(
+        batches.map((b) => {
+          const g = ms('webgpu', b, h);
+          const c = ms('cpu', b, h);
+          return g && c ? c / g : null;
+        }),
+      );
     });
     const make = (title: string, y: string, series: uPlot.Series[], data: Array<Array<number | null>>) => {
       const holder = el('div', 'bench-chart');

@@ -16,8 +16,12 @@ export class ActivationStatsView {
   private readonly table: HTMLTableElement;
 
   constructor(container: HTMLElement) {
-    this.card = new ViewCard(container, 'activation-stats', 'Hidden-layer statistics',
-      'On the current batch, for each hidden layer: histograms of the pre-activations V and of f′(V), the activation’s derivative; how many units sit below zero (for swish, on its decreasing branch; for ReLU, dead for the whole batch). Then gradient norms and update-to-weight ratios per tensor.');
+    this.card = new ViewCard(
+      container,
+      'activation-stats',
+      'Hidden-layer statistics',
+      'On the current batch, for each hidden layer: histograms of the pre-activations V and of f′(V), the activation’s derivative; how many units sit below zero (for swish, on its decreasing branch; for ReLU, dead for the whole batch). Then gradient norms and update-to-weight ratios per tensor.',
+    );
     const row = document.createElement('div');
     row.className = 'math-stats';
     this.layers = document.createElement('div');
@@ -44,13 +48,16 @@ export class ActivationStatsView {
       rows.push(
         `<tr><td>v &lt; 0${s.activation === 'swish' ? ' (swish(v) &lt; 0)' : ''}${where}</td><td colspan="2">${pct(layer.negative)}</td></tr>`,
         ...(layer.decreasing === null ? [] : [`<tr><td>v &lt; −1.28 (swish decreasing)${where}</td><td colspan="2">${pct(layer.decreasing)}</td></tr>`]),
-        ...(layer.dead === null ? [] : [`<tr data-dead="${layer.layer}"><td>dead units (relu′ = 0 on the whole batch)${where}</td><td colspan="2">${pct(layer.dead)}</td></tr>`]),
+        ...(layer.dead === null
+          ? []
+          : [`<tr data-dead="${layer.layer}"><td>dead units (relu′ = 0 on the whole batch)${where}</td><td colspan="2">${pct(layer.dead)}</td></tr>`]),
       );
     });
     rows.push(
       '<tr><th>tensor</th><th>‖grad‖</th><th>‖Δ‖/‖W‖ per step</th></tr>',
-      ...Object.entries(s.gradNorms).map(([name, g]) =>
-        `<tr><td>${name}</td><td>${g.toExponential(2)}</td><td>${s.updateRatios?.[name]?.toExponential(2) ?? '—'}</td></tr>`),
+      ...Object.entries(s.gradNorms).map(
+        ([name, g]) => `<tr><td>${name}</td><td>${g.toExponential(2)}</td><td>${s.updateRatios?.[name]?.toExponential(2) ?? '—'}</td></tr>`,
+      ),
     );
     this.table.innerHTML = rows.join('');
   }

@@ -12,8 +12,15 @@ const WIDTH = 460;
 const HEIGHT = 200;
 /** The Okabe–Ito colours, told apart with colour blindness; the correct run is blue, a hidden one black. */
 const STROKES: Record<CurveKey, string> = {
-  none: '#0072b2', 'swish-prime': '#d55e00', 'w2-layout': '#009e73', 'no-batch-mean': '#cc79a7', 'no-one-hot': '#e69f00',
-  'bias-one-row': '#56b4e9', 'ae-one-term': '#d55e00', 'update-sign': '#000000', exercise: '#000000',
+  none: '#0072b2',
+  'swish-prime': '#d55e00',
+  'w2-layout': '#009e73',
+  'no-batch-mean': '#cc79a7',
+  'no-one-hot': '#e69f00',
+  'bias-one-row': '#56b4e9',
+  'ae-one-term': '#d55e00',
+  'update-sign': '#000000',
+  exercise: '#000000',
 };
 const style = (key: CurveKey) => ({
   label: key === 'none' ? 'correct' : key === 'exercise' ? 'this run (mistake hidden)' : mistakeLabel(key),
@@ -28,9 +35,16 @@ export class CompareRunsView {
   private chart: uPlot | null = null;
   private layout = '';
 
-  constructor(container: HTMLElement, private readonly runs: RunCurves) {
-    this.card = new ViewCard(container, 'compare-runs', 'Correct against mistaken runs',
-      'Smoothed training loss of the last correct run and of the last run with each mistake of the gallery, otherwise the same settings (same seed, same batches).');
+  constructor(
+    container: HTMLElement,
+    private readonly runs: RunCurves,
+  ) {
+    this.card = new ViewCard(
+      container,
+      'compare-runs',
+      'Correct against mistaken runs',
+      'Smoothed training loss of the last correct run and of the last run with each mistake of the gallery, otherwise the same settings (same seed, same batches).',
+    );
     this.holder = document.createElement('div');
     this.holder.className = 'view-chart';
     this.holder.style.width = `${WIDTH}px`;
@@ -46,14 +60,18 @@ export class CompareRunsView {
     const layout = kinds.join();
     if (!this.chart || layout !== this.layout) {
       this.chart?.destroy();
-      this.chart = new uPlot({
-        width: WIDTH,
-        height: HEIGHT,
-        legend: { live: false },
-        cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: false } },
-        series: [{ label: 'step' }, ...kinds.map((k) => ({ ...style(k), width: 2, spanGaps: true, points: { show: false } }))],
-      }, data, this.holder);
+      this.chart = new uPlot(
+        {
+          width: WIDTH,
+          height: HEIGHT,
+          legend: { live: false },
+          cursor: { drag: { x: false, y: false } },
+          scales: { x: { time: false } },
+          series: [{ label: 'step' }, ...kinds.map((k) => ({ ...style(k), width: 2, spanGaps: true, points: { show: false } }))],
+        },
+        data,
+        this.holder,
+      );
       this.layout = layout;
     } else {
       this.chart.setData(data);

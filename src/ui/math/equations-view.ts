@@ -46,9 +46,10 @@ const ACTIVATION_TEX: Record<Exclude<Activation, 'swish'>, { name: string; f: st
  * hidden layer's quantities carry its number (v_1, G_{V_2}, …), and so do their keys.
  */
 function mlpEquations(activation: Activation, layers: number): Equation[] {
-  const tex = activation === 'swish'
-    ? { name: String.raw`\operatorname{swish}`, f: String.raw`v \odot \sigma(v)`, fPrime: SWISH_PRIME }
-    : { ...ACTIVATION_TEX[activation], fPrime: `${ACTIVATION_TEX[activation].name}'(v) = ${ACTIVATION_TEX[activation].fPrime}` };
+  const tex =
+    activation === 'swish'
+      ? { name: String.raw`\operatorname{swish}`, f: String.raw`v \odot \sigma(v)`, fPrime: SWISH_PRIME }
+      : { ...ACTIVATION_TEX[activation], fPrime: `${ACTIVATION_TEX[activation].name}'(v) = ${ACTIVATION_TEX[activation].fPrime}` };
   const one = layers === 1;
   const sub = (l: number) => (one ? '' : `_{${l}}`);
   const key = (name: string, l: number) => (one ? name : `${name}${l}`);
@@ -58,7 +59,10 @@ function mlpEquations(activation: Activation, layers: number): Equation[] {
     const input = l === 1 ? 'x' : `y${sub(l - 1)}`;
     forward.push(
       { key: key('v', l), tex: `v${sub(l)} = W_{${l}} ${input} + b_{${l}}` },
-      { key: key('y', l), tex: l === 1 ? `y${sub(l)} = ${tex.name}(v${sub(l)}) = ${tex.f.replaceAll('v', `v${sub(l)}`)}` : `y${sub(l)} = ${tex.name}(v${sub(l)})` },
+      {
+        key: key('y', l),
+        tex: l === 1 ? `y${sub(l)} = ${tex.name}(v${sub(l)}) = ${tex.f.replaceAll('v', `v${sub(l)}`)}` : `y${sub(l)} = ${tex.name}(v${sub(l)})`,
+      },
     );
   }
   const backward: Equation[] = [];
@@ -119,8 +123,12 @@ export class EquationsView {
     private readonly onReveal: () => void = () => {},
   ) {
     this.display = display;
-    this.card = new ViewCard(container, 'equations', 'The equations beside the numbers',
-      'Forward and backward pass for one training sample (batch of one), through every layer. Hover an equation to find its values, or a value to find its equation.');
+    this.card = new ViewCard(
+      container,
+      'equations',
+      'The equations beside the numbers',
+      'Forward and backward pass for one training sample (batch of one), through every layer. Hover an equation to find its values, or a value to find its equation.',
+    );
     this.verdict = document.createElement('p');
     this.verdict.className = 'math-exercise';
     this.verdict.setAttribute('aria-live', 'polite');
@@ -157,7 +165,8 @@ export class EquationsView {
     this.lines.replaceChildren();
     this.lines.classList.toggle('math-picking', picking);
     if (picking) {
-      this.verdict.textContent = 'Find the bug: this run makes one classic backprop mistake, hidden. Run the gradient check, train, compare — then click the equation you believe is wrong.';
+      this.verdict.textContent =
+        'Find the bug: this run makes one classic backprop mistake, hidden. Run the gradient check, train, compare — then click the equation you believe is wrong.';
     }
     let explained = false;
     for (const eq of equations) {
@@ -227,9 +236,8 @@ export class EquationsView {
     const x = source.X.subarray(i * source.D, (i + 1) * source.D);
     const v = (this.last = sampleValues(spec, this.params, x, source.labels[i]!, this.mistake));
     const lines: string[] = [];
-    const line = (key: string, name: string, values: ArrayLike<number>) => lines.push(
-      `<span class="math-value" data-key="${key}"><b>${name}</b>${formatVector(values)}</span>`,
-    );
+    const line = (key: string, name: string, values: ArrayLike<number>) =>
+      lines.push(`<span class="math-value" data-key="${key}"><b>${name}</b>${formatVector(values)}</span>`);
     if (v.kind === 'mlp') {
       const one = v.layers.length === 1;
       const key = (name: string, l: number) => (one ? name : `${name}${l}`);
@@ -263,9 +271,12 @@ export class EquationsView {
       line('v', 'v', v.v);
       lines.push(`<span class="math-value" data-key="L"><b>L</b>${v.loss.toPrecision(5)}</span>`);
       line('U', 'u', v.u);
-      lines.push('<div class="math-outer">',
+      lines.push(
+        '<div class="math-outer">',
         outerTable('dW', 'u xᵀ (first rows × inputs)', v.u, v.x),
-        outerTable('dW', 'z vᵀ (first rows × inputs)', v.z, v.v), '</div>');
+        outerTable('dW', 'z vᵀ (first rows × inputs)', v.z, v.v),
+        '</div>',
+      );
     }
     this.values.innerHTML = lines.join('');
     this.highlight(this.hot);
@@ -297,7 +308,8 @@ function format(x: number): string {
 function outerTable(key: string, caption: string, u: ArrayLike<number>, w: ArrayLike<number>): string {
   const rows = Math.min(OUTER_ROWS, u.length);
   const cols = Math.min(OUTER_COLS, w.length);
-  const body = Array.from({ length: rows }, (_, i) =>
-    `<tr>${Array.from({ length: cols }, (_, j) => `<td>${format(u[i]! * w[j]!)}</td>`).join('')}</tr>`).join('');
+  const body = Array.from({ length: rows }, (_, i) => `<tr>${Array.from({ length: cols }, (_, j) => `<td>${format(u[i]! * w[j]!)}</td>`).join('')}</tr>`).join(
+    '',
+  );
   return `<table class="math-value" data-key="${key}"><caption>${caption}</caption>${body}</table>`;
 }

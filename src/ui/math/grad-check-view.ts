@@ -48,9 +48,10 @@ export class GradCheckView {
     this.button.disabled = false;
     const head = '<tr><th>tensor</th><th>GPU vs float64</th><th>float64 vs finite diff.</th><th>entries differenced</th></tr>';
     const rows = Object.entries(result.tensors).map(([name, t]) => {
-      const gpu = t.gpuVsReference === null
-        ? '<td class="math-none">no GPU</td>'
-        : `<td class="math-${verdict('gpuVsReference', t.gpuVsReference)}">${t.gpuVsReference.toExponential(1)}</td>`;
+      const gpu =
+        t.gpuVsReference === null
+          ? '<td class="math-none">no GPU</td>'
+          : `<td class="math-${verdict('gpuVsReference', t.gpuVsReference)}">${t.gpuVsReference.toExponential(1)}</td>`;
       const fd = `<td class="math-${verdict('referenceVsFiniteDiff', t.referenceVsFiniteDiff)}">${t.referenceVsFiniteDiff.toExponential(1)}</td>`;
       return `<tr data-tensor="${name}"><td>${name}</td>${gpu}${fd}<td>${t.finiteDiffEntries} of ${t.entries}</td></tr>`;
     });
@@ -89,6 +90,8 @@ export function mistakeNote(mistake: Mistake, names: string[]): string {
     return `update-sign: every gradient is green, and the loss climbs. The mistake is in the update p ← p + ηg, after the gradients: ${teaches}.`;
   }
   const wrong = wrongTensors(mistake, names);
-  return `The mistake ${mistake} is in both the GPU kernels and the reference, so they agree with each other; only calculus ` +
-    `(finite differences of the true loss) shows that ${wrong.join(', ')} ${wrong.length === 1 ? 'is' : 'are'} wrong: ${teaches}.`;
+  return (
+    `The mistake ${mistake} is in both the GPU kernels and the reference, so they agree with each other; only calculus ` +
+    `(finite differences of the true loss) shows that ${wrong.join(', ')} ${wrong.length === 1 ? 'is' : 'are'} wrong: ${teaches}.`
+  );
 }

@@ -94,12 +94,18 @@ export class MathViews {
     if (spec.kind === 'autoencoder') {
       const { m, n } = spec.shape;
       this.pca = new PcaView(container, m, n);
-      void principalSubspaceAsync(train, m).then((eig) => {
-        if (this.destroyed) return;
-        this.top = eig.vectors;
-        this.pca?.showComponents(this.top);
-      }, () => {}); // a failure is shown by the PCA card (it watches the computation) and by the app
-      void pcaBoundAsync(train, m).then((b) => (this.bound = b), () => {});
+      void principalSubspaceAsync(train, m).then(
+        (eig) => {
+          if (this.destroyed) return;
+          this.top = eig.vectors;
+          this.pca?.showComponents(this.top);
+        },
+        () => {},
+      ); // a failure is shown by the PCA card (it watches the computation) and by the app
+      void pcaBoundAsync(train, m).then(
+        (b) => (this.bound = b),
+        () => {},
+      );
     }
   }
 

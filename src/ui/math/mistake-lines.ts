@@ -56,7 +56,11 @@ export function mistakeLine(mistake: Mistake, model: 'mlp' | 'autoencoder', laye
         ? { keys: ['dW'], wrong: String.raw`\partial L / \partial W = u\, x^{\top}`, right: String.raw`\partial L / \partial W = u\, x^{\top} + z\, v^{\top}` }
         : null;
     case 'update-sign':
-      return { keys: ['update'], wrong: String.raw`p \leftarrow p + \eta\, \partial L / \partial p`, right: String.raw`p \leftarrow p - \eta\, \partial L / \partial p` };
+      return {
+        keys: ['update'],
+        wrong: String.raw`p \leftarrow p + \eta\, \partial L / \partial p`,
+        right: String.raw`p \leftarrow p - \eta\, \partial L / \partial p`,
+      };
     default:
       return null;
   }

@@ -26,19 +26,30 @@ export class PcaView {
   /** Set once a step's numbers replace the progress line. */
   private drawn = false;
 
-  constructor(container: HTMLElement, private readonly m: number, private readonly n: number) {
-    this.card = new ViewCard(container, 'pca', 'The autoencoder finds the principal subspace',
+  constructor(
+    container: HTMLElement,
+    private readonly m: number,
+    private readonly n: number,
+  ) {
+    this.card = new ViewCard(
+      container,
+      'pca',
+      'The autoencoder finds the principal subspace',
       `Largest principal angle between the row space of W and the top ${m} eigenvectors of XᵀX/N (float64, in the background), ` +
-      '‖W Wᵀ − I‖_F and recent loss minus the PCA bound. All three go to zero. The log axis shows the gap where the loss is ' +
-      'above the bound, and bound − loss, dashed, where the mean of the recent batches fell below it (a batch can be easier than the whole set).');
+        '‖W Wᵀ − I‖_F and recent loss minus the PCA bound. All three go to zero. The log axis shows the gap where the loss is ' +
+        'above the bound, and bound − loss, dashed, where the mean of the recent batches fell below it (a batch can be easier than the whole set).',
+    );
     this.info = document.createElement('p');
     this.info.className = 'math-row';
     this.info.textContent = 'computing the PCA bound…';
     this.unwatch = watchSpectrumProgress(({ n: features, done, error }) => {
       if (features !== n || this.drawn) return;
-      this.info.textContent = error !== undefined
-        ? `the PCA bound could not be computed: ${error}`
-        : done < 1 ? `computing the PCA bound… ${Math.floor(done * 100)}%` : 'PCA bound and eigenvectors ready: the angles follow from the next step.';
+      this.info.textContent =
+        error !== undefined
+          ? `the PCA bound could not be computed: ${error}`
+          : done < 1
+            ? `computing the PCA bound… ${Math.floor(done * 100)}%`
+            : 'PCA bound and eigenvectors ready: the angles follow from the next step.';
     });
     this.holder = document.createElement('div');
     this.holder.className = 'view-chart';
@@ -46,9 +57,13 @@ export class PcaView {
     this.matrices = document.createElement('div');
     this.matrices.className = 'math-pca-images';
     this.card.body.append(this.info, this.holder, this.matrices);
-    this.components = n === 784
-      ? new WeightImagesView(container, { title: 'Top principal components', caption: `The top ${m} eigenvectors of XᵀX/N, to set beside the rows of W: trained, W's rows span the same space (in some rotation).` })
-      : null;
+    this.components =
+      n === 784
+        ? new WeightImagesView(container, {
+            title: 'Top principal components',
+            caption: `The top ${m} eigenvectors of XᵀX/N, to set beside the rows of W: trained, W's rows span the same space (in some rotation).`,
+          })
+        : null;
   }
 
   /** The eigenvectors, once computed (rows [m, n]). */
@@ -61,7 +76,8 @@ export class PcaView {
     const last = history.at(-1);
     if (last) {
       this.drawn = true;
-      this.info.textContent = `step ${last.step}: principal angles ${last.anglesDeg.map((a) => `${a.toFixed(1)}°`).join(', ')} · ` +
+      this.info.textContent =
+        `step ${last.step}: principal angles ${last.anglesDeg.map((a) => `${a.toFixed(1)}°`).join(', ')} · ` +
         `‖W Wᵀ − I‖_F ${last.orthoError.toFixed(4)}${last.gap !== null ? ` · loss − bound ${last.gap.toExponential(2)}` : ''}`;
     }
     if (top && !this.components && this.n <= MAX_TABLE_COLUMNS) {
@@ -76,22 +92,26 @@ export class PcaView {
       history.map((p) => (p.gap !== null && p.gap < 0 ? -p.gap : null)),
     ];
     if (!this.chart) {
-      this.chart = new uPlot({
-        width: WIDTH,
-        height: HEIGHT,
-        legend: { live: false },
-        cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: false }, deg: { range: [0, 90] }, y: { distr: 3, log: 10 } },
-        axes: [{}, { scale: 'deg', label: 'degrees' }, { scale: 'y', side: 1, grid: { show: false } }],
-        series: [
-          { label: 'step' },
-          { label: 'largest angle (°)', scale: 'deg', stroke: '#0072b2', width: 2, points: { show: false } },
-          { label: '‖WWᵀ − I‖_F', scale: 'y', stroke: '#009e73', width: 1.5, points: { show: false } },
-          // Points as uPlot chooses (shown while sparse): a lone step of one sign between the other's has no line.
-          { label: 'loss − bound', scale: 'y', stroke: '#d55e00', width: 1.5 },
-          { label: 'bound − loss (loss below the bound)', scale: 'y', stroke: '#d55e00', width: 1, dash: [4, 3] },
-        ],
-      }, data, this.holder);
+      this.chart = new uPlot(
+        {
+          width: WIDTH,
+          height: HEIGHT,
+          legend: { live: false },
+          cursor: { drag: { x: false, y: false } },
+          scales: { x: { time: false }, deg: { range: [0, 90] }, y: { distr: 3, log: 10 } },
+          axes: [{}, { scale: 'deg', label: 'degrees' }, { scale: 'y', side: 1, grid: { show: false } }],
+          series: [
+            { label: 'step' },
+            { label: 'largest angle (°)', scale: 'deg', stroke: '#0072b2', width: 2, points: { show: false } },
+            { label: '‖WWᵀ − I‖_F', scale: 'y', stroke: '#009e73', width: 1.5, points: { show: false } },
+            // Points as uPlot chooses (shown while sparse): a lone step of one sign between the other's has no line.
+            { label: 'loss − bound', scale: 'y', stroke: '#d55e00', width: 1.5 },
+            { label: 'bound − loss (loss below the bound)', scale: 'y', stroke: '#d55e00', width: 1, dash: [4, 3] },
+          ],
+        },
+        data,
+        this.holder,
+      );
     } else {
       this.chart.setData(data);
     }

@@ -9,10 +9,16 @@ import { activationOf, mlpGradients, mlpParamsFrom } from '../../reference/mlp';
 
 export type SampleValues =
   | {
-    kind: 'mlp'; label: number; x: Float64Array; z: Float64Array; a: Float64Array; loss: number; GZ: Float64Array;
-    /** Each hidden layer l (input side first): v_l, y_l, G_Y = W_{l+1}ᵀ G_{l+1}, f′(v_l), G_V = G_Y ⊙ f′(v_l). */
-    layers: Array<{ v: Float64Array; y: Float64Array; GY: Float64Array; fPrime: Float64Array; GV: Float64Array }>;
-  }
+      kind: 'mlp';
+      label: number;
+      x: Float64Array;
+      z: Float64Array;
+      a: Float64Array;
+      loss: number;
+      GZ: Float64Array;
+      /** Each hidden layer l (input side first): v_l, y_l, G_Y = W_{l+1}ᵀ G_{l+1}, f′(v_l), G_V = G_Y ⊙ f′(v_l). */
+      layers: Array<{ v: Float64Array; y: Float64Array; GY: Float64Array; fPrime: Float64Array; GV: Float64Array }>;
+    }
   | { kind: 'autoencoder'; x: Float64Array; z: Float64Array; y: Float64Array; v: Float64Array; loss: number; u: Float64Array };
 
 export function sampleValues(

@@ -19,7 +19,9 @@ export function tickLabel(value: number, increment: number): string {
     const needed = decimalsOf(step);
     if (needed > Math.max(0, 2 - Math.floor(Math.log10(size)))) return String(Number(v.toFixed(needed)));
   }
-  return formatNumber(v).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return formatNumber(v)
+    .replace(/\.?0+e/, 'e')
+    .replace('e+', 'e');
 }
 
 /** Decimal places in which `x` is written (0.0025: 4), up to 12; tolerant of binary rounding. */

@@ -77,7 +77,11 @@ export class DifferenceChart {
       this.chart.setData(data);
       return;
     }
-    this.chart = new uPlot(differenceOptions(this.width, HEIGHT, () => this.steps, differenceTitle(this.partner)), data, this.holder);
+    this.chart = new uPlot(
+      differenceOptions(this.width, HEIGHT, () => this.steps, differenceTitle(this.partner)),
+      data,
+      this.holder,
+    );
   }
 
   private show(on: boolean): void {

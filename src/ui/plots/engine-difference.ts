@@ -70,8 +70,10 @@ export function differenceNote(diff: EngineDifference, partner: Partner = 'refer
   const by = formatNumber(diff.max.value);
   const p = PARTNER[partner];
   if (coincide(diff)) {
-    return `The GPU's and ${p.curve} curves coincide: they differ by at most ${by} (${p.precision}), `
-      + `so the blue GPU line shows only as a rim around the ${p.line}.`;
+    return (
+      `The GPU's and ${p.curve} curves coincide: they differ by at most ${by} (${p.precision}), ` +
+      `so the blue GPU line shows only as a rim around the ${p.line}.`
+    );
   }
   return `The GPU's and ${p.curve} curves differ by up to ${by}, at step ${diff.max.step} (${p.precision}).`;
 }
@@ -83,7 +85,7 @@ export function differenceTitle(partner: Partner): string {
 
 /** The difference chart's caption: what it shows, and the steps a log axis cannot show. */
 export function differenceCaption(diff: EngineDifference): string {
-  const what = 'Each step\'s |GPU loss − CPU loss|, both at the same step on the same batch, on a log axis.';
+  const what = "Each step's |GPU loss − CPU loss|, both at the same step on the same batch, on a log axis.";
   if (diff.zeros === 0) return `${what} A step where the two agree exactly would be left out (a log axis has no 0).`;
   const steps = diff.zeros === 1 ? '1 step' : `${diff.zeros} steps`;
   return `${what} Left out: ${steps} where the two agree exactly (a log axis has no 0).`;

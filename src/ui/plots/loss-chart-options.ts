@@ -54,9 +54,7 @@ function lossScale(log: boolean): uPlot.Scale {
 }
 
 /** The training-loss chart: raw and smoothed loss per engine, then the reference line if any. */
-export function trainingOptions(
-  width: number, height: number, engines: readonly LossEngine[], log: boolean, referenceLabel: string | null,
-): uPlot.Options {
+export function trainingOptions(width: number, height: number, engines: readonly LossEngine[], log: boolean, referenceLabel: string | null): uPlot.Options {
   const series: uPlot.Series[] = [{ label: 'step' }];
   for (const engine of engines) {
     const style = ENGINE_STYLE[engine];
@@ -84,18 +82,27 @@ function percent(_u: uPlot, splits: number[]): string[] {
 }
 
 /** The test-set chart: test loss per engine on the left axis and, where known, accuracy on the right. */
-export function evalOptions(
-  width: number, height: number, engines: ReadonlyArray<{ engine: LossEngine; accuracy: boolean }>, log: boolean,
-): uPlot.Options {
+export function evalOptions(width: number, height: number, engines: ReadonlyArray<{ engine: LossEngine; accuracy: boolean }>, log: boolean): uPlot.Options {
   const series: uPlot.Series[] = [{ label: 'step' }];
   for (const { engine, accuracy } of engines) {
     const style = ENGINE_STYLE[engine];
     series.push({
-      label: `${style.label} test loss`, scale: 'loss', stroke: style.colour, width: style.width, spanGaps: true, points: { show: true, size: 5 },
+      label: `${style.label} test loss`,
+      scale: 'loss',
+      stroke: style.colour,
+      width: style.width,
+      spanGaps: true,
+      points: { show: true, size: 5 },
     });
     if (accuracy) {
       series.push({
-        label: `${style.label} accuracy`, scale: 'acc', stroke: style.colour, width: Math.max(1.5, style.width - 1), dash: [4, 3], spanGaps: true, points: { show: true, size: 5 },
+        label: `${style.label} accuracy`,
+        scale: 'acc',
+        stroke: style.colour,
+        width: Math.max(1.5, style.width - 1),
+        dash: [4, 3],
+        spanGaps: true,
+        points: { show: true, size: 5 },
       });
     }
   }

@@ -64,8 +64,12 @@ export class LossPlot {
 
   /** Builds the card and both (empty) charts inside `container`. */
   constructor(container: HTMLElement, opts: LossPlotOptions = {}) {
-    this.card = new ViewCard(container, 'loss', 'Loss',
-      'Thin lines: loss of each training batch; thick: its moving average. Below: loss and accuracy on the test set.');
+    this.card = new ViewCard(
+      container,
+      'loss',
+      'Loss',
+      'Thin lines: loss of each training batch; thick: its moving average. Below: loss and accuracy on the test set.',
+    );
     const style = getComputedStyle(container);
     const padding = (Number.parseFloat(style.paddingLeft) || 0) + (Number.parseFloat(style.paddingRight) || 0);
     const available = container.clientWidth - padding - CARD_CHROME;
@@ -204,8 +208,10 @@ export class LossPlot {
   }
 
   private drawEvals(): void {
-    const engines = ENGINES.filter((e) => this.data[e].evals.length > 0)
-      .map((engine) => ({ engine, accuracy: this.data[engine].evals.hasValues(TEST_ACCURACY) }));
+    const engines = ENGINES.filter((e) => this.data[e].evals.length > 0).map((engine) => ({
+      engine,
+      accuracy: this.data[engine].evals.hasValues(TEST_ACCURACY),
+    }));
     const curves: Curve[] = [];
     for (const { engine, accuracy } of engines) {
       const store = this.data[engine].evals;

@@ -11,7 +11,10 @@ export class SeriesStore {
   private sorted = true;
 
   /** A store with `columns` value columns and at most about `maxPoints` points. */
-  constructor(columns: number, private readonly maxPoints = MAX_POINTS) {
+  constructor(
+    columns: number,
+    private readonly maxPoints = MAX_POINTS,
+  ) {
     this.columns = Array.from({ length: columns }, () => []);
   }
 

@@ -93,7 +93,13 @@ export function inkGrey(v: number): number {
  * values get the missing colour.
  */
 export function paintGreyTile(
-  image: ImageData, x0: number, y0: number, values: ArrayLike<number>, offset: number, side: number, missing: readonly [number, number, number],
+  image: ImageData,
+  x0: number,
+  y0: number,
+  values: ArrayLike<number>,
+  offset: number,
+  side: number,
+  missing: readonly [number, number, number],
 ): void {
   for (let y = 0; y < side; y++) {
     for (let x = 0; x < side; x++) {

@@ -87,8 +87,12 @@ export class DecisionBoundaryView {
 
   /** Builds the card and its 360×360 canvas inside `container`. */
   constructor(container: HTMLElement) {
-    this.card = new ViewCard(container, 'decision-boundary', 'Decision boundary',
-      'The predicted class, paler where unsure; dots: training points, rings: test points. Hover a unit to see its map here.');
+    this.card = new ViewCard(
+      container,
+      'decision-boundary',
+      'Decision boundary',
+      'The predicted class, paler where unsure; dots: training points, rings: test points. Hover a unit to see its map here.',
+    );
     this.card.root.setAttribute('aria-label', 'decision boundary');
     this.card.root.setAttribute('role', 'figure');
     this.surface = createCanvas(this.card.body, SIZE, SIZE);
@@ -174,8 +178,12 @@ export class DecisionBoundaryView {
 
   /** Training points filled with their class colour; test points (`hollow`) as rings of it. */
   private drawPoints(
-    ctx: CanvasRenderingContext2D, points: Float32Array, labels: Uint32Array,
-    px: (x: number) => number, py: (y: number) => number, hollow: boolean,
+    ctx: CanvasRenderingContext2D,
+    points: Float32Array,
+    labels: Uint32Array,
+    px: (x: number) => number,
+    py: (y: number) => number,
+    hollow: boolean,
   ): void {
     const n = Math.min(Math.floor(points.length / 2), labels.length);
     if (n === 0) return;

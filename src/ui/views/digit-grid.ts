@@ -24,8 +24,12 @@ export class DigitGridView {
 
   /** Builds the card and its 32 (initially empty) digit cells inside `container`. */
   constructor(container: HTMLElement) {
-    this.card = new ViewCard(container, 'digit-grid', 'Test digits',
-      'The test images it gets wrong first (framed in red, with the true class), then ones it gets right.');
+    this.card = new ViewCard(
+      container,
+      'digit-grid',
+      'Test digits',
+      'The test images it gets wrong first (framed in red, with the true class), then ones it gets right.',
+    );
     const grid = document.createElement('div');
     grid.className = 'view-digit-cells';
     this.card.body.append(grid);

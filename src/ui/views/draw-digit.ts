@@ -30,8 +30,7 @@ export class DrawDigitView {
 
   /** Builds the card, the pad and the bars inside `container`. */
   constructor(container: HTMLElement) {
-    this.card = new ViewCard(container, 'draw-digit', 'Draw a digit',
-      'Draw with the mouse or a finger; the network sees it centred and shrunk to 28×28.');
+    this.card = new ViewCard(container, 'draw-digit', 'Draw a digit', 'Draw with the mouse or a finger; the network sees it centred and shrunk to 28×28.');
     const left = document.createElement('div');
     left.className = 'view-draw-pad';
     this.card.body.append(left);

@@ -91,9 +91,17 @@ export class NetworkDiagramView {
   private nodeKey = '';
   private selected: { column: number; link: DrawnLink } | null = null;
 
-  constructor(container: HTMLElement, private hidden: number[], private readonly opts: DiagramOptions = {}) {
-    this.card = new ViewCard(container, 'network-diagram', 'The network',
-      'Each unit drawn as its activation over the plane (red positive, blue negative); links wide where |w| is large.');
+  constructor(
+    container: HTMLElement,
+    private hidden: number[],
+    private readonly opts: DiagramOptions = {},
+  ) {
+    this.card = new ViewCard(
+      container,
+      'network-diagram',
+      'The network',
+      'Each unit drawn as its activation over the plane (red positive, blue negative); links wide where |w| is large.',
+    );
     this.card.root.setAttribute('aria-label', 'network diagram');
     this.card.root.setAttribute('role', 'figure');
     this.toolbar = document.createElement('div');
@@ -139,7 +147,10 @@ export class NetworkDiagramView {
   private hint(frame: DiagramFrame): string {
     const drawn = this.placed?.links.reduce((a, l) => a + l.length, 0) ?? 0;
     const total = frame.links.reduce((a, l, c) => a + (l ? frame.columns[c]!.units * frame.columns[c + 1]!.units : 0), 0);
-    const links = total > drawn ? `the strongest ${drawn.toLocaleString('en')} of ${total.toLocaleString('en')} links are drawn` : `all ${total.toLocaleString('en')} links are drawn`;
+    const links =
+      total > drawn
+        ? `the strongest ${drawn.toLocaleString('en')} of ${total.toLocaleString('en')} links are drawn`
+        : `all ${total.toLocaleString('en')} links are drawn`;
     return `Hover a unit to see it large; click a link for its weight, gradient and latest change. ${links[0]!.toUpperCase()}${links.slice(1)}${frame.note ? `; ${frame.note}` : ''}.`;
   }
 

@@ -48,11 +48,13 @@ export class ReconstructionView {
   update(originals: Float32Array, reconstructions: Float32Array, k: number, n: number): void {
     const width = Math.floor(n);
     this.showPlane(width === 2);
-    if (width === 2) return this.drawPlane(originals, reconstructions, k);
+    if (width === 2) {
+      this.drawPlane(originals, reconstructions, k);
+      return;
+    }
     this.clear();
     if (width <= 0) return;
-    const pairs = Math.max(0, Math.min(Math.floor(k), MAX_PAIRS,
-      Math.floor(originals.length / width), Math.floor(reconstructions.length / width)));
+    const pairs = Math.max(0, Math.min(Math.floor(k), MAX_PAIRS, Math.floor(originals.length / width), Math.floor(reconstructions.length / width)));
     if (width === SIDE * SIDE) {
       for (let i = 0; i < pairs; i++) {
         this.drawImage(originals, i * width, i * PITCH, 0);
@@ -89,9 +91,11 @@ export class ReconstructionView {
   private drawPlane(originals: Float32Array, reconstructions: Float32Array, k: number): void {
     const { ctx } = this.plane!;
     const count = Math.max(0, Math.min(Math.floor(k), MAX_PLANE_POINTS, Math.floor(originals.length / 2), Math.floor(reconstructions.length / 2)));
-    this.card.setCaption(`${count} ${count === 1 ? 'point' : 'points'} on the plane: dots are the inputs x, rings their reconstructions WᵀW x, ` +
-      'joined by a grey line (its length is the error). With code size 1 the rings lie on one line through the origin, ' +
-      "along W's row: trained, the principal direction of the data.");
+    this.card.setCaption(
+      `${count} ${count === 1 ? 'point' : 'points'} on the plane: dots are the inputs x, rings their reconstructions WᵀW x, ` +
+        'joined by a grey line (its length is the error). With code size 1 the rings lie on one line through the origin, ' +
+        "along W's row: trained, the principal direction of the data.",
+    );
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, PLANE, PLANE);
     // Equal scales on both axes, so that directions and distances are drawn true.

@@ -25,8 +25,12 @@ export class WeightImagesView {
 
   /** Builds the card and its 360×360 canvas inside `container`; title and caption may be replaced. */
   constructor(container: HTMLElement, text: { title?: string; caption?: string } = {}) {
-    this.card = new ViewCard(container, 'weight-images', text.title ?? 'First-layer weights',
-      text.caption ?? "Each tile is one hidden unit's 784 weights, red positive, blue negative, scaled per tile.");
+    this.card = new ViewCard(
+      container,
+      'weight-images',
+      text.title ?? 'First-layer weights',
+      text.caption ?? "Each tile is one hidden unit's 784 weights, red positive, blue negative, scaled per tile.",
+    );
     const stage = document.createElement('div');
     stage.className = 'view-stage';
     this.card.body.append(stage);
@@ -51,7 +55,8 @@ export class WeightImagesView {
     if (!last) return;
     if (unit === null) {
       this.card.root.removeAttribute('data-showing');
-      return this.draw(last.W, last.rows, last.cols, last.opts);
+      this.draw(last.W, last.rows, last.cols, last.opts);
+      return;
     }
     const side = Math.floor(last.opts.side ?? 28);
     if (side * side !== last.cols || unit >= last.rows) return;
