@@ -21,7 +21,7 @@ export default defineConfig(({ isSsrBuild }) => ({
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
   // `npm run build:cli` bundles the CLI into one ESM file (shaders inlined, Dawn left external),
-  // to run where there is Node but no node_modules, e.g. a GPU server (see the README).
+  // to run where there is Node but no node_modules, e.g. a GPU server (see docs/cli.md).
   ssr: { noExternal: true, external: ['webgpu'] },
   build: isSsrBuild ? { outDir: 'dist/cli', rollupOptions: { output: { entryFileNames: 'main.mjs' } } } : {},
   test: {

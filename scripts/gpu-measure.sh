@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The measurements the README's Performance section reports, in one go, on the machine it runs on
+# The measurements docs/performance.md reports, in one go, on the machine it runs on
 # (after scripts/gpu-pack.sh): the matmul per entry point, the training step against TensorFlow.js
 # with per-pass times, and the time to 98% on MNIST. Results go to $OUT as JSON, logs beside them.
 # Smaller sizes for a try on SwiftShader: MATMUL=64 BATCH=16 HIDDEN=32 EPOCHS=0.
@@ -17,7 +17,7 @@ run() {
 }
 run matmul bench --matmul "${MATMUL:-2048,512x1024x784,1024x784x512,512x10x1024}" --json
 run step bench --phases --json --batch "${BATCH:-64,512,4096}" --hidden "${HIDDEN:-128,1024,4096}"
-# The README's configuration for 98% test accuracy (3,744 steps); EPOCHS=0 only times the set-up.
+# The configuration for 98% test accuracy in docs/performance.md (3,744 steps); EPOCHS=0 only times the set-up.
 if [ "${EPOCHS:-8}" != 0 ]; then
   run mnist-98 train --dataset mnist --hidden 1024 --batch 128 --optimizer adam --lr 0.001 --epochs "${EPOCHS:-8}" --json
 fi

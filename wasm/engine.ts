@@ -1,4 +1,4 @@
-// The CPU engine's step in WebAssembly (MATH.md, Models 1 and 2; src/cpu/wasm-engine.ts drives it).
+// The CPU engine's step in WebAssembly (MATH.md, Models 1 and 2; src/train/cpu-engine.ts drives it).
 // A step is two phases with a barrier after each: forwardRows (every layer's forward pass, the loss
 // and the backward pass of G, for a range of the batch's rows: rows are independent) and
 // updateUnits (dW, db and the optimizer's update for a range of each layer's units: units are

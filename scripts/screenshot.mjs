@@ -1,0 +1,57 @@
+// `npm run screenshot`: the README's picture of the page training. Builds the page with Vite into a
+// temporary folder, serves it with vite preview, opens it at 1280×800 in headless Chromium with
+// WebGPU (the system browser, or CHROME_PATH; SwiftShader where there is no GPU), presses play,
+// trains until a step count and saves the first screen as WebP (Chromium encodes it: no image
+// package). Flags: --hash '#…' (the run), --steps N, --quality Q (0–100), --out FILE.
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    hash: { type: 'string', default: '#dataset=spiral&hidden=16,16' },
+    steps: { type: 'string', default: '600' },
+    quality: { type: 'string', default: '80' },
+    out: { type: 'string', default: 'docs/screenshot.webp' },
+  },
+});
+const [width, height] = [1280, 800];
+const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const outDir = mkdtempSync(join(tmpdir(), 'screenshot-page-'));
+
+await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+const server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+const origin = new URL(server.resolvedUrls.local[0]).origin;
+const browser = await chromium.launch({
+  executablePath: chrome,
+  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'],
+});
+let code = 0;
+try {
+  // No service worker: it would precache the whole site (MNIST too) while the run trains, and say so.
+  const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1, serviceWorkers: 'block' });
+  page.on('console', (m) => m.type() === 'error' && process.stderr.write(`page: ${m.text()}\n`));
+  await page.goto(`${origin}/${values.hash}`);
+  await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
+  await page.getByRole('button', { name: 'play', exact: true }).click();
+  await page.waitForFunction((n) => window.app.step >= n, Number(values.steps), { timeout: 180_000, polling: 250 });
+  await page.mouse.move(width - 1, height - 1); // no hover highlight in the picture
+  await page.waitForTimeout(1000); // a refresh of the views after those steps
+  const step = await page.evaluate(() => window.app.step);
+  const cdp = await page.context().newCDPSession(page);
+  const { data } = await cdp.send('Page.captureScreenshot', { format: 'webp', quality: Number(values.quality) });
+  writeFileSync(values.out, Buffer.from(data, 'base64'));
+  process.stdout.write(`${values.out}: ${width}×${height}, ${Math.round(statSync(values.out).size / 1024)} KB, at step ${step}\n`);
+} catch (error) {
+  process.stderr.write(`error: ${error.message}\n`);
+  code = 1;
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(outDir, { recursive: true, force: true });
+}
+process.exit(code);
