@@ -182,6 +182,60 @@ describe('the CPU engine on its own', () => {
     }
   });
 
+  it('on one thread keeps to its budget, counting only the steps it ran', async () => {
+    // 64 steps of this size are over 100 MFLOP, far more than the 1 ms budget on any CPU.
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 100, hidden: [100], C: 3 } };
+    const s = await session('cpu', spec, dataFor(spec, 64), { threads: 1, batch: 32 });
+    try {
+      s.run(256, 1); // one job of a quarter of the steps, then the budget is spent and it yields
+      await s.flush();
+      expect(s.step).toBe(64);
+      s.run(100, Infinity);
+      await s.flush();
+      expect(s.step).toBe(164);
+    } finally {
+      s.destroy();
+    }
+  });
+
+  it('reads and changes its state between jobs, while more steps are queued (as in a race)', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 8, hidden: [10], C: 4 } };
+    const data = dataFor(spec);
+    const o: RunOptions = { threads: 2, optimizer: { kind: 'adam', lr: 0.01 } };
+    const racing = await session('cpu', spec, data, o);
+    const plain = await session('cpu', spec, data, o);
+    try {
+      racing.run(10, Infinity);
+      const captured = racing.leader.capture(); // asked for with 10 steps queued, before 10 more
+      const params = racing.params();
+      const changed = racing.setOptimizer({ ...racing.optimizer, lr: 0.001 });
+      racing.run(10, Infinity);
+      await train(plain, 10);
+      const state = await captured;
+      expect(state.step).toBe(10);
+      expect(state.optimizerStep).toBe(10);
+      expect(state.params).toEqual(await plain.leader.capture().then((p) => p.params));
+      expect(await params).toEqual(await plain.params());
+      await changed;
+      await plain.setOptimizer({ ...plain.optimizer, lr: 0.001 });
+      await racing.flush();
+      await train(plain, 10);
+      expect(await racing.params()).toEqual(await plain.params()); // the new rate from step 10 on, in both
+    } finally {
+      racing.destroy();
+      plain.destroy();
+    }
+  });
+
+  it('ends a job in flight when it is destroyed, with an error instead of a wait for ever', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 64, hidden: [256], C: 10 } };
+    const s = await session('cpu', spec, dataFor(spec, 128), { threads: 2, batch: 128 });
+    s.run(64, Infinity);
+    await new Promise((r) => setTimeout(r, 5));
+    s.destroy();
+    await expect(s.flush()).rejects.toThrow(/stopped/);
+  });
+
   it('evaluates a set larger than one forward job, and its layer outputs are the reference’s', async () => {
     const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 5, hidden: [6, 4], C: 3, activation: 'tanh' } };
     const rng = new Rng(9);

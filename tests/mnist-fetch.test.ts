@@ -26,11 +26,12 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-type Host = 'Content-Length' | 'no Content-Length' | 'Content-Encoding';
+type Host = 'Content-Length' | 'no Content-Length' | 'Content-Encoding' | 'Content-Encoding: identity';
 
 /**
  * Answers fetch from `gzipped` in 64 KiB chunks, with a Content-Length or without; or as a host that
- * sends the files as a Content-Encoding would reach the page: decompressed, with the gzip's length.
+ * sends the files as a Content-Encoding would reach the page: decompressed, with the gzip's length;
+ * or one that names an encoding but sends the .gz as it is.
  */
 function serve(host: Host): void {
   vi.stubGlobal('fetch', async (url: string) => {
@@ -46,6 +47,7 @@ function serve(host: Host): void {
     });
     const headers: Record<string, string> = host === 'no Content-Length' ? {} : { 'Content-Length': String(compressed.length) };
     if (host === 'Content-Encoding') headers['Content-Encoding'] = 'gzip';
+    if (host === 'Content-Encoding: identity') headers['Content-Encoding'] = 'identity';
     return new Response(body, { headers });
   });
 }
@@ -53,7 +55,7 @@ function serve(host: Host): void {
 const compressedBytes = () => [...gzipped.values()].reduce((a, b) => a + b.length, 0);
 
 describe("the page's MNIST download", () => {
-  it.each<Host>(['Content-Length', 'no Content-Length', 'Content-Encoding'])('builds the sets and reports growing progress to its total (%s)', async (host) => {
+  it.each<Host>(['Content-Length', 'no Content-Length', 'Content-Encoding', 'Content-Encoding: identity'])('builds the sets and reports growing progress to its total (%s)', async (host) => {
     serve(host);
     const reports: Array<[number, number]> = [];
     const { train, test } = await fetchMnist((loaded, total) => reports.push([loaded, total]));

@@ -55,8 +55,12 @@ export class CpuThreads {
     return new CpuThreads(count, memory, control, handles, null);
   }
 
+  /** Set by stop(): a job waiting then ends with an error instead of waiting for ever. */
+  private stopped = false;
+
   /** Runs a job (JOB.TRAIN steps or JOB.FORWARD rows) on every thread; resolves when all are done. */
   async run(kind: number, count: number, t0: number): Promise<void> {
+    if (this.stopped) throw new Error('the CPU engine was stopped');
     const ctl = this.control;
     if (this.inline) {
       this.inline(kind, count, t0);
@@ -73,13 +77,14 @@ export class CpuThreads {
       try {
         for (;;) {
           const done = Atomics.load(ctl, CONTROL.DONE);
-          if (done === this.count) break;
+          if (done >= this.count) break; // more only after stop(), from a thread not yet gone
           const wait = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(ctl, CONTROL.DONE, done);
           if (wait.async) await wait.value;
         }
       } finally {
         this.handles[0]!.hold?.(false);
       }
+      if (this.stopped) throw new Error('the CPU engine was stopped');
     }
     if (Atomics.load(ctl, CONTROL.FAILED)) {
       Atomics.store(ctl, CONTROL.FAILED, 0);
@@ -89,11 +94,15 @@ export class CpuThreads {
 
   /** Ends the threads. */
   stop(): void {
+    this.stopped = true;
     if (this.inline) return;
     Atomics.store(this.control, CONTROL.KIND, JOB.QUIT);
     Atomics.add(this.control, CONTROL.SEQ, 1);
     Atomics.notify(this.control, CONTROL.SEQ);
     for (const h of this.handles) h.terminate();
+    // A job in flight would wait for ever for threads that are gone (and keep the memory alive): wake it.
+    Atomics.store(this.control, CONTROL.DONE, this.count);
+    Atomics.notify(this.control, CONTROL.DONE);
   }
 
   /** The memory the threads share. */

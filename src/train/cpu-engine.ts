@@ -32,6 +32,8 @@ export class CpuEngine implements Engine {
   readonly id = 'cpu' as const;
   onMetrics: ((metrics: StepMetrics[]) => void) | null = null;
   private submitted = 0;
+  /** Steps whose job has finished (submitted counts those queued too). */
+  private completed = 0;
   private optimizerStep = 0;
   private settings: OptimizerSettings;
   private queue: Promise<void> = Promise.resolve();
@@ -88,40 +90,62 @@ export class CpuEngine implements Engine {
     return this.settings;
   }
 
-  /** Queues `count` steps, run as jobs of at most jobSteps steps; `budgetMs` is not needed off the page's thread. */
+  /**
+   * Queues `count` steps, run as jobs of at most jobSteps steps. With one thread, which is the
+   * caller's own, one queued task runs jobs until `budgetMs` has passed (at least one), as the
+   * reference does, and counts only the steps it ran; off the caller's thread no budget is needed.
+   */
   run(count: number, budgetMs: number): void {
     if (this.threads.count === 1) {
-      // One thread is the caller's own: keep to the budget, as the reference does.
-      const started = performance.now();
-      let done = 0;
-      while (done < count && (done === 0 || performance.now() - started < budgetMs)) {
-        const steps = Math.min(count - done, this.memory.jobSteps, Math.max(1, Math.floor(count / 4)));
-        this.enqueue(steps);
-        done += steps;
-      }
+      void this.after(async () => {
+        const started = performance.now();
+        let done = 0;
+        while (done < count && (done === 0 || performance.now() - started < budgetMs)) {
+          const steps = Math.min(count - done, this.memory.jobSteps, Math.max(1, Math.floor(count / 4)));
+          const first = this.submitted;
+          this.submitted += steps;
+          await this.job(first, steps);
+          done += steps;
+        }
+      });
       return;
     }
-    for (let done = 0; done < count; done += this.memory.jobSteps) this.enqueue(Math.min(this.memory.jobSteps, count - done));
+    for (let done = 0; done < count; done += this.memory.jobSteps) {
+      const steps = Math.min(this.memory.jobSteps, count - done);
+      const first = this.submitted;
+      this.submitted += steps;
+      void this.after(() => this.job(first, steps));
+    }
   }
 
-  private enqueue(steps: number): void {
-    const first = this.submitted;
-    this.submitted += steps;
-    const job = this.after(async () => {
-      this.gather(first, steps);
-      const t0 = this.optimizerStep;
-      await this.threads.run(JOB.TRAIN, steps, t0);
-      this.optimizerStep += steps;
-      this.hasGrads = true;
-      const sums = new Float64Array(this.wasm.buffer, this.memory.thread.metrics, steps * 2);
-      const B = this.plan.batch;
-      const isMlp = this.plan.spec.kind === 'mlp';
-      const metrics: StepMetrics[] = [];
-      for (let s = 0; s < steps; s++) metrics.push({ step: first + s, loss: sums[2 * s]! / B, accuracy: isMlp ? sums[2 * s + 1]! / B : 0 });
-      this.onMetrics?.(metrics);
+  /** Steps first … first + steps − 1: their batches gathered, trained on every thread, their metrics reported. */
+  private async job(first: number, steps: number): Promise<void> {
+    this.gather(first, steps);
+    const t0 = this.optimizerStep;
+    await this.threads.run(JOB.TRAIN, steps, t0);
+    this.optimizerStep += steps;
+    this.completed = first + steps;
+    this.hasGrads = true;
+    const sums = new Float64Array(this.wasm.buffer, this.memory.thread.metrics, steps * 2);
+    const B = this.plan.batch;
+    const isMlp = this.plan.spec.kind === 'mlp';
+    const metrics: StepMetrics[] = [];
+    for (let s = 0; s < steps; s++) metrics.push({ step: first + s, loss: sums[2 * s]! / B, accuracy: isMlp ? sums[2 * s + 1]! / B : 0 });
+    this.onMetrics?.(metrics);
+  }
+
+  /**
+   * `work`'s result, computed in the queue: after every job queued before it and before any queued
+   * after it (a race keeps queueing steps while the page reads or changes the state).
+   */
+  private queued<T>(work: () => T): Promise<T> {
+    let result: T | undefined;
+    return this.after(async () => {
+      result = work();
+    }).then(() => {
+      if (this.failure) throw this.failure;
+      return result as T;
     });
-    // With one thread the job ran to its end above (cpuThreadMain inline), before this returns.
-    void job;
   }
 
   /** Runs `work` after everything queued; a failure is kept and rethrown by flush(). */
@@ -165,8 +189,11 @@ export class CpuEngine implements Engine {
     await this.flush();
   }
 
-  async setOptimizer(settings: OptimizerSettings): Promise<void> {
-    await this.flush();
+  setOptimizer(settings: OptimizerSettings): Promise<void> {
+    return this.queued(() => this.applyOptimizer(settings));
+  }
+
+  private applyOptimizer(settings: OptimizerSettings): void {
     if (settings.kind !== this.settings.kind || settings.nesterov !== this.settings.nesterov) {
       for (const t of [...Object.values(this.memory.m), ...Object.values(this.memory.v)]) this.view(t).fill(0);
       this.optimizerStep = 0;
@@ -175,9 +202,8 @@ export class CpuEngine implements Engine {
     writeOptimizer(this.wasm, this.memory, settings, this.plan.mistake === 'update-sign', this.words);
   }
 
-  async readParams(): Promise<Record<string, Float32Array>> {
-    await this.flush();
-    return this.read(this.memory.params);
+  readParams(): Promise<Record<string, Float32Array>> {
+    return this.queued(() => this.read(this.memory.params));
   }
 
   async evaluate(set: 'train' | 'test', opts: { predictions?: boolean } = {}): Promise<EngineEvaluation | null> {
@@ -232,30 +258,31 @@ export class CpuEngine implements Engine {
     });
   }
 
-  async readGrads(): Promise<Record<string, Float32Array> | null> {
-    await this.flush();
-    return this.hasGrads ? this.read(this.memory.grads) : null;
+  readGrads(): Promise<Record<string, Float32Array> | null> {
+    return this.queued(() => (this.hasGrads ? this.read(this.memory.grads) : null));
   }
 
-  async capture(): Promise<EngineState> {
-    await this.flush();
-    return {
-      step: this.submitted,
+  /** The state after the last finished job: its step is that job's last, whatever is queued behind it. */
+  capture(): Promise<EngineState> {
+    return this.queued(() => ({
+      step: this.completed,
       optimizerStep: this.optimizerStep,
       params: this.read(this.memory.params),
       m: this.read(this.memory.m),
       v: this.read(this.memory.v),
-    };
+    }));
   }
 
   async restore(state: EngineState, optimizer: OptimizerSettings): Promise<void> {
-    await this.setOptimizer(optimizer);
-    this.write(this.memory.params, state.params);
-    this.write(this.memory.m, state.m);
-    this.write(this.memory.v, state.v);
-    this.optimizerStep = state.optimizerStep;
     if (!Number.isSafeInteger(state.step) || state.step < 0) throw new RangeError(`cannot resume at step ${state.step}`);
-    this.submitted = state.step;
+    await this.queued(() => {
+      this.applyOptimizer(optimizer);
+      this.write(this.memory.params, state.params);
+      this.write(this.memory.m, state.m);
+      this.write(this.memory.v, state.v);
+      this.optimizerStep = state.optimizerStep;
+      this.submitted = this.completed = state.step;
+    });
   }
 
   destroy(): void {

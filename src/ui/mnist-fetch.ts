@@ -32,9 +32,11 @@ export function fetchMnist(onProgress?: LoadProgress): Promise<DataSplit> {
     if (length > 0) totals.set(file, length);
     // A host that sends the file as a Content-Encoding has had the browser decompress it already;
     // its progress then comes whole, when it is in.
+    // The body is gunzipped here unless it no longer starts with gzip's magic bytes (a host that said
+    // Content-Encoding: identity, or gzipped the .gz again, still sends gzip to this code).
     const encoded = response.headers.has('Content-Encoding');
     const bytes = encoded
-      ? new Uint8Array(await response.arrayBuffer())
+      ? await stillGzipped(new Uint8Array(await response.arrayBuffer()), name)
       : await gunzip(response.body, name, (n) => {
           loaded.set(file, (loaded.get(file) ?? 0) + n);
           report();
@@ -45,4 +47,10 @@ export function fetchMnist(onProgress?: LoadProgress): Promise<DataSplit> {
     report();
     return bytes;
   });
+}
+
+/** `bytes` decompressed if they are (still) gzip, else as they are. */
+async function stillGzipped(bytes: Uint8Array<ArrayBuffer>, name: string): Promise<Uint8Array> {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  return gunzip(new Blob([bytes]).stream(), name);
 }

@@ -192,8 +192,8 @@ export class BenchView {
    */
   async runCompare(): Promise<void> {
     const sizes = this.opts.compareSizes ?? COMPARE_SIZES;
-    this.compared.length = 0;
     await this.guard(async (signal) => {
+      this.compared.length = 0; // inside: a call while one runs is refused, not given its rows
       const ctx = this.opts.gpu();
       const impls = compareImpls(ctx !== null);
       const total = sizes.length * impls.length;
