@@ -55,17 +55,20 @@ function serve(host: Host): void {
 const compressedBytes = () => [...gzipped.values()].reduce((a, b) => a + b.length, 0);
 
 describe("the page's MNIST download", () => {
-  it.each<Host>(['Content-Length', 'no Content-Length', 'Content-Encoding', 'Content-Encoding: identity'])('builds the sets and reports growing progress to its total (%s)', async (host) => {
-    serve(host);
-    const reports: Array<[number, number]> = [];
-    const { train, test } = await fetchMnist((loaded, total) => reports.push([loaded, total]));
-    expect(train).toMatchObject({ name: 'mnist/train', N: 60000, D: 784 });
-    expect(test).toMatchObject({ name: 'mnist/test', N: 10000, D: 784 });
-    expect(reports[0]![0]).toBe(0);
-    expect(reports[0]![1]).toBeGreaterThan(10e6); // a total from the first report, before any header
-    expect(reports.every(([loaded, total], i) => loaded <= total && (i === 0 || loaded >= reports[i - 1]![0]))).toBe(true);
-    expect(reports.at(-1)).toEqual([compressedBytes(), compressedBytes()]);
-  });
+  it.each<Host>(['Content-Length', 'no Content-Length', 'Content-Encoding', 'Content-Encoding: identity'])(
+    'builds the sets and reports growing progress to its total (%s)',
+    async (host) => {
+      serve(host);
+      const reports: Array<[number, number]> = [];
+      const { train, test } = await fetchMnist((loaded, total) => reports.push([loaded, total]));
+      expect(train).toMatchObject({ name: 'mnist/train', N: 60000, D: 784 });
+      expect(test).toMatchObject({ name: 'mnist/test', N: 10000, D: 784 });
+      expect(reports[0]![0]).toBe(0);
+      expect(reports[0]![1]).toBeGreaterThan(10e6); // a total from the first report, before any header
+      expect(reports.every(([loaded, total], i) => loaded <= total && (i === 0 || loaded >= reports[i - 1]![0]))).toBe(true);
+      expect(reports.at(-1)).toEqual([compressedBytes(), compressedBytes()]);
+    },
+  );
 
   it('names the file a server does not have', async () => {
     serve('Content-Length');
