@@ -161,34 +161,44 @@ export function gemmXN(transA: bool, A: usize, lda: i32, B: usize, ldb: i32, C: 
 /** Four rows of C over `blocks` blocks of 8 columns from the packed strip and panel (the sums of rowsXN). */
 // @ts-ignore: decorator
 @inline function packedRows(strip: usize, panelB: usize, C: usize, ldc: i32, blocks: i32, K: i32, accumulate: bool): void {
-  const rowC = <usize>ldc << 2;
-  for (let jb = 0; jb < blocks; jb++) {
-    const c = C + (<usize>jb << 5);
-    let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-    let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-    if (accumulate) {
-      s00 = v128.load(c); s01 = v128.load(c + 16);
+  const blockBytes = <usize>K << 5;
+  for (let jb = 0; jb < blocks; jb++) block8(4, strip, 4, 16, panelB + <usize>jb * blockBytes, 32, C + (<usize>jb << 5), <usize>ldc << 2, K, accumulate);
+}
+
+/**
+ * One block of C, `rows` (4 or 1) rows by 8 columns at c, `rowC` bytes apart: Σ_k A'[r, k] B[k, j … j + 7],
+ * A'[r, k] at a + r·rowA + k·stepA and B's 8 columns of row k at b + k·stepB (strided or packed alike).
+ */
+// @ts-ignore: decorator
+@inline function block8(rows: i32, a: usize, rowA: usize, stepA: usize, b: usize, stepB: usize, c: usize, rowC: usize, K: i32, accumulate: bool): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+  let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+  if (accumulate) {
+    s00 = v128.load(c); s01 = v128.load(c + 16);
+    if (rows == 4) {
       s10 = v128.load(c + rowC); s11 = v128.load(c + rowC + 16);
       s20 = v128.load(c + 2 * rowC); s21 = v128.load(c + 2 * rowC + 16);
       s30 = v128.load(c + 3 * rowC); s31 = v128.load(c + 3 * rowC + 16);
     }
-    let a = strip;
-    let b = panelB + <usize>jb * (<usize>K << 5);
-    for (let k = 0; k < K; k++) {
-      const y0 = v128.load(b);
-      const y1 = v128.load(b + 16);
-      const x0 = v128.load32_splat(a);
-      const x1 = v128.load32_splat(a + 4);
-      const x2 = v128.load32_splat(a + 8);
-      const x3 = v128.load32_splat(a + 12);
-      s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01);
+  }
+  for (let k = 0; k < K; k++) {
+    const y0 = v128.load(b);
+    const y1 = v128.load(b + 16);
+    const x0 = v128.load32_splat(a);
+    s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01);
+    if (rows == 4) {
+      const x1 = v128.load32_splat(a + rowA);
+      const x2 = v128.load32_splat(a + 2 * rowA);
+      const x3 = v128.load32_splat(a + 3 * rowA);
       s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11);
       s20 = madd(x2, y0, s20); s21 = madd(x2, y1, s21);
       s30 = madd(x3, y0, s30); s31 = madd(x3, y1, s31);
-      a += 16;
-      b += 32;
     }
-    v128.store(c, s00); v128.store(c + 16, s01);
+    a += stepA;
+    b += stepB;
+  }
+  v128.store(c, s00); v128.store(c + 16, s01);
+  if (rows == 4) {
     v128.store(c + rowC, s10); v128.store(c + rowC + 16, s11);
     v128.store(c + 2 * rowC, s20); v128.store(c + 2 * rowC + 16, s21);
     v128.store(c + 3 * rowC, s30); v128.store(c + 3 * rowC + 16, s31);
@@ -203,43 +213,7 @@ export function gemmXN(transA: bool, A: usize, lda: i32, B: usize, ldb: i32, C: 
   const stepA = sk << 2;
   const stepB = <usize>ldb << 2;
   let j = j0;
-  for (; j + 8 <= N; j += 8) {
-    const c = C + (<usize>j << 2);
-    let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-    let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-    if (accumulate) {
-      s00 = v128.load(c); s01 = v128.load(c + 16);
-      if (rows == 4) {
-        s10 = v128.load(c + rowC); s11 = v128.load(c + rowC + 16);
-        s20 = v128.load(c + 2 * rowC); s21 = v128.load(c + 2 * rowC + 16);
-        s30 = v128.load(c + 3 * rowC); s31 = v128.load(c + 3 * rowC + 16);
-      }
-    }
-    let a = A;
-    let b = B + (<usize>j << 2);
-    for (let k = 0; k < K; k++) {
-      const y0 = v128.load(b);
-      const y1 = v128.load(b + 16);
-      const x0 = v128.load32_splat(a);
-      s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01);
-      if (rows == 4) {
-        const x1 = v128.load32_splat(a + rowA);
-        const x2 = v128.load32_splat(a + 2 * rowA);
-        const x3 = v128.load32_splat(a + 3 * rowA);
-        s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11);
-        s20 = madd(x2, y0, s20); s21 = madd(x2, y1, s21);
-        s30 = madd(x3, y0, s30); s31 = madd(x3, y1, s31);
-      }
-      a += stepA;
-      b += stepB;
-    }
-    v128.store(c, s00); v128.store(c + 16, s01);
-    if (rows == 4) {
-      v128.store(c + rowC, s10); v128.store(c + rowC + 16, s11);
-      v128.store(c + 2 * rowC, s20); v128.store(c + 2 * rowC + 16, s21);
-      v128.store(c + 3 * rowC, s30); v128.store(c + 3 * rowC + 16, s31);
-    }
-  }
+  for (; j + 8 <= N; j += 8) block8(rows, A, rowA, stepA, B + (<usize>j << 2), stepB, C + (<usize>j << 2), rowC, K, accumulate);
   for (; j + 4 <= N; j += 4) {
     for (let r = 0; r < rows; r++) {
       const c = C + <usize>r * rowC + (<usize>j << 2);

@@ -17,7 +17,8 @@ export async function hardwareThreads(): Promise<number> {
   return 1;
 }
 
-function isNode(): boolean {
+/** Whether this runs in Node (not a page, nor a worker of one). */
+export function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
 }
 

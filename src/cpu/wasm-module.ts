@@ -2,6 +2,7 @@
 // SIMD (fused multiply-add) where this runtime validates it, plain SIMD otherwise; with a shared
 // memory for threads, or its own for one thread.
 import { decodeBase64 } from '../base/base64';
+import { isNode } from './cpu-threads';
 import * as builds from '../../build/wasm/modules.js';
 
 export interface CpuModule {
@@ -42,8 +43,7 @@ export function cpuModule(shared: boolean): Promise<CpuModule> {
  * multiply-adds too. False where this is not Node.
  */
 async function enableNodeRelaxedSimd(): Promise<boolean> {
-  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string' || typeof (globalThis as { window?: unknown }).window !== 'undefined')
-    return false;
+  if (!isNode()) return false;
   const v8 = await import(/* @vite-ignore */ 'node:v8');
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   return true;

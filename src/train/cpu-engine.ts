@@ -82,6 +82,11 @@ export class CpuEngine implements Engine {
     return this.threads.count;
   }
 
+  /** With one thread the engine computes on the caller's own. */
+  get onCallersThread(): boolean {
+    return this.threads.count === 1;
+  }
+
   get step(): number {
     return this.submitted;
   }
@@ -209,7 +214,6 @@ export class CpuEngine implements Engine {
   async evaluate(set: 'train' | 'test', opts: { predictions?: boolean } = {}): Promise<EngineEvaluation | null> {
     const on = set === 'train' ? this.data.train : this.data.test;
     if (!on) return null;
-    await this.flush();
     const isMlp = this.plan.spec.kind === 'mlp';
     const predicted = isMlp && opts.predictions ? new Uint32Array(on.N) : undefined;
     let loss = 0;
@@ -229,7 +233,6 @@ export class CpuEngine implements Engine {
   async forwardLayers(X: Float32Array, rows: number): Promise<LayerOutputs | null> {
     const { spec } = this.plan;
     if (spec.kind !== 'mlp') return null;
-    await this.flush();
     const widths = this.memory.hidden.map((t) => t.length / this.memory.rows);
     const hidden = widths.map((H) => new Float32Array(rows * H));
     const output = new Float32Array(rows * spec.shape.C);

@@ -43,6 +43,8 @@ export interface LayerOutputs {
 
 export interface Engine {
   readonly id: EngineId;
+  /** Whether its steps compute on the caller's thread (then a run keeps to its budget), not on a device or workers. */
+  readonly onCallersThread: boolean;
   /** Steps submitted so far (the GPU's may still be running). */
   readonly step: number;
   readonly optimizer: Readonly<OptimizerSettings>;

@@ -41,6 +41,7 @@ export interface GpuEngineOptions {
 
 export class GpuEngine implements Engine {
   readonly id = 'gpu' as const;
+  readonly onCallersThread = false;
   onMetrics: ((metrics: StepMetrics[]) => void) | null = null;
 
   private constructor(

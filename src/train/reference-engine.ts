@@ -17,6 +17,7 @@ const EVAL_ROWS = 2000;
 
 export class ReferenceEngine implements Engine {
   readonly id = 'reference' as const;
+  readonly onCallersThread = true;
   onMetrics: ((metrics: StepMetrics[]) => void) | null = null;
   private readonly trainer: ReferenceTrainer;
 

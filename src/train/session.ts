@@ -148,11 +148,10 @@ export class Session {
   async race(count: () => number, going: () => boolean, nextFrame: () => Promise<void> = nextTask, budgetMs = 12): Promise<void> {
     await Promise.all(
       this.engines.map(async (engine) => {
-        const onCallersThread = engine.id === 'reference' || (engine instanceof CpuEngine && engine.threadCount === 1);
         while (going()) {
           engine.run(count(), budgetMs);
           await engine.throttle();
-          await (onCallersThread ? nextFrame() : nextTask());
+          await (engine.onCallersThread ? nextFrame() : nextTask());
         }
       }),
     );
