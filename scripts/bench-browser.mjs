@@ -3,11 +3,8 @@
 // prints the page's report: a table, or with --json the one JSON object. Flags as `cli bench`:
 // --batch 32,128 --hidden 64,512 --rounds N --warmup N --phases --json, and --impl among webgpu, cpu,
 // tfjs-webgpu, tfjs-wasm, jax-wasm, jax-webgpu (all of them when left out; the CLI runs the first three)
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { build, preview } from 'vite';
+import { servedPage } from './served-page.mjs';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -22,16 +19,7 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '600' },
   },
 });
-const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const outDir = join(tmpdir(), `bench-page-${process.pid}`);
-
-await build({ logLevel: 'error', build: { outDir, emptyOutDir: true, rollupOptions: { input: { bench: 'bench.html' } } } });
-const server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-const origin = new URL(server.resolvedUrls.local[0]).origin;
-const browser = await chromium.launch({
-  executablePath: chrome,
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'],
-});
+const { origin, browser, close } = await servedPage('bench-page', { input: { bench: 'bench.html' } });
 let code = 0;
 try {
   const page = await browser.newPage();
@@ -65,7 +53,6 @@ try {
   process.stderr.write(`error: ${error.message}\n`);
   code = 1;
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }
 process.exit(code);

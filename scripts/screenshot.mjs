@@ -3,12 +3,9 @@
 // WebGPU (the system browser, or CHROME_PATH; SwiftShader where there is no GPU), presses play,
 // trains until a step count and saves the first screen as WebP (Chromium encodes it: no image
 // package). Flags: --hash '#…' (the run), --steps N, --quality Q (0–100), --out FILE.
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { build, preview } from 'vite';
+import { servedPage } from './served-page.mjs';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -20,16 +17,7 @@ const { values } = parseArgs({
   },
 });
 const [width, height] = [1280, 800];
-const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const outDir = mkdtempSync(join(tmpdir(), 'screenshot-page-'));
-
-await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
-const server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-const origin = new URL(server.resolvedUrls.local[0]).origin;
-const browser = await chromium.launch({
-  executablePath: chrome,
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'],
-});
+const { origin, browser, close } = await servedPage('screenshot-page');
 let code = 0;
 try {
   // No service worker: it would precache the whole site (MNIST too) while the run trains, and say so.
@@ -50,8 +38,6 @@ try {
   process.stderr.write(`error: ${error.message}\n`);
   code = 1;
 } finally {
-  await browser.close();
-  await server.close();
-  rmSync(outDir, { recursive: true, force: true });
+  await close();
 }
 process.exit(code);
