@@ -3,7 +3,7 @@
 // bit for bit, mid-epoch), a live optimizer change, and one SGD step against central differences of
 // the true loss. Runs in the browser, where the GPU engine has WebGPU (SwiftShader in CI).
 import { describe, expect, it } from 'vitest';
-import type { DataSplit } from '../src/data/dataset';
+import { rowsAsFloats, type DataSplit, type Dataset } from '../src/data/dataset';
 import type { StepMetrics } from '../src/kernels/metrics';
 import { autoencoderLoss } from '../src/reference/autoencoder';
 import { centralDifferences } from '../src/reference/finite-differences';
@@ -41,9 +41,30 @@ function dataFor(spec: SessionConfig['spec']): DataSplit {
   return { train: { name: 'random', X: randomArray(rng, N * D), labels, N, D, classes: C } };
 }
 
-async function sessionOn(engine: EngineId, spec: SessionConfig['spec'], optimizer: Partial<OptimizerSettings>): Promise<Session> {
+/**
+ * Byte features (as MNIST's pixels) with a test set of more rows than one evaluation chunk (1024 on
+ * the GPU), and the same data as the float32 values the bytes stand for.
+ */
+function byteDataFor(spec: SessionConfig['spec']): { bytes: DataSplit; floats: DataSplit } {
+  const rng = new Rng(6);
+  const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
+  const C = spec.kind === 'mlp' ? spec.shape.C : 1;
+  const set = (name: string, N: number): Dataset => ({
+    name,
+    X: Uint8Array.from({ length: N * D }, () => (rng.next() < 0.5 ? 0 : rng.int(256))),
+    labels: spec.kind === 'mlp' ? randomLabels(rng, N, C) : new Uint32Array(N),
+    N,
+    D,
+    classes: C,
+  });
+  const bytes = { train: set('bytes/train', 90), test: set('bytes/test', 1100) };
+  const asFloats = (s: Dataset): Dataset => ({ ...s, X: rowsAsFloats(s, 0, s.N) });
+  return { bytes, floats: { train: asFloats(bytes.train), test: asFloats(bytes.test) } };
+}
+
+async function sessionOn(engine: EngineId, spec: SessionConfig['spec'], optimizer: Partial<OptimizerSettings>, data = dataFor(spec)): Promise<Session> {
   const config: SessionConfig = { spec, batch: 16, optimizer: { ...DEFAULT_OPTIMIZER, ...optimizer }, seed: 11, initScale: 1, engines: [engine] };
-  return Session.create(config, dataFor(spec), engine === 'gpu' ? await gpuDevice() : null);
+  return Session.create(config, data, engine === 'gpu' ? await gpuDevice() : null);
 }
 
 /** Runs `steps` steps and returns their metrics once they have all arrived. */
@@ -106,6 +127,26 @@ describe.each(ENGINES)('the %s engine', (engine) => {
         expect(straightMetrics.at(-1)!.loss).toBeLessThan(straightMetrics[0]!.loss); // it trained
       });
     }
+  }
+
+  for (const spec of specs) {
+    it(`trains and evaluates ${spec.kind} on byte features exactly as on the float32 values they stand for`, async () => {
+      const { bytes, floats } = byteDataFor(spec);
+      const results = [];
+      for (const data of [bytes, floats]) {
+        const session = await sessionOn(engine, spec, optimizers[0]!, data);
+        const metrics = await train(session, 14); // across epochs
+        const state = (await captureCheckpoint(session, {})).engines[engine]!;
+        const test = await session.engine(engine)!.evaluate('test', { predictions: true });
+        session.destroy();
+        results.push({ metrics, state, test });
+      }
+      const [fromBytes, fromFloats] = results as [(typeof results)[0], (typeof results)[0]];
+      expect(fromBytes.metrics).toEqual(fromFloats.metrics);
+      expectSameState(fromBytes.state, fromFloats.state);
+      expect(fromBytes.test).toEqual(fromFloats.test);
+      expect(fromBytes.test!.rows).toBe(1100);
+    });
   }
 
   it('applies a learning-rate change at the next step, keeping the moments; a new kind clears them', async () => {

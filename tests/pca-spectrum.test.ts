@@ -3,7 +3,7 @@
 // float64 reference's, with progress that rises to 1.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/base/rng';
-import type { Dataset } from '../src/data/dataset';
+import { BYTE_VALUES, rowsAsFloats, type Dataset } from '../src/data/dataset';
 import { eigenDecompose, JACOBI_MAX_N, pcaBound, secondMoment } from '../src/reference/pca';
 import { pcaBoundAsync } from '../src/train/pca-bound';
 import { computeSpectrum } from '../src/train/pca-spectrum';
@@ -25,6 +25,25 @@ describe('the second moment', () => {
     }
     for (let a = 0; a < n; a++) for (let b = a; b < n; b++) want[b * n + a] = want[a * n + b] = want[a * n + b]! / N;
     expect(secondMoment(X, N, n)).toEqual(want);
+  });
+
+  it('of byte features is that of the float32 values they stand for, and so are the spectrum and the bound', async () => {
+    const rng = new Rng(9);
+    const [N, n] = [61, 13];
+    const bytes: Dataset = {
+      name: 'bytes',
+      X: Uint8Array.from({ length: N * n }, () => (rng.next() < 0.6 ? 0 : rng.int(256))),
+      labels: new Uint32Array(N),
+      N,
+      D: n,
+      classes: 1,
+    };
+    const floats = rowsAsFloats(bytes, 0, N);
+    expect(floats[Array.prototype.indexOf.call(bytes.X, 255)]).toBe(1);
+    expect(secondMoment(bytes.X, N, n, BYTE_VALUES)).toEqual(secondMoment(floats, N, n));
+    expect(pcaBound(bytes.X, N, n, 4, BYTE_VALUES)).toBe(pcaBound(floats, N, n, 4));
+    const spectrum = await computeSpectrum(bytes.X, N, n, () => {});
+    expect(spectrum).toEqual(await computeSpectrum(floats, N, n, () => {}));
   });
 });
 

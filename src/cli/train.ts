@@ -8,7 +8,7 @@
 // in neither.
 import { readFile, writeFile } from 'node:fs/promises';
 import { UserError } from '../base/errors';
-import type { DataSplit } from '../data/dataset';
+import { featureValues, type DataSplit } from '../data/dataset';
 import { specTensorShapes } from '../models/build';
 import { pcaBound } from '../reference/pca';
 import { captureCheckpoint, checkCheckpointFits, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
@@ -220,7 +220,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
     if (spec.kind === 'mlp') result.testAccuracy = t.accuracy;
   }
   if (spec.kind === 'autoencoder' && train.D <= PCA_MAX_FEATURES) {
-    result.pcaBound = pcaBound(train.X, train.N, train.D, spec.shape.m);
+    result.pcaBound = pcaBound(train.X, train.N, train.D, spec.shape.m, featureValues(train.X));
   }
   process.stderr.write(`done: ${steps} steps in ${seconds.toFixed(2)} s, loss over the training set ${evaluated.loss.toFixed(6)}\n`);
 

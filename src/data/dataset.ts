@@ -1,12 +1,15 @@
-// The one shape every data source produces: a row-major float32 matrix with integer labels.
+// The one shape every data source produces: a row-major feature matrix with integer labels.
+// Features are float32, or bytes (MNIST's pixels: a quarter of the memory, on the page and on the
+// GPU) that stand for byte × BYTE_SCALE; every engine turns a byte into the same float32 where it
+// gathers a batch, so no engine sees other numbers than another.
 import type { Plane } from './features';
 
 /** N samples of D features, row-major, with a class label per sample. */
 export interface Dataset {
   /** Shown in the UI and the CLI, e.g. "mnist/train" or "spiral". */
   name: string;
-  /** [N, D] row-major. */
-  X: Float32Array;
+  /** [N, D] row-major: float32 values, or bytes that stand for byte × BYTE_SCALE (see rowsAsFloats). */
+  X: Float32Array | Uint8Array;
   /** [N] class indices in [0, classes); all zero for unlabelled data. */
   labels: Uint32Array;
   N: number;
@@ -21,4 +24,46 @@ export interface DataSplit {
   test?: Dataset;
   /** For the 2-D sets: the points on their plane and the input features made of them (features.ts). */
   plane?: Plane;
+}
+
+/**
+ * What a byte feature stands for: byte × BYTE_SCALE, one float32 product (exact in float64 before
+ * the rounding, correctly rounded in WGSL), so the GPU's gather, given this scale, computes the
+ * same bits as BYTE_VALUES.
+ */
+export const BYTE_SCALE = Math.fround(1 / 255);
+
+/** The float32 value of each byte 0…255. */
+export const BYTE_VALUES: Float32Array = Float32Array.from({ length: 256 }, (_, b) => b * BYTE_SCALE);
+
+/** What each entry of `X` stands for, where it holds bytes (for code that reads X itself, as the PCA does). */
+export function featureValues(X: Dataset['X']): Float32Array | undefined {
+  return X instanceof Uint8Array ? BYTE_VALUES : undefined;
+}
+
+/** Writes row `row` of `set` as numbers into `out` from index `at`. */
+export function copyRow(set: Dataset, row: number, out: Float32Array | Float64Array, at: number): void {
+  const { X, D } = set;
+  const from = row * D;
+  if (X instanceof Float32Array) {
+    out.set(X.subarray(from, from + D), at);
+    return;
+  }
+  for (let d = 0; d < D; d++) out[at + d] = BYTE_VALUES[X[from + d]!]!;
+}
+
+/** Rows start … start + count − 1 of `set` as float32 [count, D]: a view of float features, a copy of byte ones. */
+export function rowsAsFloats(set: Dataset, start: number, count: number): Float32Array {
+  const { X, D } = set;
+  if (X instanceof Float32Array) return X.subarray(start * D, (start + count) * D);
+  const out = new Float32Array(count * D);
+  for (let i = 0; i < count; i++) copyRow(set, start + i, out, i * D);
+  return out;
+}
+
+/** The rows `rows` of `set` (in that order) as float32 [rows.length, D]. */
+export function gatherRows(set: Dataset, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * set.D);
+  for (let i = 0; i < rows.length; i++) copyRow(set, rows[i]!, out, i * set.D);
+  return out;
 }

@@ -4,10 +4,12 @@ import type { Dataset } from '../data/dataset';
 import { storageBuffer } from './buffers';
 import { checkBufferFits } from './device';
 
-/** The GPU copy of a Dataset: X [N, D] float32 and labels [N] u32. */
+/** The GPU copy of a Dataset: X [N, D] float32 (or bytes packed four to a word) and labels [N] u32. */
 export interface DeviceDataset {
   name: string;
   X: GPUBuffer;
+  /** Whether X holds byte features (a quarter of the memory; the gather scales them). */
+  bytes: boolean;
   labels: GPUBuffer;
   N: number;
   D: number;
@@ -23,6 +25,7 @@ export function uploadDataset(device: GPUDevice, ds: Dataset): DeviceDataset {
   return {
     name: ds.name,
     X,
+    bytes: ds.X instanceof Uint8Array,
     labels,
     N: ds.N,
     D: ds.D,

@@ -242,6 +242,7 @@ export class GpuModel {
       },
       this.B,
       set.D,
+      set.bytes,
     );
     const metrics = this.bindMetrics(this.B, this.stepsPerEpoch(set) * this.B);
     this.data = { set, perm, gather, metrics };
@@ -299,29 +300,47 @@ export class GpuModel {
     const width = network.kind === 'mlp' ? network.classes : network.inputSize;
     const rowStats = storageBuffer(device, `${set.name}/eval-rowStats`, set.N * 8);
     const outputs = opts.outputs ? storageBuffer(device, `${set.name}/eval-outputs`, set.N * width * 4) : null;
+    // Each chunk's rows are gathered as a step's batch is (in order: the chunk's row numbers as the
+    // permutation, a cursor of 0), so byte features reach the forward kernels as the same floats.
+    const chunkRows = Math.min(EVAL_ROWS, set.N);
+    const chunk = {
+      X: storageBuffer(device, `${set.name}/eval-X`, chunkRows * D * 4),
+      labels: storageBuffer(device, `${set.name}/eval-labels`, chunkRows * 4),
+      order: storageBuffer(device, `${set.name}/eval-order`, chunkRows * 4),
+      cursor: storageBuffer(device, `${set.name}/eval-cursor`, 8),
+    };
     for (let start = 0; start < set.N; start += EVAL_ROWS) {
       const rows = Math.min(EVAL_ROWS, set.N - start);
-      const range = (buffer: GPUBuffer, width: number): Binding => ({ buffer, offset: start * width, size: rows * width });
+      const order = Uint32Array.from({ length: rows }, (_, i) => start + i);
+      writeArray(device, chunk.order, 0, order);
+      const gather = this.kernels.gather.bind(
+        `${network.kind}/eval-gather`,
+        { data: set.X, labels: set.labels, perm: chunk.order, state: chunk.cursor, batchX: chunk.X, batchLabels: chunk.labels },
+        rows,
+        D,
+        set.bytes,
+      );
       const pass = network.bind(
         `${network.kind}/eval`,
         {
           params: this.params,
-          X: range(set.X, D * 4),
-          labels: range(set.labels, 4),
-          rowStats: range(rowStats, 8),
+          X: { buffer: chunk.X, offset: 0, size: rows * D * 4 },
+          labels: { buffer: chunk.labels, offset: 0, size: rows * 4 },
+          rowStats: { buffer: rowStats, offset: start * 8, size: rows * 8 },
         },
         rows,
         rows,
       );
       const encoder = device.createCommandEncoder({ label: 'evaluate' });
-      encodeDispatches(encoder, pass.forward, 'evaluate');
+      encodeDispatches(encoder, [gather, ...pass.forward], 'evaluate');
       if (outputs) encoder.copyBufferToBuffer(pass.output, 0, outputs, start * width * 4, rows * width * 4);
       device.queue.submit([encoder.finish()]);
+      gather.uniform.destroy();
       pass.destroy();
     }
     const stats = await readFloats(device, rowStats);
     const outputValues = outputs ? await readFloats(device, outputs) : undefined;
-    rowStats.destroy();
+    for (const b of [rowStats, chunk.X, chunk.labels, chunk.order, chunk.cursor]) b.destroy();
     outputs?.destroy();
     let loss = 0;
     let correct = 0;

@@ -92,9 +92,12 @@ function rotateRows(M: Float64Array, n: number, p: number, q: number, c: number,
   }
 }
 
-/** S = Xᵀ X / N  [n, n] for X [N, n] (float32 data is accumulated in float64). */
-export function secondMoment(X: ArrayLike<number>, N: number, n: number): Float64Array {
-  const steps = secondMomentSlices(X, N, n, N);
+/**
+ * S = Xᵀ X / N  [n, n] for X [N, n] (float32 data is accumulated in float64). Where X holds codes
+ * (bytes), `values[code]` is the number each stands for.
+ */
+export function secondMoment(X: ArrayLike<number>, N: number, n: number, values?: ArrayLike<number>): Float64Array {
+  const steps = secondMomentSlices(X, N, n, N, values);
   let step = steps.next();
   while (!step.done) step = steps.next();
   return step.value;
@@ -102,9 +105,15 @@ export function secondMoment(X: ArrayLike<number>, N: number, n: number): Float6
 
 /**
  * S = Xᵀ X / N accumulated `rowsPerSlice` rows at a time, yielding between slices so that a caller
- * can pause (the page, for MNIST); returns S.
+ * can pause (the page, for MNIST); returns S. `values` as for secondMoment.
  */
-export function* secondMomentSlices(X: ArrayLike<number>, N: number, n: number, rowsPerSlice: number): Generator<number, Float64Array> {
+export function* secondMomentSlices(
+  X: ArrayLike<number>,
+  N: number,
+  n: number,
+  rowsPerSlice: number,
+  values?: ArrayLike<number>,
+): Generator<number, Float64Array> {
   assertSizes({ N, n });
   assertLength('X', X, N * n);
   const S = new Float64Array(n * n);
@@ -121,7 +130,7 @@ export function* secondMomentSlices(X: ArrayLike<number>, N: number, n: number, 
         const x = X[i * n + a]!;
         if (x === 0) continue;
         index[nonZero] = a;
-        value[nonZero++] = x;
+        value[nonZero++] = values ? values[x]! : x;
       }
       for (let p = 0; p < nonZero; p++) {
         const xa = value[p]!;
@@ -146,9 +155,9 @@ export function* secondMomentSlices(X: ArrayLike<number>, N: number, n: number, 
  * The lowest mean loss a tied linear autoencoder with code size m can reach on X [N, n]:
  * ½ Σ_{j>m} λ_j(S), the eigenvalues of S = XᵀX/N that the code cannot keep.
  */
-export function pcaBound(X: ArrayLike<number>, N: number, n: number, m: number): number {
+export function pcaBound(X: ArrayLike<number>, N: number, n: number, m: number, values?: ArrayLike<number>): number {
   checkCodeSize(m, n);
-  return pcaBoundFromSpectrum(eigenDecompose(secondMoment(X, N, n), n).values, m);
+  return pcaBoundFromSpectrum(eigenDecompose(secondMoment(X, N, n, values), n).values, m);
 }
 
 /** The bound from S directly. */

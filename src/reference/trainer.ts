@@ -1,6 +1,6 @@
 // The CPU twin of the GPU training loop, in float64: same batch schedule, same formulas, same
 // optimizer. Slow and clear; the GPU's per-step losses are checked against it.
-import type { Dataset } from '../data/dataset';
+import { copyRow, type Dataset } from '../data/dataset';
 import { BatchSchedule } from '../data/schedule';
 import { autoencoderGradient, type AutoencoderShape } from './autoencoder';
 import type { Mistake } from './mistakes';
@@ -89,7 +89,7 @@ export class ReferenceTrainer {
     const X = new Float64Array(B * data.D);
     const labels = new Uint32Array(B);
     rows.forEach((row, i) => {
-      X.set(data.X.subarray(row * data.D, (row + 1) * data.D), i * data.D);
+      copyRow(data, row, X, i * data.D);
       labels[i] = data.labels[row]!;
     });
     let loss: number;

@@ -3,7 +3,7 @@
 // otherwise. Same batch schedule, formulas, mistakes and optimizers as the GPU and the reference;
 // every step's batch is gathered into the engine's memory before its job starts, and nothing is
 // allocated per step.
-import type { DataSplit, Dataset } from '../data/dataset';
+import { copyRow, type DataSplit, type Dataset } from '../data/dataset';
 import { BatchSchedule } from '../data/schedule';
 import type { StepMetrics } from '../kernels/metrics';
 import type { OptimizerSettings } from '../reference/optimizer';
@@ -179,7 +179,7 @@ export class CpuEngine implements Engine {
       const rows = this.schedule.rows(first + s);
       for (let i = 0; i < B; i++) {
         const r = rows[i]!;
-        X.set(train.X.subarray(r * D, (r + 1) * D), i * D);
+        copyRow(train, r, X, i * D);
         labels[i] = train.labels[r]!;
       }
     }
@@ -251,7 +251,8 @@ export class CpuEngine implements Engine {
       const { xBase, labelBase } = this.memory.thread;
       for (let start = 0; start < total; start += FORWARD_ROWS) {
         const rows = Math.min(FORWARD_ROWS, total - start);
-        new Float32Array(this.wasm.buffer, xBase, rows * D).set(set.X.subarray(start * D, (start + rows) * D));
+        const X = new Float32Array(this.wasm.buffer, xBase, rows * D);
+        for (let i = 0; i < rows; i++) copyRow(set, start + i, X, i * D);
         new Int32Array(this.wasm.buffer, labelBase, rows).set(set.labels.subarray(start, start + rows));
         await this.threads.run(JOB.FORWARD, rows, 0);
         take(start, rows);

@@ -93,12 +93,12 @@ function inWorker(set: Dataset, onProgress: (done: number) => void): Promise<Sym
   });
 }
 
-/** Floats per piece of X sent to the worker: 8 MB, a few ms to copy. */
+/** Entries per piece of X sent to the worker (8 MB of floats, 2 MB of bytes): a few ms to copy. */
 const PIECE = 2 ** 21;
 
 /** X in copied pieces (the page trains on X itself), with a pause after each so that the page can draw. */
 async function send(worker: Worker, { X, N, D: n }: Dataset): Promise<void> {
-  worker.postMessage({ N, n } satisfies SpectrumRequest);
+  worker.postMessage({ N, n, bytes: X instanceof Uint8Array } satisfies SpectrumRequest);
   for (let offset = 0; offset < X.length; offset += PIECE) {
     const values = X.slice(offset, offset + PIECE);
     worker.postMessage({ offset, values } satisfies SpectrumRequest, [values.buffer]);

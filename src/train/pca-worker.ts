@@ -8,7 +8,7 @@ const scope = self as unknown as {
   postMessage(message: SpectrumMessage, transfer?: Transferable[]): void;
 };
 
-let X = new Float32Array(0);
+let X: Float32Array | Uint8Array = new Float32Array(0);
 let sizes = { N: 0, n: 0 };
 let received = 0;
 
@@ -16,7 +16,7 @@ scope.onmessage = (e) => {
   const message = e.data;
   if ('N' in message) {
     sizes = message;
-    X = new Float32Array(message.N * message.n);
+    X = message.bytes ? new Uint8Array(message.N * message.n) : new Float32Array(message.N * message.n);
     return;
   }
   X.set(message.values, message.offset);

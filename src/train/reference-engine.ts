@@ -1,7 +1,7 @@
 // The float64 reference (src/reference/trainer.ts) behind the Engine interface: the same batch
 // schedule and formulas as the GPU, in plain JavaScript, computed on the caller's thread within a
 // time budget per call so that a page stays responsive.
-import type { DataSplit, Dataset } from '../data/dataset';
+import { rowsAsFloats, type DataSplit, type Dataset } from '../data/dataset';
 import type { StepMetrics } from '../kernels/metrics';
 import { autoencoderGradient } from '../reference/autoencoder';
 import { mlpForward, mlpParamsFrom } from '../reference/mlp';
@@ -110,7 +110,7 @@ export function forwardReference(
   set: Dataset,
   rows: number,
 ): { loss: number; accuracy?: number; predicted?: Uint32Array } {
-  const X = Float64Array.from(set.X.subarray(0, rows * set.D));
+  const X = Float64Array.from(rowsAsFloats(set, 0, rows));
   if (spec.kind === 'autoencoder') {
     return { loss: autoencoderGradient(spec.shape, Float64Array.from(params.W!), X, rows).loss };
   }

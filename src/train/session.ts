@@ -2,7 +2,7 @@
 // seed and the same batches), built by the one assembly that the page, the CLI and the tests share.
 // The first engine listed leads: its step is the run's step, its parameters are the ones shown.
 // Knows no DOM.
-import type { DataSplit } from '../data/dataset';
+import { gatherRows, type DataSplit } from '../data/dataset';
 import { BatchSchedule } from '../data/schedule';
 import { Rng } from '../base/rng';
 import type { StepMetrics } from '../kernels/metrics';
@@ -188,13 +188,8 @@ export class Session {
   batchAt(step: number, maxRows = Infinity): { X: Float32Array; labels: Uint32Array; B: number } {
     const { train } = this.data;
     const rows = this.schedule.rows(step).subarray(0, maxRows);
-    const X = new Float32Array(rows.length * train.D);
-    const labels = new Uint32Array(rows.length);
-    rows.forEach((row, i) => {
-      X.set(train.X.subarray(row * train.D, (row + 1) * train.D), i * train.D);
-      labels[i] = train.labels[row]!;
-    });
-    return { X, labels, B: rows.length };
+    const labels = Uint32Array.from(rows, (row) => train.labels[row]!);
+    return { X: gatherRows(train, rows), labels, B: rows.length };
   }
 
   destroy(): void {

@@ -2,6 +2,7 @@
 // the status line, the plots and the views. Engine work lives in src/train, drawing in the views,
 // what happens when a run goes wrong in recovery.ts.
 import { UserError } from '../base/errors';
+import type { DataSplit } from '../data/dataset';
 import { UserFileSource } from '../data/user-file';
 import type { GpuContext } from '../gpu/device';
 import type { StepMetrics } from '../kernels/metrics';
@@ -19,7 +20,7 @@ import { exerciseMistake } from '../train/exercise';
 import { optimizerOf, planRun, sameValue } from '../train/run-settings';
 import { Session, type SessionConfig, type TestMetrics } from '../train/session';
 import { allFinite, lossGaveBack } from '../train/snapshot';
-import { loadPageData } from './data-source';
+import { loadPageData, watchMnistDownload } from './data-source';
 import { mountBenchSection } from './bench/bench-section';
 import { benchTarget } from './bench/bench-target';
 import { buildStatus, downloadStatus, readyStatus } from './build-status';
@@ -91,6 +92,12 @@ export class App {
   private raceLoop = 0;
   /** Controls and sections the link hides (teacher mode: `hide=`). */
   private hide: string[] = [];
+  /** Rebuilds asked for so far: a rebuild still waiting for its data when a newer one is asked gives way to it. */
+  private rebuildsAsked = 0;
+  /** Ends the wait of the rebuild that waits for its data (see rebuild). */
+  private giveWay: (() => void) | null = null;
+  /** MNIST's download progress while it is in flight ("Loading MNIST: 3.2 of 11.2 MB (28%)"), else null. */
+  private download: string | null = null;
 
   constructor(
     private readonly el: AppElements,
@@ -130,6 +137,7 @@ export class App {
     this.panel.showRelevant(settings);
     this.plot.setLogScale(settings.logScale);
     if (gpu) this.recovery.watch(gpu, () => this.gpu);
+    watchMnistDownload((loaded, total) => this.downloadProgress(loaded, total));
     window.addEventListener('hashchange', () => this.applyHash());
     window.addEventListener('dragover', (e) => e.preventDefault());
     window.addEventListener('drop', (e) => {
@@ -243,12 +251,60 @@ export class App {
     return this.plot.engineDifference;
   }
 
-  /** Builds data and engines for the current settings; the old session's GPU buffers are destroyed. */
+  /**
+   * Builds data and engines for the current settings; the old session's GPU buffers are destroyed.
+   * The current run goes on while the data loads (MNIST's first download takes a while: a 2-D set
+   * trains meanwhile), and a newer rebuild takes over from one still waiting for its data (back to
+   * a 2-D set before MNIST is in: at once, with the download going on for later).
+   */
   rebuild(): Promise<void> {
-    const wasRunning = this.running;
-    this.running = false;
-    this.building = this.building.then(() => this.build(wasRunning)).catch((e: Error) => this.buildFailed(e, wasRunning));
+    const asked = ++this.rebuildsAsked;
+    this.giveWay?.();
+    this.building = this.building.then(async () => {
+      let data: DataSplit | null;
+      try {
+        data = await this.dataFor(asked);
+      } catch (error) {
+        return this.buildFailed(error as Error, false); // the run, never stopped, goes on
+      }
+      if (!data) return; // a newer rebuild takes over
+      const wasRunning = this.running;
+      this.running = false;
+      await this.build(wasRunning, null, false, data).catch((e: Error) => this.buildFailed(e, wasRunning));
+    });
     return this.building;
+  }
+
+  /** The data for the current settings, or null once a newer rebuild is asked for (see rebuild). */
+  private async dataFor(asked: number): Promise<DataSplit | null> {
+    if (asked !== this.rebuildsAsked) return null;
+    const s = this.settings;
+    if (!this.session) this.status('Loading data…');
+    const loading = loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null);
+    if (s.dataset === 'mnist') {
+      // However the download ends, and whoever still waits for it, its progress leaves the status line.
+      const settled = () => {
+        this.download = null;
+        this.updateStatus();
+      };
+      loading.then(settled, settled);
+    }
+    const gaveWay = new Promise<null>((resolve) => {
+      this.giveWay = () => resolve(null);
+    });
+    try {
+      return await Promise.race([loading, gaveWay]);
+    } finally {
+      this.giveWay = null;
+    }
+  }
+
+  /** MNIST's download progress: the status line itself before there is a run, after the run's own line while one goes on. */
+  private downloadProgress(loaded: number, total: number): void {
+    const text = downloadStatus('MNIST', loaded, total);
+    this.download = loaded < total ? text : null;
+    if (this.session) this.updateStatus();
+    else this.status(text);
   }
 
   /**
@@ -328,12 +384,10 @@ export class App {
    * new session starts from that state; `continues` says whether it is the same run going on (a
    * lost device, a refused build), whose curve up to that step stays, or another one (a loaded file).
    */
-  private async build(resume: boolean, restore: Checkpoint | null = null, continues = restore !== null): Promise<void> {
+  private async build(resume: boolean, restore: Checkpoint | null = null, continues = restore !== null, loaded: DataSplit | null = null): Promise<void> {
     const s = this.settings;
-    this.status('Loading data…');
-    const data = await loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null, (loaded, total) =>
-      this.status(downloadStatus('MNIST', loaded, total)),
-    );
+    if (!loaded) this.status('Loading data…');
+    const data = loaded ?? (await loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null));
     if (s.exercise > 0) s.mistake = exerciseMistake(s.exercise, s.model, s.model === 'mlp' ? s.activation : null);
     const { plan, adjusted } = planRun(s, data);
     const notes = adjusted.map((a) => a.note);
@@ -430,7 +484,8 @@ export class App {
     const session = this.session;
     if (!this.running || !session || loop !== this.loop) return;
     try {
-      if (this.settings.engine === 'both') this.startRace(session, loop);
+      // The run's engines, whatever the panel says while the next run's data loads.
+      if (this.applied?.engine === 'both') this.startRace(session, loop);
       else {
         session.run(this.settings.stepsPerFrame);
         await session.throttle();
@@ -558,8 +613,9 @@ export class App {
         const speed = this.running && perSecond > 0 ? ` at ${formatRate(perSecond)} steps/s` : '';
         return `${this.engineName(e, true)} step ${e.step.toLocaleString('en')}${speed}`;
       });
-      parts.push(`${each.join(', ')}${this.settings.engine === 'both' ? ', racing' : ', side by side'}`);
+      parts.push(`${each.join(', ')}${this.applied?.engine === 'both' ? ', racing' : ', side by side'}`);
     }
+    if (this.download) parts.push(this.download);
     this.status(parts.join(' · '));
   }
 

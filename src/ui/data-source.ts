@@ -6,14 +6,24 @@ import { fetchMnist, type LoadProgress } from './mnist-fetch';
 import type { Settings } from './settings';
 
 let mnist: Promise<DataSplit> | null = null;
+let mnistProgress: LoadProgress | null = null;
 
 /**
- * The data set the settings name; `userFile` is the last file the user dropped. `onProgress`
- * follows MNIST's download, when this call starts it (once loaded, MNIST is kept).
+ * `listener` hears MNIST's download progress from now on, whoever asked for the data (the page
+ * goes on training another set meanwhile, and may stop waiting for it); null stops it.
  */
-export async function loadPageData(s: Settings, userFile: Dataset | null, onProgress?: LoadProgress): Promise<DataSplit> {
+export function watchMnistDownload(listener: LoadProgress | null): void {
+  mnistProgress = listener;
+}
+
+/**
+ * The data set the settings name; `userFile` is the last file the user dropped. MNIST is
+ * downloaded once, by the first call that asks for it (see watchMnistDownload), and kept; a failed
+ * download is tried again by the next call.
+ */
+export async function loadPageData(s: Settings, userFile: Dataset | null): Promise<DataSplit> {
   if (s.dataset === 'mnist') {
-    mnist ??= fetchMnist(onProgress);
+    mnist ??= fetchMnist((loaded, total) => mnistProgress?.(loaded, total));
     mnist.catch(() => (mnist = null));
     return mnist;
   }

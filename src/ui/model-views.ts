@@ -2,7 +2,7 @@
 // boundary for 2-D sets, on the first screen; weights, confusion matrix, digits and a drawing pad
 // for MNIST; reconstructions and the rows of W for the autoencoder. The diagram's unit maps and the
 // decision boundary come from one batched forward pass of the engine over the plane's grid.
-import type { DataSplit } from '../data/dataset';
+import { gatherRows, rowsAsFloats, type DataSplit } from '../data/dataset';
 import { expandFeatures, PLAIN_FEATURES, type Plane } from '../data/features';
 import type { ModelSpec } from '../models/build';
 import type { LayerOutputs } from '../train/engine';
@@ -74,7 +74,10 @@ export class ModelViews {
     const images = train.D === 784;
     // A 2-D set's plane, or a user's file of two features drawn as one.
     const plane: Plane | null =
-      data.plane ?? (train.D === 2 ? { features: PLAIN_FEATURES, train: train.X, ...(data.test ? { test: data.test.X } : {}) } : null);
+      data.plane ??
+      (train.D === 2
+        ? { features: PLAIN_FEATURES, train: rowsAsFloats(train, 0, train.N), ...(data.test ? { test: rowsAsFloats(data.test, 0, data.test.N) } : {}) }
+        : null);
     this.plane = plane;
     const hidden = spec.kind === 'mlp' ? [...spec.shape.hidden] : [];
     // Beside the main output where both fit, else the stage's whole width.
@@ -164,8 +167,7 @@ export class ModelViews {
       if (this.digits && test) {
         // The last evaluation's mistakes first (they teach most), then the first rows it got right.
         const rows = digitRows(this.wrongRows, test.N, DIGITS);
-        const X = new Float32Array(rows.length * test.D);
-        rows.forEach((row, i) => X.set(test.X.subarray(row * test.D, (row + 1) * test.D), i * test.D));
+        const X = gatherRows(test, rows);
         const probs = mlpProbabilities(shape, params, X, rows.length);
         this.digits.update(
           X,
@@ -183,7 +185,7 @@ export class ModelViews {
       this.weights?.update(params.W!, m, n);
       const source = n === 2 ? data.train : (data.test ?? data.train);
       const k = Math.min(n === 2 ? MAX_PLANE_POINTS : PAIRS, source.N);
-      const X = source.X.subarray(0, k * n);
+      const X = rowsAsFloats(source, 0, k);
       this.recon?.update(X, reconstruct(params.W!, m, n, X, k), k, n);
     }
   }
@@ -209,7 +211,7 @@ export class ModelViews {
     const set = this.data.test ?? this.data.train;
     const D = set.D;
     const row = this.sample++ % set.N;
-    const X = set.X.subarray(row * D, (row + 1) * D);
+    const X = rowsAsFloats(set, row, 1);
     const side = Math.round(Math.sqrt(D));
     return side * side === D && side >= 8 ? { kind: 'image', side, X } : { kind: 'sample', X };
   }

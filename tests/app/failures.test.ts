@@ -1,7 +1,7 @@
 // End to end, when things go wrong: a diverging run, a lost GPU device (with and without a new one),
 // sizes over the GPU's limits; and the GPU buffers and JS heap over many rebuilds.
 import { describe, expect, it } from 'vitest';
-import { clickButton, destroyDevice, rebuildWith, state, trainFor, useApp, waitForApp } from './harness';
+import { clickButton, destroyDevice, rebuildWith, settledHeapBytes, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
 
@@ -142,17 +142,7 @@ describe('when things go wrong', () => {
   it('keeps the live GPU buffers and the JS heap flat over rebuilds and training', async () => {
     const { page } = await open('#dataset=spiral&samples=20000&hidden=16&stepsPerFrame=8', { init: countGpuBuffers });
     const live = () => page.evaluate(() => window.liveBuffers!());
-    // The heap after gc() still moves by several MB with work in flight: take the least of a few readings.
-    const heapBytes = () =>
-      page.evaluate(async () => {
-        let least = Infinity;
-        for (let i = 0; i < 4; i++) {
-          await new Promise((r) => setTimeout(r, 150));
-          window.gc!();
-          least = Math.min(least, (performance as Performance & { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
-        }
-        return least;
-      });
+    const heapBytes = () => settledHeapBytes(page);
     await trainFor(page, 50);
     const baseline = await live();
     const heapBefore = await heapBytes();

@@ -192,6 +192,22 @@ export async function trainFor(page: Page, steps: number, timeout = 150_000): Pr
   return state(page);
 }
 
+/**
+ * The page's JavaScript heap in bytes (typed arrays' contents included) after gc(). It still moves by
+ * several MB with work in flight: the least of a few readings.
+ */
+export function settledHeapBytes(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    let least = Infinity;
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      window.gc!();
+      least = Math.min(least, (performance as Performance & { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
+    }
+    return least;
+  });
+}
+
 /** Distinct colours among a sample of the decision-boundary canvas's pixels (a blank canvas has one); runs in the page. */
 export const boundaryColours = () => {
   const canvas = document.querySelector<HTMLCanvasElement>('.view-decision-boundary canvas');

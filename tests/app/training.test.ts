@@ -1,7 +1,7 @@
 // End to end: training in the page, from its URL, its panel and its dropped files; and without WebGPU.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { boundaryColours, clickButton, SHOTS, mean, rebuildWith, state, trainFor, useApp, waitForApp } from './harness';
+import { boundaryColours, clickButton, SHOTS, mean, rebuildWith, settledHeapBytes, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
 
@@ -50,6 +50,10 @@ describe('the app in headless Chromium', () => {
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(percents.at(-1)).toBe(100);
     console.log(`MNIST download: ${loading.length} progress texts, ${loading[0]} … ${loading.at(-1)}`);
+    // The 70,000 images are kept as their bytes (55 MB), not as floats (219 MB).
+    const heap = await settledHeapBytes(page);
+    console.log(`JS heap with MNIST loaded: ${(heap / 2 ** 20).toFixed(1)} MiB`);
+    expect(heap).toBeLessThan(100 * 2 ** 20);
     const s = await trainFor(page, 200, 240_000);
     const losses = s.history.gpu.map((m) => m.loss);
     expect(mean(losses.slice(-30))).toBeLessThan(mean(losses.slice(0, 10)) * 0.6);
@@ -61,6 +65,55 @@ describe('the app in headless Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'mnist-mlp.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
+    await page.close();
+  });
+
+  it('goes on training a 2-D set while MNIST downloads, with the progress in the status line; back to a 2-D set before it is in: at once', {
+    timeout: 300_000,
+  }, async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=8&batch=16&engine=cpu&stepsPerFrame=4');
+    // MNIST's files wait until the test lets them through.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const mnistRequests: string[] = [];
+    await page.route('**/mnist/*.gz', async (route) => {
+      mnistRequests.push(route.request().url());
+      await held;
+      await route.continue();
+    });
+    await clickButton(page, 'play');
+    await waitForApp(page, (app) => app.step >= 10, undefined, { timeout: 60_000 });
+    // As the panel does: the rebuild waits for MNIST, so it is not awaited here.
+    await page.evaluate(() => {
+      window.app.settings.dataset = 'mnist';
+      void window.app.rebuild();
+    });
+    await page.waitForFunction(() => /Loading MNIST: \d+\.\d of 11\.\d MB \(\d+%\)/.test(document.getElementById('status')?.textContent ?? ''));
+    const waiting = (await state(page)).step;
+    await waitForApp(page, (app, from) => app.step >= from + 20, waiting, { timeout: 60_000 });
+    let s = await state(page);
+    expect(s.running).toBe(true);
+    expect(s.trainFeatures).toBe(2); // still the spiral
+    expect(await page.getByRole('status').textContent()).toMatch(/^step [\d,]+ · .* · Loading MNIST: /);
+
+    await rebuildWith(page, { dataset: 'circles' }); // returns although MNIST is still held
+    s = await state(page);
+    expect(s.settings.dataset).toBe('circles');
+    expect(s.trainFeatures).toBe(2);
+    expect(s.running).toBe(true);
+    const onCircles = s.step;
+    await waitForApp(page, (app, from) => app.step >= from + 10, onCircles, { timeout: 60_000 });
+
+    // The download goes on for later: once in, it leaves the status line and the circles run alone.
+    release();
+    await page.waitForFunction(() => !/Loading MNIST/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 120_000 });
+    s = await state(page);
+    expect(s.settings.dataset).toBe('circles');
+    expect(s.trainFeatures).toBe(2);
+    await rebuildWith(page, { dataset: 'mnist' }); // from memory: no second download
+    expect((await state(page)).trainFeatures).toBe(784);
+    expect(mnistRequests).toHaveLength(4);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -6,6 +6,7 @@ import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import '../views.css';
 import './math.css';
+import { rowsAsFloats, type Dataset } from '../../data/dataset';
 import type { ModelSpec } from '../../models/build';
 import type { Activation } from '../../reference/activations';
 import { MISTAKE_INFO, type Mistake } from '../../reference/mistakes';
@@ -116,7 +117,7 @@ export class EquationsView {
   constructor(
     container: HTMLElement,
     private readonly spec: ModelSpec,
-    private readonly source: { X: Float32Array; labels: Uint32Array; N: number; D: number },
+    private readonly source: Dataset,
     private readonly mistake: Mistake,
     display: MistakeDisplay = 'shown',
     /** Called once the student's guess has revealed the hidden mistake. */
@@ -233,7 +234,7 @@ export class EquationsView {
     if (!this.params) return;
     const { source, spec } = this;
     const i = Math.min(source.N - 1, Math.max(0, Math.floor(Number(this.input.value) || 0)));
-    const x = source.X.subarray(i * source.D, (i + 1) * source.D);
+    const x = rowsAsFloats(source, i, 1);
     const v = (this.last = sampleValues(spec, this.params, x, source.labels[i]!, this.mistake));
     const lines: string[] = [];
     const line = (key: string, name: string, values: ArrayLike<number>) =>
