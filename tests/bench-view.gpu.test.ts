@@ -110,4 +110,28 @@ describe('benchmark view', () => {
     v.destroy();
     expect(errors).toEqual([]);
   });
+
+  // Last in the file: the peers it gives up on still run in the background for a while.
+  it('gives up on a peer that takes longer than its time limit, says so in its row, and goes on', async () => {
+    ctx ??= await openDevice(navigator.gpu);
+    const v = new BenchView(host, {
+      gpu: () => ctx,
+      current: () => ({ size: { batch: 4, hidden: 3 } }),
+      compareSizes: [{ batch: 8, hidden: 16 }],
+      peerTimeLimitMs: 1,
+    });
+    await v.runCompare();
+    expect(v.state).toBe('done');
+    expect(v.compared.map((r) => r.impl)).toEqual(['webgpu', 'tfjs-webgpu', 'jax-webgpu', 'cpu', 'tfjs-wasm', 'jax-wasm']);
+    const givenUp = 'not timed: no result within 0.001 s (it may still be running)';
+    for (const r of v.compared) {
+      if (r.impl === 'webgpu' || r.impl === 'cpu')
+        expect(r.result?.msPerStep).toBeGreaterThan(0); // ours have no limit
+      else if (r.impl.endsWith('webgpu'))
+        expect(r.note, r.impl).toBe(givenUp); // they wait for the GPU: the timer fires first
+      // A CPU peer whose library is already loaded may finish without ever yielding to the timer.
+      else expect(r.note === givenUp || (r.result?.msPerStep ?? 0) > 0, r.impl).toBe(true);
+    }
+    v.destroy();
+  });
 });

@@ -55,7 +55,7 @@ export function copyRow(set: Dataset, row: number, out: Float32Array | Float64Ar
 /** Rows start … start + count − 1 of `set` as float32 [count, D]: a view of float features, a copy of byte ones. */
 export function rowsAsFloats(set: Dataset, start: number, count: number): Float32Array {
   const { X, D } = set;
-  if (X instanceof Float32Array) return X.subarray(start * D, (start + count) * D);
+  if (X instanceof Float32Array) return start === 0 && count * D === X.length ? X : X.subarray(start * D, (start + count) * D);
   const out = new Float32Array(count * D);
   for (let i = 0; i < count; i++) copyRow(set, start + i, out, i * D);
   return out;

@@ -16,9 +16,10 @@ export type FootprintLimits = Pick<GPUSupportedLimits, 'maxStorageBufferBindingS
 
 /**
  * Every large buffer a GpuModel with `batch` rows per step allocates for `spec`, with its training
- * set of `trainRows` rows and optionally a test set: each must fit in one storage binding.
+ * set of `trainRows` rows and optionally a test set, of `featureBytes` bytes per feature (4 for
+ * float32, 1 for bytes): each must fit in one storage binding.
  */
-export function modelBuffers(spec: ModelSpec, batch: number, trainRows: number, testRows: number, alignBytes: number): BufferNeed[] {
+export function modelBuffers(spec: ModelSpec, batch: number, trainRows: number, testRows: number, alignBytes: number, featureBytes: 1 | 4 = 4): BufferNeed[] {
   const f = 4;
   const paramBytes = new ParamLayout(specTensorShapes(spec), alignBytes).total * f;
   const [D, hidden, out] =
@@ -40,7 +41,8 @@ export function modelBuffers(spec: ModelSpec, batch: number, trainRows: number, 
     if (rows === 0) continue;
     const chunk = Math.min(rows, EVAL_ROWS);
     needs.push(
-      { what: `the ${name} set (${rows}×${D})`, byteLength: rows * D * f },
+      { what: `the ${name} set (${rows}×${D})`, byteLength: Math.ceil((rows * D * featureBytes) / 4) * 4 },
+      { what: `an evaluation chunk of the ${name} set (${chunk}×${D})`, byteLength: chunk * D * f },
       { what: `the per-row loss of the ${name} set (${rows}×2)`, byteLength: rows * 2 * f },
       { what: `the hidden activations of an evaluation chunk (${chunk}×${hidden})`, byteLength: chunk * hidden * f },
     );

@@ -70,7 +70,8 @@ export class Session {
    */
   static checkFits(config: SessionConfig, data: DataSplit, limits: FootprintLimits): void {
     if (!config.engines.includes('gpu')) return;
-    const needs = modelBuffers(config.spec, config.batch, data.train.N, data.test?.N ?? 0, limits.minStorageBufferOffsetAlignment);
+    const featureBytes = data.train.X instanceof Uint8Array ? 1 : 4;
+    const needs = modelBuffers(config.spec, config.batch, data.train.N, data.test?.N ?? 0, limits.minStorageBufferOffsetAlignment, featureBytes);
     checkFootprint(limits, needs);
   }
 

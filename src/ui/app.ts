@@ -98,6 +98,11 @@ export class App {
   private giveWay: (() => void) | null = null;
   /** MNIST's download progress while it is in flight ("Loading MNIST: 3.2 of 11.2 MB (28%)"), else null. */
   private download: string | null = null;
+  /** The status line's own text, which the download's progress follows while it is in flight. */
+  private statusText = '';
+  /** The build in progress, from stopping the old run to the new one's Ready (none while a rebuild only waits for its data). */
+  private swapping: Promise<void> = Promise.resolve();
+  private inBuild = false;
 
   constructor(
     private readonly el: AppElements,
@@ -258,21 +263,45 @@ export class App {
    * a 2-D set before MNIST is in: at once, with the download going on for later).
    */
   rebuild(): Promise<void> {
-    const asked = ++this.rebuildsAsked;
-    this.giveWay?.();
-    this.building = this.building.then(async () => {
-      let data: DataSplit | null;
-      try {
-        data = await this.dataFor(asked);
-      } catch (error) {
-        return this.buildFailed(error as Error, false); // the run, never stopped, goes on
-      }
-      if (!data) return; // a newer rebuild takes over
-      const wasRunning = this.running;
-      this.running = false;
-      await this.build(wasRunning, null, false, data).catch((e: Error) => this.buildFailed(e, wasRunning));
-    });
+    const asked = this.takeOver();
+    this.building = this.building
+      .catch(() => {})
+      .then(async () => {
+        let data: DataSplit | null;
+        try {
+          data = await this.dataFor(asked);
+        } catch (error) {
+          return this.buildFailed(error as Error, false); // the run, never stopped, goes on
+        }
+        if (!data) return; // a newer rebuild takes over
+        const wasRunning = this.running;
+        this.running = false;
+        await this.swap(() => this.build(wasRunning, null, false, data).catch((e: Error) => this.buildFailed(e, wasRunning)));
+      });
     return this.building;
+  }
+
+  /**
+   * Ends the wait of a rebuild that still waits for its data, so that work queued from now on (a
+   * newer rebuild, a loaded run, a recovery) comes next; returns the new rebuild's number.
+   */
+  private takeOver(): number {
+    this.giveWay?.();
+    return ++this.rebuildsAsked;
+  }
+
+  /** Runs a build as the one in progress (see swapping). */
+  private swap(work: () => Promise<void>): Promise<void> {
+    const done = (async () => {
+      this.inBuild = true;
+      try {
+        await work();
+      } finally {
+        this.inBuild = false;
+      }
+    })();
+    this.swapping = done;
+    return done;
   }
 
   /** The data for the current settings, or null once a newer rebuild is asked for (see rebuild). */
@@ -285,7 +314,7 @@ export class App {
       // However the download ends, and whoever still waits for it, its progress leaves the status line.
       const settled = () => {
         this.download = null;
-        this.updateStatus();
+        this.showStatus();
       };
       loading.then(settled, settled);
     }
@@ -303,8 +332,9 @@ export class App {
   private downloadProgress(loaded: number, total: number): void {
     const text = downloadStatus('MNIST', loaded, total);
     this.download = loaded < total ? text : null;
-    if (this.session) this.updateStatus();
-    else this.status(text);
+    // Before the first run, the download is the news; else it follows what the line says.
+    if (!this.session && !this.inBuild) this.status(text);
+    else this.showStatus();
   }
 
   /**
@@ -370,7 +400,7 @@ export class App {
   }
 
   async stepOnce(): Promise<void> {
-    await this.building;
+    await this.swapping; // not the data a rebuild waits for: the run that shows goes on meanwhile
     if (!this.session || this.running) return;
     if (this.recovery.diverged) return this.recovery.showDivergence();
     this.session.run(1);
@@ -570,7 +600,7 @@ export class App {
       await this.views?.showParams(params, session.step);
       await this.math?.update(params, session.step);
       const losses = this.log.of(session.leader.id);
-      if (!this.diverged) await this.recovery.snapshots.offer(session, losses, { ...this.settings });
+      if (!this.diverged) await this.recovery.snapshots.offer(session, losses, { ...(this.applied ?? this.settings) }); // the run's settings, not a pending change's
       const classes = session.config.spec.kind === 'mlp' ? session.config.spec.shape.C : 0;
       if (lossGaveBack(losses, classes)) this.recovery.warnGaveBack(session.leader.id, session.step);
     }
@@ -615,7 +645,6 @@ export class App {
       });
       parts.push(`${each.join(', ')}${this.applied?.engine === 'both' ? ', racing' : ', side by side'}`);
     }
-    if (this.download) parts.push(this.download);
     this.status(parts.join(' · '));
   }
 
@@ -673,7 +702,7 @@ export class App {
    * continue from, or an .npz of one .npy per tensor for a notebook.
    */
   async saveRun(format: RunFileFormat): Promise<File | null> {
-    await this.building;
+    await this.swapping; // the run that shows, even while a rebuild waits for its data
     const session = this.session;
     if (!session) return null;
     if (this.recovery.diverged) {
@@ -713,11 +742,14 @@ export class App {
       return;
     }
     if (!this.gpu && needsGpu(settings.engine)) settings.engine = 'cpu';
+    if (this.giveWay) this.revertSettings(); // a rebuild waiting for its data: what a refused load goes back to is the run's
+    this.takeOver();
     Object.assign(this.settings, settings);
     this.panel.refresh();
     this.running = false;
     this.building = this.building
-      .then(() => this.build(false, checkpoint, false))
+      .catch(() => {})
+      .then(() => this.swap(() => this.build(false, checkpoint, false)))
       .then(() => this.notice(`Loaded ${name}: continuing from step ${this.step}.`))
       .catch((e: Error) => this.buildFailed(e, false));
     await this.building;
@@ -737,7 +769,13 @@ export class App {
   }
 
   private status(text: string): void {
-    this.el.status.textContent = text;
+    this.statusText = text;
+    this.showStatus();
+  }
+
+  private showStatus(): void {
+    const { download, statusText } = this;
+    this.el.status.textContent = download && statusText !== download ? `${statusText} · ${download}` : statusText;
   }
 
   /** Shows information (a loaded file, an adjusted setting) apart from the warnings; a close button hides it. */
@@ -791,7 +829,16 @@ export class App {
       session: () => this.session,
       running: () => this.running,
       stop: () => (this.running = false),
-      chain: (work, failed) => (this.building = this.building.then(work).catch(failed)),
+      chain: (work, failed) => {
+        // A rebuild waiting for its data gives way, and its settings go back to the run's.
+        if (this.giveWay) this.revertSettings();
+        this.takeOver();
+        this.building = this.building
+          .catch(() => {})
+          .then(() => this.swap(work))
+          .catch(failed);
+        return this.building;
+      },
       build: (resume, from) => this.build(resume, from),
       rebuild: () => this.rebuild(),
       restored: async (steps) => {

@@ -95,6 +95,13 @@ describe('the app in headless Chromium', () => {
     expect(s.running).toBe(true);
     expect(s.trainFeatures).toBe(2); // still the spiral
     expect(await page.getByRole('status').textContent()).toMatch(/^step [\d,]+ · .* · Loading MNIST: /);
+    // The run bar acts on the run that shows, not after the download.
+    await clickButton(page, 'pause');
+    await waitForApp(page, (app) => !app.running);
+    const paused = (await state(page)).step;
+    await clickButton(page, 'one step');
+    await waitForApp(page, (app, at) => app.step === at + 1, paused, { timeout: 30_000 });
+    await clickButton(page, 'play');
 
     await rebuildWith(page, { dataset: 'circles' }); // returns although MNIST is still held
     s = await state(page);

@@ -36,7 +36,15 @@ export interface BenchViewOptions {
   hiddens?: number[];
   /** The comparison's sizes of the MNIST-shaped MLP; COMPARE_SIZES unless given. */
   compareSizes?: BenchSize[];
+  /** How long a peer may take (to load, validate and be timed) before its row says so and the next one starts; PEER_TIME_LIMIT_MS unless given. */
+  peerTimeLimitMs?: number;
 }
+
+/**
+ * A peer that hangs (a library waiting on a device that never answers) must not stall the rest;
+ * on SwiftShader each peer takes well under a minute at the comparison's size.
+ */
+export const PEER_TIME_LIMIT_MS = 180_000;
 
 /** One cell of the sweep: measured, or skipped with the reason. */
 export interface SweepCell extends BenchSize {
@@ -215,7 +223,9 @@ export class BenchView {
             void settled.then(() => {
               if (this.inFlight === settled) this.inFlight = null;
             });
-            this.compared.push({ ...size, impl, result: await untilAborted(work, signal) });
+            const ours = impl === 'webgpu' || impl === 'cpu';
+            const limited = ours ? work : withinTime(work, this.opts.peerTimeLimitMs ?? PEER_TIME_LIMIT_MS);
+            this.compared.push({ ...size, impl, result: await untilAborted(limited, signal) });
           } catch (error) {
             if (signal.aborted || (error as Error).name === 'AbortError') throw error;
             this.compared.push(notTimed(impl, size, error));
@@ -355,6 +365,14 @@ export class BenchView {
 }
 
 /** `work`'s result, or an AbortError as soon as `signal` aborts (work on this thread may run on, or never end). */
+/** `work`, or a rejection once `ms` have passed without its result. */
+function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no result within ${ms / 1000} s (it may still be running)`)), ms);
+    work.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
