@@ -328,7 +328,7 @@ export class App {
     }
   }
 
-  /** MNIST's download progress: the status line itself before there is a run, after the run's own line while one goes on. */
+  /** MNIST's download progress: the status line itself before there is a run, ahead of the run's own line while one goes on. */
   private downloadProgress(loaded: number, total: number): void {
     const text = downloadStatus('MNIST', loaded, total);
     this.download = loaded < total ? text : null;
@@ -775,7 +775,8 @@ export class App {
 
   private showStatus(): void {
     const { download, statusText } = this;
-    this.el.status.textContent = download && statusText !== download ? `${statusText} · ${download}` : statusText;
+    // The download first: it is the news (the panel already names MNIST), the run's own line after it.
+    this.el.status.textContent = download && statusText !== download ? `${download} · ${statusText}` : statusText;
   }
 
   /** Shows information (a loaded file, an adjusted setting) apart from the warnings; a close button hides it. */

@@ -94,7 +94,7 @@ describe('the app in headless Chromium', () => {
     let s = await state(page);
     expect(s.running).toBe(true);
     expect(s.trainFeatures).toBe(2); // still the spiral
-    expect(await page.getByRole('status').textContent()).toMatch(/^step [\d,]+ · .* · Loading MNIST: /);
+    expect(await page.getByRole('status').textContent()).toMatch(/^Loading MNIST: \d+\.\d of 11\.\d MB \(\d+%\) · step [\d,]+ · /);
     // The run bar acts on the run that shows, not after the download.
     await clickButton(page, 'pause');
     await waitForApp(page, (app) => !app.running);
