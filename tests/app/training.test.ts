@@ -94,7 +94,10 @@ describe('the app in headless Chromium', () => {
     let s = await state(page);
     expect(s.running).toBe(true);
     expect(s.trainFeatures).toBe(2); // still the spiral
-    expect(await page.getByRole('status').textContent()).toMatch(/^Loading MNIST: \d+\.\d of 11\.\d MB \(\d+%\) · step [\d,]+ · /);
+    // The run's own line (once its first refresh has drawn it) after the download's progress.
+    await page.waitForFunction(() =>
+      /^Loading MNIST: \d+\.\d of 11\.\d MB \(\d+%\) · step [\d,]+ · /.test(document.getElementById('status')?.textContent ?? ''),
+    );
     // The run bar acts on the run that shows, not after the download.
     await clickButton(page, 'pause');
     await waitForApp(page, (app) => !app.running);
