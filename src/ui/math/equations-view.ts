@@ -2,8 +2,6 @@
 // Each equation and each value carries a key; hovering one highlights the other. A run with a
 // mistake of the gallery shows its line in red beside the right one, with why; in the find-the-bug
 // exercise the mistake stays hidden until the student clicks the line they believe is wrong.
-import katex from 'katex';
-import 'katex/dist/katex.min.css';
 import '../views.css';
 import './math.css';
 import { rowsAsFloats, type Dataset } from '../../data/dataset';
@@ -13,6 +11,7 @@ import { MISTAKE_INFO, type Mistake } from '../../reference/mistakes';
 import { activationOf } from '../../reference/mlp';
 import { ViewCard } from '../views/card';
 import { mistakeLine } from './mistake-lines';
+import { renderTex } from './tex';
 import { sampleValues, type SampleValues } from './sample-values';
 
 /** Entries shown of each vector, and rows × columns shown of each outer product. */
@@ -181,8 +180,8 @@ export class EquationsView {
         const right = document.createElement('div');
         const rightTex = document.createElement('span');
         right.className = 'math-eq-right';
-        katex.render(`{${marked.wrong}}`, wrong, { throwOnError: true });
-        katex.render(`{${marked.right}}`, rightTex, { throwOnError: true });
+        renderTex(`{${marked.wrong}}`, wrong);
+        renderTex(`{${marked.right}}`, rightTex);
         right.append('right: ', rightTex);
         el.append(wrong, right);
         el.title = `this run: the mistake ${mistake}`;
@@ -196,7 +195,7 @@ export class EquationsView {
         }
         continue;
       }
-      katex.render(eq.tex, el, { throwOnError: true, displayMode: false });
+      renderTex(eq.tex, el);
       if (picking) {
         el.tabIndex = 0;
         el.setAttribute('role', 'button');
