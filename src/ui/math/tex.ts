@@ -3,7 +3,7 @@
 // its TeX source until then.
 import 'katex/dist/katex.min.css';
 
-type Katex = (typeof import('katex'))['default'];
+type Katex = typeof import('katex')['default'];
 
 let katex: Katex | null = null;
 const loaded: Promise<Katex> = import('katex').then((m) => (katex = m.default));
