@@ -5,6 +5,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { mnistAssets } from './src/vite-plugins/mnist-assets.ts';
 import { contentSecurityPolicy } from './src/vite-plugins/content-security-policy.ts';
 import { offlineSite } from './src/vite-plugins/offline-site.ts';
+import { tfjsWasmThreads } from './src/vite-plugins/tfjs-wasm-threads.ts';
 
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 /**
@@ -15,7 +16,7 @@ const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig(({ isSsrBuild }) => ({
-  plugins: isSsrBuild ? [] : [mnistAssets(), contentSecurityPolicy(), offlineSite()],
+  plugins: isSsrBuild ? [] : [mnistAssets(), contentSecurityPolicy(), offlineSite(), tfjsWasmThreads()],
   // Relative URLs in the built page (scripts, styles, mnist/): the static site works from any base path.
   base: './',
   server: { headers: ISOLATION_HEADERS },

@@ -108,7 +108,7 @@ describe('the built app as a static site', () => {
     const html = await readFile(join(outDir, 'index.html'), 'utf8');
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html);
     expect(meta?.[1]?.replaceAll('&#39;', "'")).toBe(CONTENT_SECURITY_POLICY);
-    expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/); // WebAssembly, not JavaScript eval
+    expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self' 'wasm-unsafe-eval' blob:(;|$)/); // WebAssembly, not JavaScript eval; blob: for peers' workers
     expect(CONTENT_SECURITY_POLICY).toMatch(/connect-src 'self'(;|$)/);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/(?<!wasm-)unsafe-eval|\*|https?:/);
     expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/); // every script has a src

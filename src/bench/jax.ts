@@ -107,5 +107,6 @@ export async function validateJax(impl: JaxImpl, size: BenchSize, steps = VALIDA
 /** Validates, then times jax-js's jitted SGD step of the same MLP at one size. */
 export async function benchJax(impl: JaxImpl, size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
   await validateJax(impl, size);
-  return timePeer(await jaxMlp(impl, size), impl, size, protocol);
+  const result = await timePeer(await jaxMlp(impl, size), impl, size, protocol);
+  return impl === 'jax-wasm' ? { ...result, threads: jaxWasmThreads() } : result;
 }

@@ -139,8 +139,11 @@ export function formatTable(report: BenchReport): string {
   const line = (cells: string[]) => cells.map((x, c) => x.padStart(widths[c]!)).join('  ');
   const a = report.adapter;
   const out = [`adapter: ${a.name} · ${a.runtime} · timestamp-query ${a.timestampQuery ? 'yes' : 'no'}`, line(header), ...rows.map(line)];
-  const threads = report.results.find((r) => r.threads !== undefined)?.threads;
-  if (threads !== undefined) out.push(`cpu: WebAssembly SIMD on ${threads} thread${threads === 1 ? '' : 's'}`);
+  const threads = impls.flatMap((impl) => {
+    const n = report.results.find((r) => r.impl === impl && r.threads !== undefined)?.threads;
+    return n === undefined ? [] : [`${impl} ${n}`];
+  });
+  if (threads.length > 0) out.push(`threads: ${threads.join(', ')} (cpu: WebAssembly SIMD)`);
   for (const p of report.phases ?? []) {
     const parts = Object.entries(p.ms)
       .map(([k, v]) => `${k} ${fmt(v)}`)

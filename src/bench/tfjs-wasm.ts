@@ -1,7 +1,9 @@
-// TensorFlow.js 4.22 with its Wasm backend (XNNPACK with SIMD, one thread), timed on the step of
-// tfjs-mlp.ts once its first losses match ours. Its .wasm binaries are assets that Vite emits beside
-// the bundle, so the page fetches nothing from a CDN and works offline.
+// TensorFlow.js 4.22 with its Wasm backend (XNNPACK with SIMD; threads where the page is
+// cross-origin isolated), timed on the step of tfjs-mlp.ts once its first losses match ours. Its
+// .wasm binaries are assets that Vite emits beside the bundle, so the page fetches nothing from a
+// CDN and works offline.
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tfjsLosses, tfjsMlp, type Tf } from './tfjs-mlp';
 import { timePeer, type BenchProtocol, type BenchResult, type BenchSize } from './types';
 import { checkLosses, VALIDATE_STEPS, type LossCheck } from './validate';
@@ -9,24 +11,23 @@ import { checkLosses, VALIDATE_STEPS, type LossCheck } from './validate';
 let loaded: Tf | null = null;
 
 /**
- * Loads TensorFlow.js and makes its 'wasm' backend current, on the SIMD binary. Its threaded build
- * does not start from our bundle: each pthread worker evaluates the factory's toString(), which
- * refers to a variable of the factory's enclosing scope (bundled as `e`) that the worker lacks, so
- * every worker throws "e is not defined" and the backend never resolves. Threads are therefore off,
- * even where the page is cross-origin isolated.
+ * Loads TensorFlow.js and makes its 'wasm' backend current: the threaded SIMD binary where memory
+ * can be shared (a cross-origin isolated page), the SIMD one otherwise, as TensorFlow.js decides.
+ * The threaded build starts its workers from the factory's source text, which the bundle keeps
+ * self-contained (src/vite-plugins/tfjs-wasm-threads.ts), and from blob: URLs, which the page's
+ * script-src allows.
  */
 export async function loadTfjsWasm(): Promise<Tf> {
   const tf = loaded ?? (await import('@tensorflow/tfjs-core'));
   if (!loaded) {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // Only the SIMD binary ships (the site stays under 15 MB): every browser with WebGPU has SIMD,
-    // as this project's own CPU engine needs, and threads are off; setWasmPaths wants all three named.
+    // The SIMD binaries only (the site stays under 15 MB): every browser with WebGPU has SIMD, as
+    // this project's own CPU engine needs; setWasmPaths wants all three named.
     wasm.setWasmPaths({
       'tfjs-backend-wasm.wasm': simdWasm,
       'tfjs-backend-wasm-simd.wasm': simdWasm,
-      'tfjs-backend-wasm-threaded-simd.wasm': simdWasm,
+      'tfjs-backend-wasm-threaded-simd.wasm': threadedWasm,
     });
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     loaded = tf;
   }
   if (!(await tf.setBackend('wasm'))) throw new Error('TensorFlow.js could not start its Wasm backend');
@@ -37,7 +38,9 @@ export async function loadTfjsWasm(): Promise<Tf> {
 export async function tfjsWasmFeatures(): Promise<{ simd: boolean; threads: number }> {
   const tf = await loadTfjsWasm();
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  return { simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), threads: wasm.getThreadsCount() };
+  const threaded = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+  // getThreadsCount is its thread pool's size, which is 1 on the build without threads.
+  return { simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), threads: threaded ? wasm.getThreadsCount() : 1 };
 }
 
 /** TensorFlow.js Wasm's first losses at `size`, checked against ours. */
@@ -48,5 +51,6 @@ export async function validateTfjsWasm(size: BenchSize, steps = VALIDATE_STEPS):
 /** Validates, then times TensorFlow.js Wasm's SGD step of the same MLP at one size. */
 export async function benchTfjsWasm(size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
   await validateTfjsWasm(size);
-  return timePeer(tfjsMlp(await loadTfjsWasm(), size), 'tfjs-wasm', size, protocol);
+  const { threads } = await tfjsWasmFeatures();
+  return { ...(await timePeer(tfjsMlp(await loadTfjsWasm(), size), 'tfjs-wasm', size, protocol)), threads };
 }

@@ -67,7 +67,7 @@ export interface BenchResult extends BenchSize {
   stepsPerRound: number;
   /** Each timed round's time per step. */
   roundMs: number[];
-  /** cpu: the threads its engine ran on (every hardware thread where memory can be shared, else 1). */
+  /** cpu, tfjs-wasm, jax-wasm: the threads it ran on (cpu: every hardware thread where memory can be shared, else 1). */
   threads?: number;
   /** webgpu: the matmul entry point of each product of the step, e.g. {"layer1": "wide"}. */
   matmulPaths?: Record<string, string>;

@@ -78,8 +78,11 @@ describe('the benchmark section', () => {
     expect(requests.filter((u) => PEER_FILES.test(u))).toEqual([]);
     const loadedBefore = requests.length;
     expect(await runToEnd(page, 'compare with TensorFlow.js and jax-js', 150_000)).toBe('done');
-    // The peers' libraries came with the click: their chunks and TensorFlow.js's SIMD binary.
-    expect(requests.slice(loadedBefore).some((u) => /tfjs-backend-wasm-simd-[\w-]+\.wasm$/.test(u))).toBe(true);
+    // The peers' libraries came with the click: their chunks and TensorFlow.js's SIMD binary, the
+    // threaded one where the page is cross-origin isolated (the preview server's headers).
+    const isolated = await page.evaluate(() => crossOriginIsolated);
+    const binary = isolated ? /tfjs-backend-wasm-threaded-simd-[\w-]+\.wasm$/ : /tfjs-backend-wasm-simd-[\w-]+\.wasm$/;
+    expect(requests.slice(loadedBefore).some((u) => binary.test(u))).toBe(true);
     expect(await page.locator('.view-bench .bench-model').allTextContents()).toEqual(['Compared: 784-128-10 swish, batch 64']);
     const rows = await comparedRows(page);
     expect(rows.map((r) => r.impl)).toEqual(['webgpu', 'tfjs-webgpu', 'jax-webgpu', 'cpu', 'tfjs-wasm', 'jax-wasm']);
@@ -88,6 +91,11 @@ describe('the benchmark section', () => {
     const ours = rows.filter((r) => r.impl === 'webgpu' || r.impl === 'cpu');
     for (const r of ours) expect(Number(r.cells[0]) > 0, JSON.stringify(r)).toBe(true);
     expect(rows.find((r) => r.impl === 'cpu')!.label).toMatch(/^this project, CPU \(float32, \d+ threads?\)$/);
+    const tfjsWasm = rows.find((r) => r.impl === 'tfjs-wasm')!;
+    if (!tfjsWasm.cells[0]!.startsWith('not timed')) {
+      const threads = Number(/^TensorFlow\.js WASM \(SIMD, (\d+) threads?\)$/.exec(tfjsWasm.label)?.[1]);
+      expect(isolated ? threads >= 1 : threads === 1, tfjsWasm.label).toBe(true);
+    }
     for (const r of rows.filter((x) => !ours.includes(x) && !x.cells[0]!.startsWith('not timed'))) {
       expect(r.cells[2], JSON.stringify(r)).toMatch(new RegExp(`^\\d+\\.\\d\\d× ${r.impl.endsWith('wasm') ? 'cpu' : 'webgpu'}$`));
     }

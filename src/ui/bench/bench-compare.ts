@@ -41,11 +41,11 @@ function label(row: CompareRow): string {
     case 'tfjs-webgpu':
       return 'TensorFlow.js WebGPU';
     case 'tfjs-wasm':
-      return 'TensorFlow.js WASM (SIMD, 1 thread)'; // its threaded build does not start from a bundle (tfjs-wasm.ts)
+      return row.result?.threads !== undefined ? `TensorFlow.js WASM (SIMD, ${threadsText(row.result.threads)})` : 'TensorFlow.js WASM (SIMD)';
     case 'jax-webgpu':
       return 'jax-js WebGPU';
     case 'jax-wasm':
-      return `jax-js Wasm (${threadsText(jaxWasmThreads())})`;
+      return `jax-js Wasm (${threadsText(row.result?.threads ?? jaxWasmThreads())})`;
   }
 }
 
