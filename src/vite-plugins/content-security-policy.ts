@@ -9,12 +9,12 @@ import type { Plugin } from 'vite';
  * from the same origin. Styles allow 'unsafe-inline': lil-gui injects its stylesheet as a <style>
  * element and KaTeX writes style attributes, neither of which can be hashed ahead of time. Fonts and
  * images may be data: URLs (lil-gui's icon font, small assets Vite inlines). Workers are the site's
- * own files (the CPU engine's threads, the PCA worker, the service worker sw.js) or blob: URLs: jax-js
- * and TensorFlow.js WASM, which the benchmark loads to compare with, build their thread pools from
- * strings (TensorFlow.js's workers then import its factory from a blob: URL, hence blob: in
+ * own files (the CPU engine's threads, the PCA worker, the service worker sw.js) or blob: URLs:
+ * jax-js and TensorFlow.js WASM, which the benchmark loads to compare with, build their thread pools
+ * from strings (TensorFlow.js's workers then import its factory from a blob: URL, hence blob: in
  * script-src too), and without blob: neither pool starts in an isolated page. Only script already
- * running in the page can make a blob: URL, so this lets no injected markup run. The web app manifest is the site's own file:
- * manifest-src falls back to default-src, which allows it.
+ * running in the page can make a blob: URL, so this lets no injected markup run. The web app
+ * manifest is the site's own file: manifest-src falls back to default-src, which allows it.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",

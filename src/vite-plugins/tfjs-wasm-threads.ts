@@ -11,15 +11,15 @@ const FACTORY_START = 'function(WasmBackendModuleThreadedSimd) {\n';
 /** The factory file's text with `_scriptDir` declared inside the factory; throws if the file changed shape. */
 export function selfContainedFactory(code: string): string {
   const outer = OUTER.exec(code);
-  const start = code.indexOf(FACTORY_START);
-  if (!outer || start < outer.index) throw new Error('tfjs-wasm-threads: the threaded factory is not shaped as expected');
-  const declaration = outer[0];
-  const moved = code.slice(0, outer.index) + code.slice(outer.index + declaration.length);
-  const at = moved.indexOf(FACTORY_START) + FACTORY_START.length;
-  return `${moved.slice(0, at)}${declaration}${moved.slice(at)}`;
+  if (!outer || code.indexOf(FACTORY_START) < outer.index) throw new Error('tfjs-wasm-threads: the threaded factory is not shaped as expected');
+  // A function as replacement, so that no `$` in the moved text is read as a pattern.
+  return code.replace(OUTER, '').replace(FACTORY_START, () => FACTORY_START + outer[0]);
 }
 
-/** The rewrite as a Vite plugin, for the build and for Vite's prebundling of dependencies. */
+/**
+ * The rewrite as a Vite plugin, for the build. Vite's prebundling for the dev server does not run
+ * it; there the code is not minified, and the factory's `typeof _scriptDir` guard survives.
+ */
 export function tfjsWasmThreads(): Plugin {
   return {
     name: 'tfjs-wasm-threads',
