@@ -39,7 +39,9 @@ export async function tfjsWasmFeatures(): Promise<{ simd: boolean; threads: numb
   const tf = await loadTfjsWasm();
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const threaded = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-  // getThreadsCount is its thread pool's size, which is 1 on the build without threads.
+  // getThreadsCount is its thread pool's size: 1 on the build without threads, and on the threaded
+  // one half of navigator.hardwareConcurrency (1 to 8), a cap in TF.js's backend.cc that
+  // setThreadsCount cannot raise, so we leave its default.
   return { simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), threads: threaded ? wasm.getThreadsCount() : 1 };
 }
 
