@@ -36,9 +36,14 @@ export const BYTE_SCALE = Math.fround(1 / 255);
 /** The float32 value of each byte 0…255. */
 export const BYTE_VALUES: Float32Array = Float32Array.from({ length: 256 }, (_, b) => b * BYTE_SCALE);
 
+/** Whether `X` holds bytes (MNIST's pixels, each standing for byte × BYTE_SCALE) rather than floats. */
+export function holdsBytes(X: Dataset['X']): X is Uint8Array {
+  return X instanceof Uint8Array;
+}
+
 /** What each entry of `X` stands for, where it holds bytes (for code that reads X itself, as the PCA does). */
 export function featureValues(X: Dataset['X']): Float32Array | undefined {
-  return X instanceof Uint8Array ? BYTE_VALUES : undefined;
+  return holdsBytes(X) ? BYTE_VALUES : undefined;
 }
 
 /** Writes row `row` of `set` as numbers into `out` from index `at`. */

@@ -1,6 +1,6 @@
 // A data set resident on the GPU: uploaded once, then batches are gathered on the device,
 // so a training step reads nothing from the host.
-import type { Dataset } from '../data/dataset';
+import { holdsBytes, type Dataset } from '../data/dataset';
 import { storageBuffer } from './buffers';
 import { checkBufferFits } from './device';
 
@@ -25,7 +25,7 @@ export function uploadDataset(device: GPUDevice, ds: Dataset): DeviceDataset {
   return {
     name: ds.name,
     X,
-    bytes: ds.X instanceof Uint8Array,
+    bytes: holdsBytes(ds.X),
     labels,
     N: ds.N,
     D: ds.D,

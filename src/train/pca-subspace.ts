@@ -1,7 +1,7 @@
 // The data's second moment S = XᵀX/N and its eigenpairs in float64, for the autoencoder's PCA bound
 // and PCA view: computed once per data set, in a Web Worker (pca-worker.ts) where the page has one
 // and the work is large, on this thread in slices otherwise (Node, small sets), with progress.
-import type { Dataset } from '../data/dataset';
+import { holdsBytes, type Dataset } from '../data/dataset';
 import type { SymmetricEigen } from '../reference/pca';
 import { computeSpectrum, type SpectrumMessage, type SpectrumRequest } from './pca-spectrum';
 
@@ -98,7 +98,7 @@ const PIECE = 2 ** 21;
 
 /** X in copied pieces (the page trains on X itself), with a pause after each so that the page can draw. */
 async function send(worker: Worker, { X, N, D: n }: Dataset): Promise<void> {
-  worker.postMessage({ N, n, bytes: X instanceof Uint8Array } satisfies SpectrumRequest);
+  worker.postMessage({ N, n, bytes: holdsBytes(X) } satisfies SpectrumRequest);
   for (let offset = 0; offset < X.length; offset += PIECE) {
     const values = X.slice(offset, offset + PIECE);
     worker.postMessage({ offset, values } satisfies SpectrumRequest, [values.buffer]);

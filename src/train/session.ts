@@ -2,7 +2,7 @@
 // seed and the same batches), built by the one assembly that the page, the CLI and the tests share.
 // The first engine listed leads: its step is the run's step, its parameters are the ones shown.
 // Knows no DOM.
-import { gatherRows, type DataSplit } from '../data/dataset';
+import { gatherRows, holdsBytes, type DataSplit } from '../data/dataset';
 import { BatchSchedule } from '../data/schedule';
 import { Rng } from '../base/rng';
 import type { StepMetrics } from '../kernels/metrics';
@@ -70,7 +70,7 @@ export class Session {
    */
   static checkFits(config: SessionConfig, data: DataSplit, limits: FootprintLimits): void {
     if (!config.engines.includes('gpu')) return;
-    const featureBytes = data.train.X instanceof Uint8Array ? 1 : 4;
+    const featureBytes = holdsBytes(data.train.X) ? 1 : 4;
     const needs = modelBuffers(config.spec, config.batch, data.train.N, data.test?.N ?? 0, limits.minStorageBufferOffsetAlignment, featureBytes);
     checkFootprint(limits, needs);
   }

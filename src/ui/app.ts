@@ -142,7 +142,14 @@ export class App {
     this.panel.showRelevant(settings);
     this.plot.setLogScale(settings.logScale);
     if (gpu) this.recovery.watch(gpu, () => this.gpu);
-    watchMnistDownload((loaded, total) => this.downloadProgress(loaded, total));
+    watchMnistDownload({
+      progress: (loaded, total) => this.downloadProgress(loaded, total),
+      // However the download ends, and whoever still waits for it, its progress leaves the status line.
+      ended: () => {
+        this.download = null;
+        this.showStatus();
+      },
+    });
     window.addEventListener('hashchange', () => this.applyHash());
     window.addEventListener('dragover', (e) => e.preventDefault());
     window.addEventListener('drop', (e) => {
@@ -310,14 +317,6 @@ export class App {
     const s = this.settings;
     if (!this.session) this.status('Loading data…');
     const loading = loadPageData(s, this.userFile?.dataset(s.model === 'mlp') ?? null);
-    if (s.dataset === 'mnist') {
-      // However the download ends, and whoever still waits for it, its progress leaves the status line.
-      const settled = () => {
-        this.download = null;
-        this.showStatus();
-      };
-      loading.then(settled, settled);
-    }
     const gaveWay = new Promise<null>((resolve) => {
       this.giveWay = () => resolve(null);
     });

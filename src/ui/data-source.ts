@@ -5,15 +5,21 @@ import { makeSynthetic } from '../data/synthetic';
 import { fetchMnist, type LoadProgress } from './mnist-fetch';
 import type { Settings } from './settings';
 
+/** Who hears MNIST's download: its progress, and its end once, however it ends. */
+export interface MnistWatcher {
+  progress: LoadProgress;
+  ended: () => void;
+}
+
 let mnist: Promise<DataSplit> | null = null;
-let mnistProgress: LoadProgress | null = null;
+let watcher: MnistWatcher | null = null;
 
 /**
- * `listener` hears MNIST's download progress from now on, whoever asked for the data (the page
- * goes on training another set meanwhile, and may stop waiting for it); null stops it.
+ * `listener` hears MNIST's download from now on, whoever asked for the data (the page goes on
+ * training another set meanwhile, and may stop waiting for it); null stops it.
  */
-export function watchMnistDownload(listener: LoadProgress | null): void {
-  mnistProgress = listener;
+export function watchMnistDownload(listener: MnistWatcher | null): void {
+  watcher = listener;
 }
 
 /**
@@ -23,8 +29,15 @@ export function watchMnistDownload(listener: LoadProgress | null): void {
  */
 export async function loadPageData(s: Settings, userFile: Dataset | null): Promise<DataSplit> {
   if (s.dataset === 'mnist') {
-    mnist ??= fetchMnist((loaded, total) => mnistProgress?.(loaded, total));
-    mnist.catch(() => (mnist = null));
+    if (!mnist) {
+      const download = fetchMnist((loaded, total) => watcher?.progress(loaded, total));
+      const ended = () => watcher?.ended();
+      download.then(ended, () => {
+        mnist = null;
+        ended();
+      });
+      mnist = download;
+    }
     return mnist;
   }
   if (s.dataset === 'file') {

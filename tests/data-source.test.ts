@@ -1,0 +1,81 @@
+// The page's data source (src/ui/data-source.ts) around MNIST's download, with fetchMnist replaced
+// by downloads this test ends: one download however many ask, its watcher told of its end once
+// (however it ends), and a failed one tried again by the next call.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DataSplit } from '../src/data/dataset';
+import type { LoadProgress } from '../src/ui/mnist-fetch';
+import { DEFAULTS } from '../src/ui/settings';
+
+interface Pending {
+  progress: LoadProgress | undefined;
+  resolve: (d: DataSplit) => void;
+  reject: (e: Error) => void;
+}
+const downloads: Pending[] = [];
+
+vi.mock('../src/ui/mnist-fetch', () => ({
+  fetchMnist: (progress?: LoadProgress) =>
+    new Promise<DataSplit>((resolve, reject) => {
+      downloads.push({ progress, resolve, reject });
+    }),
+}));
+
+const mnist = { ...DEFAULTS, dataset: 'mnist' as const };
+const split = { train: { name: 'mnist-train' } } as unknown as DataSplit;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('the page data source', () => {
+  beforeEach(() => {
+    downloads.length = 0;
+    vi.resetModules();
+  });
+
+  it('downloads MNIST once for every caller, and tells its watcher the progress and the end once', async () => {
+    const { loadPageData, watchMnistDownload } = await import('../src/ui/data-source');
+    const heard: string[] = [];
+    watchMnistDownload({ progress: (l, t) => heard.push(`${l}/${t}`), ended: () => heard.push('ended') });
+    const first = loadPageData(mnist, null);
+    const second = loadPageData(mnist, null);
+    expect(downloads).toHaveLength(1);
+    downloads[0]!.progress?.(3, 10);
+    downloads[0]!.resolve(split);
+    expect(await first).toBe(split);
+    expect(await second).toBe(split);
+    await settle();
+    expect(heard).toEqual(['3/10', 'ended']);
+    // Kept: a later call neither downloads nor ends again.
+    expect(await loadPageData(mnist, null)).toBe(split);
+    await settle();
+    expect(downloads).toHaveLength(1);
+    expect(heard).toEqual(['3/10', 'ended']);
+  });
+
+  it('ends a failed download for its watcher, and the next call tries again', async () => {
+    const { loadPageData, watchMnistDownload } = await import('../src/ui/data-source');
+    let ended = 0;
+    watchMnistDownload({ progress: () => {}, ended: () => ended++ });
+    const failed = loadPageData(mnist, null);
+    downloads[0]!.reject(new Error('could not load mnist/train-images-idx3-ubyte.gz: HTTP 404'));
+    await expect(failed).rejects.toThrow('HTTP 404');
+    await settle();
+    expect(ended).toBe(1);
+    const again = loadPageData(mnist, null);
+    expect(downloads).toHaveLength(2);
+    downloads[1]!.resolve(split);
+    expect(await again).toBe(split);
+    await settle();
+    expect(ended).toBe(2);
+  });
+
+  it('ends the download for nobody once the watcher is gone', async () => {
+    const { loadPageData, watchMnistDownload } = await import('../src/ui/data-source');
+    const ended = vi.fn();
+    watchMnistDownload({ progress: () => {}, ended });
+    const loading = loadPageData(mnist, null);
+    watchMnistDownload(null);
+    downloads[0]!.resolve(split);
+    await loading;
+    await settle();
+    expect(ended).not.toHaveBeenCalled();
+  });
+});
