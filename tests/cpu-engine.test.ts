@@ -146,7 +146,8 @@ describe('the CPU engine on its own', () => {
   });
 
   it('splits its products into cache panels with no change to any sum: large sizes, against the reference and across threads', async () => {
-    // D·H and D·B above the 128 Ki floats of a panel (wasm/gemm.ts), so the forward and the dW products are cut.
+    // D·H above the 128 Ki floats of a forward panel and B above the 512 k's of a dW block (wasm/gemm.ts),
+    // so both products are cut; 1100 units on 2 threads leave rows, and D = 130 columns, past the blocks.
     const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 130, hidden: [1100], C: 10 } };
     const data = dataFor(spec, 1030);
     await compare(spec, { batch: 1030, rows: 1030, threads: 2, optimizer: { lr: 0.05 } }, 2);

@@ -22,6 +22,9 @@ import { hsum, madd } from './simd';
 /** Bytes of B that a panel of output columns may read: about a quarter of a 2 MB L2, which both ends of the x86 range have. */
 const PANEL_BYTES = 512 * 1024;
 
+/** Rows (k's) per packed block of 8 columns: 16 KB, which stays in L1 while the rows of C pass over it. */
+const KC = 512;
+
 /** Columns per panel when each column reads `K` floats of B, a multiple of `unit` (the register block's width). */
 // @ts-ignore: decorator
 @inline function panelColumns(K: i32, unit: i32): i32 {
@@ -94,75 +97,98 @@ export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i3
   }
 }
 
-/** Bytes of a thread's scratch for gemmXN with transA and `K` rows: a strip of A' and a panel of B. */
-export function scratchBytes(K: i32): i32 {
-  return K * 16 + max(PANEL_BYTES, K * 32) + 64;
+/**
+ * Bytes of a thread's scratch for gemmXN with transA, `K` rows and at most `units` rows of C (the
+ * thread's share of a layer's units): its strips of A' and one packed block of B.
+ */
+export function scratchBytes(K: i32, units: i32): i32 {
+  return ((units + 3) & ~3) * K * 4 + KC * 32 + 64;
 }
 
 /**
  * C[m, j] = Σ_k A'[m, k] B[k, j] for m in [m0, m1), j < N, where A' is A (transA = false: A[m, k]) or
  * Aᵀ (transA = true: A[k, m]). With `accumulate` the sums start from C instead of 0.
  * transA = false is G_{l−1} = G_l W_l; transA = true is dW_l = G_lᵀ Y_{l−1}, which also takes the
- * calling thread's `scratch` (scratchBytes(K) bytes).
+ * calling thread's `scratch` (scratchBytes(K, m1 − m0) bytes).
  */
 export function gemmXN(transA: bool, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32, accumulate: bool, scratch: usize): void {
+  if (transA && scratch != 0) {
+    packedTN(A, lda, B, ldb, C, ldc, m0, m1, N, K, accumulate, scratch);
+    return;
+  }
   // Element (m, k) of A' is at A + (m·sm + k·sk)·4.
   const sm: usize = transA ? 1 : <usize>lda;
   const sk: usize = transA ? <usize>lda : 1;
   // Panels of B's columns (K rows by `panel` columns) that stay in L2 while every row of C passes over them.
   const panel = panelColumns(K, 8);
-  // With transA, A' is read down columns and B down rows, a whole row apart at each k: both are
-  // copied, in the order the loops read them, into the scratch (the sums stay as they were).
-  const packed = transA && scratch != 0;
-  const strip = scratch;
-  const panelB = scratch + (<usize>K << 4);
   for (let j0 = 0; j0 < N; j0 += panel) {
     const j1 = min(N, j0 + panel);
-    const j8 = packed ? j0 + ((j1 - j0) & ~7) : j0; // [j0, j8) from the packed panel, [j8, j1) as before
-    if (packed) packPanel(B, ldb, j0, j8, K, panelB);
     let m = m0;
-    for (; m + 4 <= m1; m += 4) {
-      if (packed) {
-        packStrip(A + (<usize>m << 2), lda, K, strip);
-        packedRows(strip, panelB, at(C, m, ldc, j0), ldc, (j8 - j0) >> 3, K, accumulate);
-      }
-      rowsXN(4, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j8, j1, K, accumulate);
-    }
+    for (; m + 4 <= m1; m += 4) rowsXN(4, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
     for (; m < m1; m++) rowsXN(1, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
   }
 }
 
-/** B's columns [j0, j8) (a multiple of 8) as blocks of 8 columns, each K rows of 8 floats in a row. */
-// @ts-ignore: decorator
-@inline function packPanel(B: usize, ldb: i32, j0: i32, j8: i32, K: i32, out: usize): void {
-  const blockBytes = <usize>K << 5;
-  for (let k = 0; k < K; k++) {
-    const from = at(B, k, ldb, j0);
-    let to = out + (<usize>k << 5);
-    for (let j = j0; j < j8; j += 8) {
-      const o = <usize>(j - j0) << 2;
-      v128.store(to, v128.load(from + o));
-      v128.store(to + 16, v128.load(from + o + 16));
-      to += blockBytes;
+/**
+ * gemmXN with transA from packed copies: A' is read down columns of A and B down its rows, a whole
+ * row apart at each k, so A' is copied once into strips of four of its rows, and B a block of 8
+ * columns by KC rows at a time, which stays in L1 while every strip passes over it. Each sum still
+ * runs over k in order from 0 (a block of k ends with its sums stored in C, the next one loads them
+ * back: float32 both ways), as in rowsXN, which takes the columns and rows left over.
+ */
+function packedTN(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32, accumulate: bool, scratch: usize): void {
+  const m4 = m0 + ((m1 - m0) & ~3);
+  const N8 = N & ~7;
+  const stripBytes = <usize>K << 4;
+  const block = scratch;
+  const strips = scratch + (<usize>KC << 5);
+  const rowC = <usize>ldc << 2;
+  packStrips(A, lda, m0, m4, K, strips);
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const sumsInC = accumulate || k0 > 0;
+    for (let j = 0; j < N8; j += 8) {
+      packBlock(B, ldb, j, k0, kc, block);
+      let strip = strips + (<usize>k0 << 4);
+      for (let m = m0; m < m4; m += 4) {
+        block8(4, strip, 4, 16, block, 32, at(C, m, ldc, j), rowC, kc, sumsInC);
+        strip += stripBytes;
+      }
     }
   }
+  for (let m = m0; m < m4; m += 4) rowsXN(4, A + (<usize>m << 2), 1, <usize>lda, B, ldb, at(C, m, ldc, 0), ldc, N8, N, K, accumulate);
+  for (let m = m4; m < m1; m++) rowsXN(1, A + (<usize>m << 2), 1, <usize>lda, B, ldb, at(C, m, ldc, 0), ldc, 0, N, K, accumulate);
 }
 
-/** Four columns m … m + 3 of A (rows k < K, `lda` apart) as K runs of 4 floats: A'[m … m + 3, k]. */
+/** B's columns j … j + 7 over rows [k0, k0 + kc) as kc runs of 8 floats. */
 // @ts-ignore: decorator
-@inline function packStrip(A: usize, lda: i32, K: i32, out: usize): void {
-  const rowA = <usize>lda << 2;
-  for (let k = 0; k < K; k++) {
-    v128.store(out + (<usize>k << 4), v128.load(A));
-    A += rowA;
+@inline function packBlock(B: usize, ldb: i32, j: i32, k0: i32, kc: i32, out: usize): void {
+  let from = at(B, k0, ldb, j);
+  const rowB = <usize>ldb << 2;
+  for (let k = 0; k < kc; k++) {
+    v128.store(out, v128.load(from));
+    v128.store(out, v128.load(from, 16), 16);
+    from += rowB;
+    out += 32;
   }
 }
 
-/** Four rows of C over `blocks` blocks of 8 columns from the packed strip and panel (the sums of rowsXN). */
+/**
+ * Columns [m0, m4) of A (rows k < K, `lda` apart; m4 − m0 a multiple of 4) as strips of four
+ * columns, each K runs of 4 floats (A'[m … m + 3, k]), `K`·16 bytes apart; read a row of A at a time.
+ */
 // @ts-ignore: decorator
-@inline function packedRows(strip: usize, panelB: usize, C: usize, ldc: i32, blocks: i32, K: i32, accumulate: bool): void {
-  const blockBytes = <usize>K << 5;
-  for (let jb = 0; jb < blocks; jb++) block8(4, strip, 4, 16, panelB + <usize>jb * blockBytes, 32, C + (<usize>jb << 5), <usize>ldc << 2, K, accumulate);
+@inline function packStrips(A: usize, lda: i32, m0: i32, m4: i32, K: i32, out: usize): void {
+  const stripBytes = <usize>K << 4;
+  for (let k = 0; k < K; k++) {
+    let from = at(A, k, lda, m0);
+    let to = out + (<usize>k << 4);
+    for (let m = m0; m < m4; m += 4) {
+      v128.store(to, v128.load(from));
+      from += 16;
+      to += stripBytes;
+    }
+  }
 }
 
 /**

@@ -52,10 +52,13 @@ export interface CpuMemoryPlan {
   scratch: { ptr: number; bytes: number };
 }
 
-/** What the threads need beside the model: how many, and each one's scratch bytes (the module's scratchBytes(B)). */
+/**
+ * What the threads need beside the model: how many, and each one's scratch bytes for the dW
+ * products when a thread takes at most `units` of a layer's units (the module's scratchBytes(B, units)).
+ */
 export interface CpuThreadNeeds {
   threads: number;
-  scratchBytes: number;
+  scratchBytes: (units: number) => number;
 }
 
 /** Lays out the memory of `spec` at batch B, or refuses (UserError) when it cannot fit in wasm32. */
@@ -107,7 +110,10 @@ export function planCpuMemory(spec: ModelSpec, B: number, words: CpuWords, needs
   const xBase = alloc(Math.max(jobSteps * B, rows) * D * 4);
   const labelBase = alloc(Math.max(jobSteps * B, rows) * 4);
   const metrics = alloc(jobSteps * 16);
-  const scratchBytes = Math.ceil(needs.scratchBytes / 64) * 64; // a cache line apart: no false sharing
+  // A thread's share of the widest layer's units: ⌊N(t + 1)/T⌋ − ⌊Nt/T⌋ ≤ ⌈N/T⌉.
+  const widest = spec.kind === 'mlp' ? Math.max(...layerWidths(spec.shape).slice(1)) : spec.shape.m;
+  const units = Math.ceil(widest / needs.threads);
+  const scratchBytes = Math.ceil(needs.scratchBytes(units) / 64) * 64; // a cache line apart: no false sharing
   const scratch = { ptr: alloc(needs.threads * scratchBytes + 64), bytes: scratchBytes };
   scratch.ptr = Math.ceil(scratch.ptr / 64) * 64;
   if (offset > MAX_BYTES) {

@@ -66,7 +66,8 @@ export class CpuEngine implements Engine {
     });
     const words: CpuWords = {};
     for (const [name, value] of Object.entries(probe.exports)) if (value instanceof WebAssembly.Global) words[name] = value.value as number;
-    const scratchBytes = (probe.exports.scratchBytes as (K: number) => number)(plan.batch);
+    const moduleScratch = probe.exports.scratchBytes as (K: number, units: number) => number;
+    const scratchBytes = (units: number) => moduleScratch(plan.batch, units);
     const memoryPlan = planCpuMemory(plan.spec, plan.batch, words, { threads: count, scratchBytes });
     const memory = cpuMemory(memoryPlan, count > 1);
     writeModelTable(memory, memoryPlan, plan.spec, plan.batch, plan.mistake, words);
