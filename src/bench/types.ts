@@ -46,6 +46,11 @@ export function describeBench(size: BenchSize): string {
 export interface BenchProtocol {
   /** Untimed rounds first (pipeline compilation, caches). */
   warmup: number;
+  /**
+   * And untimed steps until this long has passed: WebAssembly starts on V8's baseline compiler and
+   * moves to its optimizing one as it runs, which a few fast steps would not see through.
+   */
+  warmupMs?: number;
   /** Timed rounds; the median is reported. */
   rounds: number;
   /** Each round aims to last about this long, in steps of whole training steps (at least one). */
@@ -57,7 +62,7 @@ export interface BenchProtocol {
 /** Sizes and rounds of `npm run bench` and `npm run cli -- bench`: about a minute on SwiftShader (2 cores). */
 export const BENCH_DEFAULTS = { batch: '32,128', hidden: '64,512', rounds: 3, warmup: 1 };
 
-export const DEFAULT_PROTOCOL: BenchProtocol = { warmup: 1, rounds: 3, targetRoundMs: 150, maxStepsPerRound: 32 };
+export const DEFAULT_PROTOCOL: BenchProtocol = { warmup: 1, warmupMs: 500, rounds: 3, targetRoundMs: 150, maxStepsPerRound: 32 };
 
 /** One implementation at one size. */
 export interface BenchResult extends BenchSize {
@@ -117,7 +122,8 @@ export async function timePeer(peer: SteppedPeer, impl: Impl, size: BenchSize, p
 
 /**
  * Runs the protocol on `round(steps)`, which performs `steps` training steps and resolves when they
- * are done. The warm-up rounds run one step each and pick the steps per timed round.
+ * are done. The warm-up rounds run one step each (at least `warmup`, and more until `warmupMs` has
+ * passed) and pick the steps per timed round from the fastest.
  */
 export async function timeRounds(
   round: (steps: number) => Promise<void>,
@@ -125,7 +131,8 @@ export async function timeRounds(
   now: () => number = () => performance.now(),
 ): Promise<{ msPerStep: number; stepsPerRound: number; roundMs: number[] }> {
   let single = Infinity;
-  for (let i = 0; i < Math.max(1, p.warmup); i++) {
+  const started = now();
+  for (let i = 0; i < Math.max(1, p.warmup) || now() - started < (p.warmupMs ?? 0); i++) {
     const t0 = now();
     await round(1);
     single = Math.min(single, now() - t0);

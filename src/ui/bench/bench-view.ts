@@ -23,7 +23,7 @@ export const SWEEP_BATCHES = [32, 128, 512, 2048, 4096];
 export const SWEEP_HIDDENS = [64, 256, 1024, 4096];
 /** A size is skipped when its estimated step takes longer than this (from the last measured rate). */
 const MAX_ESTIMATED_MS = 3000;
-const PROTOCOL = { warmup: 1, rounds: 3, targetRoundMs: 100, maxStepsPerRound: 16 };
+const PROTOCOL = { warmup: 1, warmupMs: 200, rounds: 3, targetRoundMs: 100, maxStepsPerRound: 16 };
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
 export interface BenchViewOptions {
