@@ -74,11 +74,15 @@ export const MISTAKE_AE_ONE_TERM = 16;
   return base + ((<usize>r * <usize>width) << 2);
 }
 
-/** Phase 1 for rows [r0, r1) of X: forward, each row's loss (and class); with `train`, the G of every layer. */
-export function forwardRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: bool): void {
+/**
+ * Phase 1 for rows [r0, r1) of X, by thread `tid` (whose scratch it takes): forward, each row's
+ * loss (and class); with `train`, the G of every layer.
+ */
+export function forwardRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: bool, tid: i32): void {
   if (r0 >= r1) return;
-  if (word(desc, D_KIND) == 1) autoencoderRows(desc, X, r0, r1, train);
-  else mlpRows(desc, X, labels, r0, r1, train);
+  const scratch = threadScratch(desc, tid);
+  if (word(desc, D_KIND) == 1) autoencoderRows(desc, X, r0, r1, train, scratch);
+  else mlpRows(desc, X, labels, r0, r1, train, scratch);
 }
 
 /** Phase 2 for thread `tid` of `threads`: its share of every layer's units; c1, c2 are Adam's bias corrections. */
@@ -87,7 +91,7 @@ export function updateUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f
   else mlpUnits(desc, X, tid, threads, c1, c2);
 }
 
-function mlpRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: bool): void {
+function mlpRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: bool, scratch: usize): void {
   const L = word(desc, D_LAYERS);
   const act = word(desc, D_ACTIVATION);
   const mistakes = word(desc, D_MISTAKES);
@@ -97,7 +101,7 @@ function mlpRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: 
     const N = layer(desc, l, L_OUT);
     const V = <usize>layer(desc, l, L_V);
     const Y = l < L ? <usize>layer(desc, l, L_Y) : V;
-    gemmNT(input, K, layer(desc, l, L_W), K, V, N, r0, r1, N, K); // V_l = Y_{l−1} W_lᵀ
+    gemmNT(input, K, layer(desc, l, L_W), K, V, N, r0, r1, N, K, scratch); // V_l = Y_{l−1} W_lᵀ
     const bias = <usize>layer(desc, l, L_B);
     for (let r = r0; r < r1; r++) biasActivate(l < L ? act : LINEAR, row(V, r, N), bias, row(Y, r, N), N);
     input = Y;
@@ -139,7 +143,7 @@ function mlpRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: 
     const below = <usize>layer(desc, l - 1, L_G);
     const W = <usize>layer(desc, l, L_W);
     // w2-layout: the output weights' [C, H] buffer read as if it held [H, C].
-    if (l == L && mistakes & MISTAKE_W2_LAYOUT) gemmNT(G, K, W, K, below, N, r0, r1, N, K);
+    if (l == L && mistakes & MISTAKE_W2_LAYOUT) gemmNT(G, K, W, K, below, N, r0, r1, N, K, scratch);
     else gemmXN(false, G, K, W, N, below, N, r0, r1, N, K, false, 0);
     const V = <usize>layer(desc, l - 1, L_V);
     for (let r = r0; r < r1; r++) scaleByDerivative(act, row(below, r, N), row(V, r, N), N, wrongSwish);
@@ -176,13 +180,13 @@ function mlpUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f3
   }
 }
 
-function autoencoderRows(desc: usize, X: usize, r0: i32, r1: i32, train: bool): void {
+function autoencoderRows(desc: usize, X: usize, r0: i32, r1: i32, train: bool, scratch: usize): void {
   const n = layer(desc, 1, L_IN);
   const m = layer(desc, 1, L_OUT);
   const W = <usize>layer(desc, 1, L_W);
   const Z = <usize>layer(desc, 1, L_V);
   const V = <usize>layer(desc, 1, L_Y);
-  gemmNT(X, n, W, n, Z, m, r0, r1, m, n); // Z = X Wᵀ
+  gemmNT(X, n, W, n, Z, m, r0, r1, m, n, scratch); // Z = X Wᵀ
   gemmXN(false, Z, m, W, n, V, n, r0, r1, n, m, false, 0); // Z W, then V = Z W − X
   const rowLoss = <usize>word(desc, D_ROW_LOSS);
   for (let r = r0; r < r1; r++) {
@@ -196,7 +200,7 @@ function autoencoderRows(desc: usize, X: usize, r0: i32, r1: i32, train: bool): 
     }
     store<f64>(rowLoss + (<usize>r << 3), 0.5 * sq);
   }
-  if (train) gemmNT(V, n, W, n, layer(desc, 1, L_G), m, r0, r1, m, n); // U = V Wᵀ
+  if (train) gemmNT(V, n, W, n, layer(desc, 1, L_G), m, r0, r1, m, n, scratch); // U = V Wᵀ
 }
 
 function autoencoderUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f32): void {

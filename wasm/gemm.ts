@@ -32,17 +32,55 @@ const KC = 512;
   return max(n, unit);
 }
 
-/** C[i, j] = Σ_k A[i, k] B[j, k] (C = A Bᵀ) for i in [m0, m1), j < N: the forward products. */
-export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32): void {
+/**
+ * C[i, j] = Σ_k A[i, k] B[j, k] (C = A Bᵀ) for i in [m0, m1), j < N: the forward products. With the
+ * calling thread's `scratch` (scratchBytes bytes), each panel's rows of B are first interleaved by
+ * fours (packQuads), so that the inner loop reads them from one pointer; the sums are the same.
+ */
+export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32, scratch: usize): void {
   // Panels of B's rows (C's columns) that stay in L2 while every row of A passes over them.
   const panel = panelColumns(K, 4);
-  for (let j0 = 0; j0 < N; j0 += panel) panelNT(A, lda, B, ldb, C, ldc, m0, m1, j0, min(N, j0 + panel), K);
+  for (let j0 = 0; j0 < N; j0 += panel) {
+    const j1 = min(N, j0 + panel);
+    const j4 = j0 + ((j1 - j0) & ~3);
+    // The copy fits the scratch's PANEL_BYTES unless K alone is wider (over 32 Ki floats).
+    const quads = scratch != 0 && <i64>(j4 - j0) * <i64>K <= PANEL_BYTES / 4 ? scratch : 0;
+    if (quads != 0) packQuads(B, ldb, j0, j4, K, quads);
+    panelNT(A, lda, B, ldb, C, ldc, m0, m1, j0, j1, K, quads);
+  }
 }
 
-/** gemmNT for the columns [j0, j1): rows in pairs, columns in fours, then the rest one by one. */
+/**
+ * Rows [j0, j4) of B (j4 − j0 a multiple of 4) by fours, each four as its K/4 steps of four k's: at
+ * each step the four rows' vectors one after the other (64 bytes). The k's past K & ~3 are left out.
+ */
 // @ts-ignore: decorator
-@inline function panelNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, j0: i32, N: i32, K: i32): void {
+@inline function packQuads(B: usize, ldb: i32, j0: i32, j4: i32, K: i32, out: usize): void {
   const K4 = K & ~3;
+  for (let j = j0; j < j4; j += 4) {
+    const b0 = at(B, j, ldb, 0);
+    const b1 = at(B, j + 1, ldb, 0);
+    const b2 = at(B, j + 2, ldb, 0);
+    const b3 = at(B, j + 3, ldb, 0);
+    for (let k = 0; k < K4; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(out, v128.load(b0 + o));
+      v128.store(out, v128.load(b1 + o), 16);
+      v128.store(out, v128.load(b2 + o), 32);
+      v128.store(out, v128.load(b3 + o), 48);
+      out += 64;
+    }
+  }
+}
+
+/**
+ * gemmNT for the columns [j0, j1): rows in pairs, columns in fours (from `quads`, packQuads' copy of
+ * this panel, where not 0), then the rest one by one.
+ */
+// @ts-ignore: decorator
+@inline function panelNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, j0: i32, N: i32, K: i32, quads: usize): void {
+  const K4 = K & ~3;
+  const quadBytes = <usize>K4 << 4;
   let i = m0;
   for (; i + 2 <= m1; i += 2) {
     const a0 = at(A, i, lda, 0);
@@ -55,16 +93,32 @@ export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i3
       const b3 = at(B, j + 3, ldb, 0);
       let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
       let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
-      for (let k = 0; k < K4; k += 4) {
-        const o = <usize>k << 2;
-        const x0 = v128.load(a0 + o);
-        const x1 = v128.load(a1 + o);
-        const y0 = v128.load(b0 + o);
-        const y1 = v128.load(b1 + o);
-        const y2 = v128.load(b2 + o);
-        const y3 = v128.load(b3 + o);
-        s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
-        s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
+      if (quads != 0) {
+        let q = quads + <usize>((j - j0) >> 2) * quadBytes;
+        for (let k = 0; k < K4; k += 4) {
+          const o = <usize>k << 2;
+          const x0 = v128.load(a0 + o);
+          const x1 = v128.load(a1 + o);
+          const y0 = v128.load(q);
+          const y1 = v128.load(q, 16);
+          const y2 = v128.load(q, 32);
+          const y3 = v128.load(q, 48);
+          s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
+          s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
+          q += 64;
+        }
+      } else {
+        for (let k = 0; k < K4; k += 4) {
+          const o = <usize>k << 2;
+          const x0 = v128.load(a0 + o);
+          const x1 = v128.load(a1 + o);
+          const y0 = v128.load(b0 + o);
+          const y1 = v128.load(b1 + o);
+          const y2 = v128.load(b2 + o);
+          const y3 = v128.load(b3 + o);
+          s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
+          s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
+        }
       }
       const c0 = at(C, i, ldc, j);
       const c1 = at(C, i + 1, ldc, j);
@@ -98,11 +152,12 @@ export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i3
 }
 
 /**
- * Bytes of a thread's scratch for gemmXN with transA, `K` rows and at most `units` rows of C (the
- * thread's share of a layer's units): its strips of A' and one packed block of B.
+ * Bytes of a thread's scratch: for gemmXN with transA, `K` rows and at most `units` rows of C (the
+ * thread's share of a layer's units), its strips of A' and one packed block of B; for gemmNT, a
+ * panel of B's rows.
  */
 export function scratchBytes(K: i32, units: i32): i32 {
-  return ((units + 3) & ~3) * K * 4 + KC * 32 + 64;
+  return max(((units + 3) & ~3) * K * 4 + KC * 32, PANEL_BYTES) + 64;
 }
 
 /**

@@ -42,7 +42,7 @@ export function cpuThreadMain(
   const SPINS = 4000;
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const wasm = instance.exports as unknown as {
-    forwardRows(desc: number, X: number, labels: number, r0: number, r1: number, train: number): void;
+    forwardRows(desc: number, X: number, labels: number, r0: number, r1: number, train: number, tid: number): void;
     updateUnits(desc: number, X: number, tid: number, threads: number, c1: number, c2: number): void;
   };
   const ctl = new Int32Array(memory.buffer, layout.control, 16);
@@ -80,7 +80,7 @@ export function cpuThreadMain(
     failed = false;
     if (kind === FORWARD) {
       const [r0, r1] = share(count);
-      attempt(() => wasm.forwardRows(desc, layout.xBase, layout.labelBase, r0, r1, 0));
+      attempt(() => wasm.forwardRows(desc, layout.xBase, layout.labelBase, r0, r1, 0, tid));
       return;
     }
     const beta1 = f32[layout.beta1Word]!;
@@ -91,7 +91,7 @@ export function cpuThreadMain(
     for (let s = 0; s < count; s++) {
       const X = layout.xBase + s * layout.xStride;
       const labels = layout.labelBase + s * layout.labelStride;
-      attempt(() => wasm.forwardRows(desc, X, labels, r0, r1, 1));
+      attempt(() => wasm.forwardRows(desc, X, labels, r0, r1, 1, tid));
       barrier();
       if (tid === 0) {
         // The batch's loss summed in row order: the same bits for any number of threads.
