@@ -3,7 +3,9 @@
 // the row range and the blocking (lane-wise partial sums in k, then a fixed reduction, then the tail),
 // which is what keeps one thread and N threads bit-identical. Blocking is by panels of output
 // columns sized to stay in the core's cache while every row of the range passes over them, and by
-// small register blocks within; k is never split, so the panels change no sum.
+// small register blocks within. Operands read with a stride are first copied into the thread's
+// scratch in the order the loops read them. The dot products never split k; the dW products split
+// it into blocks whose sums are stored in C and loaded back, so neither changes a sum.
 import { hsum, madd } from './simd';
 
 // @ts-ignore: decorator
