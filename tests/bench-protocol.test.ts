@@ -34,4 +34,15 @@ describe('the benchmark protocol', () => {
     expect(sizes).toEqual([1, 1, 2]);
     expect(result.roundMs).toEqual([5]);
   });
+
+  it('stops warming up after a capped number of steps when the clock does not move', async () => {
+    const steps: number[] = [];
+    const result = await timeRounds(
+      async (n) => void steps.push(n),
+      { warmup: 1, warmupMs: 100, rounds: 2, targetRoundMs: 10, maxStepsPerRound: 4 },
+      () => 0,
+    );
+    expect(steps.length).toBe(10_000 + 2);
+    expect(result.stepsPerRound).toBe(4);
+  });
 });

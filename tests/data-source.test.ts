@@ -50,15 +50,19 @@ describe('the page data source', () => {
     expect(heard).toEqual(['3/10', 'ended']);
   });
 
-  it('ends a failed download for its watcher, and the next call tries again', async () => {
+  it('ends a failed download for its watcher, drops its late progress, and the next call tries again', async () => {
     const { loadPageData, watchMnistDownload } = await import('../src/ui/data-source');
     let ended = 0;
-    watchMnistDownload({ progress: () => {}, ended: () => ended++ });
+    const heard: string[] = [];
+    watchMnistDownload({ progress: (l, t) => heard.push(`${l}/${t}`), ended: () => ended++ });
     const failed = loadPageData(mnist, null);
     downloads[0]!.reject(new Error('could not load mnist/train-images-idx3-ubyte.gz: HTTP 404'));
     await expect(failed).rejects.toThrow('HTTP 404');
     await settle();
     expect(ended).toBe(1);
+    // The failed download's other files may still stream in: their progress is not news.
+    downloads[0]!.progress?.(5, 10);
+    expect(heard).toEqual([]);
     const again = loadPageData(mnist, null);
     expect(downloads).toHaveLength(2);
     downloads[1]!.resolve(split);

@@ -201,7 +201,8 @@ function packedTN(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0
   const strips = scratch + (<usize>KC << 5);
   const rowC = <usize>ldc << 2;
   packStrips(A, lda, m0, m4, K, strips);
-  for (let k0 = 0; k0 < K; k0 += KC) {
+  // With no strip (fewer than four rows), no block of B is worth copying.
+  for (let k0 = 0; m4 > m0 && k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
     const sumsInC = accumulate || k0 > 0;
     for (let j = 0; j < N8; j += 8) {

@@ -120,6 +120,9 @@ export async function timePeer(peer: SteppedPeer, impl: Impl, size: BenchSize, p
   }
 }
 
+/** At most this many warm-up steps beyond `warmup`, whatever `warmupMs` says. */
+const MAX_WARMUP_STEPS = 10_000;
+
 /**
  * Runs the protocol on `round(steps)`, which performs `steps` training steps and resolves when they
  * are done. The warm-up rounds run one step each (at least `warmup`, and more until `warmupMs` has
@@ -132,7 +135,8 @@ export async function timeRounds(
 ): Promise<{ msPerStep: number; stepsPerRound: number; roundMs: number[] }> {
   let single = Infinity;
   const started = now();
-  for (let i = 0; i < Math.max(1, p.warmup) || now() - started < (p.warmupMs ?? 0); i++) {
+  // A step count caps the warm-up too, should the clock not move (a fake one, say).
+  for (let i = 0; i < Math.max(1, p.warmup) || (now() - started < (p.warmupMs ?? 0) && i < MAX_WARMUP_STEPS); i++) {
     const t0 = now();
     await round(1);
     single = Math.min(single, now() - t0);

@@ -30,8 +30,16 @@ export function watchMnistDownload(listener: MnistWatcher | null): void {
 export async function loadPageData(s: Settings, userFile: Dataset | null): Promise<DataSplit> {
   if (s.dataset === 'mnist') {
     if (!mnist) {
-      const download = fetchMnist((loaded, total) => watcher?.progress(loaded, total));
-      const ended = () => watcher?.ended();
+      // Once it has ended, its progress is no longer news: after one file fails, the others may
+      // still be streaming in, and a retry reports its own.
+      let live = true;
+      const download = fetchMnist((loaded, total) => {
+        if (live) watcher?.progress(loaded, total);
+      });
+      const ended = () => {
+        live = false;
+        watcher?.ended();
+      };
       download.then(ended, () => {
         mnist = null;
         ended();
