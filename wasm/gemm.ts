@@ -35,9 +35,9 @@ const KC = 512;
 }
 
 /**
- * C[i, j] = Σ_k A[i, k] B[j, k] (C = A Bᵀ) for i in [m0, m1), j < N: the forward products. With the
- * calling thread's `scratch` (scratchBytes bytes), each panel's rows of B are first interleaved by
- * fours (packQuads), so that the inner loop reads them from one pointer; the sums are the same.
+ * C[i, j] = Σ_k A[i, k] B[j, k] (C = A Bᵀ) for i in [m0, m1), j < N: the forward products. Each
+ * panel's rows of B are first interleaved by fours (packQuads) into the calling thread's `scratch`
+ * (scratchBytes bytes), so that the inner loop reads them from one pointer; the sums are the same.
  */
 export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32, scratch: usize): void {
   // Panels of B's rows (C's columns) that stay in L2 while every row of A passes over them.
@@ -46,7 +46,7 @@ export function gemmNT(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i3
     const j1 = min(N, j0 + panel);
     const j4 = j0 + ((j1 - j0) & ~3);
     // The copy fits the scratch's PANEL_BYTES unless K alone is wider (over 32 Ki floats).
-    const quads = scratch != 0 && <i64>(j4 - j0) * <i64>K <= PANEL_BYTES / 4 ? scratch : 0;
+    const quads = <i64>(j4 - j0) * <i64>K <= PANEL_BYTES / 4 ? scratch : 0;
     if (quads != 0) packQuads(B, ldb, j0, j4, K, quads);
     panelNT(A, lda, B, ldb, C, ldc, m0, m1, j0, j1, K, quads);
   }
@@ -165,24 +165,21 @@ export function scratchBytes(K: i32, units: i32): i32 {
 /**
  * C[m, j] = Σ_k A'[m, k] B[k, j] for m in [m0, m1), j < N, where A' is A (transA = false: A[m, k]) or
  * Aᵀ (transA = true: A[k, m]). With `accumulate` the sums start from C instead of 0.
- * transA = false is G_{l−1} = G_l W_l; transA = true is dW_l = G_lᵀ Y_{l−1}, which also takes the
- * calling thread's `scratch` (scratchBytes(K, m1 − m0) bytes).
+ * transA = false is G_{l−1} = G_l W_l; transA = true is dW_l = G_lᵀ Y_{l−1}, which takes the
+ * calling thread's `scratch` (scratchBytes(K, m1 − m0) bytes; unused without transA).
  */
 export function gemmXN(transA: bool, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, N: i32, K: i32, accumulate: bool, scratch: usize): void {
-  if (transA && scratch != 0) {
+  if (transA) {
     packedTN(A, lda, B, ldb, C, ldc, m0, m1, N, K, accumulate, scratch);
     return;
   }
-  // Element (m, k) of A' is at A + (m·sm + k·sk)·4.
-  const sm: usize = transA ? 1 : <usize>lda;
-  const sk: usize = transA ? <usize>lda : 1;
   // Panels of B's columns (K rows by `panel` columns) that stay in L2 while every row of C passes over them.
   const panel = panelColumns(K, 8);
   for (let j0 = 0; j0 < N; j0 += panel) {
     const j1 = min(N, j0 + panel);
     let m = m0;
-    for (; m + 4 <= m1; m += 4) rowsXN(4, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
-    for (; m < m1; m++) rowsXN(1, A + ((<usize>m * sm) << 2), sm, sk, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
+    for (; m + 4 <= m1; m += 4) rowsXN(4, at(A, m, lda, 0), <usize>lda, 1, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
+    for (; m < m1; m++) rowsXN(1, at(A, m, lda, 0), <usize>lda, 1, B, ldb, at(C, m, ldc, 0), ldc, j0, j1, K, accumulate);
   }
 }
 
