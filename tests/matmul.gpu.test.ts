@@ -114,7 +114,7 @@ describe('matmul kernel against the float64 reference', () => {
   for (const activation of ACTIVATIONS.filter((a) => a !== 'swish')) {
     it(`the ${activation} activation, forward and backward epilogues`, async () => {
       for (const epilogue of ['bias-activation', 'activation-backward'] as const) {
-        for (const path of ['small', 'tiled'] as const) {
+        for (const path of ['block', 'tiled'] as const) {
           const { got, expected, got2, expected2 } = await run({ transA: false, transB: true, epilogue, activation }, { M: 37, N: 70, K: 19 }, seed++, {
             path,
           });
@@ -173,36 +173,37 @@ describe('column sums as 1ᵀ·G (the bias gradients), on every entry point', ()
 });
 
 describe('choosing an entry point', () => {
-  it('a CPU adapter compiles only the small path; a forced path that was not compiled is an error', async () => {
+  it('a CPU adapter compiles only the block path; a forced path that was not compiled is an error', async () => {
     const device = await gpuDevice(); // SwiftShader here
     const kernel = await Matmul.create(device, { transB: true });
-    expect(kernel.paths).toEqual(['small']);
+    expect(kernel.paths).toEqual(['block']);
     const buf = storageBuffer(device, 'test/any', new Float32Array(4));
     expect(() => kernel.bind('test', { A: buf, B: buf, C: buf }, { M: 2, N: 2, K: 1, path: 'wide' })).toThrow(/not compiled/);
     const d = kernel.bind('test', { A: buf, B: buf, C: buf }, { M: 2, N: 2, K: 1 });
-    expect(d.variant).toBe('small');
+    expect(d.variant).toBe('block');
     expect(d.alternatives).toBeUndefined(); // nothing to time
     d.uniform.destroy();
   });
 
   it('times only the paths that add in the same order; the wide one where both sides fill a 128×128 tile', async () => {
     const kernel = await Matmul.create(await gpuDevice(), {}, MATMUL_PATHS);
-    expect(kernel.candidates(512, 1024)).toEqual(['tiled', 'wide', 'small']);
-    expect(kernel.candidates(512, 10)).toEqual(['tiled', 'small']); // split K: only when forced
-    expect(kernel.candidates(1, 1024)).toEqual(['tiled', 'small']);
+    expect(kernel.candidates(512, 1024)).toEqual(['tiled', 'wide', 'small', 'block']);
+    expect(kernel.candidates(512, 10)).toEqual(['tiled', 'small', 'block']); // split K: only when forced
+    expect(kernel.candidates(1, 1024)).toEqual(['tiled', 'small', 'block']);
   });
 
-  it("tiled, wide and small give the same bits, so the tuner's choice never changes a run", async () => {
+  it("tiled, wide, small and block give the same bits, so the tuner's choice never changes a run", async () => {
     for (const [transA, transB] of [
       [false, true],
       [true, false],
     ] as const) {
       const outputs = [];
-      for (const path of ['tiled', 'wide', 'small'] as const) {
+      for (const path of ['tiled', 'wide', 'small', 'block'] as const) {
         outputs.push((await run({ transA, transB, epilogue: 'bias-activation' }, { M: 131, N: 133, K: 77 }, 99, { path })).got);
       }
       expect(Array.from(outputs[1]!), `wide, transA=${transA}`).toEqual(Array.from(outputs[0]!));
       expect(Array.from(outputs[2]!), `small, transA=${transA}`).toEqual(Array.from(outputs[0]!));
+      expect(Array.from(outputs[3]!), `block, transA=${transA}`).toEqual(Array.from(outputs[0]!));
     }
   });
 
@@ -219,7 +220,7 @@ describe('choosing an entry point', () => {
     const progress: Array<[number, number]> = [];
     const [report] = await tuneDispatches(device, [list], (current, total) => progress.push([current, total]));
     expect(progress).toEqual([[1, 1]]);
-    expect(Object.keys(report!.ms).sort()).toEqual(['small', 'tiled', 'wide']);
+    expect(Object.keys(report!.ms).sort()).toEqual(['block', 'small', 'tiled', 'wide']);
     for (const ms of Object.values(report!.ms)) expect(ms).toBeGreaterThan(0);
     expect(report!.chosen).toBe(list[0]!.variant);
     expect(report!.ms[report!.chosen]).toBe(Math.min(...Object.values(report!.ms)));

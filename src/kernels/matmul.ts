@@ -7,34 +7,45 @@ import { ACTIVATIONS, type Activation } from '../reference/activations';
 
 /** Side of the C tile one workgroup of the tiled path computes: its dispatch grid is derived from it. */
 export const MATMUL_TILE = wgslConst(code, 'TILE');
-/** mainWide's index math assumes one vec4 of each staged slice per thread and padded slice rows. */
-function checkWideConstants(): void {
+/**
+ * mainWide's index math assumes one vec4 of each staged slice per thread and padded slice rows;
+ * mainBlock's tile is its threads times their 8×8 blocks.
+ */
+function checkTileConstants(): void {
   const c = (name: string) => wgslConst(code, name);
-  const fit =
+  const wide =
     c('WTK') * c('WVEC') === c('WG') ** 2 &&
     c('WVEC') * 4 === c('WTILE') &&
     c('WROW') === c('WVEC') + 1 &&
     c('WG') * 4 === c('WHALF') &&
     c('WHALF') * 2 === c('WTILE');
-  if (!fit) throw new Error('shaders/matmul.wgsl: the mainWide constants do not fit together');
+  if (!wide) throw new Error('shaders/matmul.wgsl: the mainWide constants do not fit together');
+  if (c('SWG') * c('SROWS') !== c('BTILE') || c('SWG') * c('BCOLS') !== c('BTILE')) {
+    throw new Error('shaders/matmul.wgsl: the mainBlock constants do not fit together');
+  }
 }
-checkWideConstants();
+checkTileConstants();
 
 /** Rows and columns of the C tile of one workgroup of each entry point. */
 const TILES: Record<MatmulPath, { M: number; N: number }> = {
   tiled: { M: MATMUL_TILE, N: MATMUL_TILE },
   wide: { M: wgslConst(code, 'WTILE'), N: wgslConst(code, 'WTILE') },
   small: { M: wgslConst(code, 'STILE_M'), N: wgslConst(code, 'STILE_N') },
+  block: { M: wgslConst(code, 'BTILE'), N: wgslConst(code, 'BTILE') },
   splitk: { M: wgslConst(code, 'KTILE'), N: wgslConst(code, 'KTILE') },
 };
-const ENTRY_POINTS: Record<MatmulPath, string> = { tiled: 'main', wide: 'mainWide', small: 'mainSmall', splitk: 'mainSplitK' };
+const ENTRY_POINTS: Record<MatmulPath, string> = { tiled: 'main', wide: 'mainWide', small: 'mainSmall', block: 'mainBlock', splitk: 'mainSplitK' };
 /** Up to this many 64×64 tiles, a GPU would sit mostly idle on the tiled path: the small path runs. */
 const SMALL_PATH_MAX_TILES = 4;
 /** Entry points whose sums are bit for bit the same: the tuner chooses among these only. */
-const SAME_ORDER: readonly MatmulPath[] = ['tiled', 'wide', 'small'];
+const SAME_ORDER: readonly MatmulPath[] = ['tiled', 'wide', 'small', 'block'];
+/** What a GPU compiles (and the tuner times) unless told otherwise. */
+const GPU_PATHS: readonly MatmulPath[] = ['tiled', 'wide', 'small'];
+/** What a CPU adapter compiles: the 8×8 blocks, fastest there at every size measured (docs/performance.md). */
+const CPU_PATH: MatmulPath = 'block';
 
 /** The entry points of shaders/matmul.wgsl, one per shape of problem (see its header). */
-export const MATMUL_PATHS = ['tiled', 'wide', 'small', 'splitk'] as const;
+export const MATMUL_PATHS = ['tiled', 'wide', 'small', 'block', 'splitk'] as const;
 export type MatmulPath = (typeof MATMUL_PATHS)[number];
 /** A path a GPU may do without; 'tiled' and 'small' are what the rule falls back on. */
 const OPTIONAL_PATH: MatmulPath = 'wide';
@@ -81,7 +92,8 @@ export interface MatmulDims {
 
 /**
  * True for CPU implementations of WebGPU (SwiftShader), where a workgroup barrier costs far more
- * than the loads it saves, so the small path wins at every size.
+ * than the loads it saves, so a path without barriers wins at every size (the block path: loads
+ * from storage cost more there than the arithmetic, and it makes half as many).
  */
 export function isCpuAdapter(info: GPUAdapterInfo | undefined): boolean {
   if (!info) return false;
@@ -97,8 +109,8 @@ export class Matmul {
   ) {}
 
   /**
-   * Compiles `paths` (default: the small path alone on a CPU adapter, where it wins at every size;
-   * on a GPU the paths the tuner chooses among, SAME_ORDER — split K only when asked for).
+   * Compiles `paths` (default: the block path alone on a CPU adapter, where it wins at every size;
+   * on a GPU the paths the tuner chooses among, GPU_PATHS — split K and block only when asked for).
    */
   static async create(device: GPUDevice, variant: MatmulVariant = {}, paths?: readonly MatmulPath[]): Promise<Matmul> {
     const { transA = false, transB = false, epilogue = 'none', activation = 'swish', wrongSwishPrime = false } = variant;
@@ -109,7 +121,7 @@ export class Matmul {
     const label = `matmul/${transA ? 'At' : 'A'}${transB ? 'Bt' : 'B'}+${what}`;
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const cpuAdapter = isCpuAdapter(info);
-    const compiled = paths ?? (cpuAdapter ? ['small'] : SAME_ORDER);
+    const compiled = paths ?? (cpuAdapter ? [CPU_PATH] : GPU_PATHS);
     const constants = {
       TRANS_A: Number(transA),
       TRANS_B: Number(transB),
@@ -137,12 +149,13 @@ export class Matmul {
 
   /**
    * The entry point for a C of M×N (depth K) when none is forced: the one timed fastest for this
-   * shape on this device (src/gpu/tune.ts), else a rule — the small path on CPU adapters and where
-   * the 64×64 tiles would leave a GPU mostly idle, the tiled path otherwise.
+   * shape on this device (src/gpu/tune.ts), else a rule — the block path on CPU adapters, the small
+   * path where the 64×64 tiles would leave a GPU mostly idle, the tiled path otherwise.
    */
   choosePath(M: number, N: number, K: number): MatmulPath {
     const timed = rememberedVariant(this.device, this.tuneKey(M, N, K));
     if (timed && this.kernels[timed as MatmulPath]) return timed as MatmulPath;
+    if (this.cpuAdapter && this.kernels[CPU_PATH]) return CPU_PATH;
     if (this.cpuAdapter || !this.kernels.tiled) return this.paths.includes('small') ? 'small' : this.paths[0]!;
     return Math.ceil(M / MATMUL_TILE) * Math.ceil(N / MATMUL_TILE) <= SMALL_PATH_MAX_TILES && this.kernels.small ? 'small' : 'tiled';
   }
