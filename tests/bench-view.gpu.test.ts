@@ -44,7 +44,7 @@ describe('benchmark view', () => {
     expect(text).toMatch(/readback of 16 bytes/);
     // SwiftShader compiles one matmul entry point, so nothing is timed and every product says so.
     expect(text).toMatch(
-      /Matmul entry points \(one rule: this adapter runs one\): layer1 small, layer2 small, layer3 small, dW3 small, db3 small, G2 small, dW2 small, db2 small, G1 small, dW1 small, db1 small/,
+      /Matmul entry points \(one rule: this adapter runs one\): layer1 block, layer2 block, layer3 block, dW3 block, db3 block, G2 block, dW2 block, db2 block, G1 block, dW1 block, db1 block/,
     );
     expect(text).toContain(ctx!.adapterName);
     v.destroy();

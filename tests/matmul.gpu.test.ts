@@ -231,6 +231,18 @@ describe('choosing an entry point', () => {
     expect(second!.ms).toEqual({});
     expect(progress).toHaveLength(1);
     expect(again[0]!.variant).toBe(report!.chosen);
+    // One bound on another entry point before the timing (as the second product of the same sizes
+    // in a model's lists is) is moved onto the kept one, its old uniform block destroyed.
+    const onKept = kernel.bind('test/kept', ops, { M, N, K });
+    const others = onKept.alternatives!();
+    const stale = others.find((d) => d.variant !== report!.chosen)!;
+    for (const d of others) if (d !== stale) d.uniform.destroy();
+    Object.assign(stale, { tuneKey: onKept.tuneKey, alternatives: () => [onKept] });
+    const staleList = [stale];
+    const [third] = await tuneDispatches(device, [staleList]);
+    expect(third).toMatchObject({ chosen: report!.chosen, ms: {} });
+    expect(staleList[0]).toBe(onKept);
+    onKept.uniform.destroy();
     // Whatever was kept computes the product.
     const encoder = device.createCommandEncoder();
     encoder.clearBuffer(ops.C);

@@ -107,9 +107,21 @@ export async function tuneDispatches(device: GPUDevice, lists: Dispatch[][], onP
       const current = list[i]!;
       if (!current.alternatives || !current.tuneKey) continue;
       const key = current.tuneKey;
-      if (store.has(key)) {
-        // Already bound on the remembered entry point: the kernel's choice reads this same store.
-        reports.push({ label: current.label, key, chosen: current.variant ?? 'default', ms: {} });
+      const kept = store.get(key);
+      if (kept !== undefined) {
+        // Timed before: a dispatch bound since then is on the kept entry point already (the kernel's
+        // choice reads this same store); one bound before it (the second product of the same sizes
+        // in these lists) is moved onto it here.
+        if (current.variant !== kept) {
+          const others = current.alternatives();
+          const match = others.find((d) => d.variant === kept);
+          for (const d of others) if (d !== match) d.uniform.destroy();
+          if (match) {
+            current.uniform.destroy();
+            list[i] = match;
+          }
+        }
+        reports.push({ label: current.label, key, chosen: list[i]!.variant ?? 'default', ms: {} });
         continue;
       }
       onProgress?.(++started, pending.size);
