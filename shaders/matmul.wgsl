@@ -7,12 +7,12 @@
 // memory (twice the arithmetic per load, for large products that still fill the GPU), the next
 // slice loaded into registers while the current one is multiplied;
 // `mainSmall`: no workgroup memory and no barriers, each thread of an 8×8 workgroup computes an 8×4
-// block straight from storage, for shapes too small to fill a GPU with 64×64 tiles, and for CPU
-// implementations of WebGPU (SwiftShader), where a barrier across 256 invocations is expensive;
+// block straight from storage, for shapes too small to fill a GPU with 64×64 tiles;
 // `mainBlock`: mainSmall with an 8×8 block per thread (two vec4 of columns), for CPU implementations
-// of WebGPU, where each load from storage costs more than the arithmetic it feeds (a gather across
-// the SIMD lanes) and spilled accumulators are cheap: half the loads per multiply-add of mainSmall,
-// about 1.3× faster on SwiftShader (a GPU, short of threads on small shapes, keeps mainSmall);
+// of WebGPU (SwiftShader), where a barrier across 256 invocations is expensive, each load from
+// storage costs more than the arithmetic it feeds (a gather across the SIMD lanes) and spilled
+// accumulators are cheap: a third fewer loads per multiply-add than mainSmall (16 per 64, not 12
+// per 32), about 1.3× faster there (a GPU, short of threads on small shapes, keeps mainSmall);
 // `mainSplitK`: 64 threads share the K loop of one 4×4 block and add their sums in workgroup
 // memory, for the narrow products (the 10-class layer, its weight gradient, the bias gradients
 // 1ᵀ·G) whose long K loop would otherwise run on a handful of threads. The other four add the K

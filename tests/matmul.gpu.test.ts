@@ -232,7 +232,7 @@ describe('choosing an entry point', () => {
     expect(progress).toHaveLength(1);
     expect(again[0]!.variant).toBe(report!.chosen);
     // One bound on another entry point before the timing (as the second product of the same sizes
-    // in a model's lists is) is moved onto the kept one, its old uniform block destroyed.
+    // in a model's lists is) is moved onto the kept one.
     const onKept = kernel.bind('test/kept', ops, { M, N, K });
     const others = onKept.alternatives!();
     const stale = others.find((d) => d.variant !== report!.chosen)!;

@@ -41,7 +41,7 @@ const SMALL_PATH_MAX_TILES = 4;
 const SAME_ORDER: readonly MatmulPath[] = ['tiled', 'wide', 'small', 'block'];
 /** What a GPU compiles (and the tuner times) unless told otherwise. */
 const GPU_PATHS: readonly MatmulPath[] = ['tiled', 'wide', 'small'];
-/** What a CPU adapter compiles: the 8×8 blocks, fastest there at every size measured (docs/performance.md). */
+/** What a CPU adapter compiles: the 8×8 blocks, fastest there at all sizes measured but one, where runs disagreed (docs/performance.md). */
 const CPU_PATH: MatmulPath = 'block';
 
 /** The entry points of shaders/matmul.wgsl, one per shape of problem (see its header). */
@@ -93,7 +93,7 @@ export interface MatmulDims {
 /**
  * True for CPU implementations of WebGPU (SwiftShader), where a workgroup barrier costs far more
  * than the loads it saves, so a path without barriers wins at every size (the block path: loads
- * from storage cost more there than the arithmetic, and it makes half as many).
+ * from storage cost more there than the arithmetic, and it makes a third fewer per multiply-add).
  */
 export function isCpuAdapter(info: GPUAdapterInfo | undefined): boolean {
   if (!info) return false;
@@ -109,7 +109,7 @@ export class Matmul {
   ) {}
 
   /**
-   * Compiles `paths` (default: the block path alone on a CPU adapter, where it wins at every size;
+   * Compiles `paths` (default: the block path alone on a CPU adapter, where no barrier pays;
    * on a GPU the paths the tuner chooses among, GPU_PATHS — split K and block only when asked for).
    */
   static async create(device: GPUDevice, variant: MatmulVariant = {}, paths?: readonly MatmulPath[]): Promise<Matmul> {
