@@ -362,13 +362,40 @@ describe('ReconstructionView', () => {
 });
 
 describe('loss plot parts', () => {
-  it('thins the older half past the cap and keeps the newest points', () => {
+  it('thins past the cap to an even density over the whole curve, keeping the newest point', () => {
     const store = new SeriesStore(1, 100);
     for (let i = 0; i < 1000; i++) store.push(i, [i * 2]);
     expect(store.length).toBeLessThanOrEqual(100);
     expect(store.x.at(-1)).toBe(999);
     expect(store.columns[0]!.at(-1)).toBe(1998);
     expect(store.x.every((x, i) => i === 0 || x > store.x[i - 1]!)).toBe(true);
+    // A long curve keeps its first tenth as densely as its last (it used to thin the old part away).
+    const long = new SeriesStore(1, 1000);
+    for (let i = 0; i < 100_000; i++) long.push(i, [i]);
+    const first = long.x.filter((x) => x < 10_000).length;
+    const last = long.x.filter((x) => x >= 90_000).length;
+    expect(first).toBeGreaterThan(40);
+    expect(Math.abs(first - last)).toBeLessThanOrEqual(2);
+    expect(long.columns[0]!.every((y, i) => y === long.x[i])).toBe(true);
+  });
+
+  it('keeps the same steps of two curves of different lengths (a race: the CPU far ahead of the GPU)', () => {
+    const gpu = new SeriesStore(1, 5000);
+    const cpu = new SeriesStore(1, 5000);
+    for (let i = 0; i < 3000; i++) gpu.push(i, [i]);
+    for (let i = 0; i < 70_000; i++) cpu.push(i, [i]);
+    const common = gpu.x.filter((x) => cpu.x.includes(x));
+    expect(common.length).toBeGreaterThanOrEqual(3000 / 16);
+    expect(cpu.x.filter((x) => x < 3000).length).toBe(common.length);
+  });
+
+  it('by arrival, keeps every stride-th point pushed whatever its x, and the newest', () => {
+    const store = new SeriesStore(1, 10, 'arrival');
+    const xs = Array.from({ length: 95 }, (_, i) => i * 7 + (i % 3)); // irregular steps
+    for (const x of xs) store.push(x, [x]);
+    expect(store.length).toBeLessThanOrEqual(10);
+    expect(store.x.at(-1)).toBe(xs.at(-1));
+    expect(store.x.slice(0, -1)).toEqual(xs.filter((_, i) => i % 16 === 0));
   });
 
   it('aligns curves sampled at different steps, with nulls for gaps and non-positive values on log axes', () => {

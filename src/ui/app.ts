@@ -54,6 +54,8 @@ export interface AppElements {
 /** How often the views and the test-set metrics are refreshed while training. */
 const VIEW_INTERVAL_MS = 600;
 const EVAL_INTERVAL_MS = 2000;
+/** In a race, the status line between refreshes (it reads only what the engines have reported). */
+const STATUS_INTERVAL_MS = 250;
 
 export type { MessageAction, OpenGpu };
 
@@ -84,6 +86,9 @@ export class App {
   private exerciseRevealed = false;
   private lastViews = 0;
   private lastEval = 0;
+  private lastStatus = 0;
+  /** A race's refresh is under way (see refreshRace). */
+  private refreshing = false;
   /** Grows with the cost of an evaluation, so that it never takes more than a fifth of the time. */
   private evalInterval = EVAL_INTERVAL_MS;
   /** Each engine's steps per second while running, measured over a second or more. */
@@ -514,21 +519,40 @@ export class App {
     if (!this.running || !session || loop !== this.loop) return;
     try {
       // The run's engines, whatever the panel says while the next run's data loads.
-      if (this.applied?.engine === 'both') this.startRace(session, loop);
-      else {
+      const now = performance.now();
+      if (this.applied?.engine === 'both') {
+        this.startRace(session, loop);
+        // The engines race on their own, so the frames do not wait for the views: a refresh reads
+        // back from engines busy training (seconds on a slow GPU) while the status line, which
+        // needs nothing read back, keeps up with the steps.
+        if (!this.refreshing && now - this.lastViews > VIEW_INTERVAL_MS) void this.refreshRace(session, loop, now - this.lastEval > this.evalInterval);
+        else if (now - this.lastStatus > STATUS_INTERVAL_MS) this.updateStatus();
+      } else {
         session.run(this.settings.stepsPerFrame);
         await session.throttle();
-      }
-      const now = performance.now();
-      if (now - this.lastViews > VIEW_INTERVAL_MS) {
-        await session.flush();
-        await this.refresh(now - this.lastEval > this.evalInterval);
+        if (now - this.lastViews > VIEW_INTERVAL_MS) {
+          await session.flush();
+          await this.refresh(now - this.lastEval > this.evalInterval);
+        }
       }
     } catch (error) {
       await this.trainingFailed(error, session, loop);
       return;
     }
     if (this.running && this.session === session && loop === this.loop) requestAnimationFrame(() => void this.frame(loop));
+  }
+
+  /** A race's refresh, in the background of the frames; one at a time. */
+  private async refreshRace(session: Session, loop: number, evaluate: boolean): Promise<void> {
+    this.refreshing = true;
+    try {
+      await session.flush();
+      await this.refresh(evaluate);
+    } catch (error) {
+      await this.trainingFailed(error, session, loop);
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   /** "GPU and CPU": each engine trains at its own pace (Session.race) while the frames only draw. */
@@ -610,6 +634,7 @@ export class App {
     const session = this.session;
     if (!session) return;
     const now = performance.now();
+    this.lastStatus = now;
     for (const engine of session.engines) {
       const rate = this.rates.get(engine.id);
       if (!rate) this.rates.set(engine.id, { steps: engine.step, time: now, perSecond: 0 });

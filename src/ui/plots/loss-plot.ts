@@ -83,7 +83,11 @@ export class LossPlot {
     this.card.body.append(this.holders[0], this.difference.note, this.holders[1], this.difference.root);
     const alpha = opts.smoothing ?? 0.05;
     const smoothing = Number.isFinite(alpha) && alpha > 0 && alpha <= 1 ? alpha : 0.05;
-    const engineData = (): EngineData => ({ train: new SeriesStore(2, MAX_POINTS), evals: new SeriesStore(2, MAX_POINTS), ema: new Ema(smoothing) });
+    const engineData = (): EngineData => ({
+      train: new SeriesStore(2, MAX_POINTS, 'x'),
+      evals: new SeriesStore(2, MAX_POINTS, 'arrival'),
+      ema: new Ema(smoothing),
+    });
     this.data = { gpu: engineData(), cpu: engineData(), reference: engineData() };
     this.flush();
   }

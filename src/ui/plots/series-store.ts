@@ -1,19 +1,33 @@
-// Points of a growing curve (x plus value columns) with a cap on memory: past the cap, the
-// older half is thinned by two, so a long run keeps its shape and recent detail.
+// Points of a growing curve (x plus value columns) with a cap on memory. Past the cap, every second
+// point goes and from then on only every second one is kept (a stride that doubles), so a curve of
+// any length keeps an even density from its first step to its last: a run of 70,000 steps still
+// draws its first thousand. The newest point is always there, off the stride if need be.
 
 /** Default cap on points per curve. */
 export const MAX_POINTS = 5000;
+
+/**
+ * What the stride counts: 'x' keeps the points whose x (a step number) is a multiple of it, so two
+ * curves of the same steps keep the same ones (the GPU's and the CPU's, compared step by step);
+ * 'arrival' keeps every stride-th point pushed (evaluations, at irregular steps).
+ */
+export type StrideOf = 'x' | 'arrival';
 
 /** x values with parallel value columns, kept sorted by x and under `maxPoints`. */
 export class SeriesStore {
   x: number[] = [];
   columns: number[][];
   private sorted = true;
+  private stride = 1;
+  private pushed = 0;
+  /** Whether the last point is the newest one, kept off the stride until the next push replaces it. */
+  private tail = false;
 
   /** A store with `columns` value columns and at most about `maxPoints` points. */
   constructor(
     columns: number,
     private readonly maxPoints = MAX_POINTS,
+    private readonly strideOf: StrideOf = 'x',
   ) {
     this.columns = Array.from({ length: columns }, () => []);
   }
@@ -24,10 +38,15 @@ export class SeriesStore {
 
   /** Appends one point; `values` has one entry per column (NaN where there is none). */
   push(x: number, values: readonly number[]): void {
+    if (this.tail) this.pop();
+    const ordinal = this.strideOf === 'x' ? x : this.pushed;
+    this.pushed++;
     const last = this.x[this.x.length - 1];
     if (last !== undefined && x < last) this.sorted = false;
     this.x.push(x);
     this.columns.forEach((column, c) => column.push(values[c] ?? Number.NaN));
+    // Out of order, a tail could end up anywhere: such a point simply stays.
+    this.tail = this.sorted && ordinal % this.stride !== 0;
     if (this.x.length > this.maxPoints) this.thin();
   }
 
@@ -50,13 +69,39 @@ export class SeriesStore {
     this.x = [];
     this.columns = this.columns.map(() => []);
     this.sorted = true;
+    this.stride = 1;
+    this.pushed = 0;
+    this.tail = false;
   }
 
-  /** Keeps every second point of the older half. */
+  private pop(): void {
+    this.x.pop();
+    for (const column of this.columns) column.pop();
+    this.tail = false;
+  }
+
+  /** Doubles the stride and keeps the points on it, and the newest point. */
   private thin(): void {
-    const half = Math.floor(this.x.length / 2);
-    const keep = (values: number[]) => values.filter((_, i) => i >= half || i % 2 === 0);
-    this.x = keep(this.x);
-    this.columns = this.columns.map(keep);
+    let tail: { x: number; values: number[] } | null = null;
+    if (this.tail) {
+      tail = { x: this.x[this.x.length - 1]!, values: this.columns.map((column) => column[column.length - 1]!) };
+      this.pop();
+    }
+    this.stride *= 2;
+    const stride = this.stride;
+    // By arrival, the points kept so far are every (stride / 2)-th pushed: every second of them stays.
+    const keep = this.x.map((x, i) => (this.strideOf === 'x' ? x % stride === 0 : i % 2 === 0));
+    const last = keep.length - 1;
+    if (!tail && last >= 0 && !keep[last]) {
+      keep[last] = true; // the newest point stays, as the tail
+      this.tail = true;
+    }
+    this.x = this.x.filter((_, i) => keep[i]);
+    this.columns = this.columns.map((column) => column.filter((_, i) => keep[i]));
+    if (tail) {
+      this.x.push(tail.x);
+      this.columns.forEach((column, c) => column.push(tail.values[c]!));
+      this.tail = true;
+    }
   }
 }
