@@ -658,7 +658,9 @@ export class App {
     if (!this.running) parts.push('paused');
     if (session.engines.length === 1) {
       const perSecond = this.rates.get(engine)?.perSecond ?? 0;
-      if (this.running && perSecond > 0) parts.push(`${formatRate(perSecond)} steps/s`);
+      // One engine trains a few steps per animation frame, so that every frame draws: the rate is
+      // the frames' (the race, where engines run freely, shows what the engines can do).
+      if (this.running && perSecond > 0) parts.push(`${formatRate(perSecond)} steps/s (up to ${this.settings.stepsPerFrame} per frame)`);
       parts.push(this.engineName(session.leader));
     } else {
       // Side by side: each engine's name, step and speed (in a race the steps differ).

@@ -5,7 +5,7 @@
 import { jaxWasmThreads } from '../../bench/jax';
 import { describeBench, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
 import { LOSS_TOLERANCE, VALIDATE_STEPS } from '../../bench/validate';
-import { el, fmtMs, threadsText } from './dom';
+import { el, fmtMs, fmtRate, fmtRatio, threadsText } from './dom';
 
 /** The comparison's sizes: short on SwiftShader, where TensorFlow.js WebGPU takes about 0.3 s per step. */
 export const COMPARE_SIZES: BenchSize[] = [{ batch: 64, hidden: 128 }];
@@ -78,8 +78,8 @@ export function compareTables(rows: readonly CompareRow[], sizes: readonly Bench
         const ms = row.result.msPerStep;
         const ours = oursFor(row.impl);
         const base = here.find((r) => r.impl === ours)?.result?.msPerStep;
-        const ratio = row.impl === ours || base === undefined ? '' : `${(ms / base).toFixed(2)}× ${ours}`;
-        tr.append(el('td', '', fmtMs(ms)), el('td', '', (1000 / ms).toFixed(1)), el('td', '', ratio));
+        const ratio = row.impl === ours || base === undefined ? '' : `${fmtRatio(ms / base)} ${ours}`;
+        tr.append(el('td', '', fmtMs(ms)), el('td', '', fmtRate(ms)), el('td', '', ratio));
       } else {
         const note = el('td', 'bench-not-timed', row.note ?? 'not timed');
         note.colSpan = 3;

@@ -14,7 +14,7 @@ import type { GpuContext } from '../../gpu/device';
 import { mlpMacsPerRow } from '../../reference/mlp';
 import type { BenchTarget } from './bench-target';
 import { COMPARE_SIZES, compareImpls, compareTables, notTimed, type CompareRow } from './bench-compare';
-import { button, el, fmtMs as fmt, table, threadsText } from './dom';
+import { button, el, fmtMs as fmt, fmtRate, fmtRatio, table, threadsText } from './dom';
 import { ViewCard } from '../views/card';
 import './bench.css';
 
@@ -134,9 +134,9 @@ export class BenchView {
       const rows = [['', 'ms / step', 'steps / s']];
       const name = (r: BenchResult) =>
         r.impl === 'webgpu' ? 'GPU (WebGPU)' : r.threads !== undefined ? `CPU (float32, ${threadsText(r.threads)})` : 'CPU (float32)';
-      for (const r of [gpu, cpu]) if (r) rows.push([name(r), fmt(r.msPerStep), (1000 / r.msPerStep).toFixed(1)]);
+      for (const r of [gpu, cpu]) if (r) rows.push([name(r), fmt(r.msPerStep), fmtRate(r.msPerStep)]);
       this.summary.append(table(rows));
-      if (gpu && cpu) this.summary.append(el('p', 'bench-speedup', `GPU speed-up: ${(cpu.msPerStep / gpu.msPerStep).toFixed(2)}×`));
+      if (gpu && cpu) this.summary.append(el('p', 'bench-speedup', `GPU speed-up: ${fmtRatio(cpu.msPerStep / gpu.msPerStep)}`));
       if (gpu?.matmulPaths) {
         const how = gpu.tuning ? 'each timed on this GPU when the model was built' : 'one rule: this adapter runs one';
         this.summary.append(el('p', 'bench-paths', `Matmul entry points (${how}): ${formatPaths(gpu)}`));

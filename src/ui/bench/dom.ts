@@ -26,8 +26,18 @@ export function table(rows: string[][]): HTMLTableElement {
   return t;
 }
 
-/** Milliseconds to three significant figures or so: 0.42, 17.3, 267. */
-export const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+/** Milliseconds to three significant figures or so: 0.0131, 0.42, 17.3, 267. */
+export const fmtMs = (ms: number) =>
+  ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 0.1 || ms <= 0 ? ms.toFixed(2) : String(Number(ms.toPrecision(3)));
+
+/** Steps per second from ms per step, whole above 100 (76,190), else three figures (37.7). */
+export const fmtRate = (ms: number) => {
+  const perSecond = 1000 / ms;
+  return perSecond >= 100 ? Math.round(perSecond).toLocaleString('en') : String(Number(perSecond.toPrecision(3)));
+};
+
+/** A ratio of two times: 2.96×, 0.0131×. */
+export const fmtRatio = (r: number) => `${r >= 0.1 ? r.toFixed(2) : String(Number(r.toPrecision(3)))}×`;
 
 /** "1 thread", "2 threads". */
 export const threadsText = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
