@@ -136,7 +136,15 @@ export class App {
     if (!gpu && needsGpu(settings.engine)) settings.engine = 'cpu';
     if (problems.length > 0) this.message(`Some settings in the link were ignored: ${problems.join('; ')}.`);
     this.plot = new LossPlot(el.plots);
-    mountBenchSection(el.views, { gpu: () => this.gpu, current: () => benchTarget(this.session?.config ?? null, this.settings) });
+    mountBenchSection(el.views, {
+      gpu: () => this.gpu,
+      current: () => benchTarget(this.session?.config ?? null, this.settings),
+      pauseTraining: () => {
+        if (!this.running) return false;
+        this.pause();
+        return true;
+      },
+    });
     this.panel = new Panel(el.panel, settings, {
       changed: (key) => this.changed(key),
       loadFile: (file) => void this.loadFile(file),

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { SHOTS, state, useApp } from './harness';
+import { clickButton, SHOTS, state, useApp } from './harness';
 
 const { open } = useApp();
 
@@ -56,6 +56,24 @@ function expectTimedOrNot(rows: Array<{ impl: string; cells: string[] }>): void 
 const PEER_FILES = /tfjs-backend-wasm|\/assets\/(dist|webgpu|webgl)-[\w-]+\.js$/;
 
 describe('the benchmark section', () => {
+  it('pauses a training run for a measurement and says so (both share the GPU and the cores)', async () => {
+    const { page, errors } = await open('#dataset=xor&hidden=4&batch=8');
+    await clickButton(page, 'play');
+    await expect.poll(async () => (await state(page)).step, { timeout: 30_000 }).toBeGreaterThan(0);
+    await openSection(page);
+    expect(await runToEnd(page, 'time the current model')).toBe('done');
+    expect(await page.locator('.view-bench .bench-progress-text').textContent()).toBe('done (training was paused for it: press play to go on)');
+    expect(await page.getByRole('status').textContent()).toMatch(/ · paused · /);
+    const step = (await state(page)).step;
+    await page.waitForTimeout(500);
+    expect((await state(page)).step).toBe(step);
+    // Paused already: nothing to say.
+    expect(await runToEnd(page, 'time the current model')).toBe('done');
+    expect(await page.locator('.view-bench .bench-progress-text').textContent()).toBe('done');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('times the current model on GPU and CPU and shows the speed-up, without console errors', async () => {
     const { page, errors } = await open('#dataset=spiral&hidden=8,5&activation=tanh&batch=16');
     // The build timed a step before the first: the Ready line says what one costs.

@@ -96,7 +96,8 @@ export function compareTables(rows: readonly CompareRow[], sizes: readonly Bench
         'bench-note',
         `Time ÷ ours: a peer's ms per step over this project's engine of the same kind (GPU peers over webgpu, CPU peers over cpu); above 1, ours is faster. ` +
           `A peer is timed only once its loss over its first ${VALIDATE_STEPS} steps from the same parameters and batch matches ours within ${LOSS_TOLERANCE.toExponential()} (relative). ` +
-          "jax-js WebGPU runs on a device of its own, beside this page's.",
+          "jax-js WebGPU runs on a device of its own, beside this page's. " +
+          "TensorFlow.js WASM's threads are at most half the cores (a cap of its own that the page cannot raise); jax-js Wasm and ours use every core where the page is cross-origin isolated.",
       ),
     );
   }

@@ -38,6 +38,11 @@ export interface BenchViewOptions {
   compareSizes?: BenchSize[];
   /** How long a peer may take (to load, validate and be timed) before its row says so and the next one starts; PEER_TIME_LIMIT_MS unless given. */
   peerTimeLimitMs?: number;
+  /**
+   * Called as a measurement starts: the page pauses its training, which shares the GPU and the cores
+   * (timed beside it, both sides would be slow); returns whether it paused anything.
+   */
+  pauseTraining?: () => boolean;
 }
 
 /**
@@ -91,7 +96,7 @@ export class BenchView {
       "One SGD step on a fixed random batch: this project's WebGPU step (no readback) against the float32 CPU engine in a " +
         `Web Worker, for the current model (all its layers, its activation, its data's inputs and classes) and, in the sweep, ` +
         `for the ${BENCH_D}-H-${BENCH_C} swish MLP; the comparison times TensorFlow.js and jax-js on the same step, each checked against our losses first. ` +
-        'Median of 3 rounds after a warm-up. Training and benchmarks share the GPU: pause first.',
+        'Median of 3 rounds after a warm-up. Training and benchmarks share the GPU and the cores, so a measurement pauses the training.',
     );
     const b = this.card.body;
     this.adapterLine = el('p', 'bench-adapter');
@@ -277,9 +282,10 @@ export class BenchView {
         this.progressText.textContent = 'waiting for the cancelled measurement to end…';
         await untilAborted(this.inFlight, this.abort.signal); // no run beside a cancelled peer's
       }
+      const paused = this.opts.pauseTraining?.() ?? false;
       await work(this.abort.signal);
       this.state = 'done';
-      this.progressText.textContent = 'done';
+      this.progressText.textContent = paused ? 'done (training was paused for it: press play to go on)' : 'done';
     } catch (error) {
       const cancelled = this.abort.signal.aborted || (error as Error).name === 'AbortError';
       this.state = cancelled ? 'cancelled' : `failed: ${(error as Error).message}`;
