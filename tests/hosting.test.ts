@@ -133,7 +133,7 @@ describe('the built app as a static site', () => {
     await page.getByRole('button', { name: 'play', exact: true }).click();
     await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
     await page.getByRole('button', { name: 'pause', exact: true }).click();
-    expect(await page.getByRole('status').textContent()).toContain('CPU engine: CPU (float32, 1 thread: the page is not cross-origin isolated)');
+    expect(await page.getByRole('status').textContent()).toContain(' · CPU (float32, 1 thread: the page is not cross-origin isolated)');
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
@@ -164,9 +164,7 @@ describe('the built app as a static site', () => {
     await page.getByRole('button', { name: 'play', exact: true }).click();
     await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
     await page.getByRole('button', { name: 'pause', exact: true }).click();
-    expect(await page.getByRole('status').textContent()).toContain(
-      cores > 1 ? `CPU engine: CPU (float32, ${cores} threads)` : 'CPU engine: CPU (float32, 1 thread)',
-    );
+    expect(await page.getByRole('status').textContent()).toContain(cores > 1 ? ` · CPU (float32, ${cores} threads)` : ' · CPU (float32, 1 thread)');
     expect(await page.evaluate(() => document.body.dataset.mark)).toBe('after the reload'); // and no second one
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);

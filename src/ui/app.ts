@@ -682,11 +682,12 @@ export class App {
     this.status(parts.join(' · '));
   }
 
-  /** An engine as the status line names it (`short`: without "engine:"). */
+  /** An engine as the status line names it (`short`: the side-by-side form, "GPU (adapter)"). */
   private engineName(engine: Engine, short = false): string {
     if (engine.id === 'gpu') return short ? `GPU (${this.gpu?.adapterName ?? 'no WebGPU'})` : `GPU: ${this.gpu?.adapterName ?? 'no WebGPU'}`;
-    const name = engine instanceof CpuEngine ? cpuEngineName(engine) : ENGINE_NAMES.reference;
-    return short ? name : `CPU engine: ${name}`;
+    // "CPU (float32, 2 threads)" says what it is; the reference's name needs its CPU.
+    if (engine instanceof CpuEngine) return cpuEngineName(engine);
+    return short ? ENGINE_NAMES.reference : `CPU: ${ENGINE_NAMES.reference}`;
   }
 
   private describe(): string {

@@ -283,7 +283,7 @@ describe('the app in headless Chromium', () => {
     const s = await trainFor(page, 30);
     expect(s.settings.engine).toBe('cpu');
     expect(s.history.cpu.length).toBeGreaterThan(30);
-    expect(await page.getByRole('status').textContent()).toMatch(/CPU engine: CPU \(float32, \d+ threads?\)/);
+    expect(await page.getByRole('status').textContent()).toMatch(/ · CPU \(float32, \d+ threads?\)/);
     expect(errors).toEqual([]);
     await page.close();
   });
