@@ -60,7 +60,7 @@ export class RunBar {
     this.toggleButton.setAttribute('aria-label', name);
     this.toggleButton.title = running ? 'Pause training (Space)' : 'Train: run steps continuously (Space)';
     this.toggleButton.dataset.running = String(running);
-    this.icon.textContent = running ? '❚❚' : '▶';
+    this.icon.textContent = running ? '' : '▶'; // the pause bars are drawn by style.css
     this.label.textContent = name;
   }
 

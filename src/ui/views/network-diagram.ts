@@ -201,7 +201,8 @@ export class NetworkDiagramView {
     frame.columns.forEach((column, c) => {
       const shown = Math.min(column.units, MAX_NODES);
       const heading = shown < column.units ? `${column.heading} (${shown} of ${column.units})` : column.heading;
-      ctx.fillText(heading, spacing * (c + 0.5), 13, spacing - 4);
+      // Squeezed to its column where it is wider, with a clear gap to the next heading.
+      ctx.fillText(heading, spacing * (c + 0.5), 13, Math.max(12, spacing - 14));
       this.drawColumn(column, boxes[c]!);
     });
   }
