@@ -659,8 +659,10 @@ export class App {
       `epoch ${(session.step / stepsPerEpoch).toFixed(2)}`,
       `training loss ${Number.isFinite(loss) ? formatNumber(loss) : '—'}`,
     ];
-    if (test?.testAccuracy !== undefined) parts.push(`test accuracy ${(test.testAccuracy * 100).toFixed(1)}%`);
-    else if (test) parts.push(`test loss ${formatNumber(test.testLoss)}`);
+    // An evaluation well behind the steps (a race's GPU, busy training, answers late) says its step.
+    const at = test && session.step - test.step > Math.max(100, 0.2 * session.step) ? ` (step ${test.step.toLocaleString('en')})` : '';
+    if (test?.testAccuracy !== undefined) parts.push(`test accuracy ${(test.testAccuracy * 100).toFixed(1)}%${at}`);
+    else if (test) parts.push(`test loss ${formatNumber(test.testLoss)}${at}`);
     if (this.pcaBound !== null) parts.push(`PCA bound ${formatNumber(this.pcaBound)}`);
     // A rate while running (once one has been measured); "paused" otherwise, never "0 steps/s".
     if (!this.running) parts.push('paused');
