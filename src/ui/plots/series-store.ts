@@ -82,26 +82,17 @@ export class SeriesStore {
 
   /** Doubles the stride and keeps the points on it, and the newest point. */
   private thin(): void {
-    let tail: { x: number; values: number[] } | null = null;
-    if (this.tail) {
-      tail = { x: this.x[this.x.length - 1]!, values: this.columns.map((column) => column[column.length - 1]!) };
-      this.pop();
-    }
     this.stride *= 2;
     const stride = this.stride;
-    // By arrival, the points kept so far are every (stride / 2)-th pushed: every second of them stays.
+    // By arrival, the points kept so far (a tail aside, which is last) are every (stride / 2)-th
+    // pushed: every second of them stays.
     const keep = this.x.map((x, i) => (this.strideOf === 'x' ? x % stride === 0 : i % 2 === 0));
     const last = keep.length - 1;
-    if (!tail && last >= 0 && !keep[last]) {
-      keep[last] = true; // the newest point stays, as the tail
+    if (!keep[last]) {
+      keep[last] = true; // the newest point stays, off the stride: the tail the next push replaces
       this.tail = true;
     }
     this.x = this.x.filter((_, i) => keep[i]);
     this.columns = this.columns.map((column) => column.filter((_, i) => keep[i]));
-    if (tail) {
-      this.x.push(tail.x);
-      this.columns.forEach((column, c) => column.push(tail.values[c]!));
-      this.tail = true;
-    }
   }
 }
