@@ -28,7 +28,7 @@ try {
     await page.goto(`${origin}/${values.hash}`);
     await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 120_000, polling: 20 });
     const readyMs = Date.now() - t0;
-    const startStep = await page.evaluate(() => window.app.inspect?.().step ?? window.app.step);
+    const startStep = await page.evaluate(() => window.app.inspect().step);
     await page.getByRole('button', { name: 'play', exact: true }).click();
     const t1 = Date.now();
     // The first evaluation at or above the target, by the page's own clock of test evaluations.
@@ -38,7 +38,7 @@ try {
     while (Date.now() - t1 < limitMs) {
       const s = await page.evaluate(() => {
         const app = window.app;
-        const st = app.inspect ? app.inspect() : { step: app.step, evals: app.evals };
+        const st = app.inspect();
         return { step: st.step, acc: st.evals.map((e) => e.testAccuracy ?? 0) };
       });
       step = s.step;
@@ -53,7 +53,9 @@ try {
     const rate = (step - startStep) / seconds;
     process.stdout.write(
       `run ${run}: Ready ${(readyMs / 1000).toFixed(2)} s; ` +
-        (reachedMs === null ? `test accuracy ${(best * 100).toFixed(1)}% at ${values.limit} s (below target)` : `≥ ${target * 100}% test accuracy ${(reachedMs / 1000).toFixed(1)} s after play`) +
+        (reachedMs === null
+          ? `test accuracy ${(best * 100).toFixed(1)}% at ${values.limit} s (below target)`
+          : `≥ ${target * 100}% test accuracy ${(reachedMs / 1000).toFixed(1)} s after play`) +
         `; ${Math.round(rate)} steps/s over that time (step ${step})\n`,
     );
     await page.close();

@@ -26,10 +26,10 @@ try {
   await page.goto(`${origin}/${values.hash}`);
   await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
   await page.getByRole('button', { name: 'play', exact: true }).click();
-  await page.waitForFunction((n) => window.app.step >= n, Number(values.steps), { timeout: 180_000, polling: 250 });
+  await page.waitForFunction((n) => window.app.inspect().step >= n, Number(values.steps), { timeout: 180_000, polling: 250 });
   await page.mouse.move(width - 1, height - 1); // no hover highlight in the picture
   await page.waitForTimeout(1000); // a refresh of the views after those steps
-  const step = await page.evaluate(() => window.app.step);
+  const step = await page.evaluate(() => window.app.inspect().step);
   const cdp = await page.context().newCDPSession(page);
   const { data } = await cdp.send('Page.captureScreenshot', { format: 'webp', quality: Number(values.quality) });
   writeFileSync(values.out, Buffer.from(data, 'base64'));

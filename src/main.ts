@@ -29,7 +29,16 @@ async function start(): Promise<void> {
   // After a lost device the app asks for a new one the same way.
   const app = new App(el, gpu, () => openDevice(navigator.gpu));
   (window as unknown as { app: App }).app = app; // read by the end-to-end tests
-  registerServiceWorker(app);
+  registerServiceWorker({
+    message: (text, actions) => app.message(text, actions),
+    notice: (text) => app.notice(text),
+    get step() {
+      return app.inspect().step;
+    },
+    get running() {
+      return app.inspect().running;
+    },
+  });
   if (!gpu) {
     app.message(
       `${why}. Training runs on the CPU engine, float32 in WebAssembly, instead. For the GPU, use a recent Chrome or Edge with hardware acceleration on ` +

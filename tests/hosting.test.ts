@@ -131,7 +131,7 @@ describe('the built app as a static site', () => {
     const { page, errors } = await open('#dataset=xor&engine=cpu&stepsPerFrame=4');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
     await page.getByRole('button', { name: 'play', exact: true }).click();
-    await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window.app.inspect().step ?? 0) >= 20, null, { timeout: 60_000 });
     await page.getByRole('button', { name: 'pause', exact: true }).click();
     expect(await page.getByRole('status').textContent()).toContain(' · CPU (float32, 1 thread: the page is not cross-origin isolated)');
     expect(await violations(page)).toEqual([]);
@@ -162,7 +162,7 @@ describe('the built app as a static site', () => {
       return navigator.hardwareConcurrency;
     });
     await page.getByRole('button', { name: 'play', exact: true }).click();
-    await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window.app.inspect().step ?? 0) >= 20, null, { timeout: 60_000 });
     await page.getByRole('button', { name: 'pause', exact: true }).click();
     expect(await page.getByRole('status').textContent()).toContain(cores > 1 ? ` · CPU (float32, ${cores} threads)` : ' · CPU (float32, 1 thread)');
     expect(await page.evaluate(() => document.body.dataset.mark)).toBe('after the reload'); // and no second one
@@ -175,7 +175,7 @@ describe('the built app as a static site', () => {
   it(`loads under ${MOUNT} to "Ready" and trains, with no CSP violation and nothing from another origin or path`, { timeout: 180_000 }, async () => {
     const { page, errors, requests } = await open('#dataset=xor&stepsPerFrame=4');
     await page.getByRole('button', { name: 'play', exact: true }).click();
-    await page.waitForFunction(() => (window.app.step ?? 0) >= 20, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window.app.inspect().step ?? 0) >= 20, null, { timeout: 60_000 });
     await page.getByRole('button', { name: 'pause', exact: true }).click();
     expect(await violations(page)).toEqual([]);
     expect(errors).toEqual([]);

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { savedSettings } from '../src/train/run-settings';
 import { divergenceAdvice } from '../src/ui/diagnosis';
 import { formatNumber } from '../src/ui/format';
-import { decodeHash, DEFAULTS, encodeHash, type Settings } from '../src/ui/settings';
+import { decodeHash, DEFAULTS, encodeHash, type PageSettings } from '../src/ui/settings';
 
 describe('settings in the URL hash', () => {
   it('round-trips a full configuration', () => {
-    const s: Settings = {
+    const s: PageSettings = {
       ...DEFAULTS,
       model: 'autoencoder',
       activation: 'tanh',
@@ -35,7 +35,7 @@ describe('settings in the URL hash', () => {
   });
 
   it('carries the hidden layers as a list: hidden=32,16', () => {
-    const s: Settings = { ...DEFAULTS, hidden: [32, 16], activation: 'relu' };
+    const s: PageSettings = { ...DEFAULTS, hidden: [32, 16], activation: 'relu' };
     expect(encodeHash(s)).toBe('#hidden=32%2C16&activation=relu');
     expect(decodeHash('#hidden=32,16&activation=relu').settings).toEqual(s);
     expect(decodeHash('#hidden= 8 , 4,2,1').settings.hidden).toEqual([8, 4, 2, 1]);

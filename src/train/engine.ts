@@ -76,5 +76,7 @@ export interface Engine {
   capture(): Promise<EngineState>;
   /** Continues from `state` with `optimizer` (a state of the other engine works too, not bit for bit). */
   restore(state: EngineState, optimizer: OptimizerSettings): Promise<void>;
+  /** Waits until the device has finished every command submitted so far (engines without one need not say). */
+  settle?(): Promise<void>;
   destroy(): void;
 }

@@ -166,6 +166,10 @@ export class GpuEngine implements Engine {
     this.trainer.resumeAt(state.step);
   }
 
+  settle(): Promise<void> {
+    return this.model.device.queue.onSubmittedWorkDone();
+  }
+
   destroy(): void {
     this.trainer.destroy();
     this.model.destroy();

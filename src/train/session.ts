@@ -19,6 +19,9 @@ import { CpuEngine } from './cpu-engine';
 import { nextTask } from './next-task';
 import type { RunPlan } from './run-settings';
 
+/** The longest close() waits for a device to finish its submitted work. */
+const SETTLE_LIMIT_MS = 10_000;
+
 /** A run's plan and the engines that train it, the leader first. */
 export type SessionConfig = Omit<RunPlan, 'mistake'> & {
   engines: EngineId[];
@@ -51,6 +54,10 @@ export class Session {
   /** The leading engine: the run's step and the parameters shown are its. */
   readonly leader: Engine;
   private readonly schedule: BatchSchedule;
+  /** Work under way on the engines' buffers (readbacks, evaluations, checks): close() waits for it. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Set by close(): no new work starts, and the buffers are destroyed once the last work settles. */
+  private closing = false;
 
   private constructor(
     readonly config: SessionConfig & { mistake: Mistake },
@@ -134,8 +141,43 @@ export class Session {
     return this.leader.optimizer;
   }
 
-  /** Runs `count` steps on every engine (see Engine.run: the reference keeps to `budgetMs`). */
+  /** Whether close() was called: the session takes no new work. */
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  /**
+   * Runs `work`, which uses the engines' buffers (a readback, an evaluation, a gradient check), so
+   * that close() destroys nothing under it; after close() it is refused with a SessionClosed.
+   */
+  use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new SessionClosed());
+    const done = work();
+    this.inFlight.add(done);
+    const forget = () => this.inFlight.delete(done);
+    done.then(forget, forget);
+    return done;
+  }
+
+  /**
+   * Ends the session: refuses new work, waits for every step submitted, every readback and every
+   * piece of work under way (use), then destroys the engines. The one way a session's buffers die
+   * while a page may still be reading them.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled(this.engines.map((e) => e.flush()));
+    // A lost device may never say its work is done: destroying under submitted work is allowed (a
+    // submit after the destroy is not), so the wait is capped.
+    await Promise.race([Promise.allSettled(this.engines.map((e) => e.settle?.())), new Promise((r) => setTimeout(r, SETTLE_LIMIT_MS))]);
+    this.destroy();
+  }
+
+  /** Runs `count` steps on every engine (see Engine.run: the reference keeps to `budgetMs`); none once closed. */
   run(count: number, budgetMs = 12): void {
+    if (this.closing) return;
     for (const engine of this.engines) engine.run(count, budgetMs);
   }
 
@@ -149,7 +191,7 @@ export class Session {
   async race(count: () => number, going: () => boolean, nextFrame: () => Promise<void> = nextTask, budgetMs = 12): Promise<void> {
     await Promise.all(
       this.engines.map(async (engine) => {
-        while (going()) {
+        while (going() && !this.closing) {
           engine.run(count(), budgetMs);
           await engine.throttle();
           await (engine.onCallersThread ? nextFrame() : nextTask());
@@ -160,7 +202,7 @@ export class Session {
 
   /** Waits for every engine's outstanding metrics (so the plots catch up). */
   async flush(): Promise<void> {
-    await Promise.all(this.engines.map((e) => e.flush()));
+    await this.use(() => Promise.all(this.engines.map((e) => e.flush())));
   }
 
   async throttle(): Promise<void> {
@@ -168,12 +210,12 @@ export class Session {
   }
 
   async setOptimizer(settings: OptimizerSettings): Promise<void> {
-    await Promise.all(this.engines.map((e) => e.setOptimizer(settings)));
+    await this.use(() => Promise.all(this.engines.map((e) => e.setOptimizer(settings))));
   }
 
   /** The current parameters of an engine (the leader's by default). */
   params(id: EngineId = this.leader.id): Promise<Record<string, Float32Array>> {
-    return (this.engine(id) ?? this.leader).readParams();
+    return this.use(() => (this.engine(id) ?? this.leader).readParams());
   }
 
   /** Test-set loss (and accuracy and predictions for the MLP) of one engine; null without a test set or that engine. */
@@ -181,7 +223,7 @@ export class Session {
     const engine = this.engine(id);
     if (!engine) return null;
     const step = engine.step;
-    const e = await engine.evaluate('test', { predictions: true });
+    const e = await this.use(() => engine.evaluate('test', { predictions: true }));
     return e && { step, testLoss: e.loss, testAccuracy: e.accuracy, predicted: e.predicted, rows: e.rows };
   }
 
@@ -193,7 +235,17 @@ export class Session {
     return { X: gatherRows(train, rows), labels, B: rows.length };
   }
 
+  /** Destroys the engines at once: for a session nothing else has seen yet (else use close). */
   destroy(): void {
+    this.closing = true;
     for (const engine of this.engines) engine.destroy();
+  }
+}
+
+/** Work asked of a session after its close() began: the run it belonged to was replaced. */
+export class SessionClosed extends Error {
+  constructor() {
+    super('this run was replaced');
+    this.name = 'SessionClosed';
   }
 }

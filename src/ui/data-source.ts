@@ -3,7 +3,7 @@
 import type { DataSplit, Dataset } from '../data/dataset';
 import { makeSynthetic } from '../data/synthetic';
 import { fetchMnist, type LoadProgress } from './mnist-fetch';
-import type { Settings } from './settings';
+import type { PageSettings } from './settings';
 
 /** Who hears MNIST's download: its progress, and its end once, however it ends. */
 export interface MnistWatcher {
@@ -27,7 +27,7 @@ export function watchMnistDownload(listener: MnistWatcher | null): void {
  * downloaded once, by the first call that asks for it (see watchMnistDownload), and kept; a failed
  * download is tried again by the next call.
  */
-export async function loadPageData(s: Settings, userFile: Dataset | null): Promise<DataSplit> {
+export async function loadPageData(s: PageSettings, userFile: Dataset | null): Promise<DataSplit> {
   if (s.dataset === 'mnist') {
     if (!mnist) {
       // Once it has ended, its progress is no longer news: after one file fails, the others may

@@ -1,5 +1,5 @@
 // What probably made a run diverge, said from its settings, and a safer learning rate to offer.
-import { RANGES, type Settings } from './settings';
+import { RANGES, type PageSettings } from './settings';
 
 export interface DivergenceAdvice {
   /** One or two sentences naming the likely cause. */
@@ -9,9 +9,9 @@ export interface DivergenceAdvice {
 }
 
 /** Learning rates above which each optimizer usually blows up these models. */
-const RISKY_LR: Record<Settings['optimizer'], number> = { sgd: 1, momentum: 0.3, adam: 0.05 };
+const RISKY_LR: Record<PageSettings['optimizer'], number> = { sgd: 1, momentum: 0.3, adam: 0.05 };
 
-export function divergenceAdvice(s: Settings): DivergenceAdvice {
+export function divergenceAdvice(s: PageSettings): DivergenceAdvice {
   const saferLr = Math.max(RANGES.lr!.min, Number((s.lr / 10).toPrecision(2)));
   const causes: string[] = [];
   if (s.lr >= RISKY_LR[s.optimizer]) {

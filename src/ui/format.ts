@@ -9,3 +9,8 @@ export function formatNumber(x: number): string {
   if (size >= 1000) return Math.round(x).toLocaleString('en');
   return String(Number(x.toPrecision(3)));
 }
+
+/** Steps per second, as every part of the page writes them: formatNumber's three figures ("76,220", "38.5"). */
+export function formatRate(perSecond: number): string {
+  return formatNumber(perSecond);
+}

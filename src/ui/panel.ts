@@ -1,17 +1,17 @@
-// The lil-gui panel: every setting with its range, and the run buttons. It edits the one Settings
+// The lil-gui panel: every setting with its range, and the run buttons. It edits the one PageSettings
 // object and reports which key changed; the app decides what a change means.
 import GUI, { type Controller } from 'lil-gui';
 import { FEATURE_LABELS, FEATURES, type Feature } from '../data/features';
 import { MISTAKE_INFO, mistakeLabel, MISTAKES, mistakesFor } from '../reference/mistakes';
-import { CHOICES, RANGES, readSettings, type Settings } from './settings';
+import { CHOICES, RANGES, readSettings, type PageSettings } from './settings';
 
 export interface PanelActions {
-  changed(key: keyof Settings): void;
+  changed(key: keyof PageSettings): void;
   loadFile(file: File): void;
   saveRun(format: 'json' | 'npz'): void;
 }
 
-const LABELS: Partial<Record<keyof Settings, string>> = {
+const LABELS: Partial<Record<keyof PageSettings, string>> = {
   model: 'model',
   dataset: 'dataset',
   samples: 'training points (2-D sets)',
@@ -31,7 +31,7 @@ const LABELS: Partial<Record<keyof Settings, string>> = {
   l1: 'L1 regularisation',
   initScale: 'initialisation scale',
   seed: 'seed',
-  stepsPerFrame: 'steps per frame',
+  stepsPerFrame: 'steps per frame (0: auto)',
   engine: 'engine',
   logScale: 'log-scale loss',
   mistake: 'backprop mistake (gallery)',
@@ -49,23 +49,23 @@ const OPTION_NAMES: Record<string, Record<string, string>> = {
 
 export class Panel {
   private readonly gui: GUI;
-  private readonly controllers = new Map<keyof Settings, Controller>();
+  private readonly controllers = new Map<keyof PageSettings, Controller>();
   /** Under the mistake: what it is and what it teaches, or the exercise's instructions. */
   private readonly mistakeNote: HTMLParagraphElement;
   /** The text behind each list field, by setting. */
-  private readonly lists = new Map<keyof Settings, { value: string }>();
+  private readonly lists = new Map<keyof PageSettings, { value: string }>();
   private readonly featureBoxes = {} as Record<Feature, boolean>;
   private readonly featureControllers: Controller[] = [];
   private featureFolder: GUI | null = null;
-  private hiddenByLink = new Set<keyof Settings>();
+  private hiddenByLink = new Set<keyof PageSettings>();
 
   constructor(
     container: HTMLElement,
-    private readonly settings: Settings,
+    private readonly settings: PageSettings,
     actions: PanelActions,
   ) {
     const gui = (this.gui = new GUI({ container, title: 'Settings', width: 300 }));
-    const add = (folder: GUI, key: keyof Settings) => {
+    const add = (folder: GUI, key: keyof PageSettings) => {
       const range = RANGES[key];
       if (key === 'features') return this.addFeatures(folder, settings, actions);
       if (Array.isArray(settings[key])) return this.addList(folder, settings, key, actions);
@@ -126,7 +126,7 @@ export class Panel {
    * The 2-D sets' input features as one checkbox each, as Playground shows them; the list keeps
    * FEATURES' order, and the last one cannot be unticked.
    */
-  private addFeatures(folder: GUI, settings: Settings, actions: PanelActions): void {
+  private addFeatures(folder: GUI, settings: PageSettings, actions: PanelActions): void {
     const sub = folder.addFolder('input features (2-D sets)');
     for (const f of FEATURES) this.featureBoxes[f] = settings.features.includes(f);
     for (const f of FEATURES) {
@@ -150,7 +150,7 @@ export class Panel {
    * A list setting ("32,16") as a text field, read by the same reader as the link: a bad entry is
    * refused with the reason under the field and the last good value comes back.
    */
-  private addList(folder: GUI, settings: Settings, key: keyof Settings, actions: PanelActions): void {
+  private addList(folder: GUI, settings: PageSettings, key: keyof PageSettings, actions: PanelActions): void {
     const text = { value: String(settings[key]) };
     this.lists.set(key, text);
     const c = folder.add(text, 'value').name(LABELS[key] ?? key);
@@ -182,7 +182,7 @@ export class Panel {
 
   /** Shows only the controls that matter for the current model and optimizer. */
   /** Controls a teacher's link hides (`hide=lr,optimizer`): they stay hidden whatever the model. */
-  hideControls(keys: ReadonlyArray<keyof Settings>): void {
+  hideControls(keys: ReadonlyArray<keyof PageSettings>): void {
     const before = this.hiddenByLink;
     this.hiddenByLink = new Set(keys);
     for (const key of before) if (!this.hiddenByLink.has(key)) this.controllers.get(key)?.show(true);
@@ -190,8 +190,8 @@ export class Panel {
     if (this.hiddenByLink.has('features')) this.featureFolder?.show(false);
   }
 
-  showRelevant(s: Settings): void {
-    const show = (key: keyof Settings, on: boolean) => this.controllers.get(key)?.show(on && !this.hiddenByLink.has(key));
+  showRelevant(s: PageSettings): void {
+    const show = (key: keyof PageSettings, on: boolean) => this.controllers.get(key)?.show(on && !this.hiddenByLink.has(key));
     show('hidden', s.model === 'mlp');
     show('activation', s.model === 'mlp');
     show('code', s.model === 'autoencoder');
@@ -210,7 +210,7 @@ export class Panel {
    * The gallery offers the mistakes this model can make; the note says what the chosen one is. In
    * the exercise the choice is hidden: the note says what to do instead.
    */
-  private showMistakes(s: Settings): void {
+  private showMistakes(s: PageSettings): void {
     const c = this.controllers.get('mistake')!;
     const activation = s.model === 'mlp' ? s.activation : null;
     const fits = new Set(mistakesFor(s.model, activation).map(mistakeLabel));

@@ -8,7 +8,7 @@ import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import type { Session } from '../train/session';
 import { SnapshotKeeper } from '../train/snapshot';
 import { divergenceAdvice } from './diagnosis';
-import type { Settings } from './settings';
+import type { PageSettings } from './settings';
 
 /** A button shown with a message. */
 export interface MessageAction {
@@ -21,11 +21,10 @@ export type OpenGpu = () => Promise<GpuContext>;
 
 /** What recovery needs of the page's controller. */
 export interface RecoveryHost {
-  readonly settings: Settings;
+  readonly settings: PageSettings;
   session(): Session | null;
-  running(): boolean;
-  /** Stops the training loop (without a flush). */
-  stop(): void;
+  /** Stops the training loop and waits for its work in flight; resolves with whether it was running. */
+  stop(): Promise<boolean>;
   /**
    * Runs `work` on the build chain, after any build in progress, so that no step is submitted
    * halfway through; a failure goes to `failed` and the chain goes on.
@@ -84,7 +83,7 @@ export class Recovery {
   divergedAt(engine: EngineId, step: number, what: string): void {
     if (this.divergence) return;
     this.divergence = { engine, step, what };
-    this.host.stop();
+    void this.host.stop();
     this.showDivergence();
   }
 
@@ -157,8 +156,8 @@ export class Recovery {
     const session = this.host.session();
     const snapshot = this.snapshots.latest;
     if (!session || !snapshot) return;
-    this.host.stop();
-    await restoreCheckpoint(session, snapshot);
+    await this.host.stop();
+    await session.use(() => restoreCheckpoint(session, snapshot));
     if (lr !== null) this.host.setLearningRate(lr);
     const steps = checkpointSteps(snapshot);
     await this.host.restored(steps);
@@ -182,8 +181,7 @@ export class Recovery {
   private async deviceLost(info: GPUDeviceLostInfo): Promise<void> {
     this.recovering = true;
     this.devicesLost++;
-    const resume = this.host.running();
-    this.host.stop();
+    const resume = await this.host.stop();
     const snapshot = this.snapshots.latest;
     const why = `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
     this.host.message(`${why}. Opening a new one…`);

@@ -41,6 +41,7 @@ export function needsGpu(choice: EngineChoice): boolean {
 
 /** What is the page's own: how it runs and shows a run, not what the run computes. */
 export interface PageOptions {
+  /** Steps a frame trains; 0 (the default): as many as fit in the frame's time budget (see training-loop.ts). */
   stepsPerFrame: number;
   engine: EngineChoice;
   logScale: boolean;
@@ -53,14 +54,15 @@ export interface PageOptions {
   exercise: number;
 }
 
-export type Settings = RunSettings & PageOptions;
+/** The page's settings: the run's definition (train/run-settings.ts) and how the page runs and shows it. */
+export type PageSettings = RunSettings & PageOptions;
 
 const { mistake, ...runFirst } = RUN_DEFAULTS;
 
 /** In the order of the links and saved runs made before the run definition had a file of its own. */
-export const DEFAULTS: Readonly<Settings> = {
+export const DEFAULTS: Readonly<PageSettings> = {
   ...runFirst,
-  stepsPerFrame: 4,
+  stepsPerFrame: 0,
   engine: 'gpu',
   logScale: false,
   mistake,
@@ -71,7 +73,7 @@ export const DEFAULTS: Readonly<Settings> = {
 /** Numeric fields: their range and step (the run's, then the page's own). */
 export const RANGES: Readonly<Record<string, NumberRange>> = {
   ...RUN_RANGES,
-  stepsPerFrame: { min: 1, max: 256, step: 1, int: true },
+  stepsPerFrame: { min: 0, max: 256, step: 1, int: true },
   checkEvery: { min: 0, max: 100000, step: 10, int: true },
   exercise: { min: 0, max: 2 ** 31 - 1, step: 1, int: true },
 };
@@ -79,8 +81,8 @@ export const RANGES: Readonly<Record<string, NumberRange>> = {
 export const CHOICES: Readonly<Record<string, readonly string[]>> = { ...RUN_CHOICES, engine: Object.keys(ENGINES_OF) };
 
 /** Settings that apply live, without a rebuild: the optimizer's and the page's display options. */
-export const LIVE_KEYS: ReadonlySet<keyof Settings> = new Set<keyof Settings>([
-  ...(LIVE_RUN_KEYS as ReadonlySet<keyof Settings>),
+export const LIVE_KEYS: ReadonlySet<keyof PageSettings> = new Set<keyof PageSettings>([
+  ...(LIVE_RUN_KEYS as ReadonlySet<keyof PageSettings>),
   'stepsPerFrame',
   'logScale',
   'checkEvery',
@@ -96,9 +98,9 @@ const FIELDS = {
  * Writes the settings that differ from the defaults into a URL hash ("#model=mlp&lr=0.1"); an
  * exercise's link names its seed, never its mistake.
  */
-export function encodeHash(s: Settings): string {
+export function encodeHash(s: PageSettings): string {
   const params = new URLSearchParams();
-  for (const key of Object.keys(DEFAULTS) as Array<keyof Settings>) {
+  for (const key of Object.keys(DEFAULTS) as Array<keyof PageSettings>) {
     if (key === 'mistake' && s.exercise > 0) continue;
     if (!sameValue(s[key], DEFAULTS[key]) && !(key === 'dataset' && s[key] === 'file')) params.set(key, String(s[key]));
   }
@@ -110,7 +112,7 @@ export function encodeHash(s: Settings): string {
  * Reads settings from a URL hash. Unknown keys and bad values are ignored, each with a message:
  * a hostile or mistyped link never breaks the page.
  */
-export function decodeHash(hash: string): { settings: Settings; problems: string[] } {
+export function decodeHash(hash: string): { settings: PageSettings; problems: string[] } {
   if (hash.length > 4096) return { settings: { ...DEFAULTS }, problems: ['the link is too long; using the default settings'] };
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   params.delete('hide'); // the link's hide list is the page's (teacher.ts), not a setting
@@ -124,7 +126,7 @@ export function decodeHash(hash: string): { settings: Settings; problems: string
  * with the page's own fields beside the run's: unknown keys and bad values are left at their
  * defaults, each with a message, in the order given.
  */
-export function readSettings(pairs: Iterable<[string, string]>): { settings: Settings; problems: string[] } {
+export function readSettings(pairs: Iterable<[string, string]>): { settings: PageSettings; problems: string[] } {
   const { values, problems } = readFields(renamedSettings(pairs), FIELDS);
-  return { settings: { ...DEFAULTS, ...values } as Settings, problems: problems.map(describeProblem) };
+  return { settings: { ...DEFAULTS, ...values } as PageSettings, problems: problems.map(describeProblem) };
 }

@@ -1,7 +1,7 @@
 // Teacher mode: a link can hide controls and sections (`hide=lr,optimizer,math`, as Playground's
 // links do), the page copies its own link, and a few named presets open the runs a lecture uses.
 // The hide list belongs to the link, not to the run: it is not a setting and no run file keeps it.
-import { DEFAULTS, type Settings } from './settings';
+import { DEFAULTS, type PageSettings } from './settings';
 
 /** Sections of the page a link may hide, beside any setting's own control. */
 export const SECTIONS = ['settings', 'intro', 'diagram', 'output', 'loss', 'math', 'views', 'bench', 'presets'] as const;
@@ -47,8 +47,8 @@ export function withHide(hash: string, hide: readonly string[]): string {
 }
 
 /** The settings' keys in a hide list (the panel hides their controls). */
-export function hiddenSettings(hide: readonly string[]): Array<keyof Settings> {
-  return hide.filter((name) => name in DEFAULTS) as Array<keyof Settings>;
+export function hiddenSettings(hide: readonly string[]): Array<keyof PageSettings> {
+  return hide.filter((name) => name in DEFAULTS) as Array<keyof PageSettings>;
 }
 
 /** Sections hidden by a list, as the page's body attribute (CSS hides them: see style.css). */

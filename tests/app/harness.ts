@@ -42,30 +42,15 @@ export interface PcaPoint {
 }
 
 /**
- * What the tests use of the page's `window.app` (the App of src/ui/app.ts, set by src/main.ts).
- * Written out here rather than imported, so that the tests hold the app to what they read; some of
- * it is private in App (session, runs). Only readPageState() and the actions below touch it.
+ * What the tests use of the page's `window.app` (the App of src/ui/app.ts, set by src/main.ts): one
+ * snapshot of its state, inspect(), and the few actions below. Written out here rather than
+ * imported, so that the tests hold the app to what they read.
  */
 export interface AppHandle {
-  readonly step: number;
-  readonly running: boolean;
-  readonly pcaBound: number | null;
-  readonly history: { readonly gpu: readonly StepMetrics[]; readonly cpu: readonly StepMetrics[]; readonly reference: readonly StepMetrics[] };
-  readonly evals: readonly TestEval[];
+  inspect(): PageState;
   readonly settings: Record<string, unknown>;
-  readonly optimizerInUse: { lr: number; kind: string } | null;
-  readonly lossDifference: { readonly steps: readonly number[]; readonly values: ReadonlyArray<number | null> } | null;
-  readonly gradCheck: GradCheck | null;
-  readonly mathViews: { readonly pcaHistory: readonly PcaPoint[] } | null;
-  readonly snapshot: { engines: { gpu?: { step: number }; reference?: { step: number } } } | null;
-  readonly diverged: boolean;
-  readonly devicesLost: number;
   readonly device: GPUDevice | null;
   rebuild(): Promise<void>;
-  /** Private in App. */
-  readonly session: { data: { train: { D: number } } } | null;
-  /** Private in App: the smoothed curves kept for the comparison of the correct run with the mistaken ones, by mistake. */
-  readonly runs: { curves: Record<string, { steps: number[] } | undefined> };
 }
 
 declare global {
@@ -79,16 +64,26 @@ declare global {
   }
 }
 
-/** The page's state as the tests read it. From state(page), plain data: a copy taken at one moment. */
+/** The page's state as the tests read it (App.inspect() in src/ui/app.ts): a copy taken at one moment. */
 export interface PageState {
   step: number;
   running: boolean;
+  /** Play was pressed during a build: the run starts when it is ready. */
+  startsWhenReady: boolean;
+  /** A session is being replaced. */
+  building: boolean;
+  /** The status line's own text. */
+  status: string;
+  /** The text of each banner that shows, or null. */
+  banners: { message: string | null; notice: string | null };
   pcaBound: number | null;
   /** Each engine's kept metrics, oldest first: the GPU's, the float32 CPU engine's and the float64 reference's. */
   history: { gpu: readonly StepMetrics[]; cpu: readonly StepMetrics[]; reference: readonly StepMetrics[] };
   /** The test-set evaluations, oldest first. */
   evals: readonly TestEval[];
   settings: Record<string, unknown>;
+  /** The settings the running session was built with; null before the first. */
+  applied: Record<string, unknown> | null;
   optimizerInUse: { lr: number; kind: string } | null;
   /** The loss card's |GPU − CPU| chart as drawn: common steps and differences (null: exactly 0, left out); null unless both engines report. */
   lossDifference: { steps: readonly number[]; values: ReadonlyArray<number | null> } | null;
@@ -106,30 +101,9 @@ export interface PageState {
   curveEnds: Record<string, number | undefined>;
 }
 
-/**
- * Builds PageState from window.app. It runs in the page (its source is sent there), so it uses
- * nothing from this module. The one place that knows the app's field names: a rename in the app
- * is a change here.
- */
+/** Reads the page's state; it runs in the page (its source is sent there), so it uses nothing from this module. */
 function readPageState(): PageState {
-  const app = window.app;
-  return {
-    step: app.step,
-    running: app.running,
-    pcaBound: app.pcaBound,
-    history: { gpu: app.history.gpu, cpu: app.history.cpu, reference: app.history.reference },
-    evals: app.evals,
-    settings: app.settings,
-    optimizerInUse: app.optimizerInUse,
-    lossDifference: app.lossDifference,
-    gradCheck: app.gradCheck,
-    pcaHistory: app.mathViews?.pcaHistory ?? null,
-    snapshot: app.snapshot === null ? null : { gpuStep: app.snapshot.engines.gpu?.step ?? null },
-    diverged: app.diverged,
-    devicesLost: app.devicesLost,
-    trainFeatures: app.session?.data.train.D ?? null,
-    curveEnds: Object.fromEntries(Object.entries(app.runs.curves).map(([key, curve]) => [key, curve?.steps.at(-1)])),
-  };
+  return window.app.inspect();
 }
 
 /** The page's state now, as plain data. */
@@ -170,7 +144,7 @@ export async function rebuildWith(page: Page, changes: Record<string, unknown>):
 export async function destroyDevice(page: Page): Promise<number> {
   return page.evaluate(() => {
     window.app.device!.destroy();
-    return window.app.step;
+    return window.app.inspect().step;
   });
 }
 

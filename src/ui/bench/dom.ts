@@ -1,5 +1,5 @@
 // The few DOM builders the benchmark view and its comparison table share.
-import { formatNumber } from '../format';
+import { formatRate } from '../format';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -31,8 +31,8 @@ export function table(rows: string[][]): HTMLTableElement {
 export const fmtMs = (ms: number) =>
   ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 0.1 || ms <= 0 ? ms.toFixed(2) : String(Number(ms.toPrecision(3)));
 
-/** Steps per second from ms per step, as people read numbers: 76,220, 400, 37.7. */
-export const fmtRate = (ms: number) => formatNumber(1000 / ms);
+/** Steps per second from ms per step, as the status line writes rates: 76,220, 400, 37.7. */
+export const fmtRate = (ms: number) => formatRate(1000 / ms);
 
 /** A ratio of two times: 2.96×, 0.0131×. */
 export const fmtRatio = (r: number) => `${r >= 0.1 ? r.toFixed(2) : String(Number(r.toPrecision(3)))}×`;

@@ -11,7 +11,7 @@ import type { Mistake } from '../../reference/mistakes';
 import { checkGradients, checkRowsWithinBudget, type GradCheck, type TensorCheck } from '../../train/grad-check';
 import { pcaBoundAsync } from '../../train/pca-bound';
 import { principalSubspaceAsync } from '../../train/pca-subspace';
-import type { Settings } from '../settings';
+import type { PageSettings } from '../settings';
 import { activationStats, type ActivationStats } from './activation-stats';
 import { ActivationStatsView } from './activation-stats-view';
 import { CompareRunsView } from './compare-runs-view';
@@ -20,6 +20,7 @@ import { GradCheckView } from './grad-check-view';
 import { pcaPoint, type PcaPoint } from './pca-metrics';
 import { PcaView } from './pca-view';
 import type { RunCurves } from './run-curves';
+import { SessionClosed } from '../../train/session';
 
 /** Rows of the current batch the gradient check uses, and the activation statistics. */
 const CHECK_ROWS = 256;
@@ -39,18 +40,20 @@ export interface MathContext {
   /** Called when the student's guess has shown the exercise's mistake. */
   onReveal?: () => void;
   /** Read live (checkEvery). */
-  settings: Readonly<Settings>;
+  settings: Readonly<PageSettings>;
   /** The engine whose losses and parameters are shown. */
   leader: EngineId;
   /** The GPU's kernels of the run (built with its mistake) to check, or null when only the reference runs. */
   gpu: { device: GPUDevice; network: Network } | null;
+  /** Runs work on the run's GPU buffers so that they outlive it (see Session.use). */
+  use<T>(work: () => Promise<T>): Promise<T>;
   readParams(): Promise<Record<string, Float32Array>>;
   step(): number;
   /** The rows of the batch trained at `step`, at most `maxRows` of them. */
   batchAt(step: number, maxRows: number): { X: Float32Array; labels: Uint32Array; B: number };
 }
 
-/** The last gradient check as the tests read it (window.app.gradCheck). */
+/** The last gradient check as the tests read it (window.app.inspect().gradCheck). */
 export interface GradCheckSummary {
   step: number;
   mistake: Mistake;
@@ -151,19 +154,21 @@ export class MathViews {
     this.checking = (async () => {
       try {
         const rows = checkRowsWithinBudget(this.ctx.spec, CHECK_ROWS, PAGE_FD_BUDGET);
-        const result = await checkGradients(this.ctx.spec, params, this.ctx.batchAt(step, rows), {
-          device: this.ctx.gpu?.device ?? null,
-          network: this.ctx.gpu?.network,
-          mistake: this.mistake,
-          finiteDiffBudget: PAGE_FD_BUDGET,
-          seed: step,
-        });
+        const result = await this.ctx.use(() =>
+          checkGradients(this.ctx.spec, params, this.ctx.batchAt(step, rows), {
+            device: this.ctx.gpu?.device ?? null,
+            network: this.ctx.gpu?.network,
+            mistake: this.mistake,
+            finiteDiffBudget: PAGE_FD_BUDGET,
+            seed: step,
+          }),
+        );
         if (this.destroyed) return;
         this.gradCheck = { step, mistake: result.mistake, B: result.B, tensors: result.tensors };
         this.lastCheck = { result, step };
         this.checkView.show(result, step, this.hidden);
       } catch (error) {
-        if (!this.destroyed) this.checkView.failed((error as Error).message);
+        if (!this.destroyed && !(error instanceof SessionClosed)) this.checkView.failed((error as Error).message);
       } finally {
         this.checking = null;
       }

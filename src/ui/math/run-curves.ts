@@ -4,7 +4,7 @@
 import type { Mistake } from '../../reference/mistakes';
 import { Ema } from '../plots/ema';
 import { runSettingPairs } from '../../train/run-settings';
-import type { Settings } from '../settings';
+import type { PageSettings } from '../settings';
 
 const SMOOTHING = 0.05;
 /** Points kept per curve; later steps are thinned to every other one when full. */
@@ -82,6 +82,6 @@ export class RunCurves {
 }
 
 /** What makes two runs comparable: every run setting but the mistake (the page's own options do not count). */
-export function runFingerprint(s: Settings): string {
+export function runFingerprint(s: PageSettings): string {
   return JSON.stringify(runSettingPairs({ ...s }).filter(([key]) => key !== 'mistake'));
 }

@@ -1,0 +1,263 @@
+// The build queue: the only code that creates and destroys the page's sessions. Work on the session
+// runs one job at a time; a rebuild asked for while another is queued joins it (the settings are
+// read when it starts, so the last request wins and none is applied twice); a rebuild still waiting
+// for its data gives way to a newer one. The old session is let go only after the training loop
+// has stopped and every submit, readback and check on it has settled (Session.close).
+import type { DataSplit } from '../data/dataset';
+import type { GpuContext } from '../gpu/device';
+import { mistakeProblem } from '../reference/mistakes';
+import { checkCheckpointFits, checkpointSteps, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { ENGINE_NAMES, type EngineId } from '../train/engine';
+import { exerciseMistake } from '../train/exercise';
+import { planRun } from '../train/run-settings';
+import { Session, type SessionConfig } from '../train/session';
+import type { Banners } from './banners';
+import { buildStatus, readyStatus } from './build-status';
+import { plainWords } from './plain-words';
+import { lostWithin, type Recovery } from './recovery';
+import type { RunViews } from './run-views';
+import { ENGINES_OF, type PageSettings } from './settings';
+import type { StatusLine } from './status-line';
+import type { TrainingLoop } from './training-loop';
+
+/** What a build needs of the page. */
+export interface BuildHost {
+  readonly settings: PageSettings;
+  gpu(): GpuContext | null;
+  loop: TrainingLoop;
+  views: RunViews;
+  recovery: Recovery;
+  banners: Banners;
+  status: StatusLine;
+  /** The data for the current settings (MNIST may take a while on a first visit). */
+  loadData(): Promise<DataSplit>;
+  /** The run in words, for the status line. */
+  describe(): string;
+  /** The settings changed under the panel and the link (a fallback, an adjusted size, a revert). */
+  settingsChanged(): void;
+}
+
+const NO_STEPS: Record<EngineId, number> = { gpu: 0, cpu: 0, reference: 0 };
+
+export class BuildQueue {
+  /** The session that trains and shows now; null before the first and while one is being replaced. */
+  session: Session | null = null;
+  /** The settings the session was built with: what a refused change goes back to. */
+  applied: PageSettings | null = null;
+  /** A session is being replaced (from letting the old one go to the new one's Ready). */
+  building = false;
+  private chain: Promise<void> = Promise.resolve();
+  /** A rebuild queued and not yet started: later requests join it. */
+  private queuedRebuild: Promise<void> | null = null;
+  /** Ends the wait of the rebuild that waits for its data (see rebuild). */
+  private giveWay: (() => void) | null = null;
+
+  constructor(private readonly host: BuildHost) {}
+
+  /** Whether a rebuild waits for its data while the current run goes on. */
+  get waitingForData(): boolean {
+    return this.giveWay !== null;
+  }
+
+  /** Resolves once every job queued so far has finished. */
+  get idle(): Promise<void> {
+    return this.chain;
+  }
+
+  /**
+   * A session for the current settings. The current run goes on while the data loads (MNIST's first
+   * download takes a while: a 2-D set trains meanwhile); a newer rebuild takes over from one still
+   * waiting for its data, and rebuilds asked for before this one starts are this one.
+   */
+  rebuild(): Promise<void> {
+    this.giveWay?.();
+    this.queuedRebuild ??= this.enqueue(async () => {
+      this.queuedRebuild = null;
+      let data: DataSplit | null;
+      try {
+        data = await this.dataUnlessNewer();
+      } catch (error) {
+        return this.failed(error as Error, false, false); // the run, never stopped, goes on
+      }
+      if (!data) return; // a newer rebuild takes over
+      await this.replace(null, false, data);
+    });
+    return this.queuedRebuild;
+  }
+
+  /**
+   * Runs `work` on the session alone, after the jobs queued before it (a restore, a lost device's
+   * rebuild, a loaded run). A rebuild waiting for its data gives way, and the settings go back to
+   * the run's; a failure goes to `failed` and the queue goes on.
+   */
+  exclusive(work: () => Promise<void>, failed: (error: Error) => void): Promise<void> {
+    if (this.giveWay) this.revert();
+    this.giveWay?.();
+    return this.enqueue(() => work().catch(failed));
+  }
+
+  /**
+   * Replaces the session with one built for the current settings, continuing from `restore` when
+   * given (`continues`: the same run going on, whose curve up to that step stays). Plays afterwards
+   * if the loop was running (or `playAfter` says so), or if play was pressed meanwhile; a refused
+   * build leaves the current run as it was, running if it ran. For jobs already in the queue;
+   * returns whether the new session was built.
+   */
+  async replace(restore: Checkpoint | null, continues: boolean, loaded: DataSplit | null = null, playAfter?: boolean): Promise<boolean> {
+    const wasRunning = await this.host.loop.stop();
+    try {
+      await this.build(playAfter ?? wasRunning, restore, continues, loaded);
+      return true;
+    } catch (error) {
+      await this.failed(error as Error, wasRunning, true);
+      return false;
+    }
+  }
+
+  /** Builds the settings that worked (with `restore`, from that state) after the session was lost: see Recovery. */
+  rebuildFrom(restore: Checkpoint | null, resume: boolean): Promise<void> {
+    return this.build(resume, restore, restore !== null, null);
+  }
+
+  /** Puts back the settings of the running session after a refused change. */
+  revert(): void {
+    if (!this.applied) return;
+    Object.assign(this.host.settings, this.applied);
+    this.host.settingsChanged();
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const job = this.chain.then(work);
+    this.chain = job.catch(() => {});
+    return job;
+  }
+
+  /** The data for the current settings, or null once a newer rebuild is asked for. */
+  private async dataUnlessNewer(): Promise<DataSplit | null> {
+    if (!this.session) this.host.status.set('Loading data…');
+    const gaveWay = new Promise<null>((resolve) => {
+      this.giveWay = () => resolve(null);
+    });
+    try {
+      return await Promise.race([this.host.loadData(), gaveWay]);
+    } finally {
+      this.giveWay = null;
+    }
+  }
+
+  /**
+   * Builds a session for the current settings. A configuration the GPU cannot hold throws before
+   * the running session is let go (see failed).
+   */
+  private async build(resume: boolean, restore: Checkpoint | null, continues: boolean, loaded: DataSplit | null): Promise<void> {
+    const { host } = this;
+    const s = host.settings;
+    if (!loaded) host.status.set('Loading data…');
+    const data = loaded ?? (await host.loadData());
+    if (s.exercise > 0) s.mistake = exerciseMistake(s.exercise, s.model, s.model === 'mlp' ? s.activation : null);
+    const { plan, adjusted } = planRun(s, data);
+    const notes = adjusted.map((a) => a.note);
+    if (plan.mistake !== s.mistake) {
+      notes.push(`${mistakeProblem(s.mistake, s.model, s.model === 'mlp' ? s.activation : null)}, so this run makes none`);
+      s.mistake = 'none';
+    }
+    for (const a of adjusted) s[a.key] = a.to;
+    if (s.model === 'mlp' && data.train.classes < 2 && !data.test) notes.push('the data has one class only');
+    const config: SessionConfig = { ...plan, engines: [...ENGINES_OF[s.engine]] };
+    const gpu = host.gpu();
+    if (gpu) Session.checkFits(config, data, gpu.device.limits);
+    if (restore) checkCheckpointFits({ config, data }, restore);
+    // Checked: from here on the old session goes.
+    if (notes.length > 0) host.banners.notice(`Note: ${notes.join('; ')}.`, 'build');
+    host.settingsChanged();
+    this.building = true;
+    try {
+      // Play pressed while the old run still showed counts as well.
+      if (await this.letGo()) resume = true;
+      host.recovery.clearDivergence();
+      host.status.set('Building the model…');
+      const session = await Session.create(config, data, gpu?.device ?? null, { estimate: true, onProgress: (p) => host.status.set(buildStatus(p)) });
+      if (restore) {
+        try {
+          await restoreCheckpoint(session, restore);
+          await session.setOptimizer(plan.optimizer); // the panel's optimizer, which may be newer than the snapshot's
+        } catch (error) {
+          session.destroy();
+          throw error;
+        }
+      }
+      host.recovery.snapshots.reset(restore);
+      this.applied = { ...s };
+      host.views.attach(session, plan, data, s, restore && continues ? checkpointSteps(restore) : NO_STEPS);
+      this.session = session;
+    } finally {
+      this.building = false;
+    }
+    const session = this.session;
+    host.settingsChanged();
+    await host.views.refresh(session, true).catch(() => {});
+    const next = restore ? `Continuing from step ${session.step}.` : host.loop.startsWhenReady ? 'Starting: play was pressed.' : 'Press play.';
+    host.status.set(readyStatus(host.describe(), session.stepEstimate, plan.spec.kind, next));
+    host.banners.clear('build');
+    host.loop.sessionReady(resume);
+  }
+
+  /**
+   * The current session goes: the loop stops, its work settles, then its buffers die. Returns
+   * whether the loop was running (or asked to) until then.
+   */
+  private async letGo(): Promise<boolean> {
+    const old = this.session;
+    this.session = null;
+    this.host.views.detach();
+    const wasRunning = await this.host.loop.stop();
+    await old?.close();
+    return wasRunning;
+  }
+
+  /**
+   * A build failed. Before the running session was let go, its settings come back and it goes on;
+   * after (the GPU ran out of memory, say), the settings that worked are rebuilt from their last
+   * snapshot; with none, the CPU engine takes over, then the reference.
+   */
+  private async failed(error: Error, resume: boolean, stopped: boolean): Promise<void> {
+    const { host } = this;
+    const gpu = host.gpu();
+    // A build that failed because the device was lost is Recovery's to handle.
+    if (host.recovery.recovering || (gpu && (await lostWithin(gpu.device, 100)))) return;
+    const why = plainWords(error);
+    if (this.session) {
+      // Refused before the running session was let go (sizes over the GPU's limits, data that would not load).
+      this.revert();
+      host.banners.message(`Not applied: ${why}. The current run goes on.`, [], 'build');
+      host.status.set(`${host.describe()}.`);
+      if (stopped) host.loop.sessionReady(resume);
+      return;
+    }
+    const previous = this.applied;
+    const s = host.settings;
+    let fallback: string;
+    if (previous && JSON.stringify(previous) !== JSON.stringify(s)) {
+      this.revert();
+      fallback = 'the previous settings are back';
+    } else if (s.engine !== 'cpu' && s.engine !== 'reference') {
+      s.engine = 'cpu';
+      fallback = `training runs on the CPU engine, ${ENGINE_NAMES.cpu}, instead`;
+    } else if (s.engine === 'cpu') {
+      // Where the WebAssembly engine cannot run (no SIMD, no memory for it), the float64 one still can.
+      s.engine = 'reference';
+      fallback = `training runs on the ${ENGINE_NAMES.reference} instead`;
+    } else {
+      host.banners.message(`${why}. Reload the page to try again.`, [], 'build');
+      return;
+    }
+    host.settingsChanged();
+    const snapshot = previous ? host.recovery.snapshots.latest : null;
+    try {
+      await this.build(resume, snapshot, snapshot !== null, null);
+      host.banners.message(`Not applied: ${why}. ${fallback[0]!.toUpperCase()}${fallback.slice(1)}.`, [], 'build');
+    } catch (again) {
+      host.banners.message(`${why}; and then: ${plainWords(again as Error)}. Reload the page to try again.`, [], 'build');
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// The link (the address bar's hash) and its one owner: read at start and whenever the user edits
+// it, written after every change, so that the address bar always links to the run that shows.
+// The settings' codec is settings.ts; the teacher's hide list is teacher.ts.
+import { decodeHash, encodeHash, type PageSettings } from './settings';
+import { readHide, withHide } from './teacher';
+
+/** A link as read: its settings, the sections and controls it hides, and what it said that was ignored. */
+export interface ReadLink {
+  settings: PageSettings;
+  hide: string[];
+  problems: string[];
+  /** Whether the link names a data set (a file of the user's cannot travel in a link). */
+  namesDataset: boolean;
+}
+
+export class LinkSync {
+  /** Controls and sections the link hides (teacher mode: `hide=`). */
+  hide: string[] = [];
+
+  /** Reads the current link; its hide list becomes the page's. */
+  read(): ReadLink {
+    const { settings, problems } = decodeHash(location.hash);
+    const hidden = readHide(location.hash);
+    this.hide = hidden.hide;
+    return {
+      settings,
+      hide: hidden.hide,
+      problems: [...problems, ...hidden.problems],
+      namesDataset: new URLSearchParams(location.hash.slice(1)).has('dataset'),
+    };
+  }
+
+  /** Calls `edited` whenever the user edits the link or follows one within the page. */
+  listen(edited: (link: ReadLink) => void): void {
+    window.addEventListener('hashchange', () => edited(this.read()));
+  }
+
+  /** The address bar holds `s` (a link to this run), without adding a history entry. */
+  write(s: PageSettings): void {
+    history.replaceState(null, '', withHide(encodeHash(s), this.hide) || location.pathname + location.search);
+  }
+
+  /** Follows a preset's link, keeping the hide list; applied through `listen` as an edited link is. */
+  follow(hash: string): void {
+    location.hash = withHide(hash, this.hide);
+  }
+}

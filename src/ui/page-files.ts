@@ -1,0 +1,121 @@
+// Files in and out of the page, and their one owner: a dropped or chosen data file (.csv, .npy, …)
+// or saved run (.json), checked whole before anything changes; and the run saved as a .json
+// checkpoint to continue from or an .npz for a notebook (the format lives in run-files.ts).
+import { UserError } from '../base/errors';
+import { UserFileSource } from '../data/user-file';
+import { captureCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { parseCheckpoint } from '../train/checkpoint-reader';
+import type { Banners } from './banners';
+import type { BuildQueue } from './build-queue';
+import type { Recovery } from './recovery';
+import { checkpointFile, download, type RunFileFormat } from './run-files';
+import { readSettings, type PageSettings } from './settings';
+import type { TrainingLoop } from './training-loop';
+
+/** What the files need of the page. */
+export interface PageFilesHost {
+  readonly settings: PageSettings;
+  queue: BuildQueue;
+  loop: TrainingLoop;
+  banners: Banners;
+  recovery: Recovery;
+  /** Settings read from a file may name an engine this page cannot run: the page's fallback applies. */
+  fitEngine(s: PageSettings): void;
+  settingsChanged(): void;
+}
+
+const MAX_FILE_BYTES = 512 * 2 ** 20;
+
+export class PageFiles {
+  /** The user's data file in use, if any. */
+  userFile: UserFileSource | null = null;
+
+  constructor(private readonly host: PageFilesHost) {}
+
+  /** A dropped or chosen file: a saved run (.json) or data; a bad one leaves the current run as it is. */
+  async load(file: File): Promise<void> {
+    const { host } = this;
+    let source: UserFileSource;
+    try {
+      if (file.size > MAX_FILE_BYTES) throw new UserError(`it is larger than 512 MiB`);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      if (/\.json$/i.test(file.name)) return this.loadRun(file.name, bytes);
+      source = new UserFileSource(file.name, bytes, host.settings.model === 'mlp');
+    } catch (error) {
+      host.banners.message(`Could not use ${file.name}: ${withoutName((error as Error).message, file.name)}. The current run is unchanged.`, [], 'file');
+      return;
+    }
+    this.userFile = source;
+    host.settings.dataset = 'file';
+    host.settingsChanged();
+    const d = source.dataset(host.settings.model === 'mlp');
+    host.banners.clear('file');
+    host.banners.notice(`Loaded ${file.name}: ${d.N} rows, ${d.D} features${host.settings.model === 'mlp' ? `, ${d.classes} classes` : ''}.`, 'file');
+    await host.queue.rebuild();
+  }
+
+  /**
+   * Saves the run as it is now (the loop pauses while the state is read): a .json checkpoint to
+   * continue from, or an .npz of one .npy per tensor for a notebook.
+   */
+  async save(format: RunFileFormat): Promise<File | null> {
+    const { host } = this;
+    await host.queue.idle; // the run that shows, even while a rebuild waits for its data
+    const session = host.queue.session;
+    if (!session) return null;
+    if (host.recovery.diverged) {
+      host.banners.message('This run has diverged: its numbers are no longer finite. Restore its last good state (or start again), then save.', [], 'run');
+      return null;
+    }
+    const wasRunning = await host.loop.stop();
+    let file: File | null = null;
+    try {
+      // An exercise's file names its seed, not its mistake (the seed gives it back on loading).
+      const { mistake, ...rest } = host.settings;
+      const cp = await session.use(() => captureCheckpoint(session, host.settings.exercise > 0 ? rest : { ...rest, mistake }));
+      file = checkpointFile(cp, format, `webgpu-backprop-${host.settings.model}-step-${session.step}`);
+      download(file);
+    } catch (error) {
+      host.banners.message(`Could not save the run: ${(error as Error).message}`);
+    }
+    if (wasRunning && host.queue.session === session) host.loop.play();
+    return file;
+  }
+
+  /** A saved run (.json): checked whole before anything changes, then rebuilt from its settings and state. */
+  private async loadRun(name: string, bytes: Uint8Array): Promise<void> {
+    const { host } = this;
+    let checkpoint: Checkpoint;
+    let settings: PageSettings;
+    try {
+      checkpoint = parseCheckpoint(bytes, name);
+      const read = readSettings(Object.entries(checkpoint.settings).map(([k, v]) => [k, String(v)]));
+      if (read.problems.length > 0) throw new UserError(`its settings are not valid here: ${read.problems.join('; ')}`);
+      settings = read.settings;
+      if (settings.dataset === 'file' && this.userFile?.name !== checkpoint.data.name) {
+        throw new UserError(`it was trained on your file ${checkpoint.data.name}: load that file first, then the run`);
+      }
+    } catch (error) {
+      host.banners.message(`Could not use ${name}: ${withoutName((error as Error).message, name)}. The current run is unchanged.`, [], 'file');
+      return;
+    }
+    host.fitEngine(settings);
+    await host.queue.exclusive(
+      async () => {
+        Object.assign(host.settings, settings);
+        host.settingsChanged();
+        // A loaded run waits for play.
+        if ((await host.queue.replace(checkpoint, false, null, false)) && host.queue.session) {
+          host.banners.clear('file');
+          host.banners.notice(`Loaded ${name}: continuing from step ${host.queue.session.step}.`, 'file');
+        }
+      },
+      (e) => host.banners.message(`Could not use ${name}: ${e.message}.`, [], 'file'),
+    );
+  }
+}
+
+/** A reader's message without the file's name at its start: the banner names the file once. */
+function withoutName(message: string, name: string): string {
+  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+}

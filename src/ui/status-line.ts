@@ -1,0 +1,149 @@
+// The status line and its one owner: what the page is doing (loading, building, ready, training),
+// each engine's speed measured over a second or more, and MNIST's download ahead of it while one is
+// in flight.
+import { canShareMemory } from '../cpu/wasm-module';
+import { CpuEngine } from '../train/cpu-engine';
+import { ENGINE_NAMES, type Engine, type EngineId } from '../train/engine';
+import type { Session, TestMetrics } from '../train/session';
+import { formatNumber, formatRate } from './format';
+import type { PageSettings } from './settings';
+
+/** What the run's line is made of, read when it is drawn. */
+export interface RunLine {
+  session: Session;
+  running: boolean;
+  /** Each engine's recent metrics, for the training loss. */
+  recentLoss: (engine: EngineId) => number;
+  /** The latest test evaluation of each engine. */
+  lastEval: (engine: EngineId) => TestMetrics | undefined;
+  pcaBound: number | null;
+  /** Engines racing (each at its own pace) rather than side by side. */
+  racing: boolean;
+  /** The user's steps per frame, or null where the loop fills a time budget per frame. */
+  stepsPerFrame: number | null;
+  /** The WebGPU adapter's name, or null without a device. */
+  adapterName: string | null;
+}
+
+export class StatusLine {
+  private text = '';
+  private download: string | null = null;
+  /** Play was pressed during a build: the line says training starts when the model is ready. */
+  private waiting = false;
+  /** Each engine's steps per second while running, measured over a second or more. */
+  private readonly rates = new Map<EngineId, { steps: number; time: number; perSecond: number }>();
+
+  constructor(private readonly el: HTMLElement) {}
+
+  /** The line's own text now (the download's progress aside). */
+  get current(): string {
+    return this.text;
+  }
+
+  set(text: string): void {
+    this.text = text;
+    this.draw();
+  }
+
+  /**
+   * MNIST's download progress ("Loading MNIST: 3.2 of 11.2 MB (28%)") ahead of the line while in
+   * flight, or the whole line (`alone`) while there is nothing else to say; null when done.
+   */
+  setDownload(text: string | null, alone = false): void {
+    this.download = text;
+    if (alone && text !== null) this.text = text;
+    this.draw();
+  }
+
+  /** Whether play was pressed during a build (the line says so until the run starts). */
+  setWaiting(waiting: boolean): void {
+    this.waiting = waiting;
+    this.draw();
+  }
+
+  /** Training starts: each engine's speed is measured from here. */
+  startRates(engines: readonly Engine[]): void {
+    const now = performance.now();
+    for (const e of engines) this.rates.set(e.id, { steps: e.step, time: now, perSecond: this.rates.get(e.id)?.perSecond ?? 0 });
+  }
+
+  /** The run's line: step, epoch, losses, test metrics, speed and engines. */
+  showRun(r: RunLine): void {
+    const { session } = r;
+    this.measure(session.engines, r.running);
+    const engine = session.leader.id;
+    const loss = r.recentLoss(engine);
+    const test = r.lastEval(engine);
+    const stepsPerEpoch = Math.floor(session.data.train.N / session.config.batch);
+    const parts = [
+      `step ${session.step.toLocaleString('en')}`,
+      `epoch ${(session.step / stepsPerEpoch).toFixed(2)}`,
+      `training loss ${Number.isFinite(loss) ? formatNumber(loss) : '—'}`,
+    ];
+    // An evaluation well behind the steps (a race's GPU, busy training, answers late) says its step.
+    const at = test && session.step - test.step > Math.max(100, 0.2 * session.step) ? ` (step ${test.step.toLocaleString('en')})` : '';
+    if (test?.testAccuracy !== undefined) parts.push(`test accuracy ${(test.testAccuracy * 100).toFixed(1)}%${at}`);
+    else if (test) parts.push(`test loss ${formatNumber(test.testLoss)}${at}`);
+    if (r.pcaBound !== null) parts.push(`PCA bound ${formatNumber(r.pcaBound)}`);
+    // A rate while running (once one has been measured); "paused" otherwise, never "0 steps/s".
+    if (!r.running) parts.push('paused');
+    if (session.engines.length === 1) {
+      const perSecond = this.rates.get(engine)?.perSecond ?? 0;
+      // One engine trains within each animation frame, so that every frame draws: the rate is the
+      // frames' (a race, where engines run freely, shows what the engines can do).
+      const per = r.stepsPerFrame === null ? 'a share of each frame' : `up to ${r.stepsPerFrame} per frame`;
+      if (r.running && perSecond > 0) parts.push(`${formatRate(perSecond)} steps/s (${per})`);
+      parts.push(engineName(session.leader, r.adapterName));
+    } else {
+      // Side by side: each engine's name, step and speed (in a race the steps differ).
+      const each = session.engines.map((e) => {
+        const perSecond = this.rates.get(e.id)?.perSecond ?? 0;
+        const speed = r.running && perSecond > 0 ? ` at ${formatRate(perSecond)} steps/s` : '';
+        return `${engineName(e, r.adapterName, true)} step ${e.step.toLocaleString('en')}${speed}`;
+      });
+      parts.push(`${each.join(', ')}${r.racing ? ', racing' : ', side by side'}`);
+    }
+    this.set(parts.join(' · '));
+  }
+
+  private measure(engines: readonly Engine[], running: boolean): void {
+    const now = performance.now();
+    for (const engine of engines) {
+      const rate = this.rates.get(engine.id);
+      if (!rate) this.rates.set(engine.id, { steps: engine.step, time: now, perSecond: 0 });
+      else if (now - rate.time > 1000 && running) {
+        this.rates.set(engine.id, { steps: engine.step, time: now, perSecond: ((engine.step - rate.steps) * 1000) / (now - rate.time) });
+      }
+    }
+  }
+
+  private draw(): void {
+    const { download, text } = this;
+    const line = this.waiting ? `${text} · Training starts when the model is ready.` : text;
+    // The download first: it is the news (the panel already names MNIST), the run's own line after it.
+    this.el.textContent = download && text !== download ? `${download} · ${line}` : line;
+  }
+}
+
+/** An engine as the status line names it (`short`: the side-by-side form, "GPU (adapter)"). */
+export function engineName(engine: Engine, adapterName: string | null, short = false): string {
+  if (engine.id === 'gpu') return short ? `GPU (${adapterName ?? 'no WebGPU'})` : `GPU: ${adapterName ?? 'no WebGPU'}`;
+  // "CPU (float32, 2 threads)" says what it is; the reference's name needs its CPU.
+  if (engine instanceof CpuEngine) return cpuEngineName(engine);
+  return short ? ENGINE_NAMES.reference : `CPU: ${ENGINE_NAMES.reference}`;
+}
+
+/** "CPU (float32, 4 threads)", or why there is one thread only. */
+function cpuEngineName(engine: CpuEngine): string {
+  const n = engine.threadCount;
+  const alone = n === 1 && !canShareMemory() ? ': the page is not cross-origin isolated' : '';
+  return `CPU (float32, ${n} thread${n === 1 ? '' : 's'}${alone})`;
+}
+
+/** The run in words: "MLP with 16 swish units on spiral, batch 32, adam at lr 0.01". */
+export function describeRun(s: PageSettings, fileName: string | null): string {
+  const unit = s.hidden.length === 1 && s.hidden[0] === 1 ? 'unit' : 'units';
+  const layers = s.hidden.length === 1 ? `${s.hidden[0]} ${s.activation} ${unit}` : `${s.hidden.length} ${s.activation} layers (${s.hidden.join('-')} units)`;
+  const model = s.model === 'mlp' ? `MLP with ${layers}` : `linear autoencoder with code size ${s.code}`;
+  return `${model} on ${s.dataset === 'file' ? (fileName ?? 'your file') : s.dataset}, batch ${s.batch}, ${s.optimizer} at lr ${s.lr}`;
+}
