@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/base/rng';
 import { householderQlEigen } from '../src/reference/householder-ql';
-import { relativeError, worstElement } from '../src/reference/linalg';
-import { secondMoment, symmetricEigen, type SymmetricEigen } from '../src/reference/pca';
+import { relativeError, type SymmetricEigen, worstElement } from '../src/reference/linalg';
+import { secondMoment, symmetricEigen } from '../src/reference/pca';
 
 /** R + Rᵀ for a normal R [n, n]: eigenvalues of both signs. */
 function randomSymmetric(rng: Rng, n: number): Float64Array {

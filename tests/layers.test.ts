@@ -1,5 +1,6 @@
 // The layers a newcomer can rely on: which folders of src/ may import which (base at the bottom, the float64
-// oracle apart from the GPU, engines apart from their bench, build code out of the runtime) and where the DOM is.
+// oracle apart from the GPU, engines apart from their bench, build code out of the runtime), where the DOM is,
+// and no import circles between files (a type shared by two files lives in a leaf both import).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -74,6 +75,47 @@ function violations(files: ReadonlyMap<string, string>, rule: Rule): string[] {
   return found;
 }
 
+/**
+ * The import graph between the files of `files`: each file → the files of src/ it imports, type-only
+ * imports, re-exports, dynamic imports and workers included ('data/features' → 'src/data/features.ts');
+ * assets (.css) are left out.
+ */
+function importGraph(files: ReadonlyMap<string, string>): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const [path, source] of files) {
+    const targets = importsOf(path, source).flatMap(({ target }) =>
+      target === undefined || /\.(?!ts$)\w+$/.test(target) ? [] : [`src/${target.replace(/\.ts$/, '')}.ts`],
+    );
+    graph.set(path, [...new Set(targets)].sort());
+  }
+  return graph;
+}
+
+/**
+ * Every circle a depth-first walk of `graph` closes, as its path [a, b, c, a]: one per edge back into
+ * the walk's current path. Every circle holds such an edge, so none are found only when there are none.
+ */
+function circles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const found: string[][] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const onPath = new Map<string, number>(); // node → its index in path
+  const visit = (node: string): void => {
+    onPath.set(node, path.length);
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      const at = onPath.get(next);
+      if (at !== undefined) found.push([...path.slice(at), next]);
+      else if (!done.has(next)) visit(next);
+    }
+    path.pop();
+    onPath.delete(node);
+    done.add(node);
+  };
+  for (const node of [...graph.keys()].sort()) if (!done.has(node)) visit(node);
+  return found;
+}
+
 const sources = readSources();
 const engines = among('cpu', 'gpu', 'kernels', 'models', 'train', 'reference');
 
@@ -132,5 +174,35 @@ describe('architecture layers', () => {
     ]);
     expect(violations(good, cliNoUi)).toEqual([]);
     expect(violations(bad, cliNoUi)).toEqual(["src/cli/a.ts -> '../ui/settings'", "src/cli/a.ts -> '../ui/app.ts'"]);
+  });
+
+  it('9. no import circles between files', () => {
+    const graph = importGraph(sources);
+    const missing = [...graph].flatMap(([path, targets]) => targets.filter((t) => !sources.has(t)).map((t) => `${path} -> ${t}`));
+    expect(missing).toEqual([]);
+    expect([...graph.values()].flat().length).toBeGreaterThanOrEqual(300);
+    expect(circles(graph).map((circle) => circle.join(' → '))).toEqual([]);
+  });
+
+  it('10. the circle check is real', () => {
+    const walk = (edges: Record<string, string[]>) => circles(new Map(Object.entries(edges)));
+    expect(walk({ a: ['b'], b: ['c'], c: ['a'] })).toEqual([['a', 'b', 'c', 'a']]);
+    expect(walk({ a: ['a'] })).toEqual([['a', 'a']]);
+    expect(walk({ a: ['b', 'c'], b: ['c'], c: [] })).toEqual([]);
+
+    const circular = new Map([
+      ['src/x/a.ts', "import type { B } from './b';\nimport { d } from './d';\n"],
+      ['src/x/b.ts', "export { c } from './c';\n"],
+      ['src/x/c.ts', "const w = new Worker(new URL('./a.ts', import.meta.url), { type: 'module' });\n"],
+      ['src/x/d.ts', "import './style.css';\n"],
+    ]);
+    expect(circles(importGraph(circular)).map((circle) => circle.join(' → '))).toEqual(['src/x/a.ts → src/x/b.ts → src/x/c.ts → src/x/a.ts']);
+
+    const layered = new Map([
+      ['src/x/a.ts', "import { b } from './b';\nconst m = await import('./c');\n"],
+      ['src/x/b.ts', "import type { C } from './c';\n"],
+      ['src/x/c.ts', "// import { a } from './a';\n/* import('./a') */\n"],
+    ]);
+    expect(circles(importGraph(layered))).toEqual([]);
   });
 });

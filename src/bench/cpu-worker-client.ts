@@ -1,14 +1,7 @@
 // A promise client for the float32 CPU engine's Web Worker (cpu-worker.ts): one request at a time per call,
 // matched by id; terminate() stops a running measurement at once (the sweep's cancel button).
+import type { CpuBenchRequest, CpuBenchResponse } from './cpu-worker';
 import type { BenchProtocol, BenchResult, BenchSize } from './types';
-
-export interface CpuBenchRequest {
-  id: number;
-  size: BenchSize;
-  protocol: BenchProtocol;
-}
-
-export type CpuBenchResponse = { id: number; result: BenchResult } | { id: number; error: string };
 
 export class CpuWorker {
   private worker: Worker | null = null;

@@ -1,7 +1,18 @@
 // The CPU engine in a Web Worker, so that the page stays responsive while it is timed.
-// Messages: { id, size, protocol } in; { id, result } or { id, error } out (see cpu-worker-client.ts).
+// Messages: { id, size, protocol } in; { id, result } or { id, error } out, declared here for its client
+// (cpu-worker-client.ts), which imports this file's types only.
 import { benchCpu } from './cpu';
-import type { CpuBenchRequest, CpuBenchResponse } from './cpu-worker-client';
+import type { BenchProtocol, BenchResult, BenchSize } from './types';
+
+/** One measurement asked of the worker; the reply carries the same id. */
+export interface CpuBenchRequest {
+  id: number;
+  size: BenchSize;
+  protocol: BenchProtocol;
+}
+
+/** The worker's reply to one request: the result, or the error's message. */
+export type CpuBenchResponse = { id: number; result: BenchResult } | { id: number; error: string };
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<CpuBenchRequest>) => void) | null;

@@ -1,7 +1,6 @@
 // Input features of the 2-D sets, as TensorFlow Playground offers them: the network sees any choice
 // of x₁, x₂, x₁², x₂², x₁x₂, sin x₁ and sin x₂ of each point (D follows the choice), while the views
-// keep drawing the points on their plane.
-import { rowsAsFloats, type DataSplit, type Dataset } from './dataset';
+// keep drawing the points on their plane. Points in, numbers out: a leaf, so dataset.ts can name the Plane.
 
 export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] as const;
 export type Feature = (typeof FEATURES)[number];
@@ -53,19 +52,4 @@ export function expandFeatures(points: ArrayLike<number>, n: number, features: r
 /** Whether these are the plain inputs x₁, x₂ in that order (the data is then used as it is). */
 export function isPlain(features: readonly Feature[]): boolean {
   return features.length === 2 && features[0] === 'x1' && features[1] === 'x2';
-}
-
-/** A 2-D split with the network's inputs made of `features`, and its plane kept for the views. */
-export function withFeatures(split: DataSplit, features: readonly Feature[]): DataSplit {
-  const expand = (set: Dataset): Dataset =>
-    isPlain(features) ? set : { ...set, X: expandFeatures(rowsAsFloats(set, 0, set.N), set.N, features), D: features.length };
-  return {
-    train: expand(split.train),
-    ...(split.test ? { test: expand(split.test) } : {}),
-    plane: {
-      features: [...features],
-      train: rowsAsFloats(split.train, 0, split.train.N),
-      ...(split.test ? { test: rowsAsFloats(split.test, 0, split.test.N) } : {}),
-    },
-  };
 }

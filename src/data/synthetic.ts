@@ -3,8 +3,8 @@
 
 import { UserError } from '../base/errors';
 import { Rng } from '../base/rng';
-import type { DataSplit, Dataset } from './dataset';
-import { PLAIN_FEATURES, withFeatures, type Feature } from './features';
+import { rowsAsFloats, type DataSplit, type Dataset } from './dataset';
+import { expandFeatures, isPlain, PLAIN_FEATURES, type Feature } from './features';
 
 /** Options shared by every synthetic set. */
 export interface SyntheticOptions {
@@ -111,6 +111,21 @@ export function makeSynthetic(name: SyntheticName, opts: SpiralOptions & BlobsOp
   if (share === 0) return withFeatures({ train }, features);
   const test = make({ ...opts, n: Math.max(Math.round((opts.n * share) / (1 - share)), 1), seed: opts.seed + 1 });
   return withFeatures({ train, test: { ...test, name: `${name}/test` } }, features);
+}
+
+// The split with the network's inputs made of `features`, and its plane kept for the views.
+function withFeatures(split: DataSplit, features: readonly Feature[]): DataSplit {
+  const expand = (set: Dataset): Dataset =>
+    isPlain(features) ? set : { ...set, X: expandFeatures(rowsAsFloats(set, 0, set.N), set.N, features), D: features.length };
+  return {
+    train: expand(split.train),
+    ...(split.test ? { test: expand(split.test) } : {}),
+    plane: {
+      features: [...features],
+      train: rowsAsFloats(split.train, 0, split.train.N),
+      ...(split.test ? { test: rowsAsFloats(split.test, 0, split.test.N) } : {}),
+    },
+  };
 }
 
 /** Draws sample i of class i % K from `point`, then adds the jitter. */

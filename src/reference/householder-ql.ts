@@ -1,7 +1,7 @@
 // All eigenpairs of a symmetric matrix in O(n³): Householder reduction to tridiagonal form, then the
 // implicit QL algorithm with Wilkinson-type shifts (EISPACK's tred2 and tql2, as in JAMA), in float64.
 // Jacobi (pca.ts) is the simpler reference; this one is for n = 784, where Jacobi takes minutes.
-import type { SymmetricEigen } from './pca';
+import type { SymmetricEigen } from './linalg';
 import { assertLength, assertSizes } from './shape';
 
 /** QL needs two or three iterations per eigenvalue; this many means the input is not finite. */

@@ -3,6 +3,14 @@
 
 import { assertLength } from './shape';
 
+/** Eigen-decomposition of a symmetric matrix: what pca.ts's Jacobi and householder-ql.ts both return. */
+export interface SymmetricEigen {
+  /** [n], descending. */
+  values: Float64Array;
+  /** [n, n]; row j is the unit eigenvector of values[j]. */
+  vectors: Float64Array;
+}
+
 /** Which operands `matmul` reads transposed. */
 export interface MatmulOptions {
   /** A is stored [K, M] and used as its transpose. */

@@ -2,6 +2,7 @@
 // second-moment matrix, by cyclic Jacobi rotations for small n and Householder + QL above, in float64.
 
 import { householderQlEigen } from './householder-ql';
+import type { SymmetricEigen } from './linalg';
 import { assertLength, assertSizes } from './shape';
 
 /** Up to this n the eigenvalues come from Jacobi (under a second); above it from householder-ql.ts. */
@@ -11,14 +12,6 @@ export const JACOBI_MAX_N = 128;
 const JACOBI_TOLERANCE = 1e-12;
 /** Jacobi converges quadratically; needing this many sweeps means the input is not a finite symmetric matrix. */
 const JACOBI_MAX_SWEEPS = 100;
-
-/** Eigen-decomposition of a symmetric matrix. */
-export interface SymmetricEigen {
-  /** [n], descending. */
-  values: Float64Array;
-  /** [n, n]; row j is the unit eigenvector of values[j]. */
-  vectors: Float64Array;
-}
 
 function offDiagonalNorm(A: Float64Array, n: number): number {
   let sq = 0;

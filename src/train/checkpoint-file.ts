@@ -1,44 +1,14 @@
 // A checkpoint as a file: one JSON document to resume from, or one .npy per tensor for a notebook.
-// The strict reader of the JSON is checkpoint-reader.ts; capture and restore are checkpoint.ts.
-//
-// The JSON file (version 2):
-//   { "format": "webgpu-backprop checkpoint", "version": 2,
-//     "settings": { flat object of strings, numbers, booleans, null: the caller's, passed through; a list
-//        setting as its text, "hidden": "32,16" },
-//     "spec": { "kind": "mlp", "shape": { "D", "hidden": [H1, …], "C"[, "activation"] } } (no activation: swish;
-//        version 1, before deeper networks, had "H" for its one hidden layer and is still read)
-//        or { "kind": "autoencoder", "shape": { "n", "m" } },
-//     "batch": B, "seed": s, "optimizer": { kind, lr, momentum, nesterov, beta1, beta2, eps, weightDecay[, l1] }
-//        (l1 only where it is not 0, so that a run without L1 stays readable by the builds before it;
-//        the settings likewise leave out activation, l1, testShare, features and mistake at their defaults:
-//        run-settings.ts savedSettings, so the settings come back as the caller's with those left unsaid),
-//     "data": { "name", "N", "D", "classes" }: the training set the schedule permutes,
-//     "engines": { "gpu" and/or "cpu" (the float64 reference): { "step": steps done, "optimizerStep": t,
-//        "params" | "m" | "v": { tensor name: { "dtype": "float32" | "float64", "shape": [...], "data": base64 } } } } }
-// Tensor data is base64 of the little-endian IEEE bytes, row-major: exact (a float32 run resumes bit
-// for bit), a third larger than the raw bytes, and np.frombuffer(base64.b64decode(d), '<f4') reads it.
-// The GPU engine saves float32, the reference float64. `step` fixes the data order: the schedule
-// draws each epoch's permutation from (seed, epoch), so step and seed give the next batch.
+// The writer; the layout is in checkpoint-format.ts, the strict reader is checkpoint-reader.ts.
 import { encodeBase64 } from '../base/base64';
 import { writeNpy } from '../data/npy-write';
 import { specTensorShapes } from '../models/build';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { savedSettings } from './run-settings';
-import type { Checkpoint } from './checkpoint';
+import { type Checkpoint, ENGINE_KEYS, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, PARTS } from './checkpoint-format';
 import type { EngineId } from './engine';
 
-export const CHECKPOINT_FORMAT = 'webgpu-backprop checkpoint';
-export const CHECKPOINT_VERSION = 2;
-/** Largest checkpoint file accepted, in characters (the biggest page model with both engines is ~110 MB). */
-export const MAX_CHECKPOINT_CHARS = 256 * 2 ** 20;
-/**
- * Each engine's key in the file; the float64 reference's is "cpu", its name when version 1 was made,
- * so the float32 CPU engine's is "cpu-f32".
- */
-export const ENGINE_KEYS: Readonly<Record<EngineId, string>> = { gpu: 'gpu', cpu: 'cpu-f32', reference: 'cpu' };
-export const PARTS = ['params', 'm', 'v'] as const;
-
-/** The checkpoint as the text of one JSON file (see the format above). */
+/** The checkpoint as the text of one JSON file (see checkpoint-format.ts). */
 export function serializeCheckpoint(cp: Checkpoint): string {
   const engines: Record<string, unknown> = {};
   for (const [engine, key] of Object.entries(ENGINE_KEYS) as Array<[EngineId, string]>) {
@@ -69,7 +39,7 @@ export function serializeCheckpoint(cp: Checkpoint): string {
   return JSON.stringify(doc, null, 1);
 }
 
-/** The optimizer as the file keeps it: without l1 when it is 0 (see the format above). */
+/** The optimizer as the file keeps it: without l1 when it is 0 (see checkpoint-format.ts). */
 function fileOptimizer(o: OptimizerSettings): Omit<OptimizerSettings, 'l1'> & { l1?: number } {
   const { l1, ...rest } = o;
   return l1 === 0 ? rest : { ...rest, l1 };

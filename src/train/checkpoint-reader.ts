@@ -1,4 +1,4 @@
-// The strict reader of a checkpoint file's JSON (the format is in checkpoint-file.ts): every field,
+// The strict reader of a checkpoint file's JSON (the format is in checkpoint-format.ts): every field,
 // every tensor's dtype, shape and length, every value finite, checked before anything is used, so a
 // bad file is refused with one line that names the field.
 import { decodeBase64 } from '../base/base64';
@@ -8,9 +8,8 @@ import { specTensorShapes, type ModelSpec } from '../models/build';
 import { ACTIVATIONS, type Activation } from '../reference/activations';
 import { MAX_HIDDEN_LAYERS } from '../reference/mlp';
 import type { OptimizerKind, OptimizerSettings } from '../reference/optimizer';
-import type { Checkpoint, SettingValue } from './checkpoint';
 import type { EngineId, EngineState } from './engine';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, ENGINE_KEYS, MAX_CHECKPOINT_CHARS, PARTS } from './checkpoint-file';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, ENGINE_KEYS, MAX_CHECKPOINT_CHARS, PARTS, type SettingValue } from './checkpoint-format';
 
 /** Largest layer size accepted in a model spec. */
 const MAX_DIM = 2 ** 20;

@@ -1,38 +1,22 @@
 // Save and resume: the whole state of a run (the caller's settings, the model, every engine's
 // parameters, optimizer moments and step count, which fix the position in the batch schedule),
 // captured from a session and put back into one. Each engine captures and restores its own state
-// (Engine.capture/restore); the file format is checkpoint-file.ts, its strict reader
-// checkpoint-reader.ts. Knows no DOM.
+// (Engine.capture/restore); the Checkpoint and its file format are checkpoint-format.ts, the writer
+// checkpoint-file.ts, the strict reader checkpoint-reader.ts. Knows no DOM.
 import { UserError } from '../base/errors';
 import type { Dataset } from '../data/dataset';
 import type { ModelSpec } from '../models/build';
 import { describeMlp } from '../reference/mlp';
-import type { OptimizerSettings } from '../reference/optimizer';
+import type { Checkpoint, SettingValue } from './checkpoint-format';
 import { checkSettings } from './checkpoint-reader';
 import type { EngineId, EngineState } from './engine';
 import type { Session, SessionConfig } from './session';
-
-export type SettingValue = string | number | boolean | null;
 
 /** A settings record as a checkpoint keeps it: flat, a list setting as its text ("32,16", as in the link). */
 export function flatSettings(record: Readonly<Record<string, unknown>>): Record<string, SettingValue> {
   const out: Record<string, SettingValue> = {};
   for (const [key, value] of Object.entries(record)) out[key] = Array.isArray(value) ? value.join(',') : (value as SettingValue);
   return out;
-}
-
-/** Everything needed to continue a run exactly where it stopped. */
-export interface Checkpoint {
-  /** The caller's settings (the page's), passed through untouched: a flat JSON object. */
-  settings: Record<string, SettingValue>;
-  spec: ModelSpec;
-  batch: number;
-  seed: number;
-  optimizer: OptimizerSettings;
-  /** The training set whose permutations the schedule draws. */
-  data: { name: string; N: number; D: number; classes: number };
-  /** One state per engine that ran; at least one. */
-  engines: Partial<Record<EngineId, EngineState>>;
 }
 
 /**

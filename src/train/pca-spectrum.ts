@@ -2,7 +2,8 @@
 // eigenvectors), with progress: the one computation behind the PCA bound and the PCA view, run
 // in pca-worker.ts on the page and on the caller's thread where there are no Workers.
 import { featureValues, type Dataset } from '../data/dataset';
-import { eigenDecompose, JACOBI_MAX_N, secondMomentSlices, type SymmetricEigen } from '../reference/pca';
+import type { SymmetricEigen } from '../reference/linalg';
+import { eigenDecompose, JACOBI_MAX_N, secondMomentSlices } from '../reference/pca';
 
 /**
  * What pca-worker.ts is sent: the sizes and whether X holds bytes, then X [N, n] in pieces (each a

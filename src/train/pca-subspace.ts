@@ -2,7 +2,7 @@
 // and PCA view: computed once per data set, in a Web Worker (pca-worker.ts) where the page has one
 // and the work is large, on this thread in slices otherwise (Node, small sets), with progress.
 import { holdsBytes, type Dataset } from '../data/dataset';
-import type { SymmetricEigen } from '../reference/pca';
+import type { SymmetricEigen } from '../reference/linalg';
 import { computeSpectrum, type SpectrumMessage, type SpectrumRequest } from './pca-spectrum';
 
 /** Below this many multiply-adds (N n²) a worker's start-up costs more than it saves. */

@@ -1,6 +1,7 @@
 // The last healthy state of a run, kept in memory to go back to after a divergence or to continue
 // from on a new device: a checkpoint (see checkpoint.ts) taken only while every number is finite.
-import { captureCheckpoint, type Checkpoint } from './checkpoint';
+import { captureCheckpoint } from './checkpoint';
+import type { Checkpoint } from './checkpoint-format';
 import type { Session } from './session';
 
 /** Whether every value of every tensor is finite. */

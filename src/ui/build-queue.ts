@@ -6,7 +6,8 @@
 import type { DataSplit } from '../data/dataset';
 import type { GpuContext } from '../gpu/device';
 import { mistakeProblem } from '../reference/mistakes';
-import { checkCheckpointFits, checkpointSteps, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { checkCheckpointFits, checkpointSteps, restoreCheckpoint } from '../train/checkpoint';
+import type { Checkpoint } from '../train/checkpoint-format';
 import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import { exerciseMistake } from '../train/exercise';
 import { planRun } from '../train/run-settings';

@@ -3,7 +3,8 @@
 // checkpoint to continue from or an .npz for a notebook (the format lives in run-files.ts).
 import { UserError } from '../base/errors';
 import { UserFileSource } from '../data/user-file';
-import { captureCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { captureCheckpoint } from '../train/checkpoint';
+import type { Checkpoint } from '../train/checkpoint-format';
 import { parseCheckpoint } from '../train/checkpoint-reader';
 import type { Banners } from './banners';
 import type { BuildQueue } from './build-queue';

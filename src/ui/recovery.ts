@@ -3,7 +3,8 @@
 // device is replaced and the run continues from that snapshot, or goes on with the reference engine
 // when no device can be had. The controller (app.ts) is reached only through RecoveryHost.
 import type { GpuContext } from '../gpu/device';
-import { checkpointSteps, restoreCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { checkpointSteps, restoreCheckpoint } from '../train/checkpoint';
+import type { Checkpoint } from '../train/checkpoint-format';
 import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import type { Session } from '../train/session';
 import { SnapshotKeeper } from '../train/snapshot';

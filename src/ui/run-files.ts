@@ -1,7 +1,7 @@
 // Saving a run to the user's disk: the checkpoint as one .json file, or its tensors as an .npz
 // (a zip of one .npy per tensor, which numpy.load opens as a dict), offered as a download.
 import { zipSync } from 'fflate';
-import type { Checkpoint } from '../train/checkpoint';
+import type { Checkpoint } from '../train/checkpoint-format';
 import { checkpointNpyFiles, serializeCheckpoint } from '../train/checkpoint-file';
 
 export type RunFileFormat = 'json' | 'npz';

@@ -1,0 +1,56 @@
+// What a checkpoint holds and how its file is laid out, shared by capture and restore (checkpoint.ts),
+// the writer (checkpoint-file.ts) and the strict reader (checkpoint-reader.ts): a leaf that imports
+// none of them, so that they import one another in one direction only.
+//
+// The JSON file (version 2):
+//   { "format": "webgpu-backprop checkpoint", "version": 2,
+//     "settings": { flat object of strings, numbers, booleans, null: the caller's, passed through; a list
+//        setting as its text, "hidden": "32,16" },
+//     "spec": { "kind": "mlp", "shape": { "D", "hidden": [H1, …], "C"[, "activation"] } } (no activation: swish;
+//        version 1, before deeper networks, had "H" for its one hidden layer and is still read)
+//        or { "kind": "autoencoder", "shape": { "n", "m" } },
+//     "batch": B, "seed": s, "optimizer": { kind, lr, momentum, nesterov, beta1, beta2, eps, weightDecay[, l1] }
+//        (l1 only where it is not 0, so that a run without L1 stays readable by the builds before it;
+//        the settings likewise leave out activation, l1, testShare, features and mistake at their defaults:
+//        run-settings.ts savedSettings, so the settings come back as the caller's with those left unsaid),
+//     "data": { "name", "N", "D", "classes" }: the training set the schedule permutes,
+//     "engines": { "gpu" and/or "cpu" (the float64 reference): { "step": steps done, "optimizerStep": t,
+//        "params" | "m" | "v": { tensor name: { "dtype": "float32" | "float64", "shape": [...], "data": base64 } } } } }
+// Tensor data is base64 of the little-endian IEEE bytes, row-major: exact (a float32 run resumes bit
+// for bit), a third larger than the raw bytes, and np.frombuffer(base64.b64decode(d), '<f4') reads it.
+// The GPU engine saves float32, the reference float64. `step` fixes the data order: the schedule
+// draws each epoch's permutation from (seed, epoch), so step and seed give the next batch.
+import type { ModelSpec } from '../models/build';
+import type { OptimizerSettings } from '../reference/optimizer';
+import type { EngineId, EngineState } from './engine';
+
+/** A setting as a checkpoint keeps it: flat JSON, a list setting as its text. */
+export type SettingValue = string | number | boolean | null;
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface Checkpoint {
+  /** The caller's settings (the page's), passed through untouched: a flat JSON object. */
+  settings: Record<string, SettingValue>;
+  spec: ModelSpec;
+  batch: number;
+  seed: number;
+  optimizer: OptimizerSettings;
+  /** The training set whose permutations the schedule draws. */
+  data: { name: string; N: number; D: number; classes: number };
+  /** One state per engine that ran; at least one. */
+  engines: Partial<Record<EngineId, EngineState>>;
+}
+
+/** The file's "format" field, which tells a checkpoint from any other JSON. */
+export const CHECKPOINT_FORMAT = 'webgpu-backprop checkpoint';
+/** The version written; the reader also takes version 1. */
+export const CHECKPOINT_VERSION = 2;
+/** Largest checkpoint file accepted, in characters (the biggest page model with both engines is ~110 MB). */
+export const MAX_CHECKPOINT_CHARS = 256 * 2 ** 20;
+/**
+ * Each engine's key in the file; the float64 reference's is "cpu", its name when version 1 was made,
+ * so the float32 CPU engine's is "cpu-f32".
+ */
+export const ENGINE_KEYS: Readonly<Record<EngineId, string>> = { gpu: 'gpu', cpu: 'cpu-f32', reference: 'cpu' };
+/** The tensors each engine saves: parameters and the optimizer's two moments. */
+export const PARTS = ['params', 'm', 'v'] as const;
