@@ -3,30 +3,25 @@
 // files, and recovery (a run gone wrong). The settings are one object, edited by the panel and the
 // link; a change applies live where it can and rebuilds otherwise.
 import type { GpuContext } from '../gpu/device';
-import type { StepMetrics } from '../kernels/metrics';
-import type { OptimizerSettings } from '../reference/optimizer';
-import type { EngineId } from '../train/engine';
-import { optimizerOf, sameValue } from '../train/run-settings';
-import type { Session, TestMetrics } from '../train/session';
+import { optimizerOf } from '../train/run-settings';
+import type { Session } from '../train/session';
 import { mountBenchSection } from './bench/bench-section';
 import { benchTarget } from './bench/bench-target';
 import { Banners } from './banners';
 import { BuildQueue } from './build-queue';
-import { downloadStatus, readyStatus } from './build-status';
-import { loadPageData, watchMnistDownload } from './data-source';
-import { LinkSync, type ReadLink } from './link-sync';
-import type { GradCheckSummary } from './math/math-views';
-import type { PcaPoint } from './math/pca-metrics';
+import { loadPageData } from './data-source';
+import { LinkSync } from './link-sync';
+import { inspectPage, type PageInspection } from './inspection';
 import { PageFiles } from './page-files';
 import { Panel } from './panel';
 import { plainWords } from './plain-words';
 import { lostWithin, Recovery, type MessageAction, type OpenGpu } from './recovery';
 import { RunBar } from './run-bar';
-import type { RunFileFormat } from './run-files';
 import { RunViews } from './run-views';
-import { LIVE_KEYS, needsGpu, type PageSettings } from './settings';
+import type { PageSettings } from './settings';
+import { SettingsChanges } from './settings-changes';
 import { describeRun, StatusLine } from './status-line';
-import { applyHiddenSections, copyText, hiddenSettings, PRESETS } from './teacher';
+import { PRESETS } from './teacher';
 import { TrainingLoop } from './training-loop';
 
 export interface AppElements {
@@ -44,34 +39,6 @@ export interface AppElements {
   views: HTMLElement;
 }
 
-/** The page's state at one moment, as plain data (what the end-to-end tests read). */
-export interface PageInspection {
-  step: number;
-  running: boolean;
-  /** Play was pressed during a build: the run starts when it is ready. */
-  startsWhenReady: boolean;
-  building: boolean;
-  status: string;
-  banners: { message: string | null; notice: string | null };
-  pcaBound: number | null;
-  history: Record<EngineId, readonly StepMetrics[]>;
-  evals: ReadonlyArray<TestMetrics & { engine: EngineId }>;
-  settings: PageSettings;
-  /** The settings the running session was built with. */
-  applied: PageSettings | null;
-  optimizerInUse: OptimizerSettings | null;
-  lossDifference: { steps: readonly number[]; values: ReadonlyArray<number | null> } | null;
-  gradCheck: GradCheckSummary | null;
-  pcaHistory: readonly PcaPoint[] | null;
-  /** The GPU engine's step in the last healthy state of the run; null before there is one. */
-  snapshot: { gpuStep: number | null } | null;
-  diverged: boolean;
-  devicesLost: number;
-  trainFeatures: number | null;
-  /** The last step of each smoothed curve kept for the comparison, by mistake ('none': the correct run). */
-  curveEnds: Record<string, number | undefined>;
-}
-
 export type { MessageAction, OpenGpu };
 
 export class App {
@@ -86,6 +53,7 @@ export class App {
   private readonly loop: TrainingLoop;
   private readonly queue: BuildQueue;
   private readonly files: PageFiles;
+  private readonly changes: SettingsChanges;
 
   constructor(
     el: AppElements,
@@ -96,14 +64,37 @@ export class App {
     this.banners = new Banners(el.message, el.notice);
     const start = this.link.read();
     this.settings = start.settings;
-    this.fitEngine(this.settings);
+    const app = this;
+    this.changes = new SettingsChanges({
+      settings: this.settings,
+      link: this.link,
+      banners: this.banners,
+      status: this.status,
+      // Made below: read when a change comes, never before.
+      get panel() {
+        return app.panel;
+      },
+      get views() {
+        return app.views;
+      },
+      get queue() {
+        return app.queue;
+      },
+      get loop() {
+        return app.loop;
+      },
+      gpu: () => this.gpu,
+      reopenGpu: () => void this.reopenGpu(),
+      describe: () => this.describe(),
+    });
+    this.changes.fitEngine(this.settings);
     this.runBar = new RunBar(
       el.runBar,
       {
         toggle: () => (this.loop.running || this.loop.startsWhenReady ? this.loop.pause() : this.loop.play()),
         step: () => void this.loop.stepOnce(),
         reset: () => void this.rebuild(),
-        copyLink: () => void this.copyLink(),
+        copyLink: () => void this.link.copy(this.settings).then((said) => this.banners.notice(said)),
         preset: (hash) => this.link.follow(hash), // applied by hashchange, as an edited link is
       },
       PRESETS,
@@ -128,7 +119,7 @@ export class App {
         setLearningRate: (lr) => {
           this.settings.lr = lr;
           if (this.queue.applied) this.queue.applied.lr = lr;
-          this.settingsChanged();
+          this.changes.show();
         },
         useCpuEngine: () => {
           this.settings.engine = 'cpu';
@@ -149,7 +140,7 @@ export class App {
       applied: () => this.queue.applied ?? this.settings,
       reshape: (hidden) => {
         this.settings.hidden = hidden;
-        this.changed('hidden');
+        this.changes.changed('hidden');
       },
     });
     this.loop = new TrainingLoop({
@@ -180,7 +171,7 @@ export class App {
       status: this.status,
       loadData: () => loadPageData(this.settings, this.files.userFile?.dataset(this.settings.model === 'mlp') ?? null),
       describe: () => this.describe(),
-      settingsChanged: () => this.settingsChanged(),
+      settingsChanged: () => this.changes.show(),
     });
     this.files = new PageFiles({
       settings: this.settings,
@@ -188,13 +179,13 @@ export class App {
       loop: this.loop,
       banners: this.banners,
       recovery: this.recovery,
-      fitEngine: (s) => this.fitEngine(s),
-      settingsChanged: () => this.settingsChanged(),
+      fitEngine: (s) => this.changes.fitEngine(s),
+      settingsChanged: () => this.changes.show(),
     });
     this.panel = new Panel(el.panel, this.settings, {
-      changed: (key) => this.changed(key),
+      changed: (key) => this.changes.changed(key),
       loadFile: (file) => void this.files.load(file),
-      saveRun: (format) => void this.saveRun(format),
+      saveRun: (format) => void this.files.save(format),
     });
     mountBenchSection(el.views, {
       gpu: () => this.gpu,
@@ -205,25 +196,12 @@ export class App {
         return true;
       },
     });
-    this.showLink(start);
+    this.changes.showLink(start);
     this.views.plot.setLogScale(this.settings.logScale);
     if (gpu) this.recovery.watch(gpu, () => this.gpu);
-    watchMnistDownload({
-      progress: (loaded, total) => {
-        const text = downloadStatus('MNIST', loaded, total);
-        // Before the first run, the download is the news; else it leads what the line says.
-        this.status.setDownload(loaded < total ? text : null, !this.queue.session && !this.queue.building);
-      },
-      // However the download ends, and whoever still waits for it, its progress leaves the status line.
-      ended: () => this.status.setDownload(null),
-    });
-    this.link.listen((link) => this.applyLink(link));
-    window.addEventListener('dragover', (e) => e.preventDefault());
-    window.addEventListener('drop', (e) => {
-      e.preventDefault();
-      const file = e.dataTransfer?.files[0];
-      if (file) void this.files.load(file);
-    });
+    this.status.followMnistDownload(() => !this.queue.session && !this.queue.building);
+    this.link.listen((link) => this.changes.applyLink(link));
+    this.files.takeDrops();
   }
 
   /** A session for the current settings (see BuildQueue.rebuild). */
@@ -246,106 +224,9 @@ export class App {
     this.banners.notice(text);
   }
 
-  /** Saves the run (see PageFiles.save). */
-  saveRun(format: RunFileFormat): Promise<File | null> {
-    return this.files.save(format);
-  }
-
-  /** Puts the run back to its last snapshot, optionally with a new learning rate, paused. */
-  restoreLastGood(lr: number | null): Promise<void> {
-    return this.recovery.restoreLastGood(lr);
-  }
-
   /** The page's state now, for the tests: one snapshot instead of a getter per field. */
   inspect(): PageInspection {
-    const session = this.queue.session;
-    const snapshot = this.recovery.snapshots.latest;
-    const { log, plot, math, runs } = this.views;
-    return {
-      step: session?.step ?? 0,
-      running: this.loop.running,
-      startsWhenReady: this.loop.startsWhenReady,
-      building: this.queue.building,
-      status: this.status.current,
-      banners: this.banners.read(),
-      pcaBound: this.views.pcaBound,
-      history: { gpu: log.of('gpu'), cpu: log.of('cpu'), reference: log.of('reference') },
-      evals: this.views.evals,
-      settings: this.settings,
-      applied: this.queue.applied,
-      optimizerInUse: session?.optimizer ?? null,
-      lossDifference: plot.engineDifference,
-      gradCheck: math?.gradCheck ?? null,
-      pcaHistory: math?.pcaHistory ?? null,
-      snapshot: snapshot && { gpuStep: snapshot.engines.gpu?.step ?? null },
-      diverged: this.recovery.diverged,
-      devicesLost: this.recovery.devicesLost,
-      trainFeatures: session?.data.train.D ?? null,
-      curveEnds: Object.fromEntries(Object.entries(runs.curves).map(([key, curve]) => [key, curve?.steps.at(-1)])),
-    };
-  }
-
-  /**
-   * A link edited in the address bar (or a preset followed): its settings replace the current
-   * ones, live where they can be, with a rebuild otherwise; a bad value is ignored with a message.
-   */
-  private applyLink(link: ReadLink): void {
-    this.showLink(link);
-    const { settings } = link;
-    this.fitEngine(settings);
-    // A file of yours cannot travel in a link: one that names no data set keeps training on it.
-    if (this.settings.dataset === 'file' && !link.namesDataset) settings.dataset = 'file';
-    const changed = (Object.keys(settings) as Array<keyof PageSettings>).filter((k) => !sameValue(settings[k], this.settings[k]));
-    if (changed.length === 0) return;
-    if (changed.includes('exercise')) this.views.exerciseRevealed = false;
-    Object.assign(this.settings, settings);
-    this.panel.refresh();
-    this.panel.showRelevant(this.settings);
-    if (changed.every((k) => LIVE_KEYS.has(k))) this.applyLive();
-    else void this.rebuild();
-  }
-
-  /** The link's hide list and what it said that was ignored. */
-  private showLink(link: ReadLink): void {
-    this.panel.hideControls(hiddenSettings(link.hide));
-    applyHiddenSections(link.hide);
-    this.panel.showRelevant(this.settings);
-    if (link.problems.length > 0) this.banners.message(`Some settings in the link were ignored: ${link.problems.join('; ')}.`, [], 'link');
-    else this.banners.clear('link');
-  }
-
-  /** A setting changed in the panel (or the diagram). */
-  private changed(key: keyof PageSettings): void {
-    if (key === 'engine' && needsGpu(this.settings.engine) && !this.gpu) {
-      void this.reopenGpu();
-      return;
-    }
-    this.panel.showRelevant(this.settings);
-    this.link.write(this.settings);
-    if (LIVE_KEYS.has(key)) this.applyLive();
-    else void this.rebuild();
-  }
-
-  /** Live settings (the optimizer's, the plot's scale, the steps per frame) apply without a rebuild. */
-  private applyLive(): void {
-    this.views.plot.setLogScale(this.settings.logScale);
-    const session = this.queue.session;
-    void session?.setOptimizer(optimizerOf(this.settings)).catch(() => {}); // a session replaced meanwhile takes the panel's
-    // Before the first step, the "Ready" line names the new settings, not the old.
-    if (session && !this.loop.running && session.step === 0 && !this.queue.building)
-      this.status.set(readyStatus(this.describe(), session.stepEstimate, session.config.spec.kind, 'Press play.'));
-  }
-
-  /** The settings changed under the panel and the link (a fallback, an adjusted size, a revert). */
-  private settingsChanged(): void {
-    this.panel.refresh();
-    this.panel.showRelevant(this.settings);
-    this.link.write(this.settings);
-  }
-
-  /** The one no-GPU fallback: an engine choice that needs a GPU becomes the CPU engine where there is none. */
-  private fitEngine(s: PageSettings): void {
-    if (!this.gpu && needsGpu(s.engine)) s.engine = 'cpu';
+    return inspectPage(this.settings, this.status, this.banners, this.queue, this.loop, this.views, this.recovery);
   }
 
   private async refresh(session: Session, evaluate: boolean): Promise<void> {
@@ -379,14 +260,6 @@ export class App {
     return describeRun(this.settings, this.files.userFile?.name ?? null);
   }
 
-  /** Copies the link to this run (its settings and hide list) for a student or a slide. */
-  private async copyLink(): Promise<void> {
-    this.link.write(this.settings);
-    const link = location.href;
-    if (await copyText(link)) this.banners.notice(`Link copied: ${link}`);
-    else this.banners.notice(`Copy this link (the browser did not allow the page to copy it): ${link}`);
-  }
-
   /** The page uses `gpu` from now on (a new device after a lost one), or none. */
   private useGpu(gpu: GpuContext | null): void {
     this.gpu = gpu;
@@ -399,6 +272,6 @@ export class App {
     if (!gpu) return;
     this.useGpu(gpu);
     this.banners.notice(`Training on the GPU again: ${gpu.adapterName}.`);
-    this.changed('engine');
+    this.changes.changed('engine');
   }
 }

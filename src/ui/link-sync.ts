@@ -2,7 +2,7 @@
 // it, written after every change, so that the address bar always links to the run that shows.
 // The settings' codec is settings.ts; the teacher's hide list is teacher.ts.
 import { decodeHash, encodeHash, type PageSettings } from './settings';
-import { readHide, withHide } from './teacher';
+import { copyText, readHide, withHide } from './teacher';
 
 /** A link as read: its settings, the sections and controls it hides, and what it said that was ignored. */
 export interface ReadLink {
@@ -38,6 +38,13 @@ export class LinkSync {
   /** The address bar holds `s` (a link to this run), without adding a history entry. */
   write(s: PageSettings): void {
     history.replaceState(null, '', withHide(encodeHash(s), this.hide) || location.pathname + location.search);
+  }
+
+  /** Copies the link to the run of `s` (its settings and hide list) for a student or a slide; returns what to tell the user. */
+  async copy(s: PageSettings): Promise<string> {
+    this.write(s);
+    const link = location.href;
+    return (await copyText(link)) ? `Link copied: ${link}` : `Copy this link (the browser did not allow the page to copy it): ${link}`;
   }
 
   /** Follows a preset's link, keeping the hide list; applied through `listen` as an edited link is. */

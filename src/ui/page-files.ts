@@ -33,6 +33,16 @@ export class PageFiles {
 
   constructor(private readonly host: PageFilesHost) {}
 
+  /** Files dropped anywhere on the page are loaded (see load). */
+  takeDrops(): void {
+    window.addEventListener('dragover', (e) => e.preventDefault());
+    window.addEventListener('drop', (e) => {
+      e.preventDefault();
+      const file = e.dataTransfer?.files[0];
+      if (file) void this.load(file);
+    });
+  }
+
   /** A dropped or chosen file: a saved run (.json) or data; a bad one leaves the current run as it is. */
   async load(file: File): Promise<void> {
     const { host } = this;
@@ -116,7 +126,9 @@ export class PageFiles {
   }
 }
 
-/** A reader's message without the file's name at its start: the banner names the file once. */
+/** A reader's message without the file's name at its start ("x.csv line 3: …", "x.csv: …"): the banner names the file once. */
 function withoutName(message: string, name: string): string {
-  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+  if (!message.startsWith(name)) return message;
+  const rest = message.slice(name.length).replace(/^:?\s+/, '');
+  return rest.length > 0 ? rest : message;
 }

@@ -5,6 +5,8 @@ import { canShareMemory } from '../cpu/wasm-module';
 import { CpuEngine } from '../train/cpu-engine';
 import { ENGINE_NAMES, type Engine, type EngineId } from '../train/engine';
 import type { Session, TestMetrics } from '../train/session';
+import { downloadStatus } from './build-status';
+import { watchMnistDownload } from './data-source';
 import { formatNumber, formatRate } from './format';
 import type { PageSettings } from './settings';
 
@@ -45,14 +47,25 @@ export class StatusLine {
     this.draw();
   }
 
-  /**
-   * MNIST's download progress ("Loading MNIST: 3.2 of 11.2 MB (28%)") ahead of the line while in
-   * flight, or the whole line (`alone`) while there is nothing else to say; null when done.
-   */
-  setDownload(text: string | null, alone = false): void {
+  /** MNIST's download progress ("Loading MNIST: 3.2 of 11.2 MB (28%)") ahead of the line while in flight; null when done. */
+  setDownload(text: string | null): void {
     this.download = text;
-    if (alone && text !== null) this.text = text;
     this.draw();
+  }
+
+  /**
+   * Shows MNIST's download as it goes, whoever asked for it: the whole line while `alone()` (no run
+   * to show yet), else ahead of the run's line; however the download ends, it leaves the line.
+   */
+  followMnistDownload(alone: () => boolean): void {
+    watchMnistDownload({
+      progress: (loaded, total) => {
+        const text = downloadStatus('MNIST', loaded, total);
+        if (alone()) this.set(text);
+        this.setDownload(loaded < total ? text : null);
+      },
+      ended: () => this.setDownload(null),
+    });
   }
 
   /** Whether play was pressed during a build (the line says so until the run starts). */

@@ -203,6 +203,8 @@ export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** true: the page may register its service worker (src/sw.ts). Blocked by default, so that a test sees the page as the network serves it. */
   serviceWorkers?: boolean;
+  /** false: return as soon as the page has loaded, without waiting for "Ready". */
+  waitForReady?: boolean;
 }
 
 export interface OpenedPage {
@@ -260,7 +262,7 @@ export function useApp(): { open: (hash: string, options?: OpenOptions) => Promi
 
   async function open(
     hash: string,
-    { webgpu = true, init, viewport = { width: 1280, height: 800 }, serviceWorkers = false }: OpenOptions = {},
+    { webgpu = true, init, viewport = { width: 1280, height: 800 }, serviceWorkers = false, waitForReady = true }: OpenOptions = {},
   ): Promise<OpenedPage> {
     const b = webgpu ? browser! : (noGpuBrowser ??= await chromium.launch({ executablePath: CHROME, args }));
     const page = await b.newPage({ viewport, serviceWorkers: serviceWorkers ? 'allow' : 'block' });
@@ -272,7 +274,7 @@ export function useApp(): { open: (hash: string, options?: OpenOptions) => Promi
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`${origin}/${hash}`);
-    await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
+    if (waitForReady) await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
     return { page, errors, requests, origin };
   }
 

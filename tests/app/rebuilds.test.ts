@@ -1,0 +1,171 @@
+// End to end: rebuilds never race the GPU. Forty changes (presets, engines, data sets, widths,
+// links) fired at random moments, training and paused, end in a page with no error, no WebGPU text,
+// and the last network asked for; play pressed during a build starts the run when it is ready; a
+// banner that no longer applies goes away by itself.
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/base/rng';
+import { clickButton, state, useApp, waitForApp } from './harness';
+
+const { open } = useApp();
+
+/** What no user should ever read: WebGPU's own words for a buffer used after its destroy, or a validation error. */
+const GPU_TEXT = /destroyed|validation|Failed to execute|\[Buffer/i;
+
+/** Drops a file on the page, as a user would. */
+async function drop(page: import('playwright-core').Page, name: string, text: string): Promise<void> {
+  await page.evaluate(
+    ([n, t]) => {
+      const data = new DataTransfer();
+      data.items.add(new File([t], n));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+    },
+    [name, text] as const,
+  );
+}
+
+describe('rebuilds', () => {
+  it('survives 40 rebuild triggers at random moments, training and paused, and ends on the last network asked for', { timeout: 600_000 }, async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=8');
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && GPU_TEXT.test(m.text()) && warnings.push(m.text()));
+    const rng = new Rng(26);
+    const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+    const triggers: Array<{ name: string; run: () => Promise<unknown> }> = [
+      { name: 'preset', run: () => page.getByRole('combobox', { name: 'presets' }).selectOption({ index: 1 + rng.int(4) }) },
+      {
+        name: 'engine',
+        run: () =>
+          page.evaluate(
+            (engine) => {
+              window.app.settings.engine = engine;
+              void window.app.rebuild();
+            },
+            pick(['gpu', 'cpu', 'reference', 'both', 'gpu-reference']),
+          ),
+      },
+      {
+        name: 'data set',
+        run: () =>
+          page.evaluate(
+            (dataset) => {
+              window.app.settings.dataset = dataset;
+              void window.app.rebuild();
+            },
+            pick(['spiral', 'circles', 'xor', 'blobs']),
+          ),
+      },
+      {
+        name: 'width',
+        run: () =>
+          page.evaluate(
+            (hidden) => {
+              window.app.settings.hidden = hidden;
+              void window.app.rebuild();
+            },
+            [pick([4, 8, 12, 16, 24])],
+          ),
+      },
+      { name: 'link', run: () => page.evaluate((h) => (location.hash = h), `#dataset=${pick(['spiral', 'xor'])}&hidden=${pick([6, 10, 14])},${pick([3, 5])}`) },
+      { name: 'play or pause', run: () => page.getByRole('button', { name: /^(play|pause)$/ }).click() },
+    ];
+    for (let i = 0; i < 40; i++) {
+      await triggers[rng.int(triggers.length)]!.run();
+      await page.waitForTimeout(rng.uniform(0, 1500));
+    }
+    // The last request: a link (a network no trigger above asks for), while paused.
+    const s = await state(page);
+    if (s.running || s.startsWhenReady) await page.getByRole('button', { name: 'pause', exact: true }).click();
+    await page.evaluate(() => (location.hash = '#dataset=circles&hidden=7,3&engine=gpu'));
+    await waitForApp(page, (app) => !app.building && /^Ready: MLP with 2 swish layers \(7-3 units\) on circles/.test(app.status), undefined, {
+      timeout: 180_000,
+      polling: 250,
+    });
+    const end = await state(page);
+    expect(end.applied).toMatchObject({ dataset: 'circles', hidden: [7, 3], engine: 'gpu' });
+    // It trains: the session in place is whole.
+    await clickButton(page, 'play');
+    await waitForApp(page, (app) => (app.history.gpu.at(-1)?.step ?? -1) >= 20, undefined, { timeout: 60_000, polling: 250 });
+    await clickButton(page, 'pause');
+    expect(await page.locator('body').textContent()).not.toMatch(GPU_TEXT);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('switches the engine after a pause without a word from WebGPU', { timeout: 300_000 }, async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=16');
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && GPU_TEXT.test(m.text()) && warnings.push(m.text()));
+    for (const engine of ['cpu', 'gpu', 'both', 'gpu']) {
+      await clickButton(page, 'play');
+      await page.waitForTimeout(1500);
+      await clickButton(page, 'pause');
+      await page.evaluate((e) => {
+        window.app.settings.engine = e;
+        void window.app.rebuild();
+      }, engine);
+      await waitForApp(page, (app, e) => !app.building && app.applied?.engine === e && /Ready/.test(app.status), engine, { timeout: 120_000, polling: 100 });
+    }
+    expect(await page.locator('body').textContent()).not.toMatch(GPU_TEXT);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('takes play during a build as "start when ready", and says so', { timeout: 300_000 }, async () => {
+    // Every status text the page shows, in order: the build may be short, the test must not miss it.
+    const { page, errors } = await open('#dataset=spiral&hidden=40,40', {
+      waitForReady: false,
+      init: () => {
+        const texts: string[] = ((window as unknown as { statusTexts: string[] }).statusTexts = []);
+        new MutationObserver(() => {
+          const text = document.getElementById('status')?.textContent ?? '';
+          if (text !== texts.at(-1)) texts.push(text);
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+      },
+    });
+    // Play as soon as the page has its run bar, while the first model is still being built.
+    await page.getByRole('button', { name: 'play', exact: true }).click();
+    const during = await state(page);
+    expect(during.startsWhenReady || during.running).toBe(true);
+    // It starts by itself once the model is ready: no second press.
+    await waitForApp(page, (app) => app.running && app.step > 10, undefined, { timeout: 120_000, polling: 100 });
+    const texts = await page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts);
+    const told = texts.filter((t) => t.includes('Training starts when the model is ready.'));
+    expect(told.length, texts.join('\n')).toBeGreaterThan(0);
+    expect(
+      texts.some((t) => t.startsWith('Ready') && / Press play\./.test(t)),
+      texts.join('\n'),
+    ).toBe(false);
+    const after = await state(page);
+    expect(after.applied).toMatchObject({ hidden: [40, 40] });
+    expect(after.startsWhenReady).toBe(false);
+    await clickButton(page, 'pause');
+    expect(errors).toEqual([]);
+  });
+
+  it('clears a banner that no longer applies: a good file after a bad one, a good link after a bad one', { timeout: 300_000 }, async () => {
+    const { page, errors } = await open('#dataset=xor&hidden=6');
+    await drop(page, 'bad.csv', 'x,y,label\n1,2\n3,oops,1\n');
+    await waitForApp(page, (app) => /Could not use bad\.csv/.test(app.banners.message ?? ''));
+    // One name: "Could not use bad.csv: …", not "Could not use bad.csv: bad.csv: …".
+    expect((await state(page)).banners.message).not.toMatch(/bad\.csv: bad\.csv/);
+    const rows = Array.from({ length: 80 }, (_, i) => `${Math.cos(i)},${Math.sin(1.3 * i)},${i % 2}`).join('\n');
+    await drop(page, 'good.csv', `${rows}\n`);
+    await waitForApp(page, (app) => /Ready/.test(app.status) && /good\.csv/.test(app.status), undefined, { timeout: 120_000 });
+    let s = await state(page);
+    expect(s.banners.message).toBeNull();
+    expect(s.banners.notice).toMatch(/Loaded good\.csv: 80 rows/);
+
+    await page.evaluate(() => (location.hash = '#dataset=xor&hidden=6&lr=banana'));
+    await waitForApp(page, (app) => /ignored/.test(app.banners.message ?? ''));
+    await page.evaluate(() => (location.hash = '#dataset=xor&hidden=6&lr=0.05'));
+    await waitForApp(page, (app) => app.banners.message === null);
+    s = await state(page);
+    expect(s.settings.lr).toBe(0.05);
+    // The banners sit in the page's flow: they push the first screen down rather than cover it.
+    await page.evaluate(() => (location.hash = '#dataset=xor&hidden=6&lr=banana'));
+    await waitForApp(page, (app) => app.banners.message !== null);
+    const [banner, stage] = await Promise.all([page.locator('#message').boundingBox(), page.locator('#stage').boundingBox()]);
+    expect(banner!.y + banner!.height).toBeLessThanOrEqual(stage!.y + 0.5);
+    expect(errors).toEqual([]);
+  });
+});
