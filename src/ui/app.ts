@@ -229,9 +229,10 @@ export class App {
     return inspectPage(this.settings, this.status, this.banners, this.queue, this.loop, this.views, this.recovery);
   }
 
-  private async refresh(session: Session, evaluate: boolean): Promise<void> {
-    await this.views.refresh(session, evaluate);
+  private async refresh(session: Session, evaluate: boolean): Promise<number> {
+    const evalMs = await this.views.refresh(session, evaluate);
     if (session === this.queue.session) this.updateStatus();
+    return evalMs;
   }
 
   private updateStatus(): void {

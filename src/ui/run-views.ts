@@ -118,9 +118,14 @@ export class RunViews {
     return this.evals.findLast((e) => e.engine === engine);
   }
 
-  /** Updates the views; with `evaluate`, also the test-set metrics. Reads back through the session (see Session.use). */
-  async refresh(session: Session, evaluate: boolean): Promise<void> {
-    if (session !== this.session) return;
+  /**
+   * Updates the views; with `evaluate`, also the test-set metrics. Reads back through the session
+   * (see Session.use). Resolves with the milliseconds the evaluation took (0 without one).
+   */
+  async refresh(session: Session, evaluate: boolean): Promise<number> {
+    if (session !== this.session) return 0;
+    const started = performance.now();
+    let evalMs = 0;
     if (evaluate && session.data.test) {
       for (const { id } of session.engines) {
         const m = await session.evaluate(id);
@@ -129,14 +134,15 @@ export class RunViews {
         this.plot.addEval(id, m);
         if (m.predicted && id === session.leader.id) this.model?.showConfusion(m.predicted, m.rows);
       }
+      evalMs = performance.now() - started;
     }
-    if (session !== this.session) return;
+    if (session !== this.session) return evalMs;
     const params = await session.params();
-    if (session !== this.session) return;
+    if (session !== this.session) return evalMs;
     const { recovery } = this.host;
     if (!allFinite(params)) {
       recovery.divergedAt(session.leader.id, session.step, 'the parameters stopped being finite numbers');
-      return;
+      return evalMs;
     }
     await this.model?.showParams(params, session.step);
     await this.math?.update(params, session.step);
@@ -145,6 +151,7 @@ export class RunViews {
     if (!recovery.diverged) await recovery.snapshots.offer(session, losses, { ...this.host.applied() });
     const classes = session.config.spec.kind === 'mlp' ? session.config.spec.shape.C : 0;
     if (lossGaveBack(losses, classes)) recovery.warnGaveBack(session.leader.id, session.step);
+    return evalMs;
   }
 
   /** Keeps only finite metrics: a non-finite loss pauses the run instead of reaching a plot. */

@@ -23,8 +23,8 @@ export interface LoopHost {
   racing(): boolean;
   /** A diverged run does not play: it says why instead. */
   blocked(): boolean;
-  /** Redraws the views and the status line; with `evaluate`, evaluates the test set first. */
-  refresh(session: Session, evaluate: boolean): Promise<void>;
+  /** Redraws the views and the status line; with `evaluate`, evaluates the test set first and resolves with the milliseconds that took. */
+  refresh(session: Session, evaluate: boolean): Promise<number>;
   /** The status line from what the engines reported, without reading anything back. */
   updateStatus(): void;
   /** The run bar and the status line follow the loop's state. */
@@ -170,12 +170,11 @@ export class TrainingLoop {
     this.lastViews = performance.now();
     if (evaluate) this.lastEval = this.lastViews;
     this.refreshInFlight = (async () => {
-      const started = performance.now();
       try {
         await session.flush(); // the steps' metrics reach the plot first
         if (session.closed) return;
-        await this.host.refresh(session, evaluate);
-        if (evaluate) this.evalInterval = Math.max(EVAL_INTERVAL_MS, 4 * (performance.now() - started));
+        const evalMs = await this.host.refresh(session, evaluate);
+        if (evaluate) this.evalInterval = Math.max(EVAL_INTERVAL_MS, 4 * evalMs);
       } catch (error) {
         if (error instanceof SessionClosed || session.closed) return; // the run was replaced meanwhile
         if (loop === undefined || this.current(session, loop)) this.fail(error, session);
