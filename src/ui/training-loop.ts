@@ -7,7 +7,7 @@ import { FrameBudget } from './frame-budget';
 
 /** How often the views are refreshed while training; the test-set metrics every `evalEvery` of them. */
 const VIEW_INTERVAL_MS = 600;
-const EVAL_INTERVAL_MS = 2000;
+const EVAL_INTERVAL_MS = 1000;
 /** In a race, the status line between refreshes (it reads only what the engines have reported). */
 const STATUS_INTERVAL_MS = 250;
 /** A race's engines run this many steps at a time where the user set none. */
