@@ -1,7 +1,7 @@
 // `npm run bench`: builds the benchmark page (bench.html) with Vite, serves it, opens it in headless
 // Chromium with WebGPU (the system browser, or CHROME_PATH; SwiftShader where there is no GPU) and
 // prints the page's report: a table, or with --json the one JSON object. Flags as `cli bench`:
-// --batch 32,128 --hidden 64,512 --rounds N --warmup N --phases --json, and --impl among webgpu, cpu,
+// --batch 32,128 --hidden 64,512 --rounds N --warmup N --phases --json, and --impl among gpu, cpu,
 // tfjs-webgpu, tfjs-wasm, jax-wasm, jax-webgpu (all of them when left out; the CLI runs the first three)
 import { parseArgs } from 'node:util';
 import { servedPage } from './served-page.mjs';

@@ -3,11 +3,11 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { formatPaths } from '../src/bench/run';
-import { IMPLS, NODE_IMPLS, type BenchResult } from '../src/bench/types';
+import { implNamed, IMPLS, NODE_IMPLS, type BenchResult } from '../src/bench/types';
 import { cli } from './run-cli';
 
 describe('cli bench', () => {
-  it('prints one JSON object: the adapter and ms/step of webgpu, cpu (with its threads) and tfjs-webgpu at each size', async () => {
+  it('prints one JSON object: the adapter and ms/step of gpu, cpu (with its threads) and tfjs-webgpu at each size', async () => {
     const { code, stdout, stderr } = await cli('bench', '--json', '--batch', '4,7', '--hidden', '5', '--rounds', '1');
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as {
@@ -18,7 +18,7 @@ describe('cli bench', () => {
     expect(report.adapter.limits.maxComputeInvocationsPerWorkgroup).toBeGreaterThan(0);
     expect(typeof report.adapter.timestampQuery).toBe('boolean');
     const seen = report.results.map((r) => `${r.impl}@${r.batch}x${r.hidden}`).sort();
-    expect(seen).toEqual(['cpu@4x5', 'cpu@7x5', 'tfjs-webgpu@4x5', 'tfjs-webgpu@7x5', 'webgpu@4x5', 'webgpu@7x5']);
+    expect(seen).toEqual(['cpu@4x5', 'cpu@7x5', 'gpu@4x5', 'gpu@7x5', 'tfjs-webgpu@4x5', 'tfjs-webgpu@7x5']);
     for (const r of report.results) {
       expect(Number.isFinite(r.msPerStep) && r.msPerStep > 0, JSON.stringify(r)).toBe(true);
       expect(r.threads, JSON.stringify(r)).toBe(r.impl === 'cpu' ? availableParallelism() : undefined);
@@ -54,7 +54,7 @@ describe('cli bench', () => {
 
   it('lists the entry point of each product, with what the timing found where it timed', () => {
     const r: BenchResult = {
-      impl: 'webgpu',
+      impl: 'gpu',
       batch: 512,
       hidden: 1024,
       msPerStep: 0.2,
@@ -69,6 +69,15 @@ describe('cli bench', () => {
     expect(formatPaths(r)).toBe('layer1 wide (tiled 0.0610, wide 0.0452, small 0.4000 ms), layer2 splitk, GV tiled');
   });
 
+  it("reads our GPU step's earlier name, webgpu, as gpu (implNamed: --impl and the bench page's ?impl=)", async () => {
+    expect(implNamed('webgpu')).toBe('gpu');
+    for (const impl of IMPLS) expect(implNamed(impl)).toBe(impl);
+    expect(implNamed('cuda')).toBeNull();
+    const { code, stdout, stderr } = await cli('bench', '--json', '--impl', 'webgpu', '--batch', '4', '--hidden', '5', '--rounds', '1');
+    expect(code, stderr).toBe(0);
+    expect((JSON.parse(stdout) as { results: Array<{ impl: string }> }).results.map((r) => r.impl)).toEqual(['gpu']);
+  });
+
   it('refuses an unknown implementation with one line', async () => {
     const { code, stderr } = await cli('bench', '--impl', 'cuda');
     expect(code).toBe(2);
@@ -77,7 +86,7 @@ describe('cli bench', () => {
 
   it('sends the browser-only peers to npm run bench with one line each', async () => {
     for (const impl of IMPLS.filter((i) => !(NODE_IMPLS as readonly string[]).includes(i))) {
-      const { code, stderr } = await cli('bench', '--impl', `webgpu,${impl}`);
+      const { code, stderr } = await cli('bench', '--impl', `gpu,${impl}`);
       expect(code, stderr).toBe(2);
       expect(stderr.trim()).toBe(`error: --impl '${impl}' runs in the browser only: npm run bench -- --impl ${impl}`);
     }

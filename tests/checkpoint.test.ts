@@ -13,6 +13,7 @@ import { parseCheckpoint } from '../src/train/checkpoint-reader';
 import { Rng } from '../src/base/rng';
 import { Session, type SessionConfig } from '../src/train/session';
 import { readRunSettings, runSettingPairs } from '../src/train/run-settings';
+import { readSettings } from '../src/ui/settings';
 
 function dataFor(spec: SessionConfig['spec']): DataSplit {
   const rng = new Rng(5);
@@ -154,6 +155,34 @@ describe('checkpoint on the reference engine', () => {
     await restoreCheckpoint(session, parseCheckpoint(serializeCheckpoint(gpuOnly), 'gpu.json'));
     expect(session.step).toBe(5);
     expect(Array.from((await stateOf(session)).params.W!)).toEqual(Array.from(gpuOnly.engines.gpu!.params.W!));
+  });
+
+  it('keeps each engine under its file key: the reference as "cpu" (its name in version 1), the float32 CPU engine as "cpu-f32"', async () => {
+    const [spec, overrides] = cases[0]!;
+    const cp = await checkpointAfter(configFor(spec, overrides), dataFor(spec), 3);
+    const reference = cp.engines.reference!;
+    const toF32 = (r: Record<string, Float32Array | Float64Array>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Float32Array.from(v)]));
+    const cpu = { ...reference, params: toF32(reference.params), m: toF32(reference.m), v: toF32(reference.v) };
+    // A race saved by the page before the race was called so: its engine setting is "both".
+    const raced: Checkpoint = { ...cp, settings: { dataset: 'xor', engine: 'both' }, engines: { cpu, reference } };
+    const doc = JSON.parse(serializeCheckpoint(raced));
+    expect(Object.keys(doc.engines)).toEqual(['cpu-f32', 'cpu']);
+    expect([doc.engines['cpu-f32'].params.W1.dtype, doc.engines.cpu.params.W1.dtype]).toEqual(['float32', 'float64']);
+    expect(checkpointNpyFiles(raced).map((f) => f.fileName)).toContain('cpu-f32-params-W1.npy');
+    const back = parseCheckpoint(JSON.stringify(doc), 'race.json');
+    expect(back).toEqual(raced);
+    expect(back.engines.cpu!.params.W1).toBeInstanceOf(Float32Array);
+    expect(back.engines.reference!.params.W1).toBeInstanceOf(Float64Array);
+    // The page reads the settings of the file as a link's (page-files.ts): engine "both" is the race.
+    const read = readSettings(Object.entries(back.settings).map(([k, v]) => [k, String(v)]));
+    expect(read.problems).toEqual([]);
+    expect(read.settings.engine).toBe('race');
+    // A file of the builds before the float32 engine holds the reference alone, under "cpu".
+    delete doc.engines['cpu-f32'];
+    expect(Object.keys(parseCheckpoint(JSON.stringify(doc), 'old.json').engines)).toEqual(['reference']);
+    // The engine ids are not file keys.
+    doc.engines.reference = doc.engines.cpu;
+    expect(() => parseCheckpoint(JSON.stringify(doc), 'ids.json')).toThrow(/engines has an unknown engine "reference" \(gpu or cpu-f32 or cpu\)/);
   });
 
   it('refuses a checkpoint of another model, batch, seed or data, and leaves the run alone', async () => {

@@ -1,10 +1,11 @@
 // The URL hash round trip: every setting survives it, and bad or hostile values are refused one by
 // one with a message while the rest still apply.
 import { describe, expect, it } from 'vitest';
+import type { SettingValue } from '../src/train/checkpoint-format';
 import { savedSettings } from '../src/train/run-settings';
 import { divergenceAdvice } from '../src/ui/diagnosis';
 import { formatNumber } from '../src/ui/format';
-import { decodeHash, DEFAULTS, encodeHash, type PageSettings } from '../src/ui/settings';
+import { decodeHash, DEFAULTS, encodeHash, readSettings, type PageSettings } from '../src/ui/settings';
 
 describe('settings in the URL hash', () => {
   it('round-trips a full configuration', () => {
@@ -26,7 +27,7 @@ describe('settings in the URL hash', () => {
       initScale: 0.5,
       seed: 99,
       stepsPerFrame: 12,
-      engine: 'both',
+      engine: 'race',
       logScale: true,
     };
     const { settings, problems } = decodeHash(encodeHash(s));
@@ -59,6 +60,21 @@ describe('settings in the URL hash', () => {
     expect(decodeHash('#mistake=typo').problems[0]).toMatch(/^mistake must be one of none, swish-prime, .*update-sign, not 'typo'$/);
     expect(encodeHash({ ...DEFAULTS, mistake: 'w2-layout' })).toBe('#mistake=w2-layout');
     expect(encodeHash({ ...DEFAULTS, mistake: 'w2-layout', exercise: 12 })).toBe('#exercise=12');
+  });
+
+  it('reads the race under its earlier name, engine=both, from a link and from a run file, and writes it as engine=race', () => {
+    const race = { ...DEFAULTS, engine: 'race' as const, dataset: 'xor' as const };
+    expect(decodeHash('#dataset=xor&engine=both')).toEqual({ settings: race, problems: [] });
+    expect(encodeHash(race)).toBe('#dataset=xor&engine=race');
+    expect(decodeHash(encodeHash(race)).settings).toEqual(race);
+    // A run file's settings, as the page reads them (page-files.ts): flat JSON values, their text.
+    const saved: Record<string, SettingValue> = { dataset: 'xor', hidden: '32', engine: 'both', logScale: false };
+    expect(readSettings(Object.entries(saved).map(([k, v]) => [k, String(v)]))).toEqual({ settings: race, problems: [] });
+    // Only the engine's old value is renamed: a setting named both, or another engine, is not.
+    expect(decodeHash('#engine=gpu-reference').settings.engine).toBe('gpu-reference');
+    expect(decodeHash('#dataset=both').problems[0]).toMatch(/^dataset must be one of .*, not 'both'$/);
+    expect(decodeHash('#engine=toString').problems[0]).toMatch(/^engine must be one of gpu, cpu, reference, race, gpu-reference, not 'toString'$/);
+    expect(decodeHash('#toString=both').problems).toEqual(["unknown setting 'toString'"]);
   });
 
   it("names a mistake of the gallery as the likely cause of a blow-up, but not an exercise's", () => {

@@ -1,12 +1,12 @@
 // The benchmark page (bench.html) that `npm run bench` opens in headless Chromium: reads the sizes
-// from the query string (?batch=32,256&hidden=64,512&rounds=3&warmup=1&impl=webgpu,tfjs-wasm&phases=1;
+// from the query string (?batch=32,256&hidden=64,512&rounds=3&warmup=1&impl=gpu,tfjs-wasm&phases=1;
 // impl left out times every one of IMPLS), runs src/bench with the CPU engine in its Web Worker, and
 // leaves the report in window.benchReport with its table in window.benchTable (or the failure in
 // window.benchError), and, as JSON, in #report.
 import { CpuWorker } from './cpu-worker-client';
 import { openDevice } from '../gpu/device';
 import { formatTable, runBench, type BenchReport } from './run';
-import { BENCH_DEFAULTS, IMPLS, type BenchSize, type Impl } from './types';
+import { BENCH_DEFAULTS, implNamed, IMPLS, type BenchSize } from './types';
 
 const status = document.getElementById('status')!;
 const out = document.getElementById('report')!;
@@ -24,8 +24,11 @@ async function main(): Promise<void> {
   const hiddens = ints(params, 'hidden', BENCH_DEFAULTS.hidden);
   const [rounds = BENCH_DEFAULTS.rounds] = ints(params, 'rounds', String(BENCH_DEFAULTS.rounds));
   const [warmup = BENCH_DEFAULTS.warmup] = ints(params, 'warmup', String(BENCH_DEFAULTS.warmup));
-  const impls = (params.get('impl') ?? IMPLS.join(',')).split(',') as Impl[];
-  if (impls.some((i) => !IMPLS.includes(i))) throw new Error(`impl must be among ${IMPLS.join(', ')}`);
+  const impls = (params.get('impl') ?? IMPLS.join(',')).split(',').map((name) => {
+    const impl = implNamed(name);
+    if (impl === null) throw new Error(`impl must be among ${IMPLS.join(', ')}, not '${name}'`);
+    return impl;
+  });
   const sizes: BenchSize[] = batches.flatMap((batch) => hiddens.map((hidden) => ({ batch, hidden })));
   const ctx = await openDevice(navigator.gpu, 'bench');
   const cpu = new CpuWorker();

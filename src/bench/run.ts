@@ -7,7 +7,7 @@ import { benchJax } from './jax';
 import { benchTfjs } from './tfjs';
 import { benchTfjsWasm } from './tfjs-wasm';
 import { DEFAULT_PROTOCOL, type BenchProtocol, type BenchResult, type BenchSize, type Impl } from './types';
-import { benchWebgpu, overheadTimes, phaseTimes, type Overheads, type PhaseTimes } from './webgpu';
+import { benchGpu, overheadTimes, phaseTimes, type Overheads, type PhaseTimes } from './gpu';
 
 /** What the report says about the adapter. */
 export interface AdapterReport {
@@ -86,7 +86,7 @@ export async function benchImpl(
   if (impl === 'tfjs-wasm') return benchTfjsWasm(size, protocol);
   if (impl === 'jax-wasm') return benchJax(impl, size, protocol);
   if (!ctx) throw new Error(`${impl} needs a WebGPU adapter`);
-  return impl === 'webgpu' ? benchWebgpu(ctx, size, protocol) : impl === 'tfjs-webgpu' ? benchTfjs(ctx, size, protocol) : benchJax(impl, size, protocol);
+  return impl === 'gpu' ? benchGpu(ctx, size, protocol) : impl === 'tfjs-webgpu' ? benchTfjs(ctx, size, protocol) : benchJax(impl, size, protocol);
 }
 
 /** Runs every implementation at every size; throws an AbortError when `signal` aborts. */
@@ -121,11 +121,11 @@ export function formatTable(report: BenchReport): string {
   const sizes = [...new Map(report.results.map((r) => [`${r.batch}x${r.hidden}`, r])).values()];
   const ms = (impl: Impl, s: BenchSize) => report.results.find((r) => r.impl === impl && r.batch === s.batch && r.hidden === s.hidden)?.msPerStep;
   const header = ['batch', 'hidden', ...impls.map((i) => `${i} ms/step`)];
-  const others = impls.filter((i) => i !== 'webgpu');
-  if (impls.includes('webgpu')) header.push(...others.map((i) => `${i}/webgpu`));
+  const others = impls.filter((i) => i !== 'gpu');
+  if (impls.includes('gpu')) header.push(...others.map((i) => `${i}/gpu`));
   const rows = sizes.map((s) => {
     const cells = [String(s.batch), String(s.hidden), ...impls.map((i) => fmt(ms(i, s)))];
-    const base = ms('webgpu', s);
+    const base = ms('gpu', s);
     if (base !== undefined)
       cells.push(
         ...others.map((i) => {
@@ -148,8 +148,8 @@ export function formatTable(report: BenchReport): string {
     const parts = Object.entries(p.ms)
       .map(([k, v]) => `${k} ${fmt(v)}`)
       .join(', ');
-    out.push(`webgpu passes at ${p.batch}x${p.hidden} (${p.source}, ms): ${parts}`);
-    const r = report.results.find((x) => x.impl === 'webgpu' && x.batch === p.batch && x.hidden === p.hidden);
+    out.push(`gpu passes at ${p.batch}x${p.hidden} (${p.source}, ms): ${parts}`);
+    const r = report.results.find((x) => x.impl === 'gpu' && x.batch === p.batch && x.hidden === p.hidden);
     if (r?.matmulPaths) out.push(`  matmul entry points: ${formatPaths(r)}`);
   }
   const o = report.overheads;

@@ -5,15 +5,30 @@ import { Rng } from '../base/rng';
 import { activationOf, layerWidths, type MlpShape } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../reference/optimizer';
 
-/** The implementations timed side by side. */
-export const IMPLS = ['webgpu', 'cpu', 'tfjs-webgpu', 'tfjs-wasm', 'jax-wasm', 'jax-webgpu'] as const;
+/**
+ * The implementations timed side by side: this project's engines by their ids in src/train/engine.ts
+ * ('gpu', 'cpu'), then the peers by library and backend.
+ */
+export const IMPLS = ['gpu', 'cpu', 'tfjs-webgpu', 'tfjs-wasm', 'jax-wasm', 'jax-webgpu'] as const;
 export type Impl = (typeof IMPLS)[number];
+
+/** Earlier names of implementations, as older commands and reports spell them: our GPU step was 'webgpu'. */
+const OLD_IMPL_NAMES: Readonly<Record<string, Impl>> = { webgpu: 'gpu' };
+
+/**
+ * The implementation a name means, an earlier name included: the one place they are mapped, which
+ * the CLI's --impl and the bench page's ?impl= read through. Null for a name that is none.
+ */
+export function implNamed(name: string): Impl | null {
+  if ((IMPLS as readonly string[]).includes(name)) return name as Impl;
+  return Object.hasOwn(OLD_IMPL_NAMES, name) ? OLD_IMPL_NAMES[name]! : null;
+}
 
 /**
  * Those that Node runs (`npm run cli -- bench`): the Wasm peers load their binaries as Vite assets and
  * jax-js asks navigator.gpu for its own device, so they are timed by the bench page only.
  */
-export const NODE_IMPLS = ['webgpu', 'cpu', 'tfjs-webgpu'] as const satisfies readonly Impl[];
+export const NODE_IMPLS = ['gpu', 'cpu', 'tfjs-webgpu'] as const satisfies readonly Impl[];
 
 /** The benchmarked model unless a size names another: the MNIST-shaped swish MLP, D inputs and C classes, trained by plain SGD. */
 export const BENCH_D = 784;
@@ -74,9 +89,9 @@ export interface BenchResult extends BenchSize {
   roundMs: number[];
   /** cpu, tfjs-wasm, jax-wasm: the threads it ran on (cpu: every hardware thread where memory can be shared, else 1). */
   threads?: number;
-  /** webgpu: the matmul entry point of each product of the step, e.g. {"layer1": "wide"}. */
+  /** gpu: the matmul entry point of each product of the step, e.g. {"layer1": "wide"}. */
   matmulPaths?: Record<string, string>;
-  /** webgpu: what the tuner timed when the model was built (ms per dispatch per entry point). */
+  /** gpu: what the tuner timed when the model was built (ms per dispatch per entry point). */
   tuning?: TuneReport[];
 }
 

@@ -4,7 +4,7 @@ import { UserError } from '../base/errors';
 import { benchMatmul, formatMatmulTable, parseMatmulShapes } from '../bench/matmul';
 import { adapterReport, runBench, formatTable } from '../bench/run';
 import { MATMUL_PATHS, type MatmulPath } from '../kernels/matmul';
-import { BENCH_DEFAULTS, IMPLS, NODE_IMPLS, type BenchSize, type Impl } from '../bench/types';
+import { BENCH_DEFAULTS, implNamed, NODE_IMPLS, type BenchSize, type Impl } from '../bench/types';
 import { intFlag } from './flags';
 import { openNodeDevice } from './node-gpu';
 
@@ -16,11 +16,10 @@ function intList(flags: Record<string, unknown>, name: string, fallback: string,
 function implList(flags: Record<string, unknown>): Impl[] {
   const raw = String(flags.impl ?? NODE_IMPLS.join(','));
   return raw.split(',').map((s) => {
-    if ((IMPLS as readonly string[]).includes(s) && !(NODE_IMPLS as readonly string[]).includes(s)) {
-      throw new UserError(`--impl '${s}' runs in the browser only: npm run bench -- --impl ${s}`);
-    }
-    if (!(NODE_IMPLS as readonly string[]).includes(s)) throw new UserError(`unknown --impl '${s}' (expected ${NODE_IMPLS.join(', ')})`);
-    return s as Impl;
+    const impl = implNamed(s);
+    if (impl === null) throw new UserError(`unknown --impl '${s}' (expected ${NODE_IMPLS.join(', ')})`);
+    if (!(NODE_IMPLS as readonly Impl[]).includes(impl)) throw new UserError(`--impl '${s}' runs in the browser only: npm run bench -- --impl ${s}`);
+    return impl;
   });
 }
 

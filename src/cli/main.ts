@@ -25,7 +25,7 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --inputs N  --hidden N[,N…]  --classes N  --activation NAME (mlp)  --code N (autoencoder)  --batch N  --seed N
     --fd-budget X  --json
   bench [flags]                 ms per SGD step: this project's WebGPU step, its float32 CPU engine, TensorFlow.js WebGPU
-    --batch 32,128  --hidden 64,512  --rounds N  --warmup N  --impl webgpu,cpu,tfjs-webgpu  --phases  --json
+    --batch 32,128  --hidden 64,512  --rounds N  --warmup N  --impl gpu,cpu,tfjs-webgpu  --phases  --json
   bench --matmul 2048,512x1024x784   the matmul alone: ms and TFLOP/s of each entry point
     --path tiled,wide,small,block,splitk  --rounds N  --json`;
 

@@ -14,11 +14,12 @@
 //        the settings likewise leave out activation, l1, testShare, features and mistake at their defaults:
 //        run-settings.ts savedSettings, so the settings come back as the caller's with those left unsaid),
 //     "data": { "name", "N", "D", "classes" }: the training set the schedule permutes,
-//     "engines": { "gpu" and/or "cpu" (the float64 reference): { "step": steps done, "optimizerStep": t,
+//     "engines": { any of "gpu", "cpu-f32" (the float32 CPU engine), "cpu" (the float64 reference), keys
+//        that ENGINE_KEYS maps to the engine ids: { "step": steps done, "optimizerStep": t,
 //        "params" | "m" | "v": { tensor name: { "dtype": "float32" | "float64", "shape": [...], "data": base64 } } } } }
 // Tensor data is base64 of the little-endian IEEE bytes, row-major: exact (a float32 run resumes bit
 // for bit), a third larger than the raw bytes, and np.frombuffer(base64.b64decode(d), '<f4') reads it.
-// The GPU engine saves float32, the reference float64. `step` fixes the data order: the schedule
+// The GPU and CPU engines save float32, the reference float64. `step` fixes the data order: the schedule
 // draws each epoch's permutation from (seed, epoch), so step and seed give the next batch.
 import type { ModelSpec } from '../models/build';
 import type { OptimizerSettings } from '../reference/optimizer';
@@ -49,7 +50,8 @@ export const CHECKPOINT_VERSION = 2;
 export const MAX_CHECKPOINT_CHARS = 256 * 2 ** 20;
 /**
  * Each engine's key in the file; the float64 reference's is "cpu", its name when version 1 was made,
- * so the float32 CPU engine's is "cpu-f32".
+ * so the float32 CPU engine's is "cpu-f32". The one place where file keys and engine ids meet: the
+ * writer, the .npy names and the reader all go through it.
  */
 export const ENGINE_KEYS: Readonly<Record<EngineId, string>> = { gpu: 'gpu', cpu: 'cpu-f32', reference: 'cpu' };
 /** The tensors each engine saves: parameters and the optimizer's two moments. */

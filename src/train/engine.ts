@@ -1,8 +1,8 @@
 // What every engine that trains a run offers the session: run k steps, flush their metrics, change
 // the optimizer live, read the parameters, evaluate on a data set, capture and restore the whole
-// state, destroy. The GPU engine (gpu-engine.ts) and the float64 reference (reference-engine.ts)
-// implement it; the session builds them by id, then holds a list of them and never asks which one
-// it has.
+// state, destroy. The GPU engine (gpu-engine.ts), the float32 CPU engine (cpu-engine.ts) and the
+// float64 reference (reference-engine.ts) implement it; the session builds them by id, then holds a
+// list of them and never asks which one it has.
 import type { StepMetrics } from '../kernels/metrics';
 import type { OptimizerSettings } from '../reference/optimizer';
 

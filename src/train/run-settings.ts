@@ -284,13 +284,21 @@ export function readRunSettings(pairs: Iterable<[string, string]>, scope: 'page'
 }
 
 /**
- * Settings under their earlier names, as links and run files made before a rename hold them:
- * wrongDerivative=true is mistake=swish-prime (false is the default and goes).
+ * Earlier spellings in links and run files, each with what it reads as now (null: the default,
+ * dropped): the one place they are mapped. wrongDerivative=true is mistake=swish-prime; the page's
+ * engine=both is engine=race (the GPU against the float32 CPU engine).
  */
+const OLD_SPELLINGS: Readonly<Record<string, Readonly<Record<string, readonly [string, string] | null>>>> = {
+  wrongDerivative: { true: ['mistake', 'swish-prime'], false: null },
+  engine: { both: ['engine', 'race'] },
+};
+
+/** Settings as links and run files made before a rename hold them, in today's spelling (see OLD_SPELLINGS). */
 export function* renamedSettings(pairs: Iterable<[string, string]>): Iterable<[string, string]> {
   for (const [key, raw] of pairs) {
-    if (key === 'wrongDerivative' && raw === 'true') yield ['mistake', 'swish-prime'];
-    else if (!(key === 'wrongDerivative' && raw === 'false')) yield [key, raw];
+    const old = Object.hasOwn(OLD_SPELLINGS, key) ? OLD_SPELLINGS[key]! : {};
+    const now = Object.hasOwn(old, raw) ? old[raw]! : [key, raw];
+    if (now) yield [now[0], now[1]];
   }
 }
 

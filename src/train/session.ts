@@ -1,5 +1,6 @@
-// One training run: its engines (the GPU, the float64 reference, or both side by side from the same
-// seed and the same batches), built by the one assembly that the page, the CLI and the tests share.
+// One training run: its engines (the GPU, the float32 CPU engine, the float64 reference, or two side
+// by side from the same seed and the same batches), built by the one assembly that the page, the CLI
+// and the tests share.
 // The first engine listed leads: its step is the run's step, its parameters are the ones shown.
 // Knows no DOM.
 import { gatherRows, holdsBytes, type DataSplit } from '../data/dataset';

@@ -146,7 +146,7 @@ export class App {
     this.loop = new TrainingLoop({
       session: () => this.queue.session,
       stepsPerFrame: () => this.settings.stepsPerFrame,
-      racing: () => this.queue.applied?.engine === 'both',
+      racing: () => this.queue.applied?.engine === 'race',
       blocked: () => {
         if (this.recovery.diverged) this.recovery.showDivergence();
         return this.recovery.diverged;
@@ -244,7 +244,7 @@ export class App {
       recentLoss: (engine) => this.views.log.recentLoss(engine, 20),
       lastEval: (engine) => this.views.lastEval(engine),
       pcaBound: this.views.pcaBound,
-      racing: this.queue.applied?.engine === 'both',
+      racing: this.queue.applied?.engine === 'race',
       stepsPerFrame: this.settings.stepsPerFrame > 0 ? this.settings.stepsPerFrame : null,
       adapterName: this.gpu?.adapterName ?? null,
     });

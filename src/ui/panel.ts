@@ -3,6 +3,7 @@
 import GUI, { type Controller } from 'lil-gui';
 import { FEATURE_LABELS, FEATURES, type Feature } from '../data/features';
 import { MISTAKE_INFO, mistakeLabel, MISTAKES, mistakesFor } from '../reference/mistakes';
+import { ENGINE_NAMES } from '../train/engine';
 import { CHOICES, RANGES, readSettings, type PageSettings } from './settings';
 
 export interface PanelActions {
@@ -44,7 +45,13 @@ const OPTION_NAMES: Record<string, Record<string, string>> = {
   dataset: { MNIST: 'mnist', spiral: 'spiral', circles: 'circles', XOR: 'xor', blobs: 'blobs', 'your file': 'file' },
   optimizer: { SGD: 'sgd', momentum: 'momentum', Adam: 'adam' },
   mistake: Object.fromEntries(MISTAKES.map((m) => [mistakeLabel(m), m])),
-  engine: { GPU: 'gpu', 'CPU (float32)': 'cpu', 'reference (float64)': 'reference', 'GPU and CPU (race)': 'both', 'GPU and reference': 'gpu-reference' },
+  engine: {
+    [ENGINE_NAMES.gpu]: 'gpu',
+    [ENGINE_NAMES.cpu]: 'cpu',
+    [ENGINE_NAMES.reference]: 'reference',
+    'GPU and CPU (race)': 'race',
+    'GPU and reference': 'gpu-reference',
+  },
 };
 
 export class Panel {

@@ -19,18 +19,19 @@ import type { EngineId } from '../train/engine';
 
 export type { DatasetChoice, ModelKind } from '../train/run-settings';
 /**
- * The engines a run trains on: 'cpu' is the float32 WebAssembly engine, 'both' races the GPU against
- * it, 'gpu-reference' runs the GPU beside the float64 reference. (Before the float32 engine, 'cpu'
+ * The engines a run trains on: 'cpu' is the float32 WebAssembly engine, 'race' runs the GPU against
+ * it, 'gpu-reference' runs the GPU beside the float64 reference. Links and run files made before
+ * spell the race 'both', which reads as 'race' (renamedSettings). (Before the float32 engine, 'cpu'
  * named the reference and 'both' the GPU beside it; such links now train on the faster engine.)
  */
-export type EngineChoice = 'gpu' | 'cpu' | 'reference' | 'both' | 'gpu-reference';
+export type EngineChoice = 'gpu' | 'cpu' | 'reference' | 'race' | 'gpu-reference';
 
 /** The engines of each choice, the leader first. */
 export const ENGINES_OF: Readonly<Record<EngineChoice, readonly EngineId[]>> = {
   gpu: ['gpu'],
   cpu: ['cpu'],
   reference: ['reference'],
-  both: ['gpu', 'cpu'],
+  race: ['gpu', 'cpu'],
   'gpu-reference': ['gpu', 'reference'],
 };
 

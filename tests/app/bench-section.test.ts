@@ -106,10 +106,10 @@ describe('the benchmark section', () => {
     expect(requests.slice(loadedBefore).some((u) => binary.test(u))).toBe(true);
     expect(await page.locator('.view-bench .bench-model').allTextContents()).toEqual(['Compared: 784-128-10 swish, batch 64']);
     const rows = await comparedRows(page);
-    expect(rows.map((r) => r.impl)).toEqual(['webgpu', 'tfjs-webgpu', 'jax-webgpu', 'cpu', 'tfjs-wasm', 'jax-wasm']);
+    expect(rows.map((r) => r.impl)).toEqual(['gpu', 'tfjs-webgpu', 'jax-webgpu', 'cpu', 'tfjs-wasm', 'jax-wasm']);
     expectTimedOrNot(rows);
     // Our two engines are timed; the CPU engine says its threads; peers are divided by ours of their kind.
-    const ours = rows.filter((r) => r.impl === 'webgpu' || r.impl === 'cpu');
+    const ours = rows.filter((r) => r.impl === 'gpu' || r.impl === 'cpu');
     for (const r of ours) expect(Number(r.cells[0]) > 0, JSON.stringify(r)).toBe(true);
     expect(rows.find((r) => r.impl === 'cpu')!.label).toMatch(/^this project, CPU \(float32, \d+ threads?\)$/);
     const tfjsWasm = rows.find((r) => r.impl === 'tfjs-wasm')!;
@@ -121,7 +121,7 @@ describe('the benchmark section', () => {
       expect(threads, tfjsWasm.label).toBe(isolated ? Math.min(8, Math.max(1, Math.floor(cores / 2))) : 1);
     }
     for (const r of rows.filter((x) => !ours.includes(x) && !x.cells[0]!.startsWith('not timed'))) {
-      expect(r.cells[2], JSON.stringify(r)).toMatch(new RegExp(`^\\d+\\.\\d\\d× ${r.impl.endsWith('wasm') ? 'cpu' : 'webgpu'}$`));
+      expect(r.cells[2], JSON.stringify(r)).toMatch(new RegExp(`^\\d+\\.\\d\\d× ${r.impl.endsWith('wasm') ? 'cpu' : 'gpu'}$`));
     }
     await page.locator('details.bench-section').screenshot({ path: join(SHOTS, 'benchmark-compare.png') });
     expect(errors).toEqual([]);

@@ -214,7 +214,7 @@ describe('the app in headless Chromium', () => {
   });
 
   it('races the GPU against the float32 CPU engine from one seed: the same curve, each at its own speed', async () => {
-    const { page, errors } = await open('#dataset=xor&engine=both&optimizer=sgd&lr=0.1&stepsPerFrame=2');
+    const { page, errors } = await open('#dataset=xor&engine=race&optimizer=sgd&lr=0.1&stepsPerFrame=2');
     await clickButton(page, 'play');
     // Both engines report while the race runs: each has its own step and its own rate in the status line.
     await page.waitForFunction(() => /steps\/s.*steps\/s/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 60_000, polling: 250 });

@@ -11,7 +11,7 @@ import { el, fmtMs, fmtRate, fmtRatio, threadsText } from './dom';
 export const COMPARE_SIZES: BenchSize[] = [{ batch: 64, hidden: 128 }];
 
 /** Ours first, then the peers of its kind: each kind's first is what the others are divided by. */
-const GPU_IMPLS: Impl[] = ['webgpu', 'tfjs-webgpu', 'jax-webgpu'];
+const GPU_IMPLS: Impl[] = ['gpu', 'tfjs-webgpu', 'jax-webgpu'];
 const CPU_IMPLS: Impl[] = ['cpu', 'tfjs-wasm', 'jax-wasm'];
 
 /** What can be timed: every implementation with a GPU, the CPU ones without. */
@@ -34,7 +34,7 @@ export function notTimed(impl: Impl, size: BenchSize, error: unknown): CompareRo
 
 function label(row: CompareRow): string {
   switch (row.impl) {
-    case 'webgpu':
+    case 'gpu':
       return 'this project, WebGPU';
     case 'cpu':
       return row.result?.threads !== undefined ? `this project, CPU (float32, ${threadsText(row.result.threads)})` : 'this project, CPU (float32)';
@@ -50,7 +50,7 @@ function label(row: CompareRow): string {
 }
 
 /** Our engine of the same kind as `impl`. */
-const oursFor = (impl: Impl): Impl => (GPU_IMPLS.includes(impl) ? 'webgpu' : 'cpu');
+const oursFor = (impl: Impl): Impl => (GPU_IMPLS.includes(impl) ? 'gpu' : 'cpu');
 
 /**
  * The comparison so far: per size, its model and a table of implementation, ms per step, steps per
@@ -94,7 +94,7 @@ export function compareTables(rows: readonly CompareRow[], sizes: readonly Bench
       el(
         'p',
         'bench-note',
-        `Time ÷ ours: a peer's ms per step over this project's engine of the same kind (GPU peers over webgpu, CPU peers over cpu); above 1, ours is faster. ` +
+        `Time ÷ ours: a peer's ms per step over this project's engine of the same kind (GPU peers over gpu, CPU peers over cpu); above 1, ours is faster. ` +
           `A peer is timed only once its loss over its first ${VALIDATE_STEPS} steps from the same parameters and batch matches ours within ${LOSS_TOLERANCE.toExponential()} (relative). ` +
           "jax-js WebGPU runs on a device of its own, beside this page's. " +
           "TensorFlow.js WASM's threads are at most half the cores (a cap of its own that the page cannot raise); jax-js Wasm and ours use every core where the page is cross-origin isolated.",

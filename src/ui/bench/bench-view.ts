@@ -8,7 +8,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { benchImpl, formatPaths, runBench } from '../../bench/run';
 import { BENCH_C, BENCH_D, benchShape, describeBench, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
-import { overheadTimes, phaseTimes, PHASES } from '../../bench/webgpu';
+import { overheadTimes, phaseTimes, PHASES } from '../../bench/gpu';
 import { CpuWorker } from '../../bench/cpu-worker-client';
 import type { GpuContext } from '../../gpu/device';
 import { mlpMacsPerRow } from '../../reference/mlp';
@@ -132,13 +132,13 @@ export class BenchView {
       this.summary.replaceChildren(el('p', 'bench-model', `Timed: ${describeBench(size)}`));
       if (note) this.summary.append(el('p', 'bench-note', note));
       const ctx = this.opts.gpu();
-      const impls: Impl[] = ctx ? ['webgpu', 'cpu'] : ['cpu'];
+      const impls: Impl[] = ctx ? ['gpu', 'cpu'] : ['cpu'];
       const results = await this.measure(ctx, [size], impls, signal, 1 + (ctx ? 1 : 0));
-      const gpu = results.find((r) => r.impl === 'webgpu');
+      const gpu = results.find((r) => r.impl === 'gpu');
       const cpu = results.find((r) => r.impl === 'cpu');
       const rows = [['', 'ms / step', 'steps / s']];
       const name = (r: BenchResult) =>
-        r.impl === 'webgpu' ? 'GPU (WebGPU)' : r.threads !== undefined ? `CPU (float32, ${threadsText(r.threads)})` : 'CPU (float32)';
+        r.impl === 'gpu' ? 'GPU (WebGPU)' : r.threads !== undefined ? `CPU (float32, ${threadsText(r.threads)})` : 'CPU (float32)';
       for (const r of [gpu, cpu]) if (r) rows.push([name(r), fmt(r.msPerStep), fmtRate(r.msPerStep)]);
       this.summary.append(table(rows));
       if (gpu && cpu) this.summary.append(el('p', 'bench-speedup', `GPU speed-up: ${fmtRatio(cpu.msPerStep / gpu.msPerStep)}`));
@@ -175,7 +175,7 @@ export class BenchView {
     this.cells.length = 0;
     await this.guard(async (signal) => {
       const ctx = this.opts.gpu();
-      const impls: Impl[] = ctx ? ['webgpu', 'cpu'] : ['cpu'];
+      const impls: Impl[] = ctx ? ['gpu', 'cpu'] : ['cpu'];
       const sizes = hiddens.flatMap((hidden) => batches.map((batch) => ({ batch, hidden })));
       sizes.sort((a, b) => flops(a) - flops(b)); // small first: each measurement predicts the next
       const total = sizes.length * impls.length;
@@ -228,7 +228,7 @@ export class BenchView {
             void settled.then(() => {
               if (this.inFlight === settled) this.inFlight = null;
             });
-            const ours = impl === 'webgpu' || impl === 'cpu';
+            const ours = impl === 'gpu' || impl === 'cpu';
             const limited = ours ? work : withinTime(work, this.opts.peerTimeLimitMs ?? PEER_TIME_LIMIT_MS);
             this.compared.push({ ...size, impl, result: await untilAborted(limited, signal) });
           } catch (error) {
@@ -342,13 +342,13 @@ export class BenchView {
       const stroke = COLOURS[i % COLOURS.length]!;
       timeSeries.push({ label: `GPU H=${h}`, stroke, width: 2, spanGaps: true }, { label: `CPU H=${h}`, stroke, dash: [6, 4], width: 1.5, spanGaps: true });
       timeData.push(
-        batches.map((b) => ms('webgpu', b, h)),
+        batches.map((b) => ms('gpu', b, h)),
         batches.map((b) => ms('cpu', b, h)),
       );
       speedSeries.push({ label: `H=${h}`, stroke, width: 2, spanGaps: true });
       speedData.push(
         batches.map((b) => {
-          const g = ms('webgpu', b, h);
+          const g = ms('gpu', b, h);
           const c = ms('cpu', b, h);
           return g && c ? c / g : null;
         }),

@@ -1,6 +1,7 @@
-// How far the GPU's float32 training loss is from the float64 reference's, step by step: both
-// engines train from the same parameters on the same batches, so at equal step numbers the two
-// losses differ only by rounding (until that rounding has grown through training). Knows no DOM.
+// How far the GPU's float32 training loss is from its partner's (the float64 reference, or the
+// float32 CPU engine in the race), step by step: both engines train from the same parameters on the
+// same batches, so at equal step numbers the two losses differ only by rounding (until that rounding
+// has grown through training). Knows no DOM.
 import { formatNumber } from '../format';
 
 /** A curve's steps (sorted) and the loss at each. */

@@ -1,7 +1,7 @@
 // uPlot options for the loss charts: which series they have and how they look. Built anew
 // whenever the set of series changes (an engine starts reporting, the scale or reference changes).
 import uPlot from 'uplot';
-import type { EngineId } from '../../train/engine';
+import { ENGINE_NAMES, type EngineId } from '../../train/engine';
 import { STEP_AXIS, valueAxis } from './axes';
 
 /** Which engine produced a curve. */
@@ -16,9 +16,9 @@ export const ENGINES: readonly LossEngine[] = ['gpu', 'cpu', 'reference'];
  * that, where the two coincide, it shows as a blue rim around the reference's line drawn over it.
  */
 export const ENGINE_STYLE: Readonly<Record<LossEngine, { label: string; colour: string; faint: string; width: number }>> = {
-  gpu: { label: 'GPU', colour: '#0072b2', faint: 'rgba(0, 114, 178, 0.28)', width: 4 },
-  cpu: { label: 'CPU (float32)', colour: '#009e73', faint: 'rgba(0, 158, 115, 0.28)', width: 1.5 },
-  reference: { label: 'CPU: reference (float64)', colour: '#d55e00', faint: 'rgba(213, 94, 0, 0.28)', width: 1.5 },
+  gpu: { label: ENGINE_NAMES.gpu, colour: '#0072b2', faint: 'rgba(0, 114, 178, 0.28)', width: 4 },
+  cpu: { label: ENGINE_NAMES.cpu, colour: '#009e73', faint: 'rgba(0, 158, 115, 0.28)', width: 1.5 },
+  reference: { label: `CPU: ${ENGINE_NAMES.reference}`, colour: '#d55e00', faint: 'rgba(213, 94, 0, 0.28)', width: 1.5 },
 };
 
 /** The difference chart's line: neither engine's colour, since it is of both. */

@@ -1,6 +1,7 @@
-// The loss curves while training: per-step training loss (raw and smoothed) for the GPU and the
-// float64 reference, and test loss and accuracy at each evaluation, drawn with uPlot at most ~10 times
-// a second; with both engines, also how far apart they are (difference-chart.ts).
+// The loss curves while training: per-step training loss (raw and smoothed) for each engine that runs
+// (the GPU, the float32 CPU engine, the float64 reference), and test loss and accuracy at each
+// evaluation, drawn with uPlot at most ~10 times a second; with two engines, also how far apart they
+// are (difference-chart.ts).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ViewCard } from '../views/card';

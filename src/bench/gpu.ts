@@ -25,7 +25,7 @@ export interface PhaseTimes {
 }
 
 /** Times this project's training step at one size. */
-export async function benchWebgpu(ctx: GpuContext, size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
+export async function benchGpu(ctx: GpuContext, size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {
   const { device } = ctx;
   const { batch } = size;
   const shape = benchShape(size);
@@ -47,7 +47,7 @@ export async function benchWebgpu(ctx: GpuContext, size: BenchSize, protocol: Be
       device.queue.submit(buffers);
       await device.queue.onSubmittedWorkDone();
     }, protocol);
-    return { impl: 'webgpu', ...size, ...timing, matmulPaths: model.stepPaths(), ...(model.tuning.length > 0 ? { tuning: model.tuning } : {}) };
+    return { impl: 'gpu', ...size, ...timing, matmulPaths: model.stepPaths(), ...(model.tuning.length > 0 ? { tuning: model.tuning } : {}) };
   } finally {
     model.destroy();
     data.destroy();
