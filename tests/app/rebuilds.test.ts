@@ -40,7 +40,7 @@ describe('rebuilds', () => {
               window.app.settings.engine = engine;
               void window.app.rebuild();
             },
-            pick(['gpu', 'cpu', 'reference', 'both', 'gpu-reference']),
+            pick(['gpu', 'cpu', 'reference', 'race', 'gpu-reference']),
           ),
       },
       {
@@ -95,7 +95,7 @@ describe('rebuilds', () => {
     const { page, errors } = await open('#dataset=spiral&hidden=16');
     const warnings: string[] = [];
     page.on('console', (m) => m.type() === 'warning' && GPU_TEXT.test(m.text()) && warnings.push(m.text()));
-    for (const engine of ['cpu', 'gpu', 'both', 'gpu']) {
+    for (const engine of ['cpu', 'gpu', 'race', 'gpu']) {
       await clickButton(page, 'play');
       await page.waitForTimeout(1500);
       await clickButton(page, 'pause');
