@@ -242,14 +242,8 @@ fn mainSmall(@builtin(global_invocation_id) gid: vec3u) {
     acc6 = fma(vec4f(A[iaHi.z + oa]), b, acc6);
     acc7 = fma(vec4f(A[iaHi.w + oa]), b, acc7);
   }
-  storeRow(m0, n0, acc0);
-  storeRow(m0 + 1u, n0, acc1);
-  storeRow(m0 + 2u, n0, acc2);
-  storeRow(m0 + 3u, n0, acc3);
-  storeRow(m0 + 4u, n0, acc4);
-  storeRow(m0 + 5u, n0, acc5);
-  storeRow(m0 + 6u, n0, acc6);
-  storeRow(m0 + 7u, n0, acc7);
+  var c = array<vec4f, 8>(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
+  for (var i = 0u; i < 8u; i++) { storeRow(m0 + i, n0, c[i]); }
 }
 
 @compute @workgroup_size(SWG, SWG)
@@ -287,24 +281,21 @@ fn mainBlock(@builtin(global_invocation_id) gid: vec3u) {
     a = vec4f(A[iaHi.z + oa]); c6 = fma(a, bLo, c6); d6 = fma(a, bHi, d6);
     a = vec4f(A[iaHi.w + oa]); c7 = fma(a, bLo, c7); d7 = fma(a, bHi, d7);
   }
-  let n1 = n0 + 4u;
-  storeRow(m0, n0, c0); storeRow(m0, n1, d0);
-  storeRow(m0 + 1u, n0, c1); storeRow(m0 + 1u, n1, d1);
-  storeRow(m0 + 2u, n0, c2); storeRow(m0 + 2u, n1, d2);
-  storeRow(m0 + 3u, n0, c3); storeRow(m0 + 3u, n1, d3);
-  storeRow(m0 + 4u, n0, c4); storeRow(m0 + 4u, n1, d4);
-  storeRow(m0 + 5u, n0, c5); storeRow(m0 + 5u, n1, d5);
-  storeRow(m0 + 6u, n0, c6); storeRow(m0 + 6u, n1, d6);
-  storeRow(m0 + 7u, n0, c7); storeRow(m0 + 7u, n1, d7);
+  var c = array<vec4f, 16>(c0, d0, c1, d1, c2, d2, c3, d3, c4, d4, c5, d5, c6, d6, c7, d7);
+  for (var i = 0u; i < 16u; i++) { storeRow(m0 + i / 2u, n0 + (i % 2u) * 4u, c[i]); }
 }
 
-/** Stores the in-bounds part of four neighbouring elements of one row of C. */
+/**
+ * Stores the in-bounds part of four neighbouring elements of one row of C. The entry points call it
+ * in loops, never written out: each store holds the epilogue, and its 32 or 64 copies took
+ * SwiftShader far longer to compile than the rest of the kernel (mainBlock: about 4 times as long,
+ * some 700 ms a variant), for no gain at run time.
+ */
 fn storeRow(m: u32, n0: u32, acc: vec4f) {
-  if (m >= dims.M || n0 >= dims.N) { return; }
-  store(m, n0, acc.x);
-  if (n0 + 1u < dims.N) { store(m, n0 + 1u, acc.y); }
-  if (n0 + 2u < dims.N) { store(m, n0 + 2u, acc.z); }
-  if (n0 + 3u < dims.N) { store(m, n0 + 3u, acc.w); }
+  if (m >= dims.M) { return; }
+  for (var j = 0u; j < 4u; j++) {
+    if (n0 + j < dims.N) { store(m, n0 + j, acc[j]); }
+  }
 }
 
 /** mainWide's share of one K slice of op(A): four rows at one k, as one vec4 (zero past the edges). */
@@ -370,14 +361,12 @@ fn mainWide(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
   let m1 = m0 + WHALF;
   let n0 = col0 + 4u * lid.x;
   let n1 = n0 + WHALF;
-  storeRow(m0, n0, c00); storeRow(m0, n1, c01);
-  storeRow(m0 + 1u, n0, c10); storeRow(m0 + 1u, n1, c11);
-  storeRow(m0 + 2u, n0, c20); storeRow(m0 + 2u, n1, c21);
-  storeRow(m0 + 3u, n0, c30); storeRow(m0 + 3u, n1, c31);
-  storeRow(m1, n0, c40); storeRow(m1, n1, c41);
-  storeRow(m1 + 1u, n0, c50); storeRow(m1 + 1u, n1, c51);
-  storeRow(m1 + 2u, n0, c60); storeRow(m1 + 2u, n1, c61);
-  storeRow(m1 + 3u, n0, c70); storeRow(m1 + 3u, n1, c71);
+  // Entry i: row group r = i / 2 (rows m0 + r for r < 4, then m1 + r − 4), columns n0 (i even) or n1 (i odd).
+  var c = array<vec4f, 16>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71);
+  for (var i = 0u; i < 16u; i++) {
+    let r = i / 2u;
+    storeRow(select(m1 + r - 4u, m0 + r, r < 4u), select(n1, n0, i % 2u == 0u), c[i]);
+  }
 }
 
 @compute @workgroup_size(KLANES)

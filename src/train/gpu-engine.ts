@@ -75,8 +75,10 @@ export class GpuEngine implements Engine {
     device.pushErrorScope('out-of-memory');
     try {
       const model = await timed('compile', async () => {
-        const network = await buildNetwork(device, plan.spec, { mistake: plan.mistake });
-        return GpuModel.create(device, network, { batch: plan.batch, optimizer: plan.optimizer, tune: false, ascend: plan.mistake === 'update-sign' });
+        const modelOptions = { batch: plan.batch, optimizer: plan.optimizer, tune: false, ascend: plan.mistake === 'update-sign' };
+        // Every pipeline of the step asked for at once: none waits for another's compilation to be asked for.
+        const [network] = await Promise.all([buildNetwork(device, plan.spec, { mistake: plan.mistake }), GpuModel.compileKernels(device, modelOptions)]);
+        return GpuModel.create(device, network, modelOptions);
       });
       made.push(model);
       if (opts.tune ?? true) await timed('tune', () => model.tune((current, total) => opts.onProgress?.({ phase: 'tune', current, total })));
