@@ -21,7 +21,7 @@ async function run(
   variant: { transA: boolean; transB: boolean; epilogue: Epilogue; activation?: Activation; wrong?: boolean },
   size: { M: number; N: number; K: number },
   seed: number,
-  ab: { alpha?: number; beta?: number; path?: MatmulPath } = {},
+  ab: { alpha?: number; beta?: number; path?: MatmulPath; anyVariant?: boolean } = {},
 ) {
   const device = await gpuDevice();
   const rng = new Rng(seed);
@@ -41,6 +41,7 @@ async function run(
       wrongSwishPrime: variant.wrong,
     },
     ab.path ? [ab.path] : MATMUL_PATHS,
+    { anyVariant: ab.anyVariant },
   );
   const C = ab.beta ? storageBuffer(device, 'test/C', C0) : poisoned(device, 'test/C', M * N);
   const C2 = poisoned(device, 'test/C2', M * N);
@@ -53,7 +54,7 @@ async function run(
       C,
       C2: variant.epilogue === 'bias-activation' ? C2 : undefined,
     },
-    { M, N, K, ...ab },
+    { M, N, K, alpha: ab.alpha, beta: ab.beta, path: ab.path },
   );
   const encoder = device.createCommandEncoder();
   encodeDispatches(encoder, [d], 'test');
@@ -192,19 +193,76 @@ describe('choosing an entry point', () => {
     expect(kernel.candidates(1, 1024)).toEqual(['tiled', 'small', 'block']);
   });
 
-  it("tiled, wide, small and block give the same bits, so the tuner's choice never changes a run", async () => {
+  it("tiled, wide, small and block give the same bits, so the tuner's choice never changes a run; so do their pipelines for any variant", async () => {
     for (const [transA, transB] of [
       [false, true],
       [true, false],
     ] as const) {
       const outputs = [];
       for (const path of ['tiled', 'wide', 'small', 'block'] as const) {
-        outputs.push((await run({ transA, transB, epilogue: 'bias-activation' }, { M: 131, N: 133, K: 77 }, 99, { path })).got);
+        for (const anyVariant of [false, true]) {
+          outputs.push((await run({ transA, transB, epilogue: 'bias-activation' }, { M: 131, N: 133, K: 77 }, 99, { path, anyVariant })).got);
+        }
       }
-      expect(Array.from(outputs[1]!), `wide, transA=${transA}`).toEqual(Array.from(outputs[0]!));
-      expect(Array.from(outputs[2]!), `small, transA=${transA}`).toEqual(Array.from(outputs[0]!));
-      expect(Array.from(outputs[3]!), `block, transA=${transA}`).toEqual(Array.from(outputs[0]!));
+      const names = ['tiled', 'tiled (any variant)', 'wide', 'wide (any variant)', 'small', 'small (any variant)', 'block', 'block (any variant)'];
+      for (let i = 1; i < outputs.length; i++) expect(Array.from(outputs[i]!), `${names[i]}, transA=${transA}`).toEqual(Array.from(outputs[0]!));
     }
+  });
+
+  it('the pipeline for any variant gives the bits of each variant’s own: every transpose, epilogue, activation, alpha and beta', async () => {
+    const cases: Array<[Parameters<typeof run>[0], { alpha?: number; beta?: number }]> = [];
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const epilogue of ['none', 'bias', 'bias-activation', 'activation-backward', 'subtract'] as const) cases.push([{ transA, transB, epilogue }, {}]);
+      }
+    }
+    for (const activation of ACTIVATIONS) {
+      for (const epilogue of ['bias-activation', 'activation-backward'] as const) cases.push([{ transA: false, transB: true, epilogue, activation }, {}]);
+    }
+    cases.push([{ transA: false, transB: false, epilogue: 'activation-backward', wrong: true }, {}]);
+    cases.push([
+      { transA: true, transB: false, epilogue: 'none' },
+      { alpha: 0.25, beta: 1 },
+    ]);
+    let seed = 300;
+    for (const [variant, ab] of cases) {
+      const size = { M: 37, N: 70, K: 19 };
+      const own = await run(variant, size, seed, { ...ab, path: 'block' });
+      const any = await run(variant, size, seed++, { ...ab, path: 'block', anyVariant: true });
+      const what = JSON.stringify({ ...variant, ...ab });
+      expect(Array.from(any.got), what).toEqual(Array.from(own.got));
+      if (own.got2) expect(Array.from(any.got2!), what).toEqual(Array.from(own.got2));
+    }
+  });
+
+  it('a dispatch bound on the pipeline for any variant moves onto its own, which later binds use; the bits stay', async () => {
+    const device = await gpuDevice();
+    const rng = new Rng(8);
+    const [M, N, K] = [45, 30, 21];
+    const A = storageBuffer(device, 'test/A', randomArray(rng, M * K));
+    const B = storageBuffer(device, 'test/B', randomArray(rng, N * K));
+    const bias = storageBuffer(device, 'test/bias', randomArray(rng, N));
+    const C = poisoned(device, 'test/C', M * N);
+    const C2 = poisoned(device, 'test/C2', M * N);
+    const kernel = await Matmul.create(device, { transB: true, epilogue: 'bias-activation', activation: 'tanh' }, ['block'], { anyVariant: true });
+    const d = kernel.bind('test/any', { A, B, aux: bias, C, C2 }, { M, N, K });
+    const product = async () => {
+      const encoder = device.createCommandEncoder();
+      encoder.clearBuffer(C);
+      encodeDispatches(encoder, [d], 'test');
+      device.queue.submit([encoder.finish()]);
+      return Array.from(await readFloats(device, C));
+    };
+    expect(d.pipeline.label).toBe('matmul/any/block');
+    const before = await product();
+    await d.specialize!();
+    expect(d.pipeline.label).toBe('matmul/ABt+bias-activation(tanh)/block');
+    expect(d.specialize).toBeUndefined();
+    expect(await product()).toEqual(before);
+    const later = kernel.bind('test/later', { A, B, aux: bias, C, C2 }, { M, N, K });
+    expect(later.pipeline.label).toBe('matmul/ABt+bias-activation(tanh)/block');
+    expect(later.specialize).toBeUndefined();
+    for (const x of [d, later]) x.uniform.destroy();
   });
 
   it('the tuner times every candidate, keeps one, remembers it for the same problem, and the kept one is right', async () => {

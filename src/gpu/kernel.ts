@@ -33,6 +33,12 @@ export interface Dispatch {
   alternatives?: () => Dispatch[];
   /** Names the kernel and sizes, so that a choice timed once is reused for the same problem. */
   tuneKey?: string;
+  /**
+   * Where the dispatch runs on a pipeline that serves any variant of its kernel (quick to compile,
+   * slower to run): compiles the one specialized to its variant, which computes the same bits, and
+   * moves the dispatch onto it (then this is cleared). Between two encodes, any time.
+   */
+  specialize?: () => Promise<void>;
 }
 
 /** A compiled kernel: its pipeline and layout, ready to be bound to buffers. */

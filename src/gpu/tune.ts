@@ -39,6 +39,12 @@ export function rememberedVariant(device: GPUDevice, key: string): string | unde
   return remembered.get(device)?.get(key);
 }
 
+function remember(device: GPUDevice, key: string, variant: string): void {
+  let map = remembered.get(device);
+  if (!map) remembered.set(device, (map = new Map()));
+  map.set(key, variant);
+}
+
 /** Forgets every choice made on `device` (tests). */
 export function forgetTuning(device: GPUDevice): void {
   remembered.delete(device);
@@ -66,14 +72,27 @@ export async function calibrate(device: GPUDevice, d: Dispatch): Promise<number>
   return repeats;
 }
 
+/** Stops a tuning that was called off (its AbortSignal): the dispatches' buffers may be gone. */
+function checkGoing(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Error('tuning called off');
+}
+
 /** Times the candidates against each other (same number of copies per round, rounds in turn). */
-async function fastest(device: GPUDevice, candidates: Dispatch[]): Promise<{ best: Dispatch; ms: Record<string, number> }> {
-  for (const c of candidates) await timeRound(device, c, 1); // first use of each pipeline: not timed
+async function fastest(device: GPUDevice, candidates: Dispatch[], signal?: AbortSignal): Promise<{ best: Dispatch; ms: Record<string, number> }> {
+  // Checked before each submit: a caller's buffers may have been destroyed while this waited.
+  for (const c of candidates) {
+    checkGoing(signal);
+    await timeRound(device, c, 1); // first use of each pipeline: not timed
+  }
+  checkGoing(signal);
   const repeats = await calibrate(device, candidates[0]!);
   const perDispatch = candidates.map(() => Infinity);
   let alive = candidates.map((_, i) => i);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const i of alive) perDispatch[i] = Math.min(perDispatch[i]!, (await timeRound(device, candidates[i]!, repeats)) / repeats);
+    for (const i of alive) {
+      checkGoing(signal);
+      perDispatch[i] = Math.min(perDispatch[i]!, (await timeRound(device, candidates[i]!, repeats)) / repeats);
+    }
     const best = Math.min(...perDispatch);
     alive = alive.filter((i) => perDispatch[i]! <= HOPELESS * best);
   }
@@ -89,15 +108,20 @@ async function fastest(device: GPUDevice, candidates: Dispatch[]): Promise<{ bes
  * outputs, so call it before those buffers hold anything that matters (a model's scratch, per-row
  * loss and gradient buffers). `onProgress` hears of each problem as its timing starts (1-based, of
  * the problems not timed before on this device): timing a large model's products takes a while.
+ * An aborted `signal` stops it before its next submit, with an error (the list keeps the dispatches
+ * it had).
  */
-export async function tuneDispatches(device: GPUDevice, lists: Dispatch[][], onProgress?: (current: number, total: number) => void): Promise<TuneReport[]> {
+export async function tuneDispatches(
+  device: GPUDevice,
+  lists: Dispatch[][],
+  onProgress?: (current: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<TuneReport[]> {
   const reports: TuneReport[] = [];
-  const store = remembered.get(device) ?? new Map<string, string>();
-  remembered.set(device, store);
   const pending = new Set(
     lists
       .flat()
-      .filter((d) => d.alternatives && d.tuneKey && !store.has(d.tuneKey))
+      .filter((d) => d.alternatives && d.tuneKey && rememberedVariant(device, d.tuneKey) === undefined)
       .map((d) => d.tuneKey),
   );
   let started = 0;
@@ -107,14 +131,14 @@ export async function tuneDispatches(device: GPUDevice, lists: Dispatch[][], onP
       const current = list[i]!;
       if (!current.alternatives || !current.tuneKey) continue;
       const key = current.tuneKey;
-      const kept = store.get(key);
-      if (kept !== undefined) {
+      const chosen = rememberedVariant(device, key);
+      if (chosen !== undefined) {
         // Timed before: a dispatch bound since then is on the kept entry point already (the kernel's
-        // choice reads this same store); one bound before it (the second product of the same sizes
-        // in these lists) is moved onto it here.
-        if (current.variant !== kept) {
+        // choice reads this same memory); one bound before it (the second product of the same sizes
+        // in these lists, or a quick start's) is moved onto it here.
+        if (current.variant !== chosen) {
           const others = current.alternatives();
-          const match = others.find((d) => d.variant === kept);
+          const match = others.find((d) => d.variant === chosen);
           for (const d of others) if (d !== match) d.uniform.destroy();
           if (match) {
             current.uniform.destroy();
@@ -131,11 +155,14 @@ export async function tuneDispatches(device: GPUDevice, lists: Dispatch[][], onP
       try {
         if (!warm) {
           const t0 = performance.now();
-          while (performance.now() - t0 < WARMUP_MS) await timeRound(device, current, 16);
+          while (performance.now() - t0 < WARMUP_MS) {
+            checkGoing(signal);
+            await timeRound(device, current, 16);
+          }
           warm = true;
         }
-        ({ best, ms } = await fastest(device, candidates));
-        store.set(key, best.variant ?? 'default');
+        ({ best, ms } = await fastest(device, candidates, signal));
+        remember(device, key, best.variant ?? 'default');
       } finally {
         // On an error the list keeps `current`; every other candidate's uniform block goes.
         for (const c of candidates) if (c !== best) c.uniform.destroy();

@@ -149,10 +149,45 @@ export class GpuModel {
 
   /**
    * Times the alternatives of the step's dispatches and binds the fastest (see ModelOptions.tune).
-   * Timing runs the forward and backward kernels, which write only scratch, per-row loss and gradients.
+   * Timing runs the forward and backward kernels, which write only scratch, per-row loss and
+   * gradients. With `apart`, they are timed on a pass of their own (its own scratch, loss rows and
+   * gradients, for as long as the timing takes) and the step's dispatches are then moved onto the
+   * choices, so that steps may be trained meanwhile and the gradients read back stay their own.
    */
-  async tune(onProgress?: (current: number, total: number) => void): Promise<void> {
-    this.tuning = await tuneDispatches(this.device, [this.pass.forward, this.pass.backward], onProgress);
+  async tune(onProgress?: (current: number, total: number) => void, { apart = false, signal }: { apart?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    const step = [this.pass.forward, this.pass.backward];
+    if (!apart) {
+      this.tuning = await tuneDispatches(this.device, step, onProgress, signal);
+      return;
+    }
+    const { device, network, B } = this;
+    const label = `${network.kind}/tune`;
+    const rowStats = storageBuffer(device, `${label}/rowStats`, B * 8); // [B, 2]
+    const grads = storageBuffer(device, `${label}/grads`, network.layout.total * 4);
+    const pass = network.bind(label, { params: this.params, X: this.batchX, labels: this.batchLabels, rowStats, grads }, B, B);
+    try {
+      const timed = await tuneDispatches(device, [pass.forward, pass.backward], onProgress, signal);
+      if (signal?.aborted) throw new Error('tuning called off');
+      // Remembered now: the step's own dispatches are moved, nothing is timed again. Both passes
+      // were bound alike, so their reports pair up in order.
+      const moved = await tuneDispatches(device, step);
+      this.tuning = moved.map((r, i) => ({ ...r, ms: timed[i]?.ms ?? {} }));
+    } finally {
+      pass.destroy();
+      rowStats.destroy();
+      grads.destroy();
+    }
+  }
+
+  /**
+   * Moves every dispatch of the step and of the diagram's probe that started on a pipeline serving
+   * any variant (NetworkOptions.anyVariant) onto its variant's own, compiling those: the same bits,
+   * faster. Dispatches bound afterwards are specialized already.
+   */
+  async specialize(): Promise<void> {
+    // Every matmul of the network has a product in the step, so once these have moved, every bind is specialized.
+    await Promise.all([...this.pass.forward, ...this.pass.backward].map((d) => d.specialize?.()));
+    await Promise.all((this.probe?.passes ?? []).flatMap(({ pass }) => pass.forward.map((d) => d.specialize?.())));
   }
 
   /**
