@@ -3,7 +3,7 @@
 // and the tuner that times the entry points against each other.
 import { describe, expect, it } from 'vitest';
 import { encodeDispatches } from '../src/gpu/kernel';
-import { forgetTuning, tuneDispatches } from '../src/gpu/tune';
+import { forgetTuning, keepTuningIn, tuneDispatches, type TuneStore } from '../src/gpu/tune';
 import { Matmul, MATMUL_PATHS, MATMUL_TILE, type Epilogue, type MatmulPath } from '../src/kernels/matmul';
 import { ACTIVATION_FUNCTIONS, ACTIVATIONS, swishPrimeWrong, type Activation } from '../src/reference/activations';
 import { colsum, matmul, relativeError, toFloat64, worstElement } from '../src/reference/linalg';
@@ -308,6 +308,74 @@ describe('choosing an entry point', () => {
     device.queue.submit([encoder.finish()]);
     const got = await readFloats(device, ops.C);
     expect(relativeError(got, matmul(toFloat64(A), toFloat64(B), M, N, K))).toBeLessThan(1e-5);
+    forgetTuning(device);
+  });
+
+  it('a choice kept in a store (the page’s localStorage) is used from the first bind on the same adapter, timed nowhere, and gives the same bits', async () => {
+    const device = await gpuDevice();
+    forgetTuning(device);
+    const entries = new Map<string, string>();
+    const store: TuneStore = { get: (k) => entries.get(k), set: (k, v) => void entries.set(k, v) };
+    const [M, N, K] = [70, 60, 50];
+    const rng = new Rng(6);
+    const ops = {
+      A: storageBuffer(device, 'test/A', randomArray(rng, M * K)),
+      B: storageBuffer(device, 'test/B', randomArray(rng, K * N)),
+      C: poisoned(device, 'test/C', M * N),
+    };
+    const kernel = await Matmul.create(device, {}, MATMUL_PATHS);
+    const product = async (list: ReturnType<typeof kernel.bind>[]) => {
+      const encoder = device.createCommandEncoder();
+      encoder.clearBuffer(ops.C);
+      encodeDispatches(encoder, list, 'test');
+      device.queue.submit([encoder.finish()]);
+      return Array.from(await readFloats(device, ops.C));
+    };
+    keepTuningIn(device, store, 'test adapter');
+    const first = [kernel.bind('test/first', ops, { M, N, K })];
+    const [timed] = await tuneDispatches(device, [first]);
+    expect(Object.keys(timed!.ms).length).toBeGreaterThan(1);
+    const key = `test adapter ${first[0]!.tuneKey}`;
+    expect([...entries]).toEqual([[key, timed!.chosen]]);
+    const bits = await product(first);
+    first[0]!.uniform.destroy();
+
+    // The next visit: nothing in memory, the store read back. A choice other than the rule's shows it is the store's.
+    for (const kept of ['small', 'tiled']) {
+      forgetTuning(device);
+      keepTuningIn(device, store, 'test adapter');
+      entries.set(key, kept);
+      const list = [kernel.bind('test/next', ops, { M, N, K })];
+      expect(list[0]!.variant).toBe(kept);
+      const progress: number[] = [];
+      const [report] = await tuneDispatches(device, [list], (current) => progress.push(current));
+      expect(report).toMatchObject({ chosen: kept, ms: {} });
+      expect(progress).toEqual([]);
+      expect(await product(list)).toEqual(bits);
+      list[0]!.uniform.destroy();
+    }
+
+    // Another adapter (or driver) does not read it; a storage that refuses is only a memory lost.
+    forgetTuning(device);
+    keepTuningIn(device, store, 'other adapter');
+    const other = kernel.bind('test/other', ops, { M, N, K });
+    expect(other.variant).toBe(kernel.choosePath(M, N, K));
+    expect(other.variant).toBe('block'); // the rule on a CPU adapter
+    other.uniform.destroy();
+    forgetTuning(device);
+    const refusing: TuneStore = {
+      get: () => {
+        throw new Error('SecurityError');
+      },
+      set: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
+    keepTuningIn(device, refusing, 'test adapter');
+    const refused = [kernel.bind('test/refused', ops, { M, N, K })];
+    const [again] = await tuneDispatches(device, [refused]);
+    expect(Object.keys(again!.ms).length).toBeGreaterThan(1);
+    refused[0]!.uniform.destroy();
     forgetTuning(device);
   });
 });

@@ -1,7 +1,8 @@
 // Picks, for each dispatch that has alternatives (matmul's entry points), the one that runs fastest
 // on this device, by timing them: GPUs differ too much (an H200, a laptop's integrated GPU, a phone)
 // for one rule to choose tile shapes well. The choice is remembered per device and problem, so a
-// rebuilt model with the same sizes is not timed again.
+// rebuilt model with the same sizes is not timed again, and, given a TuneStore (the page's
+// localStorage), per adapter across visits.
 import { encodeDispatches, type Dispatch } from './kernel';
 
 /** What the tuner did for one dispatch. */
@@ -32,22 +33,59 @@ const WARMUP_MS = 20;
 /** A candidate this many times slower than the best after the first round is not timed further. */
 const HOPELESS = 4;
 
-const remembered = new WeakMap<GPUDevice, Map<string, string>>();
-
-/** The entry point timed fastest for `key` on `device`, if any was. */
-export function rememberedVariant(device: GPUDevice, key: string): string | undefined {
-  return remembered.get(device)?.get(key);
+/** Where choices outlive the device: string keys and values, e.g. the browser's localStorage. */
+export interface TuneStore {
+  get(key: string): string | null | undefined;
+  set(key: string, value: string): void;
 }
 
-function remember(device: GPUDevice, key: string, variant: string): void {
+const remembered = new WeakMap<GPUDevice, Map<string, string>>();
+const kept = new WeakMap<GPUDevice, { store: TuneStore; adapter: string }>();
+
+/**
+ * Keeps the choices made on `device` in `store` too, and reads those made before on the same
+ * adapter: `adapter` names it (describeAdapter: vendor, architecture, device, driver), so a new
+ * driver is timed afresh. A choice read back is used only where it is one of the dispatch's own
+ * entry points.
+ */
+export function keepTuningIn(device: GPUDevice, store: TuneStore, adapter: string): void {
+  kept.set(device, { store, adapter });
+}
+
+/** The entry point timed fastest for `key` on `device` (or on its adapter, before), if any was. */
+export function rememberedVariant(device: GPUDevice, key: string): string | undefined {
+  const inMemory = remembered.get(device)?.get(key);
+  if (inMemory !== undefined) return inMemory;
+  const persistent = kept.get(device);
+  if (!persistent) return undefined;
+  let stored: string | null | undefined;
+  try {
+    stored = persistent.store.get(`${persistent.adapter} ${key}`);
+  } catch {
+    return undefined; // storage may be refused (private windows, policies): time again
+  }
+  if (typeof stored !== 'string' || stored === '') return undefined;
+  remember(device, key, stored, false);
+  return stored;
+}
+
+function remember(device: GPUDevice, key: string, variant: string, persist = true): void {
   let map = remembered.get(device);
   if (!map) remembered.set(device, (map = new Map()));
   map.set(key, variant);
+  const persistent = kept.get(device);
+  if (!persist || !persistent) return;
+  try {
+    persistent.store.set(`${persistent.adapter} ${key}`, variant);
+  } catch {
+    // A full or refused storage only means timing again next visit.
+  }
 }
 
-/** Forgets every choice made on `device` (tests). */
+/** Forgets every choice made on `device`, and stops keeping them in a store (tests). */
 export function forgetTuning(device: GPUDevice): void {
   remembered.delete(device);
+  kept.delete(device);
 }
 
 /** Time of one submit of `repeats` copies of `d` in one pass, waited for, in ms. */
