@@ -39,6 +39,11 @@ const WHALF: u32 = 64u;     // mainWide: WTILE / 2, where a thread's second rows
 const KLANES: u32 = 64u;    // mainSplitK: threads sharing one K loop
 const KTILE: u32 = 4u;      // mainSplitK: rows and columns of its block of C
 
+// The variant: the transposes, the epilogue and its activation. Fixed per pipeline by these
+// overrides, or, with VARIANT_FROM_DIMS, read from the uniform block, so that one pipeline serves
+// every variant: where compiling is slow (a CPU implementation of WebGPU takes about a second per
+// pipeline) one compile replaces five, at the cost of a few branches on uniform values.
+override VARIANT_FROM_DIMS: bool = false;
 override TRANS_A: bool = false;      // A is stored [K, M]
 override TRANS_B: bool = false;      // B is stored [N, K]
 // 0: C = r   1: C = r + aux[n] (bias)   2: C2 = r + aux[n], C = f(C2)
@@ -48,7 +53,11 @@ override EPILOGUE: u32 = 0u;
 override ACTIVATION: u32 = 0u;
 override WRONG_SWISH_PRIME: bool = false;  // the swish-prime mistake of MATH.md's catalogue (its known trap)
 
-struct Dims { M: u32, N: u32, K: u32, alpha: f32, beta: f32 }
+// The variant's fields are read only with VARIANT_FROM_DIMS (src/kernels/matmul.ts writes them always).
+struct Dims {
+  M: u32, N: u32, K: u32, alpha: f32, beta: f32,
+  transA: u32, transB: u32, epilogue: u32, activation: u32, wrongSwishPrime: u32,
+}
 
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> B: array<f32>;
@@ -63,6 +72,31 @@ var<workgroup> wideA: array<vec4f, WTK * WROW>;  // mainWide: [WTK][WROW], op(A)
 var<workgroup> wideB: array<vec4f, WTK * WROW>;  // mainWide: [WTK][WROW], op(B) slice
 var<workgroup> partial: array<vec4f, KTILE * KLANES>;  // mainSplitK: [KTILE rows][KLANES] partial sums
 
+fn transA() -> bool {
+  if (VARIANT_FROM_DIMS) { return dims.transA != 0u; }
+  return TRANS_A;
+}
+
+fn transB() -> bool {
+  if (VARIANT_FROM_DIMS) { return dims.transB != 0u; }
+  return TRANS_B;
+}
+
+fn epilogue() -> u32 {
+  if (VARIANT_FROM_DIMS) { return dims.epilogue; }
+  return EPILOGUE;
+}
+
+fn activation() -> u32 {
+  if (VARIANT_FROM_DIMS) { return dims.activation; }
+  return ACTIVATION;
+}
+
+fn wrongSwishPrime() -> bool {
+  if (VARIANT_FROM_DIMS) { return dims.wrongSwishPrime != 0u; }
+  return WRONG_SWISH_PRIME;
+}
+
 fn sigmoid(v: f32) -> f32 {
   // exp of a non-positive number never overflows, so no NaN for large |v|.
   let e = exp(-abs(v));
@@ -71,7 +105,7 @@ fn sigmoid(v: f32) -> f32 {
 
 fn swishPrime(v: f32) -> f32 {
   let s = sigmoid(v);
-  if (WRONG_SWISH_PRIME) { return s * (2.0 - s); }
+  if (wrongSwishPrime()) { return s * (2.0 - s); }
   return s * (1.0 + v * (1.0 - s));
 }
 
@@ -91,7 +125,7 @@ const GELU_C: f32 = 0.7978845608028654;  // √(2/π)
 const GELU_A: f32 = 0.044715;
 
 fn activate(v: f32) -> f32 {
-  switch ACTIVATION {
+  switch activation() {
     case 1u: { return max(v, 0.0); }
     case 2u: { return safeTanh(v); }
     case 3u: { return sigmoid(v); }
@@ -105,7 +139,7 @@ fn activate(v: f32) -> f32 {
 }
 
 fn activatePrime(v: f32) -> f32 {
-  switch ACTIVATION {
+  switch activation() {
     case 1u: { return select(0.0, 1.0, v > 0.0); }
     case 2u: { let t = safeTanh(v); return 1.0 - t * t; }
     case 3u: { let s = sigmoid(v); return s * (1.0 - s); }
@@ -121,13 +155,13 @@ fn activatePrime(v: f32) -> f32 {
 
 fn loadA(m: u32, k: u32) -> f32 {
   if (m >= dims.M || k >= dims.K) { return 0.0; }
-  if (TRANS_A) { return A[k * dims.M + m]; }
+  if (transA()) { return A[k * dims.M + m]; }
   return A[m * dims.K + k];
 }
 
 fn loadB(k: u32, n: u32) -> f32 {
   if (k >= dims.K || n >= dims.N) { return 0.0; }
-  if (TRANS_B) { return B[n * dims.K + k]; }
+  if (transB()) { return B[n * dims.K + k]; }
   return B[k * dims.N + n];
 }
 
@@ -142,10 +176,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     // Stage the slices so that neighbouring threads read neighbouring addresses.
     for (var e = tid; e < TK * TILE; e += WG * WG) {
       var m: u32; var ka: u32;
-      if (TRANS_A) { m = e % TILE; ka = e / TILE; } else { ka = e % TK; m = e / TK; }
+      if (transA()) { m = e % TILE; ka = e / TILE; } else { ka = e % TK; m = e / TK; }
       tileA[ka * TILE + m] = loadA(row0 + m, k0 + ka);
       var n: u32; var kb: u32;
-      if (TRANS_B) { kb = e % TK; n = e / TK; } else { n = e % TILE; kb = e / TILE; }
+      if (transB()) { kb = e % TK; n = e / TK; } else { n = e % TILE; kb = e / TILE; }
       tileB[kb * TILE + n] = loadB(k0 + kb, col0 + n);
     }
     workgroupBarrier();
@@ -181,7 +215,7 @@ fn store(m: u32, n: u32, acc: f32) {
   let idx = m * dims.N + n;
   var r = dims.alpha * acc;
   if (dims.beta != 0.0) { r += dims.beta * C[idx]; }
-  switch EPILOGUE {
+  switch epilogue() {
     case 1u: { C[idx] = r + aux[n]; }
     case 2u: {
       let v = r + aux[n];
@@ -200,8 +234,8 @@ fn store(m: u32, n: u32, acc: f32) {
  */
 fn strides() -> vec4u {
   var s = vec4u(dims.K, 1u, 1u, dims.N);
-  if (TRANS_A) { s.x = 1u; s.y = dims.M; }
-  if (TRANS_B) { s.z = dims.K; s.w = 1u; }
+  if (transA()) { s.x = 1u; s.y = dims.M; }
+  if (transB()) { s.z = dims.K; s.w = 1u; }
   return s;
 }
 
@@ -242,14 +276,8 @@ fn mainSmall(@builtin(global_invocation_id) gid: vec3u) {
     acc6 = fma(vec4f(A[iaHi.z + oa]), b, acc6);
     acc7 = fma(vec4f(A[iaHi.w + oa]), b, acc7);
   }
-  storeRow(m0, n0, acc0);
-  storeRow(m0 + 1u, n0, acc1);
-  storeRow(m0 + 2u, n0, acc2);
-  storeRow(m0 + 3u, n0, acc3);
-  storeRow(m0 + 4u, n0, acc4);
-  storeRow(m0 + 5u, n0, acc5);
-  storeRow(m0 + 6u, n0, acc6);
-  storeRow(m0 + 7u, n0, acc7);
+  var c = array<vec4f, 8>(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
+  for (var i = 0u; i < 8u; i++) { storeRow(m0 + i, n0, c[i]); }
 }
 
 @compute @workgroup_size(SWG, SWG)
@@ -287,24 +315,21 @@ fn mainBlock(@builtin(global_invocation_id) gid: vec3u) {
     a = vec4f(A[iaHi.z + oa]); c6 = fma(a, bLo, c6); d6 = fma(a, bHi, d6);
     a = vec4f(A[iaHi.w + oa]); c7 = fma(a, bLo, c7); d7 = fma(a, bHi, d7);
   }
-  let n1 = n0 + 4u;
-  storeRow(m0, n0, c0); storeRow(m0, n1, d0);
-  storeRow(m0 + 1u, n0, c1); storeRow(m0 + 1u, n1, d1);
-  storeRow(m0 + 2u, n0, c2); storeRow(m0 + 2u, n1, d2);
-  storeRow(m0 + 3u, n0, c3); storeRow(m0 + 3u, n1, d3);
-  storeRow(m0 + 4u, n0, c4); storeRow(m0 + 4u, n1, d4);
-  storeRow(m0 + 5u, n0, c5); storeRow(m0 + 5u, n1, d5);
-  storeRow(m0 + 6u, n0, c6); storeRow(m0 + 6u, n1, d6);
-  storeRow(m0 + 7u, n0, c7); storeRow(m0 + 7u, n1, d7);
+  var c = array<vec4f, 16>(c0, d0, c1, d1, c2, d2, c3, d3, c4, d4, c5, d5, c6, d6, c7, d7);
+  for (var i = 0u; i < 16u; i++) { storeRow(m0 + i / 2u, n0 + (i % 2u) * 4u, c[i]); }
 }
 
-/** Stores the in-bounds part of four neighbouring elements of one row of C. */
+/**
+ * Stores the in-bounds part of four neighbouring elements of one row of C. The entry points call it
+ * in loops, never written out: each store holds the epilogue (with VARIANT_FROM_DIMS every epilogue
+ * and activation), and its 32 or 64 copies took SwiftShader far longer to compile than the rest of
+ * the kernel (mainBlock: about 5 times as long), for no gain at run time.
+ */
 fn storeRow(m: u32, n0: u32, acc: vec4f) {
-  if (m >= dims.M || n0 >= dims.N) { return; }
-  store(m, n0, acc.x);
-  if (n0 + 1u < dims.N) { store(m, n0 + 1u, acc.y); }
-  if (n0 + 2u < dims.N) { store(m, n0 + 2u, acc.z); }
-  if (n0 + 3u < dims.N) { store(m, n0 + 3u, acc.w); }
+  if (m >= dims.M) { return; }
+  for (var j = 0u; j < 4u; j++) {
+    if (n0 + j < dims.N) { store(m, n0 + j, acc[j]); }
+  }
 }
 
 /** mainWide's share of one K slice of op(A): four rows at one k, as one vec4 (zero past the edges). */
@@ -331,9 +356,9 @@ fn mainWide(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
   // in storage. Slice rows are padded to WROW vec4s, so that eight threads writing eight k of one m
   // land in different banks.
   var am: u32; var ak: u32;
-  if (TRANS_A) { am = 4u * (t % WVEC); ak = t / WVEC; } else { ak = t % WTK; am = 4u * (t / WTK); }
+  if (transA()) { am = 4u * (t % WVEC); ak = t / WVEC; } else { ak = t % WTK; am = 4u * (t / WTK); }
   var bn: u32; var bk: u32;
-  if (TRANS_B) { bk = t % WTK; bn = 4u * (t / WTK); } else { bn = 4u * (t % WVEC); bk = t / WVEC; }
+  if (transB()) { bk = t % WTK; bn = 4u * (t / WTK); } else { bn = 4u * (t % WVEC); bk = t / WVEC; }
   // Thread (y, x) owns rows 4y…4y+3 (a0) and 64+4y…64+4y+3 (a1) of the tile, and those columns of
   // x (b0, b1). Sixteen accumulators, written out by hand so that no compiler leaves them in memory:
   // cRC is row group R (a0 lanes 0–3, then a1 lanes 0–3), column half C.
@@ -370,14 +395,12 @@ fn mainWide(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
   let m1 = m0 + WHALF;
   let n0 = col0 + 4u * lid.x;
   let n1 = n0 + WHALF;
-  storeRow(m0, n0, c00); storeRow(m0, n1, c01);
-  storeRow(m0 + 1u, n0, c10); storeRow(m0 + 1u, n1, c11);
-  storeRow(m0 + 2u, n0, c20); storeRow(m0 + 2u, n1, c21);
-  storeRow(m0 + 3u, n0, c30); storeRow(m0 + 3u, n1, c31);
-  storeRow(m1, n0, c40); storeRow(m1, n1, c41);
-  storeRow(m1 + 1u, n0, c50); storeRow(m1 + 1u, n1, c51);
-  storeRow(m1 + 2u, n0, c60); storeRow(m1 + 2u, n1, c61);
-  storeRow(m1 + 3u, n0, c70); storeRow(m1 + 3u, n1, c71);
+  // Entry i: row group r = i / 2 (rows m0 + r for r < 4, then m1 + r − 4), columns n0 (i even) or n1 (i odd).
+  var c = array<vec4f, 16>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71);
+  for (var i = 0u; i < 16u; i++) {
+    let r = i / 2u;
+    storeRow(select(m1 + r - 4u, m0 + r, r < 4u), select(n1, n0, i % 2u == 0u), c[i]);
+  }
 }
 
 @compute @workgroup_size(KLANES)

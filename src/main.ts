@@ -3,8 +3,10 @@ import 'uplot/dist/uPlot.min.css';
 import './ui/style.css';
 import './ui/views.css';
 import { openDevice, type GpuContext } from './gpu/device';
+import { keepTuningIn } from './gpu/tune';
 import { App } from './ui/app';
 import { registerServiceWorker } from './ui/service-worker';
+import { localTuneStore } from './ui/tune-store';
 
 const byId = (id: string) => document.getElementById(id)!;
 const el = {
@@ -18,16 +20,25 @@ const el = {
   views: byId('views'),
 };
 
+const tuneStore = localTuneStore();
+
+/** A device whose matmul tuning is kept across visits (src/ui/tune-store.ts). */
+async function open(): Promise<GpuContext> {
+  const gpu = await openDevice(navigator.gpu);
+  if (tuneStore) keepTuningIn(gpu.device, tuneStore, gpu.adapterName);
+  return gpu;
+}
+
 async function start(): Promise<void> {
   let gpu: GpuContext | null = null;
   let why = '';
   try {
-    gpu = await openDevice(navigator.gpu);
+    gpu = await open();
   } catch (error) {
     why = (error as Error).message;
   }
   // After a lost device the app asks for a new one the same way.
-  const app = new App(el, gpu, () => openDevice(navigator.gpu));
+  const app = new App(el, gpu, open);
   (window as unknown as { app: App }).app = app; // read by the end-to-end tests
   registerServiceWorker({
     message: (text, actions) => app.message(text, actions),

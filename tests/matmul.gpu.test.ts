@@ -3,7 +3,7 @@
 // and the tuner that times the entry points against each other.
 import { describe, expect, it } from 'vitest';
 import { encodeDispatches } from '../src/gpu/kernel';
-import { forgetTuning, tuneDispatches } from '../src/gpu/tune';
+import { forgetTuning, keepTuningIn, tuneDispatches, type TuneStore } from '../src/gpu/tune';
 import { Matmul, MATMUL_PATHS, MATMUL_TILE, type Epilogue, type MatmulPath } from '../src/kernels/matmul';
 import { ACTIVATION_FUNCTIONS, ACTIVATIONS, swishPrimeWrong, type Activation } from '../src/reference/activations';
 import { colsum, matmul, relativeError, toFloat64, worstElement } from '../src/reference/linalg';
@@ -21,7 +21,7 @@ async function run(
   variant: { transA: boolean; transB: boolean; epilogue: Epilogue; activation?: Activation; wrong?: boolean },
   size: { M: number; N: number; K: number },
   seed: number,
-  ab: { alpha?: number; beta?: number; path?: MatmulPath } = {},
+  ab: { alpha?: number; beta?: number; path?: MatmulPath; anyVariant?: boolean } = {},
 ) {
   const device = await gpuDevice();
   const rng = new Rng(seed);
@@ -41,6 +41,7 @@ async function run(
       wrongSwishPrime: variant.wrong,
     },
     ab.path ? [ab.path] : MATMUL_PATHS,
+    { anyVariant: ab.anyVariant },
   );
   const C = ab.beta ? storageBuffer(device, 'test/C', C0) : poisoned(device, 'test/C', M * N);
   const C2 = poisoned(device, 'test/C2', M * N);
@@ -53,7 +54,7 @@ async function run(
       C,
       C2: variant.epilogue === 'bias-activation' ? C2 : undefined,
     },
-    { M, N, K, ...ab },
+    { M, N, K, alpha: ab.alpha, beta: ab.beta, path: ab.path },
   );
   const encoder = device.createCommandEncoder();
   encodeDispatches(encoder, [d], 'test');
@@ -192,19 +193,76 @@ describe('choosing an entry point', () => {
     expect(kernel.candidates(1, 1024)).toEqual(['tiled', 'small', 'block']);
   });
 
-  it("tiled, wide, small and block give the same bits, so the tuner's choice never changes a run", async () => {
+  it("tiled, wide, small and block give the same bits, so the tuner's choice never changes a run; so do their pipelines for any variant", async () => {
     for (const [transA, transB] of [
       [false, true],
       [true, false],
     ] as const) {
       const outputs = [];
       for (const path of ['tiled', 'wide', 'small', 'block'] as const) {
-        outputs.push((await run({ transA, transB, epilogue: 'bias-activation' }, { M: 131, N: 133, K: 77 }, 99, { path })).got);
+        for (const anyVariant of [false, true]) {
+          outputs.push((await run({ transA, transB, epilogue: 'bias-activation' }, { M: 131, N: 133, K: 77 }, 99, { path, anyVariant })).got);
+        }
       }
-      expect(Array.from(outputs[1]!), `wide, transA=${transA}`).toEqual(Array.from(outputs[0]!));
-      expect(Array.from(outputs[2]!), `small, transA=${transA}`).toEqual(Array.from(outputs[0]!));
-      expect(Array.from(outputs[3]!), `block, transA=${transA}`).toEqual(Array.from(outputs[0]!));
+      const names = ['tiled', 'tiled (any variant)', 'wide', 'wide (any variant)', 'small', 'small (any variant)', 'block', 'block (any variant)'];
+      for (let i = 1; i < outputs.length; i++) expect(Array.from(outputs[i]!), `${names[i]}, transA=${transA}`).toEqual(Array.from(outputs[0]!));
     }
+  });
+
+  it('the pipeline for any variant gives the bits of each variant’s own: every transpose, epilogue, activation, alpha and beta', async () => {
+    const cases: Array<[Parameters<typeof run>[0], { alpha?: number; beta?: number }]> = [];
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const epilogue of ['none', 'bias', 'bias-activation', 'activation-backward', 'subtract'] as const) cases.push([{ transA, transB, epilogue }, {}]);
+      }
+    }
+    for (const activation of ACTIVATIONS) {
+      for (const epilogue of ['bias-activation', 'activation-backward'] as const) cases.push([{ transA: false, transB: true, epilogue, activation }, {}]);
+    }
+    cases.push([{ transA: false, transB: false, epilogue: 'activation-backward', wrong: true }, {}]);
+    cases.push([
+      { transA: true, transB: false, epilogue: 'none' },
+      { alpha: 0.25, beta: 1 },
+    ]);
+    let seed = 300;
+    for (const [variant, ab] of cases) {
+      const size = { M: 37, N: 70, K: 19 };
+      const own = await run(variant, size, seed, { ...ab, path: 'block' });
+      const any = await run(variant, size, seed++, { ...ab, path: 'block', anyVariant: true });
+      const what = JSON.stringify({ ...variant, ...ab });
+      expect(Array.from(any.got), what).toEqual(Array.from(own.got));
+      if (own.got2) expect(Array.from(any.got2!), what).toEqual(Array.from(own.got2));
+    }
+  });
+
+  it('a dispatch bound on the pipeline for any variant moves onto its own, which later binds use; the bits stay', async () => {
+    const device = await gpuDevice();
+    const rng = new Rng(8);
+    const [M, N, K] = [45, 30, 21];
+    const A = storageBuffer(device, 'test/A', randomArray(rng, M * K));
+    const B = storageBuffer(device, 'test/B', randomArray(rng, N * K));
+    const bias = storageBuffer(device, 'test/bias', randomArray(rng, N));
+    const C = poisoned(device, 'test/C', M * N);
+    const C2 = poisoned(device, 'test/C2', M * N);
+    const kernel = await Matmul.create(device, { transB: true, epilogue: 'bias-activation', activation: 'tanh' }, ['block'], { anyVariant: true });
+    const d = kernel.bind('test/any', { A, B, aux: bias, C, C2 }, { M, N, K });
+    const product = async () => {
+      const encoder = device.createCommandEncoder();
+      encoder.clearBuffer(C);
+      encodeDispatches(encoder, [d], 'test');
+      device.queue.submit([encoder.finish()]);
+      return Array.from(await readFloats(device, C));
+    };
+    expect(d.pipeline.label).toBe('matmul/any/block');
+    const before = await product();
+    await d.specialize!();
+    expect(d.pipeline.label).toBe('matmul/ABt+bias-activation(tanh)/block');
+    expect(d.specialize).toBeUndefined();
+    expect(await product()).toEqual(before);
+    const later = kernel.bind('test/later', { A, B, aux: bias, C, C2 }, { M, N, K });
+    expect(later.pipeline.label).toBe('matmul/ABt+bias-activation(tanh)/block');
+    expect(later.specialize).toBeUndefined();
+    for (const x of [d, later]) x.uniform.destroy();
   });
 
   it('the tuner times every candidate, keeps one, remembers it for the same problem, and the kept one is right', async () => {
@@ -250,6 +308,74 @@ describe('choosing an entry point', () => {
     device.queue.submit([encoder.finish()]);
     const got = await readFloats(device, ops.C);
     expect(relativeError(got, matmul(toFloat64(A), toFloat64(B), M, N, K))).toBeLessThan(1e-5);
+    forgetTuning(device);
+  });
+
+  it('a choice kept in a store (the page’s localStorage) is used from the first bind on the same adapter, timed nowhere, and gives the same bits', async () => {
+    const device = await gpuDevice();
+    forgetTuning(device);
+    const entries = new Map<string, string>();
+    const store: TuneStore = { get: (k) => entries.get(k), set: (k, v) => void entries.set(k, v) };
+    const [M, N, K] = [70, 60, 50];
+    const rng = new Rng(6);
+    const ops = {
+      A: storageBuffer(device, 'test/A', randomArray(rng, M * K)),
+      B: storageBuffer(device, 'test/B', randomArray(rng, K * N)),
+      C: poisoned(device, 'test/C', M * N),
+    };
+    const kernel = await Matmul.create(device, {}, MATMUL_PATHS);
+    const product = async (list: ReturnType<typeof kernel.bind>[]) => {
+      const encoder = device.createCommandEncoder();
+      encoder.clearBuffer(ops.C);
+      encodeDispatches(encoder, list, 'test');
+      device.queue.submit([encoder.finish()]);
+      return Array.from(await readFloats(device, ops.C));
+    };
+    keepTuningIn(device, store, 'test adapter');
+    const first = [kernel.bind('test/first', ops, { M, N, K })];
+    const [timed] = await tuneDispatches(device, [first]);
+    expect(Object.keys(timed!.ms).length).toBeGreaterThan(1);
+    const key = `test adapter ${first[0]!.tuneKey}`;
+    expect([...entries]).toEqual([[key, timed!.chosen]]);
+    const bits = await product(first);
+    first[0]!.uniform.destroy();
+
+    // The next visit: nothing in memory, the store read back. A choice other than the rule's shows it is the store's.
+    for (const kept of ['small', 'tiled']) {
+      forgetTuning(device);
+      keepTuningIn(device, store, 'test adapter');
+      entries.set(key, kept);
+      const list = [kernel.bind('test/next', ops, { M, N, K })];
+      expect(list[0]!.variant).toBe(kept);
+      const progress: number[] = [];
+      const [report] = await tuneDispatches(device, [list], (current) => progress.push(current));
+      expect(report).toMatchObject({ chosen: kept, ms: {} });
+      expect(progress).toEqual([]);
+      expect(await product(list)).toEqual(bits);
+      list[0]!.uniform.destroy();
+    }
+
+    // Another adapter (or driver) does not read it; a storage that refuses is only a memory lost.
+    forgetTuning(device);
+    keepTuningIn(device, store, 'other adapter');
+    const other = kernel.bind('test/other', ops, { M, N, K });
+    expect(other.variant).toBe(kernel.choosePath(M, N, K));
+    expect(other.variant).toBe('block'); // the rule on a CPU adapter
+    other.uniform.destroy();
+    forgetTuning(device);
+    const refusing: TuneStore = {
+      get: () => {
+        throw new Error('SecurityError');
+      },
+      set: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
+    keepTuningIn(device, refusing, 'test adapter');
+    const refused = [kernel.bind('test/refused', ops, { M, N, K })];
+    const [again] = await tuneDispatches(device, [refused]);
+    expect(Object.keys(again!.ms).length).toBeGreaterThan(1);
+    refused[0]!.uniform.destroy();
     forgetTuning(device);
   });
 });

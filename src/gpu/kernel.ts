@@ -33,6 +33,12 @@ export interface Dispatch {
   alternatives?: () => Dispatch[];
   /** Names the kernel and sizes, so that a choice timed once is reused for the same problem. */
   tuneKey?: string;
+  /**
+   * Where the dispatch runs on a pipeline that serves any variant of its kernel (quick to compile,
+   * slower to run): compiles the one specialized to its variant, which computes the same bits, and
+   * moves the dispatch onto it (then this is cleared). Between two encodes, any time.
+   */
+  specialize?: () => Promise<void>;
 }
 
 /** A compiled kernel: its pipeline and layout, ready to be bound to buffers. */
@@ -66,13 +72,7 @@ export class Kernel {
     }
     entries.push({ binding: spec.inputs + spec.outputs, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
     const layout = device.createBindGroupLayout({ label: spec.label, entries });
-    const module = device.createShaderModule({ label: spec.label, code: spec.code });
-    const info = await module.getCompilationInfo();
-    const errors = info.messages.filter((m) => m.type === 'error');
-    if (errors.length > 0) {
-      const text = errors.map((m) => `${spec.label}:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
-      throw new Error(`WGSL compilation failed\n${text}`);
-    }
+    const module = await shaderModule(device, spec);
     const pipelineLayout = device.createPipelineLayout({ label: spec.label, bindGroupLayouts: [layout] });
     const descriptor: GPUComputePipelineDescriptor = {
       label: spec.label,
@@ -113,6 +113,34 @@ export class Kernel {
 }
 
 const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<Kernel>>>();
+const moduleCache = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
+
+/**
+ * One module per WGSL text and device, checked once: the variants and entry points of a kernel
+ * family differ only in their pipelines, and parsing a large file again for each of them cost
+ * about 50 ms apiece on SwiftShader. Labelled by the family (the label's first part).
+ */
+function shaderModule(device: GPUDevice, spec: KernelSpec): Promise<GPUShaderModule> {
+  let cache = moduleCache.get(device);
+  if (!cache) moduleCache.set(device, (cache = new Map()));
+  let module = cache.get(spec.code);
+  if (!module) {
+    const family = spec.label.split('/')[0]!;
+    module = (async () => {
+      const m = device.createShaderModule({ label: family, code: spec.code });
+      const info = await m.getCompilationInfo();
+      const errors = info.messages.filter((msg) => msg.type === 'error');
+      if (errors.length > 0) {
+        const text = errors.map((msg) => `${family}:${msg.lineNum}:${msg.linePos}: ${msg.message}`).join('\n');
+        throw new Error(`WGSL compilation failed\n${text}`);
+      }
+      return m;
+    })();
+    cache.set(spec.code, module);
+    module.catch(() => cache.delete(spec.code));
+  }
+  return module;
+}
 
 function toResource(b: Binding): GPUBufferBinding {
   const { buffer, offset, size } = rangeOf(b);

@@ -100,19 +100,45 @@ export function isCpuAdapter(info: GPUAdapterInfo | undefined): boolean {
   return /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
 }
 
+/** How a matmul variant is compiled. */
+export interface MatmulOptions {
+  /**
+   * Start on pipelines that serve every variant (shaders/matmul.wgsl, VARIANT_FROM_DIMS): one per
+   * entry point for every product on the device, quick to compile and slower to run. Only the
+   * entry points that the rule chooses are compiled at first (block on a CPU adapter, tiled and
+   * small on a GPU); `specialize` compiles the variant's own pipelines, of every entry point the
+   * tuner may time, and each dispatch bound before it carries Dispatch.specialize.
+   */
+  anyVariant?: boolean;
+}
+
 /** A compiled matmul variant: one pipeline per entry point this device may use. */
 export class Matmul {
+  /** The pipeline of each entry point that binds use now. */
+  private readonly kernels: Partial<Record<MatmulPath, Kernel>> = {};
+  /** Entry points whose kernel in `kernels` serves any variant (until `specialize`). */
+  private readonly anyVariant = new Set<MatmulPath>();
+  /** Entry points that could not be compiled (the optional wide path on some drivers). */
+  private readonly refused = new Set<MatmulPath>();
+  private specializing: Promise<void> | null = null;
+
   private constructor(
     readonly label: string,
-    private readonly kernels: Partial<Record<MatmulPath, Kernel>>,
+    private readonly device: GPUDevice,
     private readonly cpuAdapter: boolean,
+    /** The entry points this matmul may use: asked for by name, or the adapter's default. */
+    private readonly allowed: readonly MatmulPath[],
+    /** Asked for by name: a path that fails to compile is an error, not an omission. */
+    private readonly named: boolean,
+    /** The variant as pipeline constants, for its own pipelines. */
+    private readonly constants: Record<string, number>,
   ) {}
 
   /**
    * Compiles `paths` (default: the block path alone on a CPU adapter, where no barrier pays;
    * on a GPU the paths the tuner chooses among, GPU_PATHS — split K and block only when asked for).
    */
-  static async create(device: GPUDevice, variant: MatmulVariant = {}, paths?: readonly MatmulPath[]): Promise<Matmul> {
+  static async create(device: GPUDevice, variant: MatmulVariant = {}, paths?: readonly MatmulPath[], opts: MatmulOptions = {}): Promise<Matmul> {
     const { transA = false, transB = false, epilogue = 'none', activation = 'swish', wrongSwishPrime = false } = variant;
     if (wrongSwishPrime && activation !== 'swish') throw new RangeError('the wrong swish′ exists for swish only');
     if (!ACTIVATIONS.includes(activation)) throw new RangeError(`unknown activation '${String(activation)}'`);
@@ -121,7 +147,6 @@ export class Matmul {
     const label = `matmul/${transA ? 'At' : 'A'}${transB ? 'Bt' : 'B'}+${what}`;
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const cpuAdapter = isCpuAdapter(info);
-    const compiled = paths ?? (cpuAdapter ? [CPU_PATH] : GPU_PATHS);
     const constants = {
       TRANS_A: Number(transA),
       TRANS_B: Number(transB),
@@ -129,17 +154,47 @@ export class Matmul {
       ACTIVATION: ACTIVATIONS.indexOf(activation),
       WRONG_SWISH_PRIME: Number(wrongSwishPrime),
     };
+    const allowed = paths ?? (cpuAdapter ? [CPU_PATH] : GPU_PATHS);
+    const matmul = new Matmul(label, device, cpuAdapter, allowed, paths !== undefined, constants);
+    // Wide is never the rule's choice: a quick start leaves it to the tuner, after `specialize`.
+    if (opts.anyVariant) await matmul.compile(paths ?? allowed.filter((p) => p !== OPTIONAL_PATH), true);
+    else await matmul.compile(allowed, false);
+    return matmul;
+  }
+
+  /**
+   * Compiles this variant's own pipeline of every allowed entry point, where binds used one that
+   * serves any variant (MatmulOptions.anyVariant); binds from now on use them. Once per matmul.
+   */
+  specialize(): Promise<void> {
+    this.specializing ??= this.compile(this.allowed, false);
+    return this.specializing;
+  }
+
+  /** Compiles `paths` for this variant alone, or for any (`anyVariant`), and binds will use them. */
+  private async compile(paths: readonly MatmulPath[], anyVariant: boolean): Promise<void> {
     const built = await Promise.allSettled(
-      compiled.map((path) => Kernel.create(device, { label: `${label}/${path}`, code, inputs: 3, outputs: 2, constants, entryPoint: ENTRY_POINTS[path] })),
+      paths.map((path) =>
+        Kernel.create(this.device, {
+          label: anyVariant ? `matmul/any/${path}` : `${this.label}/${path}`,
+          code,
+          inputs: 3,
+          outputs: 2,
+          constants: anyVariant ? { VARIANT_FROM_DIMS: 1 } : this.constants,
+          entryPoint: ENTRY_POINTS[path],
+        }),
+      ),
     );
-    const kernels: Partial<Record<MatmulPath, Kernel>> = {};
     built.forEach((b, i) => {
-      const path = compiled[i]!;
-      if (b.status === 'fulfilled') kernels[path] = b.value;
-      // Wide is an extra: a driver that refuses it (registers, workgroup size) loses only that path.
-      else if (path !== OPTIONAL_PATH || paths) throw b.reason;
+      const path = paths[i]!;
+      if (b.status === 'fulfilled') {
+        this.kernels[path] = b.value;
+        if (anyVariant) this.anyVariant.add(path);
+        else this.anyVariant.delete(path);
+        // Wide is an extra: a driver that refuses it (registers, workgroup size) loses only that path.
+      } else if (path === OPTIONAL_PATH && !this.named) this.refused.add(path);
+      else throw b.reason;
     });
-    return new Matmul(label, kernels, cpuAdapter);
   }
 
   /** The compiled entry points. */
@@ -196,13 +251,14 @@ export class Matmul {
     return dispatch;
   }
 
-  private get device(): GPUDevice {
-    return Object.values(this.kernels)[0]!.device;
-  }
-
-  /** The variant, the sizes and the paths the tuner may choose: a choice made among fewer is not reused where there are more. */
+  /**
+   * The variant, the sizes and the paths the tuner may choose: a choice made among fewer is not
+   * reused where there are more. The paths allowed, not those compiled so far, so that a quick
+   * start's dispatches and those bound after `specialize` share their key.
+   */
   private tuneKey(M: number, N: number, K: number): string {
-    return `${this.label} ${M}×${N}×${K} [${this.paths.filter((p) => SAME_ORDER.includes(p)).join(',')}]`;
+    const paths = this.allowed.filter((p) => SAME_ORDER.includes(p) && !this.refused.has(p));
+    return `${this.label} ${M}×${N}×${K} [${paths.join(',')}]`;
   }
 
   private bindPath(label: string, ops: MatmulOperands, dims: MatmulDims, path: MatmulPath): Dispatch {
@@ -210,17 +266,33 @@ export class Matmul {
     if (!kernel) throw new Error(`${this.label}: the ${path} path was not compiled (have ${this.paths.join(', ')})`);
     const { read, write } = placeholderBuffers(kernel.device);
     const { M, N, K, alpha = 1, beta = 0 } = dims;
+    const c = this.constants;
+    // The variant's fields are read only by a pipeline that serves any variant.
     const uniform = packUniform([
       ['u', M],
       ['u', N],
       ['u', K],
       ['f', alpha],
       ['f', beta],
+      ['u', c.TRANS_A!],
+      ['u', c.TRANS_B!],
+      ['u', c.EPILOGUE!],
+      ['u', c.ACTIVATION!],
+      ['u', c.WRONG_SWISH_PRIME!],
     ]);
     const tile = TILES[path];
     const grid: [number, number] = [Math.ceil(N / tile.N), Math.ceil(M / tile.M)];
     const dispatch = kernel.bind(label, [ops.A, ops.B, ops.aux ?? read], [ops.C, ops.C2 ?? write], uniform, grid);
     dispatch.variant = path;
+    if (this.anyVariant.has(path)) {
+      // The bind group stays: both pipelines' layouts have the same entries, which makes them
+      // interchangeable (WebGPU's group-equivalent layouts), and the uniform block holds the same.
+      dispatch.specialize = async () => {
+        await this.specialize();
+        dispatch.pipeline = this.kernels[path]!.pipeline;
+        dispatch.specialize = undefined;
+      };
+    }
     return dispatch;
   }
 }

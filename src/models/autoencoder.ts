@@ -41,11 +41,12 @@ export class AutoencoderNetwork implements Network {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`autoencoder size ${name} must be a positive integer`);
     }
     checkBufferFits(device, shape.m * shape.n * 4, `the weights (${shape.m}×${shape.n})`);
+    const { matmulPaths: paths, anyVariant } = opts;
     const [encode, decode, loss, outer] = await Promise.all([
-      Matmul.create(device, { transB: true }, opts.matmulPaths),
-      Matmul.create(device, { epilogue: 'subtract' }, opts.matmulPaths),
+      Matmul.create(device, { transB: true }, paths, { anyVariant }),
+      Matmul.create(device, { epilogue: 'subtract' }, paths, { anyVariant }),
       AutoencoderLoss.create(device),
-      Matmul.create(device, { transA: true }, opts.matmulPaths),
+      Matmul.create(device, { transA: true }, paths, { anyVariant }),
     ]);
     return new AutoencoderNetwork(device, shape, mistake, { encode, decode, loss, outer });
   }

@@ -51,17 +51,17 @@ export class MlpNetwork implements Network {
     const mistake = opts.mistake ?? 'none';
     const problem = mistakeProblem(mistake, 'mlp', activation);
     if (problem) throw new RangeError(problem);
-    const paths = opts.matmulPaths;
+    const { matmulPaths: paths, anyVariant } = opts;
     const backward = { epilogue: 'activation-backward', activation, wrongSwishPrime: mistake === 'swish-prime' } as const;
     const [hidden, output, loss, outer, back, backFlipped, biasGrad] = await Promise.all([
-      Matmul.create(device, { transB: true, epilogue: 'bias-activation', activation }, paths),
-      Matmul.create(device, { transB: true, epilogue: 'bias' }, paths),
+      Matmul.create(device, { transB: true, epilogue: 'bias-activation', activation }, paths, { anyVariant }),
+      Matmul.create(device, { transB: true, epilogue: 'bias' }, paths, { anyVariant }),
       SoftmaxXent.create(device, { oneHot: mistake !== 'no-one-hot' }),
-      Matmul.create(device, { transA: true }, paths),
-      Matmul.create(device, backward, paths),
+      Matmul.create(device, { transA: true }, paths, { anyVariant }),
+      Matmul.create(device, backward, paths, { anyVariant }),
       // w2-layout: the output weights' [C, H] buffer read as [H, C], i.e. the transpose flag flipped.
-      mistake === 'w2-layout' ? Matmul.create(device, { ...backward, transB: true }, paths) : null,
-      Matmul.create(device, {}, paths),
+      mistake === 'w2-layout' ? Matmul.create(device, { ...backward, transB: true }, paths, { anyVariant }) : null,
+      Matmul.create(device, {}, paths, { anyVariant }),
     ]);
     return new MlpNetwork(device, shape, mistake, { hidden, output, loss, outer, back, backTop: backFlipped ?? back, biasGrad });
   }

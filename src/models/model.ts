@@ -35,6 +35,11 @@ export interface ModelOptions {
   tune?: boolean;
   /** The update-sign mistake of MATH.md's catalogue: every step adds the update instead of subtracting it. */
   ascend?: boolean;
+  /**
+   * false: no update kernel is compiled or bound, for a model that only computes gradients and
+   * evaluations and never steps (the gradient check). Default true.
+   */
+  update?: boolean;
 }
 
 /** Bound forward passes over a fixed number of probe rows, and the buffer their outputs are read through. */
@@ -65,9 +70,10 @@ export class GpuModel {
   private readonly batchX: GPUBuffer; // [B, D]
   private readonly batchLabels: GPUBuffer; // [B] u32
   private readonly pass: BoundPass;
-  private optimizer!: Dispatch;
+  private optimizer: Dispatch | null = null;
   private optimizerSettings: OptimizerSettings;
   private readonly ascend: boolean;
+  private readonly update: boolean;
   private data: { set: DeviceDataset; perm: GPUBuffer; gather: Dispatch; metrics: Dispatch } | null = null;
   private metricsNoData: Dispatch;
   /** The diagram's forward passes over probe rows (layerOutputs), kept between calls. */
@@ -87,6 +93,7 @@ export class GpuModel {
     this.ringSlots = opts.ringSlots ?? 64;
     this.optimizerSettings = { ...opts.optimizer };
     this.ascend = opts.ascend ?? false;
+    this.update = opts.update ?? true;
     const label = network.kind;
     this.params = storageBuffer(device, `${label}/params`, layout.total * 4);
     this.grads = storageBuffer(device, `${label}/grads`, layout.total * 4);
@@ -112,11 +119,24 @@ export class GpuModel {
     this.metricsNoData = this.bindMetrics(0, 1);
   }
 
+  /**
+   * Compiles the kernels a model adds to its network's (gather, metrics, update), all at once; create
+   * finds them compiled. Start it beside the network's compilation, so that no pipeline waits for another.
+   */
+  static async compileKernels(device: GPUDevice, opts: Pick<ModelOptions, 'optimizer' | 'ascend' | 'update'>): Promise<{ gather: Gather; metrics: Metrics }> {
+    const { kind, nesterov } = opts.optimizer;
+    const [gather, metrics] = await Promise.all([
+      Gather.create(device),
+      Metrics.create(device),
+      (opts.update ?? true) ? Optimizer.create(device, kind, nesterov, opts.ascend ?? false) : null,
+    ]);
+    return { gather, metrics };
+  }
+
   /** Builds a model for `network`; parameters start at zero until setParams. */
   static async create(device: GPUDevice, network: Network, opts: ModelOptions): Promise<GpuModel> {
     if (!Number.isInteger(opts.batch) || opts.batch < 1) throw new RangeError('batch size must be a positive integer');
-    const [gather, metrics] = await Promise.all([Gather.create(device), Metrics.create(device)]);
-    const model = new GpuModel(device, network, { gather, metrics }, opts);
+    const model = new GpuModel(device, network, await GpuModel.compileKernels(device, opts), opts);
     try {
       await model.setOptimizer(opts.optimizer, true);
       if (opts.tune ?? true) await model.tune();
@@ -129,10 +149,45 @@ export class GpuModel {
 
   /**
    * Times the alternatives of the step's dispatches and binds the fastest (see ModelOptions.tune).
-   * Timing runs the forward and backward kernels, which write only scratch, per-row loss and gradients.
+   * Timing runs the forward and backward kernels, which write only scratch, per-row loss and
+   * gradients. With `apart`, they are timed on a pass of their own (its own scratch, loss rows and
+   * gradients, for as long as the timing takes) and the step's dispatches are then moved onto the
+   * choices, so that steps may be trained meanwhile and the gradients read back stay their own.
    */
-  async tune(onProgress?: (current: number, total: number) => void): Promise<void> {
-    this.tuning = await tuneDispatches(this.device, [this.pass.forward, this.pass.backward], onProgress);
+  async tune(onProgress?: (current: number, total: number) => void, { apart = false, signal }: { apart?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    const step = [this.pass.forward, this.pass.backward];
+    if (!apart) {
+      this.tuning = await tuneDispatches(this.device, step, onProgress, signal);
+      return;
+    }
+    const { device, network, B } = this;
+    const label = `${network.kind}/tune`;
+    const rowStats = storageBuffer(device, `${label}/rowStats`, B * 8); // [B, 2]
+    const grads = storageBuffer(device, `${label}/grads`, network.layout.total * 4);
+    const pass = network.bind(label, { params: this.params, X: this.batchX, labels: this.batchLabels, rowStats, grads }, B, B);
+    try {
+      const timed = await tuneDispatches(device, [pass.forward, pass.backward], onProgress, signal);
+      if (signal?.aborted) throw new Error('tuning called off');
+      // Remembered now: the step's own dispatches are moved, nothing is timed again. Both passes
+      // were bound alike, so their reports pair up in order.
+      const moved = await tuneDispatches(device, step);
+      this.tuning = moved.map((r, i) => ({ ...r, ms: timed[i]?.ms ?? {} }));
+    } finally {
+      pass.destroy();
+      rowStats.destroy();
+      grads.destroy();
+    }
+  }
+
+  /**
+   * Moves every dispatch of the step and of the diagram's probe that started on a pipeline serving
+   * any variant (NetworkOptions.anyVariant) onto its variant's own, compiling those: the same bits,
+   * faster. Dispatches bound afterwards are specialized already.
+   */
+  async specialize(): Promise<void> {
+    // Every matmul of the network has a product in the step, so once these have moved, every bind is specialized.
+    await Promise.all([...this.pass.forward, ...this.pass.backward].map((d) => d.specialize?.()));
+    await Promise.all((this.probe?.passes ?? []).flatMap(({ pass }) => pass.forward.map((d) => d.specialize?.())));
   }
 
   /**
@@ -154,6 +209,10 @@ export class GpuModel {
   async setOptimizer(s: OptimizerSettings, rebuild = false): Promise<void> {
     const old = this.optimizerSettings;
     const count = this.network.layout.total;
+    if (!this.update) {
+      this.optimizerSettings = { ...s };
+      return;
+    }
     if (rebuild || s.kind !== old.kind || s.nesterov !== old.nesterov) {
       const kernel = await Optimizer.create(this.device, s.kind, s.nesterov, this.ascend);
       this.optimizer?.uniform.destroy();
@@ -171,7 +230,7 @@ export class GpuModel {
       );
       this.resetOptimizerState();
     } else {
-      this.device.queue.writeBuffer(this.optimizer.uniform, 0, optimizerUniform(count, s));
+      this.device.queue.writeBuffer(this.optimizer!.uniform, 0, optimizerUniform(count, s));
     }
     this.optimizerSettings = { ...s };
   }
@@ -268,6 +327,7 @@ export class GpuModel {
   /** Encodes one training step: gather, forward, loss, metrics, backward, update. */
   encodeStep(encoder: GPUCommandEncoder): void {
     if (!this.data) throw new Error('encodeStep before setData');
+    if (!this.optimizer) throw new Error('encodeStep on a model built without its update (ModelOptions.update)');
     const { gather, metrics } = this.data;
     encodeDispatches(encoder, [gather, ...this.pass.forward, metrics, ...this.pass.backward, this.optimizer], 'step');
   }
@@ -438,7 +498,7 @@ export class GpuModel {
     this.clearData();
     this.destroyProbe();
     this.pass.destroy();
-    this.optimizer?.uniform.destroy(); // absent when create failed early
+    this.optimizer?.uniform.destroy(); // absent without an update, or when create failed early
     this.metricsNoData.uniform.destroy();
     for (const b of [this.params, this.grads, this.m, this.v, this.state, this.ring, this.rowStats, this.batchX, this.batchLabels]) {
       b.destroy();

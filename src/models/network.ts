@@ -36,6 +36,11 @@ export interface NetworkOptions {
   mistake?: Mistake;
   /** Matmul entry points to compile (tests); by default the ones this adapter may use. */
   matmulPaths?: readonly MatmulPath[];
+  /**
+   * Start every product on the matmul pipelines that serve any variant: one compile where there
+   * were one per product, and slower steps until GpuModel.specialize (see MatmulOptions.anyVariant).
+   */
+  anyVariant?: boolean;
 }
 
 export interface Network {

@@ -31,6 +31,16 @@ export interface BuildProgress {
 export interface GpuEngineOptions {
   /** Time the matmul entry points and keep the fastest (default: where there are alternatives). */
   tune?: boolean;
+  /**
+   * Build for the first step and improve while training: compile only the matmul pipelines that
+   * serve any variant (one per entry point that the rule chooses, where there were one per product
+   * and entry point), then, in the background, the specialized ones and, on a GPU, time the entry
+   * points (GpuEngine.improve, which the first run starts if the caller has not: compiling beside
+   * the page's first drawing would slow both). Each faster kernel is swapped in between steps; every
+   * one gives the same bits, so the run is the one a full build trains. Steps are slower until then,
+   * and so is the estimate. Default false (the CLI and the benchmarks time what they train).
+   */
+  quickStart?: boolean;
   /** Estimate the time per step before the first (see models/step-estimate.ts; default false). */
   estimate?: boolean;
   /** Called as each phase starts, and as the tuner moves on to each product. */
@@ -43,6 +53,12 @@ export class GpuEngine implements Engine {
   readonly id = 'gpu' as const;
   readonly onCallersThread = false;
   onMetrics: ((metrics: StepMetrics[]) => void) | null = null;
+  /** Why the background improvement stopped short, if it did (not when the engine was destroyed first). */
+  improvedError: Error | null = null;
+  private improving: Promise<void> | null = null;
+  private readonly stop = new AbortController();
+  /** Whether the build left kernels to specialize and tune (a quick start), and whether to tune them. */
+  private pending: { tune: boolean } | null = null;
 
   private constructor(
     readonly model: GpuModel,
@@ -74,12 +90,19 @@ export class GpuEngine implements Engine {
     };
     device.pushErrorScope('out-of-memory');
     try {
+      const quick = opts.quickStart ?? false;
       const model = await timed('compile', async () => {
-        const network = await buildNetwork(device, plan.spec, { mistake: plan.mistake });
-        return GpuModel.create(device, network, { batch: plan.batch, optimizer: plan.optimizer, tune: false, ascend: plan.mistake === 'update-sign' });
+        const modelOptions = { batch: plan.batch, optimizer: plan.optimizer, tune: false, ascend: plan.mistake === 'update-sign' };
+        // Every pipeline of the step asked for at once: none waits for another's compilation to be asked for.
+        const [network] = await Promise.all([
+          buildNetwork(device, plan.spec, { mistake: plan.mistake, anyVariant: quick }),
+          GpuModel.compileKernels(device, modelOptions),
+        ]);
+        return GpuModel.create(device, network, modelOptions);
       });
       made.push(model);
-      if (opts.tune ?? true) await timed('tune', () => model.tune((current, total) => opts.onProgress?.({ phase: 'tune', current, total })));
+      const tune = opts.tune ?? true;
+      if (tune && !quick) await timed('tune', () => model.tune((current, total) => opts.onProgress?.({ phase: 'tune', current, total })));
       model.setParams(initial);
       const { trainSet, testSet } = await timed('upload', async () => {
         const trainSet = uploadDataset(device, data.train);
@@ -92,6 +115,7 @@ export class GpuEngine implements Engine {
       model.setData(trainSet);
       const estimate = opts.estimate ? await timed('estimate', () => estimateStep(model)) : null;
       engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed), trainSet, testSet, estimate);
+      if (quick) engine.pending = { tune };
     } finally {
       const outOfMemory = await device.popErrorScope();
       if (!engine || outOfMemory) for (const m of made) m.destroy();
@@ -105,12 +129,34 @@ export class GpuEngine implements Engine {
     return this.trainer.step;
   }
 
+  /**
+   * After a quick start (GpuEngineOptions.quickStart), starts the background work that specializes
+   * the kernels and then tunes them on a pass apart from training; resolves when it is done (at once
+   * after a full build). Once per engine. Never rejects: a failure leaves the kernels that were
+   * running, which compute the same, only slower (see improvedError).
+   */
+  improve(): Promise<void> {
+    if (this.improving) return this.improving;
+    const { model, stop, pending } = this;
+    this.improving = (async () => {
+      if (!pending) return;
+      try {
+        await model.specialize();
+        if (pending.tune && !stop.signal.aborted) await model.tune(undefined, { apart: true, signal: stop.signal });
+      } catch (error) {
+        if (!stop.signal.aborted) this.improvedError = error as Error;
+      }
+    })();
+    return this.improving;
+  }
+
   get optimizer(): Readonly<OptimizerSettings> {
     return this.model.settings;
   }
 
   run(count: number): void {
     this.trainer.run(count);
+    void this.improve();
   }
 
   flush(): Promise<void> {
@@ -171,6 +217,7 @@ export class GpuEngine implements Engine {
   }
 
   destroy(): void {
+    this.stop.abort(); // the background tuning's next submit would use destroyed buffers
     this.trainer.destroy();
     this.model.destroy();
     this.trainSet.destroy();

@@ -164,7 +164,9 @@ async function gpuGradients(
 ): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
   const net = network ?? (await buildNetwork(device, spec, { mistake }));
   // Not tuned: a one-off batch size, often checked while training runs (which would skew the timing).
-  const model = await GpuModel.create(device, net, { batch: batch.B, optimizer: DEFAULT_OPTIMIZER, ringSlots: 1, tune: false });
+  // No update kernel: the check never steps, and compiling one the run does not use (SGD) cost some
+  // 100 ms on SwiftShader before the first check.
+  const model = await GpuModel.create(device, net, { batch: batch.B, optimizer: DEFAULT_OPTIMIZER, ringSlots: 1, tune: false, update: false });
   try {
     model.setParams(params);
     const labels = spec.kind === 'mlp' ? batch.labels : new Uint32Array(batch.B);

@@ -133,6 +133,8 @@ export class ModelViews {
       this.recon = new ReconstructionView(plane ? stage : container);
       this.destroyers.push(() => this.recon?.destroy());
     }
+    // The static frames of index.html that no card of this model took (the boundary's, beside MNIST's weights).
+    for (const frame of stage.querySelectorAll(':scope > .view-frame')) frame.remove();
   }
 
   /** Redraws every view that depends on the parameters, after `step` steps. */

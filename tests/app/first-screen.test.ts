@@ -46,6 +46,49 @@ describe('the first screen', () => {
     });
   }
 
+  it("shows the cards' frames from the first paint where the cards come, so that nothing moves when the script fills them in", {
+    timeout: 120_000,
+  }, async () => {
+    const cards = ['#panel', '#status', '.view-network-diagram', '.view-decision-boundary', '.view-loss'];
+    const boxes = (page: Page, selectors: string[]) =>
+      page.evaluate(
+        (sels) =>
+          sels.map((sel) => {
+            const e = document.querySelector(sel);
+            const b = e?.getBoundingClientRect();
+            const texts = [...(e?.querySelectorAll('.view-title, .view-caption') ?? [])].map((t) => t.textContent);
+            return { sel, box: b ? [b.x, b.y, b.width, b.height] : null, texts };
+          }),
+        selectors,
+      );
+    for (const [width, height] of [
+      [1280, 800],
+      [1024, 768],
+      [800, 600],
+    ] as const) {
+      const { page, origin, errors } = await open('', { viewport: { width, height } });
+      const built = await boxes(page, cards);
+      // The page as the server sends it, before any script: the frames of index.html.
+      const context = await page.context().browser()!.newContext({ viewport: { width, height }, javaScriptEnabled: false, serviceWorkers: 'block' });
+      try {
+        const still = await context.newPage();
+        await still.goto(`${origin}/`);
+        const frames = await boxes(still, cards);
+        for (const [i, card] of built.entries()) {
+          const frame = frames[i]!;
+          expect(card.box, `${card.sel} at ${width}×${height}`).not.toBeNull();
+          for (const [k, v] of card.box!.entries())
+            expect(Math.abs(frame.box![k]! - v), `${card.sel} at ${width}×${height}: ${frame.box} → ${card.box}`).toBeLessThan(1);
+          expect(frame.texts, card.sel).toEqual(card.texts); // titles and captions written twice, kept the same
+        }
+      } finally {
+        await context.close();
+      }
+      expect(await page.locator('.view-frame').count()).toBe(0); // every frame was taken by its card
+      expect(errors).toEqual([]);
+    }
+  });
+
   it('draws a node per hidden unit; hovering one draws its map on the boundary; a click on a link names it', { timeout: 120_000 }, async () => {
     const { page, errors } = await open('#dataset=spiral&hidden=6,5&activation=tanh&stepsPerFrame=4');
     const diagram = page.getByRole('figure', { name: 'network diagram' });

@@ -1,5 +1,6 @@
 // The frame every view draws in: a card with a title, a one-line caption and a body,
-// added to a container and removed again by the view's destroy().
+// added to a container (in the place of the page's static frame of its kind there, if it has one:
+// index.html) and removed again by the view's destroy().
 import '../views.css';
 
 /** A titled card inside a container; the view builds its content in `body`. */
@@ -29,7 +30,9 @@ export class ViewCard {
     this.body = document.createElement('div');
     this.body.className = 'view-body';
     this.root.append(this.caption, this.body);
-    container.append(this.root);
+    const frame = container.querySelector(`:scope > .view-frame.view-${kind}`);
+    if (frame) frame.replaceWith(this.root);
+    else container.append(this.root);
   }
 
   /** Replaces the caption text. */
