@@ -212,8 +212,11 @@ export class GpuEngine implements Engine {
     this.trainer.resumeAt(state.step);
   }
 
-  settle(): Promise<void> {
-    return this.model.device.queue.onSubmittedWorkDone();
+  /** Calls the background tuning off, waits for it to stop, then for every command submitted. */
+  async settle(): Promise<void> {
+    this.stop.abort();
+    await this.improving;
+    await this.model.device.queue.onSubmittedWorkDone();
   }
 
   destroy(): void {

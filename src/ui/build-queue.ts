@@ -177,7 +177,12 @@ export class BuildQueue {
       if (await this.letGo()) resume = true;
       host.recovery.clearDivergence();
       host.status.set('Building the model…');
-      const session = await Session.create(config, data, gpu?.device ?? null, { estimate: true, onProgress: (p) => host.status.set(buildStatus(p)) });
+      // A quick start: Ready as soon as the first steps can run; the kernels improve while it trains.
+      const session = await Session.create(config, data, gpu?.device ?? null, {
+        estimate: true,
+        quickStart: true,
+        onProgress: (p) => host.status.set(buildStatus(p)),
+      });
       if (restore) {
         try {
           await restoreCheckpoint(session, restore);
