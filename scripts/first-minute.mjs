@@ -53,7 +53,9 @@ try {
     const rate = (step - startStep) / seconds;
     process.stdout.write(
       `run ${run}: Ready ${(readyMs / 1000).toFixed(2)} s; ` +
-        (reachedMs === null ? `test accuracy ${(best * 100).toFixed(1)}% at ${values.limit} s (below target)` : `≥ ${target * 100}% test accuracy ${(reachedMs / 1000).toFixed(1)} s after play`) +
+        (reachedMs === null
+          ? `test accuracy ${(best * 100).toFixed(1)}% at ${values.limit} s (below target)`
+          : `≥ ${target * 100}% test accuracy ${(reachedMs / 1000).toFixed(1)} s after play`) +
         `; ${Math.round(rate)} steps/s over that time (step ${step})\n`,
     );
     await page.close();
