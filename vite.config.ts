@@ -34,6 +34,8 @@ export default defineConfig(({ isSsrBuild }) => ({
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/**/*.gpu.test.ts', 'tests/app/**'],
           environment: 'node',
+          // Bundles the CLI once for the CLI tests (tests/run-cli.ts).
+          globalSetup: ['tests/cli-setup.ts'],
           testTimeout: 120_000,
         },
       },
