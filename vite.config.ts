@@ -1,5 +1,5 @@
-// Vite serves the demo, bundles it, and (through Vitest) runs the Node tests and the
-// GPU tests in real headless Chromium with WebGPU (SwiftShader where there is no GPU).
+// Vite serves the demo, bundles it, and (through Vitest) runs the Node unit tests, the GPU tests in
+// real headless Chromium with WebGPU (SwiftShader where there is no GPU), and the end-to-end tests.
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { mnistAssets } from './src/vite-plugins/mnist-assets.ts';
@@ -27,12 +27,26 @@ export default defineConfig(({ isSsrBuild }) => ({
   build: isSsrBuild ? { outDir: 'dist/cli', rollupOptions: { output: { entryFileNames: 'main.mjs' } } } : {},
   test: {
     projects: [
+      // Three tiers, each with its script (package.json): test:unit, test:gpu, test:e2e.
       {
         test: {
-          name: 'node',
+          name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/**/*.gpu.test.ts'],
+          exclude: ['tests/**/*.gpu.test.ts', 'tests/app/**'],
           environment: 'node',
+          // Bundles the CLI once for the CLI tests (tests/run-cli.ts).
+          globalSetup: ['tests/cli-setup.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        // The built site in headless Chromium, driven as a user would (tests/app/harness.ts). The site
+        // is built once, by the global setup, for every file.
+        test: {
+          name: 'e2e',
+          include: ['tests/app/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/app/global-setup.ts'],
           testTimeout: 120_000,
         },
       },
@@ -42,7 +56,7 @@ export default defineConfig(({ isSsrBuild }) => ({
         // that Vite does not discover them mid-run and reload a test.
         optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', '@jax-js/jax'] },
         test: {
-          name: 'browser',
+          name: 'gpu',
           include: ['tests/**/*.gpu.test.ts'],
           testTimeout: 120_000,
           browser: {

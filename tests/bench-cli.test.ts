@@ -1,5 +1,6 @@
-// `npm run cli -- bench --json` at tiny sizes: one JSON object on stdout with the adapter and a
-// finite, positive time for each implementation and size. Speed itself is never asserted.
+// `cli bench --json` (the bundled CLI, tests/run-cli.ts) at tiny sizes: one JSON object on stdout
+// with the adapter and a finite, positive time for each implementation and size. Speed itself is
+// never asserted.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { formatPaths } from '../src/bench/run';

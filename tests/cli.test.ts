@@ -1,11 +1,12 @@
-// The CLI as a user runs it (`npm run cli -- ...`, WebGPU through Dawn, SwiftShader without a GPU):
+// The CLI as a user runs it (bundled as `npm run build:cli` makes it, and once from its sources as
+// `npm run cli -- ...` runs it; WebGPU through Dawn, SwiftShader without a GPU):
 // grads against the reference, a clear one-line error for each kind of bad input, and the
 // autoencoder trained to the PCA bound.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './run-cli';
+import { cli, cliFromSource } from './run-cli';
 import { writeNpy } from '../src/data/npy-write';
 import { autoencoderGradient } from '../src/reference/autoencoder';
 import { relativeError } from '../src/reference/linalg';
@@ -115,6 +116,17 @@ describe('cli grads on the shared worked examples', () => {
       }
     });
   }
+});
+
+describe('the CLI from its sources', () => {
+  it('`npm run cli` (vite-node on src/cli/main.ts) prints what the bundled CLI prints', async () => {
+    const args = ['grads', '--case', 'tests/cases/mlp-small.json'];
+    const fromSource = await cliFromSource(...args);
+    const bundled = await cli(...args);
+    expect(fromSource.code, fromSource.stderr).toBe(0);
+    expect(bundled.code, bundled.stderr).toBe(0);
+    expect(fromSource.stdout).toBe(bundled.stdout);
+  });
 });
 
 describe('cli refuses bad input with one clear line and no stack trace', () => {

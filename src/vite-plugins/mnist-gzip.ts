@@ -1,7 +1,7 @@
 // The MNIST files gzip-compressed at level 9 (55 MB to about 11 MB), for the page to download.
-// Level 9 takes about 20 s of one core for the training images, and every build of the page (each
-// end-to-end test file makes one) needs them: each is compressed once per process, and kept in the
-// git-ignored build/mnist/ for the next, as long as it is newer than its source.
+// Level 9 takes about 20 s of one core for the training images, and every build of the page (`npm
+// run build`, the end-to-end tier's global setup) needs them: each is compressed once per process,
+// and kept in the git-ignored build/mnist/ for the next, as long as it is newer than its source.
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,17 +1,18 @@
 // The end-to-end harness: the built app in headless Chromium (the system browser, WebGPU on
-// SwiftShader where there is no GPU), driven as a user would. Each story file calls useApp(), which
-// builds the page, serves it and opens the browsers for that file (every test file is its own
-// Vitest worker). Screenshots of the main views go to screenshots/.
+// SwiftShader where there is no GPU), driven as a user would. The site is built once for all the
+// files (global-setup.ts); each story file calls useApp(), which serves its own copy of the build and
+// opens the browsers for that file (every test file is its own Vitest worker). Screenshots of the main
+// views go to screenshots/.
 //
 // The page's state is read in one place: readPageState() below, the only code that knows how the
 // app names its fields. Tests read it with state(page) and wait on it with waitForApp(page, ...);
 // nothing else reads window.app, and no test casts window.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type JSHandle, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { preview, type PreviewServer } from 'vite';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 export const SHOTS = join(process.cwd(), 'screenshots');
@@ -218,11 +219,12 @@ export interface OpenedPage {
 }
 
 /**
- * Sets up the calling test file: before its tests, builds the app, serves the build and launches
- * Chromium with WebGPU (one without WebGPU when a test asks for it); after each test, closes the
- * pages it opened; after them all, closes the rest.
+ * Sets up the calling test file: before its tests, copies the site built once for every file
+ * (global-setup.ts), serves the copy and launches Chromium with WebGPU (one without WebGPU when a
+ * test asks for it); after each test, closes the pages it opened; after them all, closes the rest.
  * Returns open(), which opens the app with a hash, records console errors and every request, and
- * waits for "Ready"; and builtDir(), the folder of the build, which the server serves as it is on disk.
+ * waits for "Ready"; and builtDir(), the folder of this file's copy, which the server serves as it is
+ * on disk: a test may change it (offline.test.ts) without touching any other file's.
  */
 export function useApp(): { open: (hash: string, options?: OpenOptions) => Promise<OpenedPage>; builtDir: () => string } {
   const args = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
@@ -235,7 +237,7 @@ export function useApp(): { open: (hash: string, options?: OpenOptions) => Promi
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'app-e2e-'));
-    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    cpSync(inject('builtSite'), outDir, { recursive: true });
     server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
     origin = new URL(server.resolvedUrls!.local[0]!).origin;
     // gc() and precise heap sizes let the endurance test read a settled JS heap.

@@ -1,7 +1,7 @@
 // End to end: the site works offline after one visit. The first visit's service worker (src/sw.ts)
 // precaches the site and MNIST; with the network gone, a reload opens the page and trains MNIST from
 // that cache alone. A changed worker announces itself and takes over only when the user reloads.
-// (On a host that sends no isolation headers, the worker adds them: tests/hosting.test.ts.)
+// (On a host that sends no isolation headers, the worker adds them: tests/app/hosting.test.ts.)
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';

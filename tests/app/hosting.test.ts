@@ -1,16 +1,15 @@
 // The built app as a static site: it carries a Content-Security-Policy that allows only its own
-// origin, its bundle has no eval or Function, and it works from any base path: served here by a tiny
-// static server under /some/sub/path/ and loaded in headless Chromium, with every CSP violation,
-// console error and request recorded.
+// origin, its bundle has no eval or Function, and it works from any base path: the site built once for
+// the end-to-end files (global-setup.ts), served here as it is by a tiny static server under
+// /some/sub/path/ and loaded in headless Chromium, with every CSP violation, console error and
+// request recorded.
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../src/vite-plugins/content-security-policy';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../src/vite-plugins/content-security-policy';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const MOUNT = '/some/sub/path/';
@@ -59,8 +58,7 @@ function serveStatic(root: string): Server {
 }
 
 beforeAll(async () => {
-  outDir = join(tmpdir(), `hosting-e2e-${process.pid}`);
-  await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  outDir = inject('builtSite');
   server = serveStatic(outDir);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -1,0 +1,27 @@
+// The end-to-end tier's global setup (vite.config.ts, project 'e2e'): builds the site once, before
+// any of its files runs, into a temporary folder that it removes after them all. Each file serves a
+// copy of it (useApp() in harness.ts) or reads it as it is (hosting.test.ts), found by inject('builtSite').
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The folder of the site as `npm run build` makes it, built once for the end-to-end files. Read it; never change it. */
+    builtSite: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const outDir = mkdtempSync(join(tmpdir(), 'app-e2e-site-'));
+  try {
+    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  } catch (e) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw e;
+  }
+  project.provide('builtSite', outDir);
+  return () => rmSync(outDir, { recursive: true, force: true });
+}
