@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataSplit } from '../src/data/dataset';
 import type { Dispatch } from '../src/gpu/kernel';
 import { forgetTuning } from '../src/gpu/tune';
+import { isCpuAdapter } from '../src/kernels/matmul';
 import type { StepMetrics } from '../src/kernels/metrics';
 import { GpuModel } from '../src/models/model';
 import { MlpNetwork } from '../src/models/mlp';
@@ -75,6 +76,25 @@ describe('a quick start', () => {
       }
     });
   }
+
+  it('on a CPU adapter, is a full build where the first evaluations are large (the pipeline for any variant would cost more than it saves)', async () => {
+    const device = await gpuDevice();
+    const cpuAdapter = isCpuAdapter((device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo);
+    const small: SessionConfig['spec'] = { kind: 'autoencoder', shape: { n: 300, m: 16 } }; // 4,800 parameters
+    // 2 flops × 4,800 parameters × 5,000 rows = 4.8e7: quick; × 6,000 rows = 5.8e7: full, on a CPU adapter.
+    for (const [rows, quick] of [
+      [5000, true],
+      [6000, !cpuAdapter],
+    ] as const) {
+      const session = await Session.create(config(small), dataFor(small, rows), device, { quickStart: true });
+      try {
+        const matmuls = stepDispatches(session).filter((d) => d.pipeline.label.startsWith('matmul/')).length;
+        expect(onAnyVariant(stepDispatches(session)), `${rows} rows`).toBe(quick ? matmuls : 0);
+      } finally {
+        session.destroy();
+      }
+    }
+  });
 
   it('stops cleanly when its session is destroyed while it improves the kernels', async () => {
     const device = await gpuDevice();

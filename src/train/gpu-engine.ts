@@ -6,7 +6,8 @@ import type { DataSplit } from '../data/dataset';
 import { UserError } from '../base/errors';
 import { uploadDataset, type DeviceDataset } from '../gpu/dataset-buffers';
 import type { StepMetrics } from '../kernels/metrics';
-import { buildNetwork } from '../models/build';
+import { isCpuAdapter } from '../kernels/matmul';
+import { buildNetwork, specTensorShapes } from '../models/build';
 import { GpuModel } from '../models/model';
 import { estimateStep, type StepEstimate } from '../models/step-estimate';
 import type { OptimizerSettings } from '../reference/optimizer';
@@ -28,6 +29,23 @@ export interface BuildProgress {
   total?: number;
 }
 
+/**
+ * A CPU implementation of WebGPU (SwiftShader) has no branches that all lanes take alike: the matmul
+ * pipeline for any variant pays every variant's epilogue on each element, up to 3.5 times the own
+ * pipeline's time where the epilogue outweighs the products (K = 16 and N = 784: MNIST's
+ * autoencoder), while compiling the four or five own pipelines costs some 0.5 s. There a quick start
+ * pays only where the first evaluations (a forward pass over each data set, about 2 flops per
+ * parameter and row) stay under this many flops; on a GPU, where a branch on a uniform costs
+ * nothing, always.
+ */
+const QUICK_START_CPU_MAX_FLOPS = 5e7;
+
+function quickStartPays(device: GPUDevice, plan: RunPlan, data: DataSplit): boolean {
+  if (!isCpuAdapter((device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo)) return true;
+  const params = specTensorShapes(plan.spec).reduce((sum, [, shape]) => sum + shape.reduce((a, b) => a * b, 1), 0);
+  return 2 * params * (data.train.N + (data.test?.N ?? 0)) <= QUICK_START_CPU_MAX_FLOPS;
+}
+
 export interface GpuEngineOptions {
   /** Time the matmul entry points and keep the fastest (default: where there are alternatives). */
   tune?: boolean;
@@ -38,7 +56,9 @@ export interface GpuEngineOptions {
    * points (GpuEngine.improve, which the first run starts if the caller has not: compiling beside
    * the page's first drawing would slow both). Each faster kernel is swapped in between steps; every
    * one gives the same bits, so the run is the one a full build trains. Steps are slower until then,
-   * and so is the estimate. Default false (the CLI and the benchmarks time what they train).
+   * and so is the estimate. On a CPU adapter, only for small models and data (see
+   * QUICK_START_CPU_MAX_FLOPS); a full build otherwise. Default false (the CLI and the benchmarks
+   * time what they train).
    */
   quickStart?: boolean;
   /** Estimate the time per step before the first (see models/step-estimate.ts; default false). */
@@ -90,7 +110,7 @@ export class GpuEngine implements Engine {
     };
     device.pushErrorScope('out-of-memory');
     try {
-      const quick = opts.quickStart ?? false;
+      const quick = (opts.quickStart ?? false) && quickStartPays(device, plan, data);
       const model = await timed('compile', async () => {
         const modelOptions = { batch: plan.batch, optimizer: plan.optimizer, tune: false, ascend: plan.mistake === 'update-sign' };
         // Every pipeline of the step asked for at once: none waits for another's compilation to be asked for.
