@@ -233,8 +233,11 @@ describe('the CPU engine on its own', () => {
     const s = await session('cpu', spec, dataFor(spec, 128), { threads: 2, batch: 128 });
     s.run(64, Infinity);
     await new Promise((r) => setTimeout(r, 5));
+    const engine = s.engines[0]!;
     s.destroy();
-    await expect(s.flush()).rejects.toThrow(/stopped/);
+    await expect(engine.flush()).rejects.toThrow(/stopped/);
+    // The session itself refuses new work in words of its own.
+    await expect(s.flush()).rejects.toThrow(/replaced/);
   });
 
   it('evaluates a set larger than one forward job, and its layer outputs are the reference’s', async () => {

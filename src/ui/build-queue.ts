@@ -78,7 +78,7 @@ export class BuildQueue {
       try {
         data = await this.dataUnlessNewer();
       } catch (error) {
-        return this.failed(error as Error, false, false); // the run, never stopped, goes on
+        return this.failed(error as Error, null); // the run, never stopped, goes on
       }
       if (!data) return; // a newer rebuild takes over
       await this.replace(null, false, data);
@@ -100,24 +100,27 @@ export class BuildQueue {
   /**
    * Replaces the session with one built for the current settings, continuing from `restore` when
    * given (`continues`: the same run going on, whose curve up to that step stays). Plays afterwards
-   * if the loop was running (or `playAfter` says so), or if play was pressed meanwhile; a refused
+   * if the loop was running (`playAfter` overrides), unless pause is pressed meanwhile; a refused
    * build leaves the current run as it was, running if it ran. For jobs already in the queue;
    * returns whether the new session was built.
    */
   async replace(restore: Checkpoint | null, continues: boolean, loaded: DataSplit | null = null, playAfter?: boolean): Promise<boolean> {
-    const wasRunning = await this.host.loop.stop();
+    const { loop } = this.host;
+    const wasTraining = loop.running || loop.startsWhenReady;
+    await loop.suspend(playAfter);
     try {
-      await this.build(playAfter ?? wasRunning, restore, continues, loaded);
+      await this.build(restore, continues, loaded);
       return true;
     } catch (error) {
-      await this.failed(error as Error, wasRunning, true);
+      await this.failed(error as Error, wasTraining);
       return false;
     }
   }
 
   /** Builds the settings that worked (with `restore`, from that state) after the session was lost: see Recovery. */
-  rebuildFrom(restore: Checkpoint | null, resume: boolean): Promise<void> {
-    return this.build(resume, restore, restore !== null, null);
+  async rebuildFrom(restore: Checkpoint | null, resume: boolean): Promise<void> {
+    await this.host.loop.suspend(resume);
+    await this.build(restore, restore !== null, null);
   }
 
   /** Puts back the settings of the running session after a refused change. */
@@ -150,7 +153,7 @@ export class BuildQueue {
    * Builds a session for the current settings. A configuration the GPU cannot hold throws before
    * the running session is let go (see failed).
    */
-  private async build(resume: boolean, restore: Checkpoint | null, continues: boolean, loaded: DataSplit | null): Promise<void> {
+  private async build(restore: Checkpoint | null, continues: boolean, loaded: DataSplit | null): Promise<void> {
     const { host } = this;
     const s = host.settings;
     if (!loaded) host.status.set('Loading data…');
@@ -173,8 +176,7 @@ export class BuildQueue {
     host.settingsChanged();
     this.building = true;
     try {
-      // Play pressed while the old run still showed counts as well.
-      if (await this.letGo()) resume = true;
+      await this.letGo();
       host.recovery.clearDivergence();
       host.status.set('Building the model…');
       // A quick start: Ready as soon as the first steps can run; the kernels improve while it trains.
@@ -205,28 +207,25 @@ export class BuildQueue {
     const next = restore ? `Continuing from step ${session.step}.` : host.loop.startsWhenReady ? 'Starting: play was pressed.' : 'Press play.';
     host.status.set(readyStatus(host.describe(), session.stepEstimate, plan.spec.kind, next));
     host.banners.clear('build');
-    host.loop.sessionReady(resume);
+    host.loop.sessionReady();
   }
 
-  /**
-   * The current session goes: the loop stops, its work settles, then its buffers die. Returns
-   * whether the loop was running (or asked to) until then.
-   */
-  private async letGo(): Promise<boolean> {
+  /** The current session goes: the loop stops (keeping its intent), its work settles, then its buffers die. */
+  private async letGo(): Promise<void> {
     const old = this.session;
     this.session = null;
     this.host.views.detach();
-    const wasRunning = await this.host.loop.stop();
+    await this.host.loop.suspend();
     await old?.close();
-    return wasRunning;
   }
 
   /**
-   * A build failed. Before the running session was let go, its settings come back and it goes on;
+   * A build failed. Before the running session was let go, its settings come back and it goes on
+   * (training if it trained, or if play was pressed meanwhile: `wasTraining`, null when never stopped);
    * after (the GPU ran out of memory, say), the settings that worked are rebuilt from their last
    * snapshot; with none, the CPU engine takes over, then the reference.
    */
-  private async failed(error: Error, resume: boolean, stopped: boolean): Promise<void> {
+  private async failed(error: Error, wasTraining: boolean | null): Promise<void> {
     const { host } = this;
     const gpu = host.gpu();
     // A build that failed because the device was lost is Recovery's to handle.
@@ -237,7 +236,10 @@ export class BuildQueue {
       this.revert();
       host.banners.message(`Not applied: ${why}. The current run goes on.`, [], 'build');
       host.status.set(`${host.describe()}.`);
-      if (stopped) host.loop.sessionReady(resume);
+      if (wasTraining !== null) {
+        host.loop.intend(wasTraining || host.loop.startsWhenReady);
+        host.loop.sessionReady();
+      }
       return;
     }
     const previous = this.applied;
@@ -260,7 +262,7 @@ export class BuildQueue {
     host.settingsChanged();
     const snapshot = previous ? host.recovery.snapshots.latest : null;
     try {
-      await this.build(resume, snapshot, snapshot !== null, null);
+      await this.build(snapshot, snapshot !== null, null);
       host.banners.message(`Not applied: ${why}. ${fallback[0]!.toUpperCase()}${fallback.slice(1)}.`, [], 'build');
     } catch (again) {
       host.banners.message(`${why}; and then: ${plainWords(again as Error)}. Reload the page to try again.`, [], 'build');

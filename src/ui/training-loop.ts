@@ -88,7 +88,13 @@ export class TrainingLoop {
     }
     this.halt();
     const session = this.host.session();
-    if (session) this.background(session, true);
+    if (session) void this.evaluateAfterPause(session);
+  }
+
+  /** A pause evaluates the test set at the step reached, after any refresh still under way. */
+  private async evaluateAfterPause(session: Session): Promise<void> {
+    while (this.refreshInFlight) await this.refreshInFlight;
+    if (!this.isRunning && this.host.session() === session && !session.closed) this.background(session, true);
   }
 
   /**
@@ -103,11 +109,31 @@ export class TrainingLoop {
     return was;
   }
 
-  /** A new session is in place: it plays if the loop was asked to (`resume`, or play during the build). */
-  sessionReady(resume: boolean): void {
+  /**
+   * A session is about to be replaced: the loop stops and waits for its work in flight, and keeps
+   * the intent to train (see startsWhenReady) — what it was doing, or `intent` when given. Play and
+   * pause during the build change that intent; sessionReady acts on it.
+   */
+  async suspend(intent?: boolean): Promise<void> {
+    const was = this.isRunning || this.waiting;
+    if (this.isRunning) this.halt();
+    await this.settled();
+    this.waiting = intent ?? was;
+    this.host.showState(false, this.waiting);
+  }
+
+  /** Whether the loop means to train once a session is ready (while stopped). */
+  intend(play: boolean): void {
+    if (this.isRunning) return;
+    this.waiting = play;
+    this.host.showState(false, play);
+  }
+
+  /** A session is in place (a new one, or the old one after a refused build): it plays if the loop is meant to. */
+  sessionReady(): void {
     this.budget.reset();
     this.lastEval = this.lastViews = 0;
-    if (resume || this.waiting) this.play();
+    if (this.waiting) this.play();
   }
 
   /** One step, then the views. */
