@@ -141,6 +141,8 @@ export class RunViews {
     if (session !== this.session) return evalMs;
     const { recovery } = this.host;
     if (!allFinite(params)) {
+      // Steps went on while this refresh waited: their losses first, as they name the step where it went wrong.
+      await session.flush().catch(() => {});
       recovery.divergedAt(session.leader.id, session.step, 'the parameters stopped being finite numbers');
       return evalMs;
     }
