@@ -194,6 +194,16 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
     ['a malformed .npy', () => ['train', '--data', file('bad.npy', 'not numpy at all')], /bad\.npy/],
     ['a malformed .csv', () => ['train', '--data', file('bad.csv', '1,2,0\n3,x,1\n')], /bad\.csv line 2/],
     ['NaN in a .csv', () => ['train', '--data', file('nan.csv', '1,2,0\nNaN,4,1\n')], /nan\.csv/],
+    ['a negative number after its flag (--lr -1)', () => ['train', '--lr', '-1'], /--lr must be a number from .* got '-1'/],
+    ['a negative seed', () => ['train', '--seed', '-5'], /--seed must be an integer from 0 to \d+, got '-5'/],
+    ['--epochs 0', () => ['train', '--epochs', '0'], /--epochs must be an integer from 1 to 100000, got '0'/],
+    ['--steps 0', () => ['train', '--steps', '0'], /--steps must be an integer from 1 to \d+, got '0'/],
+    ['--save to a folder', () => ['train', '--steps', '5', '--save', dir], /--save .*: is a folder, give a file name; nothing was trained/],
+    [
+      '--checkpoint in a folder that does not exist',
+      () => ['train', '--steps', '5', '--checkpoint', join(dir, 'no-such-folder', 'x.json')],
+      /--checkpoint .*x\.json: the folder .*no-such-folder does not exist; nothing was trained/,
+    ],
     ['a size beyond the adapter limits', () => ['train', '--dataset', 'xor', '--samples', '64', '--hidden', '2000000000', '--steps', '1'], /this GPU allows/],
   ];
   it.each(cases)('%s', async (_, args, message) => {
@@ -204,10 +214,34 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
     expect(ours, stderr).toHaveLength(1);
     expect(ours[0]).toMatch(message);
     expect(stderr).not.toMatch(/^\s+at /m); // no stack trace
+    expect(stderr).not.toMatch(/^(step|done:) /m); // refused before any training
   });
 });
 
 describe('cli train', () => {
+  it('exits 1 with one line when the run ends non-finite, after its JSON (finalLoss null)', async () => {
+    const { code, stdout, stderr } = await cli(
+      'train',
+      '--model',
+      'autoencoder',
+      '--dataset',
+      'blobs',
+      '--code',
+      '1',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '10',
+      '--steps',
+      '100',
+      '--json',
+    );
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).finalLoss).toBeNull();
+    const ours = stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(ours).toEqual(['error: the run ended with a loss over the training set of NaN, not a finite number: try a lower --lr']);
+  });
+
   it('trains the autoencoder on a small synthetic set to within 1% of the PCA bound', async () => {
     // Gaussian data with a clear spectrum (standard deviations 3, 2.5, 2, 1, 0.8, 0.6, 0.4, 0.2), rotated.
     const [N, n, m] = [500, 8, 3];

@@ -40,5 +40,9 @@ describe('the progress of a run', () => {
     expect(lossLooksHealthy(run([1, 20], [0.2, 40], [0.7, 20]))).toBe(false);
     expect(lossLooksHealthy(run([1, 20], [4, 40]))).toBe(false);
     expect(lossLooksHealthy(run([1, 10], [4, 10]))).toBe(false); // too short for windows: three times the start's first ten
+    // A loss flat from the start (the autoencoder on blobs is at its optimum at once) moves by noise alone.
+    const noisy = Array.from({ length: 200 }, (_, i) => ({ loss: 0.25 + 0.005 * Math.sin(i * 1.7) }));
+    expect(lossLooksHealthy([...noisy, ...run([0.256, 20])])).toBe(true);
+    expect(lossLooksHealthy([...noisy, ...run([0.8, 20])])).toBe(false);
   });
 });

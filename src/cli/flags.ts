@@ -66,3 +66,21 @@ export function choiceFlag<T extends string>(flags: Record<string, unknown>, nam
   }
   return raw as T;
 }
+
+/**
+ * `--lr -1` as `--lr=-1`: Node's parser takes a value that starts with '-' for a flag and refuses it
+ * as ambiguous; a negative number after a flag that takes a value is that flag's value (its range
+ * check then says what is allowed).
+ */
+export function joinNegativeNumbers(argv: readonly string[], takesValue: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && !arg.includes('=') && takesValue(arg.slice(2)) && next !== undefined && /^-(\d|\.\d|Infinity\b)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../base/errors';
 import { MISTAKES } from '../reference/mistakes';
 import { checkCommand } from './check';
+import { joinNegativeNumbers } from './flags';
 import { benchCommand } from './bench';
 import { gradsCommand } from './grads';
 import { trainCommand } from './train';
@@ -74,7 +75,12 @@ const OPTIONS = {
 
 function parseFlags(argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: joinNegativeNumbers(argv, (name) => OPTIONS[name as keyof typeof OPTIONS]?.type === 'string'),
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UserError((error as Error).message.split('\n')[0]!);
   }
@@ -90,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
   if (extra.length > 0) throw new UserError(`unexpected argument '${extra[0]}'`);
   const flags = parsed.values as Record<string, unknown>;
   if (command === 'grads') await gradsCommand(flags);
-  else if (command === 'train') await trainCommand(flags);
+  else if (command === 'train') return trainCommand(flags);
   else if (command === 'bench') await benchCommand(flags);
   else if (command === 'check') await checkCommand(flags);
   else throw new UserError(`unknown command '${command}' (expected grads, train, check or bench; --help lists the flags)`);

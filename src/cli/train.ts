@@ -6,7 +6,8 @@
 // `seconds` runs from the data upload (training and test sets, until the copies are done) to the last
 // metrics read back; building the model (pipelines, matmul timing) is `buildSeconds`; evaluation is
 // in neither.
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, constants, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { UserError } from '../base/errors';
 import { featureValues, type DataSplit } from '../data/dataset';
 import { specTensorShapes } from '../models/build';
@@ -145,14 +146,16 @@ function loadRunData(s: RunSettings, file: string | undefined): Promise<DataSpli
   });
 }
 
-export async function trainCommand(flags: Record<string, unknown>): Promise<void> {
+export async function trainCommand(flags: Record<string, unknown>): Promise<number> {
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UserError('give --steps or --epochs, not both');
+  // Every file the run will write is checked before it trains: a run is never lost at the end.
+  for (const flag of ['save', 'checkpoint'] as const) if (typeof flags[flag] === 'string') await checkWritable(flags[flag] as string, flag);
   const run = typeof flags.resume === 'string' ? await runFromFile(flags.resume, flags) : await runFromFlags(flags);
   const { plan, data, resumed } = run;
   const { spec, batch, seed } = plan;
   const { train, test } = data;
   const stepsPerEpoch = Math.floor(train.N / batch);
-  const steps = flags.steps !== undefined ? intFlag(flags, 'steps', 1, 0) : intFlag(flags, 'epochs', 1, 0, 100_000) * stepsPerEpoch;
+  const steps = flags.steps !== undefined ? intFlag(flags, 'steps', 1, 1) : intFlag(flags, 'epochs', 1, 1, 100_000) * stepsPerEpoch;
   // The settings as the page saves them, so that the page can continue a CLI run (a page run's own keys go along).
   const settings = { ...(resumed?.settings ?? {}), ...run.settings };
 
@@ -236,6 +239,29 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<void
   if (flags.json === true) process.stdout.write(`${JSON.stringify(result)}\n`);
   session.destroy();
   ctx.device.destroy();
+  if (!Number.isFinite(evaluated.loss)) {
+    // JSON writes a non-finite number as null: the exit status and this line say what it was.
+    process.stderr.write(`error: the run ended with a loss over the training set of ${evaluated.loss}, not a finite number: try a lower --lr\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/**
+ * Refuses, before any training, an output path that cannot be written: a folder, a folder that
+ * does not exist, or one without write permission.
+ */
+async function checkWritable(path: string, flag: string): Promise<void> {
+  const refuse = (why: string) => new UserError(`--${flag} ${path}: ${why}; nothing was trained`);
+  const existing = await stat(path).catch(() => null);
+  if (existing?.isDirectory()) throw refuse('is a folder, give a file name');
+  const folder = dirname(path);
+  const parent = await stat(folder).catch(() => null);
+  if (!parent) throw refuse(`the folder ${folder} does not exist`);
+  if (!parent.isDirectory()) throw refuse(`${folder} is not a folder`);
+  await access(existing ? path : folder, constants.W_OK).catch(() => {
+    throw refuse(existing ? 'the file cannot be written (permission)' : `the folder ${folder} cannot be written to (permission)`);
+  });
 }
 
 async function write(path: string, text: string): Promise<void> {

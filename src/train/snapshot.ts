@@ -54,7 +54,12 @@ export function lossLooksHealthy(losses: ReadonlyArray<{ loss: number; accuracy?
   if (losses.length === 0) return true;
   const p = lossProgress(losses);
   if (!p) return mean(losses.slice(-10)) <= 3 * mean(losses.slice(0, 10));
-  if (p.recent > 3 * p.start || p.recent > p.best + 0.5 * (p.start - p.best)) return false;
+  if (p.recent > 3 * p.start) return false;
+  // Half of the progress given back counts only where there was progress (10% of the start): a loss
+  // that is flat from its first steps (a model at its optimum at once) differs from its best by
+  // noise alone, and must still be kept.
+  const progress = p.start - p.best;
+  if (progress > 0.1 * p.start && p.recent > p.best + 0.5 * progress) return false;
   if (classes < 2) return true;
   const chance = 1 / classes;
   const best = bestAccuracy(losses);

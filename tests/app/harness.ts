@@ -10,7 +10,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type JSHandle, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type JSHandle, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 
@@ -223,27 +223,45 @@ export interface OpenedPage {
  * (global-setup.ts), serves the copy and launches Chromium with WebGPU (one without WebGPU when a
  * test asks for it); after each test, closes the pages it opened; after them all, closes the rest.
  * Returns open(), which opens the app with a hash, records console errors and every request, and
- * waits for "Ready"; and builtDir(), the folder of this file's copy, which the server serves as it is
- * on disk: a test may change it (offline.test.ts) without touching any other file's.
+ * waits for "Ready"; newContext(), a browser context of a test's own (no script, say) in the WebGPU
+ * browser; and builtDir(), the folder of this file's copy, which the server serves as it is on disk:
+ * a test may change it (offline.test.ts) without touching any other file's.
+ *
+ * The file's pages open in one browser profile of its own, kept on disk while the file runs: its
+ * WebGPU pipeline cache (Dawn's) and code cache then spare every page after the first most of
+ * SwiftShader's shader compiles, about half of the time to "Ready" and of its CPU. Such a profile
+ * cannot let service workers in for one page only, so a page that asks for them opens in a context
+ * of its own, as a first visit.
  */
-export function useApp(): { open: (hash: string, options?: OpenOptions) => Promise<OpenedPage>; builtDir: () => string } {
+export function useApp(): {
+  open: (hash: string, options?: OpenOptions) => Promise<OpenedPage>;
+  newContext: (options: BrowserContextOptions) => Promise<BrowserContext>;
+  builtDir: () => string;
+} {
   const args = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
+  // gc() and precise heap sizes let the endurance test read a settled JS heap.
+  const webgpuArgs = [...args, '--enable-unsafe-webgpu', '--js-flags=--expose-gc', '--enable-precise-memory-info'];
   let outDir: string | undefined;
+  let profileDir: string | undefined;
   let server: PreviewServer | undefined;
   let origin = '';
+  let profile: BrowserContext | undefined;
   let browser: Browser | undefined;
   let noGpuBrowser: Browser | undefined;
   const pages = new Set<Page>();
+  const webgpuBrowser = async () => (browser ??= await chromium.launch({ executablePath: CHROME, args: webgpuArgs }));
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'app-e2e-'));
     cpSync(inject('builtSite'), outDir, { recursive: true });
     server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
     origin = new URL(server.resolvedUrls!.local[0]!).origin;
-    // gc() and precise heap sizes let the endurance test read a settled JS heap.
-    browser = await chromium.launch({
+    profileDir = mkdtempSync(join(tmpdir(), 'app-e2e-profile-'));
+    profile = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROME,
-      args: [...args, '--enable-unsafe-webgpu', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+      args: webgpuArgs,
+      viewport: { width: 1280, height: 800 },
+      serviceWorkers: 'block',
     });
     mkdirSync(SHOTS, { recursive: true });
   }, 120_000);
@@ -256,18 +274,25 @@ export function useApp(): { open: (hash: string, options?: OpenOptions) => Promi
   });
 
   afterAll(async () => {
+    await profile?.close();
     await browser?.close();
     await noGpuBrowser?.close();
     await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    for (const dir of [outDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   async function open(
     hash: string,
     { webgpu = true, init, viewport = { width: 1280, height: 800 }, serviceWorkers = false, waitForReady = true }: OpenOptions = {},
   ): Promise<OpenedPage> {
-    const b = webgpu ? browser! : (noGpuBrowser ??= await chromium.launch({ executablePath: CHROME, args }));
-    const page = await b.newPage({ viewport, serviceWorkers: serviceWorkers ? 'allow' : 'block' });
+    let page: Page;
+    if (webgpu && !serviceWorkers) {
+      page = await profile!.newPage();
+      await page.setViewportSize(viewport);
+    } else {
+      const b = webgpu ? await webgpuBrowser() : (noGpuBrowser ??= await chromium.launch({ executablePath: CHROME, args }));
+      page = await b.newPage({ viewport, serviceWorkers: serviceWorkers ? 'allow' : 'block' });
+    }
     pages.add(page);
     if (init) await page.addInitScript(init);
     const errors: string[] = [];
@@ -280,5 +305,16 @@ export function useApp(): { open: (hash: string, options?: OpenOptions) => Promi
     return { page, errors, requests, origin };
   }
 
-  return { open, builtDir: () => outDir! };
+  const contexts = new Set<BrowserContext>();
+  afterEach(async () => {
+    for (const context of contexts) await context.close();
+    contexts.clear();
+  });
+  async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
+    const context = await (await webgpuBrowser()).newContext(options);
+    contexts.add(context);
+    return context;
+  }
+
+  return { open, newContext, builtDir: () => outDir! };
 }
