@@ -30,6 +30,8 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     ring[step % dims.ringSlots] = Slot(step, partial[0].x / f32(dims.rows), partial[0].y, f32(dims.rows));
     state[0] = step + 1u;
     state[1] = (state[1] + dims.cursorAdvance) % dims.cursorSpan;
-    state[2] = state[2] + 1u;
+    // Adam's t saturates rather than wrap to 0 (1 − β⁰ = 0 would divide by zero); run files stop
+    // far below it (MAX_RUN_STEP).
+    state[2] = state[2] + select(1u, 0u, state[2] == 0xffffffffu);
   }
 }

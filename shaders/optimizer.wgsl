@@ -32,7 +32,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
       params[i] = p - lr * select(mi, g + s.momentum * mi, NESTEROV);
     }
     case 2u: {
-      let t = f32(state[2]);
+      let t = max(f32(state[2]), 1.0); // the bias corrections divide by 1 − β^t: never t = 0
       let mi = s.beta1 * m[i] + (1.0 - s.beta1) * g;
       let vi = s.beta2 * v[i] + (1.0 - s.beta2) * g * g;
       m[i] = mi;

@@ -205,6 +205,8 @@ describe('checkpoint on the reference engine', () => {
     const good = JSON.parse(serializeCheckpoint(await checkpointAfter(configFor(spec, overrides), dataFor(spec), 4)));
     const nan = new Uint8Array(24); // three float64, 32 base64 characters without padding
     new DataView(nan.buffer).setFloat64(0, Number.NaN, true);
+    const huge = new Uint8Array(24);
+    new DataView(huge.buffer).setFloat64(0, 3e38, true);
     // biome-ignore lint/suspicious/noExplicitAny: a parsed file broken on purpose, field by field
     const bad: Array<[(doc: any) => void, RegExp]> = [
       [(d) => (d.version = 3), /version 3 is not supported \(only 1 to 2\)/],
@@ -221,6 +223,12 @@ describe('checkpoint on the reference engine', () => {
         /params\.b1 element 0 is NaN/,
       ],
       [(d) => (d.engines.cpu.optimizerStep = 5), /optimizerStep must be a whole number from 0 to 4/],
+      // A step counter the kernels' u32 would wrap (Adam's 1 − β^t would be 0), and weights that overflow.
+      [(d) => (d.engines.cpu.step = 4294967295), /engines\.cpu\.step must be a whole number from 0 to 2147483647/],
+      [
+        (d) => (d.engines.cpu.params.b1.data = `${Buffer.from(huge).toString('base64')}${d.engines.cpu.params.b1.data.slice(32)}`),
+        /params\.b1 element 0 is 3e\+38, beyond ±10000: training from it would overflow float32 at once/,
+      ],
       [(d) => (d.engines = {}), /holds no engine/],
       [(d) => (d.engines.tpu = {}), /unknown engine "tpu"/],
       [(d) => (d.optimizer.kind = 'lion'), /optimizer\.kind must be one of/],

@@ -52,3 +52,34 @@ describe('optimizer kernels against the CPU twin', () => {
     });
   }
 });
+
+describe("Adam's step counter", () => {
+  it('never divides by 1 − β⁰: t = 0 steps as t = 1, and t = 2³² − 1 (where a u32 counter would wrap) is finite', async () => {
+    const device = await gpuDevice();
+    const settings: OptimizerSettings = { ...DEFAULT_OPTIMIZER, kind: 'adam', lr: 0.01 };
+    const count = 17;
+    const rng = new Rng(4);
+    const p0 = randomArray(rng, count);
+    const g = randomArray(rng, count);
+    const step = async (t: number) => {
+      const params = storageBuffer(device, 'test/params', p0);
+      const state = storageBuffer(device, 'test/state', new Uint32Array([0, 0, t, 0]));
+      const bufs = {
+        grads: storageBuffer(device, 'test/grads', g),
+        state,
+        params,
+        m: storageBuffer(device, 'test/m', count * 4),
+        v: storageBuffer(device, 'test/v', count * 4),
+      };
+      const kernel = await Optimizer.create(device, 'adam', false);
+      const encoder = device.createCommandEncoder();
+      encodeDispatches(encoder, [kernel.bind('test', bufs, count, settings)], 'test');
+      device.queue.submit([encoder.finish()]);
+      return readFloats(device, params);
+    };
+    const atZero = await step(0);
+    expect(atZero.every(Number.isFinite)).toBe(true);
+    expect(Array.from(atZero)).toEqual(Array.from(await step(1)));
+    expect((await step(0xffffffff)).every(Number.isFinite)).toBe(true);
+  });
+});

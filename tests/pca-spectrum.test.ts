@@ -7,7 +7,7 @@ import { BYTE_VALUES, rowsAsFloats, type Dataset } from '../src/data/dataset';
 import { eigenDecompose, JACOBI_MAX_N, pcaBound, secondMoment } from '../src/reference/pca';
 import { pcaBoundAsync } from '../src/train/pca-bound';
 import { computeSpectrum } from '../src/train/pca-spectrum';
-import { principalSubspaceAsync, spectrumAsync, watchSpectrumProgress, type SpectrumProgress } from '../src/train/pca-subspace';
+import { PCA_MAX_FEATURES, PcaSkipped, principalSubspaceAsync, spectrumAsync, watchSpectrumProgress, type SpectrumProgress } from '../src/train/pca-subspace';
 
 /** N rows of n features, most of them zero (like MNIST's background), some negative. */
 function sparseSet(seed: number, N: number, n: number): Dataset {
@@ -88,5 +88,25 @@ describe('the page’s spectrum on this thread', () => {
     await expect(spectrumAsync(bad)).rejects.toThrow(/expected 1000 elements/);
     stop();
     expect(seen.at(-1)?.error).toMatch(/expected 1000 elements/);
+  });
+
+  it('is not computed past PCA_MAX_FEATURES: a file of 10,000 columns is skipped at once, with the reason, as a skip', async () => {
+    const n = 10_000;
+    // Two rows only: a spectrum computed anyway would still allocate its n×n matrices (800 MB each).
+    const wide: Dataset = { ...sparseSet(1, 2, 1), N: 2, D: n, X: new Float32Array(2 * n) };
+    const seen: SpectrumProgress[] = [];
+    const stop = watchSpectrumProgress((p) => seen.push(p));
+    const started = performance.now();
+    const skipped = await spectrumAsync(wide).catch((e: unknown) => e);
+    await Promise.resolve();
+    stop();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(skipped).toBeInstanceOf(PcaSkipped);
+    expect((skipped as Error).message).toBe(
+      `not computed for 10000 features: past ${PCA_MAX_FEATURES}, the 10000×10000 eigendecomposition would hold 763 MB per copy and take minutes`,
+    );
+    expect(seen).toEqual([{ n, done: 0, error: (skipped as Error).message, skipped: true }]);
+    // MNIST's 784 features stay under the limit.
+    expect(PCA_MAX_FEATURES).toBeGreaterThanOrEqual(784);
   });
 });

@@ -108,8 +108,26 @@ describe('settings in the URL hash', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined(); // no prototype pollution
   });
 
-  it('never restores a user file from a link, and refuses absurdly long hashes', () => {
-    expect(decodeHash('#dataset=file').settings.dataset).toBe(DEFAULTS.dataset);
+  it('reads numbers as the CLI does: decimal only, whole numbers written as such', () => {
+    const { settings, problems } = decodeHash('#hidden=0x20&batch=1e2&seed=0x10&lr=0x1&noise=.25&initScale=2e-1&samples=800');
+    expect(settings.hidden).toEqual(DEFAULTS.hidden);
+    expect(settings.batch).toBe(DEFAULTS.batch);
+    expect(settings.seed).toBe(DEFAULTS.seed);
+    expect(settings.lr).toBe(DEFAULTS.lr);
+    expect([settings.noise, settings.initScale, settings.samples]).toEqual([0.25, 0.2, 800]);
+    expect(problems).toEqual([
+      "hidden must be 1 to 4 comma-separated entries, each of which must be an integer from 1 to 4096, not '0x20'",
+      "batch must be an integer from 1 to 4096, not '1e2'",
+      expect.stringMatching(/^seed must be an integer from 0 to \d+, not '0x10'$/),
+      expect.stringMatching(/^lr must be a number from .*, not '0x1'$/),
+    ]);
+  });
+
+  it('never restores a user file from a link (and says so), and refuses absurdly long hashes', () => {
+    const file = decodeHash('#dataset=file&seed=4');
+    expect(file.settings.dataset).toBe(DEFAULTS.dataset);
+    expect(file.settings.seed).toBe(4);
+    expect(file.problems).toEqual([expect.stringMatching(/^dataset=file names a file of yours, which a link cannot carry: load it with "load data…"/)]);
     const long = decodeHash(`#seed=${'9'.repeat(5000)}`);
     expect(long.settings).toEqual(DEFAULTS);
     expect(long.problems[0]).toMatch(/too long/);

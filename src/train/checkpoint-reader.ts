@@ -18,6 +18,17 @@ const MAX_TENSOR_ELEMENTS = 2 ** 26;
 const MAX_SETTINGS_KEYS = 200;
 const MAX_STRING = 1000;
 const U32_MAX = 0xffffffff;
+/**
+ * Most steps a run file may have taken: the kernels count steps in u32 (shaders/metrics.wgsl), and a
+ * run this long (days at tens of thousands of steps a second) stays far from where they would wrap.
+ */
+export const MAX_RUN_STEP = 2 ** 31 - 1;
+/**
+ * Largest magnitude of a saved value, by part. A parameter past 1e4 overflows float32 within a few
+ * layers of this page's widths (a forward pass multiplies by up to 4096 inputs per layer); the
+ * moments are gradients and their squares. A file beyond them would poison the first steps.
+ */
+const MAX_MAGNITUDE = { params: 1e4, m: 1e10, v: 1e20 } as const;
 const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['sgd', 'momentum', 'adam'];
 
 /**
@@ -152,7 +163,7 @@ class CheckpointReader {
 
   private engine(value: unknown, path: string, spec: ModelSpec): EngineState {
     const e = this.object(value, path, ['step', 'optimizerStep', ...PARTS]);
-    const step = this.integer(e.step, `${path}.step`, 0, U32_MAX);
+    const step = this.integer(e.step, `${path}.step`, 0, MAX_RUN_STEP);
     const optimizerStep = this.integer(e.optimizerStep, `${path}.optimizerStep`, 0, step);
     const shapes = specTensorShapes(spec);
     const part = (name: (typeof PARTS)[number]) => {
@@ -163,14 +174,14 @@ class CheckpointReader {
       );
       const out: Record<string, Float32Array | Float64Array> = {};
       for (const [tensor, shape] of shapes) {
-        out[tensor] = this.tensor(doc[tensor], `${path}.${name}.${tensor}`, shape, name === 'v');
+        out[tensor] = this.tensor(doc[tensor], `${path}.${name}.${tensor}`, shape, name === 'v', MAX_MAGNITUDE[name]);
       }
       return out;
     };
     return { step, optimizerStep, params: part('params'), m: part('m'), v: part('v') };
   }
 
-  private tensor(value: unknown, path: string, shape: number[], nonNegative: boolean): Float32Array | Float64Array {
+  private tensor(value: unknown, path: string, shape: number[], nonNegative: boolean, maxMagnitude: number): Float32Array | Float64Array {
     const t = this.object(value, path, ['dtype', 'shape', 'data']);
     if (t.dtype !== 'float32' && t.dtype !== 'float64') this.fail(`${path}.dtype`, 'must be "float32" or "float64"');
     const given = t.shape;
@@ -189,6 +200,9 @@ class CheckpointReader {
       const x = itemBytes === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
       if (!Number.isFinite(x) || (nonNegative && x < 0)) {
         this.fail(path, `element ${i} is ${x} (${nonNegative ? 'a second moment must be finite and >= 0' : 'only finite numbers are allowed'})`);
+      }
+      if (Math.abs(x) > maxMagnitude) {
+        this.fail(path, `element ${i} is ${x}, beyond ±${maxMagnitude}: training from it would overflow float32 at once`);
       }
       out[i] = x;
     }

@@ -7,6 +7,15 @@ import { computeSpectrum, type SpectrumMessage, type SpectrumRequest } from './p
 
 /** Below this many multiply-adds (N n²) a worker's start-up costs more than it saves. */
 const WORKER_MIN_WORK = 1e8;
+/**
+ * Most features whose spectrum is computed: S is n×n float64 and its eigendecomposition O(n³), so a
+ * file of 10,000 columns would hold some 2 GB and take minutes; 1,024 (MNIST's 784 included) holds
+ * 8 MB per copy and takes seconds.
+ */
+export const PCA_MAX_FEATURES = 1024;
+
+/** A spectrum not computed because the data has too many features (PCA_MAX_FEATURES): not a failure. */
+export class PcaSkipped extends Error {}
 
 /** How far a data set's spectrum has got, for a view to show. */
 export interface SpectrumProgress {
@@ -14,8 +23,10 @@ export interface SpectrumProgress {
   n: number;
   /** Fraction done, in [0, 1]. */
   done: number;
-  /** Set if the computation failed. */
+  /** Set if the computation failed, or was not made (skipped). */
   error?: string;
+  /** The spectrum was not computed: too many features (PCA_MAX_FEATURES). */
+  skipped?: boolean;
 }
 
 // Keyed by the data set object: two 2-D sets of the same name and size may differ (noise, seed).
@@ -36,11 +47,20 @@ export function spectrumAsync(set: Dataset): Promise<SymmetricEigen> {
   let spectrum = spectra.get(set);
   if (!spectrum) {
     const report = (progress: SpectrumProgress) => listeners.forEach((listener) => listener(progress));
-    spectrum = compute(set, (done) => report({ n: set.D, done }));
-    spectrum.catch((error: unknown) => report({ n: set.D, done: 0, error: error instanceof Error ? error.message : String(error) }));
+    spectrum = set.D > PCA_MAX_FEATURES ? Promise.reject(tooMany(set.D)) : compute(set, (done) => report({ n: set.D, done }));
+    spectrum.catch((error: unknown) =>
+      report({ n: set.D, done: 0, error: error instanceof Error ? error.message : String(error), skipped: error instanceof PcaSkipped }),
+    );
     spectra.set(set, spectrum);
   }
   return spectrum;
+}
+
+function tooMany(n: number): PcaSkipped {
+  const mb = Math.round((n * n * 8) / 2 ** 20);
+  return new PcaSkipped(
+    `not computed for ${n} features: past ${PCA_MAX_FEATURES}, the ${n}×${n} eigendecomposition would hold ${mb} MB per copy and take minutes`,
+  );
 }
 
 /** The m largest eigenvalues of S and their eigenvectors (rows, [m, n]). */

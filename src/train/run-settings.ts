@@ -202,18 +202,23 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b;
 }
 
+/** A number as people write one: decimal, with an optional exponent ("0x10", "Infinity" and "" are not). */
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+/** A whole number written as one ("1e2" is not). */
+const WHOLE = /^-?\d+$/;
+
 /**
- * Reads one field's text: its value, or what it must be. With `strictIntegers` (the CLI's flags),
- * a whole number must be written as one ("1e2" and "0x10" are refused).
+ * Reads one field's text: its value, or what it must be. The page's links and panel and the CLI's
+ * flags read numbers alike: decimal only, and a whole number written as one.
  */
-function readField(spec: FieldSpec, raw: string, strictIntegers = false): { value: FieldValue } | { expected: string } {
+function readField(spec: FieldSpec, raw: string): { value: FieldValue } | { expected: string } {
   if (spec.kind === 'list') {
     const { item, minLength, maxLength } = spec;
     const count = minLength === maxLength ? `${minLength}` : `${minLength} to ${maxLength}`;
     const entries = raw.split(',').map((e) => e.trim());
     const values: Array<string | number> = [];
     for (const entry of entries) {
-      const read = readField(item, entry, strictIntegers);
+      const read = readField(item, entry);
       if ('expected' in read) return { expected: `must be ${count} comma-separated entries, each of which ${read.expected}` };
       values.push(read.value as string | number);
     }
@@ -229,7 +234,7 @@ function readField(spec: FieldSpec, raw: string, strictIntegers = false): { valu
   if (spec.kind === 'number') {
     const { min, max, int } = spec.range;
     const value = Number(raw);
-    const badSyntax = raw.trim() === '' || (int && strictIntegers && !/^-?\d+$/.test(raw.trim()));
+    const badSyntax = !(int ? WHOLE : DECIMAL).test(raw.trim());
     if (badSyntax || !Number.isFinite(value) || value < min || value > max || (int && !Number.isInteger(value))) {
       return { expected: `must be ${int ? 'an integer' : 'a number'} from ${min} to ${max}` };
     }
@@ -251,7 +256,6 @@ export function runFieldSpecs(scope: 'page' | 'cli'): Record<string, FieldSpec> 
 export function readFields(
   pairs: Iterable<[string, string]>,
   specs: Readonly<Record<string, FieldSpec>>,
-  strictIntegers = false,
 ): { values: Record<string, FieldValue>; problems: FieldProblem[] } {
   const values: Record<string, FieldValue> = {};
   const problems: FieldProblem[] = [];
@@ -261,7 +265,7 @@ export function readFields(
       problems.push({ key, kind: 'unknown', expected: 'is not a setting', raw });
       continue;
     }
-    const read = readField(spec, raw, strictIntegers);
+    const read = readField(spec, raw);
     if ('expected' in read) problems.push({ key, kind: spec.kind, expected: read.expected, raw });
     else Object.defineProperty(values, key, { value: read.value, enumerable: true, writable: true, configurable: true });
   }
@@ -279,7 +283,7 @@ export function describeProblem(p: FieldProblem): string {
  * @param scope 'page' for the page's ranges, 'cli' for the CLI's wider ones (and strict integers)
  */
 export function readRunSettings(pairs: Iterable<[string, string]>, scope: 'page' | 'cli' = 'page'): { settings: RunSettings; problems: FieldProblem[] } {
-  const { values, problems } = readFields(renamedSettings(pairs), runFieldSpecs(scope), scope === 'cli');
+  const { values, problems } = readFields(renamedSettings(pairs), runFieldSpecs(scope));
   return { settings: { ...RUN_DEFAULTS, ...values } as RunSettings, problems };
 }
 

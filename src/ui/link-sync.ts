@@ -9,6 +9,8 @@ export interface ReadLink {
   settings: PageSettings;
   hide: string[];
   problems: string[];
+  /** The settings whose values the link gave but were refused (at their defaults in `settings`). */
+  refused: Array<keyof PageSettings>;
   /** Whether the link names a data set (a file of the user's cannot travel in a link). */
   namesDataset: boolean;
 }
@@ -19,13 +21,14 @@ export class LinkSync {
 
   /** Reads the current link; its hide list becomes the page's. */
   read(): ReadLink {
-    const { settings, problems } = decodeHash(location.hash);
+    const { settings, problems, refused } = decodeHash(location.hash);
     const hidden = readHide(location.hash);
     this.hide = hidden.hide;
     return {
       settings,
       hide: hidden.hide,
       problems: [...problems, ...hidden.problems],
+      refused,
       namesDataset: new URLSearchParams(location.hash.slice(1)).has('dataset'),
     };
   }

@@ -121,7 +121,7 @@ export class PageFiles {
           host.banners.notice(`Loaded ${name}: continuing from step ${host.queue.session.step}.`, 'file');
         }
       },
-      (e) => host.banners.message(`Could not use ${name}: ${e.message}.`, [], 'file'),
+      (e) => host.banners.message(`Could not use ${name}: ${withoutName(e.message, name)}.`, [], 'file'),
     );
   }
 }

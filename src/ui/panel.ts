@@ -102,11 +102,16 @@ export class Panel {
       if (file) actions.loadFile(file);
       input.value = '';
     });
-    data.add({ open: () => input.click() }, 'open').name('load data (.csv, .npy) or a run…');
+    // The button lets go of the focus: Space then toggles play, rather than open the chooser again.
+    const choose = () => {
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+      input.click();
+    };
+    data.add({ open: choose }, 'open').name('load data (.csv, .npy) or a run…');
     const files = gui.addFolder('Save and resume');
     files.add({ json: () => actions.saveRun('json') }, 'json').name('save run (.json, to resume)');
     files.add({ npz: () => actions.saveRun('npz') }, 'npz').name('save tensors (.npz of .npy)');
-    files.add({ open: () => input.click() }, 'open').name('resume a saved run (.json)…');
+    files.add({ open: choose }, 'open').name('resume a saved run (.json)…');
     const opt = gui.addFolder('Optimizer');
     for (const key of ['batch', 'optimizer', 'lr', 'momentum', 'nesterov', 'beta1', 'beta2', 'weightDecay', 'l1'] as const) add(opt, key);
     add(gui.addFolder('Plots'), 'logScale');

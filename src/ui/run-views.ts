@@ -7,6 +7,7 @@ import type { EngineId } from '../train/engine';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import { pcaBoundAsync } from '../train/pca-bound';
+import { PcaSkipped } from '../train/pca-subspace';
 import type { RunPlan } from '../train/run-settings';
 import type { Session, TestMetrics } from '../train/session';
 import { allFinite, lossGaveBack } from '../train/snapshot';
@@ -107,7 +108,9 @@ export class RunViews {
           this.plot.setReference(bound, `PCA bound ½Σλⱼ (j > ${code})`);
         },
         (error: Error) => {
-          if (this.session === session) this.host.banners.message(`The PCA bound could not be computed: ${error.message}`);
+          if (this.session !== session) return;
+          if (error instanceof PcaSkipped) this.host.banners.notice(`No PCA bound: ${error.message}.`, 'build');
+          else this.host.banners.message(`The PCA bound could not be computed: ${error.message}`);
         },
       );
     }

@@ -57,6 +57,9 @@ export class SettingsChanges {
     this.fitEngine(settings);
     // A file of yours cannot travel in a link: one that names no data set keeps training on it.
     if (t.settings.dataset === 'file' && !link.namesDataset) settings.dataset = 'file';
+    // A value refused in an edited link keeps the run's (not the default), and the address bar says so.
+    for (const key of link.refused) Object.assign(settings, { [key]: t.settings[key] });
+    if (link.refused.length > 0) t.link.write(settings);
     const changed = (Object.keys(settings) as Array<keyof PageSettings>).filter((k) => !sameValue(settings[k], t.settings[k]));
     if (changed.length === 0) return;
     if (changed.includes('exercise')) t.views.exerciseRevealed = false;

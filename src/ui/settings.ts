@@ -113,12 +113,15 @@ export function encodeHash(s: PageSettings): string {
  * Reads settings from a URL hash. Unknown keys and bad values are ignored, each with a message:
  * a hostile or mistyped link never breaks the page.
  */
-export function decodeHash(hash: string): { settings: PageSettings; problems: string[] } {
-  if (hash.length > 4096) return { settings: { ...DEFAULTS }, problems: ['the link is too long; using the default settings'] };
+export function decodeHash(hash: string): { settings: PageSettings; problems: string[]; refused: Array<keyof PageSettings> } {
+  if (hash.length > 4096) return { settings: { ...DEFAULTS }, problems: ['the link is too long; using the default settings'], refused: [] };
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   params.delete('hide'); // the link's hide list is the page's (teacher.ts), not a setting
   const result = readSettings(params);
-  if (result.settings.dataset === 'file') result.settings.dataset = DEFAULTS.dataset; // a file cannot travel in a link
+  if (result.settings.dataset === 'file') {
+    result.settings.dataset = DEFAULTS.dataset;
+    result.problems.push(`dataset=file names a file of yours, which a link cannot carry: load it with "load data…" (using ${DEFAULTS.dataset} meanwhile)`);
+  }
   return result;
 }
 
@@ -127,7 +130,8 @@ export function decodeHash(hash: string): { settings: PageSettings; problems: st
  * with the page's own fields beside the run's: unknown keys and bad values are left at their
  * defaults, each with a message, in the order given.
  */
-export function readSettings(pairs: Iterable<[string, string]>): { settings: PageSettings; problems: string[] } {
+export function readSettings(pairs: Iterable<[string, string]>): { settings: PageSettings; problems: string[]; refused: Array<keyof PageSettings> } {
   const { values, problems } = readFields(renamedSettings(pairs), FIELDS);
-  return { settings: { ...DEFAULTS, ...values } as PageSettings, problems: problems.map(describeProblem) };
+  const refused = problems.filter((p) => p.kind !== 'unknown').map((p) => p.key as keyof PageSettings);
+  return { settings: { ...DEFAULTS, ...values } as PageSettings, problems: problems.map(describeProblem), refused };
 }

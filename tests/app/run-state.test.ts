@@ -35,6 +35,16 @@ describe('the run state', () => {
     await waitForApp(page, (app) => app.running, undefined, { timeout: 10_000 });
     await toggle.click();
     await waitForApp(page, (app) => !app.running, undefined, { timeout: 10_000 });
+    // After the file chooser of "load data…" (closed with no file), Space plays: it does not open the chooser again.
+    const choosers: unknown[] = [];
+    page.on('filechooser', (c) => choosers.push(c));
+    await page.locator('.lil-controller', { hasText: 'load data' }).locator('button, .lil-name').first().click();
+    await expect.poll(() => choosers.length).toBe(1);
+    await page.keyboard.press('Space');
+    await waitForApp(page, (app) => app.running, undefined, { timeout: 10_000 });
+    expect(choosers).toHaveLength(1);
+    await page.keyboard.press('Space');
+    await waitForApp(page, (app) => !app.running, undefined, { timeout: 10_000 });
     expect(errors).toEqual([]);
   });
 
@@ -67,8 +77,15 @@ describe('the run state', () => {
     const s = await state(page);
     expect(s.running).toBe(true); // live: no rebuild, no reset
     expect(s.step).toBeGreaterThan(10);
-    await page.evaluate(() => (location.hash = '#dataset=xor&hidden=6,5&lr=abc'));
+    await page.evaluate(() => (location.hash = '#dataset=xor&hidden=6,5&lr=NaN'));
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/ignored: lr must be a number/);
+    // The refused rate keeps the run's (not the default's), and the address bar says which it is.
+    await page.waitForTimeout(300);
+    const kept = await state(page);
+    expect(kept.settings.lr).toBe(0.02);
+    expect(kept.optimizerInUse).toMatchObject({ lr: 0.02 });
+    expect(kept.running).toBe(true);
+    expect(await page.evaluate(() => location.hash)).toMatch(/lr=0\.02/);
     expect(errors).toEqual([]);
   });
 

@@ -1,10 +1,10 @@
-// End to end: a run saved to a file and resumed exactly, its tensors saved for numpy, and a run file
-// from a future version refused.
+// End to end: a run saved to a file and resumed exactly, its tensors saved for numpy, and run files
+// refused (a future version, a step counter or weights that would poison training) with the run left as it was.
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clickButton, state, trainFor, useApp } from './harness';
+import { clickButton, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
 
@@ -50,5 +50,59 @@ describe('when things go wrong', () => {
     expect((await state(page)).step).toBe(stepNow);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('refuses, by name, a run file that would poison training, and leaves a paused run paused and a running one running', async () => {
+    const { page, errors } = await open('#dataset=xor&optimizer=adam&lr=0.02&stepsPerFrame=2&seed=3');
+    await trainFor(page, 10);
+    const saving = page.waitForEvent('download');
+    await clickButton(page, 'save run (.json');
+    const good = JSON.parse(readFileSync((await (await saving).path())!, 'utf8'));
+    const drop = (name: string, doc: unknown) =>
+      page.evaluate(
+        ([n, text]) => {
+          const data = new DataTransfer();
+          data.items.add(new File([text], n));
+          window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+        },
+        [name, JSON.stringify(doc)] as const,
+      );
+    const refused = async (name: string) => {
+      await page.waitForFunction((n) => document.querySelector('[role=alert]')?.textContent?.includes(n), name, { timeout: 30_000 });
+      const text = (await page.getByRole('alert').textContent()) ?? '';
+      expect(text.split(name)).toHaveLength(2); // named once, not "Could not use x.json: x.json: …"
+      return text;
+    };
+    // A step counter where the kernels' u32 would wrap, and Adam's 1 − β^t would be 0.
+    const wrapped = structuredClone(good);
+    wrapped.engines.gpu.step = 4294967295;
+    wrapped.engines.gpu.optimizerStep = 4294967295;
+    // Weights of 3e38: finite, but the first forward pass overflows.
+    const huge = structuredClone(good);
+    const w1 = Buffer.from(huge.engines.gpu.params.W1.data, 'base64');
+    w1.writeFloatLE(3e38, 0);
+    huge.engines.gpu.params.W1.data = w1.toString('base64');
+
+    const paused = await state(page);
+    await drop('wrapped.json', wrapped);
+    expect(await refused('wrapped.json')).toMatch(
+      /Could not use wrapped\.json: .*engines\.gpu\.step must be a whole number from 0 to 2147483647.*The current run is unchanged/,
+    );
+    await page.waitForTimeout(500);
+    const after = await state(page);
+    expect(after.running).toBe(false);
+    expect(after.step).toBe(paused.step);
+    expect(await page.getByRole('status').textContent()).toContain('paused');
+
+    await clickButton(page, 'play');
+    await drop('huge.json', huge);
+    expect(await refused('huge.json')).toMatch(
+      /Could not use huge\.json: .*params\.W1 element 0 is 3\.0000000\d*e\+38, beyond ±10000.*The current run is unchanged/,
+    );
+    const at = (await state(page)).step;
+    await waitForApp(page, (app, n) => app.step > n + 20, at, { timeout: 30_000 });
+    expect((await state(page)).running).toBe(true);
+    await clickButton(page, 'pause');
+    expect(errors).toEqual([]);
   });
 });

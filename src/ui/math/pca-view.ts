@@ -42,11 +42,13 @@ export class PcaView {
     this.info = document.createElement('p');
     this.info.className = 'math-row';
     this.info.textContent = 'computing the PCA bound…';
-    this.unwatch = watchSpectrumProgress(({ n: features, done, error }) => {
+    this.unwatch = watchSpectrumProgress(({ n: features, done, error, skipped }) => {
       if (features !== n || this.drawn) return;
       this.info.textContent =
         error !== undefined
-          ? `the PCA bound could not be computed: ${error}`
+          ? skipped
+            ? `no PCA bound: ${error}.`
+            : `the PCA bound could not be computed: ${error}`
           : done < 1
             ? `computing the PCA bound… ${Math.floor(done * 100)}%`
             : 'PCA bound and eigenvectors ready: the angles follow from the next step.';
