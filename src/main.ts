@@ -15,6 +15,7 @@ const el = {
   status: byId('status'),
   message: byId('message'),
   notice: byId('notice'),
+  verdict: byId('verdict'),
   stage: byId('stage'),
   plots: byId('plots'),
   views: byId('views'),

@@ -5,6 +5,8 @@ import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { formatPaths } from '../src/bench/run';
 import { implNamed, IMPLS, NODE_IMPLS, type BenchResult } from '../src/bench/types';
+import { speedVerdict } from '../src/bench/verdict';
+import { isCpuAdapter } from '../src/kernels/matmul';
 import { cli } from './run-cli';
 
 describe('cli bench', () => {
@@ -24,6 +26,29 @@ describe('cli bench', () => {
       expect(Number.isFinite(r.msPerStep) && r.msPerStep > 0, JSON.stringify(r)).toBe(true);
       expect(r.threads, JSON.stringify(r)).toBe(r.impl === 'cpu' ? availableParallelism() : undefined);
     }
+  });
+
+  it('--compare says which engine is faster per network, in the page’s words for the same times, and prints the crossover', async () => {
+    const { code, stdout, stderr } = await cli('bench', '--compare', '--json', '--batch', '4', '--hidden', '5,9', '--rounds', '1');
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as {
+      adapter: { name: string; vendor: string; architecture: string; device: string; description: string };
+      verdicts: Array<{ batch: number; hidden: number; network: string; winner: string; factor: number; sentence: string }>;
+      crossover: Array<{ batch: number; hidden: number; gpuMs: number; cpuMs: number; macsPerStep: number; faster: string }>;
+    };
+    expect(out.verdicts.map((v) => v.network)).toEqual(['784-5-10 swish, batch 4', '784-9-10 swish, batch 4']);
+    expect(out.crossover.map((r) => r.macsPerStep)).toEqual([3 * 4 * (784 * 5 + 50), 3 * 4 * (784 * 9 + 90)]);
+    const software = isCpuAdapter(out.adapter);
+    for (const v of out.verdicts) {
+      const row = out.crossover.find((r) => r.batch === v.batch && r.hidden === v.hidden)!;
+      // The page's sentence for these same times (src/ui/bench/bench-view.ts calls the same function).
+      expect(v.sentence).toBe(speedVerdict(row.gpuMs, row.cpuMs, availableParallelism(), { name: out.adapter.name, software }).sentence);
+      expect(v.factor).toBeCloseTo(Math.max(row.gpuMs, row.cpuMs) / Math.min(row.gpuMs, row.cpuMs), 10);
+    }
+    const text = await cli('bench', '--compare', '--batch', '4', '--hidden', '5', '--rounds', '1');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^784-5-10 swish, batch 4: Here the .* faster than .*\n\nbatch\thidden\tmultiply-adds \/ step\tGPU ms\tCPU ms\tfaster\n4\t5\t/);
+    expect((await cli('bench', '--compare', '--impl', 'gpu')).stderr).toMatch(/^error: --compare times the GPU and the CPU engine: drop --impl$/m);
   });
 
   it('--matmul times the matmul alone per entry point: ms and TFLOP/s for each shape and path', async () => {

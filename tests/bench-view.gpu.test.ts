@@ -38,7 +38,14 @@ describe('benchmark view', () => {
     const text = host.querySelector('.view-bench')!.textContent!;
     expect(host.querySelector('.bench-model')!.textContent).toBe('Timed: 6-7-5-3 tanh, batch 5');
     expect(host.querySelectorAll('.view-bench button.view-button')).toHaveLength(4);
-    expect(text).toMatch(/GPU speed-up: \d/);
+    // The answer in words, the faster engine named (SwiftShader here: a software GPU, and the sentence says so).
+    const v0 = v.verdict!;
+    expect(host.querySelector('.bench-speedup')!.textContent).toBe(v0.sentence);
+    expect(v0.sentence).toMatch(
+      /^Here the (GPU|CPU engine \(WebAssembly SIMD, \d+ threads?\)) trains this network [\d,.]+× faster than|^Here the GPU and the CPU engine/,
+    );
+    expect(v0.sentence).toMatch(/This GPU is SwiftShader, a software GPU/);
+    expect(v0.sentence).not.toMatch(/0\.\d+×/);
     expect(text).toMatch(/CPU \(float32, \d+ threads?\)/);
     expect(text).toMatch(/per pass/);
     expect(text).toMatch(/readback of 16 bytes/);

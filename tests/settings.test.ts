@@ -55,8 +55,8 @@ describe('settings in the URL hash', () => {
 
   it("carries the mistake of the gallery, reads the older wrongDerivative switch, and hides an exercise's mistake", () => {
     expect(decodeHash('#mistake=bias-one-row').settings.mistake).toBe('bias-one-row');
-    expect(decodeHash('#wrongDerivative=true')).toEqual({ settings: { ...DEFAULTS, mistake: 'swish-prime' }, problems: [] });
-    expect(decodeHash('#wrongDerivative=false')).toEqual({ settings: DEFAULTS, problems: [] });
+    expect(decodeHash('#wrongDerivative=true')).toEqual({ settings: { ...DEFAULTS, mistake: 'swish-prime' }, problems: [], refused: [] });
+    expect(decodeHash('#wrongDerivative=false')).toEqual({ settings: DEFAULTS, problems: [], refused: [] });
     expect(decodeHash('#mistake=typo').problems[0]).toMatch(/^mistake must be one of none, swish-prime, .*update-sign, not 'typo'$/);
     expect(encodeHash({ ...DEFAULTS, mistake: 'w2-layout' })).toBe('#mistake=w2-layout');
     expect(encodeHash({ ...DEFAULTS, mistake: 'w2-layout', exercise: 12 })).toBe('#exercise=12');
@@ -64,12 +64,12 @@ describe('settings in the URL hash', () => {
 
   it('reads the race under its earlier name, engine=both, from a link and from a run file, and writes it as engine=race', () => {
     const race = { ...DEFAULTS, engine: 'race' as const, dataset: 'xor' as const };
-    expect(decodeHash('#dataset=xor&engine=both')).toEqual({ settings: race, problems: [] });
+    expect(decodeHash('#dataset=xor&engine=both')).toEqual({ settings: race, problems: [], refused: [] });
     expect(encodeHash(race)).toBe('#dataset=xor&engine=race');
     expect(decodeHash(encodeHash(race)).settings).toEqual(race);
     // A run file's settings, as the page reads them (page-files.ts): flat JSON values, their text.
     const saved: Record<string, SettingValue> = { dataset: 'xor', hidden: '32', engine: 'both', logScale: false };
-    expect(readSettings(Object.entries(saved).map(([k, v]) => [k, String(v)]))).toEqual({ settings: race, problems: [] });
+    expect(readSettings(Object.entries(saved).map(([k, v]) => [k, String(v)]))).toEqual({ settings: race, problems: [], refused: [] });
     // Only the engine's old value is renamed: a setting named both, or another engine, is not.
     expect(decodeHash('#engine=gpu-reference').settings.engine).toBe('gpu-reference');
     expect(decodeHash('#dataset=both').problems[0]).toMatch(/^dataset must be one of .*, not 'both'$/);

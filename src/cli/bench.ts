@@ -3,8 +3,9 @@
 import { UserError } from '../base/errors';
 import { benchMatmul, formatMatmulTable, parseMatmulShapes } from '../bench/matmul';
 import { adapterReport, runBench, formatTable } from '../bench/run';
-import { MATMUL_PATHS, type MatmulPath } from '../kernels/matmul';
-import { BENCH_DEFAULTS, implNamed, NODE_IMPLS, type BenchSize, type Impl } from '../bench/types';
+import { isCpuAdapter, MATMUL_PATHS, type MatmulPath } from '../kernels/matmul';
+import { BENCH_DEFAULTS, describeBench, implNamed, NODE_IMPLS, type BenchSize, type Impl } from '../bench/types';
+import { crossoverRows, formatCrossover, speedVerdict } from '../bench/verdict';
 import { intFlag } from './flags';
 import { openNodeDevice } from './node-gpu';
 
@@ -54,9 +55,11 @@ async function matmulCommand(flags: Record<string, unknown>): Promise<void> {
 
 export async function benchCommand(flags: Record<string, unknown>): Promise<void> {
   if (flags.matmul !== undefined) return matmulCommand(flags);
+  const compare = flags.compare === true;
+  if (compare && flags.impl !== undefined) throw new UserError('--compare times the GPU and the CPU engine: drop --impl');
   const batches = intList(flags, 'batch', BENCH_DEFAULTS.batch, 65536);
   const hiddens = intList(flags, 'hidden', BENCH_DEFAULTS.hidden, 65536);
-  const impls = implList(flags);
+  const impls: Impl[] = compare ? ['gpu', 'cpu'] : implList(flags);
   const rounds = intFlag(flags, 'rounds', BENCH_DEFAULTS.rounds, 1, 1000);
   const warmup = intFlag(flags, 'warmup', BENCH_DEFAULTS.warmup, 1, 1000);
   const sizes: BenchSize[] = batches.flatMap((batch) => hiddens.map((hidden) => ({ batch, hidden })));
@@ -76,7 +79,21 @@ export async function benchCommand(flags: Record<string, unknown>): Promise<void
         if (last) process.stderr.write(`[${done}/${total}] ${last.impl} ${last.batch}x${last.hidden}: ${last.msPerStep.toFixed(2)} ms/step\n`);
       },
     });
-    process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${formatTable(report)}\n`);
+    if (compare) {
+      // The page's words (src/bench/verdict.ts): one sentence per network, then the crossover.
+      const adapter = { name: ctx.adapterName, software: isCpuAdapter(ctx.adapterInfo) };
+      const verdicts = sizes.flatMap((size) => {
+        const at = (impl: Impl) => report.results.find((r) => r.impl === impl && r.batch === size.batch && r.hidden === size.hidden);
+        const [gpu, cpu] = [at('gpu'), at('cpu')];
+        return gpu && cpu ? [{ ...size, network: describeBench(size), ...speedVerdict(gpu.msPerStep, cpu.msPerStep, cpu.threads, adapter) }] : [];
+      });
+      const crossover = crossoverRows(report.results);
+      process.stdout.write(
+        json
+          ? `${JSON.stringify({ adapter: report.adapter, verdicts, crossover })}\n`
+          : `${verdicts.map((v) => `${v.network}: ${v.sentence}`).join('\n')}\n\n${formatCrossover(crossover, sizes)}\n`,
+      );
+    } else process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${formatTable(report)}\n`);
   } finally {
     console.log = log;
   }

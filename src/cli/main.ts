@@ -27,6 +27,7 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --fd-budget X  --json
   bench [flags]                 ms per SGD step: this project's WebGPU step, its float32 CPU engine, TensorFlow.js WebGPU
     --batch 32,128  --hidden 64,512  --rounds N  --warmup N  --impl gpu,cpu,tfjs-webgpu  --phases  --json
+  bench --compare [--batch …] [--hidden …]   GPU against CPU in one sentence per network, and where one overtakes the other
   bench --matmul 2048,512x1024x784   the matmul alone: ms and TFLOP/s of each entry point
     --path tiled,wide,small,block,splitk  --rounds N  --json`;
 
@@ -68,6 +69,7 @@ const OPTIONS = {
   warmup: { type: 'string' },
   impl: { type: 'string' },
   phases: { type: 'boolean' },
+  compare: { type: 'boolean' },
   matmul: { type: 'string' },
   path: { type: 'string' },
   help: { type: 'boolean', short: 'h' },

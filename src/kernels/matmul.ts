@@ -95,7 +95,7 @@ export interface MatmulDims {
  * than the loads it saves, so a path without barriers wins at every size (the block path: loads
  * from storage cost more there than the arithmetic, and it makes a third fewer per multiply-add).
  */
-export function isCpuAdapter(info: GPUAdapterInfo | undefined): boolean {
+export function isCpuAdapter(info: Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'> | undefined): boolean {
   if (!info) return false;
   return /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
 }

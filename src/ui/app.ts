@@ -6,6 +6,7 @@ import type { GpuContext } from '../gpu/device';
 import { optimizerOf } from '../train/run-settings';
 import type { Session } from '../train/session';
 import { mountBenchSection } from './bench/bench-section';
+import { GpuVsCpu } from './gpu-vs-cpu';
 import { benchTarget } from './bench/bench-target';
 import { Banners } from './banners';
 import { BuildQueue } from './build-queue';
@@ -33,6 +34,8 @@ export interface AppElements {
   message: HTMLElement;
   /** Information: a loaded file, a setting adjusted to fit. */
   notice: HTMLElement;
+  /** The run bar's GPU vs CPU answer. */
+  verdict: HTMLElement;
   /** The first screen: the network diagram, the main output and the loss plot (`plots`). */
   stage: HTMLElement;
   plots: HTMLElement;
@@ -54,6 +57,7 @@ export class App {
   private readonly queue: BuildQueue;
   private readonly files: PageFiles;
   private readonly changes: SettingsChanges;
+  private readonly gpuVsCpu: GpuVsCpu;
 
   constructor(
     el: AppElements,
@@ -96,6 +100,7 @@ export class App {
         reset: () => void this.rebuild(),
         copyLink: () => void this.link.copy(this.settings).then((said) => this.banners.notice(said)),
         preset: (hash) => this.link.follow(hash), // applied by hashchange, as an edited link is
+        compare: () => void this.gpuVsCpu.run(),
       },
       PRESETS,
     );
@@ -187,7 +192,7 @@ export class App {
       loadFile: (file) => void this.files.load(file),
       saveRun: (format) => void this.files.save(format),
     });
-    mountBenchSection(el.views, {
+    const bench = mountBenchSection(el.views, {
       gpu: () => this.gpu,
       current: () => benchTarget(this.queue.session?.config ?? null, this.settings),
       pauseTraining: () => {
@@ -196,6 +201,12 @@ export class App {
         return true;
       },
     });
+    this.gpuVsCpu = new GpuVsCpu(
+      el.verdict,
+      bench,
+      () => this.describe(),
+      () => this.gpu !== null,
+    );
     this.changes.showLink(start);
     this.views.plot.setLogScale(this.settings.logScale);
     if (gpu) this.recovery.watch(gpu, () => this.gpu);

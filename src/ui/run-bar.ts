@@ -10,6 +10,8 @@ export interface RunBarActions {
   copyLink(): void;
   /** A preset was chosen: its link. */
   preset(hash: string): void;
+  /** Time this network on the GPU and the CPU, and say which is faster. */
+  compare(): void;
 }
 
 export class RunBar {
@@ -47,7 +49,14 @@ export class RunBar {
       'copy link',
       'Copy the link to this run: its settings, seed and hidden controls',
     );
-    bar.append(this.toggleButton, step, reset, copy);
+    const compare = button(
+      'run-compare',
+      () => this.actions.compare(),
+      'GPU vs CPU',
+      'GPU vs CPU: which trains this network faster',
+      'Time this network on the GPU and on the CPU engine, and say which is faster and by how much',
+    );
+    bar.append(this.toggleButton, step, reset, copy, compare);
     if (presets.length > 0) bar.append(presetChooser(presets, (hash) => this.actions.preset(hash)));
     container.append(bar);
     this.show(false);

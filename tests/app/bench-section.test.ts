@@ -86,11 +86,49 @@ describe('the benchmark section', () => {
     expect(await page.locator('.view-bench button.view-button').count()).toBe(4);
     expect(await runToEnd(page, 'time the current model')).toBe('done');
     expect(await page.locator('.view-bench .bench-model').textContent()).toMatch(new RegExp(`^Timed: ${D}-8-5-\\d+ tanh, batch 16$`));
-    expect(await page.locator('.view-bench').textContent()).toMatch(/GPU speed-up: [\d.]+×/);
+    expect(await page.locator('.view-bench .bench-speedup').textContent()).toMatch(/^Here the .* faster than|^Here the GPU and the CPU engine/);
     expect(await page.locator('.view-bench .bench-table td').allTextContents()).toContainEqual(expect.stringMatching(/^CPU \(float32, \d+ threads?\)$/));
     await page.screenshot({ path: join(SHOTS, 'benchmark.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('answers GPU vs CPU from the run bar, on the first screen, in one sentence whose winner and factor are the times’', async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=16', { viewport: { width: 1024, height: 768 } });
+    const button = page.getByRole('button', { name: /^GPU vs CPU/ });
+    const inView = async (selector: string) => {
+      const box = (await page.locator(selector).boundingBox())!;
+      const { height } = page.viewportSize()!;
+      return box.y >= 0 && box.y + box.height <= height;
+    };
+    expect(await inView('.run-compare')).toBe(true);
+    await button.click();
+    const line = page.locator('#verdict');
+    await expect.poll(() => line.textContent(), { timeout: 60_000 }).toMatch(/^Here /);
+    const sentence = (await line.textContent())!;
+    expect(sentence).toMatch(
+      /^Here (the CPU engine \(WebAssembly SIMD, \d+ threads?\) trains this network [\d,.]+× faster than the GPU|the GPU trains this network [\d,.]+× faster than the CPU engine|the GPU and the CPU engine)/,
+    );
+    expect(sentence).toMatch(/This GPU is SwiftShader, a software GPU/);
+    expect(sentence).toMatch(/\(MLP with 16 swish units on spiral, batch 32, adam at lr 0\.01; the times are in the Benchmark section below\.\)$/);
+    expect(sentence).not.toMatch(/0\.\d+×/);
+    // The winner and factor are the section's times (shown to three figures).
+    const cells = await page.locator('.view-bench .bench-table tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent ?? '')));
+    const ms = (name: RegExp) => Number(cells.find((r) => name.test(r[0]!))![1]);
+    const [gpu, cpu] = [ms(/^GPU/), ms(/^CPU/)];
+    const said = Number(/ ([\d,.]+)× faster/.exec(sentence)?.[1]?.replaceAll(',', ''));
+    if (/^Here the CPU engine/.test(sentence)) expect(Math.abs(said / (gpu / cpu) - 1)).toBeLessThan(0.06);
+    if (/^Here the GPU trains/.test(sentence)) expect(Math.abs(said / (cpu / gpu) - 1)).toBeLessThan(0.06);
+    expect(await page.locator('.view-bench .bench-speedup').textContent()).toBe(sentence.slice(0, sentence.indexOf(' (MLP with')));
+    expect(await inView('#verdict')).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'gpu-vs-cpu-1024x768.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await inView('#verdict')).toBe(true);
+    expect(await inView('.run-compare')).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'gpu-vs-cpu-1280x800.png') });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.screenshot({ path: join(SHOTS, 'gpu-vs-cpu-800x600.png') });
+    expect(errors).toEqual([]);
   });
 
   it('compares with TensorFlow.js and jax-js: a row per implementation, each timed or saying why not', async () => {

@@ -1,9 +1,17 @@
 // The app's "Benchmark" section: a collapsed <details> under the views; the benchmark view (and its
-// CPU worker) is only built when the section is first opened.
+// CPU worker) is only built when the section is first opened, or when the run bar's "GPU vs CPU"
+// asks it to time the current model.
 import { BenchView, type BenchViewOptions } from './bench-view';
 
-/** Adds the section after `anchor`; returns a getter for the view (null until first opened). */
-export function mountBenchSection(anchor: HTMLElement, opts: BenchViewOptions): () => BenchView | null {
+export interface BenchSection {
+  /** The view, null until first needed. */
+  view(): BenchView | null;
+  /** Times the current model on the GPU and the CPU (the section may stay closed); resolves with the view when done. */
+  timeCurrent(): Promise<BenchView>;
+}
+
+/** Adds the section after `anchor`. */
+export function mountBenchSection(anchor: HTMLElement, opts: BenchViewOptions): BenchSection {
   const details = document.createElement('details');
   details.className = 'bench-section';
   const summary = document.createElement('summary');
@@ -12,8 +20,16 @@ export function mountBenchSection(anchor: HTMLElement, opts: BenchViewOptions): 
   details.append(summary, body);
   anchor.after(details);
   let view: BenchView | null = null;
+  const ensure = () => (view ??= new BenchView(body, opts));
   details.addEventListener('toggle', () => {
-    if (details.open && !view) view = new BenchView(body, opts);
+    if (details.open) ensure();
   });
-  return () => view;
+  return {
+    view: () => view,
+    timeCurrent: async () => {
+      const v = ensure();
+      await v.runCurrent();
+      return v;
+    },
+  };
 }

@@ -12,9 +12,11 @@ import { overheadTimes, phaseTimes, PHASES } from '../../bench/gpu';
 import { CpuWorker } from '../../bench/cpu-worker-client';
 import type { GpuContext } from '../../gpu/device';
 import { mlpMacsPerRow } from '../../reference/mlp';
+import { speedVerdict, type Verdict } from '../../bench/verdict';
+import { isCpuAdapter } from '../../kernels/matmul';
 import type { BenchTarget } from './bench-target';
 import { COMPARE_SIZES, compareImpls, compareTables, notTimed, type CompareRow } from './bench-compare';
-import { button, el, fmtMs as fmt, fmtRate, fmtRatio, table, threadsText } from './dom';
+import { button, el, fmtMs as fmt, fmtRate, table, threadsText } from './dom';
 import { ViewCard } from '../views/card';
 import './bench.css';
 
@@ -125,9 +127,13 @@ export class BenchView {
     this.card.root.dataset.state = value;
   }
 
+  /** What the last "time the current model" found, in a sentence; null before one, or without a GPU. */
+  verdict: Verdict | null = null;
+
   /** Times the current model on the GPU and the CPU, with per-pass GPU times; the model is named first. */
   async runCurrent(): Promise<void> {
     const { size, note } = this.opts.current();
+    this.verdict = null;
     await this.guard(async (signal) => {
       this.summary.replaceChildren(el('p', 'bench-model', `Timed: ${describeBench(size)}`));
       if (note) this.summary.append(el('p', 'bench-note', note));
@@ -141,7 +147,11 @@ export class BenchView {
         r.impl === 'gpu' ? 'GPU (WebGPU)' : r.threads !== undefined ? `CPU (float32, ${threadsText(r.threads)})` : 'CPU (float32)';
       for (const r of [gpu, cpu]) if (r) rows.push([name(r), fmt(r.msPerStep), fmtRate(r.msPerStep)]);
       this.summary.append(table(rows));
-      if (gpu && cpu) this.summary.append(el('p', 'bench-speedup', `GPU speed-up: ${fmtRatio(cpu.msPerStep / gpu.msPerStep)}`));
+      if (gpu && cpu && ctx) {
+        // In words, the faster engine named (src/bench/verdict.ts: the CLI's bench --compare says the same).
+        this.verdict = speedVerdict(gpu.msPerStep, cpu.msPerStep, cpu.threads, { name: ctx.adapterName, software: isCpuAdapter(ctx.adapterInfo) });
+        this.summary.append(el('p', 'bench-speedup', this.verdict.sentence));
+      }
       if (gpu?.matmulPaths) {
         const how = gpu.tuning ? 'each timed on this GPU when the model was built' : 'one rule: this adapter runs one';
         this.summary.append(el('p', 'bench-paths', `Matmul entry points (${how}): ${formatPaths(gpu)}`));

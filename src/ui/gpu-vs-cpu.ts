@@ -1,0 +1,36 @@
+// The run bar's "GPU vs CPU": times the current network on both engines (the benchmark section's
+// "time the current model") and answers on the first screen in one sentence, naming the faster
+// engine and by how much (src/bench/verdict.ts).
+import type { BenchSection } from './bench/bench-section';
+
+export class GpuVsCpu {
+  private running = false;
+
+  constructor(
+    private readonly line: HTMLElement,
+    private readonly section: BenchSection,
+    /** The network in words, for the answer: it stays true when the network changes later. */
+    private readonly describe: () => string,
+    private readonly hasGpu: () => boolean,
+  ) {}
+
+  async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const network = this.describe();
+    this.say(`GPU vs CPU: timing ${network} on each engine (training pauses meanwhile; some seconds)…`);
+    try {
+      const view = await this.section.timeCurrent();
+      if (view.verdict) this.say(`${view.verdict.sentence} (${network}; the times are in the Benchmark section below.)`);
+      else if (!this.hasGpu()) this.say('GPU vs CPU: this browser offers no WebGPU, so only the CPU engine can be timed (Benchmark section below).');
+      else this.say(`GPU vs CPU: ${view.state === 'cancelled' ? 'the timing was cancelled' : `the timing did not finish (${view.state})`}.`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private say(text: string): void {
+    this.line.textContent = text;
+    this.line.hidden = false;
+  }
+}
