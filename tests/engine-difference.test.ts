@@ -42,6 +42,15 @@ describe('engineDifference', () => {
     expect(differenceNote(d)).toBe("The GPU's and the CPU reference's curves differ by up to 0.1, at step 10 (float32 against float64).");
   });
 
+  it('in a race drawn against the clock, says the curves part by speed and differ step for step by how much, never that they coincide', () => {
+    const x = Array.from({ length: 50 }, (_, i) => i);
+    const cpu = x.map((i) => 2 * Math.exp(-i / 20));
+    const d = engineDifference({ x, y: cpu.map((v) => Math.fround(v) * (1 + 1e-7)) }, { x, y: cpu });
+    expect(differenceNote(d, 'cpu', true)).toBe(
+      `Step for step, the GPU's and the CPU engine's losses differ by at most ${d.max!.value.toExponential(2)} (float32 against float32, in another order of sums); drawn against the clock, each curve runs at its engine's speed.`,
+    );
+  });
+
   it('says in the caption how many exact zeros the log axis leaves out', () => {
     const none = engineDifference({ x: [0], y: [1] }, { x: [0], y: [1.5] });
     expect(differenceCaption(none)).toMatch(/would be left out \(a log axis has no 0\)/);

@@ -31,6 +31,10 @@ export interface PageInspection {
   applied: PageSettings | null;
   optimizerInUse: OptimizerSettings | null;
   lossDifference: { steps: readonly number[]; values: ReadonlyArray<number | null> } | null;
+  /** What the loss charts run against: the step, or wall-clock seconds in a race. */
+  lossAxis: 'step' | 'seconds';
+  /** In a race: who reached 95% test accuracy first ("neither yet"); else null. */
+  raceResult: string | null;
   gradCheck: GradCheckSummary | null;
   pcaHistory: readonly PcaPoint[] | null;
   /** The GPU engine's step in the last healthy state of the run; null before there is one. */
@@ -69,6 +73,8 @@ export function inspectPage(
     applied: queue.applied,
     optimizerInUse: session?.optimizer ?? null,
     lossDifference: plot.engineDifference,
+    lossAxis: plot.xAxis,
+    raceResult: plot.raceResult,
     gradCheck: math?.gradCheck ?? null,
     pcaHistory: math?.pcaHistory ?? null,
     snapshot: snapshot && { gpuStep: snapshot.engines.gpu?.step ?? null },

@@ -64,6 +64,7 @@ export class RunViews {
    */
   attach(session: Session, plan: RunPlan, data: DataSplit, s: PageSettings, keepSteps: Record<EngineId, number>): void {
     this.session = session;
+    this.plot.setClock(s.engine === 'race'); // racing engines are at different steps: the clock is common
     this.cutBack(keepSteps);
     session.onMetrics = (engine, metrics) => this.onMetrics(engine, metrics);
     this.model?.destroy();

@@ -88,6 +88,10 @@ export interface PageState {
   optimizerInUse: { lr: number; kind: string } | null;
   /** The loss card's |GPU − CPU| chart as drawn: common steps and differences (null: exactly 0, left out); null unless both engines report. */
   lossDifference: { steps: readonly number[]; values: ReadonlyArray<number | null> } | null;
+  /** What the loss charts run against: the step, or wall-clock seconds in a race. */
+  lossAxis: 'step' | 'seconds';
+  /** In a race: who reached 95% test accuracy first ("neither yet"); else null. */
+  raceResult: string | null;
   /** The last gradient check, or null before the first. */
   gradCheck: GradCheck | null;
   /** The autoencoder's PCA angles over training, or null without the math views. */

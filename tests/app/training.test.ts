@@ -227,9 +227,20 @@ describe('the app in headless Chromium', () => {
       timeout: 60_000,
       polling: 250,
     });
+    // On the clock: both engines' test accuracy moves past step 0 within 30 s, and the card says who reached 95% first.
+    await waitForApp(page, (app) => ['gpu', 'cpu'].every((e) => app.evals.some((v) => v.engine === e && v.step > 0)) && app.raceResult !== null, undefined, {
+      timeout: 30_000,
+      polling: 250,
+    });
     await clickButton(page, 'pause');
     await page.waitForTimeout(500);
     const s = await state(page);
+    expect(s.lossAxis).toBe('seconds');
+    expect(s.raceResult).toMatch(
+      /^(Reached 95% test accuracy first: (GPU|CPU)[^,]*, in [\d.]+ s \((GPU|CPU)[^:]*: ([\d.]+ s|not yet)\)\.|Neither engine has reached 95% test accuracy yet\.)$/,
+    );
+    expect(await page.locator('.race-result').textContent()).toBe(s.raceResult);
+    await page.locator('.view-loss').screenshot({ path: join(SHOTS, 'race-on-the-clock.png') });
     // Same seed and batches: the float32 engines agree at every common step (their sums run in other orders).
     const cpu = new Map(s.history.cpu.map((m) => [m.step, m.loss]));
     const common = s.history.gpu.filter((m) => cpu.has(m.step));

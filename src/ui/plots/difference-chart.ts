@@ -44,9 +44,9 @@ export class DifferenceChart {
    * Redraws from the two engines' sorted raw training losses (null: that engine has none), over
    * `steps`, the training chart's x range.
    */
-  update(gpu: StepCurve | null, other: StepCurve | null, steps: [number, number], partner: Partner = 'reference'): void {
+  update(gpu: StepCurve | null, other: StepCurve | null, steps: [number, number], partner: Partner = 'reference', byClock = false): void {
     const diff = gpu && other ? engineDifference(gpu, other) : null;
-    const note = diff ? differenceNote(diff, partner) : null;
+    const note = diff ? differenceNote(diff, partner, byClock) : null;
     if (partner !== this.partner) {
       this.chart?.destroy();
       this.chart = null;

@@ -66,10 +66,14 @@ const PARTNER: Readonly<Record<Partner, { curve: string; line: string; precision
 };
 
 /** The line under the training chart: whether the two curves coincide, and by how much they differ; null with no common step. */
-export function differenceNote(diff: EngineDifference, partner: Partner = 'reference'): string | null {
+export function differenceNote(diff: EngineDifference, partner: Partner = 'reference', byClock = false): string | null {
   if (diff.max === null) return null;
   const by = formatNumber(diff.max.value);
   const p = PARTNER[partner];
+  if (byClock) {
+    // A race drawn against the clock: the curves part as the engines' speeds do; step for step they are what the chart below shows.
+    return `Step for step, the GPU's and ${p.curve} losses differ by at most ${by} (${p.precision}); drawn against the clock, each curve runs at its engine's speed.`;
+  }
   if (coincide(diff)) {
     return (
       `The GPU's and ${p.curve} curves coincide: they differ by at most ${by} (${p.precision}), ` +

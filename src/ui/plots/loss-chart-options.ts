@@ -54,8 +54,15 @@ function lossScale(log: boolean): uPlot.Scale {
 }
 
 /** The training-loss chart: raw and smoothed loss per engine, then the reference line if any. */
-export function trainingOptions(width: number, height: number, engines: readonly LossEngine[], log: boolean, referenceLabel: string | null): uPlot.Options {
-  const series: uPlot.Series[] = [{ label: 'step' }];
+export function trainingOptions(
+  width: number,
+  height: number,
+  engines: readonly LossEngine[],
+  log: boolean,
+  referenceLabel: string | null,
+  x: XAxis = 'step',
+): uPlot.Options {
+  const series: uPlot.Series[] = [{ label: x }];
   for (const engine of engines) {
     const style = ENGINE_STYLE[engine];
     series.push(
@@ -67,7 +74,14 @@ export function trainingOptions(width: number, height: number, engines: readonly
     series.push({ label: referenceLabel, stroke: REFERENCE_COLOUR, width: 1.5, dash: [6, 4], spanGaps: true, points: { show: false } });
   }
   const opts = base('Training loss', width, height);
-  return { ...opts, scales: { ...opts.scales, y: lossScale(log) }, axes: [STEP_AXIS, valueAxis('y', log)], series };
+  return { ...opts, scales: { ...opts.scales, y: lossScale(log) }, axes: [xAxis(x), valueAxis('y', log)], series };
+}
+
+/** What the charts run against: the step, or (a race, whose engines are at different steps) wall-clock seconds. */
+export type XAxis = 'step' | 'seconds';
+
+function xAxis(x: XAxis): uPlot.Axis {
+  return x === 'step' ? STEP_AXIS : { ...STEP_AXIS, label: 'seconds of training (wall clock)', labelSize: 18 };
 }
 
 /** Accuracy axis: auto-ranged inside [0, 1] with a little room, [0, 1] before there are data. */
@@ -82,8 +96,14 @@ function percent(_u: uPlot, splits: number[]): string[] {
 }
 
 /** The test-set chart: test loss per engine on the left axis and, where known, accuracy on the right. */
-export function evalOptions(width: number, height: number, engines: ReadonlyArray<{ engine: LossEngine; accuracy: boolean }>, log: boolean): uPlot.Options {
-  const series: uPlot.Series[] = [{ label: 'step' }];
+export function evalOptions(
+  width: number,
+  height: number,
+  engines: ReadonlyArray<{ engine: LossEngine; accuracy: boolean }>,
+  log: boolean,
+  x: XAxis = 'step',
+): uPlot.Options {
+  const series: uPlot.Series[] = [{ label: x }];
   for (const { engine, accuracy } of engines) {
     const style = ENGINE_STYLE[engine];
     series.push({
@@ -107,7 +127,7 @@ export function evalOptions(width: number, height: number, engines: ReadonlyArra
     }
   }
   const withAccuracy = engines.some((e) => e.accuracy);
-  const axes: uPlot.Axis[] = [STEP_AXIS, valueAxis('loss', log)];
+  const axes: uPlot.Axis[] = [xAxis(x), valueAxis('loss', log)];
   if (withAccuracy) axes.push(valueAxis('acc', false, { side: 1, grid: { show: false }, values: percent }));
   const opts = base('Test set', width, height);
   return {

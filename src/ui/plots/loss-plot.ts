@@ -8,7 +8,7 @@ import { ViewCard } from '../views/card';
 import { alignCurves, type Curve } from './align';
 import { DifferenceChart } from './difference-chart';
 import { Ema } from './ema';
-import { ENGINES, evalOptions, trainingOptions, type LossEngine } from './loss-chart-options';
+import { ENGINE_STYLE, ENGINES, evalOptions, trainingOptions, type LossEngine, type XAxis } from './loss-chart-options';
 import { MAX_POINTS, SeriesStore } from './series-store';
 
 export type { LossEngine } from './loss-chart-options';
@@ -42,8 +42,16 @@ export interface LossPlotOptions {
 interface EngineData {
   train: SeriesStore; // columns: raw, smoothed
   evals: SeriesStore; // columns: test loss, test accuracy
+  // The same against wall-clock seconds, for a race (setClock).
+  trainClock: SeriesStore;
+  evalsClock: SeriesStore;
+  /** Seconds at the last training point on the clock: a batch of steps is spread up to its arrival. */
+  lastSeconds: number;
   ema: Ema;
 }
+
+/** The test accuracy a race is scored at: who reached it first, and when. */
+const RACE_TARGET = 0.95;
 
 /** Stacked uPlot charts: training loss per step, test loss and accuracy per evaluation, and |GPU − CPU| with both engines. */
 export class LossPlot {
@@ -62,6 +70,10 @@ export class LossPlot {
   private lastDrawMs = -Infinity;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private frame = 0;
+  private x: XAxis = 'step';
+  /** When the clock started: the first steps after clear(). */
+  private clockStart: number | null = null;
+  private readonly raceLine: HTMLParagraphElement;
 
   /** Builds the card and both (empty) charts inside `container`. */
   constructor(container: HTMLElement, opts: LossPlotOptions = {}) {
@@ -81,12 +93,18 @@ export class LossPlot {
       holder.style.width = `${this.width}px`;
     }
     this.difference = new DifferenceChart(this.width);
-    this.card.body.append(this.holders[0], this.difference.note, this.holders[1], this.difference.root);
+    this.raceLine = document.createElement('p');
+    this.raceLine.className = 'view-caption race-result';
+    this.raceLine.hidden = true;
+    this.card.body.append(this.holders[0], this.difference.note, this.holders[1], this.raceLine, this.difference.root);
     const alpha = opts.smoothing ?? 0.05;
     const smoothing = Number.isFinite(alpha) && alpha > 0 && alpha <= 1 ? alpha : 0.05;
     const engineData = (): EngineData => ({
       train: new SeriesStore(2, MAX_POINTS, 'x'),
       evals: new SeriesStore(2, MAX_POINTS, 'arrival'),
+      trainClock: new SeriesStore(2, MAX_POINTS, 'arrival'), // seconds are not step numbers: thinned by arrival
+      evalsClock: new SeriesStore(2, MAX_POINTS, 'arrival'),
+      lastSeconds: 0,
       ema: new Ema(smoothing),
     });
     this.data = { gpu: engineData(), cpu: engineData(), reference: engineData() };
@@ -96,10 +114,14 @@ export class LossPlot {
   /** Adds training losses; non-finite steps or losses are skipped. */
   addSteps(engine: LossEngine, steps: ReadonlyArray<{ step: number; loss: number }>): void {
     const d = this.data[engine];
-    for (const { step, loss } of steps) {
-      if (!Number.isFinite(step) || !Number.isFinite(loss)) continue;
-      d.train.push(step, [loss, d.ema.push(loss)]);
-    }
+    const good = steps.filter(({ step, loss }) => Number.isFinite(step) && Number.isFinite(loss));
+    const now = this.seconds();
+    good.forEach(({ step, loss }, i) => {
+      const smoothed = d.ema.push(loss);
+      d.train.push(step, [loss, smoothed]);
+      d.trainClock.push(d.lastSeconds + ((now - d.lastSeconds) * (i + 1)) / good.length, [loss, smoothed]);
+    });
+    if (good.length > 0) d.lastSeconds = now;
     this.invalidate();
   }
 
@@ -108,7 +130,49 @@ export class LossPlot {
     const accuracy = point.testAccuracy ?? Number.NaN;
     if (!Number.isFinite(point.step) || !(Number.isFinite(point.testLoss) || Number.isFinite(accuracy))) return;
     this.data[engine].evals.push(point.step, [point.testLoss, accuracy]);
+    this.data[engine].evalsClock.push(this.seconds(), [point.testLoss, accuracy]);
     this.invalidate();
+  }
+
+  /**
+   * A race (true): the charts run against wall-clock seconds since the first steps, since each engine
+   * is at its own step; the card says who reached RACE_TARGET test accuracy first. Else by step.
+   */
+  setClock(on: boolean): void {
+    const x: XAxis = on ? 'seconds' : 'step';
+    if (this.x === x) return;
+    this.x = x;
+    this.invalidate();
+  }
+
+  /** What the charts run against now. */
+  get xAxis(): XAxis {
+    return this.x;
+  }
+
+  /** In a race with accuracies: who reached RACE_TARGET first and when ("neither yet"); else null. */
+  get raceResult(): string | null {
+    if (this.x !== 'seconds') return null;
+    const reached = ENGINES.filter((e) => this.data[e].evalsClock.hasValues(TEST_ACCURACY)).map((engine) => {
+      const store = this.data[engine].evalsClock;
+      const accuracy = store.columns[TEST_ACCURACY] ?? [];
+      const at = accuracy.findIndex((a) => a >= RACE_TARGET);
+      return { engine, seconds: at < 0 ? null : store.x[at]! };
+    });
+    if (reached.length < 2) return null;
+    const percent = `${RACE_TARGET * 100}% test accuracy`;
+    const done = reached.filter((r) => r.seconds !== null).sort((a, b) => a.seconds! - b.seconds!);
+    if (done.length === 0) return `Neither engine has reached ${percent} yet.`;
+    const [first] = done;
+    const others = reached
+      .filter((r) => r !== first)
+      .map((r) => `${ENGINE_STYLE[r.engine].label}: ${r.seconds === null ? 'not yet' : `${r.seconds.toFixed(1)} s`}`);
+    return `Reached ${percent} first: ${ENGINE_STYLE[first!.engine].label}, in ${first!.seconds!.toFixed(1)} s (${others.join('; ')}).`;
+  }
+
+  private seconds(): number {
+    this.clockStart ??= performance.now();
+    return (performance.now() - this.clockStart) / 1000;
   }
 
   /** Switches the loss axes between linear and logarithmic (losses ≤ 0 are then left out). */
@@ -130,8 +194,12 @@ export class LossPlot {
       const d = this.data[engine];
       d.train.clear();
       d.evals.clear();
+      d.trainClock.clear();
+      d.evalsClock.clear();
+      d.lastSeconds = 0;
       d.ema.reset();
     }
+    this.clockStart = null;
     this.invalidate();
   }
 
@@ -148,6 +216,9 @@ export class LossPlot {
     this.dirty = false;
     this.drawTraining();
     this.drawEvals();
+    const race = this.raceResult;
+    this.raceLine.hidden = race === null;
+    this.raceLine.textContent = race ?? '';
   }
 
   /** Stops pending redraws and removes the charts and the card. */
@@ -186,7 +257,7 @@ export class LossPlot {
     const engines = ENGINES.filter((e) => this.data[e].train.length > 0);
     const curves: Curve[] = [];
     for (const engine of engines) {
-      const store = this.data[engine].train;
+      const store = this.x === 'seconds' ? this.data[engine].trainClock : this.data[engine].train;
       store.ensureSorted();
       const raw = store.columns[RAW] ?? [];
       const smooth = store.columns[SMOOTH] ?? [];
@@ -201,11 +272,18 @@ export class LossPlot {
     const data: uPlot.AlignedData = [x, ...columns];
     const raw = (engine: LossEngine) => (engines.includes(engine) ? { x: this.data[engine].train.x, y: this.data[engine].train.columns[RAW] ?? [] } : null);
     const partner = engines.includes('cpu') ? 'cpu' : 'reference';
-    this.difference.update(raw('gpu'), raw(partner), [x[0] ?? 0, x[x.length - 1] ?? 1], partner);
-    const layout = `${engines.join()}|${this.log}|${ref?.label ?? ''}|${ref !== null}`;
+    // How far apart the engines are is a question of steps, whatever the charts run against.
+    let [first, last] = [Infinity, -Infinity];
+    for (const e of engines) {
+      const store = this.data[e].train;
+      store.ensureSorted();
+      if (store.length > 0) [first, last] = [Math.min(first, store.x[0]!), Math.max(last, store.x[store.length - 1]!)];
+    }
+    this.difference.update(raw('gpu'), raw(partner), first <= last ? [first, last] : [0, 1], partner, this.x === 'seconds');
+    const layout = `${engines.join()}|${this.log}|${ref?.label ?? ''}|${ref !== null}|${this.x}`;
     if (!this.trainChart || layout !== this.trainLayout) {
       this.trainChart?.destroy();
-      this.trainChart = new uPlot(trainingOptions(this.width, HEIGHT, engines, this.log, ref ? ref.label : null), data, this.holders[0]);
+      this.trainChart = new uPlot(trainingOptions(this.width, HEIGHT, engines, this.log, ref ? ref.label : null, this.x), data, this.holders[0]);
       this.trainLayout = layout;
     } else {
       this.trainChart.setData(data);
@@ -219,17 +297,17 @@ export class LossPlot {
     }));
     const curves: Curve[] = [];
     for (const { engine, accuracy } of engines) {
-      const store = this.data[engine].evals;
+      const store = this.x === 'seconds' ? this.data[engine].evalsClock : this.data[engine].evals;
       store.ensureSorted();
       curves.push({ x: store.x, y: store.columns[TEST_LOSS] ?? [], positiveOnly: this.log });
       if (accuracy) curves.push({ x: store.x, y: store.columns[TEST_ACCURACY] ?? [] });
     }
     const { x, columns } = alignCurves(curves);
     const data: uPlot.AlignedData = [x, ...columns];
-    const layout = `${engines.map((e) => `${e.engine}:${e.accuracy}`).join()}|${this.log}`;
+    const layout = `${engines.map((e) => `${e.engine}:${e.accuracy}`).join()}|${this.log}|${this.x}`;
     if (!this.evalChart || layout !== this.evalLayout) {
       this.evalChart?.destroy();
-      this.evalChart = new uPlot(evalOptions(this.width, HEIGHT, engines, this.log), data, this.holders[1]);
+      this.evalChart = new uPlot(evalOptions(this.width, HEIGHT, engines, this.log, this.x), data, this.holders[1]);
       this.evalLayout = layout;
     } else {
       this.evalChart.setData(data);
