@@ -4,6 +4,7 @@
 // stops; the comparison with TensorFlow.js and jax-js, at a tiny size, has a row per implementation,
 // timed or saying why not, and can be cancelled; nothing is logged as an error.
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { page } from 'vitest/browser';
 import { openDevice, type GpuContext } from '../src/gpu/device';
 import { compareTables, notTimed } from '../src/ui/bench/bench-compare';
 import { BenchView } from '../src/ui/bench/bench-view';
@@ -65,6 +66,21 @@ describe('benchmark view', () => {
     expect(v.cells).toHaveLength(8);
     for (const c of v.cells) expect(c.msPerStep! > 0 && Number.isFinite(c.msPerStep), JSON.stringify(c)).toBe(true);
     expect(host.querySelectorAll('.bench-chart canvas').length).toBeGreaterThanOrEqual(2);
+    // The crossover: against multiply-adds per step, the line at 1×, and a legend whose entries differ.
+    const titles = [...host.querySelectorAll('.bench-chart .u-title')].map((t) => t.textContent);
+    expect(titles).toEqual(['time per step (ms, log scale)', 'GPU speed-up by work per step: the crossover']);
+    const [times, crossover] = [...host.querySelectorAll('.bench-chart')];
+    const entries = (chart: Element) =>
+      [...chart.querySelectorAll('.u-legend .u-series')].slice(1).map((row) => {
+        const marker = row.querySelector<HTMLElement>('.u-marker')!;
+        return `${marker.style.borderColor} ${marker.style.borderStyle}`;
+      });
+    for (const chart of [times!, crossover!]) {
+      const seen = entries(chart);
+      expect(new Set(seen).size, seen.join(' | ')).toBe(seen.length); // every entry told apart by colour and line style
+    }
+    expect([...crossover!.querySelectorAll('.u-legend .u-series .u-label')].map((l) => l.textContent)).toContain('1× (same speed)');
+    await page.screenshot({ element: host, path: '../screenshots/bench-sweep.png' });
     v.destroy();
   });
 

@@ -12,7 +12,8 @@ import { overheadTimes, phaseTimes, PHASES } from '../../bench/gpu';
 import { CpuWorker } from '../../bench/cpu-worker-client';
 import type { GpuContext } from '../../gpu/device';
 import { mlpMacsPerRow } from '../../reference/mlp';
-import { speedVerdict, type Verdict } from '../../bench/verdict';
+import { macsPerStep, speedVerdict, type Verdict } from '../../bench/verdict';
+import { alignCurves, type Curve } from '../plots/align';
 import { isCpuAdapter } from '../../kernels/matmul';
 import type { BenchTarget } from './bench-target';
 import { COMPARE_SIZES, compareImpls, compareTables, notTimed, type CompareRow } from './bench-compare';
@@ -334,7 +335,11 @@ export class BenchView {
       `${(l.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB per storage binding`;
   }
 
-  /** Two log-log charts against batch size, one line per hidden size: ms per step (GPU solid, CPU dashed) and speed-up. */
+  /**
+   * Two log-log charts: ms per step against batch size, one colour per hidden size (GPU solid, CPU
+   * dashed, and so in the legend); and the crossover, the GPU's speed-up against the work per step
+   * (multiply-adds), with the line at 1×, the regions named and the current network marked.
+   */
   private plotSweep(batches: number[], hiddens: number[]): void {
     for (const p of this.plots) p.destroy();
     this.plots = [];
@@ -342,12 +347,13 @@ export class BenchView {
     const ms = (impl: Impl, batch: number, hidden: number) =>
       this.cells.find((c) => c.impl === impl && c.batch === batch && c.hidden === hidden)?.msPerStep ?? null;
     const width = Math.max(320, Math.min(720, this.card.body.clientWidth || 640));
-    const axes = (y: string): uPlot.Axis[] => [{ label: 'batch size' }, { label: y }];
-    const scales: uPlot.Scales = { x: { time: false, distr: 3, log: 2 }, y: { distr: 3 } };
+    // A legend marker dashed where its line is: GPU and CPU of one width share a colour.
+    const legend: uPlot.Legend = { markers: { width: 3, dash: (u, i) => (u.series[i]?.dash ? 'dashed' : 'solid') } };
+    const logLog: uPlot.Scales = { x: { time: false, distr: 3, log: 2 }, y: { distr: 3 } };
     const timeSeries: uPlot.Series[] = [{ label: 'batch' }];
     const timeData: Array<Array<number | null>> = [batches];
-    const speedSeries: uPlot.Series[] = [{ label: 'batch' }];
-    const speedData: Array<Array<number | null>> = [batches];
+    const speedCurves: Curve[] = [];
+    const speedSeries: uPlot.Series[] = [{ label: 'multiply-adds / step' }];
     hiddens.forEach((h, i) => {
       const stroke = COLOURS[i % COLOURS.length]!;
       timeSeries.push({ label: `GPU H=${h}`, stroke, width: 2, spanGaps: true }, { label: `CPU H=${h}`, stroke, dash: [6, 4], width: 1.5, spanGaps: true });
@@ -355,22 +361,47 @@ export class BenchView {
         batches.map((b) => ms('gpu', b, h)),
         batches.map((b) => ms('cpu', b, h)),
       );
-      speedSeries.push({ label: `H=${h}`, stroke, width: 2, spanGaps: true });
-      speedData.push(
-        batches.map((b) => {
-          const g = ms('gpu', b, h);
-          const c = ms('cpu', b, h);
-          return g && c ? c / g : null;
-        }),
-      );
+      // Measured points only: a size not timed on both engines is left out (and listed below).
+      const points = batches.flatMap((b) => {
+        const [g, c] = [ms('gpu', b, h), ms('cpu', b, h)];
+        return g && c ? [{ x: macsPerStep({ batch: b, hidden: h }), y: c / g }] : [];
+      });
+      speedCurves.push({ x: points.map((p) => p.x), y: points.map((p) => p.y) });
+      speedSeries.push({ label: `H=${h}`, stroke, width: 2, spanGaps: true, points: { show: true, size: 6 } });
     });
-    const make = (title: string, y: string, series: uPlot.Series[], data: Array<Array<number | null>>) => {
+    const current = this.opts.current().size;
+    const here = macsPerStep(current);
+    const speed = alignCurves([...speedCurves, { x: [here], y: [1] }]);
+    const parity = speed.x.map(() => 1);
+    speedSeries.push({ label: '1× (same speed)', stroke: '#555', dash: [4, 4], width: 1, points: { show: false } });
+    const make = (
+      title: string,
+      x: string,
+      y: string,
+      scales: uPlot.Scales,
+      series: uPlot.Series[],
+      data: Array<Array<number | null>>,
+      hooks: uPlot.Hooks.Arrays = {},
+    ) => {
       const holder = el('div', 'bench-chart');
       this.charts.append(holder);
-      this.plots.push(new uPlot({ title, width, height: 220, scales, axes: axes(y), series }, data as uPlot.AlignedData, holder));
+      const axes: uPlot.Axis[] = [{ label: x }, { label: y }];
+      this.plots.push(new uPlot({ title, width, height: 240, scales, axes, series, legend, hooks }, data as uPlot.AlignedData, holder));
     };
-    make('time per step (ms, log scale)', 'ms / step', timeSeries, timeData);
-    make('GPU speed-up (CPU time ÷ GPU time)', '× faster', speedSeries, speedData);
+    make('time per step (ms, log scale)', 'batch size', 'ms / step', logLog, timeSeries, timeData);
+    make(
+      'GPU speed-up by work per step: the crossover',
+      'multiply-adds per training step (log scale)',
+      'speed-up (CPU ÷ GPU time)',
+      // The line at 1× always inside, with room on both sides for the regions' names.
+      {
+        x: { time: false, distr: 3, log: 10 },
+        y: { distr: 3, log: 10, range: (_u, lo, hi) => uPlot.rangeLog(Math.min(lo ?? 1, 0.5), Math.max(hi ?? 1, 2), 10, true) },
+      },
+      speedSeries,
+      [speed.x, ...speed.columns.slice(0, speedCurves.length), parity],
+      { draw: [(u) => nameRegions(u, here, describeBench(current))] },
+    );
     const skipped = this.cells.filter((c) => c.note);
     if (skipped.length > 0) {
       const list = el('ul', 'bench-skipped');
@@ -396,4 +427,36 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The crossover chart's words: "GPU faster" above the line at 1×, "CPU faster" below, and the current network's work per step. */
+function nameRegions(u: uPlot, here: number, network: string): void {
+  const { ctx, bbox } = u;
+  const y1 = u.valToPos(1, 'y', true);
+  const x = u.valToPos(here, 'x', true);
+  ctx.save();
+  ctx.textAlign = 'left'; // uPlot leaves the axes' alignment set
+  ctx.textBaseline = 'alphabetic';
+  ctx.font = `${Math.round(12 * devicePixelRatio)}px sans-serif`;
+  ctx.fillStyle = '#555';
+  const left = bbox.left + 6 * devicePixelRatio;
+  if (y1 > bbox.top && y1 < bbox.top + bbox.height) {
+    ctx.fillText('GPU faster ↑', left, y1 - 6 * devicePixelRatio);
+    ctx.fillText('CPU faster ↓', left, y1 + 16 * devicePixelRatio);
+  }
+  if (x >= bbox.left && x <= bbox.left + bbox.width) {
+    ctx.strokeStyle = '#0072b2';
+    ctx.setLineDash([2 * devicePixelRatio, 3 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(x, bbox.top);
+    ctx.lineTo(x, bbox.top + bbox.height);
+    ctx.stroke();
+    ctx.fillStyle = '#0072b2';
+    const text = `this network: ${network}`;
+    const w = ctx.measureText(text).width;
+    const gap = 4 * devicePixelRatio;
+    // Right of the line where it fits, else left of it.
+    ctx.fillText(text, x + gap + w <= bbox.left + bbox.width ? x + gap : Math.max(bbox.left, x - gap - w), bbox.top + 14 * devicePixelRatio);
+  }
+  ctx.restore();
 }
