@@ -45,3 +45,72 @@ describe('Session.close', () => {
     await expect(s.flush()).rejects.toBeInstanceOf(SessionClosed);
   });
 });
+
+describe('Session.create called off (a newer build was asked for)', () => {
+  /** The device's buffers still alive: created and not yet destroyed, counted from here on. */
+  function countBuffers(device: GPUDevice): { live(): number; restore(): void } {
+    const live = new Set<GPUBuffer>();
+    const create = device.createBuffer;
+    device.createBuffer = function (this: GPUDevice, d: GPUBufferDescriptor) {
+      const buffer = create.call(this, d);
+      live.add(buffer);
+      const destroy = buffer.destroy.bind(buffer);
+      buffer.destroy = () => {
+        live.delete(buffer);
+        destroy();
+      };
+      return buffer;
+    };
+    return { live: () => live.size, restore: () => (device.createBuffer = create) };
+  }
+
+  const config: SessionConfig = { spec, batch: 13, optimizer: { ...DEFAULT_OPTIMIZER }, seed: 9, initScale: 1, engines: ['gpu'] };
+
+  for (const phase of ['compile', 'upload', 'estimate'] as const) {
+    it(`stops as the ${phase} phase starts, with the reason given, and leaves no buffer of its own`, async () => {
+      const device = await gpuDevice();
+      const buffers = countBuffers(device);
+      const abort = new AbortController();
+      const newer = new Error('a newer build');
+      try {
+        const building = Session.create(config, data(), device, {
+          estimate: true,
+          quickStart: true,
+          signal: abort.signal,
+          onProgress: (p) => p.phase === phase && abort.abort(newer),
+        });
+        await expect(building).rejects.toBe(newer);
+        await device.queue.onSubmittedWorkDone();
+        expect(buffers.live()).toBe(0);
+      } finally {
+        buffers.restore();
+      }
+    });
+  }
+
+  it('while its kernels compile, gives way at once: what the compile makes later is destroyed', async () => {
+    const device = await gpuDevice();
+    const buffers = countBuffers(device);
+    const compile = device.createComputePipelineAsync;
+    device.createComputePipelineAsync = function (this: GPUDevice, d: GPUComputePipelineDescriptor) {
+      return new Promise((resolve) => setTimeout(resolve, 1500)).then(() => compile.call(this, d));
+    };
+    const abort = new AbortController();
+    try {
+      const started = performance.now();
+      // Kernels of their own (gelu, specialized): none compiled before in this file's device.
+      const building = Session.create({ ...config, spec: { kind: 'mlp', shape: { D: 5, hidden: [23], C: 3, activation: 'gelu' } } }, data(), device, {
+        signal: abort.signal,
+      });
+      setTimeout(() => abort.abort(new Error('a newer build')), 100);
+      await expect(building).rejects.toThrow('a newer build');
+      expect(performance.now() - started).toBeLessThan(1000); // not after the 1.5 s compile
+      await new Promise((resolve) => setTimeout(resolve, 2500)); // the compile ends; its model goes
+      await device.queue.onSubmittedWorkDone();
+      expect(buffers.live()).toBe(0);
+    } finally {
+      device.createComputePipelineAsync = compile;
+      buffers.restore();
+    }
+  });
+});

@@ -67,6 +67,8 @@ export interface GpuEngineOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** Called as each phase ends, with its seconds. */
   onPhase?: (phase: BuildPhase, seconds: number) => void;
+  /** Calls the build off: between phases, and at once while the kernels compile (see SessionBuildOptions.signal). */
+  signal?: AbortSignal;
 }
 
 export class GpuEngine implements Engine {
@@ -101,7 +103,9 @@ export class GpuEngine implements Engine {
   ): Promise<GpuEngine> {
     const made: Array<{ destroy(): void }> = [];
     let engine: GpuEngine | null = null;
+    const { signal } = opts;
     const timed = async <T>(phase: BuildPhase, work: () => Promise<T> | T): Promise<T> => {
+      signal?.throwIfAborted(); // between phases: no submit of this build is in flight
       opts.onProgress?.({ phase });
       const started = performance.now();
       const result = await work();
@@ -114,15 +118,16 @@ export class GpuEngine implements Engine {
       const model = await timed('compile', async () => {
         const modelOptions = { batch: plan.batch, optimizer: plan.optimizer, tune: false, ascend: plan.mistake === 'update-sign' };
         // Every pipeline of the step asked for at once: none waits for another's compilation to be asked for.
-        const [network] = await Promise.all([
+        const compiled = Promise.all([
           buildNetwork(device, plan.spec, { mistake: plan.mistake, anyVariant: quick }),
           GpuModel.compileKernels(device, modelOptions),
-        ]);
-        return GpuModel.create(device, network, modelOptions);
+        ]).then(([network]) => GpuModel.create(device, network, modelOptions));
+        // Compiling submits nothing: a build called off leaves it at once, and what it makes goes when it is made.
+        return abortable(compiled, signal, (late) => late.destroy());
       });
       made.push(model);
       const tune = opts.tune ?? true;
-      if (tune && !quick) await timed('tune', () => model.tune((current, total) => opts.onProgress?.({ phase: 'tune', current, total })));
+      if (tune && !quick) await timed('tune', () => model.tune((current, total) => opts.onProgress?.({ phase: 'tune', current, total }), { signal }));
       model.setParams(initial);
       const { trainSet, testSet } = await timed('upload', async () => {
         const trainSet = uploadDataset(device, data.train);
@@ -134,6 +139,7 @@ export class GpuEngine implements Engine {
       });
       model.setData(trainSet);
       const estimate = opts.estimate ? await timed('estimate', () => estimateStep(model)) : null;
+      signal?.throwIfAborted();
       engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed), trainSet, testSet, estimate);
       if (quick) engine.pending = { tune };
     } finally {
@@ -246,4 +252,30 @@ export class GpuEngine implements Engine {
     this.trainSet.destroy();
     this.testSet?.destroy();
   }
+}
+
+/**
+ * `work`'s result, or the signal's reason as soon as it aborts; a result that comes after that is
+ * handed to `discard`. For work that submits nothing to the GPU (compiling), which may be left.
+ */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, discard: (late: T) => void): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      work.then(discard, () => {});
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -43,6 +43,11 @@ export interface SessionBuildOptions {
    * GpuEngineOptions.quickStart): the page's first "Ready" seconds sooner, the same run.
    */
   quickStart?: boolean;
+  /**
+   * Calls the build off (a newer one was asked for): it stops between phases, or at once while
+   * kernels compile, with the signal's reason; what it made is destroyed once no GPU work uses it.
+   */
+  signal?: AbortSignal;
 }
 
 /** Test-set metrics of one engine at a step; `predicted` holds the argmax class per row (MLP). */
@@ -107,6 +112,7 @@ export class Session {
           engines.push(new ReferenceEngine(plan, data, initial));
           continue;
         }
+        opts.signal?.throwIfAborted();
         if (id === 'cpu') {
           engines.push(await CpuEngine.create(plan, data, initial, { threads: config.cpuThreads }));
           continue;
@@ -117,8 +123,10 @@ export class Session {
             onProgress: opts.onProgress,
             estimate: opts.estimate,
             quickStart: opts.quickStart,
+            signal: opts.signal,
           }),
         );
+        opts.signal?.throwIfAborted();
       }
     } catch (error) {
       for (const e of engines) e.destroy();

@@ -40,6 +40,14 @@ export interface BuildHost {
 
 const NO_STEPS: Record<EngineId, number> = { gpu: 0, cpu: 0, reference: 0 };
 
+/** A build called off because a newer one was asked for: not a failure, nothing to say. */
+export class Superseded extends Error {
+  constructor() {
+    super('a newer build was asked for');
+    this.name = 'Superseded';
+  }
+}
+
 export class BuildQueue {
   /** The session that trains and shows now; null before the first and while one is being replaced. */
   session: Session | null = null;
@@ -52,6 +60,8 @@ export class BuildQueue {
   private queuedRebuild: Promise<void> | null = null;
   /** Ends the wait of the rebuild that waits for its data (see rebuild). */
   private giveWay: (() => void) | null = null;
+  /** Calls off the session being built, for a newer request (see rebuild). */
+  private buildAbort: AbortController | null = null;
 
   constructor(private readonly host: BuildHost) {}
 
@@ -72,6 +82,9 @@ export class BuildQueue {
    */
   rebuild(): Promise<void> {
     this.giveWay?.();
+    // A build under way (a slow model's compile, tuning or first timing) gives way too, between
+    // its GPU submits: the newer request starts within seconds instead of waiting behind it.
+    this.buildAbort?.abort(new Superseded());
     this.queuedRebuild ??= this.enqueue(async () => {
       this.queuedRebuild = null;
       let data: DataSplit | null;
@@ -120,7 +133,11 @@ export class BuildQueue {
   /** Builds the settings that worked (with `restore`, from that state) after the session was lost: see Recovery. */
   async rebuildFrom(restore: Checkpoint | null, resume: boolean): Promise<void> {
     await this.host.loop.suspend(resume);
-    await this.build(restore, restore !== null, null);
+    try {
+      await this.build(restore, restore !== null, null);
+    } catch (error) {
+      if (!(error instanceof Superseded)) throw error; // a newer request, queued, builds next
+    }
   }
 
   /** Puts back the settings of the running session after a refused change. */
@@ -180,10 +197,13 @@ export class BuildQueue {
       host.recovery.clearDivergence();
       host.status.set('Building the model…');
       // A quick start: Ready as soon as the first steps can run; the kernels improve while it trains.
+      // Only a plain rebuild gives way: a restored or loaded run, or a lost device's, is built to the end.
+      this.buildAbort = restore ? null : new AbortController();
       const session = await Session.create(config, data, gpu?.device ?? null, {
         estimate: true,
         quickStart: true,
         onProgress: (p) => host.status.set(buildStatus(p)),
+        signal: this.buildAbort?.signal,
       });
       if (restore) {
         try {
@@ -200,6 +220,7 @@ export class BuildQueue {
       this.session = session;
     } finally {
       this.building = false;
+      this.buildAbort = null;
     }
     const session = this.session;
     host.settingsChanged();
@@ -227,6 +248,11 @@ export class BuildQueue {
    */
   private async failed(error: Error, wasTraining: boolean | null): Promise<void> {
     const { host } = this;
+    if (error instanceof Superseded) {
+      // The newer request, queued behind this one, builds next and keeps the intent to train.
+      if (wasTraining !== null) host.loop.intend(wasTraining || host.loop.startsWhenReady);
+      return;
+    }
     const gpu = host.gpu();
     // A build that failed because the device was lost is Recovery's to handle.
     if (host.recovery.recovering || (gpu && (await lostWithin(gpu.device, 100)))) return;
