@@ -22,6 +22,8 @@ const FIRST_FLOPS = 2e7;
  * that costs about as much as 15 rows, so a slice of 64 rows is scaled up some 20% too high.
  */
 const MIN_ROWS = 64;
+/** A first pass of MIN_ROWS does at most this much arithmetic (about a second on SwiftShader); else fewer rows. */
+const MAX_FIRST_FLOPS = 1e9;
 /** A pass this long is long against a coarse clock and a submit's fixed cost: the estimate stops there. */
 const TARGET_MS = 20;
 /** A slice is at most this share of the batch, so that its scratch fits beside the model's. */
@@ -34,13 +36,20 @@ const MAX_WHOLE_MS = 250;
  * They write only scratch, per-row loss and gradients: parameters, moments and the step count stay.
  * `maxWholeMs` replaces MAX_WHOLE_MS (a test forces a slice on any device with 0).
  */
-export async function estimateStep(model: GpuModel, { maxWholeMs = MAX_WHOLE_MS } = {}): Promise<StepEstimate> {
+export async function estimateStep(
+  model: GpuModel,
+  { maxWholeMs = MAX_WHOLE_MS, signal }: { maxWholeMs?: number; signal?: AbortSignal } = {},
+): Promise<StepEstimate> {
   const B = model.B;
   const flopsPerRow = 6 * model.network.layout.total; // forward 2 and backward 4 per weight
-  let rows = Math.min(B, Math.max(MIN_ROWS, Math.round(FIRST_FLOPS / flopsPerRow)));
+  // MIN_ROWS where they are cheap; a model whose rows are costly starts from fewer (down to one),
+  // so that no single pass holds the GPU for seconds (each pass is one submit, waited for).
+  const minRows = Math.max(1, Math.min(MIN_ROWS, Math.floor(MAX_FIRST_FLOPS / flopsPerRow)));
+  let rows = Math.min(B, Math.max(minRows, Math.round(FIRST_FLOPS / flopsPerRow)));
   if (rows > B * MAX_SLICE) rows = B;
   await timePass(model, Math.min(B, 1)); // the first use of each pipeline: not timed
   for (;;) {
+    signal?.throwIfAborted(); // between passes: none is in flight
     const ms = ((await timePass(model, rows)) * B) / rows;
     const next = rows * 4 > B * MAX_SLICE ? B : rows * 4;
     if (rows === B || ms * (rows / B) >= TARGET_MS || (next === B && ms > maxWholeMs)) return { ms, rows, batch: B };

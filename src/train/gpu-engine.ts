@@ -138,7 +138,7 @@ export class GpuEngine implements Engine {
         return { trainSet, testSet };
       });
       model.setData(trainSet);
-      const estimate = opts.estimate ? await timed('estimate', () => estimateStep(model)) : null;
+      const estimate = opts.estimate ? await timed('estimate', () => estimateStep(model, { signal })) : null;
       signal?.throwIfAborted();
       engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed), trainSet, testSet, estimate);
       if (quick) engine.pending = { tune };

@@ -13,7 +13,7 @@ import { exerciseMistake } from '../train/exercise';
 import { planRun } from '../train/run-settings';
 import { Session, type SessionConfig } from '../train/session';
 import type { Banners } from './banners';
-import { buildStatus, readyStatus } from './build-status';
+import { buildStatus, readyStatus, SLOW_STEP_MS } from './build-status';
 import { plainWords } from './plain-words';
 import { lostWithin, type Recovery } from './recovery';
 import type { RunViews } from './run-views';
@@ -224,7 +224,11 @@ export class BuildQueue {
     }
     const session = this.session;
     host.settingsChanged();
-    await host.views.refresh(session, true).catch(() => {});
+    // The views' first drawing runs the model over the test set and the plane: for a model whose step
+    // is slow, minutes in long submits. It waits for play (the loop refreshes while training), so that
+    // the page, a smaller size asked for, and reset stay at hand.
+    const slow = (session.stepEstimate?.ms ?? 0) > SLOW_STEP_MS;
+    if (!slow) await host.views.refresh(session, true).catch(() => {});
     const next = restore ? `Continuing from step ${session.step}.` : host.loop.startsWhenReady ? 'Starting: play was pressed.' : 'Press play.';
     host.status.set(readyStatus(host.describe(), session.stepEstimate, plan.spec.kind, next));
     host.banners.clear('build');

@@ -110,6 +110,33 @@ describe('rebuilds', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('holds nothing hostage with a slow model: Ready with its warning at once, and a newer link asked mid-build is Ready within 10 s', {
+    timeout: 120_000,
+  }, async () => {
+    const status = () => page.evaluate(() => document.getElementById('status')?.textContent ?? '');
+    const { page, errors } = await open('#dataset=spiral&hidden=2048,2048&batch=512', { waitForReady: false });
+    // Seconds per step on SwiftShader: Ready says so before the first step, without drawing the views first (minutes).
+    await page.waitForFunction(() => /^Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 30_000 });
+    expect(await status()).toMatch(
+      /^Ready: about [\d.]+ s per step at these sizes: try a smaller batch or hidden size\. MLP with 2 swish layers \(2048-2048 units\)/,
+    );
+    expect((await state(page)).evals).toEqual([]); // the test set waits for play: no minutes-long first drawing
+    // Another slow model, and while it times its step (the last phase, then its views), a small one.
+    await page.evaluate(() => (location.hash = '#dataset=spiral&hidden=2048,1024&batch=1024'));
+    await page.waitForFunction(() => /timing a step/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 20_000, polling: 20 });
+    const asked = Date.now();
+    await page.evaluate(() => (location.hash = '#dataset=xor&hidden=8'));
+    await page.waitForFunction(() => /^Ready: MLP with 8 swish units on xor/.test(document.getElementById('status')?.textContent ?? ''), null, {
+      timeout: 10_000,
+      polling: 100,
+    });
+    expect(Date.now() - asked).toBeLessThan(10_000);
+    await clickButton(page, 'play');
+    await waitForApp(page, (app) => app.running && app.step > 20, undefined, { timeout: 30_000 });
+    expect((await state(page)).applied).toMatchObject({ dataset: 'xor', hidden: [8] });
+    expect(errors).toEqual([]);
+  });
+
   it('takes play during a build as "start when ready", and says so', { timeout: 300_000 }, async () => {
     // Each pipeline takes 1.5 s longer to compile, so that the first build is surely under way at the click.
     const { page, errors } = await open('#dataset=spiral&hidden=40,40', {
