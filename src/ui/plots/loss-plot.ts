@@ -94,7 +94,7 @@ export class LossPlot {
     }
     this.difference = new DifferenceChart(this.width);
     this.raceLine = document.createElement('p');
-    this.raceLine.className = 'view-caption race-result';
+    this.raceLine.className = 'race-result';
     this.raceLine.hidden = true;
     this.card.body.append(this.holders[0], this.difference.note, this.holders[1], this.raceLine, this.difference.root);
     const alpha = opts.smoothing ?? 0.05;
