@@ -64,6 +64,8 @@ export class Recovery {
   private divergence: { engine: EngineId; step: number; what: string } | null = null;
   /** The current run was warned that its loss went back to where it started. */
   private gaveBackWarned = false;
+  /** The snapshot last restored as it was (no new rate): diverging again from it would only repeat. */
+  private restoredAsItWas: Checkpoint | null = null;
 
   constructor(
     private readonly host: RecoveryHost,
@@ -127,10 +129,9 @@ export class Recovery {
     const actions: MessageAction[] = [];
     const at = snapshot ? checkpointSteps(snapshot)[engine] : null;
     if (snapshot) {
-      actions.push(
-        { label: `Restore step ${at} with learning rate ${saferLr}`, run: forThisRun(() => void this.restoreLastGood(saferLr)) },
-        { label: `Restore step ${at}`, run: forThisRun(() => void this.restoreLastGood(null)) },
-      );
+      actions.push({ label: `Restore step ${at} with learning rate ${saferLr}`, run: forThisRun(() => void this.restoreLastGood(saferLr)) });
+      // Restored as it was once already and gone wrong again from there: the same again would loop.
+      if (snapshot !== this.restoredAsItWas) actions.push({ label: `Restore step ${at}`, run: forThisRun(() => void this.restoreLastGood(null)) });
     }
     if (!snapshot) {
       actions.push({
@@ -159,6 +160,7 @@ export class Recovery {
     if (!session || !snapshot) return;
     await this.host.stop();
     await session.use(() => restoreCheckpoint(session, snapshot));
+    this.restoredAsItWas = lr === null ? snapshot : null;
     if (lr !== null) this.host.setLearningRate(lr);
     const steps = checkpointSteps(snapshot);
     await this.host.restored(steps);

@@ -52,6 +52,13 @@ describe('when things go wrong', () => {
     expect(s.history.gpu.every((m) => Number.isFinite(m.loss))).toBe(true);
     expect(await page.getByRole('status').textContent()).not.toMatch(/NaN|Infinity/);
     const snapshotStep = (await state(page)).snapshot!.gpuStep!;
+    // Restored as it was (rate 10 still), it goes wrong again from the same state: then only the safer rate is offered.
+    await alert.getByRole('button', { name: `Restore step ${snapshotStep}`, exact: true }).click();
+    await waitForApp(page, (app) => !app.diverged && /Restored/.test(document.getElementById('status')!.textContent!), undefined, { timeout: 30_000 });
+    await clickButton(page, 'play');
+    await waitForApp(page, (app) => app.diverged, undefined, { timeout: 60_000, polling: 250 });
+    expect((await state(page)).snapshot!.gpuStep).toBe(snapshotStep);
+    expect(await alert.getByRole('button', { name: `Restore step ${snapshotStep}`, exact: true }).count()).toBe(0);
     await alert.getByRole('button', { name: `Restore step ${snapshotStep} with learning rate 1` }).click();
     await waitForApp(page, (app) => !app.diverged && /Restored/.test(document.getElementById('status')!.textContent!), undefined, { timeout: 30_000 });
     const restored = await state(page);
