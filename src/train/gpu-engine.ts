@@ -10,6 +10,7 @@ import { isCpuAdapter } from '../kernels/matmul';
 import { buildNetwork, specTensorShapes } from '../models/build';
 import { GpuModel } from '../models/model';
 import { estimateStep, type StepEstimate } from '../models/step-estimate';
+import { untilAborted } from '../base/until-aborted';
 import type { OptimizerSettings } from '../reference/optimizer';
 import type { Engine, EngineEvaluation, EngineState, LayerOutputs } from './engine';
 import { GpuTrainer } from './gpu-trainer';
@@ -123,7 +124,7 @@ export class GpuEngine implements Engine {
           GpuModel.compileKernels(device, modelOptions),
         ]).then(([network]) => GpuModel.create(device, network, modelOptions));
         // Compiling submits nothing: a build called off leaves it at once, and what it makes goes when it is made.
-        return abortable(compiled, signal, (late) => late.destroy());
+        return signal ? untilAborted(compiled, signal, (late) => late.destroy()) : compiled;
       });
       made.push(model);
       const tune = opts.tune ?? true;
@@ -252,30 +253,4 @@ export class GpuEngine implements Engine {
     this.trainSet.destroy();
     this.testSet?.destroy();
   }
-}
-
-/**
- * `work`'s result, or the signal's reason as soon as it aborts; a result that comes after that is
- * handed to `discard`. For work that submits nothing to the GPU (compiling), which may be left.
- */
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, discard: (late: T) => void): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      reject(signal.reason);
-      work.then(discard, () => {});
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -7,11 +7,11 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { benchImpl, formatPaths, runBench } from '../../bench/run';
-import { BENCH_C, BENCH_D, benchShape, describeBench, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
+import { BENCH_C, BENCH_D, describeBench, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
 import { overheadTimes, phaseTimes, PHASES } from '../../bench/gpu';
 import { CpuWorker } from '../../bench/cpu-worker-client';
 import type { GpuContext } from '../../gpu/device';
-import { mlpMacsPerRow } from '../../reference/mlp';
+import { untilAborted } from '../../base/until-aborted';
 import { macsPerStep, speedVerdict, type Verdict } from '../../bench/verdict';
 import { alignCurves, type Curve } from '../plots/align';
 import { isCpuAdapter } from '../../kernels/matmul';
@@ -61,8 +61,8 @@ export interface SweepCell extends BenchSize {
   note?: string;
 }
 
-/** Flops of one step: 6 per weight and row (2 forward, 4 backward). */
-const flops = (s: BenchSize) => 6 * s.batch * mlpMacsPerRow(benchShape(s));
+/** Flops of one step: 6 per weight and row (2 forward, 4 backward), two per multiply-add. */
+const flops = (s: BenchSize) => 2 * macsPerStep(s);
 
 export class BenchView {
   /** Every sweep cell so far (read by the tests). */
@@ -411,21 +411,11 @@ export class BenchView {
   }
 }
 
-/** `work`'s result, or an AbortError as soon as `signal` aborts (work on this thread may run on, or never end). */
 /** `work`, or a rejection once `ms` have passed without its result. */
 function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no result within ${ms / 1000} s (it may still be running)`)), ms);
     work.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
-}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
