@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { formatPaths } from '../src/bench/run';
 import { implNamed, IMPLS, NODE_IMPLS, type BenchResult } from '../src/bench/types';
 import { speedVerdict } from '../src/bench/verdict';
-import { isCpuAdapter } from '../src/kernels/matmul';
+import { softwareAdapter } from '../src/kernels/matmul';
 import { cli } from './run-cli';
 
 describe('cli bench', () => {
@@ -38,11 +38,11 @@ describe('cli bench', () => {
     };
     expect(out.verdicts.map((v) => v.network)).toEqual(['784-5-10 swish, batch 4', '784-9-10 swish, batch 4']);
     expect(out.crossover.map((r) => r.macsPerStep)).toEqual([3 * 4 * (784 * 5 + 50), 3 * 4 * (784 * 9 + 90)]);
-    const software = isCpuAdapter(out.adapter);
+    const software = softwareAdapter(out.adapter);
     for (const v of out.verdicts) {
       const row = out.crossover.find((r) => r.batch === v.batch && r.hidden === v.hidden)!;
       // The page's sentence for these same times (src/ui/bench/bench-view.ts calls the same function).
-      expect(v.sentence).toBe(speedVerdict(row.gpuMs, row.cpuMs, availableParallelism(), { name: out.adapter.name, software }).sentence);
+      expect(v.sentence).toBe(speedVerdict(row.gpuMs, row.cpuMs, availableParallelism(), software).sentence);
       expect(v.factor).toBeCloseTo(Math.max(row.gpuMs, row.cpuMs) / Math.min(row.gpuMs, row.cpuMs), 10);
     }
     const text = await cli('bench', '--compare', '--batch', '4', '--hidden', '5', '--rounds', '1');

@@ -3,10 +3,16 @@
 // and the crossover rows over sizes.
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../src/bench/types';
+import { softwareAdapter } from '../src/kernels/matmul';
 import { compareTimes, crossoverRows, formatCrossover, formatFactor, macsPerStep, speedVerdict } from '../src/bench/verdict';
 
-const HARDWARE = { name: 'nvidia hopper', software: false };
-const SWIFTSHADER = { name: 'google swiftshader (SwiftShader driver 5.0.0)', software: true };
+const HARDWARE = softwareAdapter({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100' });
+const SWIFTSHADER = softwareAdapter({
+  vendor: 'google',
+  architecture: 'swiftshader',
+  device: 'swiftshader-device-subzero',
+  description: 'SwiftShader driver 5.0.0',
+});
 
 describe('the GPU against the CPU in one sentence', () => {
   it('names the faster engine and its factor, from either side of 1', () => {

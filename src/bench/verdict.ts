@@ -15,13 +15,6 @@ export interface Verdict {
   sentence: string;
 }
 
-/** The GPU adapter as the verdict needs it: its name, and whether it is software (a CPU). */
-export interface VerdictAdapter {
-  /** e.g. "google swiftshader (SwiftShader driver 5.0.0)". */
-  name: string;
-  software: boolean;
-}
-
 /** "17×", "3.4×", "1.1×": whole above 10, one decimal below. */
 export function formatFactor(factor: number): string {
   const tenths = factor.toFixed(1);
@@ -42,9 +35,10 @@ export function compareTimes(gpuMs: number, cpuMs: number): { winner: Verdict['w
 
 /**
  * The sentence for one network: "Here the CPU engine (WebAssembly SIMD, 2 threads) trains this
- * network 17× faster than the GPU." On a software adapter it says what that GPU is, and so why.
+ * network 17× faster than the GPU." On a software adapter (`software`: its name, softwareAdapter in
+ * src/kernels/matmul.ts; null for a hardware GPU) it says what that GPU is, and so why.
  */
-export function speedVerdict(gpuMs: number, cpuMs: number, threads: number | undefined, adapter: VerdictAdapter): Verdict {
+export function speedVerdict(gpuMs: number, cpuMs: number, threads: number | undefined, software: string | null): Verdict {
   const { winner, factor } = compareTimes(gpuMs, cpuMs);
   const cpu = cpuEngineWords(threads);
   let sentence =
@@ -53,9 +47,9 @@ export function speedVerdict(gpuMs: number, cpuMs: number, threads: number | und
       : winner === 'gpu'
         ? `Here the GPU trains this network ${formatFactor(factor)} faster than ${cpu}.`
         : `Here ${cpu} trains this network ${formatFactor(factor)} faster than the GPU.`;
-  if (adapter.software) {
+  if (software !== null) {
     sentence +=
-      ` This GPU is ${softwareName(adapter.name)}, a software GPU that runs on the same CPU cores: ` +
+      ` This GPU is ${software}, a software GPU that runs on the same CPU cores: ` +
       'every GPU step is CPU work with a GPU’s overheads on top, so the CPU engine wins; a real GPU wins once a network is large enough.';
   }
   return { winner, factor, sentence };
@@ -107,12 +101,6 @@ export function formatCrossover(rows: readonly CrossoverRow[], sizes: readonly B
   const skipped = sizes.filter((s) => !rows.some((r) => r.batch === s.batch && r.hidden === s.hidden));
   if (skipped.length > 0) lines.push(`not timed on both engines: ${skipped.map((s) => `${s.batch}×${s.hidden}`).join(', ')}`);
   return lines.join('\n');
-}
-
-/** A software adapter by its own name ("SwiftShader"), not the driver's string. */
-function softwareName(name: string): string {
-  const known = ['SwiftShader', 'llvmpipe', 'lavapipe', 'WARP'].find((k) => name.toLowerCase().includes(k.toLowerCase()));
-  return known ?? name;
 }
 
 function ms(x: number): string {

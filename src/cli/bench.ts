@@ -3,7 +3,7 @@
 import { UserError } from '../base/errors';
 import { benchMatmul, formatMatmulTable, parseMatmulShapes } from '../bench/matmul';
 import { adapterReport, runBench, formatTable } from '../bench/run';
-import { isCpuAdapter, MATMUL_PATHS, type MatmulPath } from '../kernels/matmul';
+import { MATMUL_PATHS, softwareAdapter, type MatmulPath } from '../kernels/matmul';
 import { BENCH_DEFAULTS, describeBench, implNamed, NODE_IMPLS, type BenchSize, type Impl } from '../bench/types';
 import { crossoverRows, formatCrossover, speedVerdict } from '../bench/verdict';
 import { intFlag } from './flags';
@@ -81,11 +81,11 @@ export async function benchCommand(flags: Record<string, unknown>): Promise<void
     });
     if (compare) {
       // The page's words (src/bench/verdict.ts): one sentence per network, then the crossover.
-      const adapter = { name: ctx.adapterName, software: isCpuAdapter(ctx.adapterInfo) };
+      const software = softwareAdapter(ctx.adapterInfo);
       const verdicts = sizes.flatMap((size) => {
         const at = (impl: Impl) => report.results.find((r) => r.impl === impl && r.batch === size.batch && r.hidden === size.hidden);
         const [gpu, cpu] = [at('gpu'), at('cpu')];
-        return gpu && cpu ? [{ ...size, network: describeBench(size), ...speedVerdict(gpu.msPerStep, cpu.msPerStep, cpu.threads, adapter) }] : [];
+        return gpu && cpu ? [{ ...size, network: describeBench(size), ...speedVerdict(gpu.msPerStep, cpu.msPerStep, cpu.threads, software) }] : [];
       });
       const crossover = crossoverRows(report.results);
       process.stdout.write(

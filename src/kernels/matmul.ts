@@ -95,9 +95,20 @@ export interface MatmulDims {
  * than the loads it saves, so a path without barriers wins at every size (the block path: loads
  * from storage cost more there than the arithmetic, and it makes a third fewer per multiply-add).
  */
-export function isCpuAdapter(info: Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'> | undefined): boolean {
-  if (!info) return false;
-  return /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+export function isCpuAdapter(info: AdapterNames | undefined): boolean {
+  return info !== undefined && softwareAdapter(info) !== null;
+}
+
+/** What an adapter says of itself, where a software one names itself. */
+type AdapterNames = Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'>;
+
+/** Software adapters (a CPU behind a GPU's API), by the names they go by. */
+const SOFTWARE_ADAPTERS = ['SwiftShader', 'llvmpipe', 'lavapipe', 'WARP'];
+
+/** The software adapter `info` describes ("SwiftShader"), or null for a hardware GPU. */
+export function softwareAdapter(info: AdapterNames): string | null {
+  const said = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  return SOFTWARE_ADAPTERS.find((name) => said.includes(name.toLowerCase())) ?? null;
 }
 
 /** How a matmul variant is compiled. */

@@ -14,7 +14,7 @@ import type { GpuContext } from '../../gpu/device';
 import { untilAborted } from '../../base/until-aborted';
 import { macsPerStep, speedVerdict, type Verdict } from '../../bench/verdict';
 import { alignCurves, type Curve } from '../plots/align';
-import { isCpuAdapter } from '../../kernels/matmul';
+import { softwareAdapter } from '../../kernels/matmul';
 import type { BenchTarget } from './bench-target';
 import { COMPARE_SIZES, compareImpls, compareTables, notTimed, type CompareRow } from './bench-compare';
 import { button, el, fmtMs as fmt, fmtRate, table, threadsText } from './dom';
@@ -150,7 +150,7 @@ export class BenchView {
       this.summary.append(table(rows));
       if (gpu && cpu && ctx) {
         // In words, the faster engine named (src/bench/verdict.ts: the CLI's bench --compare says the same).
-        this.verdict = speedVerdict(gpu.msPerStep, cpu.msPerStep, cpu.threads, { name: ctx.adapterName, software: isCpuAdapter(ctx.adapterInfo) });
+        this.verdict = speedVerdict(gpu.msPerStep, cpu.msPerStep, cpu.threads, softwareAdapter(ctx.adapterInfo));
         this.summary.append(el('p', 'bench-speedup', this.verdict.sentence));
       }
       if (gpu?.matmulPaths) {
