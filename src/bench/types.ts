@@ -30,6 +30,9 @@ export function implNamed(name: string): Impl | null {
  */
 export const NODE_IMPLS = ['gpu', 'cpu', 'tfjs-webgpu'] as const satisfies readonly Impl[];
 
+/** "1 thread", "2 threads": the CPU implementations' threads, wherever they are named. */
+export const threadsText = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+
 /** The benchmarked model unless a size names another: the MNIST-shaped swish MLP, D inputs and C classes, trained by plain SGD. */
 export const BENCH_D = 784;
 export const BENCH_C = 10;

@@ -2,7 +2,7 @@
 // faster than the GPU", never "GPU speed-up: 0.06×"), and the crossover table over sizes: the same
 // words on the page (src/ui/bench) and in the CLI (`bench --compare`).
 import { mlpMacsPerRow } from '../reference/mlp';
-import { benchShape, type BenchResult, type BenchSize } from './types';
+import { benchShape, threadsText, type BenchResult, type BenchSize } from './types';
 
 /** Times within this share of each other are "about the same speed": rounds differ by more. */
 const SAME_SPEED = 0.05;
@@ -23,7 +23,7 @@ export function formatFactor(factor: number): string {
 
 /** "the CPU engine (WebAssembly SIMD, 2 threads)". */
 export function cpuEngineWords(threads: number | undefined): string {
-  return threads === undefined ? 'the CPU engine (WebAssembly SIMD)' : `the CPU engine (WebAssembly SIMD, ${threads} thread${threads === 1 ? '' : 's'})`;
+  return threads === undefined ? 'the CPU engine (WebAssembly SIMD)' : `the CPU engine (WebAssembly SIMD, ${threadsText(threads)})`;
 }
 
 /** Who wins and by what factor, from ms per step of each. */

@@ -1,6 +1,7 @@
 // The status line and its one owner: what the page is doing (loading, building, ready, training),
 // each engine's speed measured over a second or more, and MNIST's download ahead of it while one is
 // in flight.
+import { threadsText } from '../bench/types';
 import { canShareMemory } from '../cpu/wasm-module';
 import { CpuEngine } from '../train/cpu-engine';
 import { ENGINE_NAMES, type Engine, type EngineId } from '../train/engine';
@@ -150,7 +151,7 @@ export function engineName(engine: Engine, adapterName: string | null, short = f
 function cpuEngineName(engine: CpuEngine): string {
   const n = engine.threadCount;
   const alone = n === 1 && !canShareMemory() ? ': the page is not cross-origin isolated' : '';
-  return `CPU (float32, ${n} thread${n === 1 ? '' : 's'}${alone})`;
+  return `CPU (float32, ${threadsText(n)}${alone})`;
 }
 
 /** The run in words: "MLP with 16 swish units on spiral, batch 32, adam at lr 0.01". */

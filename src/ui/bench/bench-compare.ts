@@ -3,9 +3,9 @@
 // against our losses before it is timed (src/bench/validate.ts), and its time as a ratio to our
 // engine of the same kind. What to time and how a result reads; the view runs it.
 import { jaxWasmThreads } from '../../bench/jax';
-import { describeBench, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
+import { describeBench, threadsText, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
 import { LOSS_TOLERANCE, VALIDATE_STEPS } from '../../bench/validate';
-import { el, fmtMs, fmtRate, fmtRatio, threadsText } from './dom';
+import { el, fmtMs, fmtRate, fmtRatio } from './dom';
 
 /** The comparison's sizes: short on SwiftShader, where TensorFlow.js WebGPU takes about 0.3 s per step. */
 export const COMPARE_SIZES: BenchSize[] = [{ batch: 64, hidden: 128 }];

@@ -7,7 +7,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { benchImpl, formatPaths, runBench } from '../../bench/run';
-import { BENCH_C, BENCH_D, describeBench, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
+import { BENCH_C, BENCH_D, describeBench, threadsText, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
 import { overheadTimes, phaseTimes, PHASES } from '../../bench/gpu';
 import { CpuWorker } from '../../bench/cpu-worker-client';
 import type { GpuContext } from '../../gpu/device';
@@ -17,7 +17,7 @@ import { alignCurves, type Curve } from '../plots/align';
 import { softwareAdapter } from '../../kernels/matmul';
 import type { BenchTarget } from './bench-target';
 import { COMPARE_SIZES, compareImpls, compareTables, notTimed, type CompareRow } from './bench-compare';
-import { button, el, fmtMs as fmt, fmtRate, table, threadsText } from './dom';
+import { button, el, fmtMs as fmt, fmtRate, table } from './dom';
 import { ViewCard } from '../views/card';
 import './bench.css';
 

@@ -36,6 +36,3 @@ export const fmtRate = (ms: number) => formatRate(1000 / ms);
 
 /** A ratio of two times: 2.96×, 0.0131×. */
 export const fmtRatio = (r: number) => `${r >= 0.1 ? r.toFixed(2) : String(Number(r.toPrecision(3)))}×`;
-
-/** "1 thread", "2 threads". */
-export const threadsText = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
