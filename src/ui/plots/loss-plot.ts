@@ -115,13 +115,14 @@ export class LossPlot {
   addSteps(engine: LossEngine, steps: ReadonlyArray<{ step: number; loss: number }>): void {
     const d = this.data[engine];
     const good = steps.filter(({ step, loss }) => Number.isFinite(step) && Number.isFinite(loss));
-    const now = this.seconds();
+    // On the clock (a race) only: every step's loss passes here, so nothing is kept that no chart draws.
+    const now = this.x === 'seconds' ? this.seconds() : null;
     good.forEach(({ step, loss }, i) => {
       const smoothed = d.ema.push(loss);
       d.train.push(step, [loss, smoothed]);
-      d.trainClock.push(d.lastSeconds + ((now - d.lastSeconds) * (i + 1)) / good.length, [loss, smoothed]);
+      if (now !== null) d.trainClock.push(d.lastSeconds + ((now - d.lastSeconds) * (i + 1)) / good.length, [loss, smoothed]);
     });
-    if (good.length > 0) d.lastSeconds = now;
+    if (now !== null && good.length > 0) d.lastSeconds = now;
     this.invalidate();
   }
 
@@ -130,13 +131,14 @@ export class LossPlot {
     const accuracy = point.testAccuracy ?? Number.NaN;
     if (!Number.isFinite(point.step) || !(Number.isFinite(point.testLoss) || Number.isFinite(accuracy))) return;
     this.data[engine].evals.push(point.step, [point.testLoss, accuracy]);
-    this.data[engine].evalsClock.push(this.seconds(), [point.testLoss, accuracy]);
+    if (this.x === 'seconds') this.data[engine].evalsClock.push(this.seconds(), [point.testLoss, accuracy]);
     this.invalidate();
   }
 
   /**
    * A race (true): the charts run against wall-clock seconds since the first steps, since each engine
-   * is at its own step; the card says who reached RACE_TARGET test accuracy first. Else by step.
+   * is at its own step; the card says who reached RACE_TARGET test accuracy first. Else by step. Set
+   * it before the run's points come (the clock keeps only points added while it is on).
    */
   setClock(on: boolean): void {
     const x: XAxis = on ? 'seconds' : 'step';
