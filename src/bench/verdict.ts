@@ -63,6 +63,8 @@ export interface CrossoverRow {
   macsPerStep: number;
   gpuMs: number;
   cpuMs: number;
+  /** The CPU engine's threads, where it says. */
+  threads?: number;
   /** CPU time over GPU time: above 1, the GPU is faster. */
   speedUp: number;
   /** "GPU 3.4× faster", "CPU 17× faster", "about the same". */
@@ -87,6 +89,7 @@ export function crossoverRows(results: readonly BenchResult[]): CrossoverRow[] {
       macsPerStep: macsPerStep(gpu),
       gpuMs: gpu.msPerStep,
       cpuMs: cpu.msPerStep,
+      ...(cpu.threads !== undefined ? { threads: cpu.threads } : {}),
       speedUp: cpu.msPerStep / gpu.msPerStep,
       faster: winner === 'tie' ? 'about the same' : `${winner.toUpperCase()} ${formatFactor(factor)} faster`,
     });

@@ -82,12 +82,11 @@ export async function benchCommand(flags: Record<string, unknown>): Promise<void
     if (compare) {
       // The page's words (src/bench/verdict.ts): one sentence per network, then the crossover.
       const software = softwareAdapter(ctx.adapterInfo);
-      const verdicts = sizes.flatMap((size) => {
-        const at = (impl: Impl) => report.results.find((r) => r.impl === impl && r.batch === size.batch && r.hidden === size.hidden);
-        const [gpu, cpu] = [at('gpu'), at('cpu')];
-        return gpu && cpu ? [{ ...size, network: describeBench(size), ...speedVerdict(gpu.msPerStep, cpu.msPerStep, cpu.threads, software) }] : [];
-      });
       const crossover = crossoverRows(report.results);
+      const verdicts = sizes.flatMap((size) => {
+        const row = crossover.find((r) => r.batch === size.batch && r.hidden === size.hidden);
+        return row ? [{ ...size, network: describeBench(size), ...speedVerdict(row.gpuMs, row.cpuMs, row.threads, software) }] : [];
+      });
       process.stdout.write(
         json
           ? `${JSON.stringify({ adapter: report.adapter, verdicts, crossover })}\n`
