@@ -4,8 +4,6 @@
 import { BenchView, type BenchViewOptions } from './bench-view';
 
 export interface BenchSection {
-  /** The view, null until first needed. */
-  view(): BenchView | null;
   /** Times the current model on the GPU and the CPU (the section may stay closed); resolves with the view when done. */
   timeCurrent(): Promise<BenchView>;
 }
@@ -25,7 +23,6 @@ export function mountBenchSection(anchor: HTMLElement, opts: BenchViewOptions): 
     if (details.open) ensure();
   });
   return {
-    view: () => view,
     timeCurrent: async () => {
       const v = ensure();
       await v.runCurrent();
