@@ -117,9 +117,9 @@ function checkBody(body: Expr, param: string, fn: string, line: number, ctx: Nam
   return null;
 }
 
-/** "unknown name 'dw1' (did you mean dW1?); the names here are …". */
+/** "unknown name 'dw1' (did you mean dW1?); the names here are …" (one-letter names guess nothing: all are one edit apart). */
 function unknown(what: string, name: string, known: string[], ctx: NameContext): string {
-  const close = known.find((k) => k.toLowerCase() === name.toLowerCase()) ?? known.find((k) => editDistance(k, name) === 1);
+  const close = known.find((k) => k.toLowerCase() === name.toLowerCase()) ?? known.find((k) => k.length > 1 && name.length > 1 && editDistance(k, name) === 1);
   const guess = close ? ` (did you mean ${close}?)` : '';
   if (what.startsWith('function')) return `unknown ${what}${guess}; the functions are ${known.join(', ')}`;
   const lines = [...ctx.tensorsAbove.keys()];
