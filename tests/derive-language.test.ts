@@ -96,7 +96,8 @@ describe('parse errors', () => {
     );
     expect(errorOf('dZ = (A - T / B')).toBe("line 1, column 16: expected ')' to close the '(' at column 6");
     expect(errorOf('dZ = A -')).toBe("line 1, column 9: expected an expression after '-', but the line ends");
-    expect(errorOf('dZ = A T')).toBe('line 1, column 8: unexpected the name T after the expression: an operator is missing before it');
+    expect(errorOf('dZ = A T')).toBe('line 1, column 8: expected an operator or the end of the line, not the name T: is an operator missing before it?');
+    expect(errorOf('dZ = A - T)')).toBe("line 1, column 11: expected an operator or the end of the line, not ')': is a '(' missing?");
     expect(errorOf('dZ A - T')).toBe("line 1, column 1: a line is a definition, name = expression, and this one has no '='");
     expect(errorOf('dZ(1) = T')).toBe("line 1, column 4: expected the function's variable, as in dZ(v) = …");
     expect(errorOf('2 = A')).toBe('line 1, column 1: a line starts with the name it defines, not the number 2');

@@ -199,8 +199,9 @@ class LineParser {
   private expectEnd(): void {
     const token = this.peek();
     if (token.kind === 'end') return;
-    const hint = token.kind === 'name' || token.kind === 'number' || token.text === '(' ? ': an operator is missing before it' : '';
-    this.fail(token, `unexpected ${describe(token)} after the expression${hint}`);
+    const startsOperand = token.kind === 'name' || token.kind === 'number' || token.text === '(';
+    const hint = startsOperand ? ': is an operator missing before it?' : token.text === ')' ? ": is a '(' missing?" : '';
+    this.fail(token, `expected an operator or the end of the line, not ${describe(token)}${hint}`);
   }
 
   private expect(text: string, reason: string): Token {

@@ -96,8 +96,8 @@ function mismatch(e: BinaryNode, left: Shape, right: Shape, lineText: string): s
   const tries: Array<[Shape, Shape, string]> = [
     [transposeShape(left), right, `${toggled(e.left, l)} ${e.op} ${r}`],
     [left, transposeShape(right), `${l} ${e.op} ${toggled(e.right, r)}`],
-    [transposeShape(left), transposeShape(right), `${toggled(e.left, l)} ${e.op} ${toggled(e.right, r)}`],
   ];
+  // One operand turned round, never both: two changes that happen to fit are rarely the slip that was made.
   const fix = tries.find(([a, b]) => fits(a, b));
   return `${head}${why}${fix ? `; did you mean ${fix[2]}?` : ''}`;
 }
