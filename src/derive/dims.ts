@@ -54,3 +54,13 @@ export function broadcastShape(a: Shape, b: Shape): Shape | null {
   const cols = broadcastDim(a.cols, b.cols);
   return rows && cols ? { rows, cols } : null;
 }
+
+/**
+ * Groups of named dimensions of equal size (["B", "H1"] when B = H1 = 32): shapes are checked by
+ * size, so a slip between them is a wrong value rather than a shape error.
+ */
+export function sameSizedDimensions(dims: readonly Dim[]): string[][] {
+  const bySize = new Map<number, string[]>();
+  for (const d of dims) if (d.size > 1) bySize.set(d.size, [...(bySize.get(d.size) ?? []), d.name]);
+  return [...bySize.values()].filter((names) => names.length > 1);
+}
