@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../base/errors';
 import { MISTAKES } from '../reference/mistakes';
 import { checkCommand } from './check';
+import { deriveCommand } from './derive';
 import { joinNegativeNumbers } from './flags';
 import { benchCommand } from './bench';
 import { gradsCommand } from './grads';
@@ -29,7 +30,11 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --batch 32,128  --hidden 64,512  --rounds N  --warmup N  --impl gpu,cpu,tfjs-webgpu  --phases  --json
   bench --compare [--batch …] [--hidden …]   GPU against CPU in one sentence per network, and where one overtakes the other
   bench --matmul 2048,512x1024x784   the matmul alone: ms and TFLOP/s of each entry point
-    --path tiled,wide,small,block,splitk  --rounds N  --json`;
+    --path tiled,wide,small,block,splitk  --rounds N  --json
+  derive FILE [flags]           check your hand-derived backward pass (docs/derive.md), line by line, on the first
+                                batch of the run train's flags define (--model, --hidden, --activation, --dataset, --seed …)
+    --assignment autoencoder|swish-mlp|deep-tanh|custom-activation  --json
+    (exit 0: every checked line right; 1: a line wrong or in error, or a required one missing)`;
 
 const OPTIONS = {
   case: { type: 'string' },
@@ -72,6 +77,7 @@ const OPTIONS = {
   compare: { type: 'boolean' },
   matmul: { type: 'string' },
   path: { type: 'string' },
+  assignment: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,13 +101,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || parsed.values.help ? 0 : 2;
   }
-  if (extra.length > 0) throw new UserError(`unexpected argument '${extra[0]}'`);
   const flags = parsed.values as Record<string, unknown>;
+  if (command === 'derive') return deriveCommand(extra, flags);
+  if (extra.length > 0) throw new UserError(`unexpected argument '${extra[0]}'`);
   if (command === 'grads') await gradsCommand(flags);
   else if (command === 'train') return trainCommand(flags);
   else if (command === 'bench') await benchCommand(flags);
   else if (command === 'check') await checkCommand(flags);
-  else throw new UserError(`unknown command '${command}' (expected grads, train, check or bench; --help lists the flags)`);
+  else throw new UserError(`unknown command '${command}' (expected grads, train, check, bench or derive; --help lists the flags)`);
   return 0;
 }
 

@@ -66,7 +66,7 @@ const RUN_FLAGS: Readonly<Record<string, keyof RunSettings>> = {
 const ALIAS_FLAGS = ['wrong-derivative'];
 
 /** Everything that defines a run, from the flags or from a run file. */
-interface CliRun {
+export interface CliRun {
   settings: RunSettings;
   data: DataSplit;
   plan: RunPlan;
@@ -80,7 +80,8 @@ function flagError(p: FieldProblem): UserError {
   return new UserError(`--${flag} ${p.expected}, got '${p.raw}'`);
 }
 
-async function runFromFlags(flags: Record<string, unknown>): Promise<CliRun> {
+/** The run the flags define, with its data loaded (also what `derive` checks a derivation on). */
+export async function runFromFlags(flags: Record<string, unknown>): Promise<CliRun> {
   const pairs: Array<[string, string]> = [];
   for (const [flag, key] of Object.entries(RUN_FLAGS)) if (flags[flag] !== undefined) pairs.push([key, String(flags[flag])]);
   const file = typeof flags.data === 'string' ? flags.data : undefined;
