@@ -205,6 +205,8 @@ describe('names and shapes', () => {
     expect(at('dZ = (A - T) / B\ndY1 = dZ.T @ W2')[1]).toBe(
       'line 2, column 12: dZ.T @ W2: [C, B] @ [C, H1] — the inner sizes B and C differ; did you mean dZ @ W2?',
     );
+    const batchLikeH1 = randomProblem({ model: 'mlp', D: 5, hidden: [6], C: 3, activation: 'swish', B: 6 }, 1);
+    expect(at('dZ = (A - T) / B\ndY1 = dZ @ W2.T', batchLikeH1)[1]).toMatch(/the inner sizes C and H1 differ; did you mean dZ @ W2\?$/);
     expect(at('dZ = (A - T) / B\ndW1 = sum(dZ, 1)')[1]).toBe('line 2, column 7: dW1 is [H1, D] but this line gives [B, 1]');
   });
 

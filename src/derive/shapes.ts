@@ -92,13 +92,18 @@ function mismatch(e: BinaryNode, left: Shape, right: Shape, lineText: string): s
     const [a, b] = left.rows.size !== right.rows.size && left.rows.size !== 1 && right.rows.size !== 1 ? [left.rows, right.rows] : [left.cols, right.cols];
     why = `${a.name} and ${b.name} differ, and neither is 1 to broadcast`;
   }
-  const fits = (a: Shape, b: Shape) => (e.op === '@' ? matmulShape(a, b) : broadcastShape(a, b)) !== null;
+  const result = (a: Shape, b: Shape) => (e.op === '@' ? matmulShape(a, b) : broadcastShape(a, b));
+  // Where the dimensions meet, the same name (not only the same size) marks the likelier fix.
+  const axes = (s: Shape) => [s.rows, s.cols];
+  const meet = (d: Dim, o: Dim) => d.size === 1 || o.size === 1 || d.name === o.name;
+  const namesMeet = (a: Shape, b: Shape) => (e.op === '@' ? a.cols.name === b.rows.name : axes(a).every((d, k) => meet(d, axes(b)[k]!)));
+  // One operand turned round, never both: two changes that happen to fit are rarely the slip that was made.
   const tries: Array<[Shape, Shape, string]> = [
     [transposeShape(left), right, `${toggled(e.left, l)} ${e.op} ${r}`],
     [left, transposeShape(right), `${l} ${e.op} ${toggled(e.right, r)}`],
   ];
-  // One operand turned round, never both: two changes that happen to fit are rarely the slip that was made.
-  const fix = tries.find(([a, b]) => fits(a, b));
+  const fitting = tries.filter(([a, b]) => result(a, b) !== null);
+  const fix = fitting.find(([a, b]) => namesMeet(a, b)) ?? fitting[0];
   return `${head}${why}${fix ? `; did you mean ${fix[2]}?` : ''}`;
 }
 
