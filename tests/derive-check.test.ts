@@ -66,6 +66,7 @@ describe("the seed's mistakes", () => {
     expect(lines.dV1).toMatchObject({ verdict: 'wrong' });
     expect(lines.dV1!.inherits).toBeUndefined();
     expect(lines.dV1!.relError!).toBeGreaterThan(1e-2);
+    expect(lines.dV1!.message).toMatch(/^wrong: relative error \S+; \d+ of 48 entries differ$/);
     expect(lines.dV1!.wrongMask!.some((m) => m === 1)).toBe(true);
     for (const name of ['dW1', 'db1']) {
       expect(lines[name], name).toMatchObject({ verdict: 'wrong', inherits: ['dV1'] });

@@ -12,7 +12,7 @@ import { isBuiltin } from './functions';
 import { checkNames, type NameContext } from './names';
 import { parseDerivation } from './parser';
 import type { Problem } from './problem';
-import { diagnosis, formatError, summarize, type DerivationReport, type LineReport } from './report';
+import { diagnosis, differingEntries, formatError, summarize, type DerivationReport, type LineReport } from './report';
 import { inferShapes } from './shapes';
 import type { Tensor } from './tensor';
 import { deriveError, namesIn, nodesOf, type DeriveError, type Expr, type FunctionDefinition, type ParsedLine, type TensorDefinition } from './tree';
@@ -241,7 +241,7 @@ class Checker {
     const own = diagnosis(c, B, name);
     const error = c.relError === null ? 'not finite' : formatError(c.relError);
     const wrongInputs = [...rests].filter((d) => d !== name && (this.hasError(d) || this.isWrong(d)));
-    let message = `wrong: relative error ${error}${own ? `; ${own}` : ''}`;
+    let message = `wrong: relative error ${error}; ${own || differingEntries(c)}`;
     let inherits: string[] | undefined;
     if (wrongInputs.length > 0) {
       const uses = `uses ${wrongInputs.join(', ')}, which ${wrongInputs.length > 1 ? 'are' : 'is'} wrong`;

@@ -88,6 +88,11 @@ export function diagnosis(c: Comparison, B: number, name: string): string {
   return '';
 }
 
+/** "18 of 20 entries differ": what a wrong line without a particular diagnosis says. */
+export function differingEntries(c: Comparison): string {
+  return `${c.wrongMask.reduce((n, m) => n + m, 0)} of ${c.wrongMask.length} entries differ`;
+}
+
 /** "dW1 (uses dV1)" for a wrong line that inherits, else its name. */
 function wrongName(r: LineReport): string {
   return r.inherits ? `${r.name} (uses ${r.inherits.join(', ')})` : (r.name ?? `line ${r.line}`);
