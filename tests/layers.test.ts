@@ -145,6 +145,10 @@ describe('architecture layers', () => {
     expect(violations(sources, { from: not(among('vite-plugins')), to: among('vite-plugins') })).toEqual([]);
   });
 
+  it('6b. derive (the hand-derivation checker, for the page, the CLI and the tests) imports only base, reference and itself', () => {
+    expect(violations(sources, { from: among('derive'), to: not(among('derive', 'base', 'reference')) })).toEqual([]);
+  });
+
   it('7. DOM only in ui, main.ts and bench/page.ts', () => {
     const dom = new RegExp(
       String.raw`(?<![\w$.])(?:document|window|location)\s*\.|` +
