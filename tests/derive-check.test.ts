@@ -117,6 +117,8 @@ describe('diagnoses', () => {
     const double = byName(checkDerivation(edited('swish-mlp', 'db2 = sum(dZ, 0)', 'db2 = 2 * sum(dZ, 0)'), swish).lines);
     expect(double.db2).toMatchObject({ scale: expect.closeTo(2, 9) });
     expect(double.db2!.message).toMatch(/it is 2\.0× the true gradient$/);
+    const nearOne = byName(checkDerivation(edited('swish-mlp', 'db2 = sum(dZ, 0)', 'db2 = 1.0001 * sum(dZ, 0)'), swish).lines);
+    expect(nearOne.db2!.message).toMatch(/it is 1\.000100× the true gradient$/);
   });
 
   it('a flipped sign', () => {

@@ -88,5 +88,7 @@ export function describeScale(c: number, B: number): string {
   if (near(size, 1)) return 'the sign is flipped';
   if (B > 1 && near(size, B)) return `it is B times too large${sign}`;
   if (B > 1 && near(size, 1 / B)) return `it is B times too small${sign}`;
-  return `it is ${size >= 10 ? c.toFixed(0) : c.toPrecision(2)}× the true gradient`;
+  // Two digits, unless they would round a factor near 1 to 1.0.
+  const digits = Number(c.toPrecision(2)) === 1 ? c.toPrecision(7) : size >= 10 ? c.toFixed(0) : c.toPrecision(2);
+  return `it is ${digits}× the true gradient`;
 }
