@@ -51,7 +51,7 @@ export function isTransposeOf(g: Tensor, t: Tensor): boolean {
 }
 
 /** 1 where an entry differs by more than 1e-6 of the largest true entry (plus 1e-9), or is not finite. */
-export function maskOfWrong(g: Tensor, t: Tensor): Uint8Array {
+function maskOfWrong(g: Tensor, t: Tensor): Uint8Array {
   const largest = t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const allowed = RIGHT_TOLERANCE * largest + 1e-9;
   return Uint8Array.from(g.data, (v, k) => (Number.isFinite(v) && Math.abs(v - t.data[k]!) <= allowed ? 0 : 1));

@@ -62,8 +62,3 @@ export function sumAxis(a: Tensor, axis: 0 | 1 | null): Tensor {
   }
   return out;
 }
-
-/** Row `i` of a tensor, as a view. */
-export function row(a: Tensor, i: number): Float64Array {
-  return a.data.subarray(i * a.cols, (i + 1) * a.cols);
-}
