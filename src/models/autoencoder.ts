@@ -79,6 +79,7 @@ export class AutoencoderNetwork implements Network {
     }
     return {
       output: V,
+      tensors: { Z, V },
       hidden: [],
       forward,
       backward,

@@ -2,13 +2,17 @@
 import type { AutoencoderShape } from '../reference/autoencoder';
 import { mlpTensorShapes, type MlpShape } from '../reference/mlp';
 import { AutoencoderNetwork } from './autoencoder';
+import { DerivedNetwork } from './derived';
 import { MlpNetwork } from './mlp';
 import type { Network, NetworkOptions } from './network';
 
 export type ModelSpec = { kind: 'mlp'; shape: MlpShape } | { kind: 'autoencoder'; shape: AutoencoderShape };
 
-export function buildNetwork(device: GPUDevice, spec: ModelSpec, opts: NetworkOptions = {}): Promise<Network> {
-  return spec.kind === 'mlp' ? MlpNetwork.create(device, spec.shape, opts) : AutoencoderNetwork.create(device, spec.shape, opts);
+/** The network of a spec; with `opts.derivation`, the built-in forward pass and the derivation's backward. */
+export async function buildNetwork(device: GPUDevice, spec: ModelSpec, opts: NetworkOptions = {}): Promise<Network> {
+  const { derivation, ...rest } = opts;
+  const base = await (spec.kind === 'mlp' ? MlpNetwork.create(device, spec.shape, rest) : AutoencoderNetwork.create(device, spec.shape, rest));
+  return derivation ? DerivedNetwork.create(device, base, derivation, rest) : base;
 }
 
 /** Names and shapes of a network's tensors, in layout order. */

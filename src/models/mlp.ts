@@ -122,9 +122,12 @@ export class MlpNetwork implements Network {
         G = below;
       }
     }
+    const tensors: Record<string, Binding> = { Z };
+    for (let l = 1; l < L; l++) Object.assign(tensors, { [`V${l}`]: V[l]!, [`Y${l}`]: Y[l]! });
     return {
       output: Z,
       hidden,
+      tensors,
       forward,
       backward,
       destroy() {

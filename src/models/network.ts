@@ -4,6 +4,7 @@ import type { Binding } from '../gpu/buffers';
 import type { Dispatch } from '../gpu/kernel';
 import type { MatmulPath } from '../kernels/matmul';
 import type { Mistake } from '../reference/mistakes';
+import type { Derivation } from './derivation';
 import type { ParamLayout } from './params';
 
 /** The buffers one forward/backward pass reads and writes. */
@@ -22,6 +23,11 @@ export interface BoundPass {
   output: GPUBuffer;
   /** Each hidden layer's activations Y_l [rows, H_l] after `forward` (MLP; none for the autoencoder). */
   hidden: GPUBuffer[];
+  /**
+   * The forward pass's tensors by the names MATH.md gives them (V1, Y1, …, Z; the autoencoder's Z and
+   * V), for a backward pass written elsewhere (a student's derivation, src/models/derived.ts).
+   */
+  tensors: Record<string, Binding>;
   forward: Dispatch[];
   backward: Dispatch[];
   destroy(): void;
@@ -41,6 +47,8 @@ export interface NetworkOptions {
    * were one per product, and slower steps until GpuModel.specialize (see MatmulOptions.anyVariant).
    */
   anyVariant?: boolean;
+  /** A student's backward pass (src/models/derived.ts) in place of the built-in one; the mistake must be 'none'. */
+  derivation?: Derivation;
 }
 
 export interface Network {

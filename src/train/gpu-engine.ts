@@ -8,6 +8,7 @@ import { uploadDataset, type DeviceDataset } from '../gpu/dataset-buffers';
 import type { StepMetrics } from '../kernels/metrics';
 import { isCpuAdapter } from '../kernels/matmul';
 import { buildNetwork, specTensorShapes } from '../models/build';
+import { derivationFor } from '../models/derivation';
 import { GpuModel } from '../models/model';
 import { estimateStep, type StepEstimate } from '../models/step-estimate';
 import { untilAborted } from '../base/until-aborted';
@@ -120,7 +121,11 @@ export class GpuEngine implements Engine {
         const modelOptions = { batch: plan.batch, optimizer: plan.optimizer, tune: false, ascend: plan.mistake === 'update-sign' };
         // Every pipeline of the step asked for at once: none waits for another's compilation to be asked for.
         const compiled = Promise.all([
-          buildNetwork(device, plan.spec, { mistake: plan.mistake, anyVariant: quick }),
+          buildNetwork(device, plan.spec, {
+            mistake: plan.mistake,
+            anyVariant: quick,
+            ...(plan.derivation === undefined ? {} : { derivation: derivationFor(plan.derivation, plan.spec, plan.batch) }),
+          }),
           GpuModel.compileKernels(device, modelOptions),
         ]).then(([network]) => GpuModel.create(device, network, modelOptions));
         // Compiling submits nothing: a build called off leaves it at once, and what it makes goes when it is made.

@@ -354,6 +354,8 @@ export interface RunPlan {
   initScale: number;
   /** The backprop mistake every engine makes on purpose ('none' where it cannot be made in this model). */
   mistake: Mistake;
+  /** A student's derivation of the backward pass (src/derive), trained with on the GPU in place of the built-in one. */
+  derivation?: string;
 }
 
 /** A setting the data forces down (a batch larger than the training set, a code wider than the data). */

@@ -3,6 +3,7 @@
 // and the tests share.
 // The first engine listed leads: its step is the run's step, its parameters are the ones shown.
 // Knows no DOM.
+import { UserError } from '../base/errors';
 import { gatherRows, holdsBytes, type DataSplit } from '../data/dataset';
 import { BatchSchedule } from '../data/schedule';
 import { Rng } from '../base/rng';
@@ -99,6 +100,11 @@ export class Session {
     if (config.engines.length === 0) throw new RangeError('a session needs at least one engine');
     if (batch > data.train.N) throw new RangeError(`the batch (${batch}) is larger than the training set (${data.train.N} rows)`);
     const plan: RunPlan = { ...config, mistake: config.mistake ?? 'none' };
+    if (plan.derivation !== undefined) {
+      // The derivation's kernels are the GPU's; the CPU engines have no backward pass to swap.
+      if (config.engines.some((e) => e !== 'gpu')) throw new UserError('a derivation trains on the GPU engine alone');
+      if (plan.mistake !== 'none') throw new UserError('a derivation trains without a mistake of the gallery');
+    }
     if (config.engines.includes('gpu')) {
       if (!device) throw new Error('no GPU device');
       Session.checkFits(config, data, device.limits); // before the parameters are drawn: they may not fit either
