@@ -64,4 +64,19 @@ describe('cli derive', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("error: unknown --assignment 'typo' (expected autoencoder, swish-mlp, deep-tanh, custom-activation)\n");
   });
+
+  it('train --derive trains with the derivation on the GPU as the built-in backward does; one that cannot train is refused before it starts', async () => {
+    const seed = solutionText(assignmentById('swish-mlp')!);
+    const flags = ['--steps', '60', '--hidden', '6', '--batch', '16', '--json'];
+    const [mine, builtin] = await Promise.all([cli('train', '--derive', file('mine.txt', seed), ...flags), cli('train', ...flags)]);
+    expect(mine.code, mine.stderr).toBe(0);
+    const a = JSON.parse(mine.stdout) as { finalLoss: number; derivation: string };
+    const b = JSON.parse(builtin.stdout) as { finalLoss: number };
+    expect(a.derivation).toMatch(/mine\.txt$/);
+    expect(Math.abs(a.finalLoss - b.finalLoss)).toBeLessThan(1e-5);
+    const broken = await cli('train', '--derive', file('broken.txt', seed.replace('dZ.T @ Y1', 'dZ @ Y1')), ...flags);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^error: Cannot train with this derivation: fix the line in error first/m);
+    expect(broken.stdout).toBe('');
+  });
 });

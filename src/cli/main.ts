@@ -21,6 +21,7 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --samples N  --noise X  --test-share X  --features x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2 (2-D sets)
     --steps N | --epochs N  --seed N  --json  --save FILE.json (parameters)
     --checkpoint FILE.json (the whole run, as the page saves it)  --resume FILE.json (continue one)
+    --derive FILE               train with your own backward pass (docs/derive.md) in place of the built-in one
   check [flags]                 gradient check on a generated batch: GPU vs float64, float64 vs finite differences
     --model mlp|autoencoder  --mistake ${MISTAKES.join('|')}
       (a classic backprop mistake in both the kernels and the reference; --wrong-derivative is --mistake swish-prime)
@@ -65,6 +66,7 @@ const OPTIONS = {
   save: { type: 'string' },
   checkpoint: { type: 'string' },
   resume: { type: 'string' },
+  derive: { type: 'string' },
   'wrong-derivative': { type: 'boolean' },
   mistake: { type: 'string' },
   inputs: { type: 'string' },

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { UserError } from '../base/errors';
 import { featureValues, type DataSplit } from '../data/dataset';
 import { specTensorShapes } from '../models/build';
+import { derivationFor } from '../models/derivation';
 import { pcaBound } from '../reference/pca';
 import { captureCheckpoint, checkCheckpointFits, restoreCheckpoint } from '../train/checkpoint';
 import { serializeCheckpoint } from '../train/checkpoint-file';
@@ -147,6 +148,24 @@ function loadRunData(s: RunSettings, file: string | undefined): Promise<DataSpli
   });
 }
 
+/**
+ * The text of --derive FILE, checked before anything trains: a derivation the GPU cannot train with
+ * (a line in error, a gradient missing, with a mistake of the gallery) is one line and exit 2.
+ */
+async function readDerivation(path: string, plan: RunPlan): Promise<string> {
+  if (plan.mistake !== 'none') throw new UserError('--derive trains with your backward pass: drop --mistake');
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new UserError(`cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+  });
+  if (bytes.length > MAX_DERIVATION_BYTES) throw new UserError(`${path} is larger than a derivation can be (${MAX_DERIVATION_BYTES / 1024} KiB)`);
+  const text = new TextDecoder().decode(bytes);
+  derivationFor(text, plan.spec, plan.batch); // throws the reason as a UserError
+  return text;
+}
+
+/** A derivation is a few lines; a larger file is not one. */
+const MAX_DERIVATION_BYTES = 64 * 1024;
+
 export async function trainCommand(flags: Record<string, unknown>): Promise<number> {
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UserError('give --steps or --epochs, not both');
   // Every file the run will write is checked before it trains: a run is never lost at the end.
@@ -167,8 +186,9 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
       process.stderr.write(`note: the page will not resume ${flags.checkpoint} (${problems.map(describeProblem).join('; ')}); this CLI will\n`);
     }
   }
+  const derivation = typeof flags.derive === 'string' ? await readDerivation(flags.derive, plan) : undefined;
   const ctx = await openNodeDevice();
-  const session = await Session.create({ ...plan, engines: ['gpu'] }, data, ctx.device);
+  const session = await Session.create({ ...plan, engines: ['gpu'], ...(derivation === undefined ? {} : { derivation }) }, data, ctx.device);
   const gpu = session.leader;
   if (!(gpu instanceof GpuEngine)) throw new Error('the CLI trains on the GPU engine');
   // Compiling the pipelines and, on a GPU, timing the matmul entry points (src/gpu/tune.ts).
@@ -210,6 +230,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
     ...(resumed ? { resumedFrom: first } : {}),
     // swishDerivative as before the gallery, for the scripts that read it.
     ...(plan.mistake !== 'none' ? { mistake: plan.mistake, ...(plan.mistake === 'swish-prime' ? { swishDerivative: 'wrong' } : {}) } : {}),
+    ...(derivation === undefined ? {} : { derivation: flags.derive }),
     steps,
     epochs: steps / stepsPerEpoch,
     seconds,
