@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeBench } from '../src/bench/types';
 import { benchTarget } from '../src/ui/bench/bench-target';
-import { buildStatus, downloadStatus, formatDuration, readyStatus } from '../src/ui/build-status';
+import { buildStatus, downloadStatus, formatDuration, readyStatus, SMALLER_TARGET_MS, smallerSizes } from '../src/ui/build-status';
 
 describe('the build status line', () => {
   it("gives a download's progress in megabytes and percent, 100% only when it is all in", () => {
@@ -60,5 +60,20 @@ describe('what the benchmark times as the current model', () => {
     const none = benchTarget(null, settings);
     expect(describeBench(none.size)).toBe('784-128-64-10 relu, batch 32');
     expect(none.note).toMatch(/No model is built yet/);
+  });
+
+  it('offers smaller sizes for a slow step: batch and the widest layers halved in turn until a step should cost about 0.1 s', () => {
+    const spec = { kind: 'mlp', shape: { D: 2, hidden: [2048, 2048], C: 3 } } as const;
+    const smaller = smallerSizes(spec, 512, 40_000)!;
+    expect(smaller.ms).toBeLessThanOrEqual(SMALLER_TARGET_MS);
+    expect(smaller.changes.batch).toBeLessThan(512);
+    expect(Math.max(...smaller.changes.hidden!)).toBeLessThan(2048);
+    expect(smaller.label).toBe(`batch ${smaller.changes.batch}, hidden ${smaller.changes.hidden!.join(',')}`);
+    // Already fast: nothing to change; at the floor of every size: nothing to offer.
+    expect(smallerSizes(spec, 512, 50)!.changes).toEqual({ batch: 512, hidden: [2048, 2048] });
+    expect(smallerSizes({ kind: 'mlp', shape: { D: 784, hidden: [8], C: 10 } }, 16, 5000)).toBeNull();
+    const ae = smallerSizes({ kind: 'autoencoder', shape: { n: 784, m: 256 } }, 1024, 3000)!;
+    expect(ae.changes.code).toBeLessThan(256);
+    expect(ae.label).toMatch(/^batch \d+, code \d+$/);
   });
 });

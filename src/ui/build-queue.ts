@@ -3,6 +3,7 @@
 // read when it starts, so the last request wins and none is applied twice); a rebuild still waiting
 // for its data gives way to a newer one. The old session is let go only after the training loop
 // has stopped and every submit, readback and check on it has settled (Session.close).
+import type { ModelSpec } from '../models/build';
 import type { DataSplit } from '../data/dataset';
 import type { GpuContext } from '../gpu/device';
 import { mistakeProblem } from '../reference/mistakes';
@@ -13,7 +14,7 @@ import { exerciseMistake } from '../train/exercise';
 import { planRun } from '../train/run-settings';
 import { Session, type SessionConfig } from '../train/session';
 import type { Banners } from './banners';
-import { buildStatus, readyStatus, SLOW_STEP_MS } from './build-status';
+import { buildStatus, formatDuration, readyStatus, SLOW_STEP_MS, smallerSizes } from './build-status';
 import { plainWords } from './plain-words';
 import { lostWithin, type Recovery } from './recovery';
 import type { RunViews } from './run-views';
@@ -232,7 +233,22 @@ export class BuildQueue {
     const next = restore ? `Continuing from step ${session.step}.` : host.loop.startsWhenReady ? 'Starting: play was pressed.' : 'Press play.';
     host.status.set(readyStatus(host.describe(), session.stepEstimate, plan.spec.kind, next));
     host.banners.clear('build');
+    if (slow) this.offerSmaller(plan.spec, plan.batch, session.stepEstimate!.ms);
     host.loop.sessionReady();
+  }
+
+  /** A slow run's way out, one click away: sizes whose step should cost about a tenth of a second. */
+  private offerSmaller(spec: ModelSpec, batch: number, ms: number): void {
+    const smaller = smallerSizes(spec, batch, ms);
+    if (!smaller) return;
+    const { host } = this;
+    const run = () => {
+      Object.assign(host.settings, smaller.changes);
+      host.settingsChanged();
+      void this.rebuild();
+    };
+    const label = `Use ${smaller.label} (about ${formatDuration(smaller.ms)} per step)`;
+    host.banners.message(`A step takes about ${formatDuration(ms)} at these sizes.`, [{ label, run }], 'build');
   }
 
   /** The current session goes: the loop stops (keeping its intent), its work settles, then its buffers die. */

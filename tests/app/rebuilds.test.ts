@@ -121,6 +121,16 @@ describe('rebuilds', () => {
       /^Ready: about [\d.]+ s per step at these sizes: try a smaller batch or hidden size\. MLP with 2 swish layers \(2048-2048 units\)/,
     );
     expect((await state(page)).evals).toEqual([]); // the test set waits for play: no minutes-long first drawing
+    // The way out, one click away: smaller sizes, whose step is quick enough to watch.
+    expect((await state(page)).banners.message).toMatch(/^A step takes about [\d.]+ s at these sizes\.$/);
+    await page.getByRole('button', { name: /^Use batch \d+, hidden \d+,\d+ \(about [\d.]+ ms per step\)$/ }).click();
+    await waitForApp(page, (app) => !app.building && (app.applied?.batch as number) < 512 && /^Ready: MLP/.test(app.status), undefined, {
+      timeout: 30_000,
+      polling: 100,
+    });
+    const smaller = await state(page);
+    expect(Math.max(...(smaller.applied!.hidden as number[]))).toBeLessThan(2048);
+    expect(smaller.banners.message).toBeNull();
     // Another slow model, and while it times its step (the last phase, then its views), a small one.
     await page.evaluate(() => (location.hash = '#dataset=spiral&hidden=2048,1024&batch=1024'));
     await page.waitForFunction(() => /timing a step/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 20_000, polling: 20 });
