@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeBench } from '../src/bench/types';
 import { benchTarget } from '../src/ui/bench/bench-target';
+import type { ModelSpec } from '../src/models/build';
 import { buildStatus, downloadStatus, formatDuration, readyStatus, SMALLER_TARGET_MS, smallerSizes } from '../src/ui/build-status';
 
 describe('the build status line', () => {
@@ -63,7 +64,7 @@ describe('what the benchmark times as the current model', () => {
   });
 
   it('offers smaller sizes for a slow step: batch and the widest layers halved in turn until a step should cost about 0.1 s', () => {
-    const spec = { kind: 'mlp', shape: { D: 2, hidden: [2048, 2048], C: 3 } } as const;
+    const spec: ModelSpec = { kind: 'mlp', shape: { D: 2, hidden: [2048, 2048], C: 3 } };
     const smaller = smallerSizes(spec, 512, 40_000)!;
     expect(smaller.ms).toBeLessThanOrEqual(SMALLER_TARGET_MS);
     expect(smaller.changes.batch).toBeLessThan(512);

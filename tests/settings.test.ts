@@ -80,6 +80,9 @@ describe('settings in the URL hash', () => {
   it("names a mistake of the gallery as the likely cause of a blow-up, but not an exercise's", () => {
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'no-batch-mean', batch: 64 }).cause).toMatch(/no-batch-mean makes every step 64 times/);
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign' }).cause).toMatch(/update-sign/);
+    // A run file loaded shortly before is named first; the settings' own suspects follow.
+    const loaded = divergenceAdvice({ ...DEFAULTS, lr: 5, optimizer: 'sgd' }, { name: 'run.json', step: 300, after: 12 });
+    expect(loaded.cause).toMatch(/^Likely cause: the run loaded from run\.json \(at step 300\) went wrong 12 steps later, so its weights or optimizer state are the first suspect; the learning rate 5 is high for SGD\.$/);
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign', exercise: 3 }).cause).not.toMatch(/update-sign/);
   });
 

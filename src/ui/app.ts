@@ -108,6 +108,7 @@ export class App {
       {
         settings: this.settings,
         session: () => this.queue.session,
+        loadedRun: () => (this.queue.loadedRun?.session === this.queue.session ? this.queue.loadedRun : null),
         stop: () => this.loop.stop(),
         chain: (work, failed) => this.queue.exclusive(work, failed),
         build: (resume, from) => this.queue.rebuildFrom(from, resume),

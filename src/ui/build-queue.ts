@@ -56,6 +56,8 @@ export class BuildQueue {
   applied: PageSettings | null = null;
   /** A session is being replaced (from letting the old one go to the new one's Ready). */
   building = false;
+  /** The run file the current session was loaded from, and its step then (see Recovery: a divergence soon after blames it). */
+  loadedRun: { name: string; session: Session; step: number } | null = null;
   private chain: Promise<void> = Promise.resolve();
   /** A rebuild queued and not yet started: later requests join it. */
   private queuedRebuild: Promise<void> | null = null;

@@ -11,9 +11,24 @@ export interface DivergenceAdvice {
 /** Learning rates above which each optimizer usually blows up these models. */
 const RISKY_LR: Record<PageSettings['optimizer'], number> = { sgd: 1, momentum: 0.3, adam: 0.05 };
 
-export function divergenceAdvice(s: PageSettings): DivergenceAdvice {
+/** Within this many steps of loading a run file, a divergence blames the file first. */
+export const LOADED_RUN_BLAME_STEPS = 200;
+
+/** A run file loaded shortly before the run went wrong: its name, the step it was loaded at, and how many steps later. */
+export interface LoadedRunBlame {
+  name: string;
+  step: number;
+  after: number;
+}
+
+export function divergenceAdvice(s: PageSettings, loaded: LoadedRunBlame | null = null): DivergenceAdvice {
   const saferLr = Math.max(RANGES.lr!.min, Number((s.lr / 10).toPrecision(2)));
   const causes: string[] = [];
+  if (loaded) {
+    causes.push(
+      `the run loaded from ${loaded.name} (at step ${loaded.step}) went wrong ${loaded.after} step${loaded.after === 1 ? '' : 's'} later, so its weights or optimizer state are the first suspect`,
+    );
+  }
   if (s.lr >= RISKY_LR[s.optimizer]) {
     causes.push(`the learning rate ${s.lr} is high for ${s.optimizer === 'adam' ? 'Adam' : s.optimizer === 'sgd' ? 'SGD' : 'momentum'}`);
   }

@@ -119,6 +119,7 @@ export class PageFiles {
         if ((await host.queue.replace(checkpoint, false, null, false)) && host.queue.session) {
           host.banners.clear('file');
           host.banners.notice(`Loaded ${name}: continuing from step ${host.queue.session.step}.`, 'file');
+          host.queue.loadedRun = { name, session: host.queue.session, step: host.queue.session.step };
         }
       },
       (e) => host.banners.message(`Could not use ${name}: ${withoutName(e.message, name)}.`, [], 'file'),

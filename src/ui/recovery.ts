@@ -8,7 +8,7 @@ import type { Checkpoint } from '../train/checkpoint-format';
 import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import type { Session } from '../train/session';
 import { SnapshotKeeper } from '../train/snapshot';
-import { divergenceAdvice } from './diagnosis';
+import { divergenceAdvice, LOADED_RUN_BLAME_STEPS, type LoadedRunBlame } from './diagnosis';
 import type { PageSettings } from './settings';
 
 /** A button shown with a message. */
@@ -24,6 +24,8 @@ export type OpenGpu = () => Promise<GpuContext>;
 export interface RecoveryHost {
   readonly settings: PageSettings;
   session(): Session | null;
+  /** The run file the current session was loaded from, and its step then; null for a run started here. */
+  loadedRun(): { name: string; step: number } | null;
   /** Stops the training loop and waits for its work in flight; resolves with whether it was running. */
   stop(): Promise<boolean>;
   /**
@@ -94,7 +96,7 @@ export class Recovery {
   showDivergence(): void {
     if (!this.divergence) return;
     const { engine, step, what } = this.divergence;
-    const advice = divergenceAdvice(this.host.settings);
+    const advice = divergenceAdvice(this.host.settings, this.blamedFile(step));
     const { actions, at } = this.restoreOffers(engine, advice.saferLr);
     this.host.message(
       `Training paused: on the ${ENGINE_NAMES[engine]} engine ${what} at step ${step}. ${advice.cause}` +
@@ -110,13 +112,19 @@ export class Recovery {
   warnGaveBack(engine: EngineId, step: number): void {
     if (this.gaveBackWarned || this.divergence) return;
     this.gaveBackWarned = true;
-    const advice = divergenceAdvice(this.host.settings);
+    const advice = divergenceAdvice(this.host.settings, this.blamedFile(step));
     const { actions, at } = this.restoreOffers(engine, advice.saferLr);
     this.host.message(
       `The loss is back where it started (step ${step}) after having been much lower: training has gone wrong, though every number is finite. ${advice.cause}` +
         (at !== null ? ` The last good state is from step ${at}.` : ''),
       actions,
     );
+  }
+
+  /** The run file loaded shortly before `step`, which is then the likely cause. */
+  private blamedFile(step: number): LoadedRunBlame | null {
+    const loaded = this.host.loadedRun();
+    return loaded && step - loaded.step <= LOADED_RUN_BLAME_STEPS ? { ...loaded, after: step - loaded.step } : null;
   }
 
   /** The buttons of a run gone wrong: the last good state with a safer rate first, as it was, or a new start. */
