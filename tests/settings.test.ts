@@ -82,7 +82,9 @@ describe('settings in the URL hash', () => {
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign' }).cause).toMatch(/update-sign/);
     // A run file loaded shortly before is named first; the settings' own suspects follow.
     const loaded = divergenceAdvice({ ...DEFAULTS, lr: 5, optimizer: 'sgd' }, { name: 'run.json', step: 300, after: 12 });
-    expect(loaded.cause).toMatch(/^Likely cause: the run loaded from run\.json \(at step 300\) went wrong 12 steps later, so its weights or optimizer state are the first suspect; the learning rate 5 is high for SGD\.$/);
+    expect(loaded.cause).toMatch(
+      /^Likely cause: the run loaded from run\.json \(at step 300\) went wrong 12 steps later, so its weights or optimizer state are the first suspect; the learning rate 5 is high for SGD\.$/,
+    );
     expect(divergenceAdvice({ ...DEFAULTS, mistake: 'update-sign', exercise: 3 }).cause).not.toMatch(/update-sign/);
   });
 
