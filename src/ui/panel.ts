@@ -18,7 +18,7 @@ const LABELS: Partial<Record<keyof PageSettings, string>> = {
   samples: 'training points (2-D sets)',
   noise: 'noise (2-D sets)',
   hidden: 'hidden layers (MLP): widths',
-  testShare: 'test share (2-D sets)',
+  testShare: 'test share (2-D sets, your file)',
   activation: 'activation (MLP)',
   code: 'code size (autoencoder)',
   batch: 'batch size',
@@ -209,7 +209,7 @@ export class Panel {
     show('code', s.model === 'autoencoder');
     show('samples', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('noise', s.dataset !== 'mnist' && s.dataset !== 'file');
-    show('testShare', s.dataset !== 'mnist' && s.dataset !== 'file');
+    show('testShare', s.dataset !== 'mnist');
     this.featureFolder?.show(s.dataset !== 'mnist' && s.dataset !== 'file' && !this.hiddenByLink.has('features'));
     show('momentum', s.optimizer === 'momentum');
     show('nesterov', s.optimizer === 'momentum');

@@ -1,8 +1,9 @@
 // End to end: a user's CSV of more than two features, dropped on the page — the network diagram's
-// headings keep their own colour whatever the nodes before them are filled with.
+// headings keep their own colour whatever the nodes before them are filled with; the test share of
+// its rows is held out, as the 2-D sets have a test set, so that its test accuracy shows.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { trainFor, useApp, waitForApp } from './harness';
+import { rebuildWith, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
 
@@ -63,6 +64,25 @@ describe('a user’s CSV of more than two features', () => {
       expect(Math.max(r!, g!, b!) - Math.min(r!, g!, b!), `column ${c}: rgb(${r}, ${g}, ${b})`).toBeLessThan(24);
       expect(r! + g! + b!, `column ${c}: rgb(${r}, ${g}, ${b})`).toBeLessThan(3 * 140);
     }
+    expect(errors).toEqual([]);
+  });
+
+  it('holds out the test share of its rows, as the 2-D sets do, and shows their test accuracy', { timeout: 120_000 }, async () => {
+    const { page, errors } = await open('#hidden=8&batch=8');
+    await drop(page, 'four.csv', csv(90, 4));
+    expect((await state(page)).banners.notice).toBe('Loaded four.csv: 90 rows, 4 features, 3 classes; 20% of them held out for testing.');
+    expect(await page.locator('.lil-controller', { hasText: 'test share' }).isVisible()).toBe(true);
+    let s = await trainFor(page, 20);
+    expect(s.trainFeatures).toBe(4);
+    expect(s.evals.at(-1)?.testAccuracy).toEqual(expect.any(Number));
+    expect(s.status).toMatch(/test accuracy \d+\.\d%/);
+    // The same setting as the 2-D sets': half of the rows held out now, the step counted from 0 again.
+    await rebuildWith(page, { testShare: 0.5 });
+    s = await trainFor(page, 45);
+    expect(s.evals.at(-1)?.testAccuracy).toEqual(expect.any(Number));
+    expect(s.status).toMatch(/epoch [\d.]+/);
+    // 45 training rows in batches of 8: 5 steps an epoch.
+    expect(s.status).toContain(`epoch ${(s.step / 5).toFixed(2)}`);
     expect(errors).toEqual([]);
   });
 });
