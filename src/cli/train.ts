@@ -91,7 +91,8 @@ export async function runFromFlags(flags: Record<string, unknown>): Promise<CliR
   if (problems[0]) throw flagError(problems[0]);
   if (settings.dataset === 'file' && !file) throw new UserError('--dataset file needs the file: give it with --data');
   if (settings.dataset === 'mnist' || settings.dataset === 'file') {
-    const planeOnly = ['features', 'test-share', 'samples', 'noise'].find((f) => flags[f] !== undefined);
+    // A file of yours has a test share too (its rows held out); MNIST has its own test set.
+    const planeOnly = ['features', ...(file ? [] : ['test-share']), 'samples', 'noise'].find((f) => flags[f] !== undefined);
     if (planeOnly) throw new UserError(`--${planeOnly} is for the 2-D sets (spiral, circles, xor, blobs), not ${file ? 'a file of yours' : 'MNIST'}`);
   }
   settings.mistake = mistakeFlag(flags, settings.model, settings.model === 'mlp' ? settings.activation : null);

@@ -2,8 +2,8 @@
 // the writer (checkpoint-file.ts) and the strict reader (checkpoint-reader.ts): a leaf that imports
 // none of them, so that they import one another in one direction only.
 //
-// The JSON file (version 2):
-//   { "format": "webgpu-backprop checkpoint", "version": 2,
+// The JSON file (version 3):
+//   { "format": "webgpu-backprop checkpoint", "version": 3,
 //     "settings": { flat object of strings, numbers, booleans, null: the caller's, passed through; a list
 //        setting as its text, "hidden": "32,16" },
 //     "spec": { "kind": "mlp", "shape": { "D", "hidden": [H1, …], "C"[, "activation"] } } (no activation: swish;
@@ -13,7 +13,9 @@
 //        (l1 only where it is not 0, so that a run without L1 stays readable by the builds before it;
 //        the settings likewise leave out activation, l1, testShare, features and mistake at their defaults:
 //        run-settings.ts savedSettings, so the settings come back as the caller's with those left unsaid),
-//     "data": { "name", "N", "D", "classes" }: the training set the schedule permutes,
+//     "data": { "name", "N", "D", "classes" }: the training set the schedule permutes (on a user's file,
+//        its rows less the test share held out: version 3; before it, a run on a user's file trained on
+//        every row, and its settings read with testShare 0),
 //     "engines": { any of "gpu", "cpu-f32" (the float32 CPU engine), "cpu" (the float64 reference), keys
 //        that ENGINE_KEYS maps to the engine ids: { "step": steps done, "optimizerStep": t,
 //        "params" | "m" | "v": { tensor name: { "dtype": "float32" | "float64", "shape": [...], "data": base64 } } } } }
@@ -44,8 +46,8 @@ export interface Checkpoint {
 
 /** The file's "format" field, which tells a checkpoint from any other JSON. */
 export const CHECKPOINT_FORMAT = 'webgpu-backprop checkpoint';
-/** The version written; the reader also takes version 1. */
-export const CHECKPOINT_VERSION = 2;
+/** The version written; the reader also takes versions 1 and 2. */
+export const CHECKPOINT_VERSION = 3;
 /** Largest checkpoint file accepted, in characters (the biggest page model with both engines is ~110 MB). */
 export const MAX_CHECKPOINT_CHARS = 256 * 2 ** 20;
 /**

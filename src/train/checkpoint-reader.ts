@@ -72,12 +72,14 @@ class CheckpointReader {
     const top = this.object(doc, 'the file', ['format', 'version', 'settings', 'spec', 'batch', 'seed', 'optimizer', 'data', 'engines']);
     if (top.format !== CHECKPOINT_FORMAT) this.fail('format', `must be "${CHECKPOINT_FORMAT}" (is this a checkpoint saved by this page?)`);
     // Version 1 (before deeper networks) names one hidden width H; it reads as hidden [H].
-    if (top.version !== CHECKPOINT_VERSION && top.version !== 1) {
+    if (typeof top.version !== 'number' || !Number.isInteger(top.version) || top.version < 1 || top.version > CHECKPOINT_VERSION) {
       this.fail('version', `${describeJson(top.version)} is not supported (only 1 to ${CHECKPOINT_VERSION})`);
     }
     this.version = top.version;
-    const settings = this.object(top.settings, 'settings', null) as Record<string, SettingValue>;
-    checkSettings(settings, this.fileName, 'settings');
+    const saved = this.object(top.settings, 'settings', null) as Record<string, SettingValue>;
+    checkSettings(saved, this.fileName, 'settings');
+    // Before version 3 a user's file had no test set: its run trained on every row.
+    const settings = this.version < 3 && saved.dataset === 'file' ? { ...saved, testShare: 0 } : saved;
     const spec = this.spec(top.spec);
     const data = this.object(top.data, 'data', ['name', 'N', 'D', 'classes']);
     const checkedData = {

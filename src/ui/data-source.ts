@@ -1,6 +1,8 @@
 // The page's data: MNIST fetched once from the page's own server, the seeded 2-D sets, or a file
-// the user dropped. Every source yields a DataSplit.
+// the user dropped (the test share of its rows held out, as the 2-D sets have a test set). Every
+// source yields a DataSplit.
 import type { DataSplit, Dataset } from '../data/dataset';
+import { holdOut } from '../data/hold-out';
 import { makeSynthetic } from '../data/synthetic';
 import { fetchMnist, type LoadProgress } from './mnist-fetch';
 import type { PageSettings } from './settings';
@@ -23,9 +25,9 @@ export function watchMnistDownload(listener: MnistWatcher | null): void {
 }
 
 /**
- * The data set the settings name; `userFile` is the last file the user dropped. MNIST is
- * downloaded once, by the first call that asks for it (see watchMnistDownload), and kept; a failed
- * download is tried again by the next call.
+ * The data set the settings name; `userFile` is the last file the user dropped, split by the
+ * settings' test share and seed. MNIST is downloaded once, by the first call that asks for it (see
+ * watchMnistDownload), and kept; a failed download is tried again by the next call.
  */
 export async function loadPageData(s: PageSettings, userFile: Dataset | null): Promise<DataSplit> {
   if (s.dataset === 'mnist') {
@@ -50,7 +52,7 @@ export async function loadPageData(s: PageSettings, userFile: Dataset | null): P
   }
   if (s.dataset === 'file') {
     if (!userFile) throw new Error('no file loaded: drop a .csv or .npy file on the page');
-    return { train: userFile };
+    return holdOut(userFile, s.testShare, s.seed);
   }
   return makeSynthetic(s.dataset, { n: s.samples, noise: s.noise, seed: s.seed, testShare: s.testShare, features: s.features });
 }

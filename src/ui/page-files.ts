@@ -61,7 +61,9 @@ export class PageFiles {
     host.settingsChanged();
     const d = source.dataset(host.settings.model === 'mlp');
     host.banners.clear('file');
-    host.banners.notice(`Loaded ${file.name}: ${d.N} rows, ${d.D} features${host.settings.model === 'mlp' ? `, ${d.classes} classes` : ''}.`, 'file');
+    const share = host.settings.testShare;
+    const held = share > 0 ? `; ${Math.round(share * 100)}% of them held out for testing` : '';
+    host.banners.notice(`Loaded ${file.name}: ${d.N} rows, ${d.D} features${host.settings.model === 'mlp' ? `, ${d.classes} classes` : ''}${held}.`, 'file');
     await host.queue.rebuild();
   }
 

@@ -18,7 +18,7 @@ const LABELS: Partial<Record<keyof PageSettings, string>> = {
   samples: 'training points (2-D sets)',
   noise: 'noise (2-D sets)',
   hidden: 'hidden layers (MLP): widths',
-  testShare: 'test share (2-D sets)',
+  testShare: 'test share (2-D sets, your file)',
   activation: 'activation (MLP)',
   code: 'code size (autoencoder)',
   batch: 'batch size',
@@ -192,16 +192,21 @@ export class Panel {
     this.controllers.set(key, c);
   }
 
-  /** Shows only the controls that matter for the current model and optimizer. */
-  /** Controls a teacher's link hides (`hide=lr,optimizer`): they stay hidden whatever the model. */
+  /**
+   * Controls a teacher's link hides (`hide=lr,optimizer`): they stay hidden whatever the model, and
+   * a folder left with no control to show (The math, under `hide=math`) goes with them.
+   */
   hideControls(keys: ReadonlyArray<keyof PageSettings>): void {
     const before = this.hiddenByLink;
     this.hiddenByLink = new Set(keys);
     for (const key of before) if (!this.hiddenByLink.has(key)) this.controllers.get(key)?.show(true);
     for (const key of this.hiddenByLink) this.controllers.get(key)?.show(false);
     if (this.hiddenByLink.has('features')) this.featureFolder?.show(false);
+    const hidden = new Set([...this.hiddenByLink].map((key) => this.controllers.get(key)));
+    for (const folder of this.gui.folders) folder.show(!(folder.controllers.length > 0 && folder.controllers.every((c) => hidden.has(c))));
   }
 
+  /** Shows only the controls that matter for the current model and optimizer. */
   showRelevant(s: PageSettings): void {
     const show = (key: keyof PageSettings, on: boolean) => this.controllers.get(key)?.show(on && !this.hiddenByLink.has(key));
     show('hidden', s.model === 'mlp');
@@ -209,7 +214,7 @@ export class Panel {
     show('code', s.model === 'autoencoder');
     show('samples', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('noise', s.dataset !== 'mnist' && s.dataset !== 'file');
-    show('testShare', s.dataset !== 'mnist' && s.dataset !== 'file');
+    show('testShare', s.dataset !== 'mnist');
     this.featureFolder?.show(s.dataset !== 'mnist' && s.dataset !== 'file' && !this.hiddenByLink.has('features'));
     show('momentum', s.optimizer === 'momentum');
     show('nesterov', s.optimizer === 'momentum');
@@ -229,6 +234,8 @@ export class Panel {
     for (const option of c.domElement.querySelectorAll('option')) option.hidden = !fits.has(option.textContent ?? '');
     c.show(s.exercise === 0 && !this.hiddenByLink.has('mistake'));
     const note = this.mistakeNote;
+    // Without its choice the note has nothing to explain; the exercise's instructions stay.
+    note.hidden = s.exercise === 0 && this.hiddenByLink.has('mistake');
     if (s.exercise > 0) {
       note.textContent = `Find the bug (exercise ${s.exercise}): this run makes one hidden mistake. Check the gradients, train, then click the equation you believe is wrong in "The equations beside the numbers".`;
     } else if (s.mistake === 'none' || !fits.has(mistakeLabel(s.mistake))) {

@@ -46,9 +46,17 @@ export function withHide(hash: string, hide: readonly string[]): string {
   return `${hash ? `${hash}&` : '#'}hide=${hide.join(',')}`;
 }
 
-/** The settings' keys in a hide list (the panel hides their controls). */
+/** Settings whose controls belong to a section: hiding the section hides them in the panel too. */
+const SECTION_SETTINGS: Readonly<Partial<Record<(typeof SECTIONS)[number], ReadonlyArray<keyof PageSettings>>>> = {
+  // The gallery's choice and the check's interval act only on the math cards.
+  math: ['mistake', 'checkEvery'],
+};
+
+/** The settings' keys in a hide list, named or hidden with their section (the panel hides their controls). */
 export function hiddenSettings(hide: readonly string[]): Array<keyof PageSettings> {
-  return hide.filter((name) => name in DEFAULTS) as Array<keyof PageSettings>;
+  const keys = hide.filter((name) => name in DEFAULTS) as Array<keyof PageSettings>;
+  for (const name of hide) keys.push(...(SECTION_SETTINGS[name as (typeof SECTIONS)[number]] ?? []));
+  return [...new Set(keys)];
 }
 
 /** Sections hidden by a list, as the page's body attribute (CSS hides them: see style.css). */

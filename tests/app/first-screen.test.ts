@@ -145,6 +145,10 @@ describe('the first screen', () => {
     expect(await page.locator('.lil-controller', { hasText: 'learning rate' }).isVisible()).toBe(false);
     expect(await page.locator('.lil-controller', { hasText: 'batch size' }).isVisible()).toBe(true);
     expect(await page.locator('.view-grad-check').isVisible()).toBe(false);
+    // Hiding the math hides the panel's math too: the gallery's choice, the check's interval, their folder.
+    expect(await page.locator('.lil-controller', { hasText: 'backprop mistake' }).isVisible()).toBe(false);
+    expect(await page.locator('.lil-controller', { hasText: 'gradient check every' }).isVisible()).toBe(false);
+    expect(await page.locator('.lil-title', { hasText: 'The math' }).isVisible()).toBe(false);
     expect(await page.locator('.bench-section').isVisible()).toBe(false);
     expect(await page.getByRole('figure', { name: 'network diagram' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'copy link', exact: true }).click();
@@ -154,6 +158,7 @@ describe('the first screen', () => {
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/Ready: linear autoencoder with code size 1 on blobs/);
     expect(page.url()).toContain('hide=lr,optimizer,math,bench'); // the teacher's hide list stays
     expect(await page.locator('.lil-controller', { hasText: 'learning rate' }).isVisible()).toBe(false);
+    expect(await page.locator('.lil-title', { hasText: 'The math' }).isVisible()).toBe(false);
     await page.screenshot({ path: join(SHOTS, 'teacher-mode.png') });
     expect(errors).toEqual([]);
   });

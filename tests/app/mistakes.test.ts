@@ -1,10 +1,12 @@
 // End to end: the gallery of backprop mistakes in the page — choosing each one turns exactly its
 // tensors red in the gradient check and its line red in the equations; update-sign keeps every
-// gradient green while the loss climbs; the find-the-bug link hides its mistake until the guess.
+// gradient green while the loss climbs; the find-the-bug link hides its mistake through three wrong
+// picks, then offers the answer.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MISTAKE_INFO, wrongTensors, type Mistake } from '../../src/reference/mistakes';
 import { exerciseMistake } from '../../src/train/exercise';
+import { mistakeLine } from '../../src/ui/math/mistake-lines';
 import { mean, SHOTS, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
@@ -87,7 +89,7 @@ describe('find the bug', () => {
   const link = '#dataset=xor&samples=200&hidden=6&batch=16&checkEvery=0&exercise=12';
   const hidden = exerciseMistake(12, 'mlp', 'swish');
 
-  it('hides the mistake drawn from the link’s seed, then tells the student whether their pick was right', { timeout: 240_000 }, async () => {
+  it('hides the mistake drawn from the link’s seed through three wrong picks, then offers the answer', { timeout: 240_000 }, async () => {
     const { page, errors } = await open(link);
     await waitForApp(page, (app) => app.gradCheck !== null, undefined, { timeout: 30_000 });
     expect((await state(page)).settings.mistake).toBe(hidden);
@@ -98,12 +100,24 @@ describe('find the bug', () => {
     expect(await page.locator('.view-equations .math-eq-wrong').count()).toBe(0);
     expect(await page.locator('.view-equations .math-exercise').textContent()).toMatch(/Find the bug/);
     await page.screenshot({ path: join(SHOTS, 'find-the-bug.png'), fullPage: true });
-    // A pick that is not the mistake's line: the page says so and shows the mistake.
-    const wrongPick = hidden === 'update-sign' ? 'z' : 'update';
-    await page.locator(`.view-equations .math-eq[data-key="${wrongPick}"]`).click();
+    // Three picks that are not the mistake's line: each says so and how many tries are left, and
+    // none shows the mistake; after the last, the answer is offered, and shown only when asked for.
+    const answer = mistakeLine(hidden, 'mlp', 1)!.keys;
+    const wrongPicks = ['update', 'z', 'L', 'a'].filter((k) => !answer.includes(k)).slice(0, 3);
     const verdict = page.locator('.view-equations .math-exercise');
+    const showAnswer = page.getByRole('button', { name: 'show the answer' });
+    for (const [i, key] of wrongPicks.entries()) {
+      await page.locator(`.view-equations .math-eq[data-key="${key}"]`).click();
+      expect(await verdict.getAttribute('data-verdict')).toBe('wrong');
+      expect(await verdict.textContent()).toMatch(i < 2 ? `${2 - i} ${i === 0 ? 'tries' : 'try'} left` : /last of 3 tries/);
+      expect(await verdict.textContent()).not.toContain(hidden);
+      expect(await page.locator('.view-equations .math-eq-wrong').count()).toBe(0);
+      expect(await showAnswer.count()).toBe(i < 2 ? 0 : 1);
+    }
+    expect(await page.locator('.view-grad-check .math-note').textContent()).not.toContain(hidden);
+    await showAnswer.click();
     expect(await verdict.getAttribute('data-verdict')).toBe('wrong');
-    expect(await verdict.textContent()).toContain(`the mistake was ${hidden}`);
+    expect(await verdict.textContent()).toContain(`The mistake was ${hidden}`);
     expect(await page.locator('.view-equations .math-eq-wrong').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('.view-grad-check .math-note').textContent()).toContain(hidden);
     expect(errors).toEqual([]);

@@ -1,7 +1,8 @@
 // The forward and backward equations (KaTeX, bundled) beside their values for one chosen sample.
 // Each equation and each value carries a key; hovering one highlights the other. A run with a
 // mistake of the gallery shows its line in red beside the right one, with why; in the find-the-bug
-// exercise the mistake stays hidden until the student clicks the line they believe is wrong.
+// exercise the mistake stays hidden while the student picks the line they believe is wrong (three
+// tries), and is shown when they find it or ask for the answer.
 import '../views.css';
 import './math.css';
 import { rowsAsFloats, type Dataset } from '../../data/dataset';
@@ -10,6 +11,7 @@ import type { Activation } from '../../reference/activations';
 import { MISTAKE_INFO, type Mistake } from '../../reference/mistakes';
 import { activationOf } from '../../reference/mlp';
 import { ViewCard } from '../views/card';
+import { BugHunt, TRIES } from './bug-hunt';
 import { mistakeLine } from './mistake-lines';
 import { renderTex } from './tex';
 import { sampleValues, type SampleValues } from './sample-values';
@@ -108,6 +110,8 @@ export class EquationsView {
   private readonly lines: HTMLDivElement;
   private readonly verdict: HTMLParagraphElement;
   private display: MistakeDisplay;
+  /** The exercise's picks; null when nothing is hidden. */
+  private readonly hunt: BugHunt | null;
   private params: Record<string, Float32Array> | null = null;
   private hot: string | undefined;
   /** What was shown last, for the tests: the sample's values by key. */
@@ -123,6 +127,9 @@ export class EquationsView {
     private readonly onReveal: () => void = () => {},
   ) {
     this.display = display;
+    const layers = spec.kind === 'mlp' ? spec.shape.hidden.length : 0;
+    const answer = mistakeLine(mistake, spec.kind, layers)?.keys;
+    this.hunt = display === 'hidden' && answer ? new BugHunt(answer) : null;
     this.card = new ViewCard(
       container,
       'equations',
@@ -165,8 +172,7 @@ export class EquationsView {
     this.lines.replaceChildren();
     this.lines.classList.toggle('math-picking', picking);
     if (picking) {
-      this.verdict.textContent =
-        'Find the bug: this run makes one classic backprop mistake, hidden. Run the gradient check, train, compare — then click the equation you believe is wrong.';
+      this.verdict.textContent = `Find the bug: this run makes one classic backprop mistake, hidden. Run the gradient check, train, compare — then click the equation you believe is wrong (${TRIES} tries).`;
     }
     let explained = false;
     for (const eq of equations) {
@@ -196,6 +202,7 @@ export class EquationsView {
         continue;
       }
       renderTex(eq.tex, el);
+      if (picking && this.hunt?.wasTried(eq.key)) el.classList.add('math-eq-tried');
       if (picking) {
         el.tabIndex = 0;
         el.setAttribute('role', 'button');
@@ -210,18 +217,40 @@ export class EquationsView {
     }
   }
 
-  /** The student's pick in the exercise: says whether it is the mistake's line, then shows the mistake. */
+  /**
+   * The student's pick in the exercise: the mistake's line shows the mistake; another costs a try,
+   * and after the last one the answer is offered. Returns whether the pick found the mistake.
+   */
   guess(key: string): boolean {
-    if (this.display !== 'hidden' || this.mistake === 'none') return false;
-    const layers = this.spec.kind === 'mlp' ? this.spec.shape.hidden.length : 0;
-    const right = mistakeLine(this.mistake, this.spec.kind, layers)?.keys.includes(key) ?? false;
+    const hunt = this.hunt;
+    if (this.display !== 'hidden' || !hunt) return false;
+    const result = hunt.pick(key);
+    if (result === 'right') this.reveal(true);
+    if (result !== 'wrong') return result === 'right';
+    for (const el of this.lines.querySelectorAll(`.math-eq[data-key="${key}"]`)) el.classList.add('math-eq-tried');
+    this.verdict.dataset.verdict = 'wrong';
+    this.verdict.textContent = hunt.missText();
+    if (hunt.over) {
+      this.lines.classList.remove('math-picking');
+      const show = document.createElement('button');
+      show.className = 'view-button';
+      show.textContent = 'show the answer';
+      show.addEventListener('click', () => this.reveal(false));
+      this.verdict.append(' ', show);
+    }
+    return false;
+  }
+
+  /** Shows the hidden mistake: found by the student's pick, or asked for after the last try. */
+  private reveal(found: boolean): void {
+    if (this.mistake === 'none') return;
     this.display = 'shown';
     this.renderLines();
-    this.verdict.dataset.verdict = right ? 'right' : 'wrong';
-    this.verdict.textContent = `${right ? 'Right' : 'Not that line'}: the mistake was ${this.mistake} — ${MISTAKE_INFO[this.mistake].wrong} where ${MISTAKE_INFO[this.mistake].right} belongs. It is marked in red below.`;
+    const { wrong, right } = MISTAKE_INFO[this.mistake];
+    this.verdict.dataset.verdict = found ? 'right' : 'wrong';
+    this.verdict.textContent = `${found ? 'Right: the' : 'The'} mistake was ${this.mistake} — ${wrong} where ${right} belongs. It is marked in red below.`;
     this.highlight(this.hot);
     this.onReveal();
-    return right;
   }
 
   update(params: Record<string, Float32Array>): void {

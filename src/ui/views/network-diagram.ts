@@ -10,6 +10,8 @@ import { layoutColumns, segmentDistance, strongestLinks, type DrawnLink, type No
 import { formatNumber } from '../format';
 
 const HEADER = 22; // the columns' headings above the nodes
+const HEADING_FONT = '600 11px system-ui, sans-serif';
+const HEADING_COLOUR = '#4b4f56';
 /** Canvas height: less on a short screen (a projector's 768, a netbook's 600) so that the diagram stays on the first screen. */
 const height = () => Math.max(200, Math.min(270, (globalThis.innerHeight || 800) - 360));
 const MAX_NODES = 256; // per column; a wider layer says how many of its units are drawn
@@ -194,17 +196,25 @@ export class NetworkDiagramView {
         ctx.setLineDash([]);
       }
     }
-    ctx.font = '600 11px system-ui, sans-serif';
-    ctx.fillStyle = '#4b4f56';
-    ctx.textAlign = 'center';
     const spacing = width / frame.columns.length;
     frame.columns.forEach((column, c) => {
-      const shown = Math.min(column.units, MAX_NODES);
-      const heading = shown < column.units ? `${column.heading} (${shown} of ${column.units})` : column.heading;
-      // Squeezed to its column where it is wider, with a clear gap to the next heading.
-      ctx.fillText(heading, spacing * (c + 0.5), 13, Math.max(12, spacing - 14));
+      this.drawHeading(column, spacing * (c + 0.5), Math.max(12, spacing - 14));
       this.drawColumn(column, boxes[c]!);
     });
+  }
+
+  /**
+   * A column's heading at `x`, squeezed to `maxWidth` where it is wider. It sets its own font and
+   * colour each time: the column before leaves its last node's fill and its class names' font behind.
+   */
+  private drawHeading(column: DiagramColumn, x: number, maxWidth: number): void {
+    const { ctx } = this.surface;
+    const shown = Math.min(column.units, MAX_NODES);
+    const heading = shown < column.units ? `${column.heading} (${shown} of ${column.units})` : column.heading;
+    ctx.font = HEADING_FONT;
+    ctx.fillStyle = HEADING_COLOUR;
+    ctx.textAlign = 'center';
+    ctx.fillText(heading, x, 13, maxWidth);
   }
 
   private drawColumn(column: DiagramColumn, boxes: NodeBox[]): void {
