@@ -97,7 +97,8 @@ describe('rebuilds', () => {
     page.on('console', (m) => m.type() === 'warning' && GPU_TEXT.test(m.text()) && warnings.push(m.text()));
     for (const engine of ['cpu', 'gpu', 'race', 'gpu']) {
       await clickButton(page, 'play');
-      await page.waitForTimeout(1500);
+      await waitForApp(page, (app) => app.running && app.step > 5, undefined, { timeout: 30_000, polling: 50 });
+      await page.waitForTimeout(300); // steps in flight when pause comes, as a user's pause finds them
       await clickButton(page, 'pause');
       await page.evaluate((e) => {
         window.app.settings.engine = e;
