@@ -114,3 +114,22 @@ describe('Session.create called off (a newer build was asked for)', () => {
     }
   });
 });
+
+describe('Session.cancelWork (a newer request while a slow model reads)', () => {
+  it('stops a test-set evaluation at its next chunk, in words, and reads run whole again after resumeWork', async () => {
+    const rng = new Rng(5);
+    const set = (name: string, N: number) => ({ name, X: randomArray(rng, N * 5), labels: randomLabels(rng, N, 3), N, D: 5, classes: 3 });
+    const config: SessionConfig = { spec, batch: 13, optimizer: { ...DEFAULT_OPTIMIZER }, seed: 9, initScale: 1, engines: ['gpu'] };
+    // 2,500 test rows: three chunks of EVAL_ROWS, so that there is a chunk boundary to stop at.
+    const s = await Session.create(config, { train: set('train', 70), test: set('test', 2500) }, await gpuDevice());
+    s.run(10, Infinity);
+    const whole = await s.evaluate('gpu');
+    const called = s.evaluate('gpu');
+    s.cancelWork();
+    await expect(called).rejects.toBeInstanceOf(SessionClosed);
+    s.resumeWork();
+    const again = await s.evaluate('gpu');
+    expect(again).toEqual(whole);
+    await s.close();
+  });
+});

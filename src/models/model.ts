@@ -14,6 +14,11 @@ import type { BoundPass, Network } from './network';
 
 /** Rows per chunk when a whole data set is evaluated; a multiple of 64 keeps binding offsets aligned. */
 export const EVAL_ROWS = 1024;
+/**
+ * Rows per chunk of the diagram's forward passes (layerOutputs): smaller, so that a slow model's
+ * plane, read while it trains, gives way to a newer request within a fraction of its time.
+ */
+const PROBE_ROWS = 256;
 
 /** A whole data set's mean loss and accuracy, and optionally each row's output. */
 export interface Evaluation {
@@ -351,10 +356,14 @@ export class GpuModel {
   }
 
   /**
-   * Mean loss and accuracy over a whole data set with the current parameters (forward only).
-   * With `outputs`, also the network's output per row (see BoundPass.output), [N, width].
+   * Mean loss and accuracy over a whole data set with the current parameters (forward only), in
+   * chunks of EVAL_ROWS rows. With `outputs`, also the network's output per row (see
+   * BoundPass.output), [N, width]. With `signal`, each chunk is
+   * waited for before the next is submitted, and the evaluation stops there once the signal is
+   * aborted (throwing its reason): a slow model's evaluation gives way to a newer request within a
+   * chunk, and no submitted work is abandoned.
    */
-  async evaluate(set: DeviceDataset, opts: { outputs?: boolean } = {}): Promise<Evaluation> {
+  async evaluate(set: DeviceDataset, opts: { outputs?: boolean; signal?: AbortSignal } = {}): Promise<Evaluation> {
     const { device, network } = this;
     const D = set.D;
     const width = network.kind === 'mlp' ? network.classes : network.inputSize;
@@ -397,6 +406,14 @@ export class GpuModel {
       device.queue.submit([encoder.finish()]);
       gather.uniform.destroy();
       pass.destroy();
+      if (opts.signal && start + EVAL_ROWS < set.N) {
+        await device.queue.onSubmittedWorkDone();
+        if (opts.signal.aborted) {
+          for (const b of [rowStats, chunk.X, chunk.labels, chunk.order, chunk.cursor]) b.destroy();
+          outputs?.destroy();
+          throw opts.signal.reason;
+        }
+      }
     }
     const stats = await readFloats(device, rowStats);
     const outputValues = outputs ? await readFloats(device, outputs) : undefined;
@@ -413,15 +430,15 @@ export class GpuModel {
 
   /**
    * Every layer's output for `rows` rows of X [rows, D] with the current parameters, by the training
-   * step's own forward kernels in chunks of EVAL_ROWS: each hidden layer's Y_l [rows, H_l] and the
+   * step's own forward kernels in chunks of PROBE_ROWS: each hidden layer's Y_l [rows, H_l] and the
    * network's output (logits Z [rows, C] for the MLP). The network diagram draws its units from it,
    * several times a second: the passes are bound once per row count, and one mapping reads it all.
    */
-  layerOutputs(X: Float32Array, rows: number): Promise<{ hidden: Float32Array[]; output: Float32Array }> {
+  layerOutputs(X: Float32Array, rows: number, signal?: AbortSignal): Promise<{ hidden: Float32Array[]; output: Float32Array }> {
     const D = this.network.inputSize;
     if (!Number.isInteger(rows) || rows < 1 || X.length < rows * D) return Promise.reject(new RangeError(`layerOutputs needs ${rows} rows of ${D} features`));
     // One at a time: the staging buffer is mapped by one read only.
-    const read = this.probeQueue.then(() => this.readLayers(X, rows));
+    const read = this.probeQueue.then(() => this.readLayers(X, rows, signal));
     this.probeQueue = read.then(
       () => undefined,
       () => undefined,
@@ -429,16 +446,23 @@ export class GpuModel {
     return read;
   }
 
-  private async readLayers(X: Float32Array, rows: number): Promise<{ hidden: Float32Array[]; output: Float32Array }> {
+  /** With `signal`, one submit per chunk, each waited for, stopping once the signal is aborted (as evaluate does). */
+  private async readLayers(X: Float32Array, rows: number, signal?: AbortSignal): Promise<{ hidden: Float32Array[]; output: Float32Array }> {
     const { device } = this;
     const probe = this.probeFor(rows);
     writeArray(device, probe.x, 0, X.subarray(0, rows * this.network.inputSize));
-    const encoder = device.createCommandEncoder({ label: 'probe' });
-    for (const { start, rows: n, pass } of probe.passes) {
+    let encoder = device.createCommandEncoder({ label: 'probe' });
+    for (const [k, { start, rows: n, pass }] of probe.passes.entries()) {
       encodeDispatches(encoder, pass.forward, 'probe');
       [pass.output, ...pass.hidden].forEach((b, i) => {
         encoder.copyBufferToBuffer(b, 0, probe.staging, (probe.offsets[i]! + start * probe.widths[i]!) * 4, n * probe.widths[i]! * 4);
       });
+      if (signal && k + 1 < probe.passes.length) {
+        device.queue.submit([encoder.finish()]);
+        await device.queue.onSubmittedWorkDone();
+        if (signal.aborted) throw signal.reason;
+        encoder = device.createCommandEncoder({ label: 'probe' });
+      }
     }
     device.queue.submit([encoder.finish()]);
     await probe.staging.mapAsync(GPUMapMode.READ);
@@ -458,8 +482,8 @@ export class GpuModel {
     const labels = storageBuffer(device, 'probe/labels', rows * 4);
     const rowStats = storageBuffer(device, 'probe/rowStats', rows * 8);
     const passes: Probe['passes'] = [];
-    for (let start = 0; start < rows; start += EVAL_ROWS) {
-      const n = Math.min(EVAL_ROWS, rows - start);
+    for (let start = 0; start < rows; start += PROBE_ROWS) {
+      const n = Math.min(PROBE_ROWS, rows - start);
       const range = (buffer: GPUBuffer, w: number): Binding => ({ buffer, offset: start * w, size: n * w });
       const pass = network.bind(
         `${network.kind}/probe`,

@@ -64,12 +64,13 @@ export interface Engine {
   /** The parameters after the steps submitted so far, as float32. */
   readParams(): Promise<Record<string, Float32Array>>;
   /** Forward pass over a set of the run: 'train' or 'test' (null when the run has no test set). */
-  evaluate(set: 'train' | 'test', opts?: { predictions?: boolean }): Promise<EngineEvaluation | null>;
+  /** `signal`: stop between chunks once aborted, throwing its reason (engines whose evaluation is quick may ignore it). */
+  evaluate(set: 'train' | 'test', opts?: { predictions?: boolean; signal?: AbortSignal }): Promise<EngineEvaluation | null>;
   /**
    * Every layer's output for `rows` rows of X [rows, D] with the current parameters, by one batched
    * forward pass on this engine (the network diagram's unit maps); null for the autoencoder.
    */
-  forwardLayers(X: Float32Array, rows: number): Promise<LayerOutputs | null>;
+  forwardLayers(X: Float32Array, rows: number, signal?: AbortSignal): Promise<LayerOutputs | null>;
   /** The gradients of the last step taken, named like the parameters; null before the first. */
   readGrads(): Promise<Record<string, Float32Array> | null>;
   /** The whole state once the submitted steps have finished. */

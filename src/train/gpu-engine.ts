@@ -146,7 +146,7 @@ export class GpuEngine implements Engine {
       model.setData(trainSet);
       const estimate = opts.estimate ? await timed('estimate', () => estimateStep(model, { signal })) : null;
       signal?.throwIfAborted();
-      engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed), trainSet, testSet, estimate);
+      engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed, estimate?.ms ?? null), trainSet, testSet, estimate);
       if (quick) engine.pending = { tune };
     } finally {
       const outOfMemory = await device.popErrorScope();
@@ -207,19 +207,19 @@ export class GpuEngine implements Engine {
     return this.model.readParams();
   }
 
-  async evaluate(set: 'train' | 'test', opts: { predictions?: boolean } = {}): Promise<EngineEvaluation | null> {
+  async evaluate(set: 'train' | 'test', opts: { predictions?: boolean; signal?: AbortSignal } = {}): Promise<EngineEvaluation | null> {
     const on = set === 'train' ? this.trainSet : this.testSet;
     if (!on) return null;
     const { network } = this.model;
     const isMlp = network.kind === 'mlp';
-    const e = await this.model.evaluate(on, { outputs: isMlp && opts.predictions === true });
+    const e = await this.model.evaluate(on, { outputs: isMlp && opts.predictions === true, signal: opts.signal });
     const predicted = e.outputs ? argmaxRows(e.outputs, on.N, network.classes) : undefined;
     return { loss: e.loss, accuracy: isMlp ? e.accuracy : undefined, predicted, rows: on.N };
   }
 
-  async forwardLayers(X: Float32Array, rows: number): Promise<LayerOutputs | null> {
+  async forwardLayers(X: Float32Array, rows: number, signal?: AbortSignal): Promise<LayerOutputs | null> {
     if (this.model.network.kind !== 'mlp') return null;
-    return this.model.layerOutputs(X, rows);
+    return this.model.layerOutputs(X, rows, signal);
   }
 
   async readGrads(): Promise<Record<string, Float32Array> | null> {

@@ -5,6 +5,14 @@ import type { GpuModel, StepMetrics } from '../models/model';
 import { decodeRing } from '../kernels/metrics';
 import { BatchSchedule } from '../data/schedule';
 
+/** Runs the GPU may be behind the page: one executing while the next is queued, so that it never idles. */
+const RUNS_AHEAD = 1;
+/**
+ * A step at least this long (the build's estimate) is not queued behind another: the GPU's idle gap
+ * between such steps is small beside them, and whatever the user asks next waits for one step, not two.
+ */
+const SLOW_STEP_MS = 100;
+
 export class GpuTrainer {
   /** Steps submitted so far. */
   step = 0;
@@ -13,13 +21,20 @@ export class GpuTrainer {
   readonly schedule: BatchSchedule;
   private readStep = 0;
   private readonly pending: Promise<void>[] = [];
+  /** The GPU's completion of each run() still under way, oldest first (see throttle). */
+  private readonly runsInFlight: Promise<void>[] = [];
   private readonly freeStaging: GPUBuffer[] = [];
+
+  /** Runs allowed behind the one executing (see throttle). */
+  private readonly runsAhead: number;
 
   constructor(
     readonly model: GpuModel,
     N: number,
     seed: number,
+    estimatedStepMs: number | null = null,
   ) {
+    this.runsAhead = estimatedStepMs !== null && estimatedStepMs >= SLOW_STEP_MS ? 0 : RUNS_AHEAD;
     this.schedule = new BatchSchedule(seed, N, model.B);
     model.setStep(0);
   }
@@ -45,6 +60,9 @@ export class GpuTrainer {
       buffers.push(encoder.finish());
     }
     submit();
+    const done = device.queue.onSubmittedWorkDone().catch(() => {});
+    this.runsInFlight.push(done);
+    void done.then(() => this.runsInFlight.splice(this.runsInFlight.indexOf(done), 1));
   }
 
   /**
@@ -70,9 +88,15 @@ export class GpuTrainer {
     await Promise.all(this.pending.splice(0));
   }
 
-  /** Waits until at most `depth` readbacks are in flight: keeps the CPU from running far ahead. */
+  /**
+   * Waits until at most `depth` readbacks are in flight, and the GPU is at most RUNS_AHEAD runs behind (none for a slow step):
+   * keeps the CPU from running far ahead. A frame that measures how long its steps took then measures
+   * the GPU's time, not the instant of a submit, so a slow model's frame asks for one step, not
+   * hundreds queued for minutes ahead of whatever the user asks next; the queue is never empty.
+   */
   async throttle(depth = 2): Promise<void> {
     while (this.pending.length > depth) await this.pending[0];
+    while (this.runsInFlight.length > this.runsAhead) await this.runsInFlight[0];
   }
 
   destroy(): void {

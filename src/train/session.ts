@@ -70,6 +70,8 @@ export class Session {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Set by close(): no new work starts, and the buffers are destroyed once the last work settles. */
   private closing = false;
+  /** Aborted by cancelWork(): long reads (evaluations, the diagram's passes) stop at their next chunk. */
+  private work = new AbortController();
 
   private constructor(
     readonly config: SessionConfig & { mistake: Mistake },
@@ -190,6 +192,25 @@ export class Session {
   }
 
   /**
+   * Calls off the long reads under way (a slow model's test-set evaluation, the diagram's forward
+   * passes) at their next chunk, with SessionClosed: for a session about to be replaced, so that the
+   * newer request does not wait for minutes of GPU work. Steps are not touched.
+   */
+  cancelWork(): void {
+    this.work.abort(new SessionClosed());
+  }
+
+  /** After cancelWork, for a session that goes on after all (its replacement was refused): reads run whole again. */
+  resumeWork(): void {
+    if (this.work.signal.aborted && !this.closing) this.work = new AbortController();
+  }
+
+  /** Aborted once the session's long reads are called off (cancelWork, close). */
+  get workSignal(): AbortSignal {
+    return this.work.signal;
+  }
+
+  /**
    * Ends the session: refuses new work, waits for every step submitted, every readback and every
    * piece of work under way (use), then destroys the engines. The one way a session's buffers die
    * while a page may still be reading them.
@@ -197,6 +218,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.cancelWork();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled(this.engines.map((e) => e.flush()));
     // A lost device may never say its work is done: destroying under submitted work is allowed (a
@@ -253,7 +275,7 @@ export class Session {
     const engine = this.engine(id);
     if (!engine) return null;
     const step = engine.step;
-    const e = await this.use(() => engine.evaluate('test', { predictions: true }));
+    const e = await this.use(() => engine.evaluate('test', { predictions: true, signal: this.work.signal }));
     return e && { step, testLoss: e.loss, testAccuracy: e.accuracy, predicted: e.predicted, rows: e.rows };
   }
 

@@ -123,11 +123,15 @@ export class BuildQueue {
   async replace(restore: Checkpoint | null, continues: boolean, loaded: DataSplit | null = null, playAfter?: boolean): Promise<boolean> {
     const { loop } = this.host;
     const wasTraining = loop.running || loop.startsWhenReady;
+    // A slow model's refresh under way (its test set, its plane) stops at its next chunk, not after minutes.
+    const current = this.session;
+    current?.cancelWork();
     await loop.suspend(playAfter);
     try {
       await this.build(restore, continues, loaded);
       return true;
     } catch (error) {
+      if (this.session === current) current?.resumeWork(); // refused before it was let go: it goes on, views and all
       await this.failed(error as Error, wasTraining);
       return false;
     }
@@ -239,7 +243,7 @@ export class BuildQueue {
     host.loop.sessionReady();
   }
 
-  /** A slow run's way out, one click away: sizes whose step should cost about a tenth of a second. */
+  /** A slow run's way out, one click away: sizes whose step should cost about 30 ms. */
   private offerSmaller(spec: ModelSpec, batch: number, ms: number): void {
     const smaller = smallerSizes(spec, batch, ms);
     if (!smaller) return;
@@ -258,6 +262,7 @@ export class BuildQueue {
     const old = this.session;
     this.session = null;
     this.host.views.detach();
+    old?.cancelWork(); // (for callers other than replace) its reads under way stop at their next chunk
     await this.host.loop.suspend();
     await old?.close();
   }

@@ -41,8 +41,8 @@ export function readyStatus(model: string, estimate: StepEstimate | null, kind: 
   return `Ready: about ${time} per step at these sizes: try a smaller batch or ${smaller}. ${model[0]!.toUpperCase()}${model.slice(1)}. ${next}`;
 }
 
-/** What a smaller run should cost per step: quick enough to watch it learn. */
-export const SMALLER_TARGET_MS = 100;
+/** What a smaller run should cost per step: quick enough to watch it learn, its views drawn in a second or two. */
+export const SMALLER_TARGET_MS = 30;
 /** Sizes a smaller run does not go below (Playground's nets are smaller, but these still learn MNIST). */
 const MIN_BATCH = 16;
 const MIN_WIDTH = 8;

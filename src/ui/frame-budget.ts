@@ -39,9 +39,12 @@ export class FrameBudget {
     this.next = Math.max(1, Math.min(MAX_STEPS_PER_FRAME, capped));
   }
 
-  /** Forget what was measured (a new session: its steps cost something else). */
-  reset(): void {
-    this.msPerStep = null;
+  /**
+   * Forget what was measured (a new session: its steps cost something else); with the new session's
+   * estimated cost of a step, start from it: one step a frame where a step costs more than the budget.
+   */
+  reset(estimatedMsPerStep: number | null = null): void {
+    this.msPerStep = estimatedMsPerStep !== null && estimatedMsPerStep > 0 ? estimatedMsPerStep : null;
     this.next = 1;
   }
 }

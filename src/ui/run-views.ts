@@ -69,7 +69,7 @@ export class RunViews {
     session.onMetrics = (engine, metrics) => this.onMetrics(engine, metrics);
     this.model?.destroy();
     this.model = new ModelViews(this.host.stage, this.host.views, plan.spec, data, {
-      forward: (X, rows) => session.use(() => session.leader.forwardLayers(X, rows)),
+      forward: (X, rows) => session.use(() => session.leader.forwardLayers(X, rows, session.workSignal)),
       gradient: async (tensor, index) => (await session.use(() => session.leader.readGrads()))?.[tensor]?.[index] ?? null,
       reshape: (hidden) => this.host.reshape(hidden),
       activation: s.activation,
@@ -151,6 +151,7 @@ export class RunViews {
       return evalMs;
     }
     await this.model?.showParams(params, session.step);
+    if (session !== this.session) return evalMs; // replaced meanwhile: the math views' work would be for nothing
     await this.math?.update(params, session.step);
     const losses = this.log.of(session.leader.id);
     // The run's settings, not a pending change's.

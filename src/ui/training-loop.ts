@@ -131,7 +131,8 @@ export class TrainingLoop {
 
   /** A session is in place (a new one, or the old one after a refused build): it plays if the loop is meant to. */
   sessionReady(): void {
-    this.budget.reset();
+    // The build timed a step: the first frames start from it, so that a slow model's first frame asks for one step.
+    this.budget.reset(this.host.session()?.stepEstimate?.ms ?? null);
     this.lastEval = this.lastViews = 0;
     if (this.waiting) this.play();
   }
@@ -177,6 +178,7 @@ export class TrainingLoop {
         session.run(steps, this.budget.ms);
         await session.throttle();
         if (explicit === 0) this.budget.record(steps, performance.now() - now);
+        if (!this.current(session, loop)) return; // stopped while the GPU caught up: no refresh for a loop that ended
       }
       if (!this.refreshInFlight && now - this.lastViews > VIEW_INTERVAL_MS) this.background(session, now - this.lastEval > this.evalInterval, loop);
       else if (now - this.lastStatus > STATUS_INTERVAL_MS) {
