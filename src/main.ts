@@ -12,6 +12,7 @@ const byId = (id: string) => document.getElementById(id)!;
 const el = {
   panel: byId('panel'),
   runBar: byId('run-bar'),
+  quickSettings: byId('quick-settings'),
   status: byId('status'),
   message: byId('message'),
   notice: byId('notice'),

@@ -15,6 +15,7 @@ import { LinkSync } from './link-sync';
 import { inspectPage, type PageInspection } from './inspection';
 import { PageFiles } from './page-files';
 import { Panel } from './panel';
+import { QuickSettings } from './quick-settings';
 import { plainWords } from './plain-words';
 import { lostWithin, Recovery, type MessageAction, type OpenGpu } from './recovery';
 import { RunBar } from './run-bar';
@@ -29,6 +30,7 @@ export interface AppElements {
   panel: HTMLElement;
   /** Where the run controls go (the play/pause toggle, one step, reset), beside the status line. */
   runBar: HTMLElement;
+  quickSettings: HTMLElement;
   status: HTMLElement;
   /** Warnings and errors (role="alert"). */
   message: HTMLElement;
@@ -51,6 +53,8 @@ export class App {
   private readonly link = new LinkSync();
   private readonly runBar: RunBar;
   private readonly panel: Panel;
+  /** The rate, activation and regularisation beside play. */
+  private readonly quick: QuickSettings;
   private readonly recovery: Recovery;
   private readonly views: RunViews;
   private readonly loop: TrainingLoop;
@@ -75,8 +79,20 @@ export class App {
       banners: this.banners,
       status: this.status,
       // Made below: read when a change comes, never before.
-      get panel() {
-        return app.panel;
+      // Both the panel and the quick settings show every change.
+      panel: {
+        refresh: () => {
+          app.panel.refresh();
+          app.quick.refresh();
+        },
+        showRelevant: (s) => {
+          app.panel.showRelevant(s);
+          app.quick.showRelevant(s);
+        },
+        hideControls: (keys) => {
+          app.panel.hideControls(keys);
+          app.quick.hideControls(keys);
+        },
       },
       get views() {
         return app.views;
@@ -92,6 +108,7 @@ export class App {
       describe: () => this.describe(),
     });
     this.changes.fitEngine(this.settings);
+    this.quick = new QuickSettings(this.settings, { changed: (key) => this.changes.changed(key) });
     this.runBar = new RunBar(
       el.runBar,
       {
@@ -101,9 +118,11 @@ export class App {
         copyLink: () => void this.link.copy(this.settings).then((said) => this.banners.notice(said)),
         preset: (hash) => this.link.follow(hash), // applied by hashchange, as an edited link is
         compare: () => void this.gpuVsCpu.run(),
+        settings: () => this.panel.toggle(),
       },
       PRESETS,
     );
+    el.quickSettings.append(this.quick.element);
     this.recovery = new Recovery(
       {
         settings: this.settings,
@@ -129,7 +148,7 @@ export class App {
         },
         useCpuEngine: () => {
           this.settings.engine = 'cpu';
-          this.panel.refresh();
+          this.changes.show();
         },
         setGpu: (gpu) => this.useGpu(gpu),
         message: (text, actions) => this.banners.message(text, actions, 'run'),

@@ -82,6 +82,7 @@ export class Panel {
           ? folder.add(settings, key, range.min, range.max, range.step)
           : folder.add(settings, key);
       c.name(LABELS[key] ?? key);
+      if (range) this.refuseOutOfRange(c, key);
       // Sliders report while dragging; act when the value settles.
       c.onFinishChange(() => actions.changed(key));
       this.controllers.set(key, c);
@@ -124,7 +125,26 @@ export class Panel {
     this.controllers.get('mistake')!.domElement.after(note);
     // On a small screen the settings start folded (a tap on "Settings" opens them), so that the run
     // controls and the results share the first screen.
-    if (window.matchMedia?.('(max-width: 800px)').matches) gui.close();
+    const narrow = window.matchMedia?.('(max-width: 800px)');
+    if (narrow?.matches) gui.close();
+    // There they open as a drawer over the page (style.css): a click beside it or Escape closes it.
+    const closeDrawer = (e: Event) => {
+      if (!narrow?.matches || gui._closed) return;
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !container.contains(e.target as Node)) gui.close();
+    };
+    document.addEventListener('pointerdown', closeDrawer);
+    document.addEventListener('keydown', closeDrawer);
+    this.removeListeners = () => {
+      document.removeEventListener('pointerdown', closeDrawer);
+      document.removeEventListener('keydown', closeDrawer);
+    };
+  }
+
+  private readonly removeListeners: () => void;
+
+  /** Opens the settings, or closes them when open (the run bar's settings button, on a narrow screen). */
+  toggle(): void {
+    this.gui.openAnimated(this.gui._closed);
   }
 
   /** Re-reads every controller from the settings object (after a reset or a clamp). */
@@ -166,12 +186,7 @@ export class Panel {
     const text = { value: String(settings[key]) };
     this.lists.set(key, text);
     const c = folder.add(text, 'value').name(LABELS[key] ?? key);
-    const problem = document.createElement('p');
-    problem.className = 'panel-note';
-    problem.setAttribute('role', 'status');
-    problem.style.cssText = 'margin: 2px 8px 6px; font-size: 11px; line-height: 1.35; color: #a50e0e;';
-    problem.hidden = true;
-    c.domElement.after(problem);
+    const problem = noteUnder(c);
     c.domElement.title = 'one width per hidden layer, input side first: "32" or "32,16" (1 to 4 layers)';
     c.onFinishChange(() => {
       const read = readSettings([[key, text.value]]);
@@ -190,6 +205,34 @@ export class Panel {
       actions.changed(key);
     });
     this.controllers.set(key, c);
+  }
+
+  /**
+   * lil-gui clamps a typed number to its slider's range in silence (500 for the rate became 10): a
+   * value out of range is refused instead, with the link reader's reason under the field, and the
+   * run's value comes back. Listens before lil-gui's own blur, which then shows the value kept.
+   */
+  private refuseOutOfRange(c: Controller, key: keyof PageSettings): void {
+    const input = c.domElement.querySelector('input');
+    if (!input) return;
+    const problem = noteUnder(c);
+    let before = this.settings[key];
+    input.addEventListener('focus', () => {
+      before = this.settings[key];
+    });
+    input.addEventListener(
+      'blur',
+      () => {
+        const text = input.value.trim();
+        const read = readSettings([[key, text]]);
+        const refused = text !== '' && read.problems.length > 0;
+        problem.hidden = !refused;
+        if (!refused) return;
+        problem.textContent = `${read.problems[0]}: it stays ${before}.`;
+        Object.assign(this.settings, { [key]: before });
+      },
+      { capture: true },
+    );
   }
 
   /**
@@ -247,6 +290,18 @@ export class Panel {
   }
 
   destroy(): void {
+    this.removeListeners();
     this.gui.destroy();
   }
+}
+
+/** A line under a control for the reason a value was refused, hidden until there is one. */
+function noteUnder(c: Controller): HTMLParagraphElement {
+  const problem = document.createElement('p');
+  problem.className = 'panel-note';
+  problem.setAttribute('role', 'status');
+  problem.style.cssText = 'margin: 2px 8px 6px; font-size: 11px; line-height: 1.35; color: #a50e0e;';
+  problem.hidden = true;
+  c.domElement.after(problem);
+  return problem;
 }

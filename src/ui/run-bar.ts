@@ -12,6 +12,8 @@ export interface RunBarActions {
   preset(hash: string): void;
   /** Time this network on the GPU and the CPU, and say which is faster. */
   compare(): void;
+  /** Opens or closes the settings (a drawer on a narrow screen, where this button shows). */
+  settings?(): void;
 }
 
 export class RunBar {
@@ -58,6 +60,8 @@ export class RunBar {
     );
     bar.append(this.toggleButton, step, reset, copy, compare);
     if (presets.length > 0) bar.append(presetChooser(presets, (hash) => this.actions.preset(hash)));
+    // Up to 800 px wide the settings are a drawer, opened from here (style.css hides the button elsewhere).
+    if (actions.settings) bar.append(button('run-settings', () => this.actions.settings?.(), '⚙ settings', 'settings', 'Open the settings'));
     container.append(bar);
     this.show(false);
     document.addEventListener('keydown', this.onKey);

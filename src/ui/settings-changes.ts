@@ -7,17 +7,26 @@ import type { Banners } from './banners';
 import type { BuildQueue } from './build-queue';
 import { readyStatus } from './build-status';
 import type { LinkSync, ReadLink } from './link-sync';
-import type { Panel } from './panel';
 import type { RunViews } from './run-views';
 import { LIVE_KEYS, needsGpu, type PageSettings } from './settings';
 import type { StatusLine } from './status-line';
 import { applyHiddenSections, hiddenSettings } from './teacher';
 import type { TrainingLoop } from './training-loop';
 
+/** The controls that show the settings: the panel and the quick settings beside play. */
+export interface SettingsControls {
+  /** Re-reads every control from the settings. */
+  refresh(): void;
+  /** Shows the controls that matter for these settings. */
+  showRelevant(s: PageSettings): void;
+  /** Hides the controls a teacher's link names. */
+  hideControls(keys: ReadonlyArray<keyof PageSettings>): void;
+}
+
 /** The parts a change reaches. */
 export interface ChangeTargets {
   readonly settings: PageSettings;
-  panel: Panel;
+  panel: SettingsControls;
   link: LinkSync;
   banners: Banners;
   views: RunViews;

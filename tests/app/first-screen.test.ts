@@ -2,7 +2,8 @@
 // diagram and the decision boundary are on screen without scrolling; the diagram has a node per
 // hidden unit, hovering one draws its map on the boundary, clicking a link names its weight and
 // gradient, and its buttons reshape the network; teacher mode hides controls and sections from the
-// link, copies the link and opens presets.
+// link, copies the link and opens presets. The rate, activation and regularisation sit beside play
+// and refuse a value out of range in words; at 800×600 the settings are a drawer over the page.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -160,6 +161,48 @@ describe('the first screen', () => {
     expect(await page.locator('.lil-controller', { hasText: 'learning rate' }).isVisible()).toBe(false);
     expect(await page.locator('.lil-title', { hasText: 'The math' }).isVisible()).toBe(false);
     await page.screenshot({ path: join(SHOTS, 'teacher-mode.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('sets the rate, the activation and the regularisation beside play, refuses a value out of range in words, and opens the settings as a drawer at 800×600', {
+    timeout: 120_000,
+  }, async () => {
+    const { page, errors } = await open('#dataset=spiral&hidden=8', { viewport: { width: 800, height: 600 } });
+    const quick = page.getByRole('group', { name: 'quick settings' });
+    const rate = quick.getByRole('textbox', { name: 'learning rate' });
+    expect(await onFirstScreen(page, '.quick-settings', 800, 600)).toBe(true);
+    // 500 is refused with the reason (the panel's slider used to make it 10 in silence); 0.03 applies live.
+    await rate.fill('500');
+    await rate.press('Enter');
+    await expect.poll(() => quick.getByRole('status').textContent()).toBe('The learning rate must be a number from 0.00001 to 10, not “500”: it stays 0.01.');
+    expect(await rate.inputValue()).toBe('0.01');
+    expect((await state(page)).settings.lr).toBe(0.01);
+    await rate.fill('0.03');
+    await rate.press('Enter');
+    await expect.poll(() => page.url()).toContain('lr=0.03');
+    expect(await quick.getByRole('status').isHidden()).toBe(true);
+    // L2 at a typed rate; then L1 takes the same rate, and the other goes to 0.
+    await quick.getByRole('combobox', { name: 'regularisation', exact: true }).selectOption('l2');
+    const regRate = quick.getByRole('textbox', { name: 'regularisation rate' });
+    await regRate.fill('0.005');
+    await regRate.press('Enter');
+    await waitForApp(page, (app) => app.settings.weightDecay === 0.005 && app.settings.l1 === 0);
+    await quick.getByRole('combobox', { name: 'regularisation', exact: true }).selectOption('l1');
+    await waitForApp(page, (app) => app.settings.weightDecay === 0 && app.settings.l1 === 0.005);
+    // The activation rebuilds the model, and the panel shows what the bar set.
+    await quick.getByRole('combobox', { name: 'activation' }).selectOption('tanh');
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 60_000 }).toMatch(/Ready: MLP with 8 tanh units/);
+    // The settings: folded into the run bar's button, opened as a drawer over the page (the run bar stays where it was).
+    const barTop = (await page.locator('.run-bar').boundingBox())!.y;
+    expect(await page.locator('#panel').isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'settings', exact: true }).click();
+    const drawer = (await page.locator('#panel .lil-root').boundingBox())!;
+    expect(drawer).toMatchObject({ x: 0, y: 0, height: 600 });
+    expect((await page.locator('.run-bar').boundingBox())!.y).toBe(barTop);
+    expect(await page.locator('.lil-controller', { hasText: 'activation (MLP)' }).locator('select').inputValue()).toBe('tanh');
+    await page.mouse.click(780, 300); // beside the drawer: it closes
+    await expect.poll(() => page.locator('#panel').isVisible()).toBe(false);
+    await page.screenshot({ path: join(SHOTS, 'quick-settings-800x600.png') });
     expect(errors).toEqual([]);
   });
 });
