@@ -1,6 +1,7 @@
 // The status line and its one owner: what the page is doing (loading, building, ready, training),
-// each engine's speed measured over a second or more, and MNIST's download ahead of it while one is
-// in flight.
+// each engine's speed averaged over about a second, and MNIST's download ahead of it while one is
+// in flight. It is two lines high whatever it says (style.css), so that the page never moves under
+// it; what does not fit ends in an ellipsis, and the whole line is its tooltip.
 import { threadsText } from '../bench/types';
 import { canShareMemory } from '../cpu/wasm-module';
 import { CpuEngine } from '../train/cpu-engine';
@@ -9,6 +10,7 @@ import type { Session, TestMetrics } from '../train/session';
 import { downloadStatus } from './build-status';
 import { watchMnistDownload } from './data-source';
 import { formatNumber, formatRate } from './format';
+import { RateSmoother } from './rate-smoother';
 import type { PageSettings } from './settings';
 
 /** What the run's line is made of, read when it is drawn. */
@@ -33,10 +35,17 @@ export class StatusLine {
   private download: string | null = null;
   /** Play was pressed during a build: the line says training starts when the model is ready. */
   private waiting = false;
-  /** Each engine's steps per second while running, measured over a second or more. */
-  private readonly rates = new Map<EngineId, { steps: number; time: number; perSecond: number }>();
+  /** Each engine's steps per second while running, averaged over about a second. */
+  private readonly rates = new Map<EngineId, RateSmoother>();
+  /** The text, clamped to two lines inside the fixed-height line. */
+  private readonly textEl: HTMLSpanElement;
 
-  constructor(private readonly el: HTMLElement) {}
+  constructor(private readonly el: HTMLElement) {
+    this.textEl = document.createElement('span');
+    this.textEl.className = 'status-text';
+    this.textEl.textContent = el.textContent;
+    el.replaceChildren(this.textEl);
+  }
 
   /** The line's own text now (the download's progress aside). */
   get current(): string {
@@ -75,10 +84,10 @@ export class StatusLine {
     this.draw();
   }
 
-  /** Training starts: each engine's speed is measured from here. */
+  /** Training starts: each engine's speed is measured from here (the time paused counts for nothing). */
   startRates(engines: readonly Engine[]): void {
     const now = performance.now();
-    for (const e of engines) this.rates.set(e.id, { steps: e.step, time: now, perSecond: this.rates.get(e.id)?.perSecond ?? 0 });
+    for (const e of engines) this.rateOf(e.id).restart(e.step, now);
   }
 
   /** The run's line: step, epoch, losses, test metrics, speed and engines. */
@@ -106,13 +115,13 @@ export class StatusLine {
       // One engine trains within each animation frame, so that every frame draws: the rate is the
       // frames' (a race, where engines run freely, shows what the engines can do).
       const per = r.stepsPerFrame === null ? 'a share of each frame' : `up to ${r.stepsPerFrame} per frame`;
-      if (r.running && perSecond > 0) parts.push(`${formatRate(perSecond)} steps/s (${per})`);
+      if (r.running && perSecond) parts.push(`${formatRate(perSecond)} steps/s (${per})`);
       parts.push(engineName(session.leader, r.adapterName));
     } else {
       // Side by side: each engine's name, step and speed (in a race the steps differ).
       const each = session.engines.map((e) => {
         const perSecond = this.rates.get(e.id)?.perSecond ?? 0;
-        const speed = r.running && perSecond > 0 ? ` at ${formatRate(perSecond)} steps/s` : '';
+        const speed = r.running && perSecond ? ` at ${formatRate(perSecond)} steps/s` : '';
         return `${engineName(e, r.adapterName, true)} step ${e.step.toLocaleString('en')}${speed}`;
       });
       parts.push(`${each.join(', ')}${r.racing ? ', racing' : ', side by side'}`);
@@ -121,21 +130,24 @@ export class StatusLine {
   }
 
   private measure(engines: readonly Engine[], running: boolean): void {
+    if (!running) return;
     const now = performance.now();
-    for (const engine of engines) {
-      const rate = this.rates.get(engine.id);
-      if (!rate) this.rates.set(engine.id, { steps: engine.step, time: now, perSecond: 0 });
-      else if (now - rate.time > 1000 && running) {
-        this.rates.set(engine.id, { steps: engine.step, time: now, perSecond: ((engine.step - rate.steps) * 1000) / (now - rate.time) });
-      }
-    }
+    for (const engine of engines) this.rateOf(engine.id).add(engine.step, now);
+  }
+
+  private rateOf(engine: EngineId): RateSmoother {
+    let rate = this.rates.get(engine);
+    if (!rate) this.rates.set(engine, (rate = new RateSmoother()));
+    return rate;
   }
 
   private draw(): void {
     const { download, text } = this;
     const line = this.waiting ? `${text} · Training starts when the model is ready.` : text;
     // The download first: it is the news (the panel already names MNIST), the run's own line after it.
-    this.el.textContent = download && text !== download ? `${download} · ${line}` : line;
+    const shown = download && text !== download ? `${download} · ${line}` : line;
+    this.textEl.textContent = shown;
+    this.el.title = shown;
   }
 }
 
