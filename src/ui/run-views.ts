@@ -59,10 +59,18 @@ export class RunViews {
   }
 
   /**
-   * Shows `session`, built from `plan` on `data` with the settings `s`. `continues`: the steps up to
-   * these (a restored run's) stay on the plot; otherwise each engine's curve starts again.
+   * Shows `session`, built from `plan` on `data` with the settings `s`. The steps before `keepSteps`
+   * (a restored run's) stay on the plot, the others go; `history` (a loaded run file's) takes their
+   * place, so that its plot and the status line's average go on as if it had never stopped.
    */
-  attach(session: Session, plan: RunPlan, data: DataSplit, s: PageSettings, keepSteps: Record<EngineId, number>): void {
+  attach(
+    session: Session,
+    plan: RunPlan,
+    data: DataSplit,
+    s: PageSettings,
+    keepSteps: Record<EngineId, number>,
+    history: Partial<Record<EngineId, readonly StepMetrics[]>> = {},
+  ): void {
     this.session = session;
     this.plot.setClock(s.engine === 'race'); // racing engines are at different steps: the clock is common
     this.cutBack(keepSteps);
@@ -100,6 +108,7 @@ export class RunViews {
       },
       this.runs,
     );
+    for (const [engine, steps] of Object.entries(history) as Array<[EngineId, readonly StepMetrics[]]>) this.onMetrics(engine, steps);
     if (plan.spec.kind === 'autoencoder') {
       const code = plan.spec.shape.m;
       void pcaBoundAsync(data.train, code).then(
@@ -161,7 +170,7 @@ export class RunViews {
   }
 
   /** Keeps only finite metrics: a non-finite loss pauses the run instead of reaching a plot. */
-  private onMetrics(engine: EngineId, metrics: StepMetrics[]): void {
+  private onMetrics(engine: EngineId, metrics: readonly StepMetrics[]): void {
     const bad = metrics.find((m) => !Number.isFinite(m.loss));
     const good = bad ? metrics.filter((m) => m.step < bad.step) : metrics;
     this.log.add(engine, good);

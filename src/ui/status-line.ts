@@ -13,12 +13,15 @@ import { formatNumber, formatRate } from './format';
 import { RateSmoother } from './rate-smoother';
 import type { PageSettings } from './settings';
 
+/** The status line's training loss is the mean of the last steps': one batch's loss alone jumps about. */
+export const LOSS_MEAN_STEPS = 20;
+
 /** What the run's line is made of, read when it is drawn. */
 export interface RunLine {
   session: Session;
   running: boolean;
-  /** Each engine's recent metrics, for the training loss. */
-  recentLoss: (engine: EngineId) => number;
+  /** The mean training loss of an engine's last `steps` steps (NaN with none). */
+  recentLoss: (engine: EngineId, steps: number) => number;
   /** The latest test evaluation of each engine. */
   lastEval: (engine: EngineId) => TestMetrics | undefined;
   pcaBound: number | null;
@@ -95,13 +98,13 @@ export class StatusLine {
     const { session } = r;
     this.measure(session.engines, r.running);
     const engine = session.leader.id;
-    const loss = r.recentLoss(engine);
+    const loss = r.recentLoss(engine, LOSS_MEAN_STEPS);
     const test = r.lastEval(engine);
     const stepsPerEpoch = Math.floor(session.data.train.N / session.config.batch);
     const parts = [
       `step ${session.step.toLocaleString('en')}`,
       `epoch ${(session.step / stepsPerEpoch).toFixed(2)}`,
-      `training loss ${Number.isFinite(loss) ? formatNumber(loss) : '—'}`,
+      `training loss (mean of ${LOSS_MEAN_STEPS} steps) ${Number.isFinite(loss) ? formatNumber(loss) : '—'}`,
     ];
     // An evaluation well behind the steps (a race's GPU, busy training, answers late) says its step.
     const at = test && session.step - test.step > Math.max(100, 0.2 * session.step) ? ` (step ${test.step.toLocaleString('en')})` : '';
