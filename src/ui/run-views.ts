@@ -108,7 +108,12 @@ export class RunViews {
       },
       this.runs,
     );
-    for (const [engine, steps] of Object.entries(history) as Array<[EngineId, readonly StepMetrics[]]>) this.onMetrics(engine, steps);
+    // A loaded run's history (finite: the reader checked it): the plot, the status line's average and the comparison of runs go on from it.
+    for (const [engine, steps] of Object.entries(history) as Array<[EngineId, readonly StepMetrics[]]>) {
+      this.log.add(engine, steps);
+      this.plot.addSteps(engine, steps, true);
+      this.math?.addSteps(engine, steps);
+    }
     if (plan.spec.kind === 'autoencoder') {
       const code = plan.spec.shape.m;
       void pcaBoundAsync(data.train, code).then(
@@ -170,7 +175,7 @@ export class RunViews {
   }
 
   /** Keeps only finite metrics: a non-finite loss pauses the run instead of reaching a plot. */
-  private onMetrics(engine: EngineId, metrics: readonly StepMetrics[]): void {
+  private onMetrics(engine: EngineId, metrics: StepMetrics[]): void {
     const bad = metrics.find((m) => !Number.isFinite(m.loss));
     const good = bad ? metrics.filter((m) => m.step < bad.step) : metrics;
     this.log.add(engine, good);
