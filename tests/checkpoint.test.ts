@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { DataSplit } from '../src/data/dataset';
 import { UserError } from '../src/base/errors';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
-import { captureCheckpoint, restoreCheckpoint } from '../src/train/checkpoint';
+import { captureCheckpoint, checkpointHistory, restoreCheckpoint } from '../src/train/checkpoint';
 import { checkpointNpyFiles, serializeCheckpoint } from '../src/train/checkpoint-file';
-import type { Checkpoint } from '../src/train/checkpoint-format';
+import { type Checkpoint, MAX_HISTORY_POINTS } from '../src/train/checkpoint-format';
+import { MetricsLog } from '../src/train/metrics-log';
 import { parseCheckpoint } from '../src/train/checkpoint-reader';
 import { Rng } from '../src/base/rng';
 import { Session, type SessionConfig } from '../src/train/session';
@@ -119,20 +120,20 @@ describe('checkpoint on the reference engine', () => {
     for (const name of ['W1', 'b1', 'W2', 'b2']) expect(bits(b.params[name] as Float64Array), name).toEqual(bits(a.params[name] as Float64Array));
   });
 
-  it('saves a deeper network as version 3, its widths in the spec and its hidden setting as the link writes it', async () => {
+  it('saves a deeper network as version 4, its widths in the spec and its hidden setting as the link writes it', async () => {
     const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 7, hidden: [6, 5, 4], C: 4, activation: 'relu' } };
     const session = await Session.create(configFor(spec, { kind: 'adam', lr: 0.01 }), dataFor(spec), null);
     train(session, 2);
     const cp = await captureCheckpoint(session, { model: 'mlp', hidden: [6, 5, 4] });
     const doc = JSON.parse(serializeCheckpoint(cp));
-    expect(doc.version).toBe(3);
+    expect(doc.version).toBe(4);
     expect(doc.spec.shape).toEqual({ D: 7, hidden: [6, 5, 4], C: 4, activation: 'relu' });
     expect(doc.settings.hidden).toBe('6,5,4');
     expect(Object.keys(doc.engines.cpu.params)).toEqual(['W1', 'b1', 'W2', 'b2', 'W3', 'b3', 'W4', 'b4']);
     expect(parseCheckpoint(JSON.stringify(doc), 'deep.json')).toEqual(cp);
   });
 
-  it('reads a run on a user’s file from before version 3 with no test share (it trained on every row), and a version-3 one as saved', async () => {
+  it('reads a run on a user’s file from before version 3 with no test share (it trained on every row), and a newer one as saved', async () => {
     const [spec, overrides] = cases[0]!;
     const session = await Session.create(configFor(spec, overrides), dataFor(spec), null);
     train(session, 2);
@@ -232,8 +233,8 @@ describe('checkpoint on the reference engine', () => {
     new DataView(huge.buffer).setFloat64(0, 3e38, true);
     // biome-ignore lint/suspicious/noExplicitAny: a parsed file broken on purpose, field by field
     const bad: Array<[(doc: any) => void, RegExp]> = [
-      [(d) => (d.version = 4), /version 4 is not supported \(only 1 to 3\)/],
-      [(d) => (d.version = 2.5), /version 2\.5 is not supported \(only 1 to 3\)/],
+      [(d) => (d.version = 5), /version 5 is not supported \(only 1 to 4\)/],
+      [(d) => (d.version = 2.5), /version 2\.5 is not supported \(only 1 to 4\)/],
       [(d) => (d.format = 'other'), /format must be/],
       [(d) => (d.spec.shape.hidden = [12, 0]), /spec\.shape\.hidden\[1\] must be a whole number from 1/],
       [(d) => (d.spec.shape.hidden = [1, 2, 3, 4, 5]), /spec\.shape\.hidden must be a list of 1 to 4 layer widths/],
@@ -273,5 +274,91 @@ describe('checkpoint on the reference engine', () => {
     }
     expect(() => parseCheckpoint('{"format": ', 'x.json')).toThrow(/x\.json: not a JSON file/);
     expect(() => parseCheckpoint(new Uint8Array([0xff, 0xfe]), 'x.json')).toThrow(/not valid UTF-8/);
+  });
+});
+
+describe('the loss history in a checkpoint', () => {
+  /** A session on the reference engine whose per-step metrics go to a log, as the page's and the CLI's do. */
+  async function loggedSession(config: SessionConfig, data: DataSplit) {
+    const session = await Session.create(config, data, null);
+    const log = new MetricsLog();
+    session.onMetrics = (engine, metrics) => log.add(engine, metrics);
+    return { session, log };
+  }
+
+  it('keeps each engine’s history through the file, so that a resumed run’s recent loss is the uninterrupted run’s', async () => {
+    const [spec, overrides] = cases[0]!;
+    const config = configFor(spec, overrides);
+    const straight = await loggedSession(config, dataFor(spec));
+    train(straight.session, 30);
+    const cp = await captureCheckpoint(straight.session, { model: 'mlp' }, straight.log);
+    const doc = JSON.parse(serializeCheckpoint(cp));
+    expect(doc.history.cpu.step).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    const back = parseCheckpoint(JSON.stringify(doc), 'run.json');
+    expect(back).toEqual(cp);
+    expect(back.history!.reference).toEqual(straight.log.of('reference'));
+
+    // Resumed as the page does it: the state restored, the log started from the file's history.
+    const resumed = await loggedSession(config, dataFor(spec));
+    await restoreCheckpoint(resumed.session, back);
+    resumed.log.add('reference', checkpointHistory(back, 'reference'));
+    // The status line's training loss, the mean of the last 20 steps, at the step saved and 5 steps on.
+    expect(resumed.log.recentLoss('reference', 20)).toBe(straight.log.recentLoss('reference', 20));
+    train(straight.session, 5);
+    train(resumed.session, 5);
+    expect(resumed.log.recentLoss('reference', 20)).toBe(straight.log.recentLoss('reference', 20));
+    expect(resumed.log.of('reference')).toEqual(straight.log.of('reference'));
+    // An engine the file did not hold continues from the first one's state, and so from its history.
+    expect(checkpointHistory(back, 'gpu')).toBe(back.history!.reference);
+  });
+
+  it('has none without a log or before a step, and a file without one loads with none', async () => {
+    const [spec, overrides] = cases[0]!;
+    const { session, log } = await loggedSession(configFor(spec, overrides), dataFor(spec));
+    expect((await captureCheckpoint(session, {}, log)).history).toBeUndefined();
+    train(session, 3);
+    const without = await captureCheckpoint(session, {});
+    expect(without.history).toBeUndefined();
+    expect(Object.keys(JSON.parse(serializeCheckpoint(without)))).not.toContain('history');
+    expect(checkpointHistory(without, 'reference')).toEqual([]);
+    // Versions 1 to 3 had no history: their files load with none.
+    const old = JSON.parse(serializeCheckpoint(without));
+    old.version = 3;
+    expect(parseCheckpoint(JSON.stringify(old), 'old.json').history).toBeUndefined();
+  });
+
+  it('refuses a history that is malformed, out of order, too long or in an older version, naming the field', async () => {
+    const [spec, overrides] = cases[0]!;
+    const { session, log } = await loggedSession(configFor(spec, overrides), dataFor(spec));
+    train(session, 6);
+    const good = JSON.parse(serializeCheckpoint(await captureCheckpoint(session, {}, log)));
+    expect(good.history.cpu.step).toEqual([0, 1, 2, 3, 4, 5]);
+    const many = Array.from({ length: MAX_HISTORY_POINTS + 1 }, (_, i) => i);
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed file broken on purpose, field by field
+    const bad: Array<[(doc: any) => void, RegExp]> = [
+      [(d) => (d.version = 3), /history came with version 4: this file says it is older/],
+      [(d) => (d.history.cpu.loss = d.history.cpu.loss.slice(1)), /history\.cpu must have "step", "loss" and "accuracy" lists of one length/],
+      [(d) => (d.history.cpu.accuracy = 0.5), /history\.cpu must have "step", "loss" and "accuracy" lists of one length/],
+      [(d) => delete d.history.cpu.accuracy, /history\.cpu has no 'accuracy'/],
+      [
+        (d) => (d.history.cpu.step = [0, 1, 3, 2, 4, 5]),
+        /history\.cpu\.step\[3\] must be a whole number after the one before it \(3\) and before the engine's step 6, is 2/,
+      ],
+      [(d) => (d.history.cpu.step = [0, 1, 2, 2, 4, 5]), /history\.cpu\.step\[3\] must be a whole number after the one before it \(2\)/],
+      [(d) => (d.history.cpu.step = [1, 2, 3, 4, 5, 6]), /history\.cpu\.step\[5\] must be a whole number .* before the engine's step 6, is 6/],
+      [(d) => (d.history.cpu.step = [-1, 1, 2, 3, 4, 5]), /history\.cpu\.step\[0\] must be a whole number/],
+      [(d) => (d.history.cpu.step[2] = 2.5), /history\.cpu\.step\[2\] must be a whole number/],
+      [(d) => (d.history.cpu.loss[4] = null), /history\.cpu\.loss\[4\] must be a number/],
+      [(d) => (d.history.cpu.accuracy[1] = 1.5), /history\.cpu\.accuracy\[1\] must be a number from 0 to 1, is 1\.5/],
+      [(d) => (d.history.cpu = { step: many, loss: many, accuracy: many }), /history\.cpu has 100001 points, more than 100000/],
+      [(d) => (d.history.gpu = d.history.cpu), /history has "gpu", which is not an engine of "engines"/],
+      [(d) => (d.history = []), /history must be a JSON object/],
+    ];
+    for (const [edit, message] of bad) {
+      const doc = structuredClone(good);
+      edit(doc);
+      expect(() => parseCheckpoint(JSON.stringify(doc), 'run.json'), String(message)).toThrow(message);
+      expect(() => parseCheckpoint(JSON.stringify(doc), 'run.json')).toThrow(UserError);
+    }
   });
 });

@@ -379,7 +379,7 @@ describe('cli train', () => {
 describe('cli train --checkpoint and --resume', () => {
   const run = ['--dataset', 'spiral', '--samples', '200', '--hidden', '8', '--batch', '16', '--optimizer', 'adam', '--lr', '0.01', '--seed', '4'];
 
-  it('a run stopped mid-epoch and resumed ends bit for bit where an unbroken run ends, and the page can read the file', async () => {
+  it('a run stopped mid-epoch and resumed ends bit for bit where an unbroken run ends, its loss history too, and the page can read the file', async () => {
     const [whole, part, rest] = ['whole.json', 'part.json', 'rest.json'].map((n) => join(dir, n));
     const a = await cli('train', ...run, '--steps', '30', '--checkpoint', whole!, '--json');
     expect(a.code, a.stderr).toBe(0);
@@ -399,6 +399,9 @@ describe('cli train --checkpoint and --resume', () => {
       expect(Array.from(cpC!.engines.gpu!.params[name]!), name).toEqual(Array.from(cpA!.engines.gpu!.params[name]!));
       expect(Array.from(cpC!.engines.gpu!.m[name]!), name).toEqual(Array.from(cpA!.engines.gpu!.m[name]!));
     }
+    // The loss history goes on through the resume as if the run had never stopped.
+    expect(cpA!.history!.gpu!.map((m) => m.step)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(cpC!.history).toEqual(cpA!.history);
     // The settings are in the page's vocabulary and within its ranges: "Resume from file" takes it.
     const read = readSettings(Object.entries(cpA!.settings).map(([k, v]) => [k, String(v)]));
     expect(read.problems).toEqual([]);

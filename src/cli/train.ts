@@ -13,7 +13,7 @@ import { featureValues, type DataSplit } from '../data/dataset';
 import { specTensorShapes } from '../models/build';
 import { derivationFor } from '../models/derivation';
 import { pcaBound } from '../reference/pca';
-import { captureCheckpoint, checkCheckpointFits, restoreCheckpoint } from '../train/checkpoint';
+import { captureCheckpoint, checkCheckpointFits, checkpointHistory, restoreCheckpoint } from '../train/checkpoint';
 import { serializeCheckpoint } from '../train/checkpoint-file';
 import { type Checkpoint, MAX_CHECKPOINT_CHARS } from '../train/checkpoint-format';
 import { parseCheckpoint } from '../train/checkpoint-reader';
@@ -199,7 +199,10 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
   if (resumed) await restoreCheckpoint(session, resumed);
   const first = session.step;
   const last = first + steps;
-  const log = new MetricsLog(64);
+  // Every step's metrics (bounded), so that --checkpoint keeps the run's loss history as the page does;
+  // a resumed run's own history first.
+  const log = new MetricsLog();
+  if (resumed) log.add('gpu', checkpointHistory(resumed, 'gpu'));
   let lastReport = started;
   session.onMetrics = (engine, metrics) => {
     log.add(engine, metrics);
@@ -252,7 +255,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
   process.stderr.write(`done: ${steps} steps in ${seconds.toFixed(2)} s, loss over the training set ${evaluated.loss.toFixed(6)}\n`);
 
   // One read of the final state serves both files.
-  const cp = typeof flags.save === 'string' || typeof flags.checkpoint === 'string' ? await captureCheckpoint(session, settings) : null;
+  const cp = typeof flags.save === 'string' || typeof flags.checkpoint === 'string' ? await captureCheckpoint(session, settings, log) : null;
   if (cp && typeof flags.save === 'string') {
     const saved: Record<string, unknown> = { model: spec.kind };
     for (const [name, shape] of specTensorShapes(spec)) saved[name] = toNested(cp.engines.gpu!.params[name]!, shape);

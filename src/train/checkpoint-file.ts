@@ -35,8 +35,19 @@ export function serializeCheckpoint(cp: Checkpoint): string {
     optimizer: fileOptimizer(cp.optimizer),
     data: cp.data,
     engines,
+    ...(cp.history ? { history: fileHistory(cp.history) } : {}),
   };
   return JSON.stringify(doc, null, 1);
+}
+
+/** Each engine's history under its file key, as three columns (a third of the text of one object per step). */
+function fileHistory(history: NonNullable<Checkpoint['history']>): Record<string, { step: number[]; loss: number[]; accuracy: number[] }> {
+  const out: Record<string, { step: number[]; loss: number[]; accuracy: number[] }> = {};
+  for (const [engine, key] of Object.entries(ENGINE_KEYS) as Array<[EngineId, string]>) {
+    const steps = history[engine];
+    if (steps) out[key] = { step: steps.map((m) => m.step), loss: steps.map((m) => m.loss), accuracy: steps.map((m) => m.accuracy) };
+  }
+  return out;
 }
 
 /** The optimizer as the file keeps it: without l1 when it is 0 (see checkpoint-format.ts). */

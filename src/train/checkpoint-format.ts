@@ -2,8 +2,8 @@
 // the writer (checkpoint-file.ts) and the strict reader (checkpoint-reader.ts): a leaf that imports
 // none of them, so that they import one another in one direction only.
 //
-// The JSON file (version 3):
-//   { "format": "webgpu-backprop checkpoint", "version": 3,
+// The JSON file (version 4):
+//   { "format": "webgpu-backprop checkpoint", "version": 4,
 //     "settings": { flat object of strings, numbers, booleans, null: the caller's, passed through; a list
 //        setting as its text, "hidden": "32,16" },
 //     "spec": { "kind": "mlp", "shape": { "D", "hidden": [H1, …], "C"[, "activation"] } } (no activation: swish;
@@ -18,11 +18,17 @@
 //        every row, and its settings read with testShare 0),
 //     "engines": { any of "gpu", "cpu-f32" (the float32 CPU engine), "cpu" (the float64 reference), keys
 //        that ENGINE_KEYS maps to the engine ids: { "step": steps done, "optimizerStep": t,
-//        "params" | "m" | "v": { tensor name: { "dtype": "float32" | "float64", "shape": [...], "data": base64 } } } } }
+//        "params" | "m" | "v": { tensor name: { "dtype": "float32" | "float64", "shape": [...], "data": base64 } } } },
+//     "history" (optional, version 4): { an engine key of "engines": { "step": [...], "loss": [...],
+//        "accuracy": [...] } }: its per-step training metrics before its step, oldest first, as columns of
+//        equal length: the last 1,000 steps whole and older ones thinned (loss-history.ts), for the
+//        loss plot and the status line's average of a resumed run; absent where nothing was logged
+//        (files before version 4 have none, and load with an empty plot) }
 // Tensor data is base64 of the little-endian IEEE bytes, row-major: exact (a float32 run resumes bit
 // for bit), a third larger than the raw bytes, and np.frombuffer(base64.b64decode(d), '<f4') reads it.
 // The GPU and CPU engines save float32, the reference float64. `step` fixes the data order: the schedule
 // draws each epoch's permutation from (seed, epoch), so step and seed give the next batch.
+import type { StepMetrics } from '../kernels/metrics';
 import type { ModelSpec } from '../models/build';
 import type { OptimizerSettings } from '../reference/optimizer';
 import type { EngineId, EngineState } from './engine';
@@ -42,12 +48,16 @@ export interface Checkpoint {
   data: { name: string; N: number; D: number; classes: number };
   /** One state per engine that ran; at least one. */
   engines: Partial<Record<EngineId, EngineState>>;
+  /** Each engine's per-step metrics before its step, bounded (loss-history.ts); absent in files before version 4. */
+  history?: Partial<Record<EngineId, StepMetrics[]>>;
 }
 
 /** The file's "format" field, which tells a checkpoint from any other JSON. */
 export const CHECKPOINT_FORMAT = 'webgpu-backprop checkpoint';
-/** The version written; the reader also takes versions 1 and 2. */
-export const CHECKPOINT_VERSION = 3;
+/** The version written; the reader also takes versions 1 to 3. */
+export const CHECKPOINT_VERSION = 4;
+/** Most points of one engine's history the reader takes (the page writes at most 4,000). */
+export const MAX_HISTORY_POINTS = 100_000;
 /** Largest checkpoint file accepted, in characters (the biggest page model with both engines is ~110 MB). */
 export const MAX_CHECKPOINT_CHARS = 256 * 2 ** 20;
 /**

@@ -9,7 +9,17 @@ import { ACTIVATIONS, type Activation } from '../reference/activations';
 import { MAX_HIDDEN_LAYERS } from '../reference/mlp';
 import type { OptimizerKind, OptimizerSettings } from '../reference/optimizer';
 import type { EngineId, EngineState } from './engine';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, ENGINE_KEYS, MAX_CHECKPOINT_CHARS, PARTS, type SettingValue } from './checkpoint-format';
+import type { StepMetrics } from '../kernels/metrics';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  ENGINE_KEYS,
+  MAX_CHECKPOINT_CHARS,
+  MAX_HISTORY_POINTS,
+  PARTS,
+  type SettingValue,
+} from './checkpoint-format';
 
 /** Largest layer size accepted in a model spec. */
 const MAX_DIM = 2 ** 20;
@@ -69,7 +79,7 @@ class CheckpointReader {
   constructor(private readonly fileName: string) {}
 
   checkpoint(doc: unknown): Checkpoint {
-    const top = this.object(doc, 'the file', ['format', 'version', 'settings', 'spec', 'batch', 'seed', 'optimizer', 'data', 'engines']);
+    const top = this.object(doc, 'the file', ['format', 'version', 'settings', 'spec', 'batch', 'seed', 'optimizer', 'data', 'engines'], ['history']);
     if (top.format !== CHECKPOINT_FORMAT) this.fail('format', `must be "${CHECKPOINT_FORMAT}" (is this a checkpoint saved by this page?)`);
     // Version 1 (before deeper networks) names one hidden width H; it reads as hidden [H].
     if (typeof top.version !== 'number' || !Number.isInteger(top.version) || top.version < 1 || top.version > CHECKPOINT_VERSION) {
@@ -106,7 +116,46 @@ class CheckpointReader {
       if (Object.hasOwn(enginesDoc, key)) engines[engine] = this.engine(enginesDoc[key], `engines.${key}`, spec);
     }
     if (Object.keys(engines).length === 0) this.fail('engines', `holds no engine (${keys.join(' or ')})`);
-    return { settings: { ...settings }, spec, batch, seed, optimizer, data: checkedData, engines };
+    const history = Object.hasOwn(top, 'history') ? this.history(top.history, engines) : null;
+    return { settings: { ...settings }, spec, batch, seed, optimizer, data: checkedData, engines, ...(history ? { history } : {}) };
+  }
+
+  /**
+   * Each saved engine's metrics before its step: columns of one length, at most MAX_HISTORY_POINTS,
+   * steps rising and below the engine's, finite losses, accuracies in [0, 1].
+   */
+  private history(value: unknown, engines: Partial<Record<EngineId, EngineState>>): Partial<Record<EngineId, StepMetrics[]>> {
+    if (this.version < 4) this.fail('history', 'came with version 4: this file says it is older');
+    const doc = this.object(value, 'history', null);
+    const ids = Object.keys(ENGINE_KEYS) as EngineId[];
+    for (const key of Object.keys(doc)) {
+      const engine = ids.find((e) => ENGINE_KEYS[e] === key);
+      if (!engine || !engines[engine]) this.fail('history', `has ${describeJson(key)}, which is not an engine of "engines"`);
+    }
+    const history: Partial<Record<EngineId, StepMetrics[]>> = {};
+    for (const engine of ids) {
+      const key = ENGINE_KEYS[engine];
+      if (!Object.hasOwn(doc, key)) continue;
+      const path = `history.${key}`;
+      const { step, loss, accuracy } = this.object(doc[key], path, ['step', 'loss', 'accuracy']);
+      if (!Array.isArray(step) || !Array.isArray(loss) || !Array.isArray(accuracy) || loss.length !== step.length || accuracy.length !== step.length) {
+        this.fail(path, 'must have "step", "loss" and "accuracy" lists of one length');
+      }
+      if (step.length > MAX_HISTORY_POINTS) this.fail(path, `has ${step.length} points, more than ${MAX_HISTORY_POINTS}`);
+      const before = engines[engine]!.step;
+      let previous = -1;
+      history[engine] = step.map((s, i) => {
+        if (typeof s !== 'number' || !Number.isInteger(s) || s <= previous || s >= before) {
+          this.fail(
+            `${path}.step[${i}]`,
+            `must be a whole number after the one before it (${previous}) and before the engine's step ${before}, is ${describeJson(s)}`,
+          );
+        }
+        previous = s;
+        return { step: s, loss: this.number(loss[i], `${path}.loss[${i}]`, -1e30, 1e30), accuracy: this.number(accuracy[i], `${path}.accuracy[${i}]`, 0, 1) };
+      });
+    }
+    return history;
   }
 
   private spec(value: unknown): ModelSpec {

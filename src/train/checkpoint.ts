@@ -1,15 +1,19 @@
 // Save and resume: the whole state of a run (the caller's settings, the model, every engine's
-// parameters, optimizer moments and step count, which fix the position in the batch schedule),
-// captured from a session and put back into one. Each engine captures and restores its own state
-// (Engine.capture/restore); the Checkpoint and its file format are checkpoint-format.ts, the writer
-// checkpoint-file.ts, the strict reader checkpoint-reader.ts. Knows no DOM.
+// parameters, optimizer moments and step count, which fix the position in the batch schedule, and
+// where a log is given its loss history), captured from a session and put back into one. Each
+// engine captures and restores its own state (Engine.capture/restore); the Checkpoint and its file
+// format are checkpoint-format.ts, the writer checkpoint-file.ts, the strict reader
+// checkpoint-reader.ts. Knows no DOM.
 import { UserError } from '../base/errors';
 import type { Dataset } from '../data/dataset';
+import type { StepMetrics } from '../kernels/metrics';
 import type { ModelSpec } from '../models/build';
 import { describeMlp } from '../reference/mlp';
 import type { Checkpoint, SettingValue } from './checkpoint-format';
 import { checkSettings } from './checkpoint-reader';
 import type { EngineId, EngineState } from './engine';
+import { boundedHistory } from './loss-history';
+import type { MetricsLog } from './metrics-log';
 import type { Session, SessionConfig } from './session';
 
 /** A settings record as a checkpoint keeps it: flat, a list setting as its text ("32,16", as in the link). */
@@ -20,13 +24,19 @@ export function flatSettings(record: Readonly<Record<string, unknown>>): Record<
 }
 
 /**
- * The state of `session` once its submitted steps have finished: every engine's, and `settings`
- * (the caller's, flat JSON) to rebuild it from.
+ * The state of `session` once its submitted steps have finished: every engine's, `settings` (the
+ * caller's, flat JSON) to rebuild it from, and with `log` each engine's loss history, bounded.
  */
-export async function captureCheckpoint(session: Session, settings: Readonly<Record<string, unknown>>): Promise<Checkpoint> {
+export async function captureCheckpoint(session: Session, settings: Readonly<Record<string, unknown>>, log?: MetricsLog): Promise<Checkpoint> {
   const { config, data } = session;
   const engines: Partial<Record<EngineId, EngineState>> = {};
   for (const engine of session.engines) engines[engine.id] = await engine.capture();
+  // Read after the captures, which flush: every step's metrics up to the state have arrived.
+  const history: Partial<Record<EngineId, StepMetrics[]>> = {};
+  for (const engine of session.engines) {
+    const before = log?.of(engine.id).filter((m) => m.step < engines[engine.id]!.step) ?? [];
+    if (before.length > 0) history[engine.id] = boundedHistory(before);
+  }
   const { name, N, D, classes } = data.train;
   const cp: Checkpoint = {
     settings: flatSettings(settings),
@@ -36,6 +46,7 @@ export async function captureCheckpoint(session: Session, settings: Readonly<Rec
     optimizer: { ...session.optimizer },
     data: { name, N, D, classes },
     engines,
+    ...(Object.keys(history).length > 0 ? { history } : {}),
   };
   checkSettings(cp.settings, 'checkpoint', 'settings');
   return cp;
@@ -57,6 +68,12 @@ function stateFor(cp: Checkpoint, engine: EngineId): EngineState {
   const state = cp.engines[engine] ?? Object.values(cp.engines)[0];
   if (!state) throw new Error('a checkpoint holds at least one engine');
   return state;
+}
+
+/** The loss history `engine` continues from: its own, or the first engine's where it continues from that one's state (stateFor); empty without one. */
+export function checkpointHistory(cp: Checkpoint, engine: EngineId): readonly StepMetrics[] {
+  const own = cp.engines[engine] ? engine : (Object.keys(cp.engines)[0] as EngineId);
+  return cp.history?.[own] ?? [];
 }
 
 /** The step each engine of a checkpoint had reached (one that did not run: the first one's). */

@@ -204,6 +204,7 @@ export class App {
       loop: this.loop,
       banners: this.banners,
       recovery: this.recovery,
+      log: this.views.log,
       fitEngine: (s) => this.changes.fitEngine(s),
       settingsChanged: () => this.changes.show(),
     });
@@ -272,7 +273,7 @@ export class App {
     this.status.showRun({
       session,
       running: this.loop.running,
-      recentLoss: (engine) => this.views.log.recentLoss(engine, 20),
+      recentLoss: (engine, steps) => this.views.log.recentLoss(engine, steps),
       lastEval: (engine) => this.views.lastEval(engine),
       pcaBound: this.views.pcaBound,
       racing: this.queue.applied?.engine === 'race',

@@ -7,7 +7,7 @@ import type { ModelSpec } from '../models/build';
 import type { DataSplit } from '../data/dataset';
 import type { GpuContext } from '../gpu/device';
 import { mistakeProblem } from '../reference/mistakes';
-import { checkCheckpointFits, checkpointSteps, restoreCheckpoint } from '../train/checkpoint';
+import { checkCheckpointFits, checkpointHistory, checkpointSteps, restoreCheckpoint } from '../train/checkpoint';
 import type { Checkpoint } from '../train/checkpoint-format';
 import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import { exerciseMistake } from '../train/exercise';
@@ -223,7 +223,9 @@ export class BuildQueue {
       }
       host.recovery.snapshots.reset(restore);
       this.applied = { ...s };
-      host.views.attach(session, plan, data, s, restore && continues ? checkpointSteps(restore) : NO_STEPS);
+      // A run file's own history comes back with it (a run that continues keeps what the page drew).
+      const history = restore && !continues ? Object.fromEntries(session.engines.map((e) => [e.id, checkpointHistory(restore, e.id)])) : {};
+      host.views.attach(session, plan, data, s, restore && continues ? checkpointSteps(restore) : NO_STEPS, history);
       this.session = session;
     } finally {
       this.building = false;

@@ -6,6 +6,7 @@ import { UserFileSource } from '../data/user-file';
 import { captureCheckpoint } from '../train/checkpoint';
 import type { Checkpoint } from '../train/checkpoint-format';
 import { parseCheckpoint } from '../train/checkpoint-reader';
+import type { MetricsLog } from '../train/metrics-log';
 import type { Banners } from './banners';
 import type { BuildQueue } from './build-queue';
 import type { Recovery } from './recovery';
@@ -20,6 +21,8 @@ export interface PageFilesHost {
   loop: TrainingLoop;
   banners: Banners;
   recovery: Recovery;
+  /** The run's per-step metrics: a saved run keeps its loss history. */
+  log: MetricsLog;
   /** Settings read from a file may name an engine this page cannot run: the page's fallback applies. */
   fitEngine(s: PageSettings): void;
   settingsChanged(): void;
@@ -85,7 +88,7 @@ export class PageFiles {
     try {
       // An exercise's file names its seed, not its mistake (the seed gives it back on loading).
       const { mistake, ...rest } = host.settings;
-      const cp = await session.use(() => captureCheckpoint(session, host.settings.exercise > 0 ? rest : { ...rest, mistake }));
+      const cp = await session.use(() => captureCheckpoint(session, host.settings.exercise > 0 ? rest : { ...rest, mistake }, host.log));
       file = checkpointFile(cp, format, `webgpu-backprop-${host.settings.model}-step-${session.step}`);
       download(file);
     } catch (error) {

@@ -59,10 +59,18 @@ export class RunViews {
   }
 
   /**
-   * Shows `session`, built from `plan` on `data` with the settings `s`. `continues`: the steps up to
-   * these (a restored run's) stay on the plot; otherwise each engine's curve starts again.
+   * Shows `session`, built from `plan` on `data` with the settings `s`. The steps before `keepSteps`
+   * (a restored run's) stay on the plot, the others go; `history` (a loaded run file's) takes their
+   * place, so that its plot and the status line's average go on as if it had never stopped.
    */
-  attach(session: Session, plan: RunPlan, data: DataSplit, s: PageSettings, keepSteps: Record<EngineId, number>): void {
+  attach(
+    session: Session,
+    plan: RunPlan,
+    data: DataSplit,
+    s: PageSettings,
+    keepSteps: Record<EngineId, number>,
+    history: Partial<Record<EngineId, readonly StepMetrics[]>> = {},
+  ): void {
     this.session = session;
     this.plot.setClock(s.engine === 'race'); // racing engines are at different steps: the clock is common
     this.cutBack(keepSteps);
@@ -100,6 +108,12 @@ export class RunViews {
       },
       this.runs,
     );
+    // A loaded run's history (finite: the reader checked it): the plot, the status line's average and the comparison of runs go on from it.
+    for (const [engine, steps] of Object.entries(history) as Array<[EngineId, readonly StepMetrics[]]>) {
+      this.log.add(engine, steps);
+      this.plot.addSteps(engine, steps, true);
+      this.math?.addSteps(engine, steps);
+    }
     if (plan.spec.kind === 'autoencoder') {
       const code = plan.spec.shape.m;
       void pcaBoundAsync(data.train, code).then(

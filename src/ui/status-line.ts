@@ -1,6 +1,7 @@
 // The status line and its one owner: what the page is doing (loading, building, ready, training),
-// each engine's speed measured over a second or more, and MNIST's download ahead of it while one is
-// in flight.
+// each engine's speed averaged over about a second, and MNIST's download ahead of it while one is
+// in flight. It is two lines high whatever it says (style.css), so that the page never moves under
+// it; what does not fit ends in an ellipsis, and the whole line is its tooltip.
 import { threadsText } from '../bench/types';
 import { canShareMemory } from '../cpu/wasm-module';
 import { CpuEngine } from '../train/cpu-engine';
@@ -9,14 +10,18 @@ import type { Session, TestMetrics } from '../train/session';
 import { downloadStatus } from './build-status';
 import { watchMnistDownload } from './data-source';
 import { formatNumber, formatRate } from './format';
+import { RateSmoother } from './rate-smoother';
 import type { PageSettings } from './settings';
+
+/** The status line's training loss is the mean of the last steps': one batch's loss alone jumps about. */
+export const LOSS_MEAN_STEPS = 20;
 
 /** What the run's line is made of, read when it is drawn. */
 export interface RunLine {
   session: Session;
   running: boolean;
-  /** Each engine's recent metrics, for the training loss. */
-  recentLoss: (engine: EngineId) => number;
+  /** The mean training loss of an engine's last `steps` steps (NaN with none). */
+  recentLoss: (engine: EngineId, steps: number) => number;
   /** The latest test evaluation of each engine. */
   lastEval: (engine: EngineId) => TestMetrics | undefined;
   pcaBound: number | null;
@@ -33,10 +38,17 @@ export class StatusLine {
   private download: string | null = null;
   /** Play was pressed during a build: the line says training starts when the model is ready. */
   private waiting = false;
-  /** Each engine's steps per second while running, measured over a second or more. */
-  private readonly rates = new Map<EngineId, { steps: number; time: number; perSecond: number }>();
+  /** Each engine's steps per second while running, averaged over about a second. */
+  private readonly rates = new Map<EngineId, RateSmoother>();
+  /** The text, clamped to two lines inside the fixed-height line. */
+  private readonly textEl: HTMLSpanElement;
 
-  constructor(private readonly el: HTMLElement) {}
+  constructor(private readonly el: HTMLElement) {
+    this.textEl = document.createElement('span');
+    this.textEl.className = 'status-text';
+    this.textEl.textContent = el.textContent;
+    el.replaceChildren(this.textEl);
+  }
 
   /** The line's own text now (the download's progress aside). */
   get current(): string {
@@ -75,10 +87,10 @@ export class StatusLine {
     this.draw();
   }
 
-  /** Training starts: each engine's speed is measured from here. */
+  /** Training starts: each engine's speed is measured from here (the time paused counts for nothing). */
   startRates(engines: readonly Engine[]): void {
     const now = performance.now();
-    for (const e of engines) this.rates.set(e.id, { steps: e.step, time: now, perSecond: this.rates.get(e.id)?.perSecond ?? 0 });
+    for (const e of engines) this.rateOf(e.id).restart(e.step, now);
   }
 
   /** The run's line: step, epoch, losses, test metrics, speed and engines. */
@@ -86,13 +98,13 @@ export class StatusLine {
     const { session } = r;
     this.measure(session.engines, r.running);
     const engine = session.leader.id;
-    const loss = r.recentLoss(engine);
+    const loss = r.recentLoss(engine, LOSS_MEAN_STEPS);
     const test = r.lastEval(engine);
     const stepsPerEpoch = Math.floor(session.data.train.N / session.config.batch);
     const parts = [
       `step ${session.step.toLocaleString('en')}`,
       `epoch ${(session.step / stepsPerEpoch).toFixed(2)}`,
-      `training loss ${Number.isFinite(loss) ? formatNumber(loss) : '—'}`,
+      `training loss (mean of ${LOSS_MEAN_STEPS} steps) ${Number.isFinite(loss) ? formatNumber(loss) : '—'}`,
     ];
     // An evaluation well behind the steps (a race's GPU, busy training, answers late) says its step.
     const at = test && session.step - test.step > Math.max(100, 0.2 * session.step) ? ` (step ${test.step.toLocaleString('en')})` : '';
@@ -106,13 +118,13 @@ export class StatusLine {
       // One engine trains within each animation frame, so that every frame draws: the rate is the
       // frames' (a race, where engines run freely, shows what the engines can do).
       const per = r.stepsPerFrame === null ? 'a share of each frame' : `up to ${r.stepsPerFrame} per frame`;
-      if (r.running && perSecond > 0) parts.push(`${formatRate(perSecond)} steps/s (${per})`);
+      if (r.running && perSecond) parts.push(`${formatRate(perSecond)} steps/s (${per})`);
       parts.push(engineName(session.leader, r.adapterName));
     } else {
       // Side by side: each engine's name, step and speed (in a race the steps differ).
       const each = session.engines.map((e) => {
         const perSecond = this.rates.get(e.id)?.perSecond ?? 0;
-        const speed = r.running && perSecond > 0 ? ` at ${formatRate(perSecond)} steps/s` : '';
+        const speed = r.running && perSecond ? ` at ${formatRate(perSecond)} steps/s` : '';
         return `${engineName(e, r.adapterName, true)} step ${e.step.toLocaleString('en')}${speed}`;
       });
       parts.push(`${each.join(', ')}${r.racing ? ', racing' : ', side by side'}`);
@@ -121,21 +133,24 @@ export class StatusLine {
   }
 
   private measure(engines: readonly Engine[], running: boolean): void {
+    if (!running) return;
     const now = performance.now();
-    for (const engine of engines) {
-      const rate = this.rates.get(engine.id);
-      if (!rate) this.rates.set(engine.id, { steps: engine.step, time: now, perSecond: 0 });
-      else if (now - rate.time > 1000 && running) {
-        this.rates.set(engine.id, { steps: engine.step, time: now, perSecond: ((engine.step - rate.steps) * 1000) / (now - rate.time) });
-      }
-    }
+    for (const engine of engines) this.rateOf(engine.id).add(engine.step, now);
+  }
+
+  private rateOf(engine: EngineId): RateSmoother {
+    let rate = this.rates.get(engine);
+    if (!rate) this.rates.set(engine, (rate = new RateSmoother()));
+    return rate;
   }
 
   private draw(): void {
     const { download, text } = this;
     const line = this.waiting ? `${text} · Training starts when the model is ready.` : text;
     // The download first: it is the news (the panel already names MNIST), the run's own line after it.
-    this.el.textContent = download && text !== download ? `${download} · ${line}` : line;
+    const shown = download && text !== download ? `${download} · ${line}` : line;
+    this.textEl.textContent = shown;
+    this.el.title = shown;
   }
 }
 

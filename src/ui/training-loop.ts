@@ -144,6 +144,8 @@ export class TrainingLoop {
     if (this.host.blocked()) return;
     await this.settled();
     session.run(1);
+    // The step shown whole: its loss read back now (one click, one readback), in the plot and the status line.
+    await session.flush();
     await this.host.refresh(session, true);
   }
 

@@ -24,6 +24,10 @@ describe('the math views', () => {
     await page.locator('.view-equations .math-eq[data-key="GV"]').hover();
     expect(await page.locator('.view-equations .math-value.math-hot[data-key="GV"]').count()).toBe(1);
     await trainFor(page, 40);
+    // Nothing to compare yet: the comparison waits hidden, with no empty chart.
+    const compare = page.locator('.view-compare-runs');
+    expect(await compare.isVisible()).toBe(false);
+    expect(await compare.locator('canvas').count()).toBe(0);
     // the activation statistics are filled in
     expect(await page.locator('.view-activation-stats table tr').count()).toBeGreaterThanOrEqual(6);
     // an on-demand check after training
@@ -44,6 +48,7 @@ describe('the math views', () => {
     const legend = await page.locator('.view-compare-runs .u-legend').textContent();
     expect(legend).toContain('correct');
     expect(legend).toContain('swish-prime');
+    expect(await compare.isVisible()).toBe(true);
     // the equations mark the wrong line in red, the right one beside it
     const marked = page.locator('.view-equations .math-eq-wrong');
     expect(await marked.count()).toBe(1);

@@ -1,11 +1,30 @@
 // End to end: a run state anyone can read — one play/pause toggle named by what it does, Space
 // toggling it (not while typing), the status line saying "paused" and never "0 steps/s", and the
-// run controls on the first screen and in view while scrolling, at 1280×800, 1024×768 and 800×600.
+// run controls on the first screen and in view while scrolling, with a status line of one height
+// whether running or paused, at 1280×800, 1024×768 and 800×600.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHOTS, state, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
+
+/** An init script: the WebGPU adapter describes itself as a real GPU's does, at length. */
+function longAdapterName(): void {
+  const real = Object.getOwnPropertyDescriptor(GPUAdapter.prototype, 'info')!.get!;
+  Object.defineProperty(GPUAdapter.prototype, 'info', {
+    get() {
+      const info = real.call(this) as GPUAdapterInfo;
+      return {
+        vendor: 'nvidia',
+        architecture: 'hopper',
+        device: '',
+        description: 'NVIDIA: 580.159.04',
+        subgroupMinSize: info.subgroupMinSize,
+        subgroupMaxSize: info.subgroupMaxSize,
+      };
+    },
+  });
+}
 
 describe('the run state', () => {
   it('toggles with one button and with Space, and the status says when it is paused', { timeout: 120_000 }, async () => {
@@ -107,6 +126,29 @@ describe('the run state', () => {
       expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
       expect(await inView()).toBe(true);
       expect(await page.getByRole('status').isVisible()).toBe(true);
+    });
+
+    it(`keeps the status line one height, running and paused, and the page still, at ${width}×${height}`, { timeout: 90_000 }, async () => {
+      // A real GPU's longer name ("nvidia hopper (NVIDIA: 580.159.04)"), and both engines racing: the longest line.
+      const { page, errors } = await open('#dataset=spiral&hidden=16,16&engine=race', { viewport: { width, height }, init: longAdapterName });
+      const status = page.getByRole('status');
+      const measure = async () => ({ status: (await status.boundingBox())!.height, stage: (await page.locator('.stage').boundingBox())!.y });
+      const ready = await measure();
+      await page.locator('.run-toggle').click();
+      // Running with its rate, its test accuracy and its loss, the longest line it shows.
+      await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/test accuracy .* steps\/s.* steps\/s/);
+      await page.waitForTimeout(1200);
+      const running = await measure();
+      await page.locator('.run-toggle').click();
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('paused');
+      const paused = await measure();
+      // A line longer than two ends in an ellipsis: the tooltip holds it whole.
+      expect(await status.getAttribute('title')).toBe(await status.textContent());
+      expect(running.status).toBe(paused.status);
+      expect(running.status).toBe(ready.status);
+      expect(running.stage).toBe(paused.stage);
+      expect(running.stage).toBe(ready.stage);
+      expect(errors).toEqual([]);
     });
   }
 });

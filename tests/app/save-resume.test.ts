@@ -1,12 +1,24 @@
-// End to end: a run saved to a file and resumed exactly, its tensors saved for numpy, and run files
-// refused (a future version, a step counter or weights that would poison training) with the run left as it was.
+// End to end: a run saved to a file and resumed exactly (its loss history and the status line's
+// training loss too), its tensors saved for numpy, and run files refused (a future version, a step
+// counter or weights that would poison training) with the run left as it was.
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { clickButton, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
+
+/** Trains one step from `step` ("one step") and reads the status line's training loss, a mean of the last steps'. */
+async function stepAndReadLoss(page: Page, step: number): Promise<string> {
+  await clickButton(page, 'one step');
+  const status = page.getByRole('status');
+  await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^step ${step + 1} `));
+  const loss = /training loss \(mean of 20 steps\) (\S+)/.exec((await status.textContent()) ?? '')?.[1];
+  expect(loss).toMatch(/^\d/);
+  return loss!;
+}
 
 describe('when things go wrong', () => {
   it('saves a run and resumes it exactly; saves the tensors for numpy; refuses a bad run file', async () => {
@@ -18,6 +30,10 @@ describe('when things go wrong', () => {
     const runFile = join(tmpdir(), `run-${process.pid}.json`);
     await saved.saveAs(runFile);
     expect(saved.suggestedFilename()).toBe(`webgpu-backprop-mlp-step-${first.step}.json`);
+    // The file keeps the loss history: every step before the one saved.
+    const kept = JSON.parse(readFileSync(runFile, 'utf8')).history.gpu;
+    expect(kept.step).toEqual(Array.from({ length: first.step }, (_, i) => i));
+    const lossGoingOn = await stepAndReadLoss(page, first.step);
     const uninterrupted = await trainFor(page, first.step + 20);
     const npzSaving = page.waitForEvent('download');
     await clickButton(page, 'save tensors');
@@ -31,7 +47,12 @@ describe('when things go wrong', () => {
     await page.waitForFunction((n) => new RegExp(`continuing from step ${n}`).test(document.getElementById('notice')?.textContent ?? ''), first.step, {
       timeout: 60_000,
     });
-    expect((await state(page)).step).toBe(first.step);
+    const loaded = await state(page);
+    expect(loaded.step).toBe(first.step);
+    // Its loss history is back, and the status line's training loss (a mean of the last steps) one
+    // step on is the one the run showed one step on before it was saved.
+    expect(loaded.history.gpu).toEqual(kept.step.map((step: number, i: number) => ({ step, loss: kept.loss[i], accuracy: kept.accuracy[i] })));
+    expect(await stepAndReadLoss(page, first.step)).toBe(lossGoingOn);
     const resumed = await trainFor(page, first.step + 20);
     const expected = new Map(uninterrupted.history.gpu.map((m) => [m.step, m.loss]));
     const again = resumed.history.gpu.filter((m) => m.step >= first.step && expected.has(m.step));

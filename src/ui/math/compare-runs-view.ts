@@ -1,6 +1,6 @@
 // One plot with the smoothed loss of the correct run and of each mistaken run of the gallery (the
 // last of each with otherwise equal settings: same seed, same batches), so each mistake's cost can
-// be seen.
+// be seen. The card waits hidden until there are two runs to compare: an empty chart says nothing.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ViewCard } from '../views/card';
@@ -52,9 +52,17 @@ export class CompareRunsView {
     this.draw();
   }
 
-  /** Redraws from the kept curves. */
+  /** Redraws from the kept curves; with fewer than two, hides the card. */
   draw(): void {
     const kinds = ORDER.filter((k) => (this.runs.curves[k]?.steps.length ?? 0) > 0);
+    const comparing = kinds.length >= 2;
+    this.card.root.hidden = !comparing;
+    if (!comparing) {
+      this.chart?.destroy();
+      this.chart = null;
+      this.layout = '';
+      return;
+    }
     const { x, columns } = alignCurves(kinds.map((k) => ({ x: this.runs.curves[k]!.steps, y: this.runs.curves[k]!.losses })));
     const data: uPlot.AlignedData = [x, ...columns];
     const layout = kinds.join();

@@ -111,12 +111,15 @@ export class LossPlot {
     this.flush();
   }
 
-  /** Adds training losses; non-finite steps or losses are skipped. */
-  addSteps(engine: LossEngine, steps: ReadonlyArray<{ step: number; loss: number }>): void {
+  /**
+   * Adds training losses; non-finite steps or losses are skipped. `past`: steps of a loaded run's
+   * history, which took no time on this page: drawn by step, never on a race's clock.
+   */
+  addSteps(engine: LossEngine, steps: ReadonlyArray<{ step: number; loss: number }>, past = false): void {
     const d = this.data[engine];
     const good = steps.filter(({ step, loss }) => Number.isFinite(step) && Number.isFinite(loss));
     // On the clock (a race) only: every step's loss passes here, so nothing is kept that no chart draws.
-    const now = this.x === 'seconds' ? this.seconds() : null;
+    const now = this.x === 'seconds' && !past ? this.seconds() : null;
     good.forEach(({ step, loss }, i) => {
       const smoothed = d.ema.push(loss);
       d.train.push(step, [loss, smoothed]);
