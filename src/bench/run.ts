@@ -6,8 +6,8 @@ import { benchCpu } from './cpu';
 import { benchJax } from './jax';
 import { benchTfjs } from './tfjs';
 import { benchTfjsWasm } from './tfjs-wasm';
-import { DEFAULT_PROTOCOL, type BenchProtocol, type BenchResult, type BenchSize, type Impl } from './types';
-import { benchGpu, overheadTimes, phaseTimes, type Overheads, type PhaseTimes } from './gpu';
+import { DEFAULT_PROTOCOL, type BenchProtocol, type BenchResult, type BenchSize, type Impl, type PhaseTimes } from './types';
+import { benchGpu, overheadTimes, phaseTimes, type Overheads } from './gpu';
 
 /** What the report says about the adapter. */
 export interface AdapterReport {
