@@ -93,9 +93,9 @@ describe('the benchmark on the CPU engine', () => {
         const passes = await engine.passTimes(8);
         ratios.push((PHASES.reduce((s, p) => s + passes[p], 0) / stepMs).toFixed(2));
       }
-      // Run alone, each pass ends at a barrier of its own (five in all, the step has two): on this
-      // 2-core machine, shared with other jobs, the rounds' sums came to 0.7–1.4× the step, with the
-      // odd round off by several times, so the median round is asked within a factor of 4 either way.
+      // Each pass repeated in a job of its own, the step's two barriers in the backward pass: the
+      // sums came to 0.7–1.4× the step on this 2-core machine shared with other jobs, with the odd
+      // round off by several times, so the median round is asked within a factor of 4 either way.
       const ratio = median(ratios.map(Number));
       expect(ratio > 1 / 4 && ratio < 4, `passes ÷ step per round: ${ratios.join(', ')}`).toBe(true);
     } finally {

@@ -101,22 +101,29 @@ export function cpuThreadMain(
   };
 
   /**
-   * One pass of a step on the first batch slot, as the step runs it but each part followed by a
-   * barrier: the backward pass is G over rows, then dW and db over units.
+   * Pass `pass` of a step on the first batch slot, `count` times, as the step runs it. The forward
+   * pass, the loss and the update touch only this thread's rows or units, so their repeats need no
+   * barrier; the backward pass is G over rows, then dW and db over units, which read every thread's
+   * rows, so it keeps the step's two barriers. The step's two barriers are thus timed once, within
+   * the backward pass, and the passes add up to about a step.
    */
-  const runPass = (pass: number, t: number, r0: number, r1: number): void => {
+  const runPass = (pass: number, count: number, t: number, r0: number, r1: number): void => {
     const X = layout.xBase;
     const c1 = 1 - f32[layout.beta1Word]! ** t;
     const c2 = 1 - f32[layout.beta2Word]! ** t;
-    const { forward, loss, backward, update } = layout.passes;
-    if (pass === forward || pass === loss || pass === backward) {
-      attempt(() => wasm.passRows(desc, X, layout.labelBase, r0, r1, pass, tid));
-      barrier();
+    const { backward, update } = layout.passes;
+    const rows = pass !== update;
+    const units = pass === backward || pass === update;
+    // Each barrier outside attempt(), as in a step: a thread that failed still meets the others.
+    for (let i = 0; i < count; i++) {
+      if (rows) attempt(() => wasm.passRows(desc, X, layout.labelBase, r0, r1, pass, tid));
+      if (pass === backward) barrier();
+      if (units) attempt(() => wasm.passUnits(desc, X, tid, threads, c1, c2, pass));
+      if (pass === backward) barrier();
     }
-    if (pass === loss) sumLoss(layout.labelBase, 0); // the others may go on: the next repeat writes the same row losses
-    if (pass === backward || pass === update) {
-      attempt(() => wasm.passUnits(desc, X, tid, threads, c1, c2, pass));
+    if (pass === layout.passes.loss) {
       barrier();
+      sumLoss(layout.labelBase, 0); // once: O(B), and the step's sum is the same
     }
   };
 
@@ -129,7 +136,7 @@ export function cpuThreadMain(
     }
     const [r0, r1] = share(B);
     if (kind === layout.jobs.PASS) {
-      for (let i = 0; i < count; i++) runPass(pass, t0 + 1, r0, r1);
+      runPass(pass, count, t0 + 1, r0, r1);
       return;
     }
     const beta1 = f32[layout.beta1Word]!;

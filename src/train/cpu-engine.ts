@@ -268,8 +268,8 @@ export class CpuEngine implements Engine {
    * Each pass of a step run alone `repeats` times over the next step's batch, as a job of its own on
    * every thread, timed by the clock around the job: ms per repeat of each. One whole step runs first,
    * so that every buffer holds a step's values; the parameters, gradients and moments are put back
-   * afterwards, and the step count does not move. Run alone, a pass ends at a barrier of its own
-   * (the step has two, the passes five), so the passes add up to a little more than a step.
+   * afterwards, and the step count does not move. Only the backward pass waits at barriers between repeats, the
+   * step's two (src/cpu/cpu-thread.ts), so the passes add up to about a step.
    */
   passTimes(repeats: number): Promise<Record<Phase, number>> {
     const count = Math.max(1, Math.floor(repeats));

@@ -116,6 +116,10 @@ describe('the benchmark section', () => {
     expect(await page.locator('.view-bench .bench-model').textContent()).toMatch(new RegExp(`^Timed: ${D}-8-5-\\d+ tanh, batch 16$`));
     expect(await page.locator('.view-bench .bench-speedup').textContent()).toMatch(/^Here the .* faster than|^Here the GPU and the CPU engine/);
     expect(await page.locator('.view-bench .bench-table td').allTextContents()).toContainEqual(expect.stringMatching(/^CPU \(float32, \d+ threads?\)$/));
+    // Where each engine's step went, in the section too: the GPU's bar with its fixed cost, the CPU's.
+    const bars = await stepBars(page, '.view-bench .step-bars');
+    expect(bars.rows.map((r) => `${r.engine}: ${r.parts.join(',')}`)).toEqual(['gpu: forward,loss,backward,update,fixed', 'cpu: forward,loss,backward,update']);
+    await page.locator('.view-bench').screenshot({ path: join(SHOTS, 'benchmark-current.png') });
     await page.screenshot({ path: join(SHOTS, 'benchmark.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
