@@ -51,6 +51,38 @@ describe('cli bench', () => {
     expect((await cli('bench', '--compare', '--impl', 'gpu')).stderr).toMatch(/^error: --compare times the GPU and the CPU engine: drop --impl$/m);
   });
 
+  it('--phases prints where a step’s time goes: a text bar per engine (the GPU’s fixed cost in it), each part in ms, the key', async () => {
+    const flags = ['--phases', '--impl', 'gpu,cpu', '--batch', '4', '--hidden', '5', '--rounds', '1'];
+    const { code, stdout, stderr } = await cli('bench', ...flags);
+    expect(code, stderr).toBe(0);
+    const lines = stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith("where a step's time goes at 4x5, each part run alone (GPU passes by "));
+    expect(at, stdout).toBeGreaterThan(0);
+    const ms = '[\\d.e-]+ ms';
+    expect(lines[at + 1]).toMatch(
+      new RegExp(`^  GPU \\(WebGPU\\) +[FLBUS]+ +${ms}: forward ${ms}, loss ${ms}, backward ${ms}, update ${ms}, submit \\+ wait ${ms}$`),
+    );
+    expect(lines[at + 2]).toMatch(
+      new RegExp(`^  CPU \\(WebAssembly SIMD, \\d+ threads?\\) +[FLBU]+ +${ms}: forward ${ms}, loss ${ms}, backward ${ms}, update ${ms}$`),
+    );
+    expect(lines[at + 3]).toBe('  key: F forward, L loss, B backward, U update, S submit + wait (GPU fixed cost)');
+    expect(lines[at + 4]).toMatch(/^ {2}(Most of the GPU's step|The GPU's fixed cost)/);
+    // The JSON carries both engines' passes, each positive, and the submit's cost the bars take off.
+    const json = await cli('bench', ...flags, '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      phases: Array<{ ms: Record<string, number> }>;
+      cpuPhases: Array<{ batch: number; hidden: number; source: string; ms: Record<string, number> }>;
+      overheads: { submitMs: number };
+    };
+    expect(report.cpuPhases.map((p) => [p.batch, p.hidden, p.source])).toEqual([[4, 5, 'wall-clock']]);
+    for (const p of [...report.phases, ...report.cpuPhases]) {
+      expect(Object.keys(p.ms)).toEqual(['forward', 'loss', 'backward', 'update']);
+      for (const v of Object.values(p.ms)) expect(v > 0 && Number.isFinite(v), JSON.stringify(p)).toBe(true);
+    }
+    expect(report.overheads.submitMs).toBeGreaterThan(0);
+  });
+
   it('--matmul times the matmul alone per entry point: ms and TFLOP/s for each shape and path', async () => {
     const { code, stdout, stderr } = await cli('bench', '--matmul', '9,5x7x3', '--path', 'tiled,splitk', '--rounds', '1', '--json');
     expect(code, stderr).toBe(0);

@@ -1,6 +1,6 @@
 // The benchmark view in a real browser, on the browser's WebGPU adapter and the CPU engine's Web
 // Worker: the current-model timing names the model it timed (every layer, the activation, D and C)
-// and shows the speed-up, per-pass times and the submit, dispatch and readback overheads; a tiny sweep measures every cell and draws both charts; a cancelled sweep
+// and shows the speed-up, where each engine's step goes (the bars) and the submit, dispatch and readback overheads; a tiny sweep measures every cell and draws both charts; a cancelled sweep
 // stops; the comparison with TensorFlow.js and jax-js, at a tiny size, has a row per implementation,
 // timed or saying why not, and can be cancelled; nothing is logged as an error.
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -49,6 +49,14 @@ describe('benchmark view', () => {
     expect(v0.sentence).not.toMatch(/0\.\d+×/);
     expect(text).toMatch(/CPU \(float32, \d+ threads?\)/);
     expect(text).toMatch(/per pass/);
+    // Where each engine's step went: the GPU's passes and fixed cost, the CPU engine's passes, all timed.
+    expect(v.bars!.map((b) => [b.engine, b.segments.map((s) => s.part).join(',')])).toEqual([
+      ['gpu', 'forward,loss,backward,update,fixed'],
+      ['cpu', 'forward,loss,backward,update'],
+    ]);
+    for (const b of v.bars!) expect(b.totalMs > 0 && Number.isFinite(b.totalMs), JSON.stringify(b)).toBe(true);
+    expect(host.querySelectorAll('.view-bench .step-bars-row')).toHaveLength(2);
+    expect(host.querySelectorAll('.view-bench .step-bars-legend li')).toHaveLength(5);
     expect(text).toMatch(/readback of 16 bytes/);
     // SwiftShader compiles one matmul entry point, so nothing is timed and every product says so.
     expect(text).toMatch(

@@ -4,7 +4,8 @@
 // updateUnits (dW, db and the optimizer's update for a range of each layer's units: units are
 // independent). Threads take ranges of one phase; sums over the batch stay within one thread in a
 // fixed order. The model is described by a table of i32/f32 words in memory (layout below,
-// exported so that the host reads it from here, its one home).
+// exported so that the host reads it from here, its one home). passRows and passUnits run one pass
+// of the step alone (PASS_*), so that the host can time each; a step never calls them.
 import { biasActivate, scaleByDerivative, LINEAR } from './activations';
 import { gemmNT, gemmXN } from './gemm';
 export { scratchBytes } from './gemm';
@@ -47,6 +48,16 @@ export const L_MB = 11;
 export const L_VB = 12;
 export const DESCRIPTOR_WORDS = D_LAYER0 + 5 * LAYER_WORDS;
 
+// A step's passes, for passRows and passUnits: forward, loss (with its gradient), backward (G of
+// every layer over rows, then dW and db over units) and the optimizer's update.
+export const PASS_FORWARD = 1;
+export const PASS_LOSS = 2;
+export const PASS_BACKWARD = 3;
+export const PASS_UPDATE = 4;
+// What mlpUnits and autoencoderUnits compute: the gradients, the update, or both (a step).
+const UNITS_GRADIENTS = 1;
+const UNITS_UPDATE = 2;
+
 export const MISTAKE_SWISH_PRIME = 1;
 export const MISTAKE_W2_LAYOUT = 2;
 export const MISTAKE_NO_ONE_HOT = 4;
@@ -81,20 +92,52 @@ export const MISTAKE_AE_ONE_TERM = 16;
 export function forwardRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: bool, tid: i32): void {
   if (r0 >= r1) return;
   const scratch = threadScratch(desc, tid);
-  if (word(desc, D_KIND) == 1) autoencoderRows(desc, X, r0, r1, train, scratch);
-  else mlpRows(desc, X, labels, r0, r1, train, scratch);
+  if (word(desc, D_KIND) == 1) {
+    autoencoderForward(desc, X, r0, r1, scratch);
+    autoencoderLoss(desc, X, r0, r1);
+    if (train) autoencoderBackward(desc, r0, r1, scratch);
+  } else {
+    mlpForward(desc, X, r0, r1, scratch);
+    mlpLoss(desc, labels, r0, r1, train);
+    if (train) mlpBackward(desc, r0, r1, scratch);
+  }
 }
 
 /** Phase 2 for thread `tid` of `threads`: its share of every layer's units; c1, c2 are Adam's bias corrections. */
 export function updateUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f32): void {
-  if (word(desc, D_KIND) == 1) autoencoderUnits(desc, X, tid, threads, c1, c2);
-  else mlpUnits(desc, X, tid, threads, c1, c2);
+  const both = UNITS_GRADIENTS | UNITS_UPDATE;
+  if (word(desc, D_KIND) == 1) autoencoderUnits(desc, X, tid, threads, c1, c2, both);
+  else mlpUnits(desc, X, tid, threads, c1, c2, both);
 }
 
-function mlpRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: bool, scratch: usize): void {
+/** Phase 1's share of pass `pass` alone (forward, loss or backward; the loss as in training, with its gradient). */
+export function passRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, pass: i32, tid: i32): void {
+  if (r0 >= r1) return;
+  const scratch = threadScratch(desc, tid);
+  const ae = word(desc, D_KIND) == 1;
+  if (pass == PASS_FORWARD) {
+    if (ae) autoencoderForward(desc, X, r0, r1, scratch);
+    else mlpForward(desc, X, r0, r1, scratch);
+  } else if (pass == PASS_LOSS) {
+    if (ae) autoencoderLoss(desc, X, r0, r1);
+    else mlpLoss(desc, labels, r0, r1, true);
+  } else if (pass == PASS_BACKWARD) {
+    if (ae) autoencoderBackward(desc, r0, r1, scratch);
+    else mlpBackward(desc, r0, r1, scratch);
+  }
+}
+
+/** Phase 2's share of pass `pass` alone: the backward's dW and db, or the update. */
+export function passUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f32, pass: i32): void {
+  const parts = pass == PASS_BACKWARD ? UNITS_GRADIENTS : pass == PASS_UPDATE ? UNITS_UPDATE : 0;
+  if (parts == 0) return;
+  if (word(desc, D_KIND) == 1) autoencoderUnits(desc, X, tid, threads, c1, c2, parts);
+  else mlpUnits(desc, X, tid, threads, c1, c2, parts);
+}
+
+function mlpForward(desc: usize, X: usize, r0: i32, r1: i32, scratch: usize): void {
   const L = word(desc, D_LAYERS);
   const act = word(desc, D_ACTIVATION);
-  const mistakes = word(desc, D_MISTAKES);
   let input = X;
   for (let l = 1; l <= L; l++) {
     const K = layer(desc, l, L_IN);
@@ -106,13 +149,16 @@ function mlpRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: 
     for (let r = r0; r < r1; r++) biasActivate(l < L ? act : LINEAR, row(V, r, N), bias, row(Y, r, N), N);
     input = Y;
   }
+}
 
-  // Softmax cross-entropy in float64 (C is small), with G_Z = (softmax(Z) − onehot) · scale.
+/** Softmax cross-entropy in float64 (C is small), with `train` G_Z = (softmax(Z) − onehot) · scale. */
+function mlpLoss(desc: usize, labels: usize, r0: i32, r1: i32, train: bool): void {
+  const L = word(desc, D_LAYERS);
   const C = layer(desc, L, L_OUT);
   const Z = <usize>layer(desc, L, L_V);
   const GZ = <usize>layer(desc, L, L_G);
   const scale = <f64>real(desc, D_SCALE);
-  const oneHot: f64 = mistakes & MISTAKE_NO_ONE_HOT ? 0 : 1;
+  const oneHot: f64 = word(desc, D_MISTAKES) & MISTAKE_NO_ONE_HOT ? 0 : 1;
   const rowLoss = <usize>word(desc, D_ROW_LOSS);
   const rowClass = <usize>word(desc, D_ROW_CLASS);
   for (let r = r0; r < r1; r++) {
@@ -132,9 +178,13 @@ function mlpRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: 
       store<f32>(g + (<usize>c << 2), <f32>((p - (c == label ? oneHot : 0)) * scale));
     }
   }
-  if (!train) return;
+}
 
-  // From the top: G_{l−1} = (G_l W_l) ⊙ f′(V_{l−1}).
+/** From the top: G_{l−1} = (G_l W_l) ⊙ f′(V_{l−1}). */
+function mlpBackward(desc: usize, r0: i32, r1: i32, scratch: usize): void {
+  const L = word(desc, D_LAYERS);
+  const act = word(desc, D_ACTIVATION);
+  const mistakes = word(desc, D_MISTAKES);
   const wrongSwish = (mistakes & MISTAKE_SWISH_PRIME) != 0;
   for (let l = L; l >= 2; l--) {
     const K = layer(desc, l, L_OUT);
@@ -150,7 +200,7 @@ function mlpRows(desc: usize, X: usize, labels: usize, r0: i32, r1: i32, train: 
   }
 }
 
-function mlpUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f32): void {
+function mlpUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f32, parts: i32): void {
   const scratch = threadScratch(desc, tid);
   const L = word(desc, D_LAYERS);
   const B = word(desc, D_BATCH);
@@ -161,33 +211,42 @@ function mlpUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f3
     const u0 = <i32>((<i64>N * tid) / threads);
     const u1 = <i32>((<i64>N * (tid + 1)) / threads);
     if (u0 >= u1) continue;
-    const G = <usize>layer(desc, l, L_G);
-    const input = l == 1 ? X : <usize>layer(desc, l - 1, L_Y);
     const dW = <usize>layer(desc, l, L_DW);
     const db = <usize>layer(desc, l, L_DB);
-    gemmXN(true, G, N, input, K, dW, K, u0, u1, K, B, false, scratch); // dW_l = G_lᵀ Y_{l−1}
-    for (let u = u0; u < u1; u++) {
-      // bias-one-row: the first row of G instead of the sum over the batch.
-      let s: f64 = 0;
-      if (oneRow) s = load<f32>(G + (<usize>u << 2));
-      else for (let b = 0; b < B; b++) s += load<f32>(row(G, b, N) + (<usize>u << 2));
-      store<f32>(db + (<usize>u << 2), <f32>s);
+    if (parts & UNITS_GRADIENTS) {
+      const G = <usize>layer(desc, l, L_G);
+      const input = l == 1 ? X : <usize>layer(desc, l - 1, L_Y);
+      gemmXN(true, G, N, input, K, dW, K, u0, u1, K, B, false, scratch); // dW_l = G_lᵀ Y_{l−1}
+      for (let u = u0; u < u1; u++) {
+        // bias-one-row: the first row of G instead of the sum over the batch.
+        let s: f64 = 0;
+        if (oneRow) s = load<f32>(G + (<usize>u << 2));
+        else for (let b = 0; b < B; b++) s += load<f32>(row(G, b, N) + (<usize>u << 2));
+        store<f32>(db + (<usize>u << 2), <f32>s);
+      }
     }
-    const span = (u1 - u0) * K;
-    update(desc, row(layer(desc, l, L_W), u0, K), row(dW, u0, K), row(layer(desc, l, L_MW), u0, K), row(layer(desc, l, L_VW), u0, K), span, c1, c2);
-    const at = <usize>u0 << 2;
-    update(desc, <usize>layer(desc, l, L_B) + at, db + at, <usize>layer(desc, l, L_MB) + at, <usize>layer(desc, l, L_VB) + at, u1 - u0, c1, c2);
+    if (parts & UNITS_UPDATE) {
+      const span = (u1 - u0) * K;
+      update(desc, row(layer(desc, l, L_W), u0, K), row(dW, u0, K), row(layer(desc, l, L_MW), u0, K), row(layer(desc, l, L_VW), u0, K), span, c1, c2);
+      const at = <usize>u0 << 2;
+      update(desc, <usize>layer(desc, l, L_B) + at, db + at, <usize>layer(desc, l, L_MB) + at, <usize>layer(desc, l, L_VB) + at, u1 - u0, c1, c2);
+    }
   }
 }
 
-function autoencoderRows(desc: usize, X: usize, r0: i32, r1: i32, train: bool, scratch: usize): void {
+function autoencoderForward(desc: usize, X: usize, r0: i32, r1: i32, scratch: usize): void {
   const n = layer(desc, 1, L_IN);
   const m = layer(desc, 1, L_OUT);
   const W = <usize>layer(desc, 1, L_W);
   const Z = <usize>layer(desc, 1, L_V);
-  const V = <usize>layer(desc, 1, L_Y);
   gemmNT(X, n, W, n, Z, m, r0, r1, m, n, scratch); // Z = X Wᵀ
-  gemmXN(false, Z, m, W, n, V, n, r0, r1, n, m, false, 0); // Z W, then V = Z W − X
+  gemmXN(false, Z, m, W, n, layer(desc, 1, L_Y), n, r0, r1, n, m, false, 0); // V = Z W (the loss subtracts X)
+}
+
+/** V ← V − X, each row's loss ½‖V‖². */
+function autoencoderLoss(desc: usize, X: usize, r0: i32, r1: i32): void {
+  const n = layer(desc, 1, L_IN);
+  const V = <usize>layer(desc, 1, L_Y);
   const rowLoss = <usize>word(desc, D_ROW_LOSS);
   for (let r = r0; r < r1; r++) {
     const v = row(V, r, n);
@@ -200,10 +259,15 @@ function autoencoderRows(desc: usize, X: usize, r0: i32, r1: i32, train: bool, s
     }
     store<f64>(rowLoss + (<usize>r << 3), 0.5 * sq);
   }
-  if (train) gemmNT(V, n, W, n, layer(desc, 1, L_G), m, r0, r1, m, n, scratch); // U = V Wᵀ
 }
 
-function autoencoderUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f32): void {
+function autoencoderBackward(desc: usize, r0: i32, r1: i32, scratch: usize): void {
+  const n = layer(desc, 1, L_IN);
+  const m = layer(desc, 1, L_OUT);
+  gemmNT(layer(desc, 1, L_Y), n, layer(desc, 1, L_W), n, layer(desc, 1, L_G), m, r0, r1, m, n, scratch); // U = V Wᵀ
+}
+
+function autoencoderUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32, c2: f32, parts: i32): void {
   const scratch = threadScratch(desc, tid);
   const n = layer(desc, 1, L_IN);
   const m = layer(desc, 1, L_OUT);
@@ -212,14 +276,16 @@ function autoencoderUnits(desc: usize, X: usize, tid: i32, threads: i32, c1: f32
   const u1 = <i32>((<i64>m * (tid + 1)) / threads);
   if (u0 >= u1) return;
   const dW = <usize>layer(desc, 1, L_DW);
-  gemmXN(true, layer(desc, 1, L_G), m, X, n, dW, n, u0, u1, n, B, false, scratch); // Uᵀ X
-  // ae-one-term forgets the decoder's term Zᵀ V.
-  if (!(word(desc, D_MISTAKES) & MISTAKE_AE_ONE_TERM)) gemmXN(true, layer(desc, 1, L_V), m, layer(desc, 1, L_Y), n, dW, n, u0, u1, n, B, true, scratch);
-  const scale = real(desc, D_SCALE);
   const first = row(dW, u0, n);
   const count = (u1 - u0) * n;
-  for (let i = 0; i < count; i++) store<f32>(first + (<usize>i << 2), load<f32>(first + (<usize>i << 2)) * scale);
-  update(desc, row(layer(desc, 1, L_W), u0, n), first, row(layer(desc, 1, L_MW), u0, n), row(layer(desc, 1, L_VW), u0, n), count, c1, c2);
+  if (parts & UNITS_GRADIENTS) {
+    gemmXN(true, layer(desc, 1, L_G), m, X, n, dW, n, u0, u1, n, B, false, scratch); // Uᵀ X
+    // ae-one-term forgets the decoder's term Zᵀ V.
+    if (!(word(desc, D_MISTAKES) & MISTAKE_AE_ONE_TERM)) gemmXN(true, layer(desc, 1, L_V), m, layer(desc, 1, L_Y), n, dW, n, u0, u1, n, B, true, scratch);
+    const scale = real(desc, D_SCALE);
+    for (let i = 0; i < count; i++) store<f32>(first + (<usize>i << 2), load<f32>(first + (<usize>i << 2)) * scale);
+  }
+  if (parts & UNITS_UPDATE) update(desc, row(layer(desc, 1, L_W), u0, n), first, row(layer(desc, 1, L_MW), u0, n), row(layer(desc, 1, L_VW), u0, n), count, c1, c2);
 }
 
 /**

@@ -12,17 +12,8 @@ import { Optimizer } from '../kernels/optimizer';
 import { buildNetwork } from '../models/build';
 import { GpuModel } from '../models/model';
 import { benchParams } from './cpu';
-import { BENCH_OPTIMIZER, benchBatch, benchShape, median, timeRounds, type BenchProtocol, type BenchResult, type BenchSize } from './types';
-
-/** The passes of one training step, in order. */
-export const PHASES = ['forward', 'loss', 'backward', 'update'] as const;
-export type Phase = (typeof PHASES)[number];
-
-/** Milliseconds per pass of one step, and how they were measured. */
-export interface PhaseTimes {
-  source: 'timestamp-query' | 'wall-clock';
-  ms: Record<Phase, number>;
-}
+import { PHASES, type Phase } from '../train/step-phases';
+import { BENCH_OPTIMIZER, benchBatch, benchShape, median, timeRounds, type BenchProtocol, type BenchResult, type BenchSize, type PhaseTimes } from './types';
 
 /** Times this project's training step at one size. */
 export async function benchGpu(ctx: GpuContext, size: BenchSize, protocol: BenchProtocol): Promise<BenchResult> {

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       phases: params.get('phases') === '1',
       runtime: /(HeadlessChrome|Chrome|Firefox|Version)\/[\d.]+/.exec(navigator.userAgent)?.[0] ?? navigator.userAgent,
       cpu: (size, protocol) => cpu.bench(size, protocol),
+      cpuPasses: (size, protocol) => cpu.passes(size, protocol),
       onProgress: (done, total, last) => {
         status.textContent = `${done}/${total}${last ? ` · ${last.impl} ${last.batch}×${last.hidden}: ${last.msPerStep.toFixed(2)} ms/step` : ''}`;
       },

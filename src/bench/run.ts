@@ -2,12 +2,13 @@
 // progress reported and cancellation honoured between measurements. Shared by `npm run cli -- bench`,
 // `npm run bench` (the bench page in headless Chromium) and the app's benchmark view.
 import type { GpuContext } from '../gpu/device';
-import { benchCpu } from './cpu';
+import { benchCpu, cpuPhaseTimes } from './cpu';
 import { benchJax } from './jax';
 import { benchTfjs } from './tfjs';
 import { benchTfjsWasm } from './tfjs-wasm';
-import { DEFAULT_PROTOCOL, type BenchProtocol, type BenchResult, type BenchSize, type Impl } from './types';
-import { benchGpu, overheadTimes, phaseTimes, type Overheads, type PhaseTimes } from './gpu';
+import { DEFAULT_PROTOCOL, threadsText, type BenchProtocol, type BenchResult, type BenchSize, type Impl, type PhaseTimes } from './types';
+import { cpuBar, formatStepBars, gpuBar, type StepBar } from './step-bars';
+import { benchGpu, overheadTimes, phaseTimes, type Overheads } from './gpu';
 
 /** What the report says about the adapter. */
 export interface AdapterReport {
@@ -26,8 +27,10 @@ export interface AdapterReport {
 export interface BenchReport {
   adapter: AdapterReport;
   results: BenchResult[];
-  /** Per-pass times of this project's step, per size, when asked for. */
+  /** Per-pass times of this project's GPU step, per size, when asked for. */
   phases?: Array<BenchSize & PhaseTimes>;
+  /** And of the CPU engine's step, per size, when 'cpu' is among the implementations. */
+  cpuPhases?: Array<BenchSize & PhaseTimes>;
   /** Submit, dispatch and readback costs, with the per-pass times. */
   overheads?: Overheads;
 }
@@ -36,13 +39,15 @@ export interface BenchOptions {
   sizes: BenchSize[];
   impls: Impl[];
   protocol?: Partial<BenchProtocol>;
-  /** Also measure per-pass GPU times at each size, and the submit, dispatch and readback costs. */
+  /** Also measure per-pass times at each size (the GPU's, and the CPU engine's where it is timed), and the submit, dispatch and readback costs. */
   phases?: boolean;
   runtime?: string;
   onProgress?: (done: number, total: number, last: BenchResult | null) => void;
   signal?: AbortSignal;
   /** Runs the CPU engine (defaults to this thread; the page passes its Web Worker). */
   cpu?: (size: BenchSize, protocol: BenchProtocol) => Promise<BenchResult>;
+  /** Times the CPU engine's passes (defaults to this thread). */
+  cpuPasses?: (size: BenchSize, protocol: BenchProtocol) => Promise<PhaseTimes>;
 }
 
 const LIMITS = [
@@ -95,7 +100,9 @@ export async function runBench(ctx: GpuContext, opts: BenchOptions): Promise<Ben
   const cpu = opts.cpu ?? benchCpu;
   const results: BenchResult[] = [];
   const phases: Array<BenchSize & PhaseTimes> = [];
-  const total = opts.sizes.length * (opts.impls.length + (opts.phases ? 1 : 0));
+  const cpuPhases: Array<BenchSize & PhaseTimes> = [];
+  const timesCpu = opts.impls.includes('cpu');
+  const total = opts.sizes.length * (opts.impls.length + (opts.phases ? 1 + (timesCpu ? 1 : 0) : 0));
   let done = 0;
   opts.onProgress?.(0, total, null);
   for (const size of opts.sizes) {
@@ -109,10 +116,28 @@ export async function runBench(ctx: GpuContext, opts: BenchOptions): Promise<Ben
       opts.signal?.throwIfAborted();
       phases.push({ ...size, ...(await phaseTimes(ctx, size)) });
       opts.onProgress?.(++done, total, null);
+      if (timesCpu) {
+        opts.signal?.throwIfAborted();
+        cpuPhases.push({ ...size, ...(await (opts.cpuPasses ?? cpuPhaseTimes)(size, protocol)) });
+        opts.onProgress?.(++done, total, null);
+      }
     }
   }
   const overheads = opts.phases ? await overheadTimes(ctx) : undefined;
-  return { adapter: adapterReport(ctx, opts.runtime ?? 'unknown'), results, ...(opts.phases ? { phases, overheads } : {}) };
+  const measuredPhases = opts.phases ? { phases, overheads, ...(timesCpu ? { cpuPhases } : {}) } : {};
+  return { adapter: adapterReport(ctx, opts.runtime ?? 'unknown'), results, ...measuredPhases };
+}
+
+/** The stacked bars of one size (src/bench/step-bars.ts): the GPU's and the CPU engine's, those measured. */
+export function reportBars(report: BenchReport, size: BenchSize): StepBar[] {
+  const at = (p: BenchSize) => p.batch === size.batch && p.hidden === size.hidden;
+  const gpu = report.phases?.find(at);
+  const cpu = report.cpuPhases?.find(at);
+  const threads = report.results.find((r) => r.impl === 'cpu' && at(r))?.threads;
+  const bars: StepBar[] = [];
+  if (gpu && report.overheads) bars.push(gpuBar({ passes: gpu, submitMs: report.overheads.submitMs }));
+  if (cpu) bars.push(cpuBar(cpu, threads === undefined ? 'CPU (WebAssembly SIMD)' : `CPU (WebAssembly SIMD, ${threadsText(threads)})`));
+  return bars;
 }
 
 /** The report as a plain-text table: one row per size, ms/step per implementation and the ratios. */
@@ -145,10 +170,9 @@ export function formatTable(report: BenchReport): string {
   });
   if (threads.length > 0) out.push(`threads: ${threads.join(', ')} (cpu: WebAssembly SIMD)`);
   for (const p of report.phases ?? []) {
-    const parts = Object.entries(p.ms)
-      .map(([k, v]) => `${k} ${fmt(v)}`)
-      .join(', ');
-    out.push(`gpu passes at ${p.batch}x${p.hidden} (${p.source}, ms): ${parts}`);
+    // The GPU's passes by timestamp queries, or by the clock less an empty step's submit and wait.
+    const how = p.source === 'timestamp-query' ? 'GPU passes by timestamp queries' : 'GPU passes by the clock, less an empty submit + wait each';
+    out.push(`where a step's time goes at ${p.batch}x${p.hidden}, each part run alone (${how}):`, formatStepBars(reportBars(report, p)));
     const r = report.results.find((x) => x.impl === 'gpu' && x.batch === p.batch && x.hidden === p.hidden);
     if (r?.matmulPaths) out.push(`  matmul entry points: ${formatPaths(r)}`);
   }

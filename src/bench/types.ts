@@ -4,6 +4,7 @@ import type { TuneReport } from '../gpu/tune';
 import { Rng } from '../base/rng';
 import { activationOf, layerWidths, type MlpShape } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../reference/optimizer';
+import type { Phase } from '../train/step-phases';
 
 /**
  * The implementations timed side by side: this project's engines by their ids in src/train/engine.ts
@@ -96,6 +97,16 @@ export interface BenchResult extends BenchSize {
   matmulPaths?: Record<string, string>;
   /** gpu: what the tuner timed when the model was built (ms per dispatch per entry point). */
   tuning?: TuneReport[];
+}
+
+/**
+ * Milliseconds per pass of one step, and how they were measured: the GPU's by timestamp queries
+ * where the device has them, else by the clock around a submit and its wait per pass; the CPU
+ * engine's by the clock around each pass run alone, many times over.
+ */
+export interface PhaseTimes {
+  source: 'timestamp-query' | 'wall-clock';
+  ms: Record<Phase, number>;
 }
 
 /** The same random batch for every implementation: X [B, D] in [0, 1), labels [B] below C. */

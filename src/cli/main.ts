@@ -29,6 +29,7 @@ const USAGE = `usage: npm run cli -- <command> [flags]
     --fd-budget X  --json
   bench [flags]                 ms per SGD step: this project's WebGPU step, its float32 CPU engine, TensorFlow.js WebGPU
     --batch 32,128  --hidden 64,512  --rounds N  --warmup N  --impl gpu,cpu,tfjs-webgpu  --phases  --json
+      (--phases: where a step's time goes, a bar per engine of its passes and the GPU's submit + wait)
   bench --compare [--batch …] [--hidden …]   GPU against CPU in one sentence per network, and where one overtakes the other
   bench --matmul 2048,512x1024x784   the matmul alone: ms and TFLOP/s of each entry point
     --path tiled,wide,small,block,splitk  --rounds N  --json

@@ -59,18 +59,19 @@ export class CpuThreads {
   /** Set by stop(): a job waiting then ends with an error instead of waiting for ever. */
   private stopped = false;
 
-  /** Runs a job (JOB.TRAIN steps or JOB.FORWARD rows) on every thread; resolves when all are done. */
-  async run(kind: number, count: number, t0: number): Promise<void> {
+  /** Runs a job (JOB.TRAIN steps, JOB.FORWARD rows, JOB.PASS repeats of pass `pass`) on every thread; resolves when all are done. */
+  async run(kind: number, count: number, t0: number, pass = 0): Promise<void> {
     if (this.stopped) throw new Error('the CPU engine was stopped');
     const ctl = this.control;
     if (this.inline) {
-      this.inline(kind, count, t0);
+      this.inline(kind, count, t0, pass);
     } else {
       Atomics.store(ctl, CONTROL.DONE, 0);
       Atomics.store(ctl, CONTROL.FAILED, 0);
       Atomics.store(ctl, CONTROL.KIND, kind);
       Atomics.store(ctl, CONTROL.COUNT, count);
       Atomics.store(ctl, CONTROL.T0, t0);
+      Atomics.store(ctl, CONTROL.PASS, pass);
       Atomics.add(ctl, CONTROL.SEQ, 1);
       Atomics.notify(ctl, CONTROL.SEQ);
       // Idle threads leave Node free to exit; one holds it while a job runs, or it would exit mid-job.

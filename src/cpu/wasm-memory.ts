@@ -12,8 +12,9 @@ import type { OptimizerSettings } from '../reference/optimizer';
 import type { CpuThreadLayout } from './cpu-thread';
 
 /** The control words of a job (as in cpu-thread.ts). */
-export const CONTROL = { SEQ: 0, KIND: 1, COUNT: 2, T0: 3, ARRIVED: 4, GENERATION: 5, DONE: 6, FAILED: 7 } as const;
-export const JOB = { TRAIN: 1, FORWARD: 2, QUIT: 3 } as const;
+export const CONTROL = { SEQ: 0, KIND: 1, COUNT: 2, T0: 3, ARRIVED: 4, GENERATION: 5, DONE: 6, FAILED: 7, PASS: 8 } as const;
+/** TRAIN: COUNT steps; FORWARD: COUNT rows; PASS: one pass of a step (PASS, a PASS_* of wasm/engine.ts) COUNT times. */
+export const JOB = { TRAIN: 1, FORWARD: 2, QUIT: 3, PASS: 4 } as const;
 /** Rows of one forward job (evaluation, the diagram's grid), as the GPU's EVAL_ROWS. */
 export const FORWARD_ROWS = 1024;
 /** A job's batches take at most this many bytes, and at most MAX_JOB_STEPS steps. */
@@ -137,6 +138,7 @@ export function planCpuMemory(spec: ModelSpec, B: number, words: CpuWords, needs
     B,
     beta1Word: desc / 4 + words.D_BETA1!,
     beta2Word: desc / 4 + words.D_BETA2!,
+    passes: { forward: words.PASS_FORWARD!, loss: words.PASS_LOSS!, backward: words.PASS_BACKWARD!, update: words.PASS_UPDATE! },
   };
   const plan: CpuMemoryPlan = { bytes: offset, rows, jobSteps, params, grads, m, v, hidden, output, thread, scratch };
   layerTable.set(plan, layerBuffers);

@@ -2,7 +2,7 @@
 // on every core where memory can be shared (a cross-origin isolated page, Node), on one thread
 // otherwise. Same batch schedule, formulas, mistakes and optimizers as the GPU and the reference;
 // every step's batch is gathered into the engine's memory before its job starts, and nothing is
-// allocated per step.
+// allocated per step. passTimes times each pass of a step alone, for the benchmark.
 import { copyRow, type DataSplit, type Dataset } from '../data/dataset';
 import { BatchSchedule } from '../data/schedule';
 import type { StepMetrics } from '../kernels/metrics';
@@ -22,6 +22,7 @@ import {
 } from '../cpu/wasm-memory';
 import type { Engine, EngineEvaluation, EngineState, LayerOutputs } from './engine';
 import type { RunPlan } from './run-settings';
+import { PHASES, type Phase } from './step-phases';
 
 export interface CpuEngineOptions {
   /** Threads to use (default: every hardware thread; 1 where memory cannot be shared). */
@@ -260,6 +261,37 @@ export class CpuEngine implements Engine {
       }
     }).then(() => {
       if (this.failure) throw this.failure;
+    });
+  }
+
+  /**
+   * Each pass of a step run alone `repeats` times over the next step's batch, as a job of its own on
+   * every thread, timed by the clock around the job: ms per repeat of each. One whole step runs first,
+   * so that every buffer holds a step's values; the parameters, gradients and moments are put back
+   * afterwards, and the step count does not move. Only the backward pass waits at barriers between repeats, the
+   * step's two (src/cpu/cpu-thread.ts), so the passes add up to about a step.
+   */
+  passTimes(repeats: number): Promise<Record<Phase, number>> {
+    const count = Math.max(1, Math.floor(repeats));
+    let ms: Record<Phase, number> | undefined;
+    return this.after(async () => {
+      const saved = [this.memory.params, this.memory.grads, this.memory.m, this.memory.v].map((t) => [t, this.read(t)] as const);
+      try {
+        this.gather(this.submitted, 1);
+        await this.threads.run(JOB.TRAIN, 1, this.optimizerStep);
+        const times: Partial<Record<Phase, number>> = {};
+        for (const phase of PHASES) {
+          const started = performance.now();
+          await this.threads.run(JOB.PASS, count, this.optimizerStep, this.memory.thread.passes[phase]);
+          times[phase] = (performance.now() - started) / count;
+        }
+        ms = times as Record<Phase, number>;
+      } finally {
+        for (const [tensors, values] of saved) this.write(tensors, values);
+      }
+    }).then(() => {
+      if (this.failure) throw this.failure;
+      return ms!;
     });
   }
 

@@ -1,10 +1,14 @@
 // The run bar's "GPU vs CPU": times the current network on both engines (the benchmark section's
 // "time the current model") and answers on the first screen in one sentence, naming the faster
-// engine and by how much (src/bench/verdict.ts).
+// engine and by how much (src/bench/verdict.ts), and why, in one picture under it: where each
+// engine's step goes (src/ui/bench/step-bars-view.ts).
 import type { BenchSection } from './bench/bench-section';
+import { stepBarsFigure } from './bench/step-bars-view';
 
 export class GpuVsCpu {
   private running = false;
+  /** The bars under the sentence, once timed. */
+  private figure: HTMLElement | null = null;
 
   constructor(
     private readonly line: HTMLElement,
@@ -19,10 +23,16 @@ export class GpuVsCpu {
     this.running = true;
     const network = this.describe();
     this.say(`GPU vs CPU: timing ${network} on each engine (training pauses meanwhile; some seconds)…`);
+    this.figure?.remove();
+    this.figure = null;
     try {
       const view = await this.section.timeCurrent();
       if (view.verdict) this.say(`${view.verdict.sentence} (${network}; the times are in the Benchmark section below.)`);
-      else if (!this.hasGpu()) this.say('GPU vs CPU: this browser offers no WebGPU, so only the CPU engine can be timed (Benchmark section below).');
+      if (view.verdict && view.bars) {
+        this.figure = stepBarsFigure(view.bars, 'details in the Benchmark section below');
+        this.figure.id = 'verdict-bars';
+        this.line.after(this.figure);
+      } else if (!this.hasGpu()) this.say('GPU vs CPU: this browser offers no WebGPU, so only the CPU engine can be timed (Benchmark section below).');
       else this.say(`GPU vs CPU: ${view.state === 'cancelled' ? 'the timing was cancelled' : `the timing did not finish (${view.state})`}.`);
     } finally {
       this.running = false;

@@ -53,6 +53,34 @@ function expectTimedOrNot(rows: Array<{ impl: string; cells: string[] }>): void 
   }
 }
 
+/** The stacked bars in `selector` as drawn: each row's engine, label, parts, total and widths, the legend's entries and fills, and the words. */
+function stepBars(page: Page, selector: string) {
+  return page.locator(selector).evaluate((figure) => {
+    const fill = (e: Element) => getComputedStyle(e).backgroundImage + getComputedStyle(e).backgroundColor;
+    const fills: Record<string, string> = {};
+    const rows = [...figure.querySelectorAll<HTMLElement>('.step-bars-row')].map((row) => {
+      const parts = [...row.querySelectorAll<HTMLElement>('.step-bars-part')];
+      for (const p of parts) fills[p.dataset.part!] = fill(p);
+      return {
+        engine: row.dataset.engine ?? '',
+        label: row.querySelector('.step-bars-label')?.textContent ?? '',
+        aria: row.getAttribute('aria-label') ?? '',
+        total: row.querySelector('.step-bars-total')?.textContent ?? '',
+        parts: parts.map((p) => p.dataset.part ?? ''),
+        partsWidth: parts.reduce((s, p) => s + p.getBoundingClientRect().width, 0),
+        stackWidth: row.querySelector('.step-bars-stack')!.getBoundingClientRect().width,
+        trackWidth: row.querySelector('.step-bars-track')!.getBoundingClientRect().width,
+      };
+    });
+    const legend = [...figure.querySelectorAll<HTMLElement>('.step-bars-legend li')].map((li) => ({
+      part: li.dataset.part ?? '',
+      name: li.textContent ?? '',
+      fill: fill(li.querySelector('.step-bars-swatch')!),
+    }));
+    return { rows, legend, fills, why: figure.querySelector('.step-bars-why')?.textContent ?? '' };
+  });
+}
+
 const PEER_FILES = /tfjs-backend-wasm|\/assets\/(dist|webgpu|webgl)-[\w-]+\.js$/;
 
 describe('the benchmark section', () => {
@@ -88,6 +116,10 @@ describe('the benchmark section', () => {
     expect(await page.locator('.view-bench .bench-model').textContent()).toMatch(new RegExp(`^Timed: ${D}-8-5-\\d+ tanh, batch 16$`));
     expect(await page.locator('.view-bench .bench-speedup').textContent()).toMatch(/^Here the .* faster than|^Here the GPU and the CPU engine/);
     expect(await page.locator('.view-bench .bench-table td').allTextContents()).toContainEqual(expect.stringMatching(/^CPU \(float32, \d+ threads?\)$/));
+    // Where each engine's step went, in the section too: the GPU's bar with its fixed cost, the CPU's.
+    const bars = await stepBars(page, '.view-bench .step-bars');
+    expect(bars.rows.map((r) => `${r.engine}: ${r.parts.join(',')}`)).toEqual(['gpu: forward,loss,backward,update,fixed', 'cpu: forward,loss,backward,update']);
+    await page.locator('.view-bench').screenshot({ path: join(SHOTS, 'benchmark-current.png') });
     await page.screenshot({ path: join(SHOTS, 'benchmark.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -121,6 +153,30 @@ describe('the benchmark section', () => {
     if (/^Here the GPU trains/.test(sentence)) expect(Math.abs(said / (cpu / gpu) - 1)).toBeLessThan(0.06);
     expect(await page.locator('.view-bench .bench-speedup').textContent()).toBe(sentence.slice(0, sentence.indexOf(' (MLP with')));
     expect(await inView('#verdict')).toBe(true);
+    // Why, in one picture, under the sentence: a stacked bar per engine, the GPU's with its fixed cost.
+    const bars = await stepBars(page, '#verdict-bars');
+    expect(bars.rows.map((r) => r.engine)).toEqual(['gpu', 'cpu']);
+    expect(bars.rows[0]!.parts).toEqual(['forward', 'loss', 'backward', 'update', 'fixed']);
+    expect(bars.rows[1]!.parts).toEqual(['forward', 'loss', 'backward', 'update']);
+    expect(bars.rows[1]!.label).toMatch(/^CPU \(float32, \d+ threads?\)$/);
+    for (const r of bars.rows) {
+      expect(r.total, JSON.stringify(r)).toMatch(/^[\d.]+ ms$/);
+      expect(r.aria, JSON.stringify(r)).toMatch(/: [\d.]+ ms a step: forward [\d.]+ ms, loss /);
+      // The parts fill their bar, and the bar lies on the track.
+      expect(Math.abs(r.partsWidth - r.stackWidth), JSON.stringify(r)).toBeLessThan(2);
+      expect(r.stackWidth > 0 && r.stackWidth <= r.trackWidth + 0.5, JSON.stringify(r)).toBe(true);
+    }
+    // One scale: the bars' lengths compare as their totals (the shorter one keeps a sliver of at least 3 px).
+    const [g, c] = bars.rows.map((r) => parseFloat(r.total));
+    const longer = Math.max(g!, c!);
+    for (const r of bars.rows) expect(Math.abs(r.stackWidth - Math.max(3, (parseFloat(r.total) / longer) * r.trackWidth))).toBeLessThan(2);
+    // The legend: one entry per part, every name and every fill distinct.
+    expect(bars.legend.map((e) => e.part)).toEqual(['forward', 'loss', 'backward', 'update', 'fixed']);
+    expect(new Set(bars.legend.map((e) => e.name)).size).toBe(5);
+    expect(new Set(bars.legend.map((e) => e.fill)).size).toBe(5);
+    for (const e of bars.legend) expect(bars.fills[e.part]).toBe(e.fill); // as in the bars
+    expect(bars.why).toMatch(/^(Most of the GPU's step|The GPU's fixed cost) .* the CPU engine's whole step\.$/);
+    expect(await page.locator('.view-bench .step-bars-row').count()).toBe(2); // and in the section
     await page.screenshot({ path: join(SHOTS, 'gpu-vs-cpu-1024x768.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(await inView('#verdict')).toBe(true);
@@ -128,6 +184,12 @@ describe('the benchmark section', () => {
     await page.screenshot({ path: join(SHOTS, 'gpu-vs-cpu-1280x800.png') });
     await page.setViewportSize({ width: 800, height: 600 });
     await page.screenshot({ path: join(SHOTS, 'gpu-vs-cpu-800x600.png') });
+    // Narrow, the panel comes first: the answer and its bars lie below it, and the bars still fit.
+    await page.locator('#verdict-bars').scrollIntoViewIfNeeded();
+    const narrow = await stepBars(page, '#verdict-bars');
+    for (const r of narrow.rows) expect(r.stackWidth > 0 && r.stackWidth <= r.trackWidth + 0.5, JSON.stringify(r)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'gpu-vs-cpu-800x600-bars.png') });
     expect(errors).toEqual([]);
   });
 

@@ -1,14 +1,16 @@
 // The benchmark view: ms per SGD step and steps per second of this project's GPU step and of the
 // float32 CPU engine (in a Web Worker) on the current model as it is (see bench-target.ts), the
-// speed-up, each pass's GPU time, what a submit, a dispatch and a readback cost, and a sweep over
-// batch × hidden sizes of the MNIST-shaped MLP plotted as time per step and speed-up, and a comparison
-// with TensorFlow.js and jax-js (bench-compare.ts; their libraries are loaded only then).
+// speed-up, where each engine's step goes (stacked bars of its passes and the GPU's fixed cost),
+// what a submit, a dispatch and a readback cost, and a sweep over batch × hidden sizes of the
+// MNIST-shaped MLP plotted as time per step and speed-up, and a comparison with TensorFlow.js and
+// jax-js (bench-compare.ts; their libraries are loaded only then).
 // Sizes whose estimated step time is too long are skipped with a label; every run can be cancelled.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { benchImpl, formatPaths, runBench } from '../../bench/run';
 import { BENCH_C, BENCH_D, describeBench, threadsText, type BenchResult, type BenchSize, type Impl } from '../../bench/types';
-import { overheadTimes, phaseTimes, PHASES } from '../../bench/gpu';
+import { overheadTimes, phaseTimes, type Overheads } from '../../bench/gpu';
+import { cpuBar, gpuBar, type StepBar } from '../../bench/step-bars';
 import { CpuWorker } from '../../bench/cpu-worker-client';
 import type { GpuContext } from '../../gpu/device';
 import { untilAborted } from '../../base/until-aborted';
@@ -18,6 +20,7 @@ import { softwareAdapter } from '../../kernels/matmul';
 import type { BenchTarget } from './bench-target';
 import { COMPARE_SIZES, compareImpls, compareTables, notTimed, type CompareRow } from './bench-compare';
 import { button, el, fmtMs as fmt, fmtRate, table } from './dom';
+import { stepBarsFigure } from './step-bars-view';
 import { ViewCard } from '../views/card';
 import './bench.css';
 
@@ -130,17 +133,21 @@ export class BenchView {
 
   /** What the last "time the current model" found, in a sentence; null before one, or without a GPU. */
   verdict: Verdict | null = null;
+  /** And where each engine's step went (the CPU's alone without a GPU); null before one. */
+  bars: StepBar[] | null = null;
 
-  /** Times the current model on the GPU and the CPU, with per-pass GPU times; the model is named first. */
+  /** Times the current model on the GPU and the CPU, and each one's passes (the bars); the model is named first. */
   async runCurrent(): Promise<void> {
     const { size, note } = this.opts.current();
     this.verdict = null;
+    this.bars = null;
     await this.guard(async (signal) => {
       this.summary.replaceChildren(el('p', 'bench-model', `Timed: ${describeBench(size)}`));
       if (note) this.summary.append(el('p', 'bench-note', note));
       const ctx = this.opts.gpu();
       const impls: Impl[] = ctx ? ['gpu', 'cpu'] : ['cpu'];
-      const results = await this.measure(ctx, [size], impls, signal, 1 + (ctx ? 1 : 0));
+      const steps = impls.length + 1 + (ctx ? 1 : 0); // the steps, the CPU's passes, the GPU's passes
+      const results = await this.measure(ctx, [size], impls, signal, steps);
       const gpu = results.find((r) => r.impl === 'gpu');
       const cpu = results.find((r) => r.impl === 'cpu');
       const rows = [['', 'ms / step', 'steps / s']];
@@ -157,17 +164,30 @@ export class BenchView {
         const how = gpu.tuning ? 'each timed on this GPU when the model was built' : 'one rule: this adapter runs one';
         this.summary.append(el('p', 'bench-paths', `Matmul entry points (${how}): ${formatPaths(gpu)}`));
       }
+      // Where a step's time goes: each engine's passes, and the GPU's fixed cost (src/bench/step-bars.ts).
+      this.tick(impls.length, steps, 'CPU per-pass times');
+      signal.throwIfAborted();
+      const cpuPasses = await untilAborted(this.cpu.passes(size, PROTOCOL), signal);
+      const bars: StepBar[] = [];
+      let overheads: Overheads | null = null;
+      let how = 'CPU passes by the clock';
       if (ctx) {
+        this.tick(steps - 1, steps, 'GPU per-pass times and overheads');
         signal.throwIfAborted();
-        const p = await phaseTimes(ctx, size);
-        this.tick(2, 2, 'per-pass times and overheads');
-        const label =
-          p.source === 'timestamp-query'
-            ? 'GPU time per pass (timestamp queries), ms'
-            : 'wall-clock per pass (no timestamp queries: a submit and a wait each), ms';
-        this.summary.append(el('p', '', label), table([[...PHASES], PHASES.map((ph) => fmt(p.ms[ph]))]));
+        const passes = await phaseTimes(ctx, size);
         signal.throwIfAborted();
-        const o = await overheadTimes(ctx);
+        overheads = await overheadTimes(ctx);
+        bars.push(gpuBar({ passes, submitMs: overheads.submitMs }));
+        how =
+          passes.source === 'timestamp-query'
+            ? 'GPU passes by timestamp queries, its fixed cost an empty step submitted and waited for'
+            : 'no timestamp queries: GPU passes by the clock, less an empty step submitted and waited for, which is its fixed cost';
+      }
+      bars.push(cpuBar(cpuPasses, cpu ? name(cpu) : 'CPU (float32)'));
+      this.bars = bars;
+      this.summary.append(stepBarsFigure(bars, how));
+      if (overheads) {
+        const o = overheads;
         this.summary.append(
           el('p', '', 'What the GPU costs before any arithmetic (wall-clock), ms'),
           table([
