@@ -36,8 +36,8 @@ describe('the settings panel', () => {
       ];
       for (const hash of runs) {
         const { page, errors } = await open(hash, { viewport: { width, height } });
-        // A narrow window starts with the panel folded: open it, as a user would.
-        if (width <= 800) await page.locator('#panel .lil-title').first().click();
+        // A narrow window starts with the settings folded into the run bar's button: open the drawer, as a user would.
+        if (width <= 800) await page.getByRole('button', { name: 'settings', exact: true }).click();
         const shown = await page
           .locator('#panel .lil-controller.lil-number input:visible')
           .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
