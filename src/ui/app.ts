@@ -10,7 +10,7 @@ import { GpuVsCpu } from './gpu-vs-cpu';
 import { benchTarget } from './bench/bench-target';
 import { Banners } from './banners';
 import { BuildQueue } from './build-queue';
-import { loadPageData } from './data-source';
+import { loadPageData, newDataSeed } from './data-source';
 import { LinkSync } from './link-sync';
 import { inspectPage, type PageInspection } from './inspection';
 import { PageFiles } from './page-files';
@@ -192,6 +192,7 @@ export class App {
       changed: (key) => this.changes.changed(key),
       loadFile: (file) => void this.files.load(file),
       saveRun: (format) => void this.files.save(format),
+      regenerate: () => void this.queue.regenerate(newDataSeed(this.settings.dataSeed)),
     });
     const bench = mountBenchSection(el.views, {
       gpu: () => this.gpu,

@@ -10,6 +10,8 @@ export interface PanelActions {
   changed(key: keyof PageSettings): void;
   loadFile(file: File): void;
   saveRun(format: 'json' | 'npz'): void;
+  /** New points for the 2-D set (another data seed), the network kept. */
+  regenerate(): void;
 }
 
 const LABELS: Partial<Record<keyof PageSettings, string>> = {
@@ -65,6 +67,8 @@ export class Panel {
   private readonly featureControllers: Controller[] = [];
   private featureFolder: GUI | null = null;
   private hiddenByLink = new Set<keyof PageSettings>();
+  /** "regenerate", beside the data set: for the 2-D sets only. */
+  private regenerate: Controller | null = null;
 
   constructor(
     container: HTMLElement,
@@ -93,7 +97,9 @@ export class Panel {
     const model = gui.addFolder('Model');
     for (const key of ['model', 'hidden', 'activation', 'code', 'initScale', 'seed'] as const) add(model, key);
     const data = gui.addFolder('Data');
-    for (const key of ['dataset', 'samples', 'noise', 'testShare', 'features'] as const) add(data, key);
+    add(data, 'dataset');
+    this.regenerate = data.add({ regenerate: () => actions.regenerate() }, 'regenerate').name('regenerate (new points, same network)');
+    for (const key of ['samples', 'noise', 'testShare', 'features'] as const) add(data, key);
     const input = document.createElement('input');
     input.type = 'file';
     input.accept = '.csv,.npy,.json';
@@ -215,6 +221,7 @@ export class Panel {
     show('samples', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('noise', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('testShare', s.dataset !== 'mnist');
+    this.regenerate?.show(s.dataset !== 'mnist' && s.dataset !== 'file' && !this.hiddenByLink.has('dataset'));
     this.featureFolder?.show(s.dataset !== 'mnist' && s.dataset !== 'file' && !this.hiddenByLink.has('features'));
     show('momentum', s.optimizer === 'momentum');
     show('nesterov', s.optimizer === 'momentum');
