@@ -2,6 +2,7 @@
 // training loop (frames), the run's views, the status line, the banners, the link, the page's
 // files, and recovery (a run gone wrong). The settings are one object, edited by the panel and the
 // link; a change applies live where it can and rebuilds otherwise.
+import { switchFeature } from '../data/features';
 import type { GpuContext } from '../gpu/device';
 import { optimizerOf } from '../train/run-settings';
 import type { Session } from '../train/session';
@@ -148,6 +149,12 @@ export class App {
         this.settings.hidden = hidden;
         this.changes.changed('hidden');
       },
+      switchFeature: (feature) => {
+        const features = switchFeature(this.settings.features, feature);
+        if (features.length === this.settings.features.length && features.every((f, i) => f === this.settings.features[i])) return;
+        this.settings.features = features;
+        this.changes.changed('features');
+      },
     });
     this.loop = new TrainingLoop({
       session: () => this.queue.session,
@@ -240,6 +247,14 @@ export class App {
   /** The page's state now, for the tests: one snapshot instead of a getter per field. */
   inspect(): PageInspection {
     return inspectPage(this.settings, this.status, this.banners, this.queue, this.loop, this.views, this.recovery);
+  }
+
+  /** The leading engine's parameters now, as plain lists (the tests read an edited weight back); null with no run. */
+  async params(): Promise<Record<string, number[]> | null> {
+    const session = this.queue.session;
+    if (!session) return null;
+    const params = await session.params();
+    return Object.fromEntries(Object.entries(params).map(([name, values]) => [name, Array.from(values)]));
   }
 
   private async refresh(session: Session, evaluate: boolean): Promise<number> {
