@@ -22,6 +22,7 @@ export class LinkEditor {
   /** The line itself, under the diagram. */
   readonly element = document.createElement('p');
   private readonly label = document.createElement('label');
+  private readonly name = document.createElement('span');
   private readonly field = document.createElement('input');
   private readonly details = document.createElement('span');
   private open: LinkAt | null = null;
@@ -44,7 +45,7 @@ export class LinkEditor {
     this.field.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') this.host.closed();
     });
-    this.label.append(this.field);
+    this.label.append(this.name, this.field);
   }
 
   /** The text shown while no link is selected. */
@@ -85,14 +86,16 @@ export class LinkEditor {
     const { to, from } = at.link;
     const name = links.name(to, from);
     const now = links.weight(to, from);
-    this.label.firstChild?.remove();
-    this.label.prepend(`${name} = `);
+    this.name.textContent = `${name} = `;
     this.field.setAttribute('aria-label', `weight ${name}`);
     this.field.readOnly = !this.host.edit;
     if (!this.typed) this.field.value = String(Number(now.toPrecision(4)));
     const before = previous?.links[at.column]?.weight(to, from);
     const steps = previous ? placed.frame.step - previous.step : 0;
-    const change = before !== undefined && steps > 0 ? ` · changed by ${signed(now - before)} over the last ${steps.toLocaleString('en')} steps` : '';
+    const change =
+      before !== undefined && steps > 0
+        ? ` · changed by ${signed(now - before)} over the last ${steps === 1 ? 'step' : `${steps.toLocaleString('en')} steps`}`
+        : '';
     this.details.textContent = change;
     const gradient = this.host.gradient;
     if (!gradient) return;
