@@ -129,8 +129,11 @@ export class Panel {
     note.style.cssText = 'margin: 2px 8px 6px; font-size: 11px; line-height: 1.35; opacity: 0.8;';
     this.controllers.get('mistake')!.domElement.after(note);
     // On a small screen the settings start folded (a tap on "Settings" opens them), so that the run
-    // controls and the results share the first screen.
-    if (window.matchMedia?.('(max-width: 800px)').matches) gui.close();
+    // controls and the results share the first screen; a window narrowed or widened to the other
+    // side folds or unfolds them, as a fresh load at its size would show them.
+    const small = window.matchMedia?.('(max-width: 800px)');
+    if (small?.matches) gui.close();
+    small?.addEventListener('change', (e) => (e.matches ? gui.close() : gui.open()));
   }
 
   /** Re-reads every controller from the settings object (after a reset or a clamp). */
