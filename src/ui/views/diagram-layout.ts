@@ -23,15 +23,15 @@ const LINK_ROOM = 0.38; // the share of each column's width left to the links
 
 /**
  * Boxes for `counts[c]` nodes in each column c, spread over width × height (`top` pixels kept free
- * above for the columns' headings). As in Playground, the nodes of every column share one size: the
+ * above for the columns' headings, `left` pixels at the left for the inputs' names). As in Playground, the nodes of every column share one size: the
  * largest that keeps each column of up to eight nodes in one sub-column, no more than a quarter of
  * the height (so nodes grow with the window). A taller layer wraps into as many sub-columns as its
  * room allows, with nodes no larger; a lone node (an image) may be twice as large.
  */
-export function layoutColumns(counts: readonly number[], width: number, height: number, top = 0): NodeBox[][] {
+export function layoutColumns(counts: readonly number[], width: number, height: number, top = 0, left = 0): NodeBox[][] {
   const columns = counts.length;
   if (columns === 0) return [];
-  const spacing = columns > 1 ? width / columns : width;
+  const spacing = columnSpacing(columns, width, left);
   const room = spacing * (1 - LINK_ROOM);
   const tall = height - top;
   const common = commonNodeSize(counts, room, tall);
@@ -43,7 +43,7 @@ export function layoutColumns(counts: readonly number[], width: number, height: 
     const k = Math.ceil(n / rows);
     const blockW = k * (size + GAP) - GAP;
     const blockH = rows * (size + GAP) - GAP;
-    const x0 = spacing * (c + 0.5) - blockW / 2;
+    const x0 = columnCentre(c, columns, width, left) - blockW / 2;
     const y0 = top + (tall - blockH) / 2;
     const boxes: NodeBox[] = [];
     for (let i = 0; i < n; i++) {
@@ -53,6 +53,16 @@ export function layoutColumns(counts: readonly number[], width: number, height: 
     }
     return boxes;
   });
+}
+
+/** The width each of `columns` columns takes of `width`, `left` pixels kept free at the left. */
+export function columnSpacing(columns: number, width: number, left = 0): number {
+  return (width - left) / Math.max(1, columns);
+}
+
+/** The middle of column `c` of `columns` across `width`, `left` pixels kept free: where its nodes and heading are centred. */
+export function columnCentre(c: number, columns: number, width: number, left = 0): number {
+  return left + columnSpacing(columns, width, left) * (c + 0.5);
 }
 
 /** Nodes of `size` that one sub-column of height `tall` holds (at least one). */

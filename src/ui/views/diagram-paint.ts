@@ -4,7 +4,7 @@
 import { paintGreyTile, paintSignedTile, setPixel, type PixelBuffer, type SizedCanvas } from './canvas';
 import { divergingRgb, maxAbs, MISSING_RGB, unitRgb } from './colours';
 import { linkEnds } from './diagram-hit';
-import type { NodeBox } from './diagram-layout';
+import { columnCentre, columnSpacing, type NodeBox } from './diagram-layout';
 import { MAX_NODES, type DiagramColumn, type LinkAt, type NodePicture, type PlacedDiagram } from './diagram-types';
 
 const HEADING_FONT = '600 11px system-ui, sans-serif';
@@ -40,9 +40,10 @@ export function paintDiagram(surface: SizedCanvas, pixels: PixelBuffer, placed: 
     strokeLink(ctx, placed, selected);
     ctx.setLineDash([]);
   }
-  const spacing = width / frame.columns.length;
+  const columns = frame.columns.length;
+  const spacing = columnSpacing(columns, width, placed.left);
   frame.columns.forEach((column, c) => {
-    paintHeading(ctx, column, spacing * (c + 0.5), Math.max(12, spacing - 14));
+    paintHeading(ctx, column, columnCentre(c, columns, width, placed.left), Math.max(12, spacing - 14));
     paintColumn(ctx, pixels, column, placed.boxes[c]!);
   });
 }

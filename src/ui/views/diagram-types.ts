@@ -55,6 +55,8 @@ export interface DiagramFrame {
 /** A frame laid out on the canvas: each node's box, and the links drawn between each pair of columns. */
 export interface PlacedDiagram {
   frame: DiagramFrame;
+  /** Pixels kept free at the left for the inputs' names. */
+  left: number;
   boxes: NodeBox[][];
   links: DrawnLink[][];
 }

@@ -15,6 +15,7 @@ import { MAX_NODES, type DiagramFrame, type LinkAt, type PlacedDiagram } from '.
 export type { DiagramColumn, DiagramFrame, DiagramLinks, NodePicture } from './diagram-types';
 
 const HEADER = 22; // the columns' headings above the nodes
+const INPUT_NAMES = 36; // pixels at the left for the inputs' names ("sin x₁")
 const MAX_LINKS = 160; // per weight matrix: the strongest
 const NEAR_LINK = 6; // pixels from a link that still point at it
 export const MAX_LAYERS = 4;
@@ -111,9 +112,12 @@ export class NetworkDiagramView {
   private place(frame: DiagramFrame): void {
     const { width, height } = this.surface;
     const counts = frame.columns.map((c) => Math.min(c.units, MAX_NODES));
-    const boxes = layoutColumns(counts, width, height, HEADER);
+    // The plane's inputs are named at their left, as Playground writes X₁ and X₂: room for the names.
+    const first = frame.columns[0];
+    const left = first?.role === 'input' && first.picture?.kind === 'map' ? INPUT_NAMES : 0;
+    const boxes = layoutColumns(counts, width, height, HEADER, left);
     const links = frame.links.map((l, c) => (l ? strongestLinks((to, from) => l.weight(to, from), counts[c + 1]!, counts[c]!, MAX_LINKS) : []));
-    this.placed = { frame, boxes, links };
+    this.placed = { frame, left, boxes, links };
     // The selected link stays selected where it is still drawn.
     const selected = this.editor.selected;
     const still = selected && links[selected.column]?.find((l) => l.to === selected.link.to && l.from === selected.link.from);
