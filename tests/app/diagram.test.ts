@@ -1,7 +1,9 @@
 // End to end: the network diagram as Playground's. Hovering a link shows its weight; a weight typed in
-// its field is where the next step starts, on each engine; a click on an input
+// its field is where the next step starts, on each engine, and a saved run keeps it; a click on an input
 // node switches its feature and rebuilds; the boundary's "discretize output" and "show test data"
 // change its picture, and "regenerate" draws new points while the network keeps its weights.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { clickButton, params, state, useApp, waitForApp } from './harness';
@@ -58,6 +60,21 @@ describe('the network diagram', () => {
       await field.fill('2.5');
       await field.press('Enter');
       await expect.poll(async () => (await params(page)).W1![0], { timeout: 10_000 }).toBe(2.5);
+      if (engine === 'gpu') {
+        // The edit is part of the run: a saved run keeps it, and resuming that file starts from it.
+        const saving = page.waitForEvent('download');
+        await clickButton(page, 'save run (.json');
+        const runFile = join(tmpdir(), `edited-run-${process.pid}.json`);
+        await (await saving).saveAs(runFile);
+        await field.fill('-1'); // changed after saving: the file's 2.5 comes back
+        await field.press('Enter');
+        await expect.poll(async () => (await params(page)).W1![0], { timeout: 10_000 }).toBe(-1);
+        const choosing = page.waitForEvent('filechooser');
+        await clickButton(page, 'resume a saved run');
+        await (await choosing).setFiles(runFile);
+        await page.waitForFunction(() => /continuing from step 1/.test(document.getElementById('notice')?.textContent ?? ''), null, { timeout: 60_000 });
+        expect((await params(page)).W1![0]).toBe(2.5);
+      }
       // Adam moves a weight by about the learning rate (0.01) a step: the step began at 2.5.
       await clickButton(page, 'one step');
       await waitForApp(page, (app) => app.step === 2, undefined, { timeout: 30_000 });
