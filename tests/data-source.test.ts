@@ -82,4 +82,16 @@ describe('the page data source', () => {
     await settle();
     expect(ended).not.toHaveBeenCalled();
   });
+
+  it("draws a 2-D set's points from the data seed (0: the run's seed), the same from the same seed", async () => {
+    const { loadPageData, newDataSeed } = await import('../src/ui/data-source');
+    const spiral = { ...DEFAULTS, dataset: 'spiral' as const, seed: 3 };
+    const points = async (dataSeed: number) => Array.from((await loadPageData({ ...spiral, dataSeed }, null)).train.X.slice(0, 8));
+    expect(await points(0)).toEqual(await points(3));
+    expect(await points(7)).toEqual(await points(7));
+    expect(await points(7)).not.toEqual(await points(0));
+    const seed = newDataSeed(7);
+    expect(seed).not.toBe(7);
+    expect(seed).toBeGreaterThan(0);
+  });
 });

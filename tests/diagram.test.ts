@@ -4,13 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { autoencoderOutputs, softmaxRows } from '../src/train/predict';
 import { autoencoderFrame, mlpFrame } from '../src/ui/diagram-frame';
 import { maxAbs } from '../src/ui/views/colours';
+import { linkEnds, nearestLink } from '../src/ui/views/diagram-hit';
 import { layoutColumns, segmentDistance, strongestLinks } from '../src/ui/views/diagram-layout';
+import type { PlacedDiagram } from '../src/ui/views/diagram-types';
 import { digitRows } from '../src/ui/views/digit-order';
 
 describe('diagram layout', () => {
   it('gives every node a box inside the canvas, apart from the others, in one sub-column while readable', () => {
     const counts = [2, 8, 32, 200, 3];
-    const boxes = layoutColumns(counts, 600, 270, 36, 22);
+    const boxes = layoutColumns(counts, 600, 270, 22);
     expect(boxes.map((c) => c.length)).toEqual(counts);
     for (const column of boxes) {
       for (const b of column) {
@@ -28,6 +30,58 @@ describe('diagram layout', () => {
     expect(new Set(boxes[3]!.map((b) => b.x)).size).toBeGreaterThan(1); // 200 units wrap
     expect(layoutColumns([], 100, 100)).toEqual([]);
     expect(layoutColumns([0, 1], 100, 100)[0]).toEqual([]);
+  });
+
+  it('gives columns that fit one size, at least 32 px at 1280×800 and growing with the window; a tall layer wraps no larger', () => {
+    const counts = [7, 6, 5, 3]; // a 2-D set's seven inputs, two hidden layers, three classes
+    const sizes = (boxes: ReturnType<typeof layoutColumns>) => [...new Set(boxes.flat().map((b) => b.size))];
+    const subColumns = (column: readonly { x: number }[]) => new Set(column.map((b) => b.x)).size;
+    // The diagram's canvas at 1280×800 (594 × 270, 22 for the headings) and at 1920×1080 (1234 × 410).
+    const small = layoutColumns(counts, 594, 270, 22);
+    const large = layoutColumns(counts, 1234, 410, 22);
+    expect(sizes(small)).toHaveLength(1);
+    expect(sizes(small)[0]).toBeGreaterThanOrEqual(32);
+    expect(sizes(large)).toHaveLength(1);
+    expect(sizes(large)[0]).toBeGreaterThan(sizes(small)[0]! * 1.4);
+    for (const column of [...small, ...large]) expect(subColumns(column)).toBe(1); // Playground's columns per layer
+    // The page's default network (32 hidden units): the inputs at 32 px, the layer wrapped beside them no larger.
+    const wrapped = layoutColumns([7, 32, 3], 594, 270, 22);
+    expect(wrapped[0]![0]!.size).toBeGreaterThanOrEqual(32);
+    expect(wrapped[1]![0]!.size).toBeLessThanOrEqual(wrapped[0]![0]!.size);
+    expect(wrapped[1]![0]!.size).toBeGreaterThanOrEqual(24);
+    expect(subColumns(wrapped[1]!)).toBeGreaterThan(1);
+    expect(sizes(layoutColumns([2, 2, 2], 594, 270, 22))[0]).toBeLessThanOrEqual((270 - 22) / 4); // a quarter of the height at most
+  });
+
+  it('finds the link under the pointer: the nearest drawn within the distance, none between links or on a node', () => {
+    // Two inputs to two units: the links x₁→1 and x₂→2 run level, x₁→2 and x₂→1 cross between them.
+    const boxes = [
+      [
+        { x: 0, y: 0, size: 20 },
+        { x: 0, y: 100, size: 20 },
+      ],
+      [
+        { x: 200, y: 0, size: 20 },
+        { x: 200, y: 100, size: 20 },
+      ],
+    ];
+    const links = [
+      [
+        { from: 0, to: 0, weight: 1 },
+        { from: 1, to: 1, weight: -1 },
+        { from: 0, to: 1, weight: 0.5 },
+      ],
+    ];
+    const placed = { frame: { step: 0, columns: [], links: [] }, boxes, links } as unknown as PlacedDiagram;
+    expect(linkEnds(placed, { column: 0, link: links[0]![0]! })).toEqual([20, 10, 200, 10]);
+    expect(nearestLink(placed, 110, 13, 6)?.link).toEqual(links[0]![0]); // 3 px under x₁→1
+    expect(nearestLink(placed, 110, 108, 6)?.link).toEqual(links[0]![1]);
+    expect(nearestLink(placed, 110, 60, 6)?.link).toEqual(links[0]![2]); // the diagonal, half way
+    expect(nearestLink(placed, 110, 30, 6)).toBeNull(); // between the links
+    expect(nearestLink(placed, 110, 18, 6)).toBeNull(); // 8 px away: too far
+    // Of two links near the pointer, the nearer: close to x₁'s end both start at (20, 10).
+    expect(nearestLink(placed, 40, 13, 6)?.link).toEqual(links[0]![0]);
+    expect(nearestLink({ ...placed, links: [[]] }, 110, 10, 6)).toBeNull();
   });
 
   it('keeps the strongest links, strongest first, and leaves out non-finite weights', () => {
@@ -81,6 +135,24 @@ describe('diagram frames', () => {
     expect(W2.name(1, 2)).toBe('W2[2, 3]');
     expect(W2.index(1, 2)).toBe(5);
     expect(frame.step).toBe(7);
+  });
+
+  it('draws every feature of a 2-D set as a named switch; one switched off has no links, those on read their column of W1', () => {
+    const X = Float32Array.from([0, 1, 1, 0, 0, 0, 1, 1]);
+    const every = new Float32Array(4 * 7);
+    const layers = { hidden: [new Float32Array(4 * 3), new Float32Array(4 * 2)], output: new Float32Array(8) };
+    // The network's inputs are x₂ and x₁² (FEATURES' 2nd and 3rd): W1's columns 1 and 2.
+    const frame = mlpFrame(shape, params, 7, { kind: 'plane', grid: 2, features: ['x2', 'x1sq'], X, every }, layers, 'tanh');
+    const inputs = frame.columns[0]!;
+    expect(inputs.units).toBe(7);
+    expect(inputs.names).toEqual(['x₁', 'x₂', 'x₁²', 'x₂²', 'x₁x₂', 'sin x₁', 'sin x₂']);
+    expect(inputs.switches).toEqual([false, true, true, false, false, false, false]);
+    const W1 = frame.links[0]!;
+    expect(W1.index(0, 0)).toBe(-1); // x₁ is off
+    expect(W1.weight(0, 0)).toBeNaN();
+    expect(W1.weight(2, 1)).toBe(5); // W1[3, 1]: unit 3's weight of x₂, row-major [3, 2]
+    expect(W1.name(2, 2)).toBe('W1[3, 2]');
+    expect(W1.index(2, 2)).toBe(5);
   });
 
   it("draws MNIST with the first layer as weight images framed by the sample's activations, and no input links", () => {

@@ -1,6 +1,6 @@
 // Every engine (the GPU and the float64 reference) through the one Engine interface, by one suite:
 // resume (k steps, a checkpoint through its JSON text, a fresh session, k more steps equal 2k steps
-// bit for bit, mid-epoch), a live optimizer change, and one SGD step against central differences of
+// bit for bit, mid-epoch), a live optimizer change, a weight set between steps, and one SGD step against central differences of
 // the true loss. Runs in the browser, where the GPU engine has WebGPU (SwiftShader in CI).
 import { describe, expect, it } from 'vitest';
 import { rowsAsFloats, type DataSplit, type Dataset } from '../src/data/dataset';
@@ -180,6 +180,40 @@ describe.each(ENGINES)('the %s engine', (engine) => {
     expect(cleared.optimizerStep).toBe(0);
     for (const part of [cleared.m, cleared.v]) for (const values of Object.values(part)) expect(values.every((x) => x === 0)).toBe(true);
     for (const s of [live, unchanged, stopped, restarted]) s.destroy();
+  });
+
+  it('takes a weight set between steps from the next step on, exactly as a run restored with it', async () => {
+    const spec = specs[0]!;
+    const adam = optimizers[0]!;
+    const [tensor, index, value] = ['W1', 5, 2.345678901]; // not a float32: every engine takes its float32 rounding
+    const edited = await sessionOn(engine, spec, adam);
+    await train(edited, K);
+    edited.run(3, Infinity); // steps in flight (queued jobs on the CPU engine): the entry waits for them
+    await edited.setParamEntry(tensor, index, value);
+    const atEdit = await edited.params();
+    expect(atEdit[tensor]![index]).toBe(Math.fround(value));
+    const after = (await train(edited, 10)).filter((m) => m.step >= K + 3); // the GPU's metrics of the 3 come with these
+    const editedState = (await captureCheckpoint(edited, {})).engines[engine]!;
+
+    // The same as stopping at step K + 3, changing that entry in the saved state and going on.
+    const stopped = await sessionOn(engine, spec, adam);
+    await train(stopped, K + 3);
+    const cp = await captureCheckpoint(stopped, {});
+    const state = cp.engines[engine]!;
+    const params = Object.fromEntries(Object.entries(state.params).map(([name, p]) => [name, p.slice()]));
+    params[tensor]![index] = Math.fround(value);
+    const restarted = await sessionOn(engine, spec, adam);
+    await restoreCheckpoint(restarted, { ...cp, engines: { [engine]: { ...state, params } } });
+    const restartedMetrics = await train(restarted, 10);
+    expect(after).toEqual(restartedMetrics); // the losses, exactly: step K + 3's forward pass already has the entry
+    expectSameState((await captureCheckpoint(restarted, {})).engines[engine]!, editedState);
+
+    const unchanged = await train(stopped, 1);
+    expect(after[0]!.step).toBe(K + 3);
+    expect(after[0]!.loss).not.toBe(unchanged[0]!.loss); // and the entry changed that forward pass
+    await expect(edited.setParamEntry(tensor, 1e6, 1)).rejects.toThrow(/has no entry/);
+    await expect(edited.setParamEntry('W9', 0, 1)).rejects.toThrow(/no tensor W9/);
+    for (const s of [edited, stopped, restarted]) s.destroy();
   });
 
   for (const spec of specs) {

@@ -21,7 +21,10 @@ export interface DataRequest {
   labelled: boolean;
   samples: number;
   noise: number;
+  /** Splits a user file. */
   seed: number;
+  /** Draws the 2-D sets' points. */
+  dataSeed: number;
   /** The test set's share (the 2-D sets' and a user file's), and the 2-D sets' input features. */
   testShare: number;
   features: readonly Feature[];
@@ -36,5 +39,5 @@ export async function loadData(req: DataRequest): Promise<DataSplit> {
     return holdOut(parseUserFile(new Uint8Array(bytes), basename(req.file), { labelled: req.labelled }), req.testShare, req.seed);
   }
   if (req.dataset === 'mnist') return loadMnistFromPackage();
-  return makeSynthetic(req.dataset, { n: req.samples, noise: req.noise, seed: req.seed, testShare: req.testShare, features: req.features });
+  return makeSynthetic(req.dataset, { n: req.samples, noise: req.noise, seed: req.dataSeed, testShare: req.testShare, features: req.features });
 }

@@ -21,6 +21,7 @@ import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
 import {
   describeProblem,
+  dataSeedOf,
   mistakeFor,
   planRun,
   readRunSettings,
@@ -61,6 +62,7 @@ const RUN_FLAGS: Readonly<Record<string, keyof RunSettings>> = {
   'test-share': 'testShare',
   'init-scale': 'initScale',
   seed: 'seed',
+  'data-seed': 'dataSeed',
   mistake: 'mistake',
 };
 /** Flags that also set the run: --wrong-derivative is --mistake swish-prime. */
@@ -144,6 +146,7 @@ function loadRunData(s: RunSettings, file: string | undefined): Promise<DataSpli
     samples: s.samples,
     noise: s.noise,
     seed: s.seed,
+    dataSeed: dataSeedOf(s),
     testShare: s.testShare,
     features: s.features,
   });

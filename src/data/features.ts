@@ -49,6 +49,13 @@ export function expandFeatures(points: ArrayLike<number>, n: number, features: r
   return out;
 }
 
+/** `features` with `feature` switched on or off, in FEATURES' order; the last one left stays on. */
+export function switchFeature(features: readonly Feature[], feature: Feature): Feature[] {
+  const on = !features.includes(feature);
+  const next = FEATURES.filter((f) => (f === feature ? on : features.includes(f)));
+  return next.length > 0 ? next : [...features];
+}
+
 /** Whether these are the plain inputs x₁, x₂ in that order (the data is then used as it is). */
 export function isPlain(features: readonly Feature[]): boolean {
   return features.length === 2 && features[0] === 'x1' && features[1] === 'x2';

@@ -275,6 +275,12 @@ export class GpuModel {
     writeArray(this.device, this.params, 0, this.network.layout.pack(values));
   }
 
+  /** Writes one entry of one parameter tensor; queued behind the steps submitted so far, so never under one. */
+  setParamEntry(name: string, index: number, value: number): void {
+    const slot = this.network.layout.slot(name);
+    writeArray(this.device, this.params, (slot.offset + index) * 4, Float32Array.of(value));
+  }
+
   async readParams(): Promise<Record<string, Float32Array>> {
     return this.network.layout.unpack(await readFloats(this.device, this.params));
   }

@@ -20,7 +20,7 @@ import {
   type CpuWords,
   type Tensor,
 } from '../cpu/wasm-memory';
-import type { Engine, EngineEvaluation, EngineState, LayerOutputs } from './engine';
+import { checkParamEntry, type Engine, type EngineEvaluation, type EngineState, type LayerOutputs } from './engine';
 import type { RunPlan } from './run-settings';
 import { PHASES, type Phase } from './step-phases';
 
@@ -211,6 +211,14 @@ export class CpuEngine implements Engine {
 
   readParams(): Promise<Record<string, Float32Array>> {
     return this.queued(() => this.read(this.memory.params));
+  }
+
+  async setParamEntry(tensor: string, index: number, value: number): Promise<void> {
+    const t = this.memory.params[tensor];
+    checkParamEntry(tensor, t?.length, index, value);
+    await this.queued(() => {
+      this.view(t!)[index] = value; // after the jobs queued so far, before any queued later
+    });
   }
 
   async evaluate(set: 'train' | 'test', opts: { predictions?: boolean } = {}): Promise<EngineEvaluation | null> {

@@ -1,5 +1,5 @@
 // What every engine that trains a run offers the session: run k steps, flush their metrics, change
-// the optimizer live, read the parameters, evaluate on a data set, capture and restore the whole
+// the optimizer live, read the parameters and set one entry between steps, evaluate on a data set, capture and restore the whole
 // state, destroy. The GPU engine (gpu-engine.ts), the float32 CPU engine (cpu-engine.ts) and the
 // float64 reference (reference-engine.ts) implement it; the session builds them by id, then holds a
 // list of them and never asks which one it has.
@@ -41,6 +41,13 @@ export interface LayerOutputs {
   output: Float32Array;
 }
 
+/** Throws unless `index` is an entry of `tensor` (`length` values; undefined: no such tensor) and `value` is finite. */
+export function checkParamEntry(tensor: string, length: number | undefined, index: number, value: number): void {
+  if (length === undefined) throw new RangeError(`the model has no tensor ${tensor}`);
+  if (!Number.isInteger(index) || index < 0 || index >= length) throw new RangeError(`${tensor} has no entry ${index} (it has ${length})`);
+  if (!Number.isFinite(value)) throw new RangeError(`${tensor}[${index}] must be a finite number, not ${value}`);
+}
+
 export interface Engine {
   readonly id: EngineId;
   /** Whether its steps compute on the caller's thread (then a run keeps to its budget), not on a device or workers. */
@@ -63,6 +70,12 @@ export interface Engine {
   setOptimizer(settings: OptimizerSettings): Promise<void>;
   /** The parameters after the steps submitted so far, as float32. */
   readParams(): Promise<Record<string, Float32Array>>;
+  /**
+   * Sets entry `index` of parameter `tensor` (a weight edited in the network diagram) after the
+   * steps submitted so far and before the next: never under a step. Throws a RangeError for an
+   * entry the model does not have or a value that is not finite.
+   */
+  setParamEntry(tensor: string, index: number, value: number): Promise<void>;
   /** Forward pass over a set of the run: 'train' or 'test' (null when the run has no test set). */
   /** `signal`: stop between chunks once aborted, throwing its reason (engines whose evaluation is quick may ignore it). */
   evaluate(set: 'train' | 'test', opts?: { predictions?: boolean; signal?: AbortSignal }): Promise<EngineEvaluation | null>;

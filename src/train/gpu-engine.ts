@@ -13,7 +13,7 @@ import { GpuModel } from '../models/model';
 import { estimateStep, type StepEstimate } from '../models/step-estimate';
 import { untilAborted } from '../base/until-aborted';
 import type { OptimizerSettings } from '../reference/optimizer';
-import type { Engine, EngineEvaluation, EngineState, LayerOutputs } from './engine';
+import { checkParamEntry, type Engine, type EngineEvaluation, type EngineState, type LayerOutputs } from './engine';
 import { GpuTrainer } from './gpu-trainer';
 import { argmaxRows } from './predict';
 import type { RunPlan } from './run-settings';
@@ -205,6 +205,12 @@ export class GpuEngine implements Engine {
 
   readParams(): Promise<Record<string, Float32Array>> {
     return this.model.readParams();
+  }
+
+  async setParamEntry(tensor: string, index: number, value: number): Promise<void> {
+    const slot = this.model.network.layout.slots.find((s) => s.name === tensor);
+    checkParamEntry(tensor, slot?.count, index, value);
+    this.model.setParamEntry(tensor, index, value); // writeBuffer: between the steps submitted and the next
   }
 
   async evaluate(set: 'train' | 'test', opts: { predictions?: boolean; signal?: AbortSignal } = {}): Promise<EngineEvaluation | null> {

@@ -8,7 +8,7 @@ import { mlpForward, mlpParamsFrom } from '../reference/mlp';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { ReferenceTrainer } from '../reference/trainer';
 import type { ModelSpec } from '../models/build';
-import type { Engine, EngineEvaluation, EngineState, LayerOutputs } from './engine';
+import { checkParamEntry, type Engine, type EngineEvaluation, type EngineState, type LayerOutputs } from './engine';
 import { argmaxRows } from './predict';
 import type { RunPlan } from './run-settings';
 
@@ -58,6 +58,12 @@ export class ReferenceEngine implements Engine {
     const out: Record<string, Float32Array> = {};
     for (const [name, values] of Object.entries(this.trainer.params)) out[name] = Float32Array.from(values);
     return out;
+  }
+
+  async setParamEntry(tensor: string, index: number, value: number): Promise<void> {
+    const p = this.trainer.params[tensor];
+    checkParamEntry(tensor, p?.length, index, value);
+    p![index] = value; // its steps run whole within run(): this is between two
   }
 
   async evaluate(set: 'train' | 'test'): Promise<EngineEvaluation | null> {

@@ -47,6 +47,11 @@ export interface RunSettings {
   initScale: number;
   seed: number;
   /**
+   * The seed the 2-D sets' points are drawn from; 0 (the default, as before there was one): the run's
+   * seed. The page's "regenerate" draws another, and the network keeps its weights.
+   */
+  dataSeed: number;
+  /**
    * A backprop mistake of MATH.md's catalogue made in the GPU kernels and the reference alike
    * ('none': the correct backward pass); swish-prime is the seed's σ(v)(2 − σ(v)).
    */
@@ -74,6 +79,7 @@ export const RUN_DEFAULTS: Readonly<RunSettings> = {
   l1: 0,
   initScale: 1,
   seed: 1,
+  dataSeed: 0,
   mistake: 'none',
 };
 
@@ -101,6 +107,7 @@ export const RUN_RANGES: Readonly<Record<string, NumberRange>> = {
   l1: { min: 0, max: 1, step: 0.0001 },
   initScale: { min: 0.01, max: 10, step: 0.01 },
   seed: { min: 0, max: 2 ** 31 - 1, step: 1, int: true },
+  dataSeed: { min: 0, max: 2 ** 31 - 1, step: 1, int: true },
 };
 
 /**
@@ -122,6 +129,7 @@ export const CLI_RANGES: Readonly<Record<string, NumberRange>> = widen({
   l1: [0, 1e6],
   initScale: [0, 100],
   seed: [0, 2 ** 32 - 1],
+  dataSeed: [0, 2 ** 32 - 1],
 });
 
 /** The page's ranges with these fields' [min, max] replaced (steps and integer-ness stay the page's). */
@@ -318,7 +326,7 @@ export function runSettingPairs(record: Readonly<Record<string, unknown>>): Arra
 }
 
 /** Run settings added after the first run files, left out of a saved run at their defaults. */
-const NEWER_SETTINGS = ['activation', 'l1', 'testShare', 'features', 'mistake'] as const;
+const NEWER_SETTINGS = ['activation', 'l1', 'testShare', 'features', 'dataSeed', 'mistake'] as const;
 
 /**
  * The settings record as a run file keeps it: without the newer settings where they are at their
@@ -328,6 +336,11 @@ export function savedSettings<T extends Record<string, unknown>>(record: T): Par
   const out: Partial<T> = { ...record };
   for (const key of NEWER_SETTINGS) if (sameValue(out[key], RUN_DEFAULTS[key])) delete out[key];
   return out;
+}
+
+/** The seed the 2-D sets' points are drawn from: the data seed, or the run's where it is 0. */
+export function dataSeedOf(s: Readonly<Pick<RunSettings, 'seed' | 'dataSeed'>>): number {
+  return s.dataSeed > 0 ? s.dataSeed : s.seed;
 }
 
 /** The optimizer the run's settings describe. */

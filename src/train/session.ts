@@ -270,6 +270,15 @@ export class Session {
     return this.use(() => (this.engine(id) ?? this.leader).readParams());
   }
 
+  /**
+   * Sets one parameter entry on every engine, rounded to float32 as every engine's parameters start,
+   * from each one's next step on (in a race each takes it at its own next step).
+   */
+  async setParamEntry(tensor: string, index: number, value: number): Promise<void> {
+    const rounded = Math.fround(value);
+    await this.use(() => Promise.all(this.engines.map((e) => e.setParamEntry(tensor, index, rounded))));
+  }
+
   /** Test-set loss (and accuracy and predictions for the MLP) of one engine; null without a test set or that engine. */
   async evaluate(id: EngineId): Promise<TestMetrics | null> {
     const engine = this.engine(id);

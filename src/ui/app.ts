@@ -2,6 +2,7 @@
 // training loop (frames), the run's views, the status line, the banners, the link, the page's
 // files, and recovery (a run gone wrong). The settings are one object, edited by the panel and the
 // link; a change applies live where it can and rebuilds otherwise.
+import { switchFeature } from '../data/features';
 import type { GpuContext } from '../gpu/device';
 import { optimizerOf } from '../train/run-settings';
 import type { Session } from '../train/session';
@@ -10,7 +11,7 @@ import { GpuVsCpu } from './gpu-vs-cpu';
 import { benchTarget } from './bench/bench-target';
 import { Banners } from './banners';
 import { BuildQueue } from './build-queue';
-import { loadPageData } from './data-source';
+import { loadPageData, newDataSeed } from './data-source';
 import { LinkSync } from './link-sync';
 import { inspectPage, type PageInspection } from './inspection';
 import { PageFiles } from './page-files';
@@ -167,6 +168,12 @@ export class App {
         this.settings.hidden = hidden;
         this.changes.changed('hidden');
       },
+      switchFeature: (feature) => {
+        const features = switchFeature(this.settings.features, feature);
+        if (features.length === this.settings.features.length && features.every((f, i) => f === this.settings.features[i])) return;
+        this.settings.features = features;
+        this.changes.changed('features');
+      },
     });
     this.loop = new TrainingLoop({
       session: () => this.queue.session,
@@ -212,6 +219,7 @@ export class App {
       changed: (key) => this.changes.changed(key),
       loadFile: (file) => void this.files.load(file),
       saveRun: (format) => void this.files.save(format),
+      regenerate: () => void this.queue.regenerate(newDataSeed(this.settings.dataSeed)),
     });
     const bench = mountBenchSection(el.views, {
       gpu: () => this.gpu,
@@ -259,6 +267,14 @@ export class App {
   /** The page's state now, for the tests: one snapshot instead of a getter per field. */
   inspect(): PageInspection {
     return inspectPage(this.settings, this.status, this.banners, this.queue, this.loop, this.views, this.recovery);
+  }
+
+  /** The leading engine's parameters now, as plain lists (the tests read an edited weight back); null with no run. */
+  async params(): Promise<Record<string, number[]> | null> {
+    const session = this.queue.session;
+    if (!session) return null;
+    const params = await session.params();
+    return Object.fromEntries(Object.entries(params).map(([name, values]) => [name, Array.from(values)]));
   }
 
   private async refresh(session: Session, evaluate: boolean): Promise<number> {

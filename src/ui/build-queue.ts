@@ -7,7 +7,7 @@ import type { ModelSpec } from '../models/build';
 import type { DataSplit } from '../data/dataset';
 import type { GpuContext } from '../gpu/device';
 import { mistakeProblem } from '../reference/mistakes';
-import { checkCheckpointFits, checkpointHistory, checkpointSteps, restoreCheckpoint } from '../train/checkpoint';
+import { captureCheckpoint, checkCheckpointFits, checkpointHistory, checkpointSteps, restoreCheckpoint } from '../train/checkpoint';
 import type { Checkpoint } from '../train/checkpoint-format';
 import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import { exerciseMistake } from '../train/exercise';
@@ -135,6 +135,26 @@ export class BuildQueue {
       await this.failed(error as Error, wasTraining);
       return false;
     }
+  }
+
+  /**
+   * "Regenerate": the 2-D set's points drawn again from `dataSeed`, the network kept. The run goes on
+   * from its state now (its weights, optimizer and step: the same curve) on the new points; with no
+   * run yet, a plain build.
+   */
+  regenerate(dataSeed: number): Promise<void> {
+    const { host } = this;
+    return this.exclusive(
+      async () => {
+        const session = this.session;
+        await host.loop.suspend();
+        const state = session ? await session.use(() => captureCheckpoint(session, {})) : null;
+        host.settings.dataSeed = dataSeed;
+        host.settingsChanged();
+        await this.replace(state, true);
+      },
+      (error) => host.banners.message(`Could not draw new points: ${plainWords(error)}.`, [], 'build'),
+    );
   }
 
   /** Builds the settings that worked (with `restore`, from that state) after the session was lost: see Recovery. */

@@ -4,6 +4,7 @@
 import type { DataSplit, Dataset } from '../data/dataset';
 import { holdOut } from '../data/hold-out';
 import { makeSynthetic } from '../data/synthetic';
+import { dataSeedOf } from '../train/run-settings';
 import { fetchMnist, type LoadProgress } from './mnist-fetch';
 import type { PageSettings } from './settings';
 
@@ -25,8 +26,8 @@ export function watchMnistDownload(listener: MnistWatcher | null): void {
 }
 
 /**
- * The data set the settings name; `userFile` is the last file the user dropped, split by the
- * settings' test share and seed. MNIST is downloaded once, by the first call that asks for it (see
+ * The data set the settings name (a 2-D set's points drawn from the data seed); `userFile` is the
+ * last file the user dropped, split by the settings' test share and seed. MNIST is downloaded once, by the first call that asks for it (see
  * watchMnistDownload), and kept; a failed download is tried again by the next call.
  */
 export async function loadPageData(s: PageSettings, userFile: Dataset | null): Promise<DataSplit> {
@@ -54,5 +55,13 @@ export async function loadPageData(s: PageSettings, userFile: Dataset | null): P
     if (!userFile) throw new Error('no file loaded: drop a .csv or .npy file on the page');
     return holdOut(userFile, s.testShare, s.seed);
   }
-  return makeSynthetic(s.dataset, { n: s.samples, noise: s.noise, seed: s.seed, testShare: s.testShare, features: s.features });
+  return makeSynthetic(s.dataset, { n: s.samples, noise: s.noise, seed: dataSeedOf(s), testShare: s.testShare, features: s.features });
+}
+
+/** A data seed for "regenerate": drawn at random, never 0 (the run's seed) nor `current`; the link then names it. */
+export function newDataSeed(current: number): number {
+  for (;;) {
+    const seed = 1 + Math.floor(Math.random() * (2 ** 31 - 2));
+    if (seed !== current) return seed;
+  }
 }

@@ -2,30 +2,50 @@
 // (the units' maps over the plane from one batched forward pass over the grid, or on MNIST the
 // first layer's weight images and the current sample's activations) and the weight matrices
 // between them, read in place from the parameters.
-import type { Feature } from '../data/features';
-import { FEATURE_LABELS } from '../data/features';
+import { FEATURE_LABELS, FEATURES, type Feature } from '../data/features';
 import type { MlpShape } from '../reference/mlp';
 import type { LayerOutputs } from '../train/engine';
 import { autoencoderOutputs, softmaxRows } from '../train/predict';
-import type { DiagramColumn, DiagramFrame, DiagramLinks } from './views/network-diagram';
+import type { DiagramColumn, DiagramFrame, DiagramLinks } from './views/diagram-types';
 
-/** The diagram's inputs: the plane's grid (its points as the network's features), or one sample image. */
+/**
+ * The diagram's inputs: the plane's grid (its points as the network's features, X [grid², F]; with
+ * `every`, each of FEATURES over it [grid², 7], drawn as switches that turn features on and off), or
+ * one sample image.
+ */
 export type DiagramInput =
-  | { kind: 'plane'; grid: number; features: readonly Feature[]; X: Float32Array }
+  | { kind: 'plane'; grid: number; features: readonly Feature[]; X: Float32Array; every?: Float32Array }
   | { kind: 'image'; side: number; X: Float32Array }
   /** One sample of features that are neither a plane nor an image (a file of yours). */
   | { kind: 'sample'; X: Float32Array };
 
-/** W [rows, cols] row-major as the links from a column of `cols` nodes to one of `rows`. */
-function matrixLinks(tensor: string, W: Float32Array, cols: number, transposed = false): DiagramLinks {
+/**
+ * W [rows, cols] row-major as the links from a column of `cols` nodes to one of `rows`; `columnOf`
+ * maps a drawn node of the first column to its column of W (-1: a feature switched off, no link).
+ */
+function matrixLinks(tensor: string, W: Float32Array, cols: number, transposed = false, columnOf = (node: number) => node): DiagramLinks {
   // transposed: the decoder's Wᵀ read from W's [code, n] buffer.
-  const index = (to: number, from: number) => (transposed ? from * cols + to : to * cols + from);
+  const index = (to: number, node: number) => {
+    const from = columnOf(node);
+    if (from < 0) return -1;
+    return transposed ? from * cols + to : to * cols + from;
+  };
   return {
     tensor,
     index,
     weight: (to, from) => W[index(to, from)] ?? Number.NaN,
-    name: (to, from) => (transposed ? `${tensor}[${from + 1}, ${to + 1}]` : `${tensor}[${to + 1}, ${from + 1}]`),
+    name: (to, node) => {
+      const from = columnOf(node);
+      return transposed ? `${tensor}[${from + 1}, ${to + 1}]` : `${tensor}[${to + 1}, ${from + 1}]`;
+    },
   };
+}
+
+/** The first column's node → the network's input: every feature drawn, each at its place among those chosen. */
+function inputColumnOf(input: DiagramInput): (node: number) => number {
+  if (input.kind !== 'plane' || !input.every) return (node) => node;
+  const { features } = input;
+  return (node) => features.indexOf(FEATURES[node]!);
 }
 
 function inputColumn(input: DiagramInput): DiagramColumn {
@@ -34,6 +54,16 @@ function inputColumn(input: DiagramInput): DiagramColumn {
   }
   if (input.kind === 'image') {
     return { role: 'input', heading: 'input', units: 1, names: ['the current sample'], picture: { kind: 'image', values: input.X, side: input.side } };
+  }
+  if (input.every) {
+    return {
+      role: 'input',
+      heading: 'inputs',
+      units: FEATURES.length,
+      names: FEATURES.map((f) => FEATURE_LABELS[f]),
+      picture: { kind: 'map', values: input.every, grid: input.grid },
+      switches: FEATURES.map((f) => input.features.includes(f)),
+    };
   }
   return {
     role: 'input',
@@ -74,7 +104,7 @@ export function mlpFrame(
     picture: plane ? { kind: 'map', values: probs, grid: input.grid, classes: true } : { kind: 'values', values: probs, classes: true },
   });
   const links: Array<DiagramLinks | null> = [];
-  for (let l = 1; l <= L; l++) links.push(matrixLinks(`W${l}`, params[`W${l}`]!, widths[l - 1]!));
+  for (let l = 1; l <= L; l++) links.push(matrixLinks(`W${l}`, params[`W${l}`]!, widths[l - 1]!, false, l === 1 ? inputColumnOf(input) : undefined));
   if (input.kind !== 'image') return { step, columns, links };
   links[0] = null;
   return { step, columns, links, note: `W1's ${shape.D} weights of each unit are its image` };
@@ -113,5 +143,9 @@ export function autoencoderFrame(m: number, n: number, W: Float32Array, step: nu
     names,
     picture: plane ? { kind: 'map', values: output, grid: input.grid } : { kind: 'values', values: output },
   };
-  return { step, columns: [inputColumn(input), code, out], links: [matrixLinks('W', W, n), matrixLinks('W', W, n, true)] };
+  return {
+    step,
+    columns: [inputColumn(input), code, out],
+    links: [matrixLinks('W', W, n, false, inputColumnOf(input)), matrixLinks('W', W, n, true)],
+  };
 }

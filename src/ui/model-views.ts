@@ -3,7 +3,7 @@
 // for MNIST; reconstructions and the rows of W for the autoencoder. The diagram's unit maps and the
 // decision boundary come from one batched forward pass of the engine over the plane's grid.
 import { gatherRows, rowsAsFloats, type DataSplit } from '../data/dataset';
-import { expandFeatures, PLAIN_FEATURES, type Plane } from '../data/features';
+import { expandFeatures, FEATURES, PLAIN_FEATURES, type Feature, type Plane } from '../data/features';
 import type { ModelSpec } from '../models/build';
 import type { LayerOutputs } from '../train/engine';
 import { mlpProbabilities, reconstruct, softmaxRows } from '../train/predict';
@@ -21,12 +21,6 @@ import { WeightImagesView } from './views/weight-images';
 const GRID = 64; // grid points per side of the plane: the decision boundary's and the unit maps'
 const COARSE_GRID = 32; // for networks of more than WIDE hidden units, whose maps are read back whole
 const WIDE = 1024;
-/** Widths of the stage's cards, CSS pixels, to size the diagram beside the main output. */
-const OUTPUT_CARD = { boundary: 326, weights: 386, plane: 366 };
-const CARD_CHROME = 26;
-const GAP = 12;
-const MIN_DIAGRAM = 300;
-const MAX_DIAGRAM = 900;
 const DIGITS = 24; // test digits shown with their predictions
 const PAIRS = 8; // autoencoder originals shown beside their reconstructions
 
@@ -38,6 +32,10 @@ export interface ModelViewsHooks {
   gradient(tensor: string, index: number): Promise<number | null>;
   /** New hidden widths from the diagram's buttons. */
   reshape(hidden: number[]): void;
+  /** A weight typed in the diagram's link editor: the run trains from it at its next step. */
+  setWeight(tensor: string, index: number, value: number): void;
+  /** An input feature switched on or off in the diagram (a rebuild); absent where the inputs are not a 2-D set's features. */
+  switchFeature?(feature: Feature): void;
   /** The MLP's hidden activation's name. */
   activation: string;
 }
@@ -60,7 +58,8 @@ export class ModelViews {
   private recon: ReconstructionView | null = null;
   private params: Record<string, Float32Array> | null = null;
   private readonly plane: Plane | null;
-  private grid: { grid: number; bounds: Bounds; inputs: Float32Array } | null = null;
+  /** The grid's cells as the network's inputs, and as every feature the diagram offers ([grid², 7]; a 2-D set's). */
+  private grid: { grid: number; bounds: Bounds; inputs: Float32Array; every?: Float32Array } | null = null;
 
   /** `stage` is the first screen (diagram and main output), `container` the cards below it. */
   constructor(
@@ -80,15 +79,14 @@ export class ModelViews {
         : null);
     this.plane = plane;
     const hidden = spec.kind === 'mlp' ? [...spec.shape.hidden] : [];
-    // Beside the main output where both fit, else the stage's whole width.
-    const output = plane ? (spec.kind === 'mlp' ? OUTPUT_CARD.boundary : OUTPUT_CARD.plane) : images ? OUTPUT_CARD.weights : 0;
-    const room = stage.clientWidth - CARD_CHROME;
-    const width = Math.min(MAX_DIAGRAM, room - output - GAP >= MIN_DIAGRAM ? room - output - GAP : room);
+    // A 2-D set's features can be switched from the diagram's inputs; a file's columns cannot.
+    const switchFeature = data.plane ? hooks.switchFeature : undefined;
     this.diagram = new NetworkDiagramView(stage, hidden, {
-      ...(room > 0 ? { width } : {}),
       onHover: (column, unit) => this.hover(column, unit),
       gradient: (tensor, index) => hooks.gradient(tensor, index),
+      onEditWeight: (tensor, index, value) => hooks.setWeight(tensor, index, value),
       ...(spec.kind === 'mlp' ? { onReshape: (h: number[]) => hooks.reshape(h) } : {}),
+      ...(switchFeature ? { onSwitchInput: (unit: number) => switchFeature(FEATURES[unit]!) } : {}),
     });
     if (!plane && !images)
       this.diagram.setCaption('Every unit drawn as its activation for the current sample; links wide where |w| is large, red positive, blue negative.');
@@ -101,7 +99,9 @@ export class ModelViews {
       const bounds = dataBounds(plane.train, train.N);
       const widest = hidden.reduce((a, b) => a + b, 0);
       const grid = widest > WIDE ? COARSE_GRID : GRID;
-      this.grid = { grid, bounds, inputs: expandFeatures(gridPoints(grid, bounds), grid * grid, plane.features) };
+      const points = gridPoints(grid, bounds);
+      this.grid = { grid, bounds, inputs: expandFeatures(points, grid * grid, plane.features) };
+      if (switchFeature) this.grid.every = expandFeatures(points, grid * grid, FEATURES);
     }
     if (spec.kind === 'mlp' && plane && this.grid) {
       const view = new DecisionBoundaryView(stage);
@@ -209,7 +209,10 @@ export class ModelViews {
 
   /** The plane's grid, or the next test sample (a training sample without a test set). */
   private diagramInput(): DiagramInput {
-    if (this.plane && this.grid) return { kind: 'plane', grid: this.grid.grid, features: this.plane.features, X: this.grid.inputs };
+    if (this.plane && this.grid) {
+      const { grid, inputs, every } = this.grid;
+      return { kind: 'plane', grid, features: this.plane.features, X: inputs, ...(every ? { every } : {}) };
+    }
     const set = this.data.test ?? this.data.train;
     const D = set.D;
     const row = this.sample++ % set.N;

@@ -10,6 +10,8 @@ export interface PanelActions {
   changed(key: keyof PageSettings): void;
   loadFile(file: File): void;
   saveRun(format: 'json' | 'npz'): void;
+  /** New points for the 2-D set (another data seed), the network kept. */
+  regenerate(): void;
 }
 
 const LABELS: Partial<Record<keyof PageSettings, string>> = {
@@ -65,6 +67,8 @@ export class Panel {
   private readonly featureControllers: Controller[] = [];
   private featureFolder: GUI | null = null;
   private hiddenByLink = new Set<keyof PageSettings>();
+  /** "regenerate", beside the data set: for the 2-D sets only. */
+  private regenerate: Controller | null = null;
 
   constructor(
     container: HTMLElement,
@@ -94,7 +98,9 @@ export class Panel {
     const model = gui.addFolder('Model');
     for (const key of ['model', 'hidden', 'activation', 'code', 'initScale', 'seed'] as const) add(model, key);
     const data = gui.addFolder('Data');
-    for (const key of ['dataset', 'samples', 'noise', 'testShare', 'features'] as const) add(data, key);
+    add(data, 'dataset');
+    this.regenerate = data.add({ regenerate: () => actions.regenerate() }, 'regenerate').name('regenerate (new points, same network)');
+    for (const key of ['samples', 'noise', 'testShare', 'features'] as const) add(data, key);
     const input = document.createElement('input');
     input.type = 'file';
     input.accept = '.csv,.npy,.json';
@@ -124,9 +130,12 @@ export class Panel {
     note.style.cssText = 'margin: 2px 8px 6px; font-size: 11px; line-height: 1.35; opacity: 0.8;';
     this.controllers.get('mistake')!.domElement.after(note);
     // On a small screen the settings start folded (a tap on "Settings" opens them), so that the run
-    // controls and the results share the first screen.
+    // controls and the results share the first screen; a window narrowed or widened to the other
+    // side folds or unfolds them, as a fresh load at its size would show them.
     const narrow = window.matchMedia?.('(max-width: 800px)');
     if (narrow?.matches) gui.close();
+    const follow = (e: MediaQueryListEvent) => (e.matches ? gui.close() : gui.open());
+    narrow?.addEventListener('change', follow);
     // There they open as a drawer over the page (style.css): a click beside it or Escape closes it.
     const closeDrawer = (e: Event) => {
       if (!narrow?.matches || gui._closed) return;
@@ -137,6 +146,7 @@ export class Panel {
     this.removeListeners = () => {
       document.removeEventListener('pointerdown', closeDrawer);
       document.removeEventListener('keydown', closeDrawer);
+      narrow?.removeEventListener('change', follow);
     };
   }
 
@@ -258,6 +268,7 @@ export class Panel {
     show('samples', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('noise', s.dataset !== 'mnist' && s.dataset !== 'file');
     show('testShare', s.dataset !== 'mnist');
+    this.regenerate?.show(s.dataset !== 'mnist' && s.dataset !== 'file' && !this.hiddenByLink.has('dataset'));
     this.featureFolder?.show(s.dataset !== 'mnist' && s.dataset !== 'file' && !this.hiddenByLink.has('features'));
     show('momentum', s.optimizer === 'momentum');
     show('nesterov', s.optimizer === 'momentum');

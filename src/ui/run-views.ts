@@ -2,6 +2,7 @@
 // evaluations, the model's views (diagram, output, digits) and the math views (gradient check,
 // equations, PCA). Attached to each new session; refreshed by the training loop on its own clock.
 import type { DataSplit } from '../data/dataset';
+import type { Feature } from '../data/features';
 import type { StepMetrics } from '../kernels/metrics';
 import type { EngineId } from '../train/engine';
 import { GpuEngine } from '../train/gpu-engine';
@@ -9,12 +10,13 @@ import { MetricsLog } from '../train/metrics-log';
 import { pcaBoundAsync } from '../train/pca-bound';
 import { PcaSkipped } from '../train/pca-subspace';
 import type { RunPlan } from '../train/run-settings';
-import type { Session, TestMetrics } from '../train/session';
+import { SessionClosed, type Session, type TestMetrics } from '../train/session';
 import { allFinite, lossGaveBack } from '../train/snapshot';
 import type { Banners } from './banners';
 import { MathViews } from './math/math-views';
 import { RunCurves, runFingerprint } from './math/run-curves';
 import { ModelViews } from './model-views';
+import { plainWords } from './plain-words';
 import { LossPlot } from './plots/loss-plot';
 import type { Recovery } from './recovery';
 import type { PageSettings } from './settings';
@@ -30,6 +32,8 @@ export interface RunViewsHost {
   applied(): PageSettings;
   /** The diagram's +/− buttons ask for other hidden sizes. */
   reshape(hidden: number[]): void;
+  /** The diagram's input nodes switch a 2-D set's features on and off. */
+  switchFeature(feature: Feature): void;
 }
 
 export class RunViews {
@@ -80,6 +84,8 @@ export class RunViews {
       forward: (X, rows) => session.use(() => session.leader.forwardLayers(X, rows, session.workSignal)),
       gradient: async (tensor, index) => (await session.use(() => session.leader.readGrads()))?.[tensor]?.[index] ?? null,
       reshape: (hidden) => this.host.reshape(hidden),
+      setWeight: (tensor, index, value) => void this.setWeight(session, tensor, index, value),
+      switchFeature: (feature) => this.host.switchFeature(feature),
       activation: s.activation,
     });
     this.math?.destroy();
@@ -173,6 +179,20 @@ export class RunViews {
     const classes = session.config.spec.kind === 'mlp' ? session.config.spec.shape.C : 0;
     if (lossGaveBack(losses, classes)) recovery.warnGaveBack(session.leader.id, session.step);
     return evalMs;
+  }
+
+  /**
+   * A weight edited in the diagram: every engine of the run takes it before its next step, and the
+   * views show it at once. A saved run keeps it, as it keeps every parameter.
+   */
+  private async setWeight(session: Session, tensor: string, index: number, value: number): Promise<void> {
+    try {
+      await session.setParamEntry(tensor, index, value);
+    } catch (error) {
+      if (!(error instanceof SessionClosed)) this.host.banners.message(`The weight was not set: ${plainWords(error)}.`);
+      return;
+    }
+    await this.refresh(session, false);
   }
 
   /** Keeps only finite metrics: a non-finite loss pauses the run instead of reaching a plot. */

@@ -52,6 +52,8 @@ export interface AppHandle {
   readonly settings: Record<string, unknown>;
   readonly device: GPUDevice | null;
   rebuild(): Promise<void>;
+  /** The leading engine's parameters now, by tensor; null with no run. */
+  params(): Promise<Record<string, number[]> | null>;
 }
 
 declare global {
@@ -135,6 +137,13 @@ export async function waitForApp<A = undefined>(
   } finally {
     await test.dispose();
   }
+}
+
+/** The leading engine's parameters now, by tensor (as the next step starts from them). */
+export async function params(page: Page): Promise<Record<string, number[]>> {
+  const p = await page.evaluate(() => window.app.params());
+  if (!p) throw new Error('no run');
+  return p;
 }
 
 /** Sets `changes` in the app's settings and rebuilds the run, as the panel would. */

@@ -29,16 +29,26 @@ export function createCanvas(
   opts: { className?: string; hiDpi?: boolean; willReadFrequently?: boolean } = {},
 ): SizedCanvas {
   const canvas = document.createElement('canvas');
-  const ratio = opts.hiDpi === false ? 1 : Math.max(1, Math.round(window.devicePixelRatio || 1));
+  canvas.className = opts.className ?? 'view-canvas';
+  if (opts.hiDpi === false) canvas.dataset.hiDpi = 'false';
+  const ctx = context2d(canvas, opts.willReadFrequently ?? false);
+  const surface = { canvas, ctx, width, height };
+  resizeCanvas(surface, width, height);
+  parent.append(canvas);
+  return surface;
+}
+
+/** Gives a canvas of createCanvas a new CSS size (its pixels are cleared), keeping its density. */
+export function resizeCanvas(surface: SizedCanvas, width: number, height: number): void {
+  const { canvas, ctx } = surface;
+  const ratio = canvas.dataset.hiDpi === 'false' ? 1 : Math.max(1, Math.round(window.devicePixelRatio || 1));
   canvas.width = width * ratio;
   canvas.height = height * ratio;
   canvas.style.width = `${width}px`;
   canvas.style.height = `${height}px`;
-  canvas.className = opts.className ?? 'view-canvas';
-  const ctx = context2d(canvas, opts.willReadFrequently ?? false);
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  parent.append(canvas);
-  return { canvas, ctx, width, height };
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0); // resizing the canvas resets its context's state
+  surface.width = width;
+  surface.height = height;
 }
 
 /** An off-screen canvas holding a pixel image, drawn scaled with `blitPixels`. */

@@ -1,5 +1,6 @@
 // The classifier's view of the plane: each grid cell coloured by its most likely class, paler
-// where the network is unsure, with the training points drawn on top.
+// where the network is unsure (or in full colour, "discretize output"), with the training points
+// drawn on top and the test points as rings ("show test data"), as Playground's output.
 import { createCanvas, drawLabelStrip, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
 import { ViewCard } from './card';
 import { classColour, classRgb, maxAbs, mixRgb, MISSING_RGB, unitRgb, type Rgb } from './colours';
@@ -77,6 +78,17 @@ export interface UnitMap {
   label: string;
 }
 
+/** The two switches beside the boundary, as Playground has them under its output. */
+export interface BoundaryOptions {
+  /** Each cell in its class's full colour, without the paler shades of doubt. */
+  discretize: boolean;
+  /** The test points drawn, as rings. */
+  showTest: boolean;
+}
+
+/** The switches as last set: kept for the page's life, so that a rebuild's new view starts with them. */
+const chosen: BoundaryOptions = { discretize: false, showTest: true };
+
 /** A heatmap of class probabilities over a 2-D plane with the data points on top. */
 export class DecisionBoundaryView {
   private readonly card: ViewCard;
@@ -91,12 +103,31 @@ export class DecisionBoundaryView {
       container,
       'decision-boundary',
       'Decision boundary',
-      'The predicted class, paler where unsure; dots: training points, rings: test points. Hover a unit to see its map here.',
+      'The predicted class, paler where unsure; dots: training points. Hover a unit for its map.',
     );
     this.card.root.setAttribute('aria-label', 'decision boundary');
     this.card.root.setAttribute('role', 'figure');
     this.surface = createCanvas(this.card.body, SIZE, SIZE);
+    const options = document.createElement('div');
+    options.className = 'boundary-options';
+    options.append(this.switch('showTest', 'show test data (rings)'), this.switch('discretize', 'discretize output'));
+    this.card.body.append(options);
     this.clear();
+  }
+
+  /** A checkbox for one of the options: a change redraws what shows. */
+  private switch(key: keyof BoundaryOptions, text: string): HTMLLabelElement {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = chosen[key];
+    box.addEventListener('change', () => {
+      chosen[key] = box.checked;
+      if (this.unit) this.showUnit(this.unit);
+      else if (this.last) this.draw(this.last);
+    });
+    label.append(box, ` ${text}`);
+    return label;
   }
 
   /** Redraws the heatmap and the points; data that is short, empty or not finite is skipped. */
@@ -146,7 +177,7 @@ export class DecisionBoundaryView {
     if (!(Number.isFinite(spanX) && Number.isFinite(spanY) && spanX > 0 && spanY > 0)) return;
     const px = (x: number) => ((x - b.xmin) / spanX) * SIZE;
     const py = (y: number) => ((b.ymax - y) / spanY) * SIZE;
-    if (data.testPoints && data.testLabels) this.drawPoints(ctx, data.testPoints, data.testLabels, px, py, true);
+    if (chosen.showTest && data.testPoints && data.testLabels) this.drawPoints(ctx, data.testPoints, data.testLabels, px, py, true);
     this.drawPoints(ctx, data.points, data.labels, px, py, false);
   }
 
@@ -169,11 +200,13 @@ export class DecisionBoundaryView {
     for (let r = 0; r < g; r++) {
       for (let c = 0; c < g; c++) {
         const cell = cellClass(probs, (r * g + c) * C, C);
-        const rgb = cell ? mixRgb(WHITE, classRgb(cell.cls), 0.15 + 0.6 * cell.strength) : MISSING_RGB;
+        const shade = chosen.discretize ? 0.75 : 0.15 + 0.6 * (cell?.strength ?? 0);
+        const rgb = cell ? mixRgb(WHITE, classRgb(cell.cls), shade) : MISSING_RGB;
         setPixel(image, c, r, rgb[0], rgb[1], rgb[2]);
       }
     }
-    this.cells.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE, true); // a smooth boundary, not 64×64 blocks
+    // A smooth boundary, not 64×64 blocks; discretized, the cells' own edges.
+    this.cells.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE, !chosen.discretize);
   }
 
   /** Training points filled with their class colour; test points (`hollow`) as rings of it. */

@@ -1,6 +1,6 @@
-// Where the network diagram puts its nodes and which links it draws: columns of square nodes that
-// wrap into sub-columns when a layer is tall, and the strongest links of each weight matrix. Pure
-// arithmetic, so that it is tested without a page.
+// Where the network diagram puts its nodes and which links it draws: columns of square nodes of one
+// size that grows with the diagram, wrapping into sub-columns when a layer is tall, and the strongest
+// links of each weight matrix. Pure arithmetic, so that it is tested without a page.
 
 /** One node's square, CSS pixels from the diagram's top left. */
 export interface NodeBox {
@@ -17,35 +17,33 @@ export interface DrawnLink {
 }
 
 const GAP = 3; // pixels between nodes
-const READABLE = 18; // a node this large shows its map well enough
+const READABLE = 18; // a node this large shows its map well enough: the shared size is never less
+const ONE_COLUMN = 8; // a column of this many nodes or fewer stays one sub-column, as Playground draws its layers
+const LINK_ROOM = 0.38; // the share of each column's width left to the links
 
 /**
  * Boxes for `counts[c]` nodes in each column c, spread over width × height (`top` pixels kept free
- * above for the columns' headings). Each column takes the sub-column count that gives the largest
- * node, no larger than `maxNode`.
+ * above for the columns' headings, `left` pixels at the left for the inputs' names). As in Playground, the nodes of every column share one size: the
+ * largest that keeps each column of up to eight nodes in one sub-column, no more than a quarter of
+ * the height (so nodes grow with the window). A taller layer wraps into as many sub-columns as its
+ * room allows, with nodes no larger; a lone node (an image) may be twice as large.
  */
-export function layoutColumns(counts: readonly number[], width: number, height: number, maxNode = 36, top = 0): NodeBox[][] {
+export function layoutColumns(counts: readonly number[], width: number, height: number, top = 0, left = 0): NodeBox[][] {
   const columns = counts.length;
   if (columns === 0) return [];
-  const spacing = columns > 1 ? width / columns : width;
-  const room = spacing * 0.62; // the rest of each column's width is left to the links
+  const spacing = columnSpacing(columns, width, left);
+  const room = spacing * (1 - LINK_ROOM);
   const tall = height - top;
+  const common = commonNodeSize(counts, room, tall);
   return counts.map((count, c) => {
     const n = Math.max(0, Math.floor(count));
     if (n === 0) return [];
-    // One sub-column while its nodes stay readable (as Playground draws them), else the largest nodes.
-    let best = { k: 1, size: 0 };
-    for (let k = 1; k <= n; k++) {
-      const rows = Math.ceil(n / k);
-      const size = Math.min(n === 1 ? 2 * maxNode : maxNode, tall / rows - GAP, room / k - GAP); // a lone node (an image) may be larger
-      if (size > best.size) best = { k, size };
-      if (size >= Math.min(maxNode, READABLE) || rows === 1) break;
-    }
-    const size = Math.max(1, Math.floor(best.size));
-    const rows = Math.ceil(n / best.k);
-    const blockW = best.k * (size + GAP) - GAP;
+    const size = largestFitting(n, n === 1 ? 2 * common : common, room, tall);
+    const rows = Math.min(n, rowsFor(size, tall));
+    const k = Math.ceil(n / rows);
+    const blockW = k * (size + GAP) - GAP;
     const blockH = rows * (size + GAP) - GAP;
-    const x0 = spacing * (c + 0.5) - blockW / 2;
+    const x0 = columnCentre(c, columns, width, left) - blockW / 2;
     const y0 = top + (tall - blockH) / 2;
     const boxes: NodeBox[] = [];
     for (let i = 0; i < n; i++) {
@@ -55,6 +53,40 @@ export function layoutColumns(counts: readonly number[], width: number, height: 
     }
     return boxes;
   });
+}
+
+/** The width each of `columns` columns takes of `width`, `left` pixels kept free at the left. */
+export function columnSpacing(columns: number, width: number, left = 0): number {
+  return (width - left) / Math.max(1, columns);
+}
+
+/** The middle of column `c` of `columns` across `width`, `left` pixels kept free: where its nodes and heading are centred. */
+export function columnCentre(c: number, columns: number, width: number, left = 0): number {
+  return left + columnSpacing(columns, width, left) * (c + 0.5);
+}
+
+/** Nodes of `size` that one sub-column of height `tall` holds (at least one). */
+function rowsFor(size: number, tall: number): number {
+  return Math.max(1, Math.floor((tall + GAP) / (size + GAP)));
+}
+
+/** The largest whole node size up to `max` at which `n` nodes fit in `room` × `tall`, wrapping into sub-columns (1 at the least). */
+function largestFitting(n: number, max: number, room: number, tall: number): number {
+  for (let size = Math.floor(max); size > 1; size--) {
+    const k = Math.ceil(n / Math.min(n, rowsFor(size, tall)));
+    if (k * (size + GAP) - GAP <= room && Math.min(n, rowsFor(size, tall)) * (size + GAP) - GAP <= tall) return size;
+  }
+  return 1;
+}
+
+/** The size every column's nodes share: a quarter of the height, within the room, each column of up to eight nodes in one sub-column. */
+function commonNodeSize(counts: readonly number[], room: number, tall: number): number {
+  let size = Math.min(tall / 4, room) - GAP;
+  for (const count of counts) {
+    const n = Math.floor(count);
+    if (n > 1 && n <= ONE_COLUMN) size = Math.min(size, (tall + GAP) / n - GAP);
+  }
+  return Math.max(READABLE, Math.floor(size));
 }
 
 /**

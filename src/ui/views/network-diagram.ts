@@ -1,97 +1,53 @@
-// The network itself, as TensorFlow Playground draws it: the inputs, every unit of every hidden
-// layer as its own small picture (its activation over the input plane, or its weight image and
-// current activation on MNIST), the outputs, and the links between them, wide where |w| is large,
-// red positive and blue negative. Hovering a unit hands its map to the output view; clicking a link
-// shows its weight, gradient and latest change; buttons add or remove layers and units.
-import { createCanvas, paintGreyTile, paintSignedTile, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
+// The network itself, as TensorFlow Playground draws it: the inputs (on a 2-D set, every feature,
+// named, a click switching it on or off), every unit of every hidden layer as its own picture (its
+// activation over the input plane, or its weight image and current activation on MNIST), the
+// outputs, and the links between them, wide where |w| is large, red positive and blue negative. The
+// canvas fills its card and follows the window. Hovering a unit hands its map to the output view;
+// hovering a link shows its weight, clicking it opens its editor; buttons add or remove layers and units.
+import { createCanvas, PixelBuffer, resizeCanvas, type SizedCanvas } from './canvas';
 import { ViewCard } from './card';
-import { divergingRgb, maxAbs, MISSING_RGB, unitRgb } from './colours';
-import { layoutColumns, segmentDistance, strongestLinks, type DrawnLink, type NodeBox } from './diagram-layout';
-import { formatNumber } from '../format';
+import { LinkEditor, withMinus } from './diagram-link-editor';
+import { nearestLink } from './diagram-hit';
+import { layoutColumns, strongestLinks } from './diagram-layout';
+import { paintDiagram } from './diagram-paint';
+import { MAX_NODES, type DiagramFrame, type LinkAt, type PlacedDiagram } from './diagram-types';
+
+export type { DiagramColumn, DiagramFrame, DiagramLinks, NodePicture } from './diagram-types';
 
 const HEADER = 22; // the columns' headings above the nodes
-const HEADING_FONT = '600 11px system-ui, sans-serif';
-const HEADING_COLOUR = '#4b4f56';
-/** Canvas height: less on a short screen (a projector's 768, a netbook's 600) so that the diagram stays on the first screen. */
-const height = () => Math.max(200, Math.min(270, (globalThis.innerHeight || 800) - 360));
-const MAX_NODES = 256; // per column; a wider layer says how many of its units are drawn
+const INPUT_NAMES = 36; // pixels at the left for the inputs' names ("sin x₁")
 const MAX_LINKS = 160; // per weight matrix: the strongest
-const LINK_POSITIVE = 'rgb(178, 24, 43)';
-const LINK_NEGATIVE = 'rgb(33, 102, 172)';
+const NEAR_LINK = 6; // pixels from a link that still point at it
 export const MAX_LAYERS = 4;
 export const MAX_UNITS = 4096;
-
-/** What each node of a column shows. */
-export type NodePicture =
-  /** Each unit's value over the plane: [grid², units], row r = y from the top; `classes`: probabilities in class colours. */
-  | { kind: 'map'; values: Float32Array; grid: number; classes?: boolean }
-  /** Each unit's signed side×side image ([units, side²], e.g. its 784 weights), scaled per unit. */
-  | { kind: 'images'; values: Float32Array; side: number }
-  /** One node: a grey image in [0, 1] (the current sample, or its reconstruction). */
-  | { kind: 'image'; values: Float32Array; side: number }
-  /** One number per unit (its activation for the current sample); `classes`: probabilities. */
-  | { kind: 'values'; values: Float32Array; classes?: boolean };
-
-export interface DiagramColumn {
-  role: 'input' | 'hidden' | 'output';
-  heading: string;
-  /** Nodes of the column (an image column has one). */
-  units: number;
-  /** Each node's name for its tooltip (index i when missing). */
-  names: readonly string[];
-  picture: NodePicture | null;
-  /** The current sample's activation of each unit, drawn as the node's frame (with an 'images' picture). */
-  activity?: Float32Array;
-}
-
-/** The weights between a column and the next: W[to, from] of tensor `tensor` at flat `index(to, from)`. */
-export interface DiagramLinks {
-  tensor: string;
-  weight(to: number, from: number): number;
-  index(to: number, from: number): number;
-  /** "W2[3, 5]". */
-  name(to: number, from: number): string;
-}
-
-export interface DiagramFrame {
-  step: number;
-  columns: DiagramColumn[];
-  /** links[c] joins column c and column c + 1; null where none are drawn (an image input). */
-  links: Array<DiagramLinks | null>;
-  /** Why the first links are not drawn, when they are not. */
-  note?: string;
-}
 
 export interface DiagramOptions {
   /** The pointer is over column `column`'s node `unit` (null: it left). */
   onHover?(column: number, unit: number | null): void;
-  /** The gradient of the last step at one tensor element, read when a link is clicked. */
+  /** The gradient of the last step at one tensor element, read when a link is selected. */
   gradient?(tensor: string, index: number): Promise<number | null>;
   /** Hidden widths chosen with the buttons (a shape change); absent: no buttons. */
   onReshape?(hidden: number[]): void;
-  /** The canvas width, CSS pixels (default: the container's, up to 720). */
-  width?: number;
-}
-
-interface Placed {
-  frame: DiagramFrame;
-  boxes: NodeBox[][];
-  links: DrawnLink[][];
+  /** A link's weight typed in its editor: the run trains from it at its next step. Absent: the editor only shows. */
+  onEditWeight?(tensor: string, index: number, value: number): void;
+  /** An input node with a switch was clicked (a 2-D set's feature `unit` of FEATURES). */
+  onSwitchInput?(unit: number): void;
 }
 
 /** The diagram card: one canvas for the links and the pictures, one element per node on top. */
 export class NetworkDiagramView {
   private readonly card: ViewCard;
+  private readonly stage: HTMLDivElement;
   private readonly surface: SizedCanvas;
   private readonly nodesLayer: HTMLDivElement;
-  private readonly inspector: HTMLParagraphElement;
+  private readonly tooltip: HTMLDivElement;
+  private readonly editor: LinkEditor;
   private readonly toolbar: HTMLDivElement;
   private readonly pixels = new PixelBuffer();
-  private readonly height = height();
-  private placed: Placed | null = null;
+  private readonly resizes: ResizeObserver;
+  private placed: PlacedDiagram | null = null;
   private previous: DiagramFrame | null = null;
   private nodeKey = '';
-  private selected: { column: number; link: DrawnLink } | null = null;
 
   constructor(
     container: HTMLElement,
@@ -108,19 +64,32 @@ export class NetworkDiagramView {
     this.card.root.setAttribute('role', 'figure');
     this.toolbar = document.createElement('div');
     this.toolbar.className = 'diagram-toolbar';
-    const stage = document.createElement('div');
-    stage.className = 'diagram-stage';
-    const width = Math.max(300, Math.floor(opts.width ?? (container.clientWidth > 0 ? Math.min(container.clientWidth, 746) - 26 : 480)));
-    this.card.body.append(this.toolbar, stage);
-    this.surface = createCanvas(stage, width, this.height);
+    // The stage's size is the style sheet's (views.css: the card's width, a height that follows the window's).
+    this.stage = document.createElement('div');
+    this.stage.className = 'diagram-stage';
+    this.card.body.append(this.toolbar, this.stage);
+    this.surface = createCanvas(this.stage, Math.max(1, this.stage.clientWidth), Math.max(1, this.stage.clientHeight));
     this.nodesLayer = document.createElement('div');
     this.nodesLayer.className = 'diagram-nodes';
-    stage.append(this.nodesLayer);
-    this.inspector = document.createElement('p');
-    this.inspector.className = 'diagram-inspector';
-    this.inspector.setAttribute('aria-live', 'polite');
-    this.card.body.append(this.inspector);
-    this.surface.canvas.addEventListener('click', (e) => this.clickAt(e));
+    this.tooltip = document.createElement('div');
+    this.tooltip.className = 'diagram-tooltip';
+    this.tooltip.setAttribute('role', 'tooltip');
+    this.tooltip.hidden = true;
+    this.stage.append(this.nodesLayer, this.tooltip);
+    this.editor = new LinkEditor({
+      gradient: opts.gradient,
+      edit: opts.onEditWeight,
+      closed: () => this.select(null),
+    });
+    this.card.body.append(this.editor.element);
+    const canvas = this.surface.canvas;
+    canvas.addEventListener('click', (e) => this.select(this.linkAt(e)));
+    canvas.addEventListener('pointermove', (e) => this.showTooltip(e));
+    canvas.addEventListener('pointerleave', () => {
+      this.tooltip.hidden = true;
+    });
+    this.resizes = new ResizeObserver(() => this.fitStage());
+    this.resizes.observe(this.stage);
     this.buildToolbar();
   }
 
@@ -130,152 +99,65 @@ export class NetworkDiagramView {
 
   /** Draws a frame: the nodes' pictures and the strongest links of each weight matrix. */
   update(frame: DiagramFrame): void {
-    const { width } = this.surface;
-    const counts = frame.columns.map((c) => Math.min(c.units, MAX_NODES));
-    const boxes = layoutColumns(counts, width, this.height, 36, HEADER);
-    const links = frame.links.map((l, c) => (l ? strongestLinks((to, from) => l.weight(to, from), counts[c + 1]!, counts[c]!, MAX_LINKS) : []));
     if (this.placed) this.previous = this.placed.frame;
-    this.placed = { frame, boxes, links };
-    this.draw();
-    this.placeNodes();
-    if (this.selected) this.describeLink(this.selected.column, this.selected.link);
-    else if (!this.inspector.textContent) this.inspector.textContent = this.hint(frame);
+    this.place(frame);
   }
 
   destroy(): void {
+    this.resizes.disconnect();
     this.card.remove();
+  }
+
+  /** Lays `frame` out at the canvas's size and draws it. */
+  private place(frame: DiagramFrame): void {
+    const { width, height } = this.surface;
+    const counts = frame.columns.map((c) => Math.min(c.units, MAX_NODES));
+    // The plane's inputs are named at their left, as Playground writes X₁ and X₂: room for the names.
+    const first = frame.columns[0];
+    const left = first?.role === 'input' && first.picture?.kind === 'map' ? INPUT_NAMES : 0;
+    const boxes = layoutColumns(counts, width, height, HEADER, left);
+    const links = frame.links.map((l, c) => (l ? strongestLinks((to, from) => l.weight(to, from), counts[c + 1]!, counts[c]!, MAX_LINKS) : []));
+    this.placed = { frame, left, boxes, links };
+    // The selected link stays selected where it is still drawn.
+    const selected = this.editor.selected;
+    const still = selected && links[selected.column]?.find((l) => l.to === selected.link.to && l.from === selected.link.from);
+    if (selected && !still) this.editor.select(null, this.placed, this.previous);
+    else if (selected && still) this.editor.keep({ column: selected.column, link: still });
+    paintDiagram(this.surface, this.pixels, this.placed, this.editor.selected);
+    this.placeNodes();
+    this.editor.update(this.placed, this.previous);
+    this.editor.showHint(this.hint(frame));
+  }
+
+  /** The stage was resized (the window, the card): the canvas takes its size and the frame is laid out again. */
+  private fitStage(): void {
+    const [width, height] = [this.stage.clientWidth, this.stage.clientHeight];
+    if (width === 0 || height === 0 || (width === this.surface.width && height === this.surface.height)) return;
+    resizeCanvas(this.surface, width, height);
+    if (this.placed) this.place(this.placed.frame);
   }
 
   private hint(frame: DiagramFrame): string {
     const drawn = this.placed?.links.reduce((a, l) => a + l.length, 0) ?? 0;
-    const total = frame.links.reduce((a, l, c) => a + (l ? frame.columns[c]!.units * frame.columns[c + 1]!.units : 0), 0);
-    const links =
-      total > drawn
-        ? `the strongest ${drawn.toLocaleString('en')} of ${total.toLocaleString('en')} links are drawn`
-        : `all ${total.toLocaleString('en')} links are drawn`;
-    return `Hover a unit to see it large; click a link for its weight, gradient and latest change. ${links[0]!.toUpperCase()}${links.slice(1)}${frame.note ? `; ${frame.note}` : ''}.`;
+    const total = frame.links.reduce((a, l, c) => {
+      const from = frame.columns[c]!;
+      const on = from.switches ? from.switches.filter(Boolean).length : from.units;
+      return a + (l ? on * frame.columns[c + 1]!.units : 0);
+    }, 0);
+    const switches = frame.columns.some((c) => c.switches);
+    const parts = [`Hover a unit to see it large, a link for its weight; click a link to edit it${switches ? ', an input to switch it' : ''}.`];
+    if (total > drawn)
+      parts.push(`The strongest ${drawn.toLocaleString('en')} of ${total.toLocaleString('en')} links are drawn${frame.note ? `; ${frame.note}` : ''}.`);
+    else if (frame.note) parts.push(`${frame.note[0]!.toUpperCase()}${frame.note.slice(1)}.`);
+    return parts.join(' ');
   }
 
-  private draw(): void {
-    const { ctx, width } = this.surface;
-    const placed = this.placed!;
-    const { frame, boxes, links } = placed;
-    ctx.clearRect(0, 0, width, this.height);
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, width, this.height);
-    // Links first, under the nodes: width and opacity by |w| relative to the matrix's strongest drawn.
-    links.forEach((list, c) => {
-      const strongest = list.length > 0 ? Math.abs(list[0]!.weight) || 1 : 1;
-      for (let i = list.length - 1; i >= 0; i--) {
-        const link = list[i]!;
-        const a = boxes[c]![link.from]!;
-        const b = boxes[c + 1]![link.to]!;
-        const t = Math.abs(link.weight) / strongest;
-        ctx.strokeStyle = link.weight >= 0 ? LINK_POSITIVE : LINK_NEGATIVE;
-        ctx.globalAlpha = 0.15 + 0.6 * t;
-        ctx.lineWidth = 0.5 + 3 * t;
-        ctx.beginPath();
-        ctx.moveTo(a.x + a.size, a.y + a.size / 2);
-        ctx.lineTo(b.x, b.y + b.size / 2);
-        ctx.stroke();
-      }
-    });
-    ctx.globalAlpha = 1;
-    if (this.selected) {
-      const { column, link } = this.selected;
-      const a = boxes[column]?.[link.from];
-      const b = boxes[column + 1]?.[link.to];
-      if (a && b) {
-        ctx.strokeStyle = '#1c1e21';
-        ctx.lineWidth = 2;
-        ctx.setLineDash([4, 3]);
-        ctx.beginPath();
-        ctx.moveTo(a.x + a.size, a.y + a.size / 2);
-        ctx.lineTo(b.x, b.y + b.size / 2);
-        ctx.stroke();
-        ctx.setLineDash([]);
-      }
-    }
-    const spacing = width / frame.columns.length;
-    frame.columns.forEach((column, c) => {
-      this.drawHeading(column, spacing * (c + 0.5), Math.max(12, spacing - 14));
-      this.drawColumn(column, boxes[c]!);
-    });
-  }
-
-  /**
-   * A column's heading at `x`, squeezed to `maxWidth` where it is wider. It sets its own font and
-   * colour each time: the column before leaves its last node's fill and its class names' font behind.
-   */
-  private drawHeading(column: DiagramColumn, x: number, maxWidth: number): void {
-    const { ctx } = this.surface;
-    const shown = Math.min(column.units, MAX_NODES);
-    const heading = shown < column.units ? `${column.heading} (${shown} of ${column.units})` : column.heading;
-    ctx.font = HEADING_FONT;
-    ctx.fillStyle = HEADING_COLOUR;
-    ctx.textAlign = 'center';
-    ctx.fillText(heading, x, 13, maxWidth);
-  }
-
-  private drawColumn(column: DiagramColumn, boxes: NodeBox[]): void {
-    const { ctx } = this.surface;
-    const picture = column.picture;
-    const scale = picture?.kind === 'map' || picture?.kind === 'values' ? maxAbs(picture.values) || 1 : 1;
-    const activityScale = column.activity ? maxAbs(column.activity) || 1 : 1;
-    boxes.forEach((box, unit) => {
-      if (!picture) {
-        ctx.fillStyle = '#eef0f3';
-        ctx.fillRect(box.x, box.y, box.size, box.size);
-      } else if (picture.kind === 'values') {
-        const rgb = unitRgb(picture.values[unit] ?? Number.NaN, scale, picture.classes ? unit : undefined);
-        ctx.fillStyle = `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
-        ctx.fillRect(box.x, box.y, box.size, box.size);
-      } else {
-        this.paintNode(picture, unit, column.units, scale);
-        this.pixels.blitPixels(ctx, box.x, box.y, box.size, box.size, picture.kind === 'map');
-      }
-      const activity = column.activity?.[unit];
-      if (activity !== undefined && Number.isFinite(activity)) {
-        const rgb = divergingRgb(activity / activityScale);
-        ctx.strokeStyle = `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;
-        ctx.lineWidth = 3;
-        ctx.strokeRect(box.x - 1.5, box.y - 1.5, box.size + 3, box.size + 3);
-      }
-      ctx.strokeStyle = 'rgba(28, 30, 33, 0.35)';
-      ctx.lineWidth = 1;
-      ctx.strokeRect(box.x + 0.5, box.y + 0.5, box.size - 1, box.size - 1);
-      if (picture?.kind === 'values' && picture.classes && box.size >= 14) {
-        ctx.fillStyle = '#1c1e21';
-        ctx.font = `${Math.min(12, Math.floor(box.size * 0.55))}px system-ui, sans-serif`;
-        ctx.textAlign = 'center';
-        ctx.fillText(column.names[unit] ?? String(unit), box.x + box.size / 2, box.y + box.size * 0.68);
-      }
-    });
-  }
-
-  /** Paints node `unit`'s picture into the pixel buffer at its own resolution. */
-  private paintNode(picture: Exclude<NodePicture, { kind: 'values' }>, unit: number, units: number, scale: number): void {
-    if (picture.kind === 'map') {
-      const g = picture.grid;
-      const image = this.pixels.begin(g, g);
-      for (let r = 0; r < g; r++) {
-        for (let c = 0; c < g; c++) {
-          const rgb = unitRgb(picture.values[(r * g + c) * units + unit] ?? Number.NaN, scale, picture.classes ? unit : undefined);
-          setPixel(image, c, r, rgb[0], rgb[1], rgb[2]);
-        }
-      }
-      return;
-    }
-    const side = picture.side;
-    const image = this.pixels.begin(side, side);
-    if (picture.kind === 'images') paintSignedTile(image, 0, 0, picture.values, unit * side * side, side);
-    else paintGreyTile(image, 0, 0, picture.values, 0, side, MISSING_RGB);
-  }
-
-  /** One element per node, over its picture: hover target, tooltip and the tests' handle. */
+  /** One element per node, over its picture: hover target, tooltip, an input's switch and the tests' handle. */
   private placeNodes(): void {
     const { frame, boxes } = this.placed!;
-    const key = boxes.map((col) => col.map((b) => `${b.x},${b.y},${b.size}`).join(';')).join('|') + frame.columns.map((c) => c.heading).join();
+    const key =
+      boxes.map((col) => col.map((b) => `${b.x},${b.y},${b.size}`).join(';')).join('|') +
+      frame.columns.map((c) => `${c.heading}:${c.switches?.join() ?? ''}`).join();
     if (key === this.nodeKey) return;
     this.nodeKey = key;
     const nodes: HTMLElement[] = [];
@@ -292,6 +174,21 @@ export class NetworkDiagramView {
         node.style.width = node.style.height = `${box.size}px`;
         const name = column.names[unit] ?? `unit ${unit + 1}`;
         node.title = `${column.heading}: ${name}`;
+        const on = column.switches?.[unit];
+        if (on !== undefined && this.opts.onSwitchInput) {
+          node.setAttribute('role', 'switch');
+          node.setAttribute('aria-checked', String(on));
+          node.setAttribute('aria-label', `input ${name}`);
+          node.title = `${name}: ${on ? 'an input of the network; click to leave it out' : 'not an input; click to add it'} (a rebuild)`;
+          node.tabIndex = 0;
+          node.addEventListener('click', () => this.opts.onSwitchInput?.(unit));
+          node.addEventListener('keydown', (e) => {
+            if (e.key === 'Enter' || e.key === ' ') {
+              e.preventDefault();
+              this.opts.onSwitchInput?.(unit);
+            }
+          });
+        }
         node.addEventListener('pointerenter', () => this.opts.onHover?.(c, unit));
         node.addEventListener('pointerleave', () => this.opts.onHover?.(c, null));
         nodes.push(node);
@@ -300,46 +197,39 @@ export class NetworkDiagramView {
     this.nodesLayer.replaceChildren(...nodes);
   }
 
-  private clickAt(event: MouseEvent): void {
-    if (!this.placed) return;
+  /** The drawn link under the pointer, within a few pixels. */
+  private linkAt(event: MouseEvent): LinkAt | null {
+    if (!this.placed) return null;
     const rect = this.surface.canvas.getBoundingClientRect();
-    const [px, py] = [event.clientX - rect.left, event.clientY - rect.top];
-    const { boxes, links } = this.placed;
-    let best: { column: number; link: DrawnLink; d: number } | null = null;
-    links.forEach((list, c) => {
-      for (const link of list) {
-        const a = boxes[c]![link.from]!;
-        const b = boxes[c + 1]![link.to]!;
-        const d = segmentDistance(px, py, a.x + a.size, a.y + a.size / 2, b.x, b.y + b.size / 2);
-        if (d < 6 && (!best || d < best.d)) best = { column: c, link, d };
-      }
-    });
-    const found = best as { column: number; link: DrawnLink; d: number } | null;
-    this.selected = found ? { column: found.column, link: found.link } : null;
-    this.draw();
-    if (found) this.describeLink(found.column, found.link);
-    else this.inspector.textContent = this.hint(this.placed.frame);
+    return nearestLink(this.placed, event.clientX - rect.left, event.clientY - rect.top, NEAR_LINK);
   }
 
-  /** The inspector's line for a link: its weight now, its gradient at the last step, its change since the last frame. */
-  private describeLink(column: number, link: DrawnLink): void {
-    const frame = this.placed!.frame;
-    const links = frame.links[column];
-    if (!links) return;
-    const { to, from } = link;
-    const now = links.weight(to, from);
-    const before = this.previous?.links[column]?.weight(to, from);
-    const steps = this.previous ? frame.step - this.previous.step : 0;
-    const parts = [`${links.name(to, from)}: weight ${formatNumber(now)}`];
-    if (before !== undefined && steps > 0) parts.push(`changed by ${signed(now - before)} over the last ${steps.toLocaleString('en')} steps`);
-    const text = parts.join(' · ');
-    this.inspector.textContent = text;
-    const gradient = this.opts.gradient;
-    if (!gradient) return;
-    void gradient(links.tensor, links.index(to, from)).then((g) => {
-      if (this.inspector.textContent !== text || g === null) return;
-      this.inspector.textContent = `${parts[0]} · gradient at the last step ${formatNumber(g)}${parts[1] ? ` · ${parts[1]}` : ''}`;
-    });
+  /** Opens the editor on a link (null: closes it) and redraws with it marked. */
+  private select(at: LinkAt | null): void {
+    const placed = this.placed;
+    if (!placed) return;
+    this.editor.select(at, placed, this.previous);
+    paintDiagram(this.surface, this.pixels, placed, at);
+    if (!at) this.editor.showHint(this.hint(placed.frame));
+  }
+
+  /** "W2[1, 3] = −0.412" beside the pointer while it is over a link. */
+  private showTooltip(event: PointerEvent): void {
+    const at = this.linkAt(event);
+    const links = at && this.placed?.frame.links[at.column];
+    if (!at || !links) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    const { to, from } = at.link;
+    this.tooltip.textContent = `${links.name(to, from)} = ${withMinus(links.weight(to, from))}`;
+    const rect = this.surface.canvas.getBoundingClientRect();
+    const [x, y] = [event.clientX - rect.left, event.clientY - rect.top];
+    // Beside the pointer, kept inside the stage.
+    this.tooltip.hidden = false;
+    const left = Math.min(x + 12, this.surface.width - this.tooltip.offsetWidth - 2);
+    this.tooltip.style.left = `${Math.max(0, left)}px`;
+    this.tooltip.style.top = `${Math.max(0, y - 28)}px`;
   }
 
   private buildToolbar(): void {
@@ -377,8 +267,4 @@ export class NetworkDiagramView {
     });
     this.toolbar.replaceChildren(layers, units);
   }
-}
-
-function signed(v: number): string {
-  return `${v >= 0 ? '+' : ''}${formatNumber(v)}`;
 }
