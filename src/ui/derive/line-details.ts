@@ -21,7 +21,8 @@ export function showLineDetails(el: HTMLElement, r: LineReport, lowered: Lowered
       drawHeatmap(f, t, scale, mask, label);
       append(f, 'figcaption', '', caption);
     };
-    const crossed = r.wrongMask ? ': × where it differs' : '';
+    const differing = r.wrongMask?.reduce((n, w) => n + w, 0) ?? 0;
+    const crossed = !r.wrongMask ? '' : differing > 0 ? ': × where it differs' : ': every entry agrees';
     figure(`your ${name}`, `your ${name} (${r.value.rows} × ${r.value.cols})${crossed}`, r.value, r.wrongMask);
     if (r.truth) figure(`the true ${name}`, `the true ${name}`, r.truth, null);
     append(maps, 'p', 'derive-scale', `blue −${scale.toPrecision(2)}, white 0, red +${scale.toPrecision(2)}`);
