@@ -89,7 +89,7 @@ export class DeriveCard {
     );
     this.list = new VerdictList(work, (line, column) => this.editor.goTo(line, column));
     this.summary = append(body, 'p', 'derive-summary');
-    this.summary.setAttribute('role', 'status');
+    this.summary.setAttribute('aria-live', 'polite'); // not role=status: the page's one status is its status line
     this.training = new TrainControls(body, host, () => ({ assignment: this.assignment, text: this.editor.text, notLowered: this.lowered.why }));
     this.sharing = new ShareControls(body, {
       assignment: () => this.assignment,

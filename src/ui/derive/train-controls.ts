@@ -50,7 +50,7 @@ export class TrainControls {
     this.builtInButton = appendButton(bar, 'Back to the built-in backward pass', () => void this.request(false));
     appendButton(bar, 'see the comparison', () => document.querySelector('.view-compare-runs')?.scrollIntoView({ behavior: 'smooth', block: 'center' }));
     this.note = append(parent, 'p', 'derive-train-note');
-    this.note.setAttribute('role', 'status');
+    this.note.setAttribute('aria-live', 'polite'); // not role=status: the page's one status is its status line
   }
 
   /** Another assignment: an earlier refusal no longer applies. */
