@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { assignmentById, solutionText } from '../../src/derive';
+import { encodeDeriveLink } from '../../src/ui/derive/derive-link';
 import { clickButton, SHOTS, state, trainFor, useApp, waitForApp } from './harness';
 
 const { open } = useApp();
@@ -80,6 +81,19 @@ describe('derive it yourself', () => {
     await page.reload();
     await page.waitForFunction(() => /Ready/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 90_000 });
     expect(await page.locator('.derive-editor').inputValue()).toContain('dY1 = dZ.T @ W2');
+    expect(errors).toEqual([]);
+  });
+
+  it("opens a student's link with the same verdicts, and the address bar lets go of the work once read", { timeout: 120_000 }, async () => {
+    const link = encodeDeriveLink({ assignment: 'swish-mlp', work: SLIP, given: null }).slice(1);
+    const { page, errors } = await open(`${RUN}&${link}`);
+    expect(await page.locator('.derive-choose select').inputValue()).toBe('swish-mlp');
+    expect(await page.locator('.derive-editor').inputValue()).toBe(SLIP);
+    expect(await verdicts(page)).toMatchObject({ dV1: 'wrong', dW1: 'inherits', db1: 'inherits' });
+    expect(await page.locator('.derive-said').textContent()).toBe('Opened the derivation in the link.');
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash).toContain('dataset=blobs');
+    expect(hash).not.toMatch(/derive=|work=/);
     expect(errors).toEqual([]);
   });
 
