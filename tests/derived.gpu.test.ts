@@ -1,6 +1,7 @@
 // A student's derivation trained on the GPU (src/models/derived.ts): with a right derivation, 20
 // steps give the built-in kernels' losses to float32 rounding (same seed, same batches); a wrong one
-// trains differently; every assignment's lowered kernels compile; refusals are in words.
+// trains differently; the page's build (with a step estimate) takes it; every assignment's lowered
+// kernels compile; refusals are in words.
 import { describe, expect, it } from 'vitest';
 import { ASSIGNMENTS, assignmentProblem, checkDerivation, solutionText } from '../src/derive';
 import { lowerDerivation } from '../src/derive/lower';
@@ -90,6 +91,18 @@ describe('training with a derivation on the GPU', () => {
     const mistaken = await losses(spec, wrong);
     expect(mistaken[0]).toBeCloseTo(right[0]!, 5); // the same first forward pass
     expect(mistaken.some((x, i) => Math.abs(x - right[i]!) > 1e-4)).toBe(true);
+  });
+
+  it('builds as the page builds it: the step estimate times the whole batch, which alone the derivation was lowered for', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 4, hidden: [7], C: 3 } };
+    const config: SessionConfig = { spec, batch: 9, optimizer: { ...DEFAULT_OPTIMIZER }, seed: 1, initScale: 1, engines: ['gpu'], derivation: SEED_LINES };
+    const session = await Session.create(config, data(4, 3), await gpuDevice(), { estimate: true, quickStart: true });
+    try {
+      expect(session.stepEstimate).toMatchObject({ rows: 9, batch: 9 });
+      expect(session.stepEstimate!.ms).toBeGreaterThan(0);
+    } finally {
+      await session.close();
+    }
   });
 
   it('refuses a derivation with an error, a missing gradient, or other engines, in words', async () => {

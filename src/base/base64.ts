@@ -1,5 +1,5 @@
-// Standard base64 (RFC 4648, '=' padding) for tensor bytes in JSON files; the decoder checks the
-// length before it allocates and names the first bad character.
+// Standard base64 (RFC 4648, '=' padding) for tensor bytes in JSON files, and its URL-safe form for
+// text in a link; the decoder checks the length before it allocates and names the first bad character.
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DIGIT = new Int8Array(128).fill(-1);
@@ -52,4 +52,21 @@ export function decodeBase64(text: string, byteLength: number, fail: (what: stri
     if (o < byteLength) out[o++] = n & 255;
   }
   return out;
+}
+
+/** base64url (RFC 4648 §5: '-' and '_' for '+' and '/', no padding), for bytes in a link. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return encodeBase64(bytes).replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_');
+}
+
+/** Decodes unpadded base64url; calls `fail` (which throws) on any other text. */
+export function decodeBase64Url(text: string, fail: (what: string) => never): Uint8Array {
+  if (text.length % 4 === 1) fail(`has ${text.length} characters, which no whole number of bytes gives`);
+  if (/[+/=]/.test(text)) fail('is not base64url (it holds +, / or =)');
+  const byteLength = Math.floor((text.length * 3) / 4);
+  const padded = text
+    .replaceAll('-', '+')
+    .replaceAll('_', '/')
+    .padEnd(4 * Math.ceil(text.length / 4), '=');
+  return decodeBase64(padded, byteLength, fail);
 }

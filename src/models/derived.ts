@@ -18,6 +18,7 @@ const variantKey = (transA: boolean, transB: boolean) => `${Number(transA)}${Num
 export class DerivedNetwork implements Network {
   readonly kind: Network['kind'];
   readonly layout: Network['layout'];
+  readonly gradientRows: number;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -27,6 +28,7 @@ export class DerivedNetwork implements Network {
   ) {
     this.kind = base.kind;
     this.layout = base.layout;
+    this.gradientRows = derivation.batch;
   }
 
   get inputSize(): number {

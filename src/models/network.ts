@@ -58,6 +58,11 @@ export interface Network {
   /** Classes C; 1 for the autoencoder. */
   readonly classes: number;
   readonly layout: ParamLayout;
+  /**
+   * Where set, the one row count whose backward pass this network binds (a student's derivation,
+   * lowered for its batch): a slice of other rows binds the forward pass only.
+   */
+  readonly gradientRows?: number;
   /** `rows` rows of X; `batch` is the B that the mean loss divides by. */
   bind(label: string, io: PassIO, rows: number, batch: number): BoundPass;
 }

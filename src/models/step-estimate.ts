@@ -41,13 +41,15 @@ export async function estimateStep(
   { maxWholeMs = MAX_WHOLE_MS, signal }: { maxWholeMs?: number; signal?: AbortSignal } = {},
 ): Promise<StepEstimate> {
   const B = model.B;
+  // A backward pass bound for one row count (a student's derivation) is timed on the whole batch.
+  const whole = model.network.gradientRows !== undefined;
   const flopsPerRow = 6 * model.network.layout.total; // forward 2 and backward 4 per weight
   // MIN_ROWS where they are cheap; a model whose rows are costly starts from fewer (down to one),
   // so that no single pass holds the GPU for seconds (each pass is one submit, waited for).
   const minRows = Math.max(1, Math.min(MIN_ROWS, Math.floor(MAX_FIRST_FLOPS / flopsPerRow)));
   let rows = Math.min(B, Math.max(minRows, Math.round(FIRST_FLOPS / flopsPerRow)));
-  if (rows > B * MAX_SLICE) rows = B;
-  await timePass(model, Math.min(B, 1)); // the first use of each pipeline: not timed
+  if (rows > B * MAX_SLICE || whole) rows = B;
+  await timePass(model, whole ? B : Math.min(B, 1)); // the first use of each pipeline: not timed
   for (;;) {
     signal?.throwIfAborted(); // between passes: none is in flight
     const ms = ((await timePass(model, rows)) * B) / rows;

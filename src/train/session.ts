@@ -9,6 +9,7 @@ import { BatchSchedule } from '../data/schedule';
 import { Rng } from '../base/rng';
 import type { StepMetrics } from '../kernels/metrics';
 import { specTensorShapes } from '../models/build';
+import { derivationFor } from '../models/derivation';
 import { checkFootprint, modelBuffers, type FootprintLimits } from '../models/footprint';
 import type { StepEstimate } from '../models/step-estimate';
 import type { Mistake } from '../reference/mistakes';
@@ -96,17 +97,26 @@ export class Session {
     checkFootprint(limits, needs);
   }
 
+  /**
+   * Throws a UserError when the config's derivation (if any) cannot train: on an engine other than
+   * the GPU, with a mistake of the gallery, or a text that does not lower for the model. Allocates
+   * nothing, so the caller can keep its current session when it throws.
+   */
+  static checkDerivation(config: SessionConfig): void {
+    if (config.derivation === undefined) return;
+    // The derivation's kernels are the GPU's; the CPU engines have no backward pass to swap.
+    if (config.engines.some((e) => e !== 'gpu')) throw new UserError('a derivation trains on the GPU engine alone');
+    if ((config.mistake ?? 'none') !== 'none') throw new UserError('a derivation trains without a mistake of the gallery');
+    derivationFor(config.derivation, config.spec, config.batch);
+  }
+
   /** Builds the engines; all start from the same float32 parameters drawn from the seed. */
   static async create(config: SessionConfig, data: DataSplit, device: GPUDevice | null, opts: SessionBuildOptions = {}): Promise<Session> {
     const { spec, batch, seed } = config;
     if (config.engines.length === 0) throw new RangeError('a session needs at least one engine');
     if (batch > data.train.N) throw new RangeError(`the batch (${batch}) is larger than the training set (${data.train.N} rows)`);
     const plan: RunPlan = { ...config, mistake: config.mistake ?? 'none' };
-    if (plan.derivation !== undefined) {
-      // The derivation's kernels are the GPU's; the CPU engines have no backward pass to swap.
-      if (config.engines.some((e) => e !== 'gpu')) throw new UserError('a derivation trains on the GPU engine alone');
-      if (plan.mistake !== 'none') throw new UserError('a derivation trains without a mistake of the gallery');
-    }
+    Session.checkDerivation(config);
     if (config.engines.includes('gpu')) {
       if (!device) throw new Error('no GPU device');
       Session.checkFits(config, data, device.limits); // before the parameters are drawn: they may not fit either

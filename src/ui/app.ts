@@ -12,6 +12,8 @@ import { benchTarget } from './bench/bench-target';
 import { Banners } from './banners';
 import { BuildQueue } from './build-queue';
 import { loadPageData, newDataSeed } from './data-source';
+import { DeriveCard } from './derive/derive-card';
+import { localWorkStore } from './derive/work-store';
 import { LinkSync } from './link-sync';
 import { inspectPage, type PageInspection } from './inspection';
 import { PageFiles } from './page-files';
@@ -63,6 +65,7 @@ export class App {
   private readonly files: PageFiles;
   private readonly changes: SettingsChanges;
   private readonly gpuVsCpu: GpuVsCpu;
+  private readonly derive: DeriveCard;
 
   constructor(
     el: AppElements,
@@ -203,7 +206,10 @@ export class App {
       status: this.status,
       loadData: () => loadPageData(this.settings, this.files.userFile?.dataset(this.settings.model === 'mlp') ?? null),
       describe: () => this.describe(),
-      settingsChanged: () => this.changes.show(),
+      settingsChanged: () => {
+        this.changes.show();
+        this.derive.showRun();
+      },
     });
     this.files = new PageFiles({
       settings: this.settings,
@@ -221,6 +227,18 @@ export class App {
       saveRun: (format) => void this.files.save(format),
       regenerate: () => void this.queue.regenerate(newDataSeed(this.settings.dataSeed)),
     });
+    this.derive = new DeriveCard(
+      el.views,
+      {
+        hasGpu: () => this.gpu !== null,
+        settings: () => this.settings,
+        inUse: () => this.queue.session?.config.derivation ?? null,
+        ready: () => this.queue.session !== null && !this.queue.building,
+        train: (text, changes) => this.trainWith(text, changes),
+      },
+      localWorkStore(),
+      start.derive,
+    );
     const bench = mountBenchSection(el.views, {
       gpu: () => this.gpu,
       current: () => benchTarget(this.queue.session?.config ?? null, this.settings),
@@ -240,7 +258,10 @@ export class App {
     this.views.plot.setLogScale(this.settings.logScale);
     if (gpu) this.recovery.watch(gpu, () => this.gpu);
     this.status.followMnistDownload(() => !this.queue.session && !this.queue.building);
-    this.link.listen((link) => this.changes.applyLink(link));
+    this.link.listen((link) => {
+      this.changes.applyLink(link);
+      if (link.derive.link || link.derive.problems.length > 0) this.derive.open(link.derive);
+    });
     this.files.takeDrops();
   }
 
@@ -306,7 +327,23 @@ export class App {
   }
 
   private describe(): string {
-    return describeRun(this.settings, this.files.userFile?.name ?? null);
+    const backward = this.queue.derivation !== null ? ', backward pass: your derivation' : '';
+    return `${describeRun(this.settings, this.files.userFile?.name ?? null)}${backward}`;
+  }
+
+  /**
+   * Rebuilds the run with `changes` to the settings and a student's derivation as its backward pass
+   * (null: the built-in one), and plays it; resolves with null when the run trains with it, else why not.
+   */
+  private async trainWith(text: string | null, changes: Partial<PageSettings>): Promise<string | null> {
+    Object.assign(this.settings, changes);
+    this.queue.derivation = text;
+    this.changes.show();
+    await this.queue.rebuild();
+    const inUse = this.queue.session?.config.derivation ?? null;
+    if (inUse !== text) return this.queue.derivationLeftOut ?? this.queue.refusal ?? 'the run was not rebuilt';
+    if (text !== null) this.loop.play();
+    return null;
   }
 
   /** The page uses `gpu` from now on (a new device after a lost one), or none. */

@@ -54,6 +54,18 @@ export class BuildQueue {
   session: Session | null = null;
   /** The settings the session was built with: what a refused change goes back to. */
   applied: PageSettings | null = null;
+  /**
+   * A student's derivation that the builds train with, in place of the built-in backward pass (page
+   * state: no link or run file keeps it); null for the built-in one. A build it cannot train with
+   * leaves it out, and says why in `derivationLeftOut`.
+   */
+  derivation: string | null = null;
+  /** Why the last build left the derivation out (null when it trained with it, or there was none). */
+  derivationLeftOut: string | null = null;
+  /** The derivation the session was built with, which a refused change goes back to with the settings. */
+  private appliedDerivation: string | null = null;
+  /** Why the last build was refused, in words; null once one is built. */
+  refusal: string | null = null;
   /** A session is being replaced (from letting the old one go to the new one's Ready). */
   building = false;
   /** The run file the current session was loaded from, and its step then (see Recovery: a divergence soon after blames it). */
@@ -171,6 +183,7 @@ export class BuildQueue {
   revert(): void {
     if (!this.applied) return;
     Object.assign(this.host.settings, this.applied);
+    this.derivation = this.appliedDerivation;
     this.host.settingsChanged();
   }
 
@@ -212,6 +225,20 @@ export class BuildQueue {
     for (const a of adjusted) s[a.key] = a.to;
     if (s.model === 'mlp' && data.train.classes < 2 && !data.test) notes.push('the data has one class only');
     const config: SessionConfig = { ...plan, engines: [...ENGINES_OF[s.engine]] };
+    this.derivationLeftOut = null;
+    if (this.derivation !== null) {
+      try {
+        Session.checkDerivation({ ...config, derivation: this.derivation });
+        plan.derivation = config.derivation = this.derivation;
+      } catch (error) {
+        // Never a refusal: a fallback to the CPU engine, a mistake chosen, a model the text does not
+        // fit all go on with the built-in backward pass, and say so.
+        const why = plainWords(error).replace(/\.$/, '');
+        this.derivationLeftOut = why;
+        this.derivation = null;
+        notes.push(`this run uses the built-in backward pass: ${why[0]!.toLowerCase()}${why.slice(1)}`);
+      }
+    }
     const gpu = host.gpu();
     if (gpu) Session.checkFits(config, data, gpu.device.limits);
     if (restore) checkCheckpointFits({ config, data }, restore);
@@ -243,6 +270,8 @@ export class BuildQueue {
       }
       host.recovery.snapshots.reset(restore);
       this.applied = { ...s };
+      this.appliedDerivation = this.derivation;
+      this.refusal = null;
       // A run file's own history comes back with it (a run that continues keeps what the page drew).
       const history = restore && !continues ? Object.fromEntries(session.engines.map((e) => [e.id, checkpointHistory(restore, e.id)])) : {};
       host.views.attach(session, plan, data, s, restore && continues ? checkpointSteps(restore) : NO_STEPS, history);
@@ -306,6 +335,7 @@ export class BuildQueue {
     // A build that failed because the device was lost is Recovery's to handle.
     if (host.recovery.recovering || (gpu && (await lostWithin(gpu.device, 100)))) return;
     const why = plainWords(error);
+    this.refusal = why;
     if (this.session) {
       // Refused before the running session was let go (sizes over the GPU's limits, data that would not load).
       this.revert();
@@ -320,7 +350,7 @@ export class BuildQueue {
     const previous = this.applied;
     const s = host.settings;
     let fallback: string;
-    if (previous && JSON.stringify(previous) !== JSON.stringify(s)) {
+    if (previous && (JSON.stringify(previous) !== JSON.stringify(s) || this.derivation !== this.appliedDerivation)) {
       this.revert();
       fallback = 'the previous settings are back';
     } else if (s.engine !== 'cpu' && s.engine !== 'reference') {

@@ -42,8 +42,10 @@ export interface PageInspection {
   diverged: boolean;
   devicesLost: number;
   trainFeatures: number | null;
-  /** The last step of each smoothed curve kept for the comparison, by mistake ('none': the correct run). */
+  /** The last step of each smoothed curve kept for the comparison, by mistake ('none': the correct run; 'derivation': the student's). */
   curveEnds: Record<string, number | undefined>;
+  /** The student's derivation the run trains with (the derive card), or null for the built-in backward pass. */
+  derivation: string | null;
 }
 
 /** The page's state now, from its parts. */
@@ -82,5 +84,6 @@ export function inspectPage(
     devicesLost: recovery.devicesLost,
     trainFeatures: session?.data.train.D ?? null,
     curveEnds: Object.fromEntries(Object.entries(runs.curves).map(([key, curve]) => [key, curve?.steps.at(-1)])),
+    derivation: session?.config.derivation ?? null,
   };
 }

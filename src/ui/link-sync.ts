@@ -1,6 +1,9 @@
 // The link (the address bar's hash) and its one owner: read at start and whenever the user edits
 // it, written after every change, so that the address bar always links to the run that shows.
-// The settings' codec is settings.ts; the teacher's hide list is teacher.ts.
+// The settings' codec is settings.ts; the teacher's hide list is teacher.ts; a derivation's part
+// (derive/derive-link.ts) is read here and dropped by the next write: the work then lives in the
+// browser's storage, and a reload does not bring the link's text back over the student's edits.
+import { readDeriveLink, type DeriveLink } from './derive/derive-link';
 import { decodeHash, encodeHash, type PageSettings } from './settings';
 import { copyText, readHide, withHide } from './teacher';
 
@@ -13,6 +16,8 @@ export interface ReadLink {
   refused: Array<keyof PageSettings>;
   /** Whether the link names a data set (a file of the user's cannot travel in a link). */
   namesDataset: boolean;
+  /** A derivation to open in the derive card, and what of it was ignored. */
+  derive: { link: DeriveLink | null; problems: string[] };
 }
 
 export class LinkSync {
@@ -30,6 +35,7 @@ export class LinkSync {
       problems: [...problems, ...hidden.problems],
       refused,
       namesDataset: new URLSearchParams(location.hash.slice(1)).has('dataset'),
+      derive: readDeriveLink(location.hash),
     };
   }
 

@@ -90,7 +90,7 @@ export class RunViews {
     });
     this.math?.destroy();
     const hidden = s.exercise > 0 && !this.exerciseRevealed;
-    this.runs.start(hidden ? 'exercise' : plan.mistake, runFingerprint(s));
+    this.runs.start(plan.derivation !== undefined ? 'derivation' : hidden ? 'exercise' : plan.mistake, runFingerprint(s));
     // The gradient check compares the GPU's own kernels with the reference, when the run has them.
     const gpu = session.engine('gpu');
     this.math = new MathViews(

@@ -16,6 +16,7 @@ import {
   type RunSettings,
 } from '../train/run-settings';
 import type { EngineId } from '../train/engine';
+import { DERIVE_LINK_KEYS } from './derive/derive-link';
 
 export type { DatasetChoice, ModelKind } from '../train/run-settings';
 /**
@@ -114,9 +115,10 @@ export function encodeHash(s: PageSettings): string {
  * a hostile or mistyped link never breaks the page.
  */
 export function decodeHash(hash: string): { settings: PageSettings; problems: string[]; refused: Array<keyof PageSettings> } {
-  if (hash.length > 4096) return { settings: { ...DEFAULTS }, problems: ['the link is too long; using the default settings'], refused: [] };
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  params.delete('hide'); // the link's hide list is the page's (teacher.ts), not a setting
+  // The link's hide list (teacher.ts) and a derivation (derive/derive-link.ts) are the page's, not settings.
+  for (const key of ['hide', ...DERIVE_LINK_KEYS]) params.delete(key);
+  if (params.toString().length > 4096) return { settings: { ...DEFAULTS }, problems: ['the link is too long; using the default settings'], refused: [] };
   const result = readSettings(params);
   if (result.settings.dataset === 'file') {
     result.settings.dataset = DEFAULTS.dataset;

@@ -104,8 +104,10 @@ export interface PageState {
   devicesLost: number;
   /** Features per sample of the training set in use; null with no session. */
   trainFeatures: number | null;
-  /** The last step of each smoothed curve kept for the comparison, by mistake ('none': the correct run). */
+  /** The last step of each smoothed curve kept for the comparison, by mistake ('none': the correct run; 'derivation': the student's). */
   curveEnds: Record<string, number | undefined>;
+  /** The student's derivation the run trains with (the derive card), or null for the built-in backward pass. */
+  derivation: string | null;
 }
 
 /** Reads the page's state; it runs in the page (its source is sent there), so it uses nothing from this module. */

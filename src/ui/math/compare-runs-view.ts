@@ -1,6 +1,7 @@
-// One plot with the smoothed loss of the correct run and of each mistaken run of the gallery (the
-// last of each with otherwise equal settings: same seed, same batches), so each mistake's cost can
-// be seen. The card waits hidden until there are two runs to compare: an empty chart says nothing.
+// One plot with the smoothed loss of the correct run, of each mistaken run of the gallery and of the
+// run with the student's own derivation (the last of each with otherwise equal settings: same seed,
+// same batches), so each mistake's cost can be seen, and whether a derivation trains like the correct
+// one. The card waits hidden until there are two runs to compare: an empty chart says nothing.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { ViewCard } from '../views/card';
@@ -21,13 +22,17 @@ const STROKES: Record<CurveKey, string> = {
   'ae-one-term': '#d55e00',
   'update-sign': '#000000',
   exercise: '#000000',
+  derivation: '#000000',
 };
+/** Dashes tell apart the curves drawn in black. */
+const DASHES: Partial<Record<CurveKey, number[]>> = { 'update-sign': [6, 4], derivation: [2, 3] };
+const LABELS: Partial<Record<CurveKey, string>> = { none: 'correct', exercise: 'this run (mistake hidden)', derivation: 'my derivation' };
 const style = (key: CurveKey) => ({
-  label: key === 'none' ? 'correct' : key === 'exercise' ? 'this run (mistake hidden)' : mistakeLabel(key),
+  label: LABELS[key] ?? mistakeLabel(key as Exclude<CurveKey, 'exercise' | 'derivation'>),
   stroke: STROKES[key],
-  ...(key === 'update-sign' ? { dash: [6, 4] } : {}),
+  ...(DASHES[key] ? { dash: DASHES[key] } : {}),
 });
-const ORDER: readonly CurveKey[] = [...MISTAKES, 'exercise'];
+const ORDER: readonly CurveKey[] = [...MISTAKES, 'exercise', 'derivation'];
 
 export class CompareRunsView {
   private readonly card: ViewCard;
@@ -43,7 +48,7 @@ export class CompareRunsView {
       container,
       'compare-runs',
       'Correct against mistaken runs',
-      'Smoothed training loss of the last correct run and of the last run with each mistake of the gallery, otherwise the same settings (same seed, same batches).',
+      'Smoothed training loss of the last correct run, of the last run with each mistake of the gallery and of the last with your derivation, otherwise the same settings (same seed, same batches).',
     );
     this.holder = document.createElement('div');
     this.holder.className = 'view-chart';

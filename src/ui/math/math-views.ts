@@ -153,7 +153,8 @@ export class MathViews {
     this.checkView.busy();
     this.checking = (async () => {
       try {
-        const rows = checkRowsWithinBudget(this.ctx.spec, CHECK_ROWS, PAGE_FD_BUDGET);
+        // A derivation's kernels take the whole batch they were lowered for (Network.gradientRows).
+        const rows = this.ctx.gpu?.network.gradientRows ?? checkRowsWithinBudget(this.ctx.spec, CHECK_ROWS, PAGE_FD_BUDGET);
         const result = await this.ctx.use(() =>
           checkGradients(this.ctx.spec, params, this.ctx.batchAt(step, rows), {
             device: this.ctx.gpu?.device ?? null,

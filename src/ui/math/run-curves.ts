@@ -1,6 +1,6 @@
-// The smoothed loss curves of the last correct run and of the last run with each mistake of the
-// gallery (same settings otherwise: same seed, same batches), kept across rebuilds so that they can
-// be compared in one plot. Plain data, no DOM.
+// The smoothed loss curves of the last correct run, of the last run with each mistake of the gallery
+// and of the last run with the student's own derivation (same settings otherwise: same seed, same
+// batches), kept across rebuilds so that they can be compared in one plot. Plain data, no DOM.
 import type { Mistake } from '../../reference/mistakes';
 import { Ema } from '../plots/ema';
 import { runSettingPairs } from '../../train/run-settings';
@@ -17,8 +17,11 @@ export interface RunCurve {
   losses: number[];
 }
 
-/** A run's curve is kept under its mistake, or under 'exercise' while the mistake is hidden. */
-export type CurveKey = Mistake | 'exercise';
+/**
+ * A run's curve is kept under its mistake, under 'exercise' while the mistake is hidden, or under
+ * 'derivation' when it trains with the student's derivation (derive card).
+ */
+export type CurveKey = Mistake | 'exercise' | 'derivation';
 
 export class RunCurves {
   readonly curves: Partial<Record<CurveKey, RunCurve>> = {};
