@@ -2,7 +2,6 @@
 // training loop (frames), the run's views, the status line, the banners, the link, the page's
 // files, and recovery (a run gone wrong). The settings are one object, edited by the panel and the
 // link; a change applies live where it can and rebuilds otherwise.
-import { switchFeature } from '../data/features';
 import type { GpuContext } from '../gpu/device';
 import { optimizerOf } from '../train/run-settings';
 import type { Session } from '../train/session';
@@ -24,7 +23,7 @@ import { lostWithin, Recovery, type MessageAction, type OpenGpu } from './recove
 import { RunBar } from './run-bar';
 import { RunViews } from './run-views';
 import type { PageSettings } from './settings';
-import { SettingsChanges } from './settings-changes';
+import { allControls, SettingsChanges } from './settings-changes';
 import { describeRun, StatusLine } from './status-line';
 import { PRESETS } from './teacher';
 import { TrainingLoop } from './training-loop';
@@ -82,22 +81,8 @@ export class App {
       link: this.link,
       banners: this.banners,
       status: this.status,
-      // Made below: read when a change comes, never before.
-      // Both the panel and the quick settings show every change.
-      panel: {
-        refresh: () => {
-          app.panel.refresh();
-          app.quick.refresh();
-        },
-        showRelevant: (s) => {
-          app.panel.showRelevant(s);
-          app.quick.showRelevant(s);
-        },
-        hideControls: (keys) => {
-          app.panel.hideControls(keys);
-          app.quick.hideControls(keys);
-        },
-      },
+      // Made below: read when a change comes, never before. Both the panel and the quick settings show every change.
+      panel: allControls(() => [app.panel, app.quick]),
       get views() {
         return app.views;
       },
@@ -167,16 +152,8 @@ export class App {
       banners: this.banners,
       recovery: this.recovery,
       applied: () => this.queue.applied ?? this.settings,
-      reshape: (hidden) => {
-        this.settings.hidden = hidden;
-        this.changes.changed('hidden');
-      },
-      switchFeature: (feature) => {
-        const features = switchFeature(this.settings.features, feature);
-        if (features.length === this.settings.features.length && features.every((f, i) => f === this.settings.features[i])) return;
-        this.settings.features = features;
-        this.changes.changed('features');
-      },
+      reshape: (hidden) => this.changes.reshape(hidden),
+      switchFeature: (feature) => this.changes.switchFeature(feature),
     });
     this.loop = new TrainingLoop({
       session: () => this.queue.session,
@@ -234,7 +211,7 @@ export class App {
         settings: () => this.settings,
         inUse: () => this.queue.session?.config.derivation ?? null,
         ready: () => this.queue.session !== null && !this.queue.building,
-        train: (text, changes) => this.trainWith(text, changes),
+        train: (text, changes) => this.queue.trainWith(text, changes),
       },
       localWorkStore(),
       start.derive,
@@ -329,21 +306,6 @@ export class App {
   private describe(): string {
     const backward = this.queue.derivation !== null ? ', backward pass: your derivation' : '';
     return `${describeRun(this.settings, this.files.userFile?.name ?? null)}${backward}`;
-  }
-
-  /**
-   * Rebuilds the run with `changes` to the settings and a student's derivation as its backward pass
-   * (null: the built-in one), and plays it; resolves with null when the run trains with it, else why not.
-   */
-  private async trainWith(text: string | null, changes: Partial<PageSettings>): Promise<string | null> {
-    Object.assign(this.settings, changes);
-    this.queue.derivation = text;
-    this.changes.show();
-    await this.queue.rebuild();
-    const inUse = this.queue.session?.config.derivation ?? null;
-    if (inUse !== text) return this.queue.derivationLeftOut ?? this.queue.refusal ?? 'the run was not rebuilt';
-    if (text !== null) this.loop.play();
-    return null;
   }
 
   /** The page uses `gpu` from now on (a new device after a lost one), or none. */

@@ -294,6 +294,21 @@ export class BuildQueue {
     host.loop.sessionReady();
   }
 
+  /**
+   * Rebuilds the run with `changes` to the settings and a student's derivation as its backward pass
+   * (null: the built-in one), and plays it; resolves with null when the run trains with it, else why not.
+   */
+  async trainWith(text: string | null, changes: Partial<PageSettings>): Promise<string | null> {
+    Object.assign(this.host.settings, changes);
+    this.derivation = text;
+    this.host.settingsChanged();
+    await this.rebuild();
+    const inUse = this.session?.config.derivation ?? null;
+    if (inUse !== text) return this.derivationLeftOut ?? this.refusal ?? 'the run was not rebuilt';
+    if (text !== null) this.host.loop.play();
+    return null;
+  }
+
   /** A slow run's way out, one click away: sizes whose step should cost about 30 ms. */
   private offerSmaller(spec: ModelSpec, batch: number, ms: number): void {
     const smaller = smallerSizes(spec, batch, ms);

@@ -1,6 +1,7 @@
 // How a change of settings applies, and its one owner: from the panel, the diagram or an edited
 // link, a live setting (the optimizer's, the plot's scale, the steps per frame) applies at once;
 // any other rebuilds the run through the build queue. The panel and the link follow every change.
+import { type Feature, switchFeature } from '../data/features';
 import type { GpuContext } from '../gpu/device';
 import { optimizerOf, sameValue } from '../train/run-settings';
 import type { Banners } from './banners';
@@ -21,6 +22,15 @@ export interface SettingsControls {
   showRelevant(s: PageSettings): void;
   /** Hides the controls a teacher's link names. */
   hideControls(keys: ReadonlyArray<keyof PageSettings>): void;
+}
+
+/** Several controls shown as one (the panel and the quick settings), each read when called. */
+export function allControls(controls: () => SettingsControls[]): SettingsControls {
+  return {
+    refresh: () => controls().forEach((c) => c.refresh()),
+    showRelevant: (s) => controls().forEach((c) => c.showRelevant(s)),
+    hideControls: (keys) => controls().forEach((c) => c.hideControls(keys)),
+  };
 }
 
 /** The parts a change reaches. */
@@ -53,6 +63,21 @@ export class SettingsChanges {
     t.link.write(t.settings);
     if (LIVE_KEYS.has(key)) this.applyLive();
     else void t.queue.rebuild();
+  }
+
+  /** The diagram's buttons reshaped the hidden layers. */
+  reshape(hidden: number[]): void {
+    this.t.settings.hidden = hidden;
+    this.changed('hidden');
+  }
+
+  /** An input node of the diagram was clicked: its feature goes on or off (the last one stays). */
+  switchFeature(feature: Feature): void {
+    const { settings } = this.t;
+    const features = switchFeature(settings.features, feature);
+    if (features.length === settings.features.length && features.every((f, i) => f === settings.features[i])) return;
+    settings.features = features;
+    this.changed('features');
   }
 
   /**
