@@ -175,7 +175,7 @@ export class App {
       recovery: this.recovery,
       banners: this.banners,
       status: this.status,
-      loadData: () => loadPageData(this.settings, this.files.userFile?.dataset(this.settings.model === 'mlp') ?? null),
+      loadData: () => loadPageData(this.settings, this.files.userFile?.dataset({ labelled: this.settings.model === 'mlp' }) ?? null),
       describe: () => this.describe(),
       settingsChanged: () => this.changes.show(),
     });

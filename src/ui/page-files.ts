@@ -51,7 +51,7 @@ export class PageFiles {
       if (file.size > MAX_FILE_BYTES) throw new UserError(`it is larger than 512 MiB`);
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (/\.json$/i.test(file.name)) return this.loadRun(file.name, bytes);
-      source = new UserFileSource(file.name, bytes, host.settings.model === 'mlp');
+      source = new UserFileSource(file.name, bytes, { labelled: host.settings.model === 'mlp' });
     } catch (error) {
       host.banners.message(`Could not use ${file.name}: ${withoutName((error as Error).message, file.name)}. The current run is unchanged.`, [], 'file');
       return;
@@ -59,7 +59,7 @@ export class PageFiles {
     this.userFile = source;
     host.settings.dataset = 'file';
     host.settingsChanged();
-    const d = source.dataset(host.settings.model === 'mlp');
+    const d = source.dataset({ labelled: host.settings.model === 'mlp' });
     host.banners.clear('file');
     const share = host.settings.testShare;
     const held = share > 0 ? `; ${Math.round(share * 100)}% of them held out for testing` : '';
