@@ -8,7 +8,7 @@ import { DEFAULT_TEST_SHARE } from '../data/synthetic';
 import type { ModelSpec } from '../models/build';
 import { ACTIVATIONS, type Activation } from '../reference/activations';
 import { MISTAKES, mistakeProblem, type Mistake } from '../reference/mistakes';
-import { activationField, activationOf } from '../reference/mlp';
+import { activationField, activationOf, problemOf } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER, type OptimizerKind, type OptimizerSettings } from '../reference/optimizer';
 import { shorten } from '../base/quote';
 
@@ -406,5 +406,6 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
 
 /** The mistake a run makes: the one asked for where it can be made in the model, else none. */
 export function mistakeFor(spec: ModelSpec, mistake: Mistake): Mistake {
-  return mistakeProblem(mistake, spec.kind, spec.kind === 'mlp' ? activationOf(spec.shape) : null) === null ? mistake : 'none';
+  const [activation, problem] = spec.kind === 'mlp' ? [activationOf(spec.shape), problemOf(spec.shape)] : [null, undefined];
+  return mistakeProblem(mistake, spec.kind, activation, problem) === null ? mistake : 'none';
 }
