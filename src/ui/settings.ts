@@ -17,6 +17,7 @@ import {
   type NumberRange,
   type RunSettings,
 } from '../train/run-settings';
+import type { UserFileOptions } from '../data/user-file';
 import type { EngineId } from '../train/engine';
 
 export type { DatasetChoice, ModelKind } from '../train/run-settings';
@@ -59,6 +60,11 @@ export interface PageOptions {
 
 /** The page's settings: the run's definition (train/run-settings.ts) and how the page runs and shows it. */
 export type PageSettings = RunSettings & PageOptions;
+
+/** How a file of the user's is read for these settings: its last column a class, a real target (a regression) or a feature. */
+export function userFileOptions(s: Pick<RunSettings, 'model' | 'problem'>): UserFileOptions {
+  return { labelled: s.model === 'mlp', regression: s.model === 'mlp' && s.problem === 'regression' };
+}
 
 const { mistake, ...runFirst } = RUN_DEFAULTS;
 
