@@ -61,4 +61,31 @@ describe('a regression in the page', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('reads a dropped CSV whose last column is a real number as a regression, and trains it', { timeout: 300_000 }, async () => {
+    const { page, errors } = await open('#hidden=8&batch=8&lr=0.01');
+    // t = x₁ − 2 x₂ + 0.25 sin 3x₁ on a grid: not whole numbers, so not classes.
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const [x1, x2] = [((i % 12) - 6) / 6, (Math.floor(i / 12) - 5) / 5];
+      return `${x1.toFixed(3)},${x2.toFixed(3)},${(x1 - 2 * x2 + 0.25 * Math.sin(3 * x1)).toFixed(4)}`;
+    });
+    await page.evaluate(
+      ([n, t]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([t!], n!));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+      },
+      ['real.csv', ['x1,x2,t', ...rows].join('\n')],
+    );
+    await waitForApp(page, (app) => /Ready/.test(app.status) && app.status.includes('real.csv'), undefined, { timeout: 90_000 });
+    let s = await state(page);
+    expect(s.settings).toMatchObject({ problem: 'regression', dataset: 'file' });
+    expect(s.banners.notice).toBe('Loaded real.csv: 120 rows, 2 features, a real target (a regression); 20% of them held out for testing.');
+    expect(await page.evaluate(() => location.hash)).toContain('problem=regression');
+    s = await trainFor(page, 60);
+    await waitForApp(page, (app) => app.evals.some((e) => e.testRMSE !== undefined), undefined, { timeout: 60_000 });
+    expect((await state(page)).status).toMatch(/test RMSE [\d.e-]+, R² /);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
