@@ -157,7 +157,7 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
     [
       'a plane-only flag with MNIST',
       () => ['train', '--dataset', 'mnist', '--features', 'x1sq'],
-      /--features is for the 2-D sets \(spiral, circles, xor, blobs\), not MNIST/,
+      /--features is for the 2-D sets \(spiral, circles, xor, blobs, plane, gauss-mix\), not MNIST/,
     ],
     [
       'an unknown feature',
