@@ -120,7 +120,8 @@ export class ModelViews {
       );
       this.destroyers.push(() => this.weights?.destroy());
     }
-    if (spec.kind === 'mlp' && images) {
+    // The confusion matrix, the digits and the pad show classes: a regression on images has none.
+    if (spec.kind === 'mlp' && images && problemOf(spec.shape) === 'classification') {
       this.confusion = new ConfusionMatrixView(container);
       this.digits = new DigitGridView(container);
       this.draw = new DrawDigitView(container);

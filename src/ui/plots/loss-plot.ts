@@ -170,7 +170,8 @@ export class LossPlot {
       return { engine, seconds: at < 0 ? null : store.x[at]! };
     });
     if (reached.length < 2) return null;
-    const percent = `${RACE_TARGET * 100}% test accuracy`;
+    // A regression's column holds R²: the same target, named as what it is.
+    const percent = this.regression ? `a test R² of ${RACE_TARGET}` : `${RACE_TARGET * 100}% test accuracy`;
     const done = reached.filter((r) => r.seconds !== null).sort((a, b) => a.seconds! - b.seconds!);
     if (done.length === 0) return `Neither engine has reached ${percent} yet.`;
     const [first] = done;
