@@ -1,6 +1,8 @@
 // End to end: a regression in the page (problem=regression), from its link and its panel: the plane
 // trains with its test RMSE falling and R² rising, the output is drawn by value, and the equations
 // and the gradient check take the squared error.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boundaryColours, clickButton, SHOTS, state, trainFor, useApp, waitForApp } from './harness';
@@ -87,5 +89,34 @@ describe('a regression in the page', () => {
     expect((await state(page)).status).toMatch(/test RMSE [\d.e-]+, R² /);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('saves a regression run whose file carries the problem, and a page on a classifier resumes it as a regression', { timeout: 300_000 }, async () => {
+    const { page, errors } = await open('#problem=regression&dataset=plane&hidden=6&stepsPerFrame=2&seed=3');
+    const first = await trainFor(page, 20);
+    const saving = page.waitForEvent('download');
+    await clickButton(page, 'save run (.json');
+    const runFile = join(tmpdir(), `regression-run-${process.pid}.json`);
+    await (await saving).saveAs(runFile);
+    const doc = JSON.parse(readFileSync(runFile, 'utf8'));
+    expect(doc.version).toBe(3);
+    expect(doc.spec).toEqual({ kind: 'mlp', shape: { D: 2, hidden: [6], C: 1, problem: 'regression' } });
+    expect(doc.settings).toMatchObject({ problem: 'regression', dataset: 'plane' });
+    await page.close();
+
+    const other = await open('#dataset=xor&hidden=4');
+    const choosing = other.page.waitForEvent('filechooser');
+    await clickButton(other.page, 'resume a saved run');
+    await (await choosing).setFiles(runFile);
+    await other.page.waitForFunction((n) => new RegExp(`continuing from step ${n}`).test(document.getElementById('notice')?.textContent ?? ''), first.step, {
+      timeout: 60_000,
+    });
+    const resumed = await state(other.page);
+    expect(resumed.step).toBe(first.step);
+    expect(resumed.settings).toMatchObject({ problem: 'regression', dataset: 'plane', hidden: [6] });
+    await trainFor(other.page, first.step + 10);
+    await waitForApp(other.page, (app) => app.evals.some((e) => e.testRMSE !== undefined), undefined, { timeout: 60_000 });
+    expect((await state(other.page)).status).toMatch(/test RMSE/);
+    expect([...errors, ...other.errors]).toEqual([]);
   });
 });
