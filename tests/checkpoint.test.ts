@@ -224,6 +224,31 @@ describe('checkpoint on the reference engine', () => {
     expect((await stateOf(session)).params.W1).toEqual(before);
   });
 
+  it('keeps a regression in the spec (one output), which a classifier’s run never writes, and refuses a malformed one', async () => {
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 3, hidden: [5], C: 1, problem: 'regression' } };
+    const rng = new Rng(8);
+    const N = 40;
+    const targets = Float32Array.from({ length: N }, () => rng.normal());
+    const X = Float32Array.from({ length: N * 3 }, () => rng.uniform(-1, 1));
+    const data: DataSplit = { train: { name: 'real', X, labels: new Uint32Array(targets.buffer), N, D: 3, classes: 1, regression: true } };
+    const cp = await checkpointAfter(configFor(spec, { kind: 'adam', lr: 0.01 }), data, 3);
+    const text = serializeCheckpoint(cp);
+    expect(JSON.parse(text).version).toBe(3); // older builds refuse "problem" as an unexpected key: no new version needed
+    expect(parseCheckpoint(text, 'run.json').spec).toEqual(spec);
+    const classifier = JSON.parse(serializeCheckpoint(await checkpointAfter(configFor(cases[0]![0], {}), dataFor(cases[0]![0]), 1)));
+    expect(Object.keys(classifier.spec.shape)).not.toContain('problem');
+    const bad: Array<[(doc: { spec: { shape: Record<string, unknown> } }) => void, RegExp]> = [
+      [(d) => (d.spec.shape.problem = 'ranking'), /spec\.shape\.problem must be one of classification, regression/],
+      [(d) => (d.spec.shape.C = 2), /spec\.shape\.C must be a whole number from 1 to 1/],
+      [(d) => delete d.spec.shape.problem, /spec\.shape\.C must be a whole number from 2/],
+    ];
+    for (const [edit, message] of bad) {
+      const doc = JSON.parse(text);
+      edit(doc);
+      expect(() => parseCheckpoint(JSON.stringify(doc), 'run.json'), String(message)).toThrow(message);
+    }
+  });
+
   it('refuses malformed files with a message that names the field', async () => {
     const [spec, overrides] = cases[0]!;
     const good = JSON.parse(serializeCheckpoint(await checkpointAfter(configFor(spec, overrides), dataFor(spec), 4)));

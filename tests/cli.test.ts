@@ -157,7 +157,7 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
     [
       'a plane-only flag with MNIST',
       () => ['train', '--dataset', 'mnist', '--features', 'x1sq'],
-      /--features is for the 2-D sets \(spiral, circles, xor, blobs\), not MNIST/,
+      /--features is for the 2-D sets \(spiral, circles, xor, blobs, plane, gauss-mix\), not MNIST/,
     ],
     [
       'an unknown feature',
@@ -190,6 +190,22 @@ describe('cli refuses bad input with one clear line and no stack trace', () => {
       'an unknown activation',
       () => ['train', '--activation', 'softplus'],
       /unknown --activation 'softplus' \(expected swish, relu, tanh, sigmoid, gelu, linear\)/,
+    ],
+    [
+      'a regression on a set of classes',
+      () => ['train', '--problem', 'regression', '--dataset', 'spiral'],
+      /^error: --dataset spiral: a regression needs real targets, and spiral has classes \(choose plane, gauss-mix, file\)$/,
+    ],
+    [
+      'classes on a regression set',
+      () => ['train', '--dataset', 'plane'],
+      /^error: --dataset plane: plane has real targets, not classes: train it with --problem regression$/,
+    ],
+    ['an unknown problem', () => ['train', '--problem', 'ranking'], /unknown --problem 'ranking' \(expected classification, regression\)/],
+    [
+      'a mistake a regression cannot make',
+      () => ['train', '--problem', 'regression', '--dataset', 'plane', '--mistake', 'no-one-hot'],
+      /--mistake: the mistake no-one-hot forgets the one-hot of the softmax: a regression has none/,
     ],
     ['a malformed .npy', () => ['train', '--data', file('bad.npy', 'not numpy at all')], /bad\.npy/],
     ['a malformed .csv', () => ['train', '--data', file('bad.csv', '1,2,0\n3,x,1\n')], /bad\.csv line 2/],
@@ -447,5 +463,97 @@ describe('cli train --checkpoint and --resume', () => {
     const resumed = await cli('train', '--resume', wrong, '--steps', '2', '--json');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout).mistake).toBe('swish-prime');
+  });
+});
+
+describe('cli train --problem regression', () => {
+  it('fits the plane to a test R² of at least 0.99, printing testRMSE and testR2 (and no accuracy)', async () => {
+    const { code, stdout, stderr } = await cli(
+      'train',
+      '--problem',
+      'regression',
+      '--dataset',
+      'plane',
+      '--hidden',
+      '8',
+      '--lr',
+      '0.02',
+      '--epochs',
+      '30',
+      '--json',
+    );
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as Record<string, unknown>;
+    expect(out.problem).toBe('regression');
+    expect(out.testR2).toBeGreaterThanOrEqual(0.99);
+    expect(out.testRMSE).toBeLessThan(0.05);
+    // RMSE is √(2 L) of the mean loss L = ½ mean((z − t)²).
+    expect(out.testRMSE as number).toBeCloseTo(Math.sqrt(2 * (out.testLoss as number)), 12);
+    expect(out.trainR2).toBeGreaterThanOrEqual(0.99);
+    for (const key of ['testAccuracy', 'trainAccuracy']) expect(out).not.toHaveProperty(key);
+  });
+
+  it('fits the mixture of Gaussians better than its mean, and a file whose last column is a real target', async () => {
+    const mix = await cli(
+      'train',
+      '--problem',
+      'regression',
+      '--dataset',
+      'gauss-mix',
+      '--hidden',
+      '16,16',
+      '--activation',
+      'tanh',
+      '--lr',
+      '0.02',
+      '--epochs',
+      '20',
+      '--json',
+    );
+    expect(mix.code, mix.stderr).toBe(0);
+    expect(JSON.parse(mix.stdout).testR2).toBeGreaterThan(0.2);
+    // t = 2 x₁ − x₂ + 0.5 on a grid: a real-valued last column, trained as a regression.
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const [x1, x2] = [((i % 20) - 10) / 10, (Math.floor(i / 20) - 5) / 5];
+      return `${x1},${x2},${2 * x1 - x2 + 0.5}`;
+    });
+    const csv = file('real-target.csv', rows.join('\n'));
+    const own = await cli(
+      'train',
+      '--problem',
+      'regression',
+      '--data',
+      csv,
+      '--hidden',
+      '8',
+      '--activation',
+      'linear',
+      '--lr',
+      '0.02',
+      '--epochs',
+      '40',
+      '--json',
+    );
+    expect(own.code, own.stderr).toBe(0);
+    expect(JSON.parse(own.stdout)).toMatchObject({ problem: 'regression', testR2: expect.any(Number) });
+    expect(JSON.parse(own.stdout).testR2).toBeGreaterThan(0.99);
+  });
+
+  it('saves a run file that carries the problem, and resumes it bit for bit', async () => {
+    const run = ['--problem', 'regression', '--dataset', 'plane', '--samples', '200', '--hidden', '6', '--batch', '16', '--seed', '3'];
+    const [whole, part] = ['reg-whole.json', 'reg-part.json'].map((n) => join(dir, n));
+    const a = await cli('train', ...run, '--steps', '20', '--checkpoint', whole!, '--json');
+    expect(a.code, a.stderr).toBe(0);
+    const b = await cli('train', ...run, '--steps', '7', '--checkpoint', part!);
+    expect(b.code, b.stderr).toBe(0);
+    const cp = parseCheckpoint(new Uint8Array(readFileSync(part!)), part!);
+    expect(cp.spec).toEqual({ kind: 'mlp', shape: { D: 2, hidden: [6], C: 1, problem: 'regression' } });
+    expect(cp.settings).toMatchObject({ problem: 'regression', dataset: 'plane' });
+    const c = await cli('train', '--resume', part!, '--steps', '13', '--json');
+    expect(c.code, c.stderr).toBe(0);
+    const [outA, outC] = [JSON.parse(a.stdout), JSON.parse(c.stdout)];
+    expect(outC.resumedFrom).toBe(7);
+    expect(outC.finalLoss).toBe(outA.finalLoss);
+    expect(outC.testR2).toBe(outA.testR2);
   });
 });

@@ -5,9 +5,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import type { DataSplit } from '../src/data/dataset';
+import { targetsAsLabels, type DataSplit } from '../src/data/dataset';
 import type { StepMetrics } from '../src/kernels/metrics';
 import { ACTIVATIONS } from '../src/reference/activations';
+import { problemOf } from '../src/reference/mlp';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
 import type { Mistake } from '../src/reference/mistakes';
 import type { EngineId } from '../src/train/engine';
@@ -18,16 +19,13 @@ function dataFor(spec: SessionConfig['spec'], N = 61): DataSplit {
   const rng = new Rng(5);
   const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
   const C = spec.kind === 'mlp' ? spec.shape.C : 1;
-  const labels = spec.kind === 'mlp' ? randomLabels(rng, N, C) : new Uint32Array(N);
-  const test = {
-    name: 'test',
-    X: randomArray(rng, 37 * D),
-    labels: spec.kind === 'mlp' ? randomLabels(rng, 37, C) : new Uint32Array(37),
-    N: 37,
-    D,
-    classes: C,
-  };
-  return { train: { name: 'random', X: randomArray(rng, N * D), labels, N, D, classes: C }, test };
+  const regression = spec.kind === 'mlp' && problemOf(spec.shape) === 'regression';
+  // A regression's targets are real numbers carried as float32 bits (Dataset.regression).
+  const labelsFor = (n: number): Uint32Array =>
+    regression ? targetsAsLabels(randomArray(rng, n, 2)) : spec.kind === 'mlp' ? randomLabels(rng, n, C) : new Uint32Array(n);
+  const kind = regression ? { regression: true as const } : {};
+  const test = { name: 'test', X: randomArray(rng, 37 * D), labels: labelsFor(37), N: 37, D, classes: C, ...kind };
+  return { train: { name: 'random', X: randomArray(rng, N * D), labels: labelsFor(N), N, D, classes: C, ...kind }, test };
 }
 
 interface RunOptions {
@@ -83,6 +81,9 @@ async function compare(spec: SessionConfig['spec'], o: RunOptions, steps: number
     for (const name of Object.keys(pb)) expect(worst(pa[name]!, pb[name]!), name).toBeLessThan(tolerance);
     const [ga, gb] = [await cpu.leader.readGrads(), await ref.leader.readGrads()];
     for (const name of Object.keys(gb!)) expect(worst(ga![name]!, gb![name]!), `d${name}`).toBeLessThan(tolerance);
+    const [ea, eb] = [await cpu.leader.evaluate('test'), await ref.leader.evaluate('test')];
+    expect(Math.abs(ea!.loss - eb!.loss) / Math.max(1, eb!.loss), 'test loss').toBeLessThan(tolerance);
+    expect(ea!.accuracy === undefined, 'accuracy only for a classifier').toBe(eb!.accuracy === undefined);
   } finally {
     cpu.destroy();
     ref.destroy();
@@ -98,6 +99,18 @@ describe('the CPU engine against the float64 reference', () => {
   it('one to four hidden layers, 1 and 3 threads', async () => {
     for (const hidden of [[17], [5, 8, 3], [10, 7, 9, 13]]) {
       for (const threads of [1, 3]) await compare({ kind: 'mlp', shape: { D: 19, hidden, C: 3 } }, { threads }, 5);
+    }
+  });
+  it('a regression (one linear output, squared error) at depths 1 to 4, every activation, 1 and 2 threads', async () => {
+    for (const hidden of [[9], [7, 5], [6, 8, 3], [5, 4, 6, 7]]) {
+      for (const threads of [1, 2])
+        await compare({ kind: 'mlp', shape: { D: 3, hidden, C: 1, problem: 'regression' } }, { threads, optimizer: { lr: 0.1 } }, 6);
+    }
+    for (const activation of ACTIVATIONS) {
+      await compare({ kind: 'mlp', shape: { D: 5, hidden: [7, 4], C: 1, activation, problem: 'regression' } }, { optimizer: { kind: 'sgd', lr: 0.2 } }, 5);
+    }
+    for (const mistake of ['swish-prime', 'no-batch-mean', 'bias-one-row', 'update-sign'] as const) {
+      await compare({ kind: 'mlp', shape: { D: 4, hidden: [6], C: 1, problem: 'regression' } }, { mistake, optimizer: { lr: 0.05 } }, 4);
     }
   });
   it('momentum (Nesterov) and Adam with weight decay and L1', async () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/base/errors';
 import { parseCsv } from '../src/data/csv';
+import { labelsAsTargets } from '../src/data/dataset';
 import { datasetFromTable, parseUserFile, UserFileSource } from '../src/data/user-file';
 import { Rng } from '../src/base/rng';
 import { expectUserError } from './user-error';
@@ -186,21 +187,32 @@ describe('parseUserFile', () => {
 });
 
 describe('UserFileSource', () => {
+  const [classes, features, regression] = [{ labelled: true }, { labelled: false }, { labelled: true, regression: true }];
+
   it('reads the last column as labels for the MLP and as one more feature for the autoencoder, again on each switch', () => {
     const bytes = new TextEncoder().encode('x,y,label\n0.5,1,0\n2,3,1\n4,5,2\n');
-    const source = new UserFileSource('mine.csv', bytes, true);
-    expect(source.dataset(true)).toMatchObject({ name: 'mine.csv', N: 3, D: 2, classes: 3 });
-    const features = source.dataset(false);
-    expect(features).toMatchObject({ N: 3, D: 3, classes: 1 });
-    expect(Array.from(features.X.slice(0, 3))).toEqual([0.5, 1, 0]);
-    expect(source.dataset(true).D).toBe(2);
+    const source = new UserFileSource('mine.csv', bytes, classes);
+    expect(source.dataset(classes)).toMatchObject({ name: 'mine.csv', N: 3, D: 2, classes: 3 });
+    const plain = source.dataset(features);
+    expect(plain).toMatchObject({ N: 3, D: 3, classes: 1 });
+    expect(Array.from(plain.X.slice(0, 3))).toEqual([0.5, 1, 0]);
+    expect(source.dataset(classes).D).toBe(2);
+  });
+
+  it('reads a real-valued last column as a regression’s targets, carried as float32 bits in the labels', () => {
+    const source = new UserFileSource('real.csv', new TextEncoder().encode('x,t\n1,2.5\n3,-4.25\n5,0.1\n'), regression);
+    const set = source.dataset(regression);
+    expect(set).toMatchObject({ N: 3, D: 1, classes: 1, regression: true });
+    expect(Array.from(labelsAsTargets(set.labels))).toEqual([2.5, -4.25, Math.fround(0.1)]);
+    expect(() => source.dataset(classes)).toThrow(/label 2\.5 is not a whole number/); // the same file as classes
+    expect(() => new UserFileSource('big.csv', new TextEncoder().encode('1,1e39\n'), regression)).toThrow(/target 1e\+39 is too large for float32/);
   });
 
   it('refuses a bad file when it is given, and a reading the data does not allow when it is asked for', () => {
-    expect(() => new UserFileSource('bad.csv', new TextEncoder().encode('1,x\n'), false)).toThrow(UserError);
-    const source = new UserFileSource('real.csv', new TextEncoder().encode('1,2.5\n3,4.5\n'), false);
-    expect(source.dataset(false).D).toBe(2);
-    expect(() => source.dataset(true)).toThrow(/real\.csv/); // 2.5 is no class label
-    expect(source.dataset(false).D).toBe(2); // the failed reading changed nothing
+    expect(() => new UserFileSource('bad.csv', new TextEncoder().encode('1,x\n'), features)).toThrow(UserError);
+    const source = new UserFileSource('real.csv', new TextEncoder().encode('1,2.5\n3,4.5\n'), features);
+    expect(source.dataset(features).D).toBe(2);
+    expect(() => source.dataset(classes)).toThrow(/real\.csv/); // 2.5 is no class label
+    expect(source.dataset(features).D).toBe(2); // the failed reading changed nothing
   });
 });

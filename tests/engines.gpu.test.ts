@@ -3,12 +3,12 @@
 // bit for bit, mid-epoch), a live optimizer change, a weight set between steps, and one SGD step against central differences of
 // the true loss. Runs in the browser, where the GPU engine has WebGPU (SwiftShader in CI).
 import { describe, expect, it } from 'vitest';
-import { rowsAsFloats, type DataSplit, type Dataset } from '../src/data/dataset';
+import { rowsAsFloats, targetsAsLabels, type DataSplit, type Dataset } from '../src/data/dataset';
 import type { StepMetrics } from '../src/kernels/metrics';
 import { autoencoderLoss } from '../src/reference/autoencoder';
 import { centralDifferences } from '../src/reference/finite-differences';
 import { relativeError } from '../src/reference/linalg';
-import { mlpLoss, mlpParamsFrom } from '../src/reference/mlp';
+import { mlpLoss, mlpParamsFrom, mlpTargets, problemOf } from '../src/reference/mlp';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
 import { captureCheckpoint, restoreCheckpoint } from '../src/train/checkpoint';
 import { serializeCheckpoint } from '../src/train/checkpoint-file';
@@ -24,8 +24,21 @@ const GRADIENT_TOLERANCE: Record<EngineId, number> = { gpu: 1e-4, cpu: 1e-4, ref
 
 const specs: Array<SessionConfig['spec']> = [
   { kind: 'mlp', shape: { D: 7, hidden: [12], C: 4 } },
+  { kind: 'mlp', shape: { D: 5, hidden: [10, 6], C: 1, problem: 'regression' } },
   { kind: 'autoencoder', shape: { n: 9, m: 3 } },
 ];
+
+/** What a spec is called in a test's name. */
+function specName(spec: SessionConfig['spec']): string {
+  return spec.kind === 'mlp' && problemOf(spec.shape) === 'regression' ? 'regression' : spec.kind;
+}
+
+/** N rows' labels for the spec: classes, a regression's real targets (as float32 bits), or none. */
+function labelsFor(spec: SessionConfig['spec'], rng: Rng, N: number): Pick<Dataset, 'labels' | 'regression'> {
+  if (spec.kind !== 'mlp') return { labels: new Uint32Array(N) };
+  if (problemOf(spec.shape) === 'regression') return { labels: targetsAsLabels(randomArray(rng, N, 2)), regression: true };
+  return { labels: randomLabels(rng, N, spec.shape.C) };
+}
 const optimizers: Array<Partial<OptimizerSettings>> = [
   { kind: 'adam', lr: 0.01, weightDecay: 1e-3 },
   { kind: 'momentum', lr: 0.05, momentum: 0.9, nesterov: true },
@@ -37,8 +50,7 @@ function dataFor(spec: SessionConfig['spec']): DataSplit {
   const N = 90;
   const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
   const C = spec.kind === 'mlp' ? spec.shape.C : 1;
-  const labels = spec.kind === 'mlp' ? randomLabels(rng, N, C) : new Uint32Array(N);
-  return { train: { name: 'random', X: randomArray(rng, N * D), labels, N, D, classes: C } };
+  return { train: { name: 'random', X: randomArray(rng, N * D), ...labelsFor(spec, rng, N), N, D, classes: C } };
 }
 
 /**
@@ -52,7 +64,7 @@ function byteDataFor(spec: SessionConfig['spec']): { bytes: DataSplit; floats: D
   const set = (name: string, N: number): Dataset => ({
     name,
     X: Uint8Array.from({ length: N * D }, () => (rng.next() < 0.5 ? 0 : rng.int(256))),
-    labels: spec.kind === 'mlp' ? randomLabels(rng, N, C) : new Uint32Array(N),
+    ...labelsFor(spec, rng, N),
     N,
     D,
     classes: C,
@@ -101,7 +113,7 @@ function expectSameState(a: EngineState, b: EngineState): void {
 describe.each(ENGINES)('the %s engine', (engine) => {
   for (const spec of specs) {
     for (const overrides of optimizers) {
-      it(`resumes ${spec.kind} with ${overrides.kind}: ${K} + ${K} steps equal ${2 * K} steps bit for bit`, async () => {
+      it(`resumes ${specName(spec)} with ${overrides.kind}: ${K} + ${K} steps equal ${2 * K} steps bit for bit`, async () => {
         const straight = await sessionOn(engine, spec, overrides);
         const straightMetrics = await train(straight, 2 * K);
         const straightState = (await captureCheckpoint(straight, {})).engines[engine]!;
@@ -130,7 +142,7 @@ describe.each(ENGINES)('the %s engine', (engine) => {
   }
 
   for (const spec of specs) {
-    it(`trains and evaluates ${spec.kind} on byte features exactly as on the float32 values they stand for`, async () => {
+    it(`trains and evaluates ${specName(spec)} on byte features exactly as on the float32 values they stand for`, async () => {
       const { bytes, floats } = byteDataFor(spec);
       const results = [];
       for (const data of [bytes, floats]) {
@@ -217,7 +229,7 @@ describe.each(ENGINES)('the %s engine', (engine) => {
   });
 
   for (const spec of specs) {
-    it(`takes one SGD step along the gradient of the true loss (${spec.kind}, central differences)`, async () => {
+    it(`takes one SGD step along the gradient of the true loss (${specName(spec)}, central differences)`, async () => {
       const session = await sessionOn(engine, spec, { kind: 'sgd', lr: 1 });
       const before = await session.params();
       const { X, labels, B } = session.batchAt(0);
@@ -229,7 +241,7 @@ describe.each(ENGINES)('the %s engine', (engine) => {
         const loss = (x: Float64Array): number => {
           if (spec.kind === 'autoencoder') return autoencoderLoss(spec.shape, x, X64, B);
           const params = mlpParamsFrom(spec.shape, { ...before, [name]: x });
-          return mlpLoss(spec.shape, params, X64, labels, B);
+          return mlpLoss(spec.shape, params, X64, mlpTargets(spec.shape, labels), B);
         };
         const expected = centralDifferences(loss, p0);
         // With lr = 1 and no decay, the step is the gradient: p0 − p1.

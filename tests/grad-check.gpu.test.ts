@@ -23,6 +23,21 @@ describe('gradient check on the GPU', () => {
     expect(Math.abs(r.loss.gpu! - r.loss.reference) / r.loss.reference).toBeLessThan(1e-5);
   });
 
+  it('passes for a regression (linear output, ½(z − t)²) at depths 1 to 4, targets read from their bits', async () => {
+    const device = await gpuDevice();
+    for (const hidden of [[9], [7, 5], [6, 4, 5], [5, 3, 4, 6]]) {
+      const spec: ModelSpec = { kind: 'mlp', shape: { D: 3, hidden, C: 1, activation: 'tanh', problem: 'regression' } };
+      const { params, batch } = generatedCase(spec, 13, 5);
+      const r = await checkGradients(spec, params, batch, { device });
+      expect(Object.keys(r.tensors)).toHaveLength(2 * (hidden.length + 1));
+      for (const [name, t] of Object.entries(r.tensors)) {
+        expect(t.gpuVsReference, `${hidden}: ${name}`).toBeLessThan(1e-4);
+        expect(t.referenceVsFiniteDiff, `${hidden}: ${name}`).toBeLessThan(1e-4);
+      }
+      expect(Math.abs(r.loss.gpu! - r.loss.reference) / r.loss.reference).toBeLessThan(1e-5);
+    }
+  });
+
   it('turns W1 and b1 red with the wrong derivative, in kernel and reference alike', async () => {
     const device = await gpuDevice();
     const { params, batch } = generatedCase(mlp, 13, 3);

@@ -97,6 +97,9 @@ describe('each mistake breaks exactly the tensors of the catalogue', () => {
     expect(() => checkMlp(c.shape, c.params, c.X, c.labels, c.B, { mistake: 'ae-one-term' })).toThrow(/autoencoder/);
     expect(mistakesFor('autoencoder', null)).toEqual(['none', 'no-batch-mean', 'ae-one-term', 'update-sign']);
     expect(mistakesFor('mlp', 'tanh')).not.toContain('swish-prime');
+    // A regression has no one-hot, and its one output reads the same either way round.
+    expect(mistakesFor('mlp', 'swish', 'regression')).toEqual(['none', 'swish-prime', 'no-batch-mean', 'bias-one-row', 'update-sign']);
+    expect(mistakeProblem('no-one-hot', 'mlp', 'swish', 'regression')).toMatch(/a regression has none/);
   });
 });
 

@@ -2,14 +2,14 @@
 // reference, and 20-step training runs against the CPU twin from the same seed, per-step losses compared.
 import { ACTIVATIONS } from '../src/reference/activations';
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../src/data/dataset';
+import { targetsAsLabels, type Dataset } from '../src/data/dataset';
 import { uploadDataset } from '../src/gpu/dataset-buffers';
 import { forgetTuning } from '../src/gpu/tune';
 import { MATMUL_PATHS } from '../src/kernels/matmul';
 import { MlpNetwork } from '../src/models/mlp';
 import { GpuModel } from '../src/models/model';
 import { relativeError, toFloat64, worstElement } from '../src/reference/linalg';
-import { describeMlp, mlpGradients, mlpParamsFrom, mlpTensorNames, mlpTensorShapes, type MlpShape } from '../src/reference/mlp';
+import { describeMlp, mlpGradients, mlpParamsFrom, mlpTargets, mlpTensorNames, mlpTensorShapes, problemOf, type MlpShape } from '../src/reference/mlp';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
 import { ReferenceTrainer } from '../src/reference/trainer';
 import { initParams } from '../src/train/init';
@@ -19,20 +19,25 @@ function shapesOf(shape: MlpShape) {
   return Object.entries(mlpTensorShapes(shape)) as Array<[string, number[]]>;
 }
 
+/** Labels for `shape`: random classes, or a regression's random real targets as their float32 bits. */
+function labelsFor(shape: MlpShape, rng: Rng, n: number): Uint32Array {
+  return problemOf(shape) === 'regression' ? targetsAsLabels(randomArray(rng, n, 1.5)) : randomLabels(rng, n, shape.C);
+}
+
 /** One batch's loss, accuracy and gradients from the kernels against the reference, on random parameters from `seed`. */
 async function expectGradientsMatch(shape: MlpShape, B: number, seed: number): Promise<void> {
   const device = await gpuDevice();
-  const { D, C } = shape;
+  const { D } = shape;
   const rng = new Rng(seed);
   const params = initParams(shapesOf(shape), rng, 1.5);
   // Non-zero biases so that their path is tested.
   for (const [name, dims] of shapesOf(shape)) if (dims.length === 1) params[name] = randomArray(rng, dims[0]!, 0.5);
   const X = randomArray(rng, B * D);
-  const labels = randomLabels(rng, B, C);
+  const labels = labelsFor(shape, rng, B);
   const model = await GpuModel.create(device, await MlpNetwork.create(device, shape), { batch: B, optimizer: DEFAULT_OPTIMIZER });
   model.setParams(params);
   const gpu = await model.gradients(X, labels);
-  const ref = mlpGradients(shape, mlpParamsFrom(shape, params), toFloat64(X), labels, B);
+  const ref = mlpGradients(shape, mlpParamsFrom(shape, params), toFloat64(X), mlpTargets(shape, labels), B);
   expect(Math.abs(gpu.loss - ref.loss) / ref.loss).toBeLessThan(1e-5);
   expect(gpu.accuracy).toBeCloseTo(ref.correct / B, 6);
   expect(Object.keys(gpu.grads)).toEqual(mlpTensorNames(shape));
@@ -63,6 +68,13 @@ describe('MLP gradients on the GPU against the float64 reference', () => {
   for (const depth of [1, 2, 3, 4]) {
     it.each(ACTIVATIONS)(`${depth} hidden layer(s) of %s: loss and every tensor of every layer within 1e-4`, async (activation) => {
       await expectGradientsMatch({ D: 5, hidden: WIDTHS.slice(0, depth), C: 3, activation }, 19, depth * 100 + activation.length);
+    });
+  }
+
+  // The regression's linear output and squared error: the same awkward widths, one output.
+  for (const depth of [1, 2, 3, 4]) {
+    it.each(ACTIVATIONS)(`regression, ${depth} hidden layer(s) of %s: loss and every tensor of every layer within 1e-4`, async (activation) => {
+      await expectGradientsMatch({ D: 5, hidden: WIDTHS.slice(0, depth), C: 1, activation, problem: 'regression' }, 23, depth * 100 + activation.length + 7);
     });
   }
 
@@ -124,6 +136,9 @@ describe('MLP training on the GPU against the CPU twin', () => {
     ...optimizers.map((overrides) => ({ shape: { D: 13, hidden: [17], C: 5 }, overrides })),
     { shape: { D: 13, hidden: [12, 10, 8], C: 5, activation: 'tanh' }, overrides: { kind: 'sgd', lr: 0.5 } },
     { shape: { D: 13, hidden: [16, 12], C: 5, activation: 'relu' }, overrides: { kind: 'adam', lr: 0.01 } },
+    // A regression: the targets travel the labels' path as float32 bits.
+    { shape: { D: 13, hidden: [12, 10], C: 1, activation: 'tanh', problem: 'regression' }, overrides: { kind: 'sgd', lr: 0.1 } },
+    { shape: { D: 13, hidden: [17], C: 1, problem: 'regression' }, overrides: { kind: 'adam', lr: 0.01 } },
   ];
   for (const { shape, overrides } of runs) {
     it(`20 steps of ${overrides.kind}, ${describeMlp(shape)}, from one seed: per-step losses within 1e-3`, async () => {
@@ -133,10 +148,11 @@ describe('MLP training on the GPU against the CPU twin', () => {
       const data: Dataset = {
         name: 'random',
         X: randomArray(rng, N * shape.D),
-        labels: randomLabels(rng, N, shape.C),
+        labels: labelsFor(shape, rng, N),
         N,
         D: shape.D,
         classes: shape.C,
+        ...(problemOf(shape) === 'regression' ? { regression: true as const } : {}),
       };
       const settings = { ...DEFAULT_OPTIMIZER, ...overrides };
       const params = initParams(shapesOf(shape), rng);

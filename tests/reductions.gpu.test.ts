@@ -6,6 +6,8 @@ import { encodeDispatches, type Dispatch } from '../src/gpu/kernel';
 import { AutoencoderLoss } from '../src/kernels/autoencoder-loss';
 import { decodeRing, Metrics } from '../src/kernels/metrics';
 import { SoftmaxXent } from '../src/kernels/softmax-xent';
+import { SquaredError } from '../src/kernels/squared-error';
+import { labelsAsTargets, targetsAsLabels } from '../src/data/dataset';
 import { relativeError } from '../src/reference/linalg';
 import { gpuDevice, poisoned, randomArray, randomLabels, readFloats, Rng, storageBuffer } from './gpu-context';
 
@@ -65,6 +67,44 @@ describe('softmax cross-entropy kernel', () => {
         ),
       ).toBeLessThan(1e-5);
       expect(Array.from(gotStats.filter((_, j) => j % 2 === 1))).toEqual(Array.from(expCorrect));
+    });
+  }
+});
+
+describe('squared-error kernel (the regression’s loss)', () => {
+  for (const [rows, batch] of [
+    [1, 1],
+    [67, 67],
+    [130, 1], // the no-batch-mean mistake: G_Z summed
+  ] as const) {
+    it(`matches ½ (z − t)² and (z − t)/B on ${rows} rows, B = ${batch}, the targets read from their float32 bits`, async () => {
+      const device = await gpuDevice();
+      const rng = new Rng(rows * 17 + batch);
+      const Z = randomArray(rng, rows, 2);
+      const labels = targetsAsLabels(randomArray(rng, rows, 3));
+      const t = labelsAsTargets(labels);
+      const GZ = poisoned(device, 'test/GZ', rows);
+      const stats = poisoned(device, 'test/rowStats', rows * 2);
+      const kernel = await SquaredError.create(device);
+      const ops = { Z: storageBuffer(device, 'test/Z', Z), labels: storageBuffer(device, 'test/labels', labels), GZ, rowStats: stats };
+      await submit(device, [kernel.bind('test', ops, rows, 1, batch)]);
+      const gotGZ = await readFloats(device, GZ);
+      const gotStats = await readFloats(device, stats);
+      const e = Float64Array.from(Z, (z, i) => z - t[i]!);
+      expect(
+        relativeError(
+          gotGZ,
+          e.map((v) => v / batch),
+        ),
+      ).toBeLessThan(1e-6);
+      const loss = gotStats.filter((_, j) => j % 2 === 0);
+      expect(
+        relativeError(
+          loss,
+          e.map((v) => 0.5 * v * v),
+        ),
+      ).toBeLessThan(1e-6);
+      expect(Array.from(gotStats.filter((_, j) => j % 2 === 1))).toEqual(new Array(rows).fill(0));
     });
   }
 });

@@ -3,11 +3,20 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACTIVATION_FUNCTIONS, ACTIVATIONS, sigmoid, swish, swishPrime, swishPrimeWrong } from '../src/reference/activations';
+import { ACTIVATION_FUNCTIONS, ACTIVATIONS, sigmoid, swish, swishPrime, swishPrimeWrong, type Activation } from '../src/reference/activations';
 import { autoencoderGradient, type AutoencoderShape } from '../src/reference/autoencoder';
 import { centralDifferences, checkAutoencoder, checkMlp } from '../src/reference/finite-differences';
 import { colsum, matmul, relativeError, worstElement } from '../src/reference/linalg';
-import { checkMlpShape, mlpForward, mlpGradients, mlpTensorNames, mlpTensorShapes, type MlpParams, type MlpShape } from '../src/reference/mlp';
+import {
+  checkMlpShape,
+  describeMlp as describeShape,
+  mlpForward,
+  mlpGradients,
+  mlpTensorNames,
+  mlpTensorShapes,
+  type MlpParams,
+  type MlpShape,
+} from '../src/reference/mlp';
 import { DEFAULT_OPTIMIZER, newOptimizerState, optimizerStep, type OptimizerSettings } from '../src/reference/optimizer';
 import { pcaBound, secondMoment, symmetricEigen } from '../src/reference/pca';
 import { Rng } from '../src/base/rng';
@@ -122,6 +131,77 @@ describe('the gradient check fails for the wrong swish derivative', () => {
     for (const name of ['W1', 'b1', 'W2', 'b2', 'W3', 'b3']) expect(errors[name], name).toBeGreaterThan(1e-2);
     expect(errors.W4).toBeLessThanOrEqual(1e-6);
     expect(errors.b4).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+/** A regression of `depth` hidden layers: random sizes, one linear output, real targets of about the output's size. */
+function randomRegressionCase(
+  seed: number,
+  depth: number,
+  activation: Activation,
+): { shape: MlpShape; params: MlpParams; X: Float64Array; targets: Float64Array; B: number } {
+  const c = randomMlpCase(seed, depth);
+  const shape: MlpShape = { ...c.shape, C: 1, activation, problem: 'regression' };
+  const rng = new Rng(seed + 1000);
+  const params = { ...c.params };
+  for (const [name, dims] of Object.entries(mlpTensorShapes(shape))) {
+    if (name === `W${depth + 1}` || name === `b${depth + 1}`)
+      params[name] = normals(
+        rng,
+        dims.reduce((a, b) => a * b, 1),
+        0.7,
+      );
+  }
+  return { shape, params, X: c.X, targets: normals(rng, c.B), B: c.B };
+}
+
+describe('the regression (linear output, L = ½ (z − t)²)', () => {
+  for (const depth of [1, 2, 3, 4]) {
+    it.each(ACTIVATIONS)(`${depth} hidden layer(s) of %s: every tensor of every layer within 1e-6 of central differences`, (activation) => {
+      let checked = 0;
+      for (const seed of SEEDS) {
+        const c = randomRegressionCase(seed, depth, activation);
+        const { V } = mlpForward(c.shape, c.params, c.X, c.targets, c.B);
+        if (activation === 'relu' && V.some((layer) => layer.some((v) => Math.abs(v) < 1e-3))) continue;
+        const errors = checkMlp(c.shape, c.params, c.X, c.targets, c.B);
+        expect(Object.keys(errors)).toEqual(mlpTensorNames(c.shape));
+        for (const name of mlpTensorNames(c.shape)) expect(errors[name], `${name} at B=${c.B} ${describeShape(c.shape)}`).toBeLessThanOrEqual(1e-6);
+        if (++checked === 4) break;
+      }
+      expect(checked, 'cases away from the kink').toBeGreaterThanOrEqual(2);
+    });
+  }
+
+  it('computes L = mean ½ (z − t)² and G_Z = (z − t) / B by hand, with no accuracy', () => {
+    const shape: MlpShape = { D: 1, hidden: [1], C: 1, activation: 'linear', problem: 'regression' };
+    const params = { W1: Float64Array.of(2), b1: Float64Array.of(0), W2: Float64Array.of(1.5), b2: Float64Array.of(-1) };
+    // z = 1.5 · 2x − 1: x = 1 gives 2, x = −1 gives −4.
+    const r = mlpGradients(shape, params, Float64Array.of(1, -1), Float64Array.of(0.5, -3), 2);
+    expect(Array.from(r.Z)).toEqual([2, -4]);
+    expect(r.loss).toBeCloseTo((0.5 * 1.5 ** 2 + 0.5 * 1) / 2, 14);
+    expect(Array.from(r.GZ)).toEqual([0.75, -0.5]);
+    expect(r.correct).toBe(0);
+    expect(Array.from(r.grads.b2!)).toEqual([0.25]);
+  });
+
+  it('takes real targets only, has one output, and refuses the mistakes a regression cannot show', () => {
+    const c = randomRegressionCase(3, 2, 'tanh');
+    expect(() => mlpForward(c.shape, c.params, c.X, new Uint32Array(c.B), c.B)).toThrow(/real numbers/);
+    expect(() => mlpForward({ ...c.shape, problem: undefined }, c.params, c.X, c.targets, c.B)).toThrow(/class indices/);
+    expect(() => checkMlpShape({ D: 2, hidden: [3], C: 2, problem: 'regression' })).toThrow(/one output/);
+    for (const mistake of ['no-one-hot', 'w2-layout'] as const) {
+      expect(() => mlpGradients(c.shape, c.params, c.X, c.targets, c.B, { mistake })).toThrow(RangeError);
+    }
+    // No 1/B: every gradient B times the mean loss's.
+    const right = mlpGradients(c.shape, c.params, c.X, c.targets, c.B).grads;
+    const summed = mlpGradients(c.shape, c.params, c.X, c.targets, c.B, { mistake: 'no-batch-mean' }).grads;
+    for (const name of mlpTensorNames(c.shape))
+      expect(
+        relativeError(
+          summed[name]!,
+          right[name]!.map((g) => g * c.B),
+        ),
+      ).toBeLessThan(1e-12);
   });
 });
 

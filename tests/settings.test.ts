@@ -138,10 +138,28 @@ describe('settings in the URL hash', () => {
     expect(long.problems[0]).toMatch(/too long/);
   });
 
+  it('carries the problem; a regression set alone reads as a regression, and a regression on classes trains on the plane', () => {
+    const reg = decodeHash('#problem=regression&dataset=gauss-mix');
+    expect(reg.problems).toEqual([]);
+    expect(reg.settings).toMatchObject({ problem: 'regression', dataset: 'gauss-mix' });
+    expect(encodeHash(reg.settings)).toBe('#dataset=gauss-mix&problem=regression');
+    const alone = decodeHash('#dataset=plane');
+    expect(alone.settings).toMatchObject({ problem: 'regression', dataset: 'plane' });
+    expect(alone.problems).toEqual(['dataset=plane has real targets: reading problem=regression']);
+    const onClasses = decodeHash('#problem=regression&dataset=xor');
+    expect(onClasses.settings).toMatchObject({ problem: 'regression', dataset: 'plane' });
+    expect(onClasses.problems[0]).toMatch(/^problem=regression: a regression needs real targets, and xor has classes .*; using plane$/);
+    // The autoencoder fits no output: any set is its.
+    expect(decodeHash('#model=autoencoder&dataset=plane').problems).toEqual([]);
+    expect(decodeHash('#problem=ranking').problems).toEqual(["problem must be one of classification, regression, not 'ranking'"]);
+  });
+
   it('leaves the newer settings out of a saved run at their defaults, so that older builds read it', () => {
     const saved = savedSettings({ ...DEFAULTS });
     expect(Object.keys(saved)).not.toContain('activation');
     expect(Object.keys(saved)).not.toContain('l1');
+    expect(Object.keys(saved)).not.toContain('problem');
+    expect(savedSettings({ ...DEFAULTS, problem: 'regression' })).toMatchObject({ problem: 'regression' });
     expect(savedSettings({ ...DEFAULTS, activation: 'tanh', l1: 0.01 })).toMatchObject({ activation: 'tanh', l1: 0.01 });
   });
 });

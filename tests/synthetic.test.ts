@@ -1,9 +1,10 @@
 // The seeded 2-D sets: reproducible from the seed, the right sizes, classes and balance,
-// finite values in bounds, and bad options refused.
+// finite values in bounds, and bad options refused; the regression sets' targets.
 
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/base/errors';
-import type { Dataset } from '../src/data/dataset';
+import { labelsAsTargets, type Dataset } from '../src/data/dataset';
+import { REGRESSION_SETS, type RegressionSetName } from '../src/data/regression-sets';
 import { blobs, circles, makeSynthetic, spiral, SYNTHETIC_SETS, xor, type SyntheticName } from '../src/data/synthetic';
 import { expectUserError } from './user-error';
 
@@ -127,5 +128,38 @@ describe('class counts', () => {
     }
     expectUserError(() => makeSynthetic('moons' as SyntheticName, { n: 10, noise: 0, seed: 1 }), /unknown synthetic set 'moons'/);
     expectUserError(() => makeSynthetic('toString' as SyntheticName, { n: 10, noise: 0, seed: 1 }), /unknown synthetic set/);
+  });
+});
+
+describe.each(REGRESSION_SETS)('the regression set %s', (name: RegressionSetName) => {
+  it('is seeded, of N points in [-1, 1]² with one real target each (as float32 bits in the labels), and a test set beside it', () => {
+    const { train, test } = makeSynthetic(name, { n: 400, noise: 0, seed: 5 });
+    expect(train).toMatchObject({ name: `${name}/train`, N: 400, D: 2, classes: 1, regression: true });
+    expect(test).toMatchObject({ name: `${name}/test`, N: 100, D: 2, classes: 1, regression: true });
+    expect(makeSynthetic(name, { n: 400, noise: 0, seed: 5 }).train.labels).toEqual(train.labels);
+    expect(maxAbs(train)).toBeLessThanOrEqual(1);
+    const t = labelsAsTargets(train.labels);
+    expect(t.every(Number.isFinite)).toBe(true);
+    // Targets that vary: a plane from −1.2 to 1.2, bumps of both signs up to about ±1.
+    expect(Math.min(...t)).toBeLessThan(-0.5);
+    expect(Math.max(...t)).toBeGreaterThan(0.5);
+    expect(Math.max(...t.map(Math.abs))).toBeLessThanOrEqual(1.2);
+  });
+
+  it('jitters the points, not their targets, and keeps the targets through the input features', () => {
+    const clean = makeSynthetic(name, { n: 200, noise: 0, seed: 6 });
+    const noisy = makeSynthetic(name, { n: 200, noise: 0.1, seed: 6, features: ['x1', 'x2', 'x1x2'] });
+    expect(noisy.train.X).not.toEqual(clean.train.X);
+    expect(noisy.train.D).toBe(3);
+    expect(noisy.train.labels).toEqual(clean.train.labels);
+    expect(noisy.test!.regression).toBe(true);
+  });
+});
+
+describe('the plane', () => {
+  it('is t = 0.6 x₁ + 0.6 x₂ of each clean point, as Playground’s (x + y)/10 on its [−6, 6]²', () => {
+    const { train } = makeSynthetic('plane', { n: 50, noise: 0, seed: 7 });
+    const t = labelsAsTargets(train.labels);
+    for (let i = 0; i < train.N; i++) expect(t[i]).toBeCloseTo(0.6 * train.X[2 * i]! + 0.6 * train.X[2 * i + 1]!, 6);
   });
 });

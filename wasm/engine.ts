@@ -30,6 +30,7 @@ export const D_WEIGHT_DECAY = 15; // f32
 export const D_L1 = 16; // f32
 export const D_SCRATCH = 17; // → each thread's scratch for the dW products, D_SCRATCH_BYTES apart
 export const D_SCRATCH_BYTES = 18;
+export const D_OUTPUT = 19; // 0 softmax cross-entropy, 1 a regression's squared error (the labels hold float32 targets)
 export const D_LAYER0 = 24; // first layer's words
 export const LAYER_WORDS = 16; // words per layer
 // A layer's words (the autoencoder: IN = n, OUT = m, V = Z [rows, m], Y = V [rows, n], G = U [rows, m]).
@@ -151,7 +152,7 @@ function mlpForward(desc: usize, X: usize, r0: i32, r1: i32, scratch: usize): vo
   }
 }
 
-/** Softmax cross-entropy in float64 (C is small), with `train` G_Z = (softmax(Z) − onehot) · scale. */
+/** The loss in float64 (C is small) and with `train` G_Z: softmax cross-entropy, or a regression's squared error. */
 function mlpLoss(desc: usize, labels: usize, r0: i32, r1: i32, train: bool): void {
   const L = word(desc, D_LAYERS);
   const C = layer(desc, L, L_OUT);
@@ -161,21 +162,33 @@ function mlpLoss(desc: usize, labels: usize, r0: i32, r1: i32, train: bool): voi
   const oneHot: f64 = word(desc, D_MISTAKES) & MISTAKE_NO_ONE_HOT ? 0 : 1;
   const rowLoss = <usize>word(desc, D_ROW_LOSS);
   const rowClass = <usize>word(desc, D_ROW_CLASS);
-  for (let r = r0; r < r1; r++) {
-    const z = row(Z, r, C);
-    let best = 0;
-    for (let c = 1; c < C; c++) if (load<f32>(z + (<usize>c << 2)) > load<f32>(z + (<usize>best << 2))) best = c;
-    const max = <f64>load<f32>(z + (<usize>best << 2));
-    let sum: f64 = 0;
-    for (let c = 0; c < C; c++) sum += Math.exp(<f64>load<f32>(z + (<usize>c << 2)) - max);
-    const label = load<i32>(labels + (<usize>r << 2));
-    store<f64>(rowLoss + (<usize>r << 3), max + Math.log(sum) - <f64>load<f32>(z + (<usize>label << 2)));
-    store<i32>(rowClass + (<usize>r << 2), best);
-    if (!train) continue;
-    const g = row(GZ, r, C);
-    for (let c = 0; c < C; c++) {
-      const p = Math.exp(<f64>load<f32>(z + (<usize>c << 2)) - max) / sum;
-      store<f32>(g + (<usize>c << 2), <f32>((p - (c == label ? oneHot : 0)) * scale));
+  if (word(desc, D_OUTPUT) == 1) {
+    // One linear output: L = ½ (z − t)², G_Z = (z − t) · scale; each label slot holds its float32
+    // target's bits, as the GPU's labels do.
+    for (let r = r0; r < r1; r++) {
+      const e = <f64>load<f32>(Z + (<usize>r << 2)) - <f64>load<f32>(labels + (<usize>r << 2));
+      store<f64>(rowLoss + (<usize>r << 3), 0.5 * e * e);
+      store<i32>(rowClass + (<usize>r << 2), 0);
+      if (train) store<f32>(GZ + (<usize>r << 2), <f32>(e * scale));
+    }
+  } else {
+    // G_Z = (softmax(Z) − onehot) · scale.
+    for (let r = r0; r < r1; r++) {
+      const z = row(Z, r, C);
+      let best = 0;
+      for (let c = 1; c < C; c++) if (load<f32>(z + (<usize>c << 2)) > load<f32>(z + (<usize>best << 2))) best = c;
+      const max = <f64>load<f32>(z + (<usize>best << 2));
+      let sum: f64 = 0;
+      for (let c = 0; c < C; c++) sum += Math.exp(<f64>load<f32>(z + (<usize>c << 2)) - max);
+      const label = load<i32>(labels + (<usize>r << 2));
+      store<f64>(rowLoss + (<usize>r << 3), max + Math.log(sum) - <f64>load<f32>(z + (<usize>label << 2)));
+      store<i32>(rowClass + (<usize>r << 2), best);
+      if (!train) continue;
+      const g = row(GZ, r, C);
+      for (let c = 0; c < C; c++) {
+        const p = Math.exp(<f64>load<f32>(z + (<usize>c << 2)) - max) / sum;
+        store<f32>(g + (<usize>c << 2), <f32>((p - (c == label ? oneHot : 0)) * scale));
+      }
     }
   }
 }

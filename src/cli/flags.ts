@@ -2,12 +2,13 @@
 import { UserError } from '../base/errors';
 import type { Activation } from '../reference/activations';
 import { MISTAKES, mistakeProblem, type Mistake } from '../reference/mistakes';
+import type { Problem } from '../reference/problem';
 
 /**
  * --mistake NAME (default none), with --wrong-derivative as another name for swish-prime; refused
  * with one line when unknown, when the two flags disagree, or when the model cannot make it.
  */
-export function mistakeFlag(flags: Record<string, unknown>, model: 'mlp' | 'autoencoder', activation: Activation | null): Mistake {
+export function mistakeFlag(flags: Record<string, unknown>, model: 'mlp' | 'autoencoder', activation: Activation | null, problem?: Problem): Mistake {
   const raw = flags.mistake;
   const alias = flags['wrong-derivative'] === true;
   if (raw !== undefined && !MISTAKES.includes(String(raw) as Mistake)) {
@@ -16,8 +17,8 @@ export function mistakeFlag(flags: Record<string, unknown>, model: 'mlp' | 'auto
   if (alias && raw !== undefined && raw !== 'swish-prime')
     throw new UserError(`--wrong-derivative is --mistake swish-prime: drop one of --wrong-derivative and --mistake ${String(raw)}`);
   const mistake = alias ? 'swish-prime' : ((raw as Mistake | undefined) ?? 'none');
-  const problem = mistakeProblem(mistake, model, activation);
-  if (problem) throw new UserError(`${alias ? '--wrong-derivative' : '--mistake'}: ${problem}`);
+  const refused = mistakeProblem(mistake, model, activation, problem);
+  if (refused) throw new UserError(`${alias ? '--wrong-derivative' : '--mistake'}: ${refused}`);
   return mistake;
 }
 

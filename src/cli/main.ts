@@ -13,7 +13,9 @@ import { trainCommand } from './train';
 const USAGE = `usage: npm run cli -- <command> [flags]
   grads --case FILE.json        loss and gradients of one batch from the WGSL kernels, as JSON
   train [flags]                 train on the GPU (defaults as on the page: an MLP of 32 units on spiral, Adam at 0.01)
-    --model mlp|autoencoder     --dataset mnist|spiral|circles|xor|blobs   --data FILE.npy|FILE.csv
+    --model mlp|autoencoder     --dataset mnist|spiral|circles|xor|blobs|plane|gauss-mix   --data FILE.npy|FILE.csv
+    --problem classification|regression (mlp; a regression on --dataset plane|gauss-mix or a file whose last
+      column is a real target: a linear output, ½(z − t)², and testRMSE, testR2 in the JSON)
     --hidden N[,N…] (1 to 4 hidden layers)  --activation swish|relu|tanh|sigmoid|gelu|linear (mlp)  --code N (autoencoder)
     --batch N  --lr X  --optimizer sgd|momentum|adam
     --momentum X  --nesterov  --beta1 X  --beta2 X  --weight-decay X (L2)  --l1 X  --init-scale X
@@ -42,6 +44,7 @@ const OPTIONS = {
   case: { type: 'string' },
   model: { type: 'string' },
   dataset: { type: 'string' },
+  problem: { type: 'string' },
   data: { type: 'string' },
   hidden: { type: 'string' },
   activation: { type: 'string' },

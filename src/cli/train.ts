@@ -19,7 +19,9 @@ import { type Checkpoint, MAX_CHECKPOINT_CHARS } from '../train/checkpoint-forma
 import { parseCheckpoint } from '../train/checkpoint-reader';
 import { GpuEngine } from '../train/gpu-engine';
 import { MetricsLog } from '../train/metrics-log';
+import { regressionScores, targetVariance } from '../train/regression-scores';
 import {
+  datasetMismatch,
   describeProblem,
   dataSeedOf,
   mistakeFor,
@@ -43,6 +45,7 @@ const STEPS_PER_ROUND = 64;
 /** The flags that set run settings, by flag name: a resumed run takes all of them from its file. */
 const RUN_FLAGS: Readonly<Record<string, keyof RunSettings>> = {
   model: 'model',
+  problem: 'problem',
   dataset: 'dataset',
   samples: 'samples',
   noise: 'noise',
@@ -95,9 +98,13 @@ export async function runFromFlags(flags: Record<string, unknown>): Promise<CliR
   if (settings.dataset === 'mnist' || settings.dataset === 'file') {
     // A file of yours has a test share too (its rows held out); MNIST has its own test set.
     const planeOnly = ['features', ...(file ? [] : ['test-share']), 'samples', 'noise'].find((f) => flags[f] !== undefined);
-    if (planeOnly) throw new UserError(`--${planeOnly} is for the 2-D sets (spiral, circles, xor, blobs), not ${file ? 'a file of yours' : 'MNIST'}`);
+    if (planeOnly)
+      throw new UserError(`--${planeOnly} is for the 2-D sets (spiral, circles, xor, blobs, plane, gauss-mix), not ${file ? 'a file of yours' : 'MNIST'}`);
   }
-  settings.mistake = mistakeFlag(flags, settings.model, settings.model === 'mlp' ? settings.activation : null);
+  const mismatch = datasetMismatch(settings);
+  if (mismatch) throw new UserError(`--dataset ${settings.dataset}: ${mismatch.replace('problem=regression', '--problem regression')}`);
+  const mlp = settings.model === 'mlp';
+  settings.mistake = mistakeFlag(flags, settings.model, mlp ? settings.activation : null, mlp ? settings.problem : undefined);
   const data = await loadRunData(settings, file);
   const { plan, adjusted } = planRun(settings, data);
   for (const a of adjusted) {
@@ -143,6 +150,7 @@ function loadRunData(s: RunSettings, file: string | undefined): Promise<DataSpli
     dataset,
     file,
     labelled: s.model === 'mlp',
+    regression: s.model === 'mlp' && s.problem === 'regression',
     samples: s.samples,
     noise: s.noise,
     seed: s.seed,
@@ -230,7 +238,13 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
     model: spec.kind,
     dataset: train.name,
     adapter: ctx.adapterName,
-    ...(spec.kind === 'mlp' ? { hidden: spec.shape.hidden, ...(spec.shape.activation ? { activation: spec.shape.activation } : {}) } : { code: spec.shape.m }),
+    ...(spec.kind === 'mlp'
+      ? {
+          hidden: spec.shape.hidden,
+          ...(spec.shape.activation ? { activation: spec.shape.activation } : {}),
+          ...(spec.shape.problem ? { problem: spec.shape.problem } : {}),
+        }
+      : { code: spec.shape.m }),
     batch,
     optimizer: session.optimizer,
     seed,
@@ -246,11 +260,20 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
     stepsPerSecond: steps / seconds,
     finalLoss: evaluated.loss,
   };
-  if (spec.kind === 'mlp') result.trainAccuracy = evaluated.accuracy;
+  // A classifier's accuracy, or a regression's RMSE and R².
+  const scores = (loss: number, set: DataSplit['train']) => regressionScores(loss, targetVariance(set));
+  const regression = spec.kind === 'mlp' && spec.shape.problem === 'regression';
+  if (regression) {
+    const { rmse, r2 } = scores(evaluated.loss, train);
+    Object.assign(result, { trainRMSE: rmse, trainR2: r2 });
+  } else if (spec.kind === 'mlp') result.trainAccuracy = evaluated.accuracy;
   const t = test ? await gpu.evaluate('test') : null;
-  if (t) {
+  if (t && test) {
     result.testLoss = t.loss;
-    if (spec.kind === 'mlp') result.testAccuracy = t.accuracy;
+    if (regression) {
+      const { rmse, r2 } = scores(t.loss, test);
+      Object.assign(result, { testRMSE: rmse, testR2: r2 });
+    } else if (spec.kind === 'mlp') result.testAccuracy = t.accuracy;
   }
   if (spec.kind === 'autoencoder' && train.D <= PCA_MAX_FEATURES) {
     result.pcaBound = pcaBound(train.X, train.N, train.D, spec.shape.m, featureValues(train.X));

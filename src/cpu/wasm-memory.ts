@@ -7,7 +7,7 @@ import type { ModelSpec } from '../models/build';
 import { specTensorShapes } from '../models/build';
 import { ACTIVATIONS } from '../reference/activations';
 import type { Mistake } from '../reference/mistakes';
-import { activationOf, layerWidths } from '../reference/mlp';
+import { activationOf, layerWidths, problemOf } from '../reference/mlp';
 import type { OptimizerSettings } from '../reference/optimizer';
 import type { CpuThreadLayout } from './cpu-thread';
 
@@ -168,6 +168,7 @@ export function writeModelTable(memory: WebAssembly.Memory, plan: CpuMemoryPlan,
   i32[w('D_KIND')] = spec.kind === 'mlp' ? 0 : 1;
   i32[w('D_LAYERS')] = layers.length;
   i32[w('D_ACTIVATION')] = spec.kind === 'mlp' ? ACTIVATIONS.indexOf(activationOf(spec.shape)) : 0;
+  i32[w('D_OUTPUT')] = spec.kind === 'mlp' && problemOf(spec.shape) === 'regression' ? 1 : 0;
   i32[w('D_MISTAKES')] = mistakeBits;
   f32[w('D_SCALE')] = mistake === 'no-batch-mean' ? 1 : 1 / B;
   i32[w('D_BATCH')] = B;

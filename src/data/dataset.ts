@@ -1,5 +1,5 @@
-// The one shape every data source produces: a row-major feature matrix with integer labels.
-// Features are float32, or bytes (MNIST's pixels: a quarter of the memory, on the page and on the
+// The one shape every data source produces: a row-major feature matrix with integer labels (or, for
+// a regression, real targets carried in the labels as their float32 bits). Features are float32, or bytes (MNIST's pixels: a quarter of the memory, on the page and on the
 // GPU) that stand for byte × BYTE_SCALE; every engine turns a byte into the same float32 where it
 // gathers a batch, so no engine sees other numbers than another.
 import type { Plane } from './features';
@@ -10,12 +10,29 @@ export interface Dataset {
   name: string;
   /** [N, D] row-major: float32 values, or bytes that stand for byte × BYTE_SCALE (see rowsAsFloats). */
   X: Float32Array | Uint8Array;
-  /** [N] class indices in [0, classes); all zero for unlabelled data. */
+  /** [N] class indices in [0, classes); all zero for unlabelled data; a regression's targets as float32 bits. */
   labels: Uint32Array;
   N: number;
   D: number;
-  /** Number of classes C (1 for unlabelled data). */
+  /** Number of classes C (1 for unlabelled data and for a regression). */
   classes: number;
+  /**
+   * Each row has a real target (a regression) rather than a class. The labels hold each target's
+   * float32 bits: every engine's label path (the GPU's gather of u32 words, the CPU engine's i32
+   * slots, checkpoints' and batches' Uint32Arrays) carries them unchanged, so no engine needs a
+   * second buffer and gather for them. Read them with labelsAsTargets.
+   */
+  regression?: true;
+}
+
+/** The float32 targets that a regression's labels carry as their bits (a view, not a copy). */
+export function labelsAsTargets(labels: Uint32Array): Float32Array {
+  return new Float32Array(labels.buffer, labels.byteOffset, labels.length);
+}
+
+/** Labels carrying `targets` as their float32 bits (each target rounded to float32). */
+export function targetsAsLabels(targets: ArrayLike<number>): Uint32Array {
+  return new Uint32Array(Float32Array.from(targets).buffer);
 }
 
 /** A training set and, where the source has one, a held-out test set. */

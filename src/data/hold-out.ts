@@ -7,7 +7,7 @@ import { gatherRows, type DataSplit, type Dataset } from './dataset';
  * The rows of `set` held out for testing: round(N × share) of them, at least one where the share
  * is above 0 and at most N − 1 (a training set keeps a row), drawn from `seed`; none for a share
  * of 0 or a file of one row. The training rows keep the file's name (a run file names the file it
- * needs) and its order; the test set is named `<name>/test`. Both keep the file's classes.
+ * needs) and its order; the test set is named `<name>/test`. Both keep the file's classes (or its targets).
  */
 export function holdOut(set: Dataset, share: number, seed: number): DataSplit {
   const { N } = set;
@@ -27,6 +27,7 @@ export function holdOut(set: Dataset, share: number, seed: number): DataSplit {
     N: rows.length,
     D: set.D,
     classes: set.classes,
+    ...(set.regression ? { regression: true as const } : {}),
   });
   return { train: part(trainRows, set.name), test: part(testRows, `${set.name}/test`) };
 }

@@ -1,10 +1,12 @@
 // Seeded 2-D toy sets (spiral, circles, xor, blobs) for watching a classifier's decision
-// boundary form. The shapes are fixed; the seed only draws the points and their noise.
+// boundary form, and the one maker of every 2-D set with its test set (the regression sets are
+// regression-sets.ts). The shapes are fixed; the seed only draws the points and their noise.
 
 import { UserError } from '../base/errors';
 import { Rng } from '../base/rng';
 import { rowsAsFloats, type DataSplit, type Dataset } from './dataset';
 import { expandFeatures, isPlain, PLAIN_FEATURES, type Feature } from './features';
+import { isRegressionSet, regressionSet, REGRESSION_SETS, type RegressionSetName } from './regression-sets';
 
 /** Options shared by every synthetic set. */
 export interface SyntheticOptions {
@@ -28,7 +30,7 @@ export interface BlobsOptions extends SyntheticOptions {
   centers?: number;
 }
 
-/** The names of the synthetic sets, as used in settings and on the command line. */
+/** The names of the synthetic classification sets, as used in settings and on the command line. */
 export const SYNTHETIC_SETS = ['spiral', 'circles', 'xor', 'blobs'] as const;
 
 /** One of {@link SYNTHETIC_SETS}. */
@@ -81,11 +83,13 @@ export function blobs(opts: BlobsOptions): Dataset {
   });
 }
 
-const GENERATORS: Record<SyntheticName, (opts: SpiralOptions & BlobsOptions) => Dataset> = {
+const GENERATORS: Record<SyntheticName | RegressionSetName, (opts: SpiralOptions & BlobsOptions) => Dataset> = {
   spiral,
   circles,
   xor,
   blobs,
+  plane: (opts) => regressionSet('plane', opts),
+  'gauss-mix': (opts) => regressionSet('gauss-mix', opts),
 };
 
 /** The test set's default share of all points: a test set a quarter the size of the training set. */
@@ -98,9 +102,12 @@ export const DEFAULT_TEST_SHARE = 0.2;
  * by default), the points themselves kept as the split's plane.
  * @throws UserError for an unknown name or invalid options
  */
-export function makeSynthetic(name: SyntheticName, opts: SpiralOptions & BlobsOptions & { testShare?: number; features?: readonly Feature[] }): DataSplit {
-  if (!(SYNTHETIC_SETS as readonly string[]).includes(name)) {
-    throw new UserError(`unknown synthetic set '${String(name)}' (choose ${SYNTHETIC_SETS.join(', ')})`);
+export function makeSynthetic(
+  name: SyntheticName | RegressionSetName,
+  opts: SpiralOptions & BlobsOptions & { testShare?: number; features?: readonly Feature[] },
+): DataSplit {
+  if (!(SYNTHETIC_SETS as readonly string[]).includes(name) && !isRegressionSet(name)) {
+    throw new UserError(`unknown synthetic set '${String(name)}' (choose ${[...SYNTHETIC_SETS, ...REGRESSION_SETS].join(', ')})`);
   }
   checkCommon(opts);
   const share = opts.testShare ?? DEFAULT_TEST_SHARE;

@@ -1,18 +1,11 @@
 // Softmax cross-entropy with its gradient and per-row statistics (shaders/softmax-xent.wgsl).
 import code from '../../shaders/softmax-xent.wgsl?raw';
-import type { Binding } from '../gpu/buffers';
 import { grid1d, Kernel, packUniform, wgslConst, type Dispatch } from '../gpu/kernel';
+import type { LossKernel, LossOperands } from './loss-kernel';
 
 const WG = wgslConst(code, 'WG');
 
-export interface SoftmaxXentOperands {
-  Z: Binding; // [rows, C]
-  labels: Binding; // [rows] u32
-  GZ: Binding; // [rows, C]
-  rowStats: Binding; // [rows, 2]: loss, correct
-}
-
-export class SoftmaxXent {
+export class SoftmaxXent implements LossKernel {
   private constructor(private readonly kernel: Kernel) {}
 
   /** `oneHot: false` is the no-one-hot mistake (G_Z = softmax/B), compiled in. */
@@ -23,7 +16,7 @@ export class SoftmaxXent {
   }
 
   /** `batch` is the B in G_Z = (softmax − onehot)/B; usually `rows` (1 is the no-batch-mean mistake). */
-  bind(label: string, ops: SoftmaxXentOperands, rows: number, C: number, batch = rows): Dispatch {
+  bind(label: string, ops: LossOperands, rows: number, C: number, batch = rows): Dispatch {
     const uniform = packUniform([
       ['u', rows],
       ['u', C],

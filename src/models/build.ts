@@ -1,12 +1,17 @@
 // One place that turns a model description into a GPU network, for the CLI, the page and the tests.
 import type { AutoencoderShape } from '../reference/autoencoder';
-import { mlpTensorShapes, type MlpShape } from '../reference/mlp';
+import { mlpTensorShapes, problemOf, type MlpShape } from '../reference/mlp';
 import { AutoencoderNetwork } from './autoencoder';
 import { DerivedNetwork } from './derived';
 import { MlpNetwork } from './mlp';
 import type { Network, NetworkOptions } from './network';
 
 export type ModelSpec = { kind: 'mlp'; shape: MlpShape } | { kind: 'autoencoder'; shape: AutoencoderShape };
+
+/** Whether the model's output is classes (an MLP with softmax cross-entropy): only then do accuracy and argmax predictions mean something. */
+export function classifies(spec: ModelSpec): spec is { kind: 'mlp'; shape: MlpShape } {
+  return spec.kind === 'mlp' && problemOf(spec.shape) === 'classification';
+}
 
 /** The network of a spec; with `opts.derivation`, the built-in forward pass and the derivation's backward. */
 export async function buildNetwork(device: GPUDevice, spec: ModelSpec, opts: NetworkOptions = {}): Promise<Network> {

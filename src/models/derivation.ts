@@ -6,7 +6,7 @@ import { checkDerivation } from '../derive/check';
 import { randomProblem } from '../derive/problem';
 import { lowerDerivation, lowerProblem, type GpuProgram } from '../derive/lower';
 import type { AutoencoderShape } from '../reference/autoencoder';
-import type { MlpShape } from '../reference/mlp';
+import { problemOf, type MlpShape } from '../reference/mlp';
 
 /** The model a derivation is for (a ModelSpec of build.ts, spelled out here so that build.ts can import this file). */
 export type DerivationModel = { kind: 'mlp'; shape: MlpShape } | { kind: 'autoencoder'; shape: AutoencoderShape };
@@ -24,6 +24,9 @@ export interface Derivation {
  * with a UserError that says why.
  */
 export function derivationFor(text: string, spec: DerivationModel, batch: number): Derivation {
+  // The derivation language's MLP ends in softmax cross-entropy (its A and T are softmax(Z) and the one-hot).
+  if (spec.kind === 'mlp' && problemOf(spec.shape) === 'regression')
+    throw new UserError('Cannot train with a derivation: it derives a classifier, not a regression');
   const problem =
     spec.kind === 'mlp'
       ? randomProblem({ model: 'mlp', D: spec.shape.D, hidden: spec.shape.hidden, C: spec.shape.C, activation: spec.shape.activation ?? 'swish', B: batch }, 1)

@@ -1,13 +1,15 @@
 // The MLP on the GPU, 1 to 4 hidden layers: V_l = Y_{l−1} W_lᵀ + b_l, Y_l = f(V_l) (swish by default),
-// Z = Y W_Lᵀ + b_L, softmax cross-entropy, and the hand-derived backward pass of MATH.md, one product
-// per tensor and per layer. Its float64 twin is src/reference/mlp.ts.
+// Z = Y W_Lᵀ + b_L, softmax cross-entropy (or a regression's squared error), and the hand-derived
+// backward pass of MATH.md, one product per tensor and per layer. Its float64 twin is src/reference/mlp.ts.
 import { storageBuffer, type Binding } from '../gpu/buffers';
 import { checkBufferFits } from '../gpu/device';
 import type { Dispatch } from '../gpu/kernel';
 import { Matmul } from '../kernels/matmul';
+import type { LossKernel } from '../kernels/loss-kernel';
 import { SoftmaxXent } from '../kernels/softmax-xent';
+import { SquaredError } from '../kernels/squared-error';
 import { mistakeProblem, type Mistake } from '../reference/mistakes';
-import { activationOf, checkMlpShape, layerWidths, mlpTensorShapes, type MlpShape } from '../reference/mlp';
+import { activationOf, checkMlpShape, layerWidths, mlpTensorShapes, problemOf, type MlpShape } from '../reference/mlp';
 import type { BoundPass, Network, NetworkOptions, PassIO } from './network';
 import { ParamLayout } from './params';
 
@@ -22,7 +24,7 @@ export class MlpNetwork implements Network {
     private readonly k: {
       hidden: Matmul; // V_l = Y_{l−1} W_lᵀ + b_l, Y_l = f(V_l)
       output: Matmul; // Z = Y_{L−1} W_Lᵀ + b_L
-      loss: SoftmaxXent;
+      loss: LossKernel; // softmax cross-entropy, or the regression's squared error
       outer: Matmul; // dW_l = G_lᵀ Y_{l−1}, the batch's outer products
       back: Matmul; // G_{l−1} = (G_l W_l) ⊙ f′(V_{l−1})
       backTop: Matmul; // the same at the output layer: another variant only for the w2-layout mistake
@@ -49,14 +51,14 @@ export class MlpNetwork implements Network {
     }
     const activation = activationOf(shape);
     const mistake = opts.mistake ?? 'none';
-    const problem = mistakeProblem(mistake, 'mlp', activation);
-    if (problem) throw new RangeError(problem);
+    const refused = mistakeProblem(mistake, 'mlp', activation, problemOf(shape));
+    if (refused) throw new RangeError(refused);
     const { matmulPaths: paths, anyVariant } = opts;
     const backward = { epilogue: 'activation-backward', activation, wrongSwishPrime: mistake === 'swish-prime' } as const;
     const [hidden, output, loss, outer, back, backFlipped, biasGrad] = await Promise.all([
       Matmul.create(device, { transB: true, epilogue: 'bias-activation', activation }, paths, { anyVariant }),
       Matmul.create(device, { transB: true, epilogue: 'bias' }, paths, { anyVariant }),
-      SoftmaxXent.create(device, { oneHot: mistake !== 'no-one-hot' }),
+      problemOf(shape) === 'regression' ? SquaredError.create(device) : SoftmaxXent.create(device, { oneHot: mistake !== 'no-one-hot' }),
       Matmul.create(device, { transA: true }, paths, { anyVariant }),
       Matmul.create(device, backward, paths, { anyVariant }),
       // w2-layout: the output weights' [C, H] buffer read as [H, C], i.e. the transpose flag flipped.
@@ -98,7 +100,13 @@ export class MlpNetwork implements Network {
     forward.push(
       k.output.bind(`${label}/layer${L}`, { A: Y[L - 1]!, B: p(`W${L}`), aux: p(`b${L}`), C: Z }, { M: rows, N: C, K: widths[L - 1]! }),
       // no-batch-mean: G_Z left a sum over the batch (B = 1 in its 1/B).
-      k.loss.bind(`${label}/softmax-xent`, { Z, labels: io.labels, GZ, rowStats: io.rowStats }, rows, C, this.mistake === 'no-batch-mean' ? 1 : batch),
+      k.loss.bind(
+        `${label}/${problemOf(this.shape) === 'regression' ? 'squared-error' : 'softmax-xent'}`,
+        { Z, labels: io.labels, GZ, rowStats: io.rowStats },
+        rows,
+        C,
+        this.mistake === 'no-batch-mean' ? 1 : batch,
+      ),
     );
     const backward: Dispatch[] = [];
     if (io.grads) {

@@ -4,7 +4,7 @@
 import type { Mistake } from './mistakes';
 import { autoencoderGradient, autoencoderLoss, type AutoencoderShape } from './autoencoder';
 import { relativeError } from './linalg';
-import { mlpGradients, mlpLoss, mlpTensorNames, type MlpParams, type MlpShape } from './mlp';
+import { mlpGradients, mlpLoss, mlpTensorNames, type MlpParams, type MlpShape, type MlpTargets } from './mlp';
 
 /**
  * ∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / 2h for one index i. Perturbs `x` in place (so `f` may
@@ -49,14 +49,14 @@ export function checkMlp(
   shape: MlpShape,
   params: MlpParams,
   X: Float64Array,
-  labels: Uint32Array,
+  targets: MlpTargets,
   B: number,
   opts: MlpCheckOptions = {},
 ): Record<string, number> {
-  const { grads } = mlpGradients(shape, params, X, labels, B, { mistake: opts.mistake });
+  const { grads } = mlpGradients(shape, params, X, targets, B, { mistake: opts.mistake });
   const errors: Record<string, number> = {};
   for (const name of mlpTensorNames(shape)) {
-    const numeric = centralDifferences((tensor) => mlpLoss(shape, { ...params, [name]: tensor }, X, labels, B), params[name]!, opts.h);
+    const numeric = centralDifferences((tensor) => mlpLoss(shape, { ...params, [name]: tensor }, X, targets, B), params[name]!, opts.h);
     errors[name] = relativeError(grads[name]!, numeric);
   }
   return errors;

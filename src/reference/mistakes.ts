@@ -2,6 +2,7 @@
 // on purpose in the GPU kernels and in the float64 reference alike, so that GPU and reference agree
 // on it and the reference against finite differences of the true loss shows which tensors it breaks.
 import type { Activation, SwishDerivative } from './activations';
+import type { Problem } from './problem';
 
 /** 'none' is the correct backward pass and update; the others are named as in MATH.md. */
 export const MISTAKES = ['none', 'swish-prime', 'w2-layout', 'no-batch-mean', 'no-one-hot', 'bias-one-row', 'ae-one-term', 'update-sign'] as const;
@@ -73,8 +74,16 @@ export const MISTAKE_INFO: Readonly<Record<Exclude<Mistake, 'none'>, MistakeInfo
   },
 };
 
-/** Why `mistake` cannot be made in this model (one line), or null when it can. */
-export function mistakeProblem(mistake: Mistake, model: 'mlp' | 'autoencoder', activation: Activation | null): string | null {
+/**
+ * Why `mistake` cannot be made in this model (one line), or null when it can. A regression MLP has
+ * no one-hot to forget, and its one output makes W_L read as W_Lᵀ the same numbers: neither shows.
+ */
+export function mistakeProblem(
+  mistake: Mistake,
+  model: 'mlp' | 'autoencoder',
+  activation: Activation | null,
+  problem: Problem = 'classification',
+): string | null {
   if (mistake === 'none') return null;
   const info = MISTAKE_INFO[mistake];
   if (!info) return `unknown mistake '${String(mistake)}'`;
@@ -82,12 +91,16 @@ export function mistakeProblem(mistake: Mistake, model: 'mlp' | 'autoencoder', a
     return `the mistake ${mistake} is one of the ${info.models.map((m) => (m === 'mlp' ? 'MLP' : m)).join(' and ')}, not of the ${model === 'mlp' ? 'MLP' : model}`;
   if (mistake === 'swish-prime' && activation !== 'swish')
     return `the mistake swish-prime is σ(v)(2 − σ(v)) for swish′: it needs the swish activation, not ${activation}`;
+  if (model === 'mlp' && problem === 'regression') {
+    if (mistake === 'no-one-hot') return 'the mistake no-one-hot forgets the one-hot of the softmax: a regression has none';
+    if (mistake === 'w2-layout') return 'the mistake w2-layout reads the output weights transposed: with one output that is the same numbers';
+  }
   return null;
 }
 
 /** The mistakes that can be made in this model. */
-export function mistakesFor(model: 'mlp' | 'autoencoder', activation: Activation | null): Mistake[] {
-  return MISTAKES.filter((m) => mistakeProblem(m, model, activation) === null);
+export function mistakesFor(model: 'mlp' | 'autoencoder', activation: Activation | null, problem: Problem = 'classification'): Mistake[] {
+  return MISTAKES.filter((m) => mistakeProblem(m, model, activation, problem) === null);
 }
 
 /**

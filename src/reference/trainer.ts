@@ -4,10 +4,10 @@ import { copyRow, type Dataset } from '../data/dataset';
 import { BatchSchedule } from '../data/schedule';
 import { autoencoderGradient, type AutoencoderShape } from './autoencoder';
 import type { Mistake } from './mistakes';
-import { mlpGradients, type MlpShape } from './mlp';
+import { mlpGradients, mlpTargets, type MlpShape } from './mlp';
 import { newOptimizerState, optimizerStep, type OptimizerSettings, type OptimizerState } from './optimizer';
 
-/** One step's loss and accuracy on its batch, before the update. */
+/** One step's loss and accuracy on its batch (0 for a regression), before the update. */
 export interface ReferenceStep {
   step: number;
   loss: number;
@@ -96,7 +96,7 @@ export class ReferenceTrainer {
     let accuracy = 0;
     let grads: Record<string, Float64Array>;
     if (this.model.kind === 'mlp') {
-      const r = mlpGradients(this.model.shape, this.params, X, labels, B, { mistake: this.mistake });
+      const r = mlpGradients(this.model.shape, this.params, X, mlpTargets(this.model.shape, labels), B, { mistake: this.mistake });
       loss = r.loss;
       accuracy = r.correct / B;
       grads = { ...r.grads };

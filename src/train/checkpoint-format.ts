@@ -6,8 +6,10 @@
 //   { "format": "webgpu-backprop checkpoint", "version": 4,
 //     "settings": { flat object of strings, numbers, booleans, null: the caller's, passed through; a list
 //        setting as its text, "hidden": "32,16" },
-//     "spec": { "kind": "mlp", "shape": { "D", "hidden": [H1, …], "C"[, "activation"] } } (no activation: swish;
-//        version 1, before deeper networks, had "H" for its one hidden layer and is still read)
+//     "spec": { "kind": "mlp", "shape": { "D", "hidden": [H1, …], "C"[, "activation"][, "problem"] } } (no activation:
+//        swish; no problem: classification, else "regression" with C = 1, which the builds before it refuse
+//        as an unexpected key rather than misread, so it needed no new version; version 1, before deeper
+//        networks, had "H" for its one hidden layer and is still read)
 //        or { "kind": "autoencoder", "shape": { "n", "m" } },
 //     "batch": B, "seed": s, "optimizer": { kind, lr, momentum, nesterov, beta1, beta2, eps, weightDecay[, l1] }
 //        (l1 only where it is not 0, so that a run without L1 stays readable by the builds before it;

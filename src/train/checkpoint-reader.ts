@@ -7,6 +7,7 @@ import { clip, describeJson } from '../base/quote';
 import { specTensorShapes, type ModelSpec } from '../models/build';
 import { ACTIVATIONS, type Activation } from '../reference/activations';
 import { MAX_HIDDEN_LAYERS } from '../reference/mlp';
+import { PROBLEMS, type Problem } from '../reference/problem';
 import type { OptimizerKind, OptimizerSettings } from '../reference/optimizer';
 import type { EngineId, EngineState } from './engine';
 import type { StepMetrics } from '../kernels/metrics';
@@ -162,16 +163,20 @@ class CheckpointReader {
     const spec = this.object(value, 'spec', ['kind', 'shape']);
     if (spec.kind === 'mlp') {
       const widths = this.version === 1 ? 'H' : 'hidden';
-      const shape = this.object(spec.shape, 'spec.shape', ['D', widths, 'C'], ['activation']);
+      const shape = this.object(spec.shape, 'spec.shape', ['D', widths, 'C'], ['activation', 'problem']);
       // Absent in the runs saved before the choice existed: swish.
       const activation = Object.hasOwn(shape, 'activation') ? this.activation(shape.activation) : null;
+      // Absent in every classifier's run (and every run saved before regression existed).
+      const regression = Object.hasOwn(shape, 'problem') && this.problem(shape.problem) === 'regression';
       return {
         kind: 'mlp',
         shape: {
           D: this.integer(shape.D, 'spec.shape.D', 1, MAX_DIM),
           hidden: this.version === 1 ? [this.integer(shape.H, 'spec.shape.H', 1, MAX_DIM)] : this.hidden(shape.hidden),
-          C: this.integer(shape.C, 'spec.shape.C', 2, MAX_DIM),
+          // A regression has its one output; a classifier at least two.
+          C: regression ? this.integer(shape.C, 'spec.shape.C', 1, 1) : this.integer(shape.C, 'spec.shape.C', 2, MAX_DIM),
           ...(activation ? { activation } : {}),
+          ...(regression ? { problem: 'regression' as const } : {}),
         },
       };
     }
@@ -193,6 +198,11 @@ class CheckpointReader {
   private activation(value: unknown): Activation {
     if (!(ACTIVATIONS as readonly unknown[]).includes(value)) this.fail('spec.shape.activation', `must be one of ${ACTIVATIONS.join(', ')}`);
     return value as Activation;
+  }
+
+  private problem(value: unknown): Problem {
+    if (!(PROBLEMS as readonly unknown[]).includes(value)) this.fail('spec.shape.problem', `must be one of ${PROBLEMS.join(', ')}`);
+    return value as Problem;
   }
 
   private optimizer(value: unknown): OptimizerSettings {

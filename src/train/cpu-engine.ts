@@ -6,6 +6,7 @@
 import { copyRow, type DataSplit, type Dataset } from '../data/dataset';
 import { BatchSchedule } from '../data/schedule';
 import type { StepMetrics } from '../kernels/metrics';
+import { classifies } from '../models/build';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { CpuThreads, hardwareThreads } from '../cpu/cpu-threads';
 import { canShareMemory, cpuModule } from '../cpu/wasm-module';
@@ -135,9 +136,9 @@ export class CpuEngine implements Engine {
     this.hasGrads = true;
     const sums = new Float64Array(this.wasm.buffer, this.memory.thread.metrics, steps * 2);
     const B = this.plan.batch;
-    const isMlp = this.plan.spec.kind === 'mlp';
+    const classes = classifies(this.plan.spec);
     const metrics: StepMetrics[] = [];
-    for (let s = 0; s < steps; s++) metrics.push({ step: first + s, loss: sums[2 * s]! / B, accuracy: isMlp ? sums[2 * s + 1]! / B : 0 });
+    for (let s = 0; s < steps; s++) metrics.push({ step: first + s, loss: sums[2 * s]! / B, accuracy: classes ? sums[2 * s + 1]! / B : 0 });
     this.onMetrics?.(metrics);
   }
 
@@ -224,8 +225,8 @@ export class CpuEngine implements Engine {
   async evaluate(set: 'train' | 'test', opts: { predictions?: boolean } = {}): Promise<EngineEvaluation | null> {
     const on = set === 'train' ? this.data.train : this.data.test;
     if (!on) return null;
-    const isMlp = this.plan.spec.kind === 'mlp';
-    const predicted = isMlp && opts.predictions ? new Uint32Array(on.N) : undefined;
+    const classes = classifies(this.plan.spec);
+    const predicted = classes && opts.predictions ? new Uint32Array(on.N) : undefined;
     let loss = 0;
     let correct = 0;
     await this.forwardChunks(on, on.N, (start, rows) => {
@@ -237,7 +238,7 @@ export class CpuEngine implements Engine {
         if (predicted) predicted[start + r] = rowClass[r]!;
       }
     });
-    return { loss: loss / on.N, accuracy: isMlp ? correct / on.N : undefined, predicted, rows: on.N };
+    return { loss: loss / on.N, accuracy: classes ? correct / on.N : undefined, predicted, rows: on.N };
   }
 
   async forwardLayers(X: Float32Array, rows: number): Promise<LayerOutputs | null> {

@@ -2,14 +2,15 @@
 // gallery drawn from it, hidden from the student until they pick the equation they believe is wrong.
 import type { Activation } from '../reference/activations';
 import { mistakesFor, type Mistake } from '../reference/mistakes';
+import type { Problem } from '../reference/problem';
 
 /**
  * The hidden mistake of exercise `seed`: drawn among those this model can make, so that one link
  * gives every student the same one. A test pins some draws: a change that would give an old link
  * another mistake (a new entry in the catalogue, say) shows there.
  */
-export function exerciseMistake(seed: number, model: 'mlp' | 'autoencoder', activation: Activation | null): Mistake {
-  const candidates = mistakesFor(model, activation).filter((m) => m !== 'none');
+export function exerciseMistake(seed: number, model: 'mlp' | 'autoencoder', activation: Activation | null, problem?: Problem): Mistake {
+  const candidates = mistakesFor(model, activation, problem).filter((m) => m !== 'none');
   return candidates[mix32(seed) % candidates.length]!;
 }
 

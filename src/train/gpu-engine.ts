@@ -7,7 +7,7 @@ import { UserError } from '../base/errors';
 import { uploadDataset, type DeviceDataset } from '../gpu/dataset-buffers';
 import type { StepMetrics } from '../kernels/metrics';
 import { isCpuAdapter } from '../kernels/matmul';
-import { buildNetwork, specTensorShapes } from '../models/build';
+import { buildNetwork, classifies, specTensorShapes } from '../models/build';
 import { derivationFor } from '../models/derivation';
 import { GpuModel } from '../models/model';
 import { estimateStep, type StepEstimate } from '../models/step-estimate';
@@ -91,6 +91,8 @@ export class GpuEngine implements Engine {
     private readonly testSet: DeviceDataset | null,
     /** The time per step estimated at build, where it was asked for. */
     readonly stepEstimate: StepEstimate | null,
+    /** Whether the model's output is classes (see classifies): accuracy and predictions are reported only then. */
+    private readonly classifies: boolean,
   ) {
     trainer.onMetrics = (m) => this.onMetrics?.(m);
   }
@@ -146,7 +148,7 @@ export class GpuEngine implements Engine {
       model.setData(trainSet);
       const estimate = opts.estimate ? await timed('estimate', () => estimateStep(model, { signal })) : null;
       signal?.throwIfAborted();
-      engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed, estimate?.ms ?? null), trainSet, testSet, estimate);
+      engine = new GpuEngine(model, new GpuTrainer(model, data.train.N, plan.seed, estimate?.ms ?? null), trainSet, testSet, estimate, classifies(plan.spec));
       if (quick) engine.pending = { tune };
     } finally {
       const outOfMemory = await device.popErrorScope();
@@ -217,10 +219,9 @@ export class GpuEngine implements Engine {
     const on = set === 'train' ? this.trainSet : this.testSet;
     if (!on) return null;
     const { network } = this.model;
-    const isMlp = network.kind === 'mlp';
-    const e = await this.model.evaluate(on, { outputs: isMlp && opts.predictions === true, signal: opts.signal });
+    const e = await this.model.evaluate(on, { outputs: this.classifies && opts.predictions === true, signal: opts.signal });
     const predicted = e.outputs ? argmaxRows(e.outputs, on.N, network.classes) : undefined;
-    return { loss: e.loss, accuracy: isMlp ? e.accuracy : undefined, predicted, rows: on.N };
+    return { loss: e.loss, accuracy: this.classifies ? e.accuracy : undefined, predicted, rows: on.N };
   }
 
   async forwardLayers(X: Float32Array, rows: number, signal?: AbortSignal): Promise<LayerOutputs | null> {

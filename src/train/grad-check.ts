@@ -2,7 +2,8 @@
 // GPU gradient against the float64 reference, and the reference against central differences of the
 // true loss. Knows no DOM.
 import type { Activation } from '../reference/activations';
-import { activationOf } from '../reference/mlp';
+import { activationOf, problemOf } from '../reference/mlp';
+import { targetsAsLabels } from '../data/dataset';
 import { buildNetwork, specTensorShapes, type ModelSpec } from '../models/build';
 import { GpuModel } from '../models/model';
 import type { Network } from '../models/network';
@@ -10,7 +11,7 @@ import type { Mistake } from '../reference/mistakes';
 import { autoencoderGradient, autoencoderLoss } from '../reference/autoencoder';
 import { centralDifference } from '../reference/finite-differences';
 import { relativeError } from '../reference/linalg';
-import { mlpGradients, mlpLoss, mlpMacsPerRow, mlpParamsFrom } from '../reference/mlp';
+import { mlpGradients, mlpLoss, mlpMacsPerRow, mlpParamsFrom, mlpTargets } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER } from '../reference/optimizer';
 import { Rng } from '../base/rng';
 
@@ -101,10 +102,11 @@ export async function checkGradients(
   let forwardCost: number;
   if (spec.kind === 'mlp') {
     const mp = mlpParamsFrom(spec.shape, p64);
-    const r = mlpGradients(spec.shape, mp, X, batch.labels, B, { mistake });
+    const targets = mlpTargets(spec.shape, batch.labels); // a regression's real targets from their bits
+    const r = mlpGradients(spec.shape, mp, X, targets, B, { mistake });
     referenceLoss = r.loss;
     referenceGrads = { ...r.grads };
-    loss = (name, tensor) => mlpLoss(spec.shape, { ...mp, [name]: tensor }, X, batch.labels, B);
+    loss = (name, tensor) => mlpLoss(spec.shape, { ...mp, [name]: tensor }, X, targets, B);
     forwardCost = B * mlpMacsPerRow(spec.shape);
   } else {
     const { n, m } = spec.shape;
@@ -216,7 +218,8 @@ export function checkRowsWithinBudget(spec: ModelSpec, maxRows: number, budget =
 
 /**
  * A generated problem for the check: weights N(0, 1/fan_in), biases uniform in [−0.5, 0.5] (never
- * zero, so that their gradients are checked at a general point), X uniform in [−1, 1], random labels.
+ * zero, so that their gradients are checked at a general point), X uniform in [−1, 1], random labels
+ * (a regression's: targets uniform in [−1, 1], as float32 bits).
  */
 export function generatedCase(spec: ModelSpec, B: number, seed: number): { params: Record<string, Float32Array>; batch: CheckBatch } {
   const rng = new Rng(seed);
@@ -230,6 +233,7 @@ export function generatedCase(spec: ModelSpec, B: number, seed: number): { param
   const D = spec.kind === 'mlp' ? spec.shape.D : spec.shape.n;
   const classes = spec.kind === 'mlp' ? spec.shape.C : 1;
   const X = Float32Array.from({ length: B * D }, () => rng.uniform(-1, 1));
-  const labels = Uint32Array.from({ length: B }, () => rng.int(classes));
+  const regression = spec.kind === 'mlp' && problemOf(spec.shape) === 'regression';
+  const labels = regression ? targetsAsLabels(Array.from({ length: B }, () => rng.uniform(-1, 1))) : Uint32Array.from({ length: B }, () => rng.int(classes));
   return { params, batch: { X, labels, B } };
 }

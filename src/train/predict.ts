@@ -1,12 +1,16 @@
 // Predictions for the views, on the CPU from read-back parameters: a decision-boundary grid, a few
 // digits, one drawing, a few reconstructions. Small inputs, so float64 JavaScript is fast enough.
 import type { MlpShape } from '../reference/mlp';
-import { mlpForward, mlpParamsFrom } from '../reference/mlp';
+import { mlpForward, mlpParamsFrom, noTargets } from '../reference/mlp';
+
+/** The MLP's outputs Z [rows, C] for X [rows, D]: a classifier's logits, a regression's predicted values. */
+export function mlpOutputs(shape: MlpShape, params: Record<string, ArrayLike<number>>, X: ArrayLike<number>, rows: number): Float64Array {
+  return mlpForward(shape, mlpParamsFrom(shape, params), Float64Array.from(X), noTargets(shape, rows), rows).Z;
+}
 
 /** Softmax probabilities [rows, C] of the MLP for X [rows, D]. */
 export function mlpProbabilities(shape: MlpShape, params: Record<string, ArrayLike<number>>, X: ArrayLike<number>, rows: number): Float32Array {
-  const { Z } = mlpForward(shape, mlpParamsFrom(shape, params), Float64Array.from(X), new Uint32Array(rows), rows);
-  return softmaxRows(Z, rows, shape.C);
+  return softmaxRows(mlpOutputs(shape, params, X, rows), rows, shape.C);
 }
 
 /** Row-wise softmax of [rows, C] logits, each row shifted by its largest logit. */

@@ -4,10 +4,10 @@
 import { rowsAsFloats, type DataSplit, type Dataset } from '../data/dataset';
 import type { StepMetrics } from '../kernels/metrics';
 import { autoencoderGradient } from '../reference/autoencoder';
-import { mlpForward, mlpParamsFrom } from '../reference/mlp';
+import { mlpForward, mlpParamsFrom, mlpTargets, noTargets } from '../reference/mlp';
 import type { OptimizerSettings } from '../reference/optimizer';
 import { ReferenceTrainer } from '../reference/trainer';
-import type { ModelSpec } from '../models/build';
+import { classifies, type ModelSpec } from '../models/build';
 import { checkParamEntry, type Engine, type EngineEvaluation, type EngineState, type LayerOutputs } from './engine';
 import { argmaxRows } from './predict';
 import type { RunPlan } from './run-settings';
@@ -80,7 +80,7 @@ export class ReferenceEngine implements Engine {
       spec.shape,
       mlpParamsFrom(spec.shape, this.trainer.params),
       Float64Array.from(X.subarray(0, rows * spec.shape.D)),
-      new Uint32Array(rows),
+      noTargets(spec.shape, rows),
       rows,
     );
     return { hidden: f.Y.map((y) => Float32Array.from(y)), output: Float32Array.from(f.Z) };
@@ -109,7 +109,7 @@ export class ReferenceEngine implements Engine {
   destroy(): void {}
 }
 
-/** Mean loss (and accuracy, predictions) of the float64 model on the first `rows` rows of a data set. */
+/** Mean loss (and, for a classifier, accuracy and predictions) of the float64 model on the first `rows` rows of a data set. */
 export function forwardReference(
   spec: ModelSpec,
   params: Record<string, ArrayLike<number>>,
@@ -120,6 +120,7 @@ export function forwardReference(
   if (spec.kind === 'autoencoder') {
     return { loss: autoencoderGradient(spec.shape, Float64Array.from(params.W!), X, rows).loss };
   }
-  const f = mlpForward(spec.shape, mlpParamsFrom(spec.shape, params), X, set.labels.subarray(0, rows), rows);
+  const f = mlpForward(spec.shape, mlpParamsFrom(spec.shape, params), X, mlpTargets(spec.shape, set.labels.subarray(0, rows)), rows);
+  if (!classifies(spec)) return { loss: f.loss };
   return { loss: f.loss, accuracy: f.correct / rows, predicted: argmaxRows(f.Z, rows, spec.shape.C) };
 }

@@ -2,21 +2,42 @@
 // regularisation, the initialisation, the batch and the seed — with its defaults and ranges, and the
 // one reader that checks such settings one by one: for the page's link, for a saved run and for the
 // CLI's flags. How a run's settings and its data become a model spec is `planRun`, below.
+import { UserError } from '../base/errors';
 import type { DataSplit } from '../data/dataset';
 import { FEATURES, PLAIN_FEATURES, type Feature } from '../data/features';
 import { DEFAULT_TEST_SHARE } from '../data/synthetic';
 import type { ModelSpec } from '../models/build';
 import { ACTIVATIONS, type Activation } from '../reference/activations';
 import { MISTAKES, mistakeProblem, type Mistake } from '../reference/mistakes';
-import { activationField, activationOf } from '../reference/mlp';
+import { activationField, activationOf, problemField, problemOf } from '../reference/mlp';
+import { PROBLEMS, type Problem } from '../reference/problem';
 import { DEFAULT_OPTIMIZER, type OptimizerKind, type OptimizerSettings } from '../reference/optimizer';
 import { shorten } from '../base/quote';
 
 export type ModelKind = 'mlp' | 'autoencoder';
-export type DatasetChoice = 'mnist' | 'spiral' | 'circles' | 'xor' | 'blobs' | 'file';
+export type DatasetChoice = 'mnist' | 'spiral' | 'circles' | 'xor' | 'blobs' | 'plane' | 'gauss-mix' | 'file';
+
+/** The data sets of each problem, the first its default; a file of yours is read as either. */
+export const PROBLEM_DATASETS: Readonly<Record<Problem, readonly DatasetChoice[]>> = {
+  classification: ['spiral', 'circles', 'xor', 'blobs', 'mnist', 'file'],
+  regression: ['plane', 'gauss-mix', 'file'],
+};
+
+/**
+ * Why this data set cannot be trained for this problem (a regression on classes, or classes on real
+ * targets), or null when it can. The autoencoder has no output to fit, so any set is its.
+ */
+export function datasetMismatch(s: Pick<RunSettings, 'model' | 'problem' | 'dataset'>): string | null {
+  if (s.model !== 'mlp' || PROBLEM_DATASETS[s.problem].includes(s.dataset)) return null;
+  return s.problem === 'regression'
+    ? `a regression needs real targets, and ${s.dataset} has classes (choose ${PROBLEM_DATASETS.regression.join(', ')})`
+    : `${s.dataset} has real targets, not classes: train it with problem=regression`;
+}
 
 export interface RunSettings {
   model: ModelKind;
+  /** What the MLP's output is trained for: classes (softmax cross-entropy), or a real value (½ (z − t)²). */
+  problem: Problem;
   /** 'file' is the user's own (the page's dropped file, the CLI's --data). */
   dataset: DatasetChoice;
   /** Size (training points) and noise of the 2-D sets. */
@@ -81,6 +102,7 @@ export const RUN_DEFAULTS: Readonly<RunSettings> = {
   seed: 1,
   dataSeed: 0,
   mistake: 'none',
+  problem: 'classification',
 };
 
 /** A numeric field's range and the page's slider step; `int` ones must be whole numbers. */
@@ -149,7 +171,8 @@ export const RUN_CHOICES: Readonly<Record<string, readonly string[]>> = {
   model: ['mlp', 'autoencoder'],
   activation: ACTIVATIONS,
   features: FEATURES,
-  dataset: ['mnist', 'spiral', 'circles', 'xor', 'blobs', 'file'],
+  dataset: ['mnist', 'spiral', 'circles', 'xor', 'blobs', 'plane', 'gauss-mix', 'file'],
+  problem: PROBLEMS,
   optimizer: ['sgd', 'momentum', 'adam'],
   mistake: MISTAKES,
 };
@@ -326,7 +349,7 @@ export function runSettingPairs(record: Readonly<Record<string, unknown>>): Arra
 }
 
 /** Run settings added after the first run files, left out of a saved run at their defaults. */
-const NEWER_SETTINGS = ['activation', 'l1', 'testShare', 'features', 'dataSeed', 'mistake'] as const;
+const NEWER_SETTINGS = ['activation', 'l1', 'testShare', 'features', 'dataSeed', 'mistake', 'problem'] as const;
 
 /**
  * The settings record as a run file keeps it: without the newer settings where they are at their
@@ -384,7 +407,8 @@ export interface Adjustment {
  * The model spec and the rest of the plan for these settings on this data: inputs and classes come
  * from the data (an MLP has at least 2 outputs, and as many as the training or test set has classes).
  * Settings the data cannot take are lowered and listed in `adjusted`; the page notes them, the CLI
- * refuses them.
+ * refuses them. A regression has one output and needs data with real targets.
+ * @throws UserError where the data set does not fit the problem (see datasetMismatch)
  */
 export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunPlan; adjusted: Adjustment[] } {
   const { train, test } = data;
@@ -396,8 +420,16 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
   }
   let spec: ModelSpec;
   if (s.model === 'mlp') {
-    const C = Math.max(2, train.classes, test?.classes ?? 0);
-    spec = { kind: 'mlp', shape: { D: train.D, hidden: [...s.hidden], C, ...activationField(s.activation) } };
+    const regression = s.problem === 'regression';
+    if (regression !== (train.regression === true)) {
+      throw new UserError(
+        regression
+          ? `a regression needs real targets, and ${train.name} has classes`
+          : `${train.name} has real targets, not classes: train it with problem=regression`,
+      );
+    }
+    const C = regression ? 1 : Math.max(2, train.classes, test?.classes ?? 0);
+    spec = { kind: 'mlp', shape: { D: train.D, hidden: [...s.hidden], C, ...activationField(s.activation), ...problemField(s.problem) } };
   } else {
     let code = s.code;
     if (code > train.D) {
@@ -419,5 +451,6 @@ export function planRun(s: Readonly<RunSettings>, data: DataSplit): { plan: RunP
 
 /** The mistake a run makes: the one asked for where it can be made in the model, else none. */
 export function mistakeFor(spec: ModelSpec, mistake: Mistake): Mistake {
-  return mistakeProblem(mistake, spec.kind, spec.kind === 'mlp' ? activationOf(spec.shape) : null) === null ? mistake : 'none';
+  const [activation, problem] = spec.kind === 'mlp' ? [activationOf(spec.shape), problemOf(spec.shape)] : [null, undefined];
+  return mistakeProblem(mistake, spec.kind, activation, problem) === null ? mistake : 'none';
 }

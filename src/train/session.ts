@@ -21,6 +21,8 @@ import { ReferenceEngine } from './reference-engine';
 import { CpuEngine } from './cpu-engine';
 import { nextTask } from './next-task';
 import type { RunPlan } from './run-settings';
+import { regressionScores, targetVariance } from './regression-scores';
+import { problemOf } from '../reference/mlp';
 
 /** The longest close() waits for a device to finish its submitted work. */
 const SETTLE_LIMIT_MS = 10_000;
@@ -52,11 +54,14 @@ export interface SessionBuildOptions {
   signal?: AbortSignal;
 }
 
-/** Test-set metrics of one engine at a step; `predicted` holds the argmax class per row (MLP). */
+/** Test-set metrics of one engine at a step; `predicted` holds the argmax class per row (a classifier). */
 export interface TestMetrics {
   step: number;
   testLoss: number;
   testAccuracy?: number;
+  /** A regression's RMSE and R² on the test set (regression-scores.ts). */
+  testRMSE?: number;
+  testR2?: number;
   predicted?: Uint32Array;
   rows: number;
 }
@@ -289,14 +294,26 @@ export class Session {
     await this.use(() => Promise.all(this.engines.map((e) => e.setParamEntry(tensor, index, rounded))));
   }
 
-  /** Test-set loss (and accuracy and predictions for the MLP) of one engine; null without a test set or that engine. */
+  /** Test-set loss (and a classifier's accuracy and predictions, a regression's RMSE and R²) of one engine; null without a test set or that engine. */
   async evaluate(id: EngineId): Promise<TestMetrics | null> {
     const engine = this.engine(id);
     if (!engine) return null;
     const step = engine.step;
     const e = await this.use(() => engine.evaluate('test', { predictions: true, signal: this.work.signal }));
-    return e && { step, testLoss: e.loss, testAccuracy: e.accuracy, predicted: e.predicted, rows: e.rows };
+    if (!e) return null;
+    const metrics: TestMetrics = { step, testLoss: e.loss, testAccuracy: e.accuracy, predicted: e.predicted, rows: e.rows };
+    const { spec } = this.config;
+    const test = this.data.test;
+    if (spec.kind === 'mlp' && problemOf(spec.shape) === 'regression' && test) {
+      this.testVariance ??= targetVariance(test);
+      const { rmse, r2 } = regressionScores(e.loss, this.testVariance);
+      Object.assign(metrics, { testRMSE: rmse, testR2: r2 });
+    }
+    return metrics;
   }
+
+  /** The variance of the test set's targets (a regression's), computed at its first evaluation. */
+  private testVariance: number | undefined;
 
   /** The rows of the batch trained at `step` (at most `maxRows` of them), as every engine gathers it. */
   batchAt(step: number, maxRows = Infinity): { X: Float32Array; labels: Uint32Array; B: number } {

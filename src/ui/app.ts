@@ -22,7 +22,7 @@ import { plainWords } from './plain-words';
 import { lostWithin, Recovery, type MessageAction, type OpenGpu } from './recovery';
 import { RunBar } from './run-bar';
 import { RunViews } from './run-views';
-import type { PageSettings } from './settings';
+import { userFileOptions, type PageSettings } from './settings';
 import { allControls, SettingsChanges } from './settings-changes';
 import { describeRun, StatusLine } from './status-line';
 import { PRESETS } from './teacher';
@@ -181,7 +181,7 @@ export class App {
       recovery: this.recovery,
       banners: this.banners,
       status: this.status,
-      loadData: () => loadPageData(this.settings, this.files.userFile?.dataset(this.settings.model === 'mlp') ?? null),
+      loadData: () => loadPageData(this.settings, this.files.userFile?.dataset(userFileOptions(this.settings)) ?? null),
       describe: () => this.describe(),
       settingsChanged: () => {
         this.changes.show();

@@ -215,15 +215,16 @@ export class BuildQueue {
     const s = host.settings;
     if (!loaded) host.status.set('Loading data…');
     const data = loaded ?? (await host.loadData());
-    if (s.exercise > 0) s.mistake = exerciseMistake(s.exercise, s.model, s.model === 'mlp' ? s.activation : null);
+    const [activation, problem] = s.model === 'mlp' ? [s.activation, s.problem] : [null, undefined];
+    if (s.exercise > 0) s.mistake = exerciseMistake(s.exercise, s.model, activation, problem);
     const { plan, adjusted } = planRun(s, data);
     const notes = adjusted.map((a) => a.note);
     if (plan.mistake !== s.mistake) {
-      notes.push(`${mistakeProblem(s.mistake, s.model, s.model === 'mlp' ? s.activation : null)}, so this run makes none`);
+      notes.push(`${mistakeProblem(s.mistake, s.model, activation, problem)}, so this run makes none`);
       s.mistake = 'none';
     }
     for (const a of adjusted) s[a.key] = a.to;
-    if (s.model === 'mlp' && data.train.classes < 2 && !data.test) notes.push('the data has one class only');
+    if (s.model === 'mlp' && s.problem === 'classification' && data.train.classes < 2 && !data.test) notes.push('the data has one class only');
     const config: SessionConfig = { ...plan, engines: [...ENGINES_OF[s.engine]] };
     this.derivationLeftOut = null;
     if (this.derivation !== null) {

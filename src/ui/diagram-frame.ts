@@ -3,7 +3,7 @@
 // first layer's weight images and the current sample's activations) and the weight matrices
 // between them, read in place from the parameters.
 import { FEATURE_LABELS, FEATURES, type Feature } from '../data/features';
-import type { MlpShape } from '../reference/mlp';
+import { problemOf, type MlpShape } from '../reference/mlp';
 import type { LayerOutputs } from '../train/engine';
 import { autoencoderOutputs, softmaxRows } from '../train/predict';
 import type { DiagramColumn, DiagramFrame, DiagramLinks } from './views/diagram-types';
@@ -95,14 +95,19 @@ export function mlpFrame(
     columns.push(column);
   });
   const rows = plane ? input.grid * input.grid : 1;
-  const probs = softmaxRows(layers.output, rows, shape.C);
-  columns.push({
-    role: 'output',
-    heading: 'outputs',
-    units: shape.C,
-    names: Array.from({ length: shape.C }, (_, c) => (plane ? `class ${c}` : String(c))),
-    picture: plane ? { kind: 'map', values: probs, grid: input.grid, classes: true } : { kind: 'values', values: probs, classes: true },
-  });
+  if (problemOf(shape) === 'regression') {
+    // One linear output: its value, signed like a hidden unit's, not a class's probability.
+    columns.push({ role: 'output', heading: 'output', units: 1, names: ['predicted value'], picture: picture(layers.output) });
+  } else {
+    const probs = softmaxRows(layers.output, rows, shape.C);
+    columns.push({
+      role: 'output',
+      heading: 'outputs',
+      units: shape.C,
+      names: Array.from({ length: shape.C }, (_, c) => (plane ? `class ${c}` : String(c))),
+      picture: plane ? { kind: 'map', values: probs, grid: input.grid, classes: true } : { kind: 'values', values: probs, classes: true },
+    });
+  }
   const links: Array<DiagramLinks | null> = [];
   for (let l = 1; l <= L; l++) links.push(matrixLinks(`W${l}`, params[`W${l}`]!, widths[l - 1]!, false, l === 1 ? inputColumnOf(input) : undefined));
   if (input.kind !== 'image') return { step, columns, links };

@@ -2,11 +2,12 @@
 // boundary for 2-D sets, on the first screen; weights, confusion matrix, digits and a drawing pad
 // for MNIST; reconstructions and the rows of W for the autoencoder. The diagram's unit maps and the
 // decision boundary come from one batched forward pass of the engine over the plane's grid.
-import { gatherRows, rowsAsFloats, type DataSplit } from '../data/dataset';
+import { gatherRows, labelsAsTargets, rowsAsFloats, type DataSplit } from '../data/dataset';
 import { expandFeatures, FEATURES, PLAIN_FEATURES, type Feature, type Plane } from '../data/features';
 import type { ModelSpec } from '../models/build';
+import { problemOf } from '../reference/mlp';
 import type { LayerOutputs } from '../train/engine';
-import { mlpProbabilities, reconstruct, softmaxRows } from '../train/predict';
+import { mlpOutputs, mlpProbabilities, reconstruct, softmaxRows } from '../train/predict';
 import { argmaxRows } from '../train/predict';
 import { autoencoderFrame, mlpFrame, type DiagramInput } from './diagram-frame';
 import { ConfusionMatrixView } from './views/confusion-matrix';
@@ -16,6 +17,7 @@ import { digitRows } from './views/digit-order';
 import { DrawDigitView } from './views/draw-digit';
 import { NetworkDiagramView, type DiagramFrame } from './views/network-diagram';
 import { MAX_PLANE_POINTS, ReconstructionView } from './views/reconstructions';
+import { maxAbs } from './views/colours';
 import { WeightImagesView } from './views/weight-images';
 
 const GRID = 64; // grid points per side of the plane: the decision boundary's and the unit maps'
@@ -104,7 +106,8 @@ export class ModelViews {
       if (switchFeature) this.grid.every = expandFeatures(points, grid * grid, FEATURES);
     }
     if (spec.kind === 'mlp' && plane && this.grid) {
-      const view = new DecisionBoundaryView(stage);
+      const regression = problemOf(spec.shape) === 'regression';
+      const view = new DecisionBoundaryView(stage, regression);
       this.boundary = { view, ...this.grid, plane };
       this.destroyers.push(() => view.destroy());
     }
@@ -117,7 +120,8 @@ export class ModelViews {
       );
       this.destroyers.push(() => this.weights?.destroy());
     }
-    if (spec.kind === 'mlp' && images) {
+    // The confusion matrix, the digits and the pad show classes: a regression on images has none.
+    if (spec.kind === 'mlp' && images && problemOf(spec.shape) === 'classification') {
       this.confusion = new ConfusionMatrixView(container);
       this.digits = new DigitGridView(container);
       this.draw = new DrawDigitView(container);
@@ -153,16 +157,24 @@ export class ModelViews {
       }
       if (this.boundary) {
         const { view, bounds, grid, inputs, plane } = this.boundary;
-        const probs = layers ? softmaxRows(layers.output, grid * grid, shape.C) : mlpProbabilities(shape, params, inputs, grid * grid);
-        view.update({
-          grid,
-          probs,
-          classes: shape.C,
-          bounds,
-          points: plane.train,
-          labels: data.train.labels,
-          ...(plane.test && data.test ? { testPoints: plane.test, testLabels: data.test.labels } : {}),
-        });
+        const rows = grid * grid;
+        const tests = plane.test && data.test ? { testPoints: plane.test, testLabels: data.test.labels } : {};
+        const common = { grid, bounds, points: plane.train, labels: data.train.labels, ...tests };
+        if (problemOf(shape) === 'regression') {
+          // Cells and points on one ramp: ± the largest |target| of the training set, so that a perfect fit shows no edge.
+          const targets = labelsAsTargets(data.train.labels);
+          const values = layers ? layers.output : Float32Array.from(mlpOutputs(shape, params, inputs, rows));
+          const testTargets = data.test ? labelsAsTargets(data.test.labels) : undefined;
+          view.update({
+            ...common,
+            probs: new Float32Array(0),
+            classes: 1,
+            regression: { values, targets, scale: maxAbs(targets), ...(testTargets ? { testTargets } : {}) },
+          });
+        } else {
+          const probs = layers ? softmaxRows(layers.output, rows, shape.C) : mlpProbabilities(shape, params, inputs, rows);
+          view.update({ ...common, probs, classes: shape.C });
+        }
       }
       this.weights?.update(params.W1!, shape.hidden[0]!, shape.D); // the first layer's, at any depth
       const test = data.test;

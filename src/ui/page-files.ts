@@ -11,7 +11,7 @@ import type { Banners } from './banners';
 import type { BuildQueue } from './build-queue';
 import type { Recovery } from './recovery';
 import { checkpointFile, download, type RunFileFormat } from './run-files';
-import { readSettings, type PageSettings } from './settings';
+import { readSettings, userFileOptions, type PageSettings } from './settings';
 import type { TrainingLoop } from './training-loop';
 
 /** What the files need of the page. */
@@ -54,7 +54,7 @@ export class PageFiles {
       if (file.size > MAX_FILE_BYTES) throw new UserError(`it is larger than 512 MiB`);
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (/\.json$/i.test(file.name)) return this.loadRun(file.name, bytes);
-      source = new UserFileSource(file.name, bytes, host.settings.model === 'mlp');
+      source = readUserFile(file.name, bytes, host.settings);
     } catch (error) {
       host.banners.message(`Could not use ${file.name}: ${withoutName((error as Error).message, file.name)}. The current run is unchanged.`, [], 'file');
       return;
@@ -62,11 +62,12 @@ export class PageFiles {
     this.userFile = source;
     host.settings.dataset = 'file';
     host.settingsChanged();
-    const d = source.dataset(host.settings.model === 'mlp');
+    const d = source.dataset(userFileOptions(host.settings));
     host.banners.clear('file');
     const share = host.settings.testShare;
     const held = share > 0 ? `; ${Math.round(share * 100)}% of them held out for testing` : '';
-    host.banners.notice(`Loaded ${file.name}: ${d.N} rows, ${d.D} features${host.settings.model === 'mlp' ? `, ${d.classes} classes` : ''}${held}.`, 'file');
+    const outputs = host.settings.model !== 'mlp' ? '' : d.regression ? ', a real target (a regression)' : `, ${d.classes} classes`;
+    host.banners.notice(`Loaded ${file.name}: ${d.N} rows, ${d.D} features${outputs}${held}.`, 'file');
     await host.queue.rebuild();
   }
 
@@ -137,4 +138,24 @@ function withoutName(message: string, name: string): string {
   if (!message.startsWith(name)) return message;
   const rest = message.slice(name.length).replace(/^:?\s+/, '');
   return rest.length > 0 ? rest : message;
+}
+
+/**
+ * A data file read for the settings; a classifier's file whose last column is not whole numbers is
+ * read as a regression's real targets when it can be, and the settings' problem follows.
+ */
+function readUserFile(name: string, bytes: Uint8Array, settings: PageSettings): UserFileSource {
+  try {
+    return new UserFileSource(name, bytes, userFileOptions(settings));
+  } catch (error) {
+    if (settings.model !== 'mlp' || settings.problem === 'regression') throw error;
+    let source: UserFileSource;
+    try {
+      source = new UserFileSource(name, bytes, { labelled: true, regression: true });
+    } catch {
+      throw error;
+    }
+    settings.problem = 'regression';
+    return source;
+  }
 }

@@ -4,6 +4,7 @@ import GUI, { type Controller } from 'lil-gui';
 import { FEATURE_LABELS, FEATURES, type Feature } from '../data/features';
 import { MISTAKE_INFO, mistakeLabel, MISTAKES, mistakesFor } from '../reference/mistakes';
 import { ENGINE_NAMES } from '../train/engine';
+import { PROBLEM_DATASETS, type DatasetChoice } from '../train/run-settings';
 import { CHOICES, RANGES, readSettings, type PageSettings } from './settings';
 
 export interface PanelActions {
@@ -16,6 +17,7 @@ export interface PanelActions {
 
 const LABELS: Partial<Record<keyof PageSettings, string>> = {
   model: 'model',
+  problem: 'problem (MLP)',
   dataset: 'dataset',
   samples: 'training points (2-D sets)',
   noise: 'noise (2-D sets)',
@@ -42,9 +44,19 @@ const LABELS: Partial<Record<keyof PageSettings, string>> = {
 };
 
 const OPTION_NAMES: Record<string, Record<string, string>> = {
-  model: { 'MLP (softmax)': 'mlp', 'linear autoencoder': 'autoencoder' },
+  model: { MLP: 'mlp', 'linear autoencoder': 'autoencoder' },
+  problem: { classification: 'classification', regression: 'regression' },
   activation: { swish: 'swish', ReLU: 'relu', tanh: 'tanh', sigmoid: 'sigmoid', 'GELU (tanh form)': 'gelu', linear: 'linear' },
-  dataset: { MNIST: 'mnist', spiral: 'spiral', circles: 'circles', XOR: 'xor', blobs: 'blobs', 'your file': 'file' },
+  dataset: {
+    MNIST: 'mnist',
+    spiral: 'spiral',
+    circles: 'circles',
+    XOR: 'xor',
+    blobs: 'blobs',
+    plane: 'plane',
+    'Gaussian mixture': 'gauss-mix',
+    'your file': 'file',
+  },
   optimizer: { SGD: 'sgd', momentum: 'momentum', Adam: 'adam' },
   mistake: Object.fromEntries(MISTAKES.map((m) => [mistakeLabel(m), m])),
   engine: {
@@ -96,7 +108,7 @@ export class Panel {
     add(run, 'engine');
     add(run, 'stepsPerFrame');
     const model = gui.addFolder('Model');
-    for (const key of ['model', 'hidden', 'activation', 'code', 'initScale', 'seed'] as const) add(model, key);
+    for (const key of ['model', 'problem', 'hidden', 'activation', 'code', 'initScale', 'seed'] as const) add(model, key);
     const data = gui.addFolder('Data');
     add(data, 'dataset');
     this.regenerate = data.add({ regenerate: () => actions.regenerate() }, 'regenerate').name('regenerate (new points, same network)');
@@ -262,6 +274,8 @@ export class Panel {
   /** Shows only the controls that matter for the current model and optimizer. */
   showRelevant(s: PageSettings): void {
     const show = (key: keyof PageSettings, on: boolean) => this.controllers.get(key)?.show(on && !this.hiddenByLink.has(key));
+    show('problem', s.model === 'mlp');
+    this.showDatasets(s);
     show('hidden', s.model === 'mlp');
     show('activation', s.model === 'mlp');
     show('code', s.model === 'autoencoder');
@@ -277,6 +291,15 @@ export class Panel {
     this.showMistakes(s);
   }
 
+  /** The data sets offered are those of the MLP's problem (a regression: plane, the Gaussian mixture, a file); the autoencoder takes any. */
+  private showDatasets(s: PageSettings): void {
+    const c = this.controllers.get('dataset');
+    if (!c) return;
+    const names = OPTION_NAMES.dataset!;
+    const fits = new Set(s.model === 'mlp' ? PROBLEM_DATASETS[s.problem] : CHOICES.dataset);
+    for (const option of c.domElement.querySelectorAll('option')) option.hidden = !fits.has(names[option.textContent ?? ''] as DatasetChoice);
+  }
+
   /**
    * The gallery offers the mistakes this model can make; the note says what the chosen one is. In
    * the exercise the choice is hidden: the note says what to do instead.
@@ -284,7 +307,7 @@ export class Panel {
   private showMistakes(s: PageSettings): void {
     const c = this.controllers.get('mistake')!;
     const activation = s.model === 'mlp' ? s.activation : null;
-    const fits = new Set(mistakesFor(s.model, activation).map(mistakeLabel));
+    const fits = new Set(mistakesFor(s.model, activation, s.model === 'mlp' ? s.problem : undefined).map(mistakeLabel));
     for (const option of c.domElement.querySelectorAll('option')) option.hidden = !fits.has(option.textContent ?? '');
     c.show(s.exercise === 0 && !this.hiddenByLink.has('mistake'));
     const note = this.mistakeNote;

@@ -3,7 +3,7 @@
 // any other rebuilds the run through the build queue. The panel and the link follow every change.
 import { type Feature, switchFeature } from '../data/features';
 import type { GpuContext } from '../gpu/device';
-import { optimizerOf, sameValue } from '../train/run-settings';
+import { datasetMismatch, optimizerOf, PROBLEM_DATASETS, sameValue } from '../train/run-settings';
 import type { Banners } from './banners';
 import type { BuildQueue } from './build-queue';
 import { readyStatus } from './build-status';
@@ -59,6 +59,7 @@ export class SettingsChanges {
       t.reopenGpu();
       return;
     }
+    if (fitDataset(t.settings, key)) t.panel.refresh();
     t.panel.showRelevant(t.settings);
     t.link.write(t.settings);
     if (LIVE_KEYS.has(key)) this.applyLive();
@@ -137,4 +138,16 @@ export class SettingsChanges {
     if (session && !t.loop.running && session.step === 0 && !t.queue.building)
       t.status.set(readyStatus(t.describe(), session.stepEstimate, session.config.spec.kind, 'Press play.'));
   }
+}
+
+/**
+ * Keeps the data set and the problem together after the `changed` one: a data set chosen brings its
+ * problem, anything else (a problem, the MLP chosen again) the problem's first data set. True when it
+ * changed one.
+ */
+export function fitDataset(s: PageSettings, changed: keyof PageSettings): boolean {
+  if (!datasetMismatch(s)) return false;
+  if (changed === 'dataset') s.problem = s.problem === 'regression' ? 'classification' : 'regression';
+  else s.dataset = PROBLEM_DATASETS[s.problem][0]!;
+  return true;
 }

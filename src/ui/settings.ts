@@ -2,7 +2,9 @@
 // steps per frame, plot and check options) in one typed object for the panel, and their round trip
 // through the URL hash so that a shared link reproduces a run (same seed, same curve).
 import {
+  datasetMismatch,
   describeProblem,
+  PROBLEM_DATASETS,
   fieldSpecs,
   LIVE_RUN_KEYS,
   readFields,
@@ -15,6 +17,7 @@ import {
   type NumberRange,
   type RunSettings,
 } from '../train/run-settings';
+import type { UserFileOptions } from '../data/user-file';
 import type { EngineId } from '../train/engine';
 import { DERIVE_LINK_KEYS } from './derive/derive-link';
 
@@ -58,6 +61,11 @@ export interface PageOptions {
 
 /** The page's settings: the run's definition (train/run-settings.ts) and how the page runs and shows it. */
 export type PageSettings = RunSettings & PageOptions;
+
+/** How a file of the user's is read for these settings: its last column a class, a real target (a regression) or a feature. */
+export function userFileOptions(s: Pick<RunSettings, 'model' | 'problem'>): UserFileOptions {
+  return { labelled: s.model === 'mlp', regression: s.model === 'mlp' && s.problem === 'regression' };
+}
 
 const { mistake, ...runFirst } = RUN_DEFAULTS;
 
@@ -124,6 +132,7 @@ export function decodeHash(hash: string): { settings: PageSettings; problems: st
     result.settings.dataset = DEFAULTS.dataset;
     result.problems.push(`dataset=file names a file of yours, which a link cannot carry: load it with "load data…" (using ${DEFAULTS.dataset} meanwhile)`);
   }
+  fitProblem(result.settings, result.problems);
   return result;
 }
 
@@ -136,4 +145,22 @@ export function readSettings(pairs: Iterable<[string, string]>): { settings: Pag
   const { values, problems } = readFields(renamedSettings(pairs), FIELDS);
   const refused = problems.filter((p) => p.kind !== 'unknown').map((p) => p.key as keyof PageSettings);
   return { settings: { ...DEFAULTS, ...values } as PageSettings, problems: problems.map(describeProblem), refused };
+}
+
+/**
+ * A link whose data set does not fit its problem, made to fit, with a note: a regression set named
+ * alone means a regression (dataset=plane is enough); a regression on a set of classes trains on the
+ * first regression set instead.
+ */
+function fitProblem(s: PageSettings, problems: string[]): void {
+  const mismatch = datasetMismatch(s);
+  if (!mismatch) return;
+  if (s.problem === 'classification') {
+    s.problem = 'regression';
+    problems.push(`dataset=${s.dataset} has real targets: reading problem=regression`);
+  } else {
+    const instead = PROBLEM_DATASETS.regression[0]!;
+    problems.push(`problem=regression: ${mismatch}; using ${instead}`);
+    s.dataset = instead;
+  }
 }

@@ -108,7 +108,8 @@ export class StatusLine {
     ];
     // An evaluation well behind the steps (a race's GPU, busy training, answers late) says its step.
     const at = test && session.step - test.step > Math.max(100, 0.2 * session.step) ? ` (step ${test.step.toLocaleString('en')})` : '';
-    if (test?.testAccuracy !== undefined) parts.push(`test accuracy ${(test.testAccuracy * 100).toFixed(1)}%${at}`);
+    if (test?.testRMSE !== undefined) parts.push(`test RMSE ${formatNumber(test.testRMSE)}, R² ${formatNumber(test.testR2 ?? Number.NaN)}${at}`);
+    else if (test?.testAccuracy !== undefined) parts.push(`test accuracy ${(test.testAccuracy * 100).toFixed(1)}%${at}`);
     else if (test) parts.push(`test loss ${formatNumber(test.testLoss)}${at}`);
     if (r.pcaBound !== null) parts.push(`PCA bound ${formatNumber(r.pcaBound)}`);
     // A rate while running (once one has been measured); "paused" otherwise, never "0 steps/s".

@@ -27,6 +27,9 @@ export interface TestEval {
   step: number;
   testLoss: number;
   testAccuracy?: number;
+  /** A regression's RMSE and R² on the test set. */
+  testRMSE?: number;
+  testR2?: number;
 }
 
 export interface GradCheck {

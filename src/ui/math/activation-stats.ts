@@ -3,7 +3,7 @@
 // ReLU the dead units; per-tensor gradient norms and update-to-weight ratios. No DOM.
 import { activationPrimeFor, type Activation, type SwishDerivative } from '../../reference/activations';
 import { swishDerivativeOf, type Mistake } from '../../reference/mistakes';
-import { activationOf, mlpGradients, mlpParamsFrom, type MlpShape } from '../../reference/mlp';
+import { activationOf, mlpGradients, mlpParamsFrom, mlpTargets, type MlpShape } from '../../reference/mlp';
 
 /** swish is decreasing for v below this (where swish′(v) = 0): its minimum at v ≈ −1.2785. */
 export const SWISH_MINIMUM_V = -1.2784645;
@@ -53,7 +53,7 @@ export function activationStats(
   step: number,
   previous: { step: number; params: Record<string, Float32Array> } | null,
 ): ActivationStats {
-  const r = mlpGradients(shape, mlpParamsFrom(shape, params), Float64Array.from(X), labels, rows, { mistake });
+  const r = mlpGradients(shape, mlpParamsFrom(shape, params), Float64Array.from(X), mlpTargets(shape, labels), rows, { mistake });
   const derivative = swishDerivativeOf(mistake);
   const activation = activationOf(shape);
   const layers = r.V.map((V, i) => layerStats(i + 1, shape.hidden[i]!, V, rows, activation, derivative));

@@ -9,7 +9,7 @@ import { rowsAsFloats, type Dataset } from '../../data/dataset';
 import type { ModelSpec } from '../../models/build';
 import type { Activation } from '../../reference/activations';
 import { MISTAKE_INFO, type Mistake } from '../../reference/mistakes';
-import { activationOf } from '../../reference/mlp';
+import { activationOf, problemOf } from '../../reference/mlp';
 import { ViewCard } from '../views/card';
 import { BugHunt, TRIES } from './bug-hunt';
 import { mistakeLine } from './mistake-lines';
@@ -47,7 +47,7 @@ const ACTIVATION_TEX: Record<Exclude<Activation, 'swish'>, { name: string; f: st
  * The chain for `layers` hidden layers. With one, the seed's names (v, y, G_Y, G_V); with more, each
  * hidden layer's quantities carry its number (v_1, G_{V_2}, …), and so do their keys.
  */
-function mlpEquations(activation: Activation, layers: number): Equation[] {
+function mlpEquations(activation: Activation, layers: number, regression: boolean): Equation[] {
   const tex =
     activation === 'swish'
       ? { name: String.raw`\operatorname{swish}`, f: String.raw`v \odot \sigma(v)`, fPrime: SWISH_PRIME }
@@ -81,14 +81,25 @@ function mlpEquations(activation: Activation, layers: number): Equation[] {
   return [
     ...forward,
     { key: 'z', tex: `z = W_{${out}}\\, y${sub(layers)} + b_{${out}}` },
-    { key: 'a', tex: String.raw`a = \operatorname{softmax}(z), \quad a_j = e^{z_j} / \textstyle\sum_i e^{z_i}` },
-    { key: 'L', tex: String.raw`L = \log \textstyle\sum_j e^{z_j} - z_k` },
-    { key: 'GZ', tex: String.raw`G_Z = \partial L / \partial z = a - \mathbb{1}_k` },
+    ...(regression ? REGRESSION_LOSS : SOFTMAX_LOSS),
     { key: `dW${out}`, tex: `\\partial L / \\partial W_{${out}} = G_Z\\, y${sub(layers)}^{\\top}, \\quad \\partial L / \\partial b_{${out}} = G_Z` },
     ...backward,
     UPDATE,
   ];
 }
+
+/** A classifier's output: softmax, cross-entropy and its gradient. */
+const SOFTMAX_LOSS: Equation[] = [
+  { key: 'a', tex: String.raw`a = \operatorname{softmax}(z), \quad a_j = e^{z_j} / \textstyle\sum_i e^{z_i}` },
+  { key: 'L', tex: String.raw`L = \log \textstyle\sum_j e^{z_j} - z_k` },
+  { key: 'GZ', tex: String.raw`G_Z = \partial L / \partial z = a - \mathbb{1}_k` },
+];
+
+/** A regression's output: z itself (linear), half the squared error and its gradient. */
+const REGRESSION_LOSS: Equation[] = [
+  { key: 'L', tex: String.raw`L = \tfrac12 (z - t)^2` },
+  { key: 'GZ', tex: String.raw`G_Z = \partial L / \partial z = z - t` },
+];
 
 const AUTOENCODER_EQUATIONS: Equation[] = [
   { key: 'z', tex: String.raw`z = W x` },
@@ -128,7 +139,7 @@ export class EquationsView {
   ) {
     this.display = display;
     const layers = spec.kind === 'mlp' ? spec.shape.hidden.length : 0;
-    const answer = mistakeLine(mistake, spec.kind, layers)?.keys;
+    const answer = mistakeLine(mistake, spec.kind, layers, isRegression(spec))?.keys;
     this.hunt = display === 'hidden' && answer ? new BugHunt(answer) : null;
     this.card = new ViewCard(
       container,
@@ -166,8 +177,8 @@ export class EquationsView {
   private renderLines(): void {
     const { spec, mistake } = this;
     const layers = spec.kind === 'mlp' ? spec.shape.hidden.length : 0;
-    const equations = spec.kind === 'mlp' ? mlpEquations(activationOf(spec.shape), layers) : AUTOENCODER_EQUATIONS;
-    const marked = this.display === 'shown' ? mistakeLine(mistake, spec.kind, layers) : null;
+    const equations = spec.kind === 'mlp' ? mlpEquations(activationOf(spec.shape), layers, isRegression(spec)) : AUTOENCODER_EQUATIONS;
+    const marked = this.display === 'shown' ? mistakeLine(mistake, spec.kind, layers, isRegression(spec)) : null;
     const picking = this.display === 'hidden';
     this.lines.replaceChildren();
     this.lines.classList.toggle('math-picking', picking);
@@ -272,18 +283,19 @@ export class EquationsView {
       const key = (name: string, l: number) => (one ? name : `${name}${l}`);
       const label = (name: string, l: number) => (one ? name : `${name}${l}`);
       const fName = `${spec.kind === 'mlp' ? activationOf(spec.shape) : ''}′`;
-      line('x', `x (label ${v.label})`, v.x);
+      line('x', v.target === null ? `x (label ${v.label})` : `x (target t = ${format(v.target)})`, v.x);
       v.layers.forEach((layer, i) => {
         line(key('v', i + 1), label('v', i + 1), layer.v);
         line(key('y', i + 1), label('y', i + 1), layer.y);
       });
       line('z', 'z', v.z);
-      line('a', 'softmax(z)', v.a);
+      if (v.target === null) line('a', 'softmax(z)', v.a);
       lines.push(`<span class="math-value" data-key="L"><b>L</b>${v.loss.toPrecision(5)}</span>`);
       line('GZ', 'G_Z', v.GZ);
       const outer: string[] = [];
       const top = v.layers.length;
-      outer.push(outerTable(`dW${top + 1}`, `G_Z ${label('y', top)}ᵀ (first classes × units)`, v.GZ, v.layers[top - 1]!.y));
+      const outputs = v.target === null ? 'first classes' : 'the output';
+      outer.push(outerTable(`dW${top + 1}`, `G_Z ${label('y', top)}ᵀ (${outputs} × units)`, v.GZ, v.layers[top - 1]!.y));
       for (let l = top; l >= 1; l--) {
         const layer = v.layers[l - 1]!;
         line(key('GY', l), label('G_Y', l), layer.GY);
@@ -321,6 +333,11 @@ export class EquationsView {
   destroy(): void {
     this.card.remove();
   }
+}
+
+/** Whether the spec is a regression's MLP (one linear output, squared error). */
+function isRegression(spec: ModelSpec): boolean {
+  return spec.kind === 'mlp' && problemOf(spec.shape) === 'regression';
 }
 
 function formatVector(values: ArrayLike<number>): string {

@@ -13,7 +13,7 @@ export interface MistakeLine {
  * The lines of `mistake` in the equations of this model (`layers` hidden layers for the MLP; with
  * one, the lines carry no layer numbers, as the view writes them).
  */
-export function mistakeLine(mistake: Mistake, model: 'mlp' | 'autoencoder', layers: number): MistakeLine | null {
+export function mistakeLine(mistake: Mistake, model: 'mlp' | 'autoencoder', layers: number, regression = false): MistakeLine | null {
   const one = layers === 1;
   const sub = (l: number) => (one ? '' : `_{${l}}`);
   const out = layers + 1;
@@ -36,6 +36,13 @@ export function mistakeLine(mistake: Mistake, model: 'mlp' | 'autoencoder', laye
           keys: ['dW'],
           wrong: String.raw`\partial L / \partial W = \textstyle\sum_{i < B} (u_i x_i^{\top} + z_i v_i^{\top})`,
           right: String.raw`\partial L / \partial W = \tfrac1B \textstyle\sum_{i < B} (u_i x_i^{\top} + z_i v_i^{\top})`,
+        };
+      }
+      if (regression) {
+        return {
+          keys: ['GZ'],
+          wrong: String.raw`G_Z = z - t \ \text{(summed over the batch)}`,
+          right: String.raw`G_Z = (z - t) / B \ \text{(the loss is a mean)}`,
         };
       }
       return {

@@ -91,23 +91,38 @@ function accuracyRange(_u: uPlot, min: number | null, max: number | null): uPlot
   return [Math.max(0, min - pad), Math.min(1, max + pad)];
 }
 
+/** R² axis: auto-ranged with a little room, up to 1 and down to −1 at most (a worse fit than the mean is off the chart). */
+function r2Range(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const pad = Math.max(0.01, (max - min) * 0.1);
+  return [Math.max(-1, min - pad), Math.min(1, max + pad)];
+}
+
+function plain(_u: uPlot, splits: number[]): string[] {
+  return splits.map((v) => String(Math.round(v * 1000) / 1000));
+}
+
 function percent(_u: uPlot, splits: number[]): string[] {
   return splits.map((v) => `${Math.round(v * 1000) / 10}%`);
 }
 
-/** The test-set chart: test loss per engine on the left axis and, where known, accuracy on the right. */
+/**
+ * The test-set chart: test loss per engine on the left axis and, where known, accuracy on the right;
+ * for a regression, its RMSE on the left and R² on the right.
+ */
 export function evalOptions(
   width: number,
   height: number,
   engines: ReadonlyArray<{ engine: LossEngine; accuracy: boolean }>,
   log: boolean,
   x: XAxis = 'step',
+  regression = false,
 ): uPlot.Options {
   const series: uPlot.Series[] = [{ label: x }];
   for (const { engine, accuracy } of engines) {
     const style = ENGINE_STYLE[engine];
     series.push({
-      label: `${style.label} test loss`,
+      label: `${style.label} ${regression ? 'test RMSE' : 'test loss'}`,
       scale: 'loss',
       stroke: style.colour,
       width: style.width,
@@ -116,7 +131,7 @@ export function evalOptions(
     });
     if (accuracy) {
       series.push({
-        label: `${style.label} accuracy`,
+        label: `${style.label} ${regression ? 'test R²' : 'accuracy'}`,
         scale: 'acc',
         stroke: style.colour,
         width: Math.max(1.5, style.width - 1),
@@ -128,11 +143,11 @@ export function evalOptions(
   }
   const withAccuracy = engines.some((e) => e.accuracy);
   const axes: uPlot.Axis[] = [xAxis(x), valueAxis('loss', log)];
-  if (withAccuracy) axes.push(valueAxis('acc', false, { side: 1, grid: { show: false }, values: percent }));
+  if (withAccuracy) axes.push(valueAxis('acc', false, { side: 1, grid: { show: false }, values: regression ? plain : percent }));
   const opts = base('Test set', width, height);
   return {
     ...opts,
-    scales: { ...opts.scales, loss: lossScale(log), acc: { range: accuracyRange } },
+    scales: { ...opts.scales, loss: lossScale(log), acc: { range: regression ? r2Range : accuracyRange } },
     axes,
     series,
   };

@@ -27,8 +27,11 @@ const TEST_ACCURACY = 1;
 export interface EvalPoint {
   step: number;
   testLoss: number;
-  /** Fraction correct in [0, 1]; absent for models without classes (the autoencoder). */
+  /** Fraction correct in [0, 1]; absent for models without classes (the autoencoder, a regression). */
   testAccuracy?: number;
+  /** A regression's test RMSE and R², drawn in place of the loss and the accuracy. */
+  testRMSE?: number;
+  testR2?: number;
 }
 
 /** Options for LossPlot. */
@@ -63,6 +66,8 @@ export class LossPlot {
   private trainChart: uPlot | null = null;
   private evalChart: uPlot | null = null;
   private trainLayout = '';
+  /** The evaluations are a regression's (RMSE and R²), not loss and accuracy. */
+  private regression = false;
   private evalLayout = '';
   private log = false;
   private reference: { value: number; label: string } | null = null;
@@ -131,10 +136,13 @@ export class LossPlot {
 
   /** Adds one test-set evaluation; skipped unless the step and the loss or accuracy are finite. */
   addEval(engine: LossEngine, point: EvalPoint): void {
-    const accuracy = point.testAccuracy ?? Number.NaN;
-    if (!Number.isFinite(point.step) || !(Number.isFinite(point.testLoss) || Number.isFinite(accuracy))) return;
-    this.data[engine].evals.push(point.step, [point.testLoss, accuracy]);
-    if (this.x === 'seconds') this.data[engine].evalsClock.push(this.seconds(), [point.testLoss, accuracy]);
+    // A regression's test chart is its RMSE (left) and R² (right): the figures the status names.
+    this.regression = point.testRMSE !== undefined;
+    const loss = point.testRMSE ?? point.testLoss;
+    const accuracy = point.testR2 ?? point.testAccuracy ?? Number.NaN;
+    if (!Number.isFinite(point.step) || !(Number.isFinite(loss) || Number.isFinite(accuracy))) return;
+    this.data[engine].evals.push(point.step, [loss, accuracy]);
+    if (this.x === 'seconds') this.data[engine].evalsClock.push(this.seconds(), [loss, accuracy]);
     this.invalidate();
   }
 
@@ -165,7 +173,8 @@ export class LossPlot {
       return { engine, seconds: at < 0 ? null : store.x[at]! };
     });
     if (reached.length < 2) return null;
-    const percent = `${RACE_TARGET * 100}% test accuracy`;
+    // A regression's column holds R²: the same target, named as what it is.
+    const percent = this.regression ? `a test R² of ${RACE_TARGET}` : `${RACE_TARGET * 100}% test accuracy`;
     const done = reached.filter((r) => r.seconds !== null).sort((a, b) => a.seconds! - b.seconds!);
     if (done.length === 0) return `Neither engine has reached ${percent} yet.`;
     const [first] = done;
@@ -309,10 +318,10 @@ export class LossPlot {
     }
     const { x, columns } = alignCurves(curves);
     const data: uPlot.AlignedData = [x, ...columns];
-    const layout = `${engines.map((e) => `${e.engine}:${e.accuracy}`).join()}|${this.log}|${this.x}`;
+    const layout = `${engines.map((e) => `${e.engine}:${e.accuracy}`).join()}|${this.log}|${this.x}|${this.regression}`;
     if (!this.evalChart || layout !== this.evalLayout) {
       this.evalChart?.destroy();
-      this.evalChart = new uPlot(evalOptions(this.width, HEIGHT, engines, this.log, this.x), data, this.holders[1]);
+      this.evalChart = new uPlot(evalOptions(this.width, HEIGHT, engines, this.log, this.x, this.regression), data, this.holders[1]);
       this.evalLayout = layout;
     } else {
       this.evalChart.setData(data);

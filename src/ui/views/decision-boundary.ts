@@ -1,9 +1,10 @@
 // The classifier's view of the plane: each grid cell coloured by its most likely class, paler
 // where the network is unsure (or in full colour, "discretize output"), with the training points
-// drawn on top and the test points as rings ("show test data"), as Playground's output.
+// drawn on top and the test points as rings ("show test data"), as Playground's output; for a
+// regression, each cell coloured by its predicted value and each point by its target, on one diverging ramp.
 import { createCanvas, drawLabelStrip, PixelBuffer, setPixel, type SizedCanvas } from './canvas';
 import { ViewCard } from './card';
-import { classColour, classRgb, maxAbs, mixRgb, MISSING_RGB, unitRgb, type Rgb } from './colours';
+import { classColour, classRgb, divergingRgb, maxAbs, mixRgb, MISSING_RGB, unitRgb, type Rgb } from './colours';
 
 const SIZE = 300; // canvas side, CSS pixels
 const WHITE: Rgb = [255, 255, 255];
@@ -32,6 +33,17 @@ export interface DecisionBoundaryData {
   /** The test set's [M, 2] points and classes, drawn hollow. */
   testPoints?: Float32Array;
   testLabels?: Uint32Array;
+  /**
+   * A regression's picture in place of the classes': each cell's predicted value [grid²] and each
+   * point's target (test points' after the training points'), coloured on one ramp from −scale to +scale.
+   */
+  regression?: { values: Float32Array; targets: Float32Array; testTargets?: Float32Array; scale: number };
+}
+
+/** A value on the regression's ramp, as CSS. */
+function valueColour(v: number, scale: number): string {
+  const [r, g, b] = Number.isFinite(v) ? divergingRgb(scale > 0 ? v / scale : 0) : MISSING_RGB;
+  return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
 }
 
 /** [grid*grid, 2] cell-centre coordinates in the order of `probs`: rows from the top (ymax), x left to right. */
@@ -97,14 +109,21 @@ export class DecisionBoundaryView {
   private last: DecisionBoundaryData | null = null;
   private unit: UnitMap | null = null;
 
-  /** Builds the card and its 360×360 canvas inside `container`. */
-  constructor(container: HTMLElement) {
-    this.card = new ViewCard(
-      container,
-      'decision-boundary',
-      'Decision boundary',
-      'The predicted class, paler where unsure; dots: training points. Hover a unit for its map.',
-    );
+  /** Builds the card and its 360×360 canvas inside `container`; a regression's card shows values, not classes. */
+  constructor(container: HTMLElement, regression = false) {
+    this.card = regression
+      ? new ViewCard(
+          container,
+          'decision-boundary',
+          'Predicted value',
+          'The output over the plane, red above 0, blue below; dots: targets of the points. Hover a unit for its map.',
+        )
+      : new ViewCard(
+          container,
+          'decision-boundary',
+          'Decision boundary',
+          'The predicted class, paler where unsure; dots: training points. Hover a unit for its map.',
+        );
     this.card.root.setAttribute('aria-label', 'decision boundary');
     this.card.root.setAttribute('role', 'figure');
     this.surface = createCanvas(this.card.body, SIZE, SIZE);
@@ -177,8 +196,49 @@ export class DecisionBoundaryView {
     if (!(Number.isFinite(spanX) && Number.isFinite(spanY) && spanX > 0 && spanY > 0)) return;
     const px = (x: number) => ((x - b.xmin) / spanX) * SIZE;
     const py = (y: number) => ((b.ymax - y) / spanY) * SIZE;
+    const reg = data.regression;
+    if (reg) {
+      if (chosen.showTest && data.testPoints && reg.testTargets) this.drawValuePoints(ctx, data.testPoints, reg.testTargets, reg.scale, px, py, true);
+      this.drawValuePoints(ctx, data.points, reg.targets, reg.scale, px, py, false);
+      return;
+    }
     if (chosen.showTest && data.testPoints && data.testLabels) this.drawPoints(ctx, data.testPoints, data.testLabels, px, py, true);
     this.drawPoints(ctx, data.points, data.labels, px, py, false);
+  }
+
+  /** A regression's points, each in its target's colour: training points filled, test points as rings. */
+  private drawValuePoints(
+    ctx: CanvasRenderingContext2D,
+    points: Float32Array,
+    targets: Float32Array,
+    scale: number,
+    px: (x: number) => number,
+    py: (y: number) => number,
+    hollow: boolean,
+  ): void {
+    const n = Math.min(Math.floor(points.length / 2), targets.length);
+    const radius = n > 2000 ? 2 : 3.5;
+    for (let i = 0; i < n; i++) {
+      const x = px(points[2 * i]!);
+      const y = py(points[2 * i + 1]!);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      ctx.beginPath();
+      ctx.arc(x, y, radius, 0, 2 * Math.PI);
+      const colour = valueColour(targets[i]!, scale);
+      ctx.strokeStyle = 'rgba(20, 22, 26, 0.85)';
+      if (hollow) {
+        ctx.lineWidth = 3;
+        ctx.stroke();
+        ctx.lineWidth = 1.6;
+        ctx.strokeStyle = colour;
+        ctx.stroke();
+      } else {
+        ctx.lineWidth = 1;
+        ctx.fillStyle = colour;
+        ctx.fill();
+        ctx.stroke();
+      }
+    }
   }
 
   /** Removes the card. */
@@ -192,8 +252,19 @@ export class DecisionBoundaryView {
     ctx.fillRect(0, 0, SIZE, SIZE);
   }
 
-  private drawCells({ grid, probs, classes }: DecisionBoundaryData): void {
+  private drawCells({ grid, probs, classes, regression }: DecisionBoundaryData): void {
     const g = Math.floor(grid);
+    if (regression) {
+      if (g <= 0 || regression.values.length < g * g) return;
+      const image = this.cells.begin(g, g);
+      for (let i = 0; i < g * g; i++) {
+        const v = regression.values[i]!;
+        const rgb = Number.isFinite(v) ? divergingRgb(regression.scale > 0 ? v / regression.scale : 0) : MISSING_RGB;
+        setPixel(image, i % g, Math.floor(i / g), rgb[0], rgb[1], rgb[2]);
+      }
+      this.cells.blitPixels(this.surface.ctx, 0, 0, SIZE, SIZE, true);
+      return;
+    }
     const C = Math.floor(classes);
     if (g <= 0 || C <= 0 || probs.length < g * g * C) return;
     const image = this.cells.begin(g, g);
