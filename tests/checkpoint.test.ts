@@ -8,7 +8,7 @@ import { UserError } from '../src/base/errors';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/reference/optimizer';
 import { captureCheckpoint, checkpointHistory, restoreCheckpoint } from '../src/train/checkpoint';
 import { checkpointNpyFiles, serializeCheckpoint } from '../src/train/checkpoint-file';
-import { type Checkpoint, MAX_HISTORY_POINTS } from '../src/train/checkpoint-format';
+import { CHECKPOINT_VERSION, type Checkpoint, MAX_HISTORY_POINTS } from '../src/train/checkpoint-format';
 import { MetricsLog } from '../src/train/metrics-log';
 import { parseCheckpoint } from '../src/train/checkpoint-reader';
 import { Rng } from '../src/base/rng';
@@ -233,7 +233,7 @@ describe('checkpoint on the reference engine', () => {
     const data: DataSplit = { train: { name: 'real', X, labels: new Uint32Array(targets.buffer), N, D: 3, classes: 1, regression: true } };
     const cp = await checkpointAfter(configFor(spec, { kind: 'adam', lr: 0.01 }), data, 3);
     const text = serializeCheckpoint(cp);
-    expect(JSON.parse(text).version).toBe(3); // older builds refuse "problem" as an unexpected key: no new version needed
+    expect(JSON.parse(text).version).toBe(CHECKPOINT_VERSION); // older builds refuse "problem" as an unexpected key: no version of its own
     expect(parseCheckpoint(text, 'run.json').spec).toEqual(spec);
     const classifier = JSON.parse(serializeCheckpoint(await checkpointAfter(configFor(cases[0]![0], {}), dataFor(cases[0]![0]), 1)));
     expect(Object.keys(classifier.spec.shape)).not.toContain('problem');

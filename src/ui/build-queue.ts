@@ -21,8 +21,12 @@ import type { RunViews } from './run-views';
 import { ENGINES_OF, type PageSettings } from './settings';
 import type { StatusLine } from './status-line';
 import type { TrainingLoop } from './training-loop';
+import { runFingerprint } from './math/run-curves';
 
 /** What a build needs of the page. */
+/** Steps the built-in run trains first, when a derivation is to train with nothing to compare it with. */
+const CORRECT_FIRST_STEPS = 200;
+
 export interface BuildHost {
   readonly settings: PageSettings;
   gpu(): GpuContext | null;
@@ -301,12 +305,43 @@ export class BuildQueue {
    */
   async trainWith(text: string | null, changes: Partial<PageSettings>): Promise<string | null> {
     Object.assign(this.host.settings, changes);
+    if (text !== null && !this.hasCorrectRun()) {
+      // Nothing to compare with yet: the built-in run of these settings trains first, for a few hundred
+      // steps, so that the comparison plot holds both runs (same seed, same batches).
+      this.derivation = null;
+      this.host.settingsChanged();
+      await this.rebuild();
+      const stopped = await this.trainBuiltInFirst();
+      if (stopped) return stopped;
+    }
     this.derivation = text;
     this.host.settingsChanged();
     await this.rebuild();
     const inUse = this.session?.config.derivation ?? null;
     if (inUse !== text) return this.derivationLeftOut ?? this.refusal ?? 'the run was not rebuilt';
     if (text !== null) this.host.loop.play();
+    return null;
+  }
+
+  /** Whether the comparison plot already holds the built-in run of the current settings, CORRECT_FIRST_STEPS long. */
+  private hasCorrectRun(): boolean {
+    const curve = this.host.views.runs.curves.none;
+    return !!curve && curve.fingerprint === runFingerprint(this.host.settings) && (curve.steps.at(-1) ?? 0) >= CORRECT_FIRST_STEPS - 1;
+  }
+
+  /** Plays the built-in run until CORRECT_FIRST_STEPS; resolves with why it stopped short (paused, replaced), else null. */
+  private async trainBuiltInFirst(): Promise<string | null> {
+    const session = this.session;
+    if (!session || session.config.derivation !== undefined) return this.refusal ?? 'the built-in run could not be built';
+    this.host.banners.notice(`Training the built-in backward pass first, for ${CORRECT_FIRST_STEPS} steps: the run to compare yours with.`);
+    const { loop } = this.host;
+    loop.play();
+    while (session.step < CORRECT_FIRST_STEPS) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (this.session !== session) return 'the run was replaced before the built-in one had trained';
+      if (!loop.running && !loop.startsWhenReady) return 'paused before the built-in run had trained: press the button again';
+    }
+    await loop.stop();
     return null;
   }
 

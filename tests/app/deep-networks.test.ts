@@ -40,7 +40,9 @@ describe('deeper networks in the page', () => {
     expect(await page.evaluate(() => location.hash)).toContain('hidden=6%2C5');
     await widths.fill('6,x');
     await widths.press('Enter');
-    await expect.poll(() => page.locator('.lil-gui .panel-note[role=status]').first().textContent()).toMatch(/hidden must be 1 to 4 comma-separated entries/);
+    await expect
+      .poll(() => page.locator('.lil-gui .panel-note[role=status]:visible').first().textContent())
+      .toMatch(/hidden must be 1 to 4 comma-separated entries/);
     expect((await state(page)).settings.hidden).toEqual([6, 5]);
     expect(await widths.inputValue()).toBe('6,5');
   });

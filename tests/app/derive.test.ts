@@ -120,6 +120,8 @@ describe('derive it yourself', () => {
     for (const m of common) expect(Math.abs(byStep.get(m.step)! - m.loss), `step ${m.step}`).toBeLessThan(1e-4 * Math.max(1, m.loss));
     // Both curves in the comparison plot.
     expect(s.curveEnds).toMatchObject({ none: expect.any(Number), derivation: expect.any(Number) });
+    // 40 steps were too few to compare with: the built-in run trained on by itself first (200 steps).
+    expect(s.curveEnds.none).toBeGreaterThan(100);
     const legend = await page.locator('.view-compare-runs .u-legend').textContent();
     expect(legend).toContain('correct');
     expect(legend).toContain('my derivation');

@@ -65,6 +65,7 @@ declare global {
     app: AppHandle;
     /** Live GPU buffers, where a test's init script counts them. */
     liveBuffers?: () => number;
+    liveStaging?: () => number;
     /** With --js-flags=--expose-gc (the WebGPU browser). */
     gc?: () => void;
   }

@@ -99,7 +99,7 @@ describe('a regression in the page', () => {
     const runFile = join(tmpdir(), `regression-run-${process.pid}.json`);
     await (await saving).saveAs(runFile);
     const doc = JSON.parse(readFileSync(runFile, 'utf8'));
-    expect(doc.version).toBe(3);
+    expect(doc.version).toBe(4);
     expect(doc.spec).toEqual({ kind: 'mlp', shape: { D: 2, hidden: [6], C: 1, problem: 'regression' } });
     expect(doc.settings).toMatchObject({ problem: 'regression', dataset: 'plane' });
     await page.close();
