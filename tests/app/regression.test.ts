@@ -20,6 +20,8 @@ describe('a regression in the page', () => {
     // One step, evaluated: the untrained network's RMSE to compare against.
     await clickButton(page, 'one step');
     await waitForApp(page, (app) => app.evals.some((e) => e.step >= 1 && e.testRMSE !== undefined), undefined, { timeout: 60_000 });
+    // The loss card says what its test chart draws.
+    await expect.poll(() => page.locator('.view-loss .view-caption').textContent(), { timeout: 10_000 }).toMatch(/Below: RMSE and R² on the test set\.$/);
     const early = (await state(page)).evals.at(-1)!;
     await trainFor(page, 600, 240_000);
     await waitForApp(page, (app) => (app.evals.at(-1)?.step ?? 0) >= 600, undefined, { timeout: 60_000 });

@@ -138,6 +138,8 @@ export class LossPlot {
   addEval(engine: LossEngine, point: EvalPoint): void {
     // A regression's test chart is its RMSE (left) and R² (right): the figures the status names.
     this.regression = point.testRMSE !== undefined;
+    const below = this.regression ? 'RMSE and R²' : point.testAccuracy === undefined ? 'loss' : 'loss and accuracy';
+    this.card.setCaption(`Thin lines: loss of each training batch; thick: its moving average. Below: ${below} on the test set.`);
     const loss = point.testRMSE ?? point.testLoss;
     const accuracy = point.testR2 ?? point.testAccuracy ?? Number.NaN;
     if (!Number.isFinite(point.step) || !(Number.isFinite(loss) || Number.isFinite(accuracy))) return;
