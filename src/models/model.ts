@@ -384,54 +384,59 @@ export class GpuModel {
       order: storageBuffer(device, `${set.name}/eval-order`, chunkRows * 4),
       cursor: storageBuffer(device, `${set.name}/eval-cursor`, 8),
     };
-    for (let start = 0; start < set.N; start += EVAL_ROWS) {
-      const rows = Math.min(EVAL_ROWS, set.N - start);
-      const order = Uint32Array.from({ length: rows }, (_, i) => start + i);
-      writeArray(device, chunk.order, 0, order);
-      const gather = this.kernels.gather.bind(
-        `${network.kind}/eval-gather`,
-        { data: set.X, labels: set.labels, perm: chunk.order, state: chunk.cursor, batchX: chunk.X, batchLabels: chunk.labels },
-        rows,
-        D,
-        set.bytes,
-      );
-      const pass = network.bind(
-        `${network.kind}/eval`,
-        {
-          params: this.params,
-          X: { buffer: chunk.X, offset: 0, size: rows * D * 4 },
-          labels: { buffer: chunk.labels, offset: 0, size: rows * 4 },
-          rowStats: { buffer: rowStats, offset: start * 8, size: rows * 8 },
-        },
-        rows,
-        rows,
-      );
-      const encoder = device.createCommandEncoder({ label: 'evaluate' });
-      encodeDispatches(encoder, [gather, ...pass.forward], 'evaluate');
-      if (outputs) encoder.copyBufferToBuffer(pass.output, 0, outputs, start * width * 4, rows * width * 4);
-      device.queue.submit([encoder.finish()]);
-      gather.uniform.destroy();
-      pass.destroy();
-      if (opts.signal && start + EVAL_ROWS < set.N) {
-        await device.queue.onSubmittedWorkDone();
-        if (opts.signal.aborted) {
-          for (const b of [rowStats, chunk.X, chunk.labels, chunk.order, chunk.cursor]) b.destroy();
-          outputs?.destroy();
-          throw opts.signal.reason;
-        }
+    try {
+      for (let start = 0; start < set.N; start += EVAL_ROWS) {
+        const rows = Math.min(EVAL_ROWS, set.N - start);
+        const order = Uint32Array.from({ length: rows }, (_, i) => start + i);
+        writeArray(device, chunk.order, 0, order);
+        const gather = this.kernels.gather.bind(
+          `${network.kind}/eval-gather`,
+          { data: set.X, labels: set.labels, perm: chunk.order, state: chunk.cursor, batchX: chunk.X, batchLabels: chunk.labels },
+          rows,
+          D,
+          set.bytes,
+        );
+        const pass = network.bind(
+          `${network.kind}/eval`,
+          {
+            params: this.params,
+            X: { buffer: chunk.X, offset: 0, size: rows * D * 4 },
+            labels: { buffer: chunk.labels, offset: 0, size: rows * 4 },
+            rowStats: { buffer: rowStats, offset: start * 8, size: rows * 8 },
+          },
+          rows,
+          rows,
+        );
+        const encoder = device.createCommandEncoder({ label: 'evaluate' });
+        encodeDispatches(encoder, [gather, ...pass.forward], 'evaluate');
+        if (outputs) encoder.copyBufferToBuffer(pass.output, 0, outputs, start * width * 4, rows * width * 4);
+        device.queue.submit([encoder.finish()]);
+        gather.uniform.destroy();
+        pass.destroy();
+        if (opts.signal && start + EVAL_ROWS < set.N) await this.chunkSettled(opts.signal);
       }
+      const stats = await readFloats(device, rowStats);
+      const outputValues = outputs ? await readFloats(device, outputs) : undefined;
+      let loss = 0;
+      let correct = 0;
+      for (let i = 0; i < set.N; i++) {
+        loss += stats[2 * i]!;
+        correct += stats[2 * i + 1]!;
+      }
+      return { loss: loss / set.N, accuracy: correct / set.N, outputs: outputValues };
+    } finally {
+      for (const b of [rowStats, chunk.X, chunk.labels, chunk.order, chunk.cursor]) b.destroy();
+      outputs?.destroy();
     }
-    const stats = await readFloats(device, rowStats);
-    const outputValues = outputs ? await readFloats(device, outputs) : undefined;
-    for (const b of [rowStats, chunk.X, chunk.labels, chunk.order, chunk.cursor]) b.destroy();
-    outputs?.destroy();
-    let loss = 0;
-    let correct = 0;
-    for (let i = 0; i < set.N; i++) {
-      loss += stats[2 * i]!;
-      correct += stats[2 * i + 1]!;
-    }
-    return { loss: loss / set.N, accuracy: correct / set.N, outputs: outputValues };
+  }
+
+  /**
+   * Between the chunks of a read that can be called off: waits for the chunk submitted, then throws
+   * the signal's reason if it was aborted meanwhile (no submitted work is abandoned).
+   */
+  private async chunkSettled(signal: AbortSignal): Promise<void> {
+    await this.device.queue.onSubmittedWorkDone();
+    signal.throwIfAborted();
   }
 
   /**
@@ -465,8 +470,7 @@ export class GpuModel {
       });
       if (signal && k + 1 < probe.passes.length) {
         device.queue.submit([encoder.finish()]);
-        await device.queue.onSubmittedWorkDone();
-        if (signal.aborted) throw signal.reason;
+        await this.chunkSettled(signal);
         encoder = device.createCommandEncoder({ label: 'probe' });
       }
     }

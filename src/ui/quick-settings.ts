@@ -3,7 +3,7 @@
 // as the panel, read each value with the link's reader (so a value is refused here exactly as in a
 // link), and say in a line under the bar when one is refused: nothing is clamped in silence.
 import { ACTIVATIONS } from '../reference/activations';
-import { type PageSettings, readSettings } from './settings';
+import { type PageSettings, RANGES, readSettings } from './settings';
 
 /** The regularisation as Playground offers it: one kind at a time, with one rate. */
 type Regularisation = 'none' | 'l1' | 'l2';
@@ -54,10 +54,10 @@ export class QuickSettings {
     onCommit(this.lr, () => this.commitNumber('lr', 'learning rate', this.lr.value));
     this.activation.addEventListener('change', () => this.set('activation', this.activation.value as PageSettings['activation']));
     this.regularisation.addEventListener('change', () => this.chooseRegularisation(this.regularisation.value as Regularisation));
+    // The rate field is disabled while the regularisation is none: it edits the kind chosen.
     onCommit(this.rate, () => {
       const kind = currentRegularisation(this.settings);
-      if (kind === 'none') return this.chooseRegularisation('l2', this.rate.value);
-      this.commitNumber(kind === 'l1' ? 'l1' : 'weightDecay', 'regularisation rate', this.rate.value);
+      if (kind !== 'none') this.commitNumber(kind === 'l1' ? 'l1' : 'weightDecay', 'regularisation rate', this.rate.value);
     });
     this.refresh();
   }
@@ -101,7 +101,7 @@ export class QuickSettings {
   private commitNumber(key: 'lr' | 'l1' | 'weightDecay', name: string, text: string): void {
     const read = readSettings([[key, text.trim()]]);
     if (read.problems.length > 0) {
-      this.say(`The ${name} must be a number from ${rangeText(read.problems[0]!)}, not “${text.trim()}”: it stays ${this.settings[key]}.`);
+      this.say(`The ${name} must be a number from ${rangeText(key)}, not “${text.trim()}”: it stays ${this.settings[key]}.`);
       this.refresh();
       return;
     }
@@ -110,19 +110,10 @@ export class QuickSettings {
   }
 
   /** One kind of regularisation at a time: choosing one moves the rate to it, "none" sets both to 0. */
-  private chooseRegularisation(kind: Regularisation, typed?: string): void {
+  private chooseRegularisation(kind: Regularisation): void {
     const s = this.settings;
     const previous = Math.max(s.l1, s.weightDecay);
-    let rate = kind === 'none' ? 0 : previous > 0 ? previous : DEFAULT_RATE;
-    if (typed !== undefined) {
-      const read = readSettings([['l1', typed.trim()]]);
-      if (read.problems.length > 0) {
-        this.say(`The regularisation rate must be a number from ${rangeText(read.problems[0]!)}, not “${typed.trim()}”.`);
-        this.refresh();
-        return;
-      }
-      rate = read.settings.l1;
-    }
+    const rate = kind === 'none' ? 0 : previous > 0 ? previous : DEFAULT_RATE;
     this.say(null);
     this.set('l1', kind === 'l1' ? rate : 0);
     this.set('weightDecay', kind === 'l2' ? rate : 0);
@@ -142,9 +133,10 @@ export class QuickSettings {
   }
 }
 
-/** "from 0.00001 to 10" out of the reader's "lr must be a number from 0.00001 to 10, not '500'". */
-function rangeText(problem: string): string {
-  return /from (\S+ to \S+?),/.exec(problem)?.[1] ?? 'its range';
+/** "0.00001 to 10": a setting's range, written as the link's reader writes it. */
+function rangeText(key: keyof PageSettings): string {
+  const { min, max } = RANGES[key]!;
+  return `${min} to ${max}`;
 }
 
 /** The kind shown: L2 where weight decay is set (a link may set both: L2 wins the menu, L1 still applies). */
