@@ -15,6 +15,29 @@ const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
  */
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
+/** A tier of GPU tests: Vitest's browser mode in headless Chromium with WebGPU (SwiftShader where there is no GPU). */
+function gpuProject(test: { name: string; include: string[]; exclude?: string[]; isolate?: boolean }) {
+  return {
+    plugins: [mnistAssets()],
+    // Reached only through dynamic imports (src/bench/tfjs.ts, tfjs-wasm.ts, jax.ts): listed so
+    // that Vite does not discover them mid-run and reload a test.
+    optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', '@jax-js/jax'] },
+    test: {
+      ...test,
+      testTimeout: 120_000,
+      browser: {
+        enabled: true,
+        headless: true,
+        screenshotFailures: false,
+        provider: playwright({
+          launchOptions: { executablePath: chromePath, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'] },
+        }),
+        instances: [{ browser: 'chromium' as const }],
+      },
+    },
+  };
+}
+
 export default defineConfig(({ isSsrBuild }) => ({
   plugins: isSsrBuild ? [] : [mnistAssets(), contentSecurityPolicy(), offlineSite(), tfjsWasmThreads()],
   // Relative URLs in the built page (scripts, styles, mnist/): the static site works from any base path.
@@ -36,6 +59,8 @@ export default defineConfig(({ isSsrBuild }) => ({
           environment: 'node',
           // Bundles the CLI once for the CLI tests (tests/run-cli.ts).
           globalSetup: ['tests/cli-setup.ts'],
+          // The files share one worker's modules: most take milliseconds, and a fresh worker each cost more.
+          isolate: false,
           testTimeout: 120_000,
         },
       },
@@ -47,32 +72,23 @@ export default defineConfig(({ isSsrBuild }) => ({
           include: ['tests/app/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/app/global-setup.ts'],
+          // One worker runs the files in turn without loading Playwright and Vite again for each.
+          isolate: false,
           testTimeout: 120_000,
         },
       },
-      {
-        plugins: [mnistAssets()],
-        // Reached only through dynamic imports (src/bench/tfjs.ts, tfjs-wasm.ts, jax.ts): listed so
-        // that Vite does not discover them mid-run and reload a test.
-        optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', '@jax-js/jax'] },
-        test: {
-          name: 'gpu',
-          include: ['tests/**/*.gpu.test.ts'],
-          testTimeout: 120_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({
-              launchOptions: {
-                executablePath: chromePath,
-                args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-dev-shm-usage'],
-              },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
-        },
-      },
+      gpuProject({
+        name: 'gpu',
+        include: ['tests/**/*.gpu.test.ts'],
+        exclude: ['tests/bench-*.gpu.test.ts'],
+        // The files run in one page on one device (tests/gpu-context.ts): a kernel that several files
+        // use is compiled once, where a page per file compiled it again each time (172 s → about 110 s).
+        isolate: false,
+      }),
+      // The benchmark's files, each in a page of its own: TensorFlow.js and jax-js keep their devices
+      // for the page's life, and in the page shared with the other files they were left on a device
+      // that no longer worked.
+      gpuProject({ name: 'gpu-bench', include: ['tests/bench-*.gpu.test.ts'] }),
     ],
   },
 }));

@@ -3,17 +3,17 @@
 // 1e-3, each then times its step, the Wasm binaries come from this page's own origin, and a peer
 // whose loss is off is refused before it is timed.
 import { describe, expect, it } from 'vitest';
-import { openDevice, type GpuContext } from '../src/gpu/device';
 import { benchJax, validateJax } from '../src/bench/jax';
 import { benchTfjs, validateTfjs } from '../src/bench/tfjs';
 import { benchTfjsWasm, tfjsWasmFeatures, validateTfjsWasm } from '../src/bench/tfjs-wasm';
 import type { BenchProtocol, BenchResult, BenchSize } from '../src/bench/types';
 import { checkLosses, referenceLosses, VALIDATE_STEPS, type LossCheck } from '../src/bench/validate';
+import { gpuContext } from './gpu-context';
 
 const size: BenchSize = { batch: 8, hidden: 16 };
 const protocol: BenchProtocol = { warmup: 1, rounds: 1, targetRoundMs: 1, maxStepsPerRound: 2 };
-let ctx: GpuContext | null = null;
-const gpu = async () => (ctx ??= await openDevice(navigator.gpu));
+// The tier's one device: TensorFlow.js binds to the first device it is given (bench-view's too).
+const gpu = gpuContext;
 
 const peers: Array<[string, () => Promise<LossCheck>, () => Promise<BenchResult>]> = [
   ['tfjs-wasm', () => validateTfjsWasm(size), () => benchTfjsWasm(size, protocol)],

@@ -5,9 +5,10 @@
 // timed or saying why not, and can be cancelled; nothing is logged as an error.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { page } from 'vitest/browser';
-import { openDevice, type GpuContext } from '../src/gpu/device';
+import type { GpuContext } from '../src/gpu/device';
 import { compareTables, notTimed } from '../src/ui/bench/bench-compare';
 import { BenchView } from '../src/ui/bench/bench-view';
+import { gpuContext } from './gpu-context';
 
 const errors: string[] = [];
 const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => errors.push(args.map(String).join(' ')));
@@ -19,7 +20,7 @@ host.style.width = '700px';
 document.body.append(host);
 
 async function view(): Promise<BenchView> {
-  ctx ??= await openDevice(navigator.gpu);
+  ctx ??= await gpuContext();
   // The current model: two hidden layers of tanh on 6 inputs and 3 classes, not the sweep's 784-H-10 swish.
   const shape = { D: 6, hidden: [7, 5], C: 3, activation: 'tanh' as const };
   return new BenchView(host, {
@@ -144,7 +145,7 @@ describe('benchmark view', () => {
 
   // Last in the file: the peers it gives up on still run in the background for a while.
   it('gives up on a peer that takes longer than its time limit, says so in its row, and goes on', async () => {
-    ctx ??= await openDevice(navigator.gpu);
+    ctx ??= await gpuContext();
     const v = new BenchView(host, {
       gpu: () => ctx,
       current: () => ({ size: { batch: 4, hidden: 3 } }),

@@ -10,16 +10,24 @@ import type { PlacedDiagram } from '../src/ui/views/diagram-types';
 import { digitRows } from '../src/ui/views/digit-order';
 
 describe('diagram layout', () => {
-  it('gives every node a box inside the canvas, apart from the others, in one sub-column while readable', () => {
+  it('gives every drawn node a box inside the canvas, apart from the others, at least 32 px; a layer too tall for that draws its first units', () => {
     const counts = [2, 8, 32, 200, 3];
-    const boxes = layoutColumns(counts, 600, 270, 22);
-    expect(boxes.map((c) => c.length)).toEqual(counts);
+    const boxes = layoutColumns(counts, 600, 300, 22);
+    const drawn = boxes.map((c) => c.length);
+    expect(drawn[0]).toBe(2);
+    expect(drawn[1]).toBe(8);
+    expect(drawn[4]).toBe(3);
+    for (const c of [2, 3]) {
+      expect(drawn[c]).toBeGreaterThan(8); // as many as fit, wrapped
+      expect(drawn[c]).toBeLessThan(counts[c]!);
+    }
     for (const column of boxes) {
       for (const b of column) {
+        expect(b.size).toBeGreaterThanOrEqual(32);
         expect(b.x).toBeGreaterThanOrEqual(0);
         expect(b.y).toBeGreaterThanOrEqual(22);
         expect(b.x + b.size).toBeLessThanOrEqual(600);
-        expect(b.y + b.size).toBeLessThanOrEqual(270);
+        expect(b.y + b.size).toBeLessThanOrEqual(300);
       }
       for (let i = 1; i < column.length; i++) {
         const [a, b] = [column[i - 1]!, column[i]!];
@@ -27,30 +35,43 @@ describe('diagram layout', () => {
       }
     }
     expect(new Set(boxes[1]!.map((b) => b.x)).size).toBe(1); // 8 units: one column
-    expect(new Set(boxes[3]!.map((b) => b.x)).size).toBeGreaterThan(1); // 200 units wrap
+    expect(new Set(boxes[3]!.map((b) => b.x)).size).toBeGreaterThan(1); // a tall layer wraps
     expect(layoutColumns([], 100, 100)).toEqual([]);
     expect(layoutColumns([0, 1], 100, 100)[0]).toEqual([]);
+    // A card smaller than 32 px a node still gets one node a column, inside it.
+    const tiny = layoutColumns([3, 4], 60, 50, 22);
+    for (const b of tiny.flat()) expect(b.y + b.size).toBeLessThanOrEqual(50);
+    expect(tiny.every((c) => c.length >= 1)).toBe(true);
   });
 
   it('gives columns that fit one size, at least 32 px at 1280×800 and growing with the window; a tall layer wraps no larger', () => {
     const counts = [7, 6, 5, 3]; // a 2-D set's seven inputs, two hidden layers, three classes
     const sizes = (boxes: ReturnType<typeof layoutColumns>) => [...new Set(boxes.flat().map((b) => b.size))];
     const subColumns = (column: readonly { x: number }[]) => new Set(column.map((b) => b.x)).size;
-    // The diagram's canvas at 1280×800 (594 × 270, 22 for the headings) and at 1920×1080 (1234 × 410).
-    const small = layoutColumns(counts, 594, 270, 22);
-    const large = layoutColumns(counts, 1234, 410, 22);
+    // The diagram's canvas at 1280×800 (594 × 300, 22 for the headings) and at 1920×1080 (1234 × 440).
+    const small = layoutColumns(counts, 594, 300, 22);
+    const large = layoutColumns(counts, 1234, 440, 22);
     expect(sizes(small)).toHaveLength(1);
     expect(sizes(small)[0]).toBeGreaterThanOrEqual(32);
     expect(sizes(large)).toHaveLength(1);
     expect(sizes(large)[0]).toBeGreaterThan(sizes(small)[0]! * 1.4);
     for (const column of [...small, ...large]) expect(subColumns(column)).toBe(1); // Playground's columns per layer
-    // The page's default network (32 hidden units): the inputs at 32 px, the layer wrapped beside them no larger.
-    const wrapped = layoutColumns([7, 32, 3], 594, 270, 22);
-    expect(wrapped[0]![0]!.size).toBeGreaterThanOrEqual(32);
+    // The page's default network (32 hidden units, 36 px kept for the inputs' names): every node at
+    // 32 px or more; at 1280×800 the layer wraps and draws its first units, at 1920×1080 all 32.
+    const wrapped = layoutColumns([7, 32, 3], 594, 300, 22, 36);
+    expect(Math.min(...wrapped.flat().map((b) => b.size))).toBeGreaterThanOrEqual(32);
     expect(wrapped[1]![0]!.size).toBeLessThanOrEqual(wrapped[0]![0]!.size);
-    expect(wrapped[1]![0]!.size).toBeGreaterThanOrEqual(24);
     expect(subColumns(wrapped[1]!)).toBeGreaterThan(1);
-    expect(sizes(layoutColumns([2, 2, 2], 594, 270, 22))[0]).toBeLessThanOrEqual((270 - 22) / 4); // a quarter of the height at most
+    expect(wrapped[1]!.length).toBeGreaterThanOrEqual(20);
+    const wide = layoutColumns([7, 32, 3], 1234, 440, 22, 36);
+    expect(wide[1]).toHaveLength(32);
+    expect(Math.min(...wide.flat().map((b) => b.size))).toBeGreaterThan(40);
+    // At 800×600 (a 240 px stage) the seven inputs stay one named column, a little under 32 px, and the layer no smaller.
+    const short = layoutColumns([7, 32, 3], 404, 240, 22, 36);
+    expect(subColumns(short[0]!)).toBe(1);
+    expect(short[0]![0]!.size).toBeGreaterThanOrEqual(28);
+    expect(short[1]![0]!.size).toBe(short[0]![0]!.size);
+    expect(sizes(layoutColumns([2, 2, 2], 594, 300, 22))[0]).toBeLessThanOrEqual((300 - 22) / 4); // a quarter of the height at most
   });
 
   it('finds the link under the pointer: the nearest drawn within the distance, none between links or on a node', () => {

@@ -1,7 +1,7 @@
-// Shared by the GPU tests: one device per test file, from the real browser's WebGPU.
+// Shared by the GPU tests: one device for them all, from the real browser's WebGPU.
 // No adapter is a failure, never a skip: CI must run these tests on SwiftShader.
 import { storageBuffer, readFloats } from '../src/gpu/buffers';
-import { openDevice } from '../src/gpu/device';
+import { openDevice, type GpuContext } from '../src/gpu/device';
 import { Rng } from '../src/base/rng';
 import type { Dataset } from '../src/data/dataset';
 import { uploadDataset } from '../src/gpu/dataset-buffers';
@@ -9,16 +9,24 @@ import type { StepMetrics } from '../src/kernels/metrics';
 import type { GpuModel } from '../src/models/model';
 import { GpuTrainer } from '../src/train/gpu-trainer';
 
-let device: Promise<GPUDevice> | null = null;
+let context: Promise<GpuContext> | null = null;
 
-export function gpuDevice(): Promise<GPUDevice> {
-  device ??= openDevice(navigator.gpu).then((ctx) => {
+/**
+ * The GPU tests' one device and its adapter's name (the files share it: the tier runs them in one
+ * page, its pipelines compiled once for all). A test that needs a device of its own opens one.
+ */
+export function gpuContext(): Promise<GpuContext> {
+  context ??= openDevice(navigator.gpu).then((ctx) => {
     ctx.device.addEventListener('uncapturederror', (e) => {
       throw new Error(`WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
     });
-    return ctx.device;
+    return ctx;
   });
-  return device;
+  return context;
+}
+
+export async function gpuDevice(): Promise<GPUDevice> {
+  return (await gpuContext()).device;
 }
 
 /** Fresh random values in [-1, 1), never all zeros. */

@@ -3,6 +3,7 @@
 // (SessionClosed), never by a WebGPU validation error (gpu-context.ts turns any into a failure).
 import { describe, expect, it } from 'vitest';
 import type { DataSplit } from '../src/data/dataset';
+import { forgetKernels } from '../src/gpu/kernel';
 import { DEFAULT_OPTIMIZER } from '../src/reference/optimizer';
 import { Session, SessionClosed, type SessionConfig } from '../src/train/session';
 import { gpuDevice, randomArray, randomLabels, Rng } from './gpu-context';
@@ -90,6 +91,8 @@ describe('Session.create called off (a newer build was asked for)', () => {
 
   it('while its kernels compile, gives way at once: what the compile makes later is destroyed', async () => {
     const device = await gpuDevice();
+    forgetKernels(device); // the tier's files share the device: its kernels compile again here, slowly
+
     const buffers = countBuffers(device);
     const compile = device.createComputePipelineAsync;
     device.createComputePipelineAsync = function (this: GPUDevice, d: GPUComputePipelineDescriptor) {
@@ -98,7 +101,6 @@ describe('Session.create called off (a newer build was asked for)', () => {
     const abort = new AbortController();
     try {
       const started = performance.now();
-      // Kernels of their own (gelu, specialized): none compiled before in this file's device.
       const building = Session.create({ ...config, spec: { kind: 'mlp', shape: { D: 5, hidden: [23], C: 3, activation: 'gelu' } } }, data(), device, {
         signal: abort.signal,
       });

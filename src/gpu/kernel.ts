@@ -113,6 +113,11 @@ export class Kernel {
 }
 
 const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<Kernel>>>();
+
+/** Drops `device`'s compiled kernels from the cache: the next Kernel.create of each compiles again (a test of a build caught mid-compile). */
+export function forgetKernels(device: GPUDevice): void {
+  pipelineCache.delete(device);
+}
 const moduleCache = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
 
 /**

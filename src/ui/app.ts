@@ -3,7 +3,6 @@
 // files, and recovery (a run gone wrong). The settings are one object, edited by the panel and the
 // link; a change applies live where it can and rebuilds otherwise.
 import type { GpuContext } from '../gpu/device';
-import { optimizerOf } from '../train/run-settings';
 import type { Session } from '../train/session';
 import { mountBenchSection } from './bench/bench-section';
 import { GpuVsCpu } from './gpu-vs-cpu';
@@ -18,8 +17,8 @@ import { inspectPage, type PageInspection } from './inspection';
 import { PageFiles } from './page-files';
 import { Panel } from './panel';
 import { QuickSettings } from './quick-settings';
-import { plainWords } from './plain-words';
-import { lostWithin, Recovery, type MessageAction, type OpenGpu } from './recovery';
+import { Recovery, type MessageAction, type OpenGpu } from './recovery';
+import { recoveryHost } from './recovery-host';
 import { RunBar } from './run-bar';
 import { RunViews } from './run-views';
 import { userFileOptions, type PageSettings } from './settings';
@@ -66,11 +65,7 @@ export class App {
   private readonly gpuVsCpu: GpuVsCpu;
   private readonly derive: DeriveCard;
 
-  constructor(
-    el: AppElements,
-    private gpu: GpuContext | null,
-    openGpu: OpenGpu | null = null,
-  ) {
+  constructor(el: AppElements, gpu: GpuContext | null, openGpu: OpenGpu | null = null) {
     this.status = new StatusLine(el.status);
     this.banners = new Banners(el.message, el.notice);
     const start = this.link.read();
@@ -92,10 +87,28 @@ export class App {
       get loop() {
         return app.loop;
       },
-      gpu: () => this.gpu,
-      reopenGpu: () => void this.reopenGpu(),
+      gpu: () => this.recovery.gpu,
+      reopenGpu: () => void this.recovery.reopen(),
       describe: () => this.describe(),
     });
+    this.recovery = new Recovery(
+      recoveryHost({
+        settings: this.settings,
+        queue: () => this.queue,
+        loop: () => this.loop,
+        views: () => this.views,
+        changes: this.changes,
+        banners: this.banners,
+        status: this.status,
+        redraw: async () => {
+          if (this.queue.session) await this.refresh(this.queue.session, false);
+        },
+        gpuBack: () => this.changes.changed('engine'),
+        describe: () => this.describe(),
+      }),
+      openGpu,
+    );
+    this.recovery.use(gpu);
     this.changes.fitEngine(this.settings);
     this.quick = new QuickSettings(this.settings, { changed: (key) => this.changes.changed(key) });
     this.runBar = new RunBar(
@@ -112,41 +125,6 @@ export class App {
       PRESETS,
     );
     el.quickSettings.append(this.quick.element);
-    this.recovery = new Recovery(
-      {
-        settings: this.settings,
-        session: () => this.queue.session,
-        loadedRun: () => (this.queue.loadedRun?.session === this.queue.session ? this.queue.loadedRun : null),
-        stop: () => this.loop.stop(),
-        chain: (work, failed) => this.queue.exclusive(work, failed),
-        build: (resume, from) => this.queue.rebuildFrom(from, resume),
-        rebuild: () => this.rebuild(),
-        restored: async (steps) => {
-          const session = this.queue.session!;
-          await session.setOptimizer(optimizerOf(this.settings));
-          this.views.cutBack(steps);
-          this.views.runs.cutBack(steps[session.leader.id]); // redrawn by the next refresh
-        },
-        redraw: async () => {
-          if (this.queue.session) await this.refresh(this.queue.session, false);
-        },
-        setLearningRate: (lr) => {
-          this.settings.lr = lr;
-          if (this.queue.applied) this.queue.applied.lr = lr;
-          this.changes.show();
-        },
-        useCpuEngine: () => {
-          this.settings.engine = 'cpu';
-          this.changes.show();
-        },
-        setGpu: (gpu) => this.useGpu(gpu),
-        message: (text, actions) => this.banners.message(text, actions, 'run'),
-        hideMessage: () => this.banners.clear('run'),
-        status: (text) => this.status.set(text),
-        describe: () => this.describe(),
-      },
-      openGpu,
-    );
     this.views = new RunViews({
       ...el,
       banners: this.banners,
@@ -171,11 +149,11 @@ export class App {
         if (running && this.queue.session) this.status.startRates(this.queue.session.engines);
         else if (!waiting && this.queue.session && !this.queue.building) this.updateStatus();
       },
-      failed: (error, session) => void this.trainingFailed(error, session),
+      failed: (error, session) => void this.recovery.trainingFailed(error, session),
     });
     this.queue = new BuildQueue({
       settings: this.settings,
-      gpu: () => this.gpu,
+      gpu: () => this.recovery.gpu,
       loop: this.loop,
       views: this.views,
       recovery: this.recovery,
@@ -207,7 +185,7 @@ export class App {
     this.derive = new DeriveCard(
       el.views,
       {
-        hasGpu: () => this.gpu !== null,
+        hasGpu: () => this.recovery.gpu !== null,
         settings: () => this.settings,
         inUse: () => this.queue.session?.config.derivation ?? null,
         ready: () => this.queue.session !== null && !this.queue.building,
@@ -217,7 +195,7 @@ export class App {
       start.derive,
     );
     const bench = mountBenchSection(el.views, {
-      gpu: () => this.gpu,
+      gpu: () => this.recovery.gpu,
       current: () => benchTarget(this.queue.session?.config ?? null, this.settings),
       pauseTraining: () => {
         if (!this.loop.running) return false;
@@ -229,11 +207,10 @@ export class App {
       el.verdict,
       bench,
       () => this.describe(),
-      () => this.gpu !== null,
+      () => this.recovery.gpu !== null,
     );
     this.changes.showLink(start);
     this.views.plot.setLogScale(this.settings.logScale);
-    if (gpu) this.recovery.watch(gpu, () => this.gpu);
     this.status.followMnistDownload(() => !this.queue.session && !this.queue.building);
     this.link.listen((link) => {
       this.changes.applyLink(link);
@@ -249,7 +226,7 @@ export class App {
 
   /** The GPU device in use, if any (the tests destroy it to check recovery). */
   get device(): GPUDevice | null {
-    return this.gpu?.device ?? null;
+    return this.recovery.gpu?.device ?? null;
   }
 
   /** Shows a warning in the page (main.ts: why there is no GPU). */
@@ -292,34 +269,12 @@ export class App {
       pcaBound: this.views.pcaBound,
       racing: this.queue.applied?.engine === 'race',
       stepsPerFrame: this.settings.stepsPerFrame > 0 ? this.settings.stepsPerFrame : null,
-      adapterName: this.gpu?.adapterName ?? null,
+      adapterName: this.recovery.gpu?.adapterName ?? null,
     });
-  }
-
-  private async trainingFailed(error: unknown, session: Session): Promise<void> {
-    // A lost device fails whatever was in flight: Recovery reports it and carries on.
-    if (session !== this.queue.session || this.recovery.recovering) return;
-    if (this.gpu && (await lostWithin(this.gpu.device, 500))) return;
-    this.banners.message(`Training stopped: ${plainWords(error)}. Press play to go on, or reset.`, [], 'run');
   }
 
   private describe(): string {
     const backward = this.queue.derivation !== null ? ', backward pass: your derivation' : '';
     return `${describeRun(this.settings, this.files.userFile?.name ?? null)}${backward}`;
-  }
-
-  /** The page uses `gpu` from now on (a new device after a lost one), or none. */
-  private useGpu(gpu: GpuContext | null): void {
-    this.gpu = gpu;
-    if (gpu) this.recovery.watch(gpu, () => this.gpu);
-  }
-
-  /** The GPU engine was chosen while there is no device (none at start, or lost for good): try again. */
-  private async reopenGpu(): Promise<void> {
-    const gpu = await this.recovery.reopen();
-    if (!gpu) return;
-    this.useGpu(gpu);
-    this.banners.notice(`Training on the GPU again: ${gpu.adapterName}.`);
-    this.changes.changed('engine');
   }
 }

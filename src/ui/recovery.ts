@@ -9,6 +9,7 @@ import { ENGINE_NAMES, type EngineId } from '../train/engine';
 import type { Session } from '../train/session';
 import { SnapshotKeeper } from '../train/snapshot';
 import { divergenceAdvice, LOADED_RUN_BLAME_STEPS, type LoadedRunBlame } from './diagnosis';
+import { plainWords } from './plain-words';
 import type { PageSettings } from './settings';
 
 /** A button shown with a message. */
@@ -47,9 +48,10 @@ export interface RecoveryHost {
   setLearningRate(lr: number): void;
   /** Training goes on with the float32 CPU engine alone (no GPU device can be had). */
   useCpuEngine(): void;
-  /** The device the page uses from now on, or null. */
-  setGpu(gpu: GpuContext | null): void;
+  /** A device was opened again after the GPU engine was asked for without one: the engine applies now. */
+  gpuBack(): void;
   message(text: string, actions?: MessageAction[]): void;
+  notice(text: string): void;
   hideMessage(): void;
   status(text: string): void;
   describe(): string;
@@ -68,11 +70,27 @@ export class Recovery {
   private gaveBackWarned = false;
   /** The snapshot last restored as it was (no new rate): diverging again from it would only repeat. */
   private restoredAsItWas: Checkpoint | null = null;
+  /** The device the page trains on; null with none (none at start, or lost for good). */
+  private device: GpuContext | null = null;
 
   constructor(
     private readonly host: RecoveryHost,
     private readonly openGpu: OpenGpu | null,
   ) {}
+
+  /** The device the page trains on, or null. */
+  get gpu(): GpuContext | null {
+    return this.device;
+  }
+
+  /** The page trains on `gpu` from now on (null: none), and replaces it if it is lost. */
+  use(gpu: GpuContext | null): void {
+    this.device = gpu;
+    if (!gpu) return;
+    void gpu.device.lost.then((info) => {
+      if (this.device === gpu) void this.deviceLost(info);
+    });
+  }
 
   get diverged(): boolean {
     return this.divergence !== null;
@@ -178,11 +196,11 @@ export class Recovery {
     this.host.status(`Restored step ${steps[session.leader.id]}: ${this.host.describe()}. Press play.`);
   }
 
-  /** Replaces `gpu` when it is lost. */
-  watch(gpu: GpuContext, current: () => GpuContext | null): void {
-    void gpu.device.lost.then((info) => {
-      if (current() === gpu) void this.deviceLost(info);
-    });
+  /** Training failed on `session`: a lost device is deviceLost's to report (and carry on from); anything else is said in plain words. */
+  async trainingFailed(error: unknown, session: Session): Promise<void> {
+    if (session !== this.host.session() || this.recovering) return;
+    if (this.device && (await lostWithin(this.device.device, 500))) return;
+    this.host.message(`Training stopped: ${plainWords(error)}. Press play to go on, or reset.`);
   }
 
   /**
@@ -196,12 +214,12 @@ export class Recovery {
     const snapshot = this.snapshots.latest;
     const why = `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
     this.host.message(`${why}. Opening a new one…`);
-    this.host.setGpu(null);
+    this.use(null);
     let outcome: string;
     try {
       if (!this.openGpu) throw new Error('this page cannot open another device');
       const gpu = await this.openGpu();
-      this.host.setGpu(gpu);
+      this.use(gpu);
       outcome = `a new device was opened on ${gpu.adapterName}`;
     } catch (error) {
       this.host.useCpuEngine();
@@ -218,18 +236,20 @@ export class Recovery {
     this.recovering = false;
   }
 
-  /** The CPU engine was chosen for lack of a device, and the GPU is asked for again: try for one. */
-  async reopen(): Promise<GpuContext | null> {
+  /** The GPU engine was chosen while there is no device (none at start, or lost for good): try for one again. */
+  async reopen(): Promise<void> {
     try {
       if (!this.openGpu) throw new Error('this page cannot open a device');
-      return await this.openGpu();
+      this.use(await this.openGpu());
     } catch (error) {
       this.host.useCpuEngine();
       this.host.message(
         `No WebGPU device could be opened (${(error as Error).message}), so only the CPU engines, ${ENGINE_NAMES.cpu} and the ${ENGINE_NAMES.reference}, can run.`,
       );
-      return null;
+      return;
     }
+    this.host.notice(`Training on the GPU again: ${this.device!.adapterName}.`);
+    this.host.gpuBack();
   }
 }
 

@@ -17,6 +17,17 @@ async function onFirstScreen(page: Page, selector: string, width: number, height
   return !!box && box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height;
 }
 
+/** The network diagram's nodes: the least one's side in pixels, and how many hidden units are drawn. */
+async function unitSizes(page: Page): Promise<{ least: number; hidden: number }> {
+  return page.evaluate(() => {
+    const nodes = [...document.querySelectorAll<HTMLElement>('.view-network-diagram [data-unit]')];
+    return {
+      least: Math.min(...nodes.map((n) => n.getBoundingClientRect().width)),
+      hidden: nodes.filter((n) => n.dataset.unit!.startsWith('layer1/')).length,
+    };
+  });
+}
+
 /** A hash of the boundary canvas's pixels (a sample of them), to see that it was redrawn differently. */
 const boundaryPixels = () => {
   const canvas = document.querySelector<HTMLCanvasElement>('.view-decision-boundary canvas')!;
@@ -90,7 +101,17 @@ describe('the first screen', () => {
       }
       expect(await page.locator('.view-frame').count()).toBe(0); // every frame was taken by its card
       expect(errors).toEqual([]);
+      if (width === 1280) await expect.poll(async () => (await unitSizes(page)).least).toBeGreaterThanOrEqual(32);
     }
+    // The default network's 32 hidden units: at 1280×800 the layer draws its first units at 32 px or
+    // more (its heading says how many), at 1920×1080 every one of them, larger.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(async () => (await unitSizes(page)).least).toBeGreaterThanOrEqual(32);
+    const at1280 = await unitSizes(page);
+    expect(at1280.hidden).toBeGreaterThanOrEqual(20);
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await expect.poll(() => unitSizes(page)).toMatchObject({ hidden: 32 });
+    expect((await unitSizes(page)).least).toBeGreaterThan(at1280.least * 1.25);
   });
 
   it('draws a node per hidden unit; hovering one draws its map on the boundary; a click on a link names it', { timeout: 120_000 }, async () => {

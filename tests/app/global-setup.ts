@@ -1,5 +1,6 @@
 // The end-to-end tier's global setup (vite.config.ts, project 'e2e'): builds the site once, before
-// any of its files runs, into a temporary folder that it removes after them all. Each file serves a
+// any of its files runs, into a temporary folder that it removes after them all (or takes the one
+// that E2E_SITE names, built by the caller). Each file serves a
 // copy of it (useApp() in harness.ts) or reads it as it is (hosting.test.ts), found by inject('builtSite').
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,12 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  // `npm test` (scripts/test-tiers.mjs) builds the site once for its two end-to-end runs: that build, as it is.
+  const prebuilt = process.env.E2E_SITE;
+  if (prebuilt) {
+    project.provide('builtSite', prebuilt);
+    return () => {};
+  }
   const outDir = mkdtempSync(join(tmpdir(), 'app-e2e-site-'));
   try {
     await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });

@@ -237,6 +237,37 @@ export interface OpenedPage {
   origin: string;
 }
 
+const ARGS = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
+// gc() and precise heap sizes let the endurance test read a settled JS heap.
+const WEBGPU_ARGS = [...ARGS, '--enable-unsafe-webgpu', '--js-flags=--expose-gc', '--enable-precise-memory-info'];
+
+/**
+ * The browsers, launched once per worker and kept for every file it runs (the tier's files share
+ * their worker's modules): a launch costs some 1.4 s and 2.6 CPU-seconds. Each file serves the site
+ * on an origin of its own, so that no storage, cache or service worker passes from file to file.
+ * They go when the worker ends.
+ */
+const browsers = (() => {
+  let profile: Promise<BrowserContext> | undefined;
+  let webgpu: Promise<Browser> | undefined;
+  let noGpu: Promise<Browser> | undefined;
+  let profileDir: string | undefined;
+  process.once('exit', () => {
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  });
+  return {
+    profile: () =>
+      (profile ??= chromium.launchPersistentContext((profileDir = mkdtempSync(join(tmpdir(), 'app-e2e-profile-'))), {
+        executablePath: CHROME,
+        args: WEBGPU_ARGS,
+        viewport: { width: 1280, height: 800 },
+        serviceWorkers: 'block',
+      })),
+    webgpu: () => (webgpu ??= chromium.launch({ executablePath: CHROME, args: WEBGPU_ARGS })),
+    noGpu: () => (noGpu ??= chromium.launch({ executablePath: CHROME, args: ARGS })),
+  };
+})();
+
 /**
  * Sets up the calling test file: before its tests, copies the site built once for every file
  * (global-setup.ts), serves the copy and launches Chromium with WebGPU (one without WebGPU when a
@@ -246,42 +277,29 @@ export interface OpenedPage {
  * browser; and builtDir(), the folder of this file's copy, which the server serves as it is on disk:
  * a test may change it (offline.test.ts) without touching any other file's.
  *
- * The file's pages open in one browser profile of its own, kept on disk while the file runs: its
- * WebGPU pipeline cache (Dawn's) and code cache then spare every page after the first most of
- * SwiftShader's shader compiles, about half of the time to "Ready" and of its CPU. Such a profile
- * cannot let service workers in for one page only, so a page that asks for them opens in a context
- * of its own, as a first visit.
+ * The pages open in one browser profile, kept on disk while the worker runs: its WebGPU pipeline
+ * cache (Dawn's) and code cache spare every page after the first most of SwiftShader's shader
+ * compiles, about half of the time to "Ready" and of its CPU. Such a profile cannot let service
+ * workers in for one page only, so a page that asks for them opens in a context of its own, as a
+ * first visit.
  */
 export function useApp(): {
   open: (hash: string, options?: OpenOptions) => Promise<OpenedPage>;
   newContext: (options: BrowserContextOptions) => Promise<BrowserContext>;
   builtDir: () => string;
 } {
-  const args = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
-  // gc() and precise heap sizes let the endurance test read a settled JS heap.
-  const webgpuArgs = [...args, '--enable-unsafe-webgpu', '--js-flags=--expose-gc', '--enable-precise-memory-info'];
   let outDir: string | undefined;
-  let profileDir: string | undefined;
   let server: PreviewServer | undefined;
   let origin = '';
   let profile: BrowserContext | undefined;
-  let browser: Browser | undefined;
-  let noGpuBrowser: Browser | undefined;
   const pages = new Set<Page>();
-  const webgpuBrowser = async () => (browser ??= await chromium.launch({ executablePath: CHROME, args: webgpuArgs }));
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'app-e2e-'));
     cpSync(inject('builtSite'), outDir, { recursive: true });
     server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
     origin = new URL(server.resolvedUrls!.local[0]!).origin;
-    profileDir = mkdtempSync(join(tmpdir(), 'app-e2e-profile-'));
-    profile = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROME,
-      args: webgpuArgs,
-      viewport: { width: 1280, height: 800 },
-      serviceWorkers: 'block',
-    });
+    profile = await browsers.profile();
     mkdirSync(SHOTS, { recursive: true });
   }, 120_000);
 
@@ -293,11 +311,8 @@ export function useApp(): {
   });
 
   afterAll(async () => {
-    await profile?.close();
-    await browser?.close();
-    await noGpuBrowser?.close();
     await server?.close();
-    for (const dir of [outDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
   async function open(
@@ -309,7 +324,7 @@ export function useApp(): {
       page = await profile!.newPage();
       await page.setViewportSize(viewport);
     } else {
-      const b = webgpu ? await webgpuBrowser() : (noGpuBrowser ??= await chromium.launch({ executablePath: CHROME, args }));
+      const b = webgpu ? await browsers.webgpu() : await browsers.noGpu();
       page = await b.newPage({ viewport, serviceWorkers: serviceWorkers ? 'allow' : 'block' });
     }
     pages.add(page);
@@ -330,7 +345,7 @@ export function useApp(): {
     contexts.clear();
   });
   async function newContext(options: BrowserContextOptions): Promise<BrowserContext> {
-    const context = await (await webgpuBrowser()).newContext(options);
+    const context = await (await browsers.webgpu()).newContext(options);
     contexts.add(context);
     return context;
   }

@@ -17,16 +17,22 @@ export interface DrawnLink {
 }
 
 const GAP = 3; // pixels between nodes
-const READABLE = 18; // a node this large shows its map well enough: the shared size is never less
+const READABLE = 32; // the least a node is drawn at where the card has that room: a unit's map reads at this size
+const SMALLEST = 18; // on a short card, a column of up to eight nodes stays one sub-column down to this size
 const ONE_COLUMN = 8; // a column of this many nodes or fewer stays one sub-column, as Playground draws its layers
 const LINK_ROOM = 0.38; // the share of each column's width left to the links
+const WRAPPED_LINK_ROOM = 0.2; // a layer wrapped into sub-columns takes more of its width: its neighbours' nodes are narrow
 
 /**
- * Boxes for `counts[c]` nodes in each column c, spread over width × height (`top` pixels kept free
- * above for the columns' headings, `left` pixels at the left for the inputs' names). As in Playground, the nodes of every column share one size: the
- * largest that keeps each column of up to eight nodes in one sub-column, no more than a quarter of
- * the height (so nodes grow with the window). A taller layer wraps into as many sub-columns as its
- * room allows, with nodes no larger; a lone node (an image) may be twice as large.
+ * Boxes for the nodes of each column, `counts[c]` in column c, spread over width × height (`top`
+ * pixels kept free above for the columns' headings, `left` pixels at the left for the inputs' names).
+ * As in Playground, the nodes of every column share one size: the largest that keeps each column of
+ * up to eight nodes in one sub-column, no more than a quarter of the height (so nodes grow with the
+ * window), and never under 32 px where the card is that large (on a short card, no less than
+ * keeps those columns whole). A taller layer wraps into as many
+ * sub-columns as its room allows, with nodes no larger; where even 32 px nodes do not all fit, the
+ * column holds as many as fit, its first units (the result is shorter than its count: the caller
+ * says how many are drawn). A lone node (an image) may be twice as large.
  */
 export function layoutColumns(counts: readonly number[], width: number, height: number, top = 0, left = 0): NodeBox[][] {
   const columns = counts.length;
@@ -34,19 +40,25 @@ export function layoutColumns(counts: readonly number[], width: number, height: 
   const spacing = columnSpacing(columns, width, left);
   const room = spacing * (1 - LINK_ROOM);
   const tall = height - top;
-  const common = commonNodeSize(counts, room, tall);
+  // 32 px, or less where a column of up to eight nodes (the inputs, named at their left) would wrap.
+  const tallest = Math.max(1, ...counts.map((n) => Math.floor(n)).filter((n) => n <= ONE_COLUMN));
+  const oneColumn = Math.max(SMALLEST, (tall + GAP) / tallest - GAP);
+  const least = Math.max(1, Math.floor(Math.min(READABLE, room, tall, oneColumn)));
+  const common = commonNodeSize(counts, room, tall, least);
   return counts.map((count, c) => {
     const n = Math.max(0, Math.floor(count));
     if (n === 0) return [];
-    const size = largestFitting(n, n === 1 ? 2 * common : common, room, tall);
+    const own = n > ONE_COLUMN ? spacing * (1 - WRAPPED_LINK_ROOM) : room;
+    const size = largestFitting(n, n === 1 ? 2 * common : common, least, own, tall) ?? least;
     const rows = Math.min(n, rowsFor(size, tall));
-    const k = Math.ceil(n / rows);
+    const drawn = Math.min(n, rows * subColumnsFor(size, own));
+    const k = Math.ceil(drawn / rows);
     const blockW = k * (size + GAP) - GAP;
     const blockH = rows * (size + GAP) - GAP;
     const x0 = columnCentre(c, columns, width, left) - blockW / 2;
     const y0 = top + (tall - blockH) / 2;
     const boxes: NodeBox[] = [];
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < drawn; i++) {
       const col = Math.floor(i / rows); // down each sub-column first, so unit order reads top to bottom
       const row = i % rows;
       boxes.push({ x: Math.round(x0 + col * (size + GAP)), y: Math.round(y0 + row * (size + GAP)), size });
@@ -70,23 +82,27 @@ function rowsFor(size: number, tall: number): number {
   return Math.max(1, Math.floor((tall + GAP) / (size + GAP)));
 }
 
-/** The largest whole node size up to `max` at which `n` nodes fit in `room` × `tall`, wrapping into sub-columns (1 at the least). */
-function largestFitting(n: number, max: number, room: number, tall: number): number {
-  for (let size = Math.floor(max); size > 1; size--) {
-    const k = Math.ceil(n / Math.min(n, rowsFor(size, tall)));
-    if (k * (size + GAP) - GAP <= room && Math.min(n, rowsFor(size, tall)) * (size + GAP) - GAP <= tall) return size;
-  }
-  return 1;
+/** Sub-columns of nodes of `size` side by side in `room` (at least one). */
+function subColumnsFor(size: number, room: number): number {
+  return Math.max(1, Math.floor((room + GAP) / (size + GAP)));
 }
 
-/** The size every column's nodes share: a quarter of the height, within the room, each column of up to eight nodes in one sub-column. */
-function commonNodeSize(counts: readonly number[], room: number, tall: number): number {
+/** The largest whole node size from `max` down to `least` at which all `n` nodes fit in `room` × `tall`, wrapping into sub-columns; null where none does. */
+function largestFitting(n: number, max: number, least: number, room: number, tall: number): number | null {
+  for (let size = Math.floor(max); size >= least; size--) {
+    if (n <= rowsFor(size, tall) * subColumnsFor(size, room) && size <= room && size <= tall) return size;
+  }
+  return null;
+}
+
+/** The size every column's nodes share: a quarter of the height, within the room, each column of up to eight nodes in one sub-column, `least` at the least. */
+function commonNodeSize(counts: readonly number[], room: number, tall: number, least: number): number {
   let size = Math.min(tall / 4, room) - GAP;
   for (const count of counts) {
     const n = Math.floor(count);
     if (n > 1 && n <= ONE_COLUMN) size = Math.min(size, (tall + GAP) / n - GAP);
   }
-  return Math.max(READABLE, Math.floor(size));
+  return Math.max(least, Math.floor(size));
 }
 
 /**

@@ -5,7 +5,7 @@ import { paintGreyTile, paintSignedTile, setPixel, type PixelBuffer, type SizedC
 import { divergingRgb, maxAbs, MISSING_RGB, unitRgb } from './colours';
 import { linkEnds } from './diagram-hit';
 import { columnCentre, columnSpacing, type NodeBox } from './diagram-layout';
-import { MAX_NODES, type DiagramColumn, type LinkAt, type NodePicture, type PlacedDiagram } from './diagram-types';
+import type { DiagramColumn, LinkAt, NodePicture, PlacedDiagram } from './diagram-types';
 
 const HEADING_FONT = '600 11px system-ui, sans-serif';
 const TEXT_COLOUR = '#4b4f56';
@@ -43,7 +43,7 @@ export function paintDiagram(surface: SizedCanvas, pixels: PixelBuffer, placed: 
   const columns = frame.columns.length;
   const spacing = columnSpacing(columns, width, placed.left);
   frame.columns.forEach((column, c) => {
-    paintHeading(ctx, column, columnCentre(c, columns, width, placed.left), Math.max(12, spacing - 14));
+    paintHeading(ctx, column, placed.boxes[c]!.length, columnCentre(c, columns, width, placed.left), Math.max(12, spacing - 14));
     paintColumn(ctx, pixels, column, placed.boxes[c]!);
   });
 }
@@ -58,12 +58,12 @@ function strokeLink(ctx: CanvasRenderingContext2D, placed: PlacedDiagram, at: Li
 }
 
 /**
- * A column's heading at `x`, squeezed to `maxWidth` where it is wider. It sets its own font and
+ * A column's heading at `x` (with how many of its units are drawn, where not all are), squeezed to `maxWidth` where it is wider. It sets its own font and
  * colour each time: the column before leaves its last node's fill and its class names' font behind.
  */
-function paintHeading(ctx: CanvasRenderingContext2D, column: DiagramColumn, x: number, maxWidth: number): void {
-  const shown = Math.min(column.units, MAX_NODES);
-  const heading = shown < column.units ? `${column.heading} (${shown} of ${column.units})` : column.heading;
+function paintHeading(ctx: CanvasRenderingContext2D, column: DiagramColumn, shown: number, x: number, maxWidth: number): void {
+  // A layer too tall for the card at a readable size draws its first units (a larger window draws more).
+  const heading = shown < column.units ? `${column.heading} (first ${shown})` : column.heading;
   ctx.font = HEADING_FONT;
   ctx.fillStyle = TEXT_COLOUR;
   ctx.textAlign = 'center';

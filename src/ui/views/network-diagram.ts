@@ -115,8 +115,10 @@ export class NetworkDiagramView {
     // The plane's inputs are named at their left, as Playground writes X₁ and X₂: room for the names.
     const first = frame.columns[0];
     const left = first?.role === 'input' && first.picture?.kind === 'map' ? INPUT_NAMES : 0;
+    // A layer taller than the card holds at a readable size draws its first units (its heading says how many).
     const boxes = layoutColumns(counts, width, height, HEADER, left);
-    const links = frame.links.map((l, c) => (l ? strongestLinks((to, from) => l.weight(to, from), counts[c + 1]!, counts[c]!, MAX_LINKS) : []));
+    const drawn = boxes.map((b) => b.length);
+    const links = frame.links.map((l, c) => (l ? strongestLinks((to, from) => l.weight(to, from), drawn[c + 1]!, drawn[c]!, MAX_LINKS) : []));
     this.placed = { frame, left, boxes, links };
     // The selected link stays selected where it is still drawn.
     const selected = this.editor.selected;
@@ -139,10 +141,12 @@ export class NetworkDiagramView {
 
   private hint(frame: DiagramFrame): string {
     const drawn = this.placed?.links.reduce((a, l) => a + l.length, 0) ?? 0;
+    // The links between the nodes drawn (a layer too tall for the card draws its first units: its heading says so).
+    const shown = (c: number) => this.placed?.boxes[c]?.length ?? frame.columns[c]!.units;
     const total = frame.links.reduce((a, l, c) => {
       const from = frame.columns[c]!;
-      const on = from.switches ? from.switches.filter(Boolean).length : from.units;
-      return a + (l ? on * frame.columns[c + 1]!.units : 0);
+      const on = from.switches ? from.switches.slice(0, shown(c)).filter(Boolean).length : shown(c);
+      return a + (l ? on * shown(c + 1) : 0);
     }, 0);
     const switches = frame.columns.some((c) => c.switches);
     const parts = [`Hover a unit to see it large, a link for its weight; click a link to edit it${switches ? ', an input to switch it' : ''}.`];

@@ -1,0 +1,78 @@
+// `npm test`'s three tiers side by side, in two streams of Vitest runs. On a 2-core machine each
+// tier alone leaves a third of the cores idle (pages waiting on timers, a file's browser starting),
+// and in one Vitest process the Node tiers share one worker: the unit files waited for every
+// end-to-end file. Here one stream runs the end-to-end files, the other the GPU tier, the unit tier
+// and then the end-to-end files of LATE_E2E, so that both streams end at about the same time. The
+// site is built once, first, for both end-to-end runs (tests/app/global-setup.ts reads E2E_SITE).
+//
+// Each line is printed as it comes, prefixed with its stream. The exit status is the first failing
+// run's; a failing run stops nothing else, so that every failure is reported. Arguments after `--`
+// go to every Vitest run (--reporter …).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { build } from 'vite';
+
+/**
+ * End-to-end files the second stream runs after its own tiers: short ones, about 100 s of the
+ * end-to-end tier's 470 s alone, which balance the streams (GPU and unit tiers: some 440 s beside the
+ * end-to-end files). A new file runs in the first stream.
+ */
+const LATE_E2E = ['gpu-cpu', 'user-csv', 'math-views', 'panel', 'save-resume', 'deep-networks', 'autoencoder-views', 'derive'].map(
+  (name) => `tests/app/${name}.test.ts`,
+);
+
+const extra = process.argv.slice(2).filter((a) => a !== '--');
+const started = Date.now();
+const seconds = () => Math.round((Date.now() - started) / 1000);
+
+/** Runs one Vitest, its lines prefixed with `name`; resolves with its exit status. */
+function vitest(name, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...args, ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}), ...env },
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+    }
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Runs `runs` in turn (each after the one before, whatever its result); resolves with the first failure's status, or 0. */
+async function stream(name, runs) {
+  let status = 0;
+  for (const run of runs) status ||= await run();
+  console.log(`[${name}] done at ${seconds()} s, exit ${status}`);
+  return status;
+}
+
+const site = mkdtempSync(join(tmpdir(), 'app-e2e-site-'));
+try {
+  // The GPU tier needs no site: it starts while the site builds.
+  const gpu = vitest('gpu+unit', ['--project', 'gpu', '--project', 'gpu-bench']);
+  const built = build({ logLevel: 'error', build: { outDir: site, emptyOutDir: true } });
+  const e2e = { E2E_SITE: site };
+  const statuses = await Promise.all([
+    stream('e2e', [
+      async () => {
+        await built;
+        return vitest('e2e', ['--project', 'e2e', ...LATE_E2E.flatMap((f) => ['--exclude', f])], e2e);
+      },
+    ]),
+    stream('gpu+unit', [
+      () => gpu,
+      () => vitest('gpu+unit', ['--project', 'unit']),
+      async () => {
+        await built;
+        return vitest('gpu+unit', ['--project', 'e2e', ...LATE_E2E], e2e);
+      },
+    ]),
+  ]);
+  process.exitCode = statuses.find((s) => s !== 0) ?? 0;
+} finally {
+  rmSync(site, { recursive: true, force: true });
+}
