@@ -1,7 +1,7 @@
 // Every matmul variant (transposes × epilogues) on every entry point against the float64 reference,
 // on awkward sizes that are not multiples of any tile, with the output poisoned before each run;
 // and the tuner that times the entry points against each other.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { encodeDispatches } from '../src/gpu/kernel';
 import { forgetTuning, keepTuningIn, tuneDispatches, type TuneStore } from '../src/gpu/tune';
 import { Matmul, MATMUL_PATHS, MATMUL_TILE, type Epilogue, type MatmulPath } from '../src/kernels/matmul';
@@ -314,6 +314,7 @@ describe('choosing an entry point', () => {
   it('a choice kept in a store (the page’s localStorage) is used from the first bind on the same adapter, timed nowhere, and gives the same bits', async () => {
     const device = await gpuDevice();
     forgetTuning(device);
+    onTestFinished(() => forgetTuning(device)); // the tier's files share the device: no store of this test stays on it
     const entries = new Map<string, string>();
     const store: TuneStore = { get: (k) => entries.get(k), set: (k, v) => void entries.set(k, v) };
     const [M, N, K] = [70, 60, 50];

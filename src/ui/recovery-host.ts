@@ -18,7 +18,7 @@ export interface RecoveryParts {
   changes: SettingsChanges;
   banners: Banners;
   status: StatusLine;
-  /** Redraws the views (and the status line) of `session`. */
+  /** Redraws the views and the status line of the current session. */
   redraw(): Promise<void>;
   /** The GPU engine applies again (a device was opened after none). */
   gpuBack(): void;

@@ -12,23 +12,32 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The folder of the site as `npm run build` makes it, built once for the end-to-end files. Read it; never change it. */
     builtSite: string;
+    /** A folder for the tier's browser profiles, removed after the tier (a worker may end too abruptly to remove its own). */
+    scratch: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'app-e2e-scratch-'));
+  project.provide('scratch', scratch);
+  const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
   // `npm test` (scripts/test-tiers.mjs) builds the site once for its two end-to-end runs: that build, as it is.
   const prebuilt = process.env.E2E_SITE;
   if (prebuilt) {
     project.provide('builtSite', prebuilt);
-    return () => {};
+    return removeScratch;
   }
   const outDir = mkdtempSync(join(tmpdir(), 'app-e2e-site-'));
   try {
     await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
   } catch (e) {
     rmSync(outDir, { recursive: true, force: true });
+    removeScratch();
     throw e;
   }
   project.provide('builtSite', outDir);
-  return () => rmSync(outDir, { recursive: true, force: true });
+  return () => {
+    rmSync(outDir, { recursive: true, force: true });
+    removeScratch();
+  };
 }

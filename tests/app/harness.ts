@@ -1,8 +1,8 @@
 // The end-to-end harness: the built app in headless Chromium (the system browser, WebGPU on
 // SwiftShader where there is no GPU), driven as a user would. The site is built once for all the
-// files (global-setup.ts); each story file calls useApp(), which serves its own copy of the build and
-// opens the browsers for that file (every test file is its own Vitest worker). Screenshots of the main
-// views go to screenshots/.
+// files (global-setup.ts); each story file calls useApp(), which serves its own copy of the build on
+// an origin of its own, in browsers launched once for every file of the worker (the tier's files share
+// their worker's modules). Screenshots of the main views go to screenshots/.
 //
 // The page's state is read in one place: readPageState() below, the only code that knows how the
 // app names its fields. Tests read it with state(page) and wait on it with waitForApp(page, ...);
@@ -251,27 +251,39 @@ const browsers = (() => {
   let profile: Promise<BrowserContext> | undefined;
   let webgpu: Promise<Browser> | undefined;
   let noGpu: Promise<Browser> | undefined;
-  let profileDir: string | undefined;
-  process.once('exit', () => {
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  });
+  // A launch that failed, or a browser that crashed or was closed, is launched again when next asked for.
+  const forgetProfile = () => (profile = undefined);
+  const forgetWebgpu = () => (webgpu = undefined);
+  const forgetNoGpu = () => (noGpu = undefined);
+  const watched = <T>(launched: Promise<T>, watch: (t: T) => void, forget: () => void): Promise<T> => {
+    launched.then(watch, forget);
+    return launched;
+  };
+  const launch = (args: string[], forget: () => void) =>
+    watched(chromium.launch({ executablePath: CHROME, args }), (b) => b.on('disconnected', forget), forget);
   return {
+    // In the global setup's scratch folder, which it removes after the tier.
     profile: () =>
-      (profile ??= chromium.launchPersistentContext((profileDir = mkdtempSync(join(tmpdir(), 'app-e2e-profile-'))), {
-        executablePath: CHROME,
-        args: WEBGPU_ARGS,
-        viewport: { width: 1280, height: 800 },
-        serviceWorkers: 'block',
-      })),
-    webgpu: () => (webgpu ??= chromium.launch({ executablePath: CHROME, args: WEBGPU_ARGS })),
-    noGpu: () => (noGpu ??= chromium.launch({ executablePath: CHROME, args: ARGS })),
+      (profile ??= watched(
+        chromium.launchPersistentContext(mkdtempSync(join(inject('scratch'), 'profile-')), {
+          executablePath: CHROME,
+          args: WEBGPU_ARGS,
+          viewport: { width: 1280, height: 800 },
+          serviceWorkers: 'block',
+        }),
+        (c) => c.on('close', forgetProfile),
+        forgetProfile,
+      )),
+    webgpu: () => (webgpu ??= launch(WEBGPU_ARGS, forgetWebgpu)),
+    noGpu: () => (noGpu ??= launch(ARGS, forgetNoGpu)),
   };
 })();
 
 /**
  * Sets up the calling test file: before its tests, copies the site built once for every file
  * (global-setup.ts), serves the copy and launches Chromium with WebGPU (one without WebGPU when a
- * test asks for it); after each test, closes the pages it opened; after them all, closes the rest.
+ * test asks for it); after each test, closes the pages it opened and takes back the permissions it
+ * granted; after them all, stops its server.
  * Returns open(), which opens the app with a hash, records console errors and every request, and
  * waits for "Ready"; newContext(), a browser context of a test's own (no script, say) in the WebGPU
  * browser; and builtDir(), the folder of this file's copy, which the server serves as it is on disk:
@@ -308,6 +320,7 @@ export function useApp(): {
   afterEach(async () => {
     for (const page of pages) await page.close();
     pages.clear();
+    await profile?.clearPermissions(); // a clipboard grant holds for the profile, not the page
   });
 
   afterAll(async () => {
