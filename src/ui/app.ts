@@ -4,7 +4,6 @@
 // link; a change applies live where it can and rebuilds otherwise.
 import type { GpuContext } from '../gpu/device';
 import type { Session } from '../train/session';
-import { mountBenchSection } from './bench/bench-section';
 import { GpuVsCpu } from './gpu-vs-cpu';
 import { benchTarget } from './bench/bench-target';
 import { Banners } from './banners';
@@ -194,21 +193,16 @@ export class App {
       localWorkStore(),
       start.derive,
     );
-    const bench = mountBenchSection(el.views, {
+    this.gpuVsCpu = new GpuVsCpu(el.verdict, el.views, {
       gpu: () => this.recovery.gpu,
       current: () => benchTarget(this.queue.session?.config ?? null, this.settings),
       pauseTraining: () => {
-        if (!this.loop.running) return false;
-        this.loop.pause();
-        return true;
+        const running = this.loop.running;
+        if (running) this.loop.pause();
+        return running;
       },
+      describe: () => this.describe(),
     });
-    this.gpuVsCpu = new GpuVsCpu(
-      el.verdict,
-      bench,
-      () => this.describe(),
-      () => this.recovery.gpu !== null,
-    );
     this.changes.showLink(start);
     this.views.plot.setLogScale(this.settings.logScale);
     this.status.followMnistDownload(() => !this.queue.session && !this.queue.building);

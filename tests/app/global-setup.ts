@@ -17,10 +17,17 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const scratch = mkdtempSync(join(tmpdir(), 'app-e2e-scratch-'));
   project.provide('scratch', scratch);
-  const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
+  // The worker's last Chromium may still be closing, and writing its profile, when the tier ends:
+  // removed now and again 0.5 s and 1.5 s later.
+  const removeScratch = async () => {
+    for (const wait of [0, 500, 1000]) {
+      await new Promise((r) => setTimeout(r, wait));
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  };
   // `npm test` (scripts/test-tiers.mjs) builds the site once for its two end-to-end runs: that build, as it is.
   const prebuilt = process.env.E2E_SITE;
   if (prebuilt) {
@@ -32,12 +39,12 @@ export default async function setup(project: TestProject): Promise<() => void> {
     await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
   } catch (e) {
     rmSync(outDir, { recursive: true, force: true });
-    removeScratch();
+    await removeScratch();
     throw e;
   }
   project.provide('builtSite', outDir);
-  return () => {
+  return async () => {
     rmSync(outDir, { recursive: true, force: true });
-    removeScratch();
+    await removeScratch();
   };
 }
