@@ -38,9 +38,9 @@ describe('the settings panel', () => {
         const { page, errors } = await open(hash, { viewport: { width, height } });
         // A narrow window starts with the settings folded into the run bar's button: open the drawer, as a user would.
         if (width <= 800) await page.getByRole('button', { name: 'settings', exact: true }).click();
-        const shown = await page
-          .locator('#panel .lil-controller.lil-number input:visible')
-          .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+        const fields = page.locator('#panel .lil-controller.lil-number input:visible');
+        await fields.first().waitFor(); // the drawer opens on the frame after the click (a busy machine's frames come late)
+        const shown = await fields.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
         expect(shown).toEqual(expect.arrayContaining(hash.includes('momentum=') ? ['0.999', '0.0003', '0.0001'] : ['0.9999', '0.99999', '0.00001']));
         expect.soft(await page.evaluate(clippedNumbers), `${hash} at ${width}×${height}`).toEqual([]);
         expect(errors).toEqual([]);
