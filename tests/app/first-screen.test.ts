@@ -220,7 +220,7 @@ describe('the first screen', () => {
     const barTop = (await page.locator('.run-bar').boundingBox())!.y;
     expect(await page.locator('#panel').isVisible()).toBe(false);
     await page.getByRole('button', { name: 'settings', exact: true }).click();
-    await expect.poll(() => page.locator('#panel').isVisible()).toBe(true); // it opens on the frame after the click
+    await page.locator('#panel .lil-root').waitFor(); // it opens on the frame after the click (#panel itself has no size there)
     const drawer = (await page.locator('#panel .lil-root').boundingBox())!;
     expect(drawer).toMatchObject({ x: 0, y: 0, height: 600 });
     expect((await page.locator('.run-bar').boundingBox())!.y).toBe(barTop);
