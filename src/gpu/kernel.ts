@@ -113,12 +113,12 @@ export class Kernel {
 }
 
 const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<Kernel>>>();
+const moduleCache = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
 
 /** Drops `device`'s compiled kernels from the cache: the next Kernel.create of each compiles again (a test of a build caught mid-compile). */
 export function forgetKernels(device: GPUDevice): void {
   pipelineCache.delete(device);
 }
-const moduleCache = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
 
 /**
  * One module per WGSL text and device, checked once: the variants and entry points of a kernel

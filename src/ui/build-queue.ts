@@ -23,10 +23,10 @@ import type { StatusLine } from './status-line';
 import type { TrainingLoop } from './training-loop';
 import { runFingerprint } from './math/run-curves';
 
-/** What a build needs of the page. */
 /** Steps the built-in run trains first, when a derivation is to train with nothing to compare it with. */
 const CORRECT_FIRST_STEPS = 200;
 
+/** What a build needs of the page. */
 export interface BuildHost {
   readonly settings: PageSettings;
   gpu(): GpuContext | null;
