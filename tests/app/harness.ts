@@ -281,8 +281,8 @@ const browsers = (() => {
 
 /**
  * Sets up the calling test file: before its tests, copies the site built once for every file
- * (global-setup.ts), serves the copy and launches Chromium with WebGPU (one without WebGPU when a
- * test asks for it); after each test, closes the pages it opened and takes back the permissions it
+ * (global-setup.ts) and serves the copy, to the worker's browsers above (Chromium with WebGPU, one
+ * without when a test asks for it); after each test, closes the pages it opened and takes back the permissions it
  * granted; after them all, stops its server.
  * Returns open(), which opens the app with a hash, records console errors and every request, and
  * waits for "Ready"; newContext(), a browser context of a test's own (no script, say) in the WebGPU
