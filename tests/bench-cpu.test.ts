@@ -3,7 +3,7 @@
 // the float64 reference's on the benchmark's own parameters and batch, falling, and the same bits on
 // any number of threads.
 import { availableParallelism } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { benchCpu, benchEngine, benchParams, cpuPhaseTimes } from '../src/bench/cpu';
 import { BENCH_LR, benchBatch, benchShape, DEFAULT_PROTOCOL, median, type BenchSize } from '../src/bench/types';
 import { PHASES } from '../src/train/step-phases';
@@ -77,6 +77,20 @@ describe('the benchmark on the CPU engine', () => {
     const passes = await cpuPhaseTimes({ batch: 8, hidden: 16 }, { ...DEFAULT_PROTOCOL, warmupMs: 0, rounds: 1, targetRoundMs: 5 });
     expect(passes.source).toBe('wall-clock');
     for (const p of PHASES) expect(passes.ms[p] > 0 && Number.isFinite(passes.ms[p]), `${p}: ${JSON.stringify(passes)}`).toBe(true);
+  });
+
+  it('times each pass of a tiny network on a coarse clock (0.1 ms in a page that is not cross-origin isolated; 0.5 ms here): each positive', async () => {
+    const now = performance.now.bind(performance);
+    const coarse = vi.spyOn(performance, 'now').mockImplementation(() => Math.floor(now() * 2) / 2);
+    try {
+      // 6-7-5-3 at batch 5, the benchmark view's test model, on one thread (the passes run where they
+      // are timed, as in such a page): a pass takes well under a microsecond.
+      const size = { batch: 5, hidden: 7, shape: { D: 6, hidden: [7, 5], C: 3, activation: 'tanh' as const } };
+      const passes = await cpuPhaseTimes(size, { ...DEFAULT_PROTOCOL, warmupMs: 0, rounds: 1, targetRoundMs: 20 }, { threads: 1 });
+      for (const p of PHASES) expect(passes.ms[p] > 0 && Number.isFinite(passes.ms[p]), `${p}: ${JSON.stringify(passes)}`).toBe(true);
+    } finally {
+      coarse.mockRestore();
+    }
   });
 
   it('has passes that add up to within 4× of its step (each round timed right after its steps)', async () => {

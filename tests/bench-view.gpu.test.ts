@@ -3,7 +3,7 @@
 // and shows the speed-up, where each engine's step goes (the bars) and the submit, dispatch and readback overheads; a tiny sweep measures every cell and draws both charts; a cancelled sweep
 // stops; the comparison with TensorFlow.js and jax-js, at a tiny size, has a row per implementation,
 // timed or saying why not, and can be cancelled; nothing is logged as an error.
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { page } from 'vitest/browser';
 import type { GpuContext } from '../src/gpu/device';
 import { compareTables, notTimed } from '../src/ui/bench/bench-compare';
@@ -23,13 +23,15 @@ async function view(): Promise<BenchView> {
   ctx ??= await gpuContext();
   // The current model: two hidden layers of tanh on 6 inputs and 3 classes, not the sweep's 784-H-10 swish.
   const shape = { D: 6, hidden: [7, 5], C: 3, activation: 'tanh' as const };
-  return new BenchView(host, {
+  const v = new BenchView(host, {
     gpu: () => ctx,
     current: () => ({ size: { batch: 5, hidden: 7, shape } }),
     batches: [4, 9],
     hiddens: [3, 6],
     compareSizes: [{ batch: 8, hidden: 16 }],
   });
+  onTestFinished(() => v.destroy()); // a test that fails leaves no card for the next one to read
+  return v;
 }
 
 describe('benchmark view', () => {

@@ -41,8 +41,12 @@ export async function benchCpu(size: BenchSize, protocol: BenchProtocol): Promis
   }
 }
 
-/** At most this many repeats of a pass per timed round, and warm-up steps before them. */
-const MAX_PASS_REPEATS = 256;
+/**
+ * At most this many repeats of a pass per timed round, and warm-up steps before them. A small
+ * network's pass takes well under a microsecond, and a page that is not cross-origin isolated reads
+ * a clock of 0.1 ms: the repeats grow until each pass of a round is long enough for the clock.
+ */
+const MAX_PASS_REPEATS = 1 << 16;
 const MAX_WARMUP_STEPS = 10_000;
 
 /**
@@ -50,8 +54,8 @@ const MAX_WARMUP_STEPS = 10_000;
  * each pass is run alone enough times for a round of all four to last about targetRoundMs, and
  * the median over the protocol's rounds is kept per pass.
  */
-export async function cpuPhaseTimes(size: BenchSize, protocol: BenchProtocol): Promise<PhaseTimes> {
-  const engine = await benchEngine(size);
+export async function cpuPhaseTimes(size: BenchSize, protocol: BenchProtocol, opts: CpuEngineOptions = {}): Promise<PhaseTimes> {
+  const engine = await benchEngine(size, opts);
   try {
     const started = performance.now();
     const warm = (i: number) => i < Math.max(1, protocol.warmup) || (performance.now() - started < (protocol.warmupMs ?? 0) && i < MAX_WARMUP_STEPS);
@@ -59,9 +63,7 @@ export async function cpuPhaseTimes(size: BenchSize, protocol: BenchProtocol): P
       engine.run(1, Infinity);
       await engine.flush();
     }
-    const once = await engine.passTimes(1);
-    const total = PHASES.reduce((sum, p) => sum + once[p], 0);
-    const repeats = Math.max(1, Math.min(MAX_PASS_REPEATS, Math.round(protocol.targetRoundMs / Math.max(total, 1e-3))));
+    const repeats = await passRepeats(engine, protocol.targetRoundMs);
     const samples: Record<Phase, number[]> = { forward: [], loss: [], backward: [], update: [] };
     for (let r = 0; r < Math.max(1, protocol.rounds); r++) {
       const ms = await engine.passTimes(repeats);
@@ -71,4 +73,38 @@ export async function cpuPhaseTimes(size: BenchSize, protocol: BenchProtocol): P
   } finally {
     engine.destroy();
   }
+}
+
+/**
+ * How many repeats of each pass make a round of about `targetMs` in which every pass lasts a few
+ * ticks of the clock: a round of one repeat first, then more until a round reads at least half the
+ * target and the shortest pass (the update of a tiny network: some 50 ns) at least CLOCK_TICKS ticks.
+ */
+async function passRepeats(engine: CpuEngine, targetMs: number): Promise<number> {
+  const shortest = CLOCK_TICKS * clockTick();
+  let repeats = 1;
+  while (repeats < MAX_PASS_REPEATS) {
+    const ms = await engine.passTimes(repeats);
+    const roundMs = PHASES.reduce((sum, p) => sum + ms[p], 0) * repeats;
+    const leastMs = Math.min(...PHASES.map((p) => ms[p])) * repeats;
+    if (roundMs >= targetMs / 2 && leastMs >= shortest) break;
+    const wanted = Math.max(roundMs > 0 ? (repeats * targetMs) / roundMs : 16, leastMs > 0 ? (repeats * shortest) / leastMs : 16 * repeats);
+    repeats = Math.min(MAX_PASS_REPEATS, Math.max(2 * repeats, Math.ceil(wanted)));
+  }
+  return repeats;
+}
+
+/** Ticks of the clock the shortest pass of a round must last. */
+const CLOCK_TICKS = 3;
+
+/** The clock's tick: the least change of performance.now() over a few reads (5 µs in a cross-origin isolated page, 100 µs otherwise). */
+function clockTick(): number {
+  let least = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    let t = t0;
+    while (t === t0) t = performance.now();
+    least = Math.min(least, t - t0);
+  }
+  return least;
 }

@@ -278,9 +278,11 @@ export class BenchView {
     this.cpu.terminate();
   }
 
+  /** Cancels what runs and removes the card; a second call does nothing more. */
   destroy(): void {
     this.cancel();
     for (const p of this.plots) p.destroy();
+    this.plots = [];
     this.card.remove();
   }
 
