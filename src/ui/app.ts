@@ -3,7 +3,7 @@
 // files, and recovery (a run gone wrong). The settings are one object, edited by the panel and the
 // link; a change applies live where it can and rebuilds otherwise.
 import type { GpuContext } from '../gpu/device';
-import type { Session } from '../train/session';
+import type { AppElements } from './app-elements';
 import { GpuVsCpu } from './gpu-vs-cpu';
 import { benchTarget } from './bench/bench-target';
 import { Banners } from './banners';
@@ -22,33 +22,18 @@ import { RunBar } from './run-bar';
 import { RunViews } from './run-views';
 import { userFileOptions, type PageSettings } from './settings';
 import { allControls, SettingsChanges } from './settings-changes';
-import { describeRun, StatusLine } from './status-line';
+import { RunStatus } from './run-status';
+import { StatusLine } from './status-line';
 import { PRESETS } from './teacher';
 import { TrainingLoop } from './training-loop';
 
-export interface AppElements {
-  panel: HTMLElement;
-  /** Where the run controls go (the play/pause toggle, one step, reset), beside the status line. */
-  runBar: HTMLElement;
-  quickSettings: HTMLElement;
-  status: HTMLElement;
-  /** Warnings and errors (role="alert"). */
-  message: HTMLElement;
-  /** Information: a loaded file, a setting adjusted to fit. */
-  notice: HTMLElement;
-  /** The run bar's GPU vs CPU answer. */
-  verdict: HTMLElement;
-  /** The first screen: the network diagram, the main output and the loss plot (`plots`). */
-  stage: HTMLElement;
-  plots: HTMLElement;
-  views: HTMLElement;
-}
-
-export type { MessageAction, OpenGpu };
+export type { AppElements, MessageAction, OpenGpu };
 
 export class App {
   readonly settings: PageSettings;
   private readonly status: StatusLine;
+  /** What the status line and the page's messages say of the run. */
+  private readonly run: RunStatus;
   private readonly banners: Banners;
   private readonly link = new LinkSync();
   private readonly runBar: RunBar;
@@ -69,6 +54,16 @@ export class App {
     this.banners = new Banners(el.message, el.notice);
     const start = this.link.read();
     this.settings = start.settings;
+    this.run = new RunStatus({
+      settings: this.settings,
+      status: this.status,
+      queue: () => this.queue,
+      loop: () => this.loop,
+      views: () => this.views,
+      adapterName: () => this.recovery.gpu?.adapterName ?? null,
+      fileName: () => this.files.userFile?.name ?? null,
+    });
+    const describe = () => this.run.describe();
     const app = this;
     this.changes = new SettingsChanges({
       settings: this.settings,
@@ -88,7 +83,7 @@ export class App {
       },
       gpu: () => this.recovery.gpu,
       reopenGpu: () => void this.recovery.reopen(),
-      describe: () => this.describe(),
+      describe,
     });
     this.recovery = new Recovery(
       recoveryHost({
@@ -99,11 +94,9 @@ export class App {
         changes: this.changes,
         banners: this.banners,
         status: this.status,
-        redraw: async () => {
-          if (this.queue.session) await this.refresh(this.queue.session, false);
-        },
+        redraw: () => this.run.redraw(),
         gpuBack: () => this.changes.changed('engine'),
-        describe: () => this.describe(),
+        describe,
       }),
       openGpu,
     );
@@ -136,17 +129,12 @@ export class App {
       session: () => this.queue.session,
       stepsPerFrame: () => this.settings.stepsPerFrame,
       racing: () => this.queue.applied?.engine === 'race',
-      blocked: () => {
-        if (this.recovery.diverged) this.recovery.showDivergence();
-        return this.recovery.diverged;
-      },
-      refresh: (session, evaluate) => this.refresh(session, evaluate),
-      updateStatus: () => this.updateStatus(),
+      blocked: () => this.recovery.blocksTraining(),
+      refresh: (session, evaluate) => this.run.refresh(session, evaluate),
+      updateStatus: () => this.run.update(),
       showState: (running, waiting) => {
         this.runBar.show(running || waiting);
-        this.status.setWaiting(waiting);
-        if (running && this.queue.session) this.status.startRates(this.queue.session.engines);
-        else if (!waiting && this.queue.session && !this.queue.building) this.updateStatus();
+        this.run.showState(running, waiting);
       },
       failed: (error, session) => void this.recovery.trainingFailed(error, session),
     });
@@ -159,7 +147,7 @@ export class App {
       banners: this.banners,
       status: this.status,
       loadData: () => loadPageData(this.settings, this.files.userFile?.dataset(userFileOptions(this.settings)) ?? null),
-      describe: () => this.describe(),
+      describe,
       settingsChanged: () => {
         this.changes.show();
         this.derive.showRun();
@@ -201,7 +189,7 @@ export class App {
         if (running) this.loop.pause();
         return running;
       },
-      describe: () => this.describe(),
+      describe,
     });
     this.changes.showLink(start);
     this.views.plot.setLogScale(this.settings.logScale);
@@ -244,31 +232,5 @@ export class App {
     if (!session) return null;
     const params = await session.params();
     return Object.fromEntries(Object.entries(params).map(([name, values]) => [name, Array.from(values)]));
-  }
-
-  private async refresh(session: Session, evaluate: boolean): Promise<number> {
-    const evalMs = await this.views.refresh(session, evaluate);
-    if (session === this.queue.session) this.updateStatus();
-    return evalMs;
-  }
-
-  private updateStatus(): void {
-    const session = this.queue.session;
-    if (!session || this.queue.building) return;
-    this.status.showRun({
-      session,
-      running: this.loop.running,
-      recentLoss: (engine, steps) => this.views.log.recentLoss(engine, steps),
-      lastEval: (engine) => this.views.lastEval(engine),
-      pcaBound: this.views.pcaBound,
-      racing: this.queue.applied?.engine === 'race',
-      stepsPerFrame: this.settings.stepsPerFrame > 0 ? this.settings.stepsPerFrame : null,
-      adapterName: this.recovery.gpu?.adapterName ?? null,
-    });
-  }
-
-  private describe(): string {
-    const backward = this.queue.derivation !== null ? ', backward pass: your derivation' : '';
-    return `${describeRun(this.settings, this.files.userFile?.name ?? null)}${backward}`;
   }
 }

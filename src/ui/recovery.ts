@@ -96,6 +96,12 @@ export class Recovery {
     return this.divergence !== null;
   }
 
+  /** Whether a diverged run keeps play from training; says why again when it does. */
+  blocksTraining(): boolean {
+    this.showDivergence();
+    return this.diverged;
+  }
+
   /** The diverged run is let go: a new one starts undiverged. */
   clearDivergence(): void {
     this.divergence = null;
