@@ -74,6 +74,28 @@ describe('diagram layout', () => {
     expect(sizes(layoutColumns([2, 2, 2], 594, 300, 22))[0]).toBeLessThanOrEqual((300 - 22) / 4); // a quarter of the height at most
   });
 
+  it('evens out a wrapped layer whose units all fit: no sub-column shorter than the others by as many as there are sub-columns', () => {
+    // 7 + 7 + 2 read as a layer cut short; 6 + 6 + 4 as one layer in three sub-columns.
+    const lengths = (column: readonly { x: number }[]) => {
+      const byX = new Map<number, number>();
+      for (const b of column) byX.set(b.x, (byX.get(b.x) ?? 0) + 1);
+      return [...byX.values()];
+    };
+    for (const [width, height] of [
+      [594, 300],
+      [404, 240],
+      [1234, 440],
+    ] as const) {
+      for (let n = 9; n <= 40; n++) {
+        const column = layoutColumns([7, n, 3], width, height, 22, 36)[1]!;
+        const each = lengths(column);
+        if (column.length < n) expect(Math.min(...each.slice(0, -1)), `${n} units at ${width}×${height}: ${each}`).toBe(Math.max(...each)); // cut short: full sub-columns
+        else expect(Math.max(...each) - Math.min(...each), `${n} units at ${width}×${height}: ${each}`).toBeLessThan(each.length);
+      }
+    }
+    expect(lengths(layoutColumns([7, 16, 3], 594, 300, 22, 36)[1]!)).toEqual([6, 6, 4]); // the 16-unit layer at 1280×800
+  });
+
   it('finds the link under the pointer: the nearest drawn within the distance, none between links or on a node', () => {
     // Two inputs to two units: the links x₁→1 and x₂→2 run level, x₁→2 and x₂→1 cross between them.
     const boxes = [

@@ -50,9 +50,10 @@ export function layoutColumns(counts: readonly number[], width: number, height: 
     if (n === 0) return [];
     const own = n > ONE_COLUMN ? spacing * (1 - WRAPPED_LINK_ROOM) : room;
     const size = largestFitting(n, n === 1 ? 2 * common : common, least, own, tall) ?? least;
-    const rows = Math.min(n, rowsFor(size, tall));
-    const drawn = Math.min(n, rows * subColumnsFor(size, own));
-    const k = Math.ceil(drawn / rows);
+    const mostRows = Math.min(n, rowsFor(size, tall));
+    const drawn = Math.min(n, mostRows * subColumnsFor(size, own));
+    const k = Math.ceil(drawn / mostRows);
+    const rows = Math.ceil(drawn / k); // the sub-columns evened out: 16 units in three read 6 + 6 + 4, not 7 + 7 + 2
     const blockW = k * (size + GAP) - GAP;
     const blockH = rows * (size + GAP) - GAP;
     const x0 = columnCentre(c, columns, width, left) - blockW / 2;
