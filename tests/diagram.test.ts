@@ -5,7 +5,7 @@ import { autoencoderOutputs, softmaxRows } from '../src/train/predict';
 import { autoencoderFrame, mlpFrame } from '../src/ui/diagram-frame';
 import { maxAbs } from '../src/ui/views/colours';
 import { linkEnds, nearestLink } from '../src/ui/views/diagram-hit';
-import { layoutColumns, segmentDistance, strongestLinks } from '../src/ui/views/diagram-layout';
+import { columnHeading, layoutColumns, segmentDistance, strongestLinks } from '../src/ui/views/diagram-layout';
 import type { PlacedDiagram } from '../src/ui/views/diagram-types';
 import { digitRows } from '../src/ui/views/digit-order';
 
@@ -94,6 +94,17 @@ describe('diagram layout', () => {
       }
     }
     expect(lengths(layoutColumns([7, 16, 3], 594, 300, 22, 36)[1]!)).toEqual([6, 6, 4]); // the 16-unit layer at 1280×800
+  });
+
+  it("shortens a column's heading to its room, saying how many units are drawn while it can", () => {
+    const upTo = (chars: number) => (text: string) => text.length <= chars;
+    expect(columnHeading('layer 1: 16 swish', 16, 8, upTo(40))).toBe('layer 1: 16 swish (first 8)');
+    expect(columnHeading('layer 1: 16 swish', 16, 8, upTo(20))).toBe('16 swish (first 8)');
+    expect(columnHeading('layer 1: 16 swish', 16, 8, upTo(14))).toBe('first 8 of 16');
+    expect(columnHeading('layer 1: 16 swish', 16, 8, upTo(5))).toBe('first 8 of 16'); // squeezed, still saying it
+    expect(columnHeading('layer 2: 9 swish', 9, 9, upTo(40))).toBe('layer 2: 9 swish');
+    expect(columnHeading('layer 2: 9 swish', 9, 9, upTo(10))).toBe('9 swish');
+    expect(columnHeading('inputs', 7, 7, upTo(3))).toBe('inputs');
   });
 
   it('finds the link under the pointer: the nearest drawn within the distance, none between links or on a node', () => {

@@ -130,3 +130,14 @@ export function segmentDistance(px: number, py: number, x1: number, y1: number, 
   const t = length2 > 0 ? Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / length2)) : 0;
   return Math.hypot(px - (x1 + t * dx), py - (y1 + t * dy));
 }
+
+/**
+ * A column's heading, as long as `fits` allows: "layer 1: 16 swish", with "(first 8)" where only
+ * its first units are drawn; where that is too wide, without "layer 1:" ("16 swish (first 8)"),
+ * then "first 8 of 16". The last is drawn squeezed where even it does not fit.
+ */
+export function columnHeading(heading: string, units: number, shown: number, fits: (text: string) => boolean): string {
+  const short = heading.replace(/^layer \d+: /, '');
+  const texts = shown < units ? [`${heading} (first ${shown})`, `${short} (first ${shown})`, `first ${shown} of ${units}`] : [heading, short];
+  return texts.find(fits) ?? texts.at(-1)!;
+}

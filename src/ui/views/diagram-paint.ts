@@ -4,7 +4,7 @@
 import { paintGreyTile, paintSignedTile, setPixel, type PixelBuffer, type SizedCanvas } from './canvas';
 import { divergingRgb, maxAbs, MISSING_RGB, unitRgb } from './colours';
 import { linkEnds } from './diagram-hit';
-import { columnCentre, columnSpacing, type NodeBox } from './diagram-layout';
+import { columnCentre, columnHeading, columnSpacing, type NodeBox } from './diagram-layout';
 import type { DiagramColumn, LinkAt, NodePicture, PlacedDiagram } from './diagram-types';
 
 const HEADING_FONT = '600 11px system-ui, sans-serif';
@@ -58,15 +58,15 @@ function strokeLink(ctx: CanvasRenderingContext2D, placed: PlacedDiagram, at: Li
 }
 
 /**
- * A column's heading at `x` (with how many of its units are drawn, where not all are), squeezed to `maxWidth` where it is wider. It sets its own font and
+ * A column's heading at `x` (with how many of its units are drawn, where not all are), shortened to fit `maxWidth` (columnHeading). It sets its own font and
  * colour each time: the column before leaves its last node's fill and its class names' font behind.
  */
 function paintHeading(ctx: CanvasRenderingContext2D, column: DiagramColumn, shown: number, x: number, maxWidth: number): void {
   // A layer too tall for the card at a readable size draws its first units (a larger window draws more).
-  const heading = shown < column.units ? `${column.heading} (first ${shown})` : column.heading;
   ctx.font = HEADING_FONT;
   ctx.fillStyle = TEXT_COLOUR;
   ctx.textAlign = 'center';
+  const heading = columnHeading(column.heading, column.units, shown, (text) => ctx.measureText(text).width <= maxWidth);
   ctx.fillText(heading, x, 13, maxWidth);
 }
 
