@@ -1,5 +1,6 @@
 // The network diagram's arithmetic and frames without a page: where nodes go, which links are drawn,
-// how a click finds a link, the frames' columns for each model and input, and the digit grid's order.
+// how a click finds a link, the columns' headings, the frames' columns for each model and input, and
+// the digit grid's order.
 import { describe, expect, it } from 'vitest';
 import { autoencoderOutputs, softmaxRows } from '../src/train/predict';
 import { autoencoderFrame, mlpFrame } from '../src/ui/diagram-frame';
@@ -89,7 +90,8 @@ describe('diagram layout', () => {
       for (let n = 9; n <= 40; n++) {
         const column = layoutColumns([7, n, 3], width, height, 22, 36)[1]!;
         const each = lengths(column);
-        if (column.length < n) expect(Math.min(...each.slice(0, -1)), `${n} units at ${width}×${height}: ${each}`).toBe(Math.max(...each)); // cut short: full sub-columns
+        if (column.length < n)
+          expect(new Set(each).size, `${n} units at ${width}×${height}: ${each}`).toBe(1); // cut short: full sub-columns
         else expect(Math.max(...each) - Math.min(...each), `${n} units at ${width}×${height}: ${each}`).toBeLessThan(each.length);
       }
     }
@@ -98,13 +100,15 @@ describe('diagram layout', () => {
 
   it("shortens a column's heading to its room, saying how many units are drawn while it can", () => {
     const upTo = (chars: number) => (text: string) => text.length <= chars;
-    expect(columnHeading('layer 1: 16 swish', 16, 8, upTo(40))).toBe('layer 1: 16 swish (first 8)');
-    expect(columnHeading('layer 1: 16 swish', 16, 8, upTo(20))).toBe('16 swish (first 8)');
-    expect(columnHeading('layer 1: 16 swish', 16, 8, upTo(14))).toBe('first 8 of 16');
-    expect(columnHeading('layer 1: 16 swish', 16, 8, upTo(5))).toBe('first 8 of 16'); // squeezed, still saying it
-    expect(columnHeading('layer 2: 9 swish', 9, 9, upTo(40))).toBe('layer 2: 9 swish');
-    expect(columnHeading('layer 2: 9 swish', 9, 9, upTo(10))).toBe('9 swish');
-    expect(columnHeading('inputs', 7, 7, upTo(3))).toBe('inputs');
+    const layer = (units: number) => ({ heading: `layer 1: ${units} swish`, shortHeading: `${units} swish`, units });
+    expect(columnHeading(layer(16), 8, upTo(40))).toBe('layer 1: 16 swish (first 8)');
+    expect(columnHeading(layer(16), 8, upTo(20))).toBe('16 swish (first 8)');
+    expect(columnHeading(layer(16), 8, upTo(14))).toBe('first 8 of 16');
+    expect(columnHeading(layer(16), 8, upTo(5))).toBe('first 8 of 16'); // squeezed, still saying it
+    expect(columnHeading(layer(9), 9, upTo(40))).toBe('layer 1: 9 swish');
+    expect(columnHeading(layer(9), 9, upTo(10))).toBe('9 swish');
+    expect(columnHeading({ heading: 'inputs', units: 7 }, 7, upTo(3))).toBe('inputs');
+    expect(columnHeading({ heading: 'code: 64 linear', units: 64 }, 20, upTo(12))).toBe('first 20 of 64');
   });
 
   it('finds the link under the pointer: the nearest drawn within the distance, none between links or on a node', () => {
@@ -181,6 +185,7 @@ describe('diagram frames', () => {
       ['output', 2],
     ]);
     expect(frame.columns[1]!.heading).toBe('layer 1: 3 tanh');
+    expect(frame.columns[1]!.shortHeading).toBe('3 tanh'); // where its column is narrow
     const out = frame.columns[3]!.picture!;
     expect(out.kind).toBe('map');
     expect(Array.from(out.values.subarray(0, 2))).toEqual([0.5, 0.5]);

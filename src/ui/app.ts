@@ -1,7 +1,8 @@
 // The page's controller: wiring only. Each job has its owner: the build queue (sessions), the
-// training loop (frames), the run's views, the status line, the banners, the link, the page's
-// files, and recovery (a run gone wrong). The settings are one object, edited by the panel and the
-// link; a change applies live where it can and rebuilds otherwise.
+// training loop (frames), the run's views, the status line (and what it says of the run: run
+// status), the banners, the link, the page's files, and recovery (a run gone wrong). The settings
+// are one object, edited by the panel and the link; a change applies live where it can and
+// rebuilds otherwise.
 import type { GpuContext } from '../gpu/device';
 import type { AppElements } from './app-elements';
 import { GpuVsCpu } from './gpu-vs-cpu';
@@ -19,21 +20,21 @@ import { QuickSettings } from './quick-settings';
 import { Recovery, type MessageAction, type OpenGpu } from './recovery';
 import { recoveryHost } from './recovery-host';
 import { RunBar } from './run-bar';
+import { RunStatus } from './run-status';
 import { RunViews } from './run-views';
 import { userFileOptions, type PageSettings } from './settings';
 import { allControls, SettingsChanges } from './settings-changes';
-import { RunStatus } from './run-status';
 import { StatusLine } from './status-line';
 import { PRESETS } from './teacher';
 import { TrainingLoop } from './training-loop';
 
-export type { AppElements, MessageAction, OpenGpu };
+export type { MessageAction, OpenGpu };
 
 export class App {
   readonly settings: PageSettings;
   private readonly status: StatusLine;
   /** What the status line and the page's messages say of the run. */
-  private readonly run: RunStatus;
+  private readonly runStatus: RunStatus;
   private readonly banners: Banners;
   private readonly link = new LinkSync();
   private readonly runBar: RunBar;
@@ -54,7 +55,7 @@ export class App {
     this.banners = new Banners(el.message, el.notice);
     const start = this.link.read();
     this.settings = start.settings;
-    this.run = new RunStatus({
+    this.runStatus = new RunStatus({
       settings: this.settings,
       status: this.status,
       queue: () => this.queue,
@@ -63,7 +64,7 @@ export class App {
       adapterName: () => this.recovery.gpu?.adapterName ?? null,
       fileName: () => this.files.userFile?.name ?? null,
     });
-    const describe = () => this.run.describe();
+    const describe = () => this.runStatus.describe();
     const app = this;
     this.changes = new SettingsChanges({
       settings: this.settings,
@@ -94,7 +95,7 @@ export class App {
         changes: this.changes,
         banners: this.banners,
         status: this.status,
-        redraw: () => this.run.redraw(),
+        redraw: () => this.runStatus.redraw(),
         gpuBack: () => this.changes.changed('engine'),
         describe,
       }),
@@ -130,11 +131,11 @@ export class App {
       stepsPerFrame: () => this.settings.stepsPerFrame,
       racing: () => this.queue.applied?.engine === 'race',
       blocked: () => this.recovery.blocksTraining(),
-      refresh: (session, evaluate) => this.run.refresh(session, evaluate),
-      updateStatus: () => this.run.update(),
+      refresh: (session, evaluate) => this.runStatus.refresh(session, evaluate),
+      updateStatus: () => this.runStatus.update(),
       showState: (running, waiting) => {
         this.runBar.show(running || waiting);
-        this.run.showState(running, waiting);
+        this.runStatus.showState(running, waiting);
       },
       failed: (error, session) => void this.recovery.trainingFailed(error, session),
     });

@@ -90,7 +90,14 @@ export function mlpFrame(
   const columns: DiagramColumn[] = [inputColumn(input)];
   shape.hidden.forEach((H, l) => {
     const values = layers.hidden[l]!;
-    const column: DiagramColumn = { role: 'hidden', heading: `layer ${l + 1}: ${H} ${activation}`, units: H, names: [], picture: picture(values) };
+    const column: DiagramColumn = {
+      role: 'hidden',
+      heading: `layer ${l + 1}: ${H} ${activation}`,
+      shortHeading: `${H} ${activation}`,
+      units: H,
+      names: [],
+      picture: picture(values),
+    };
     if (input.kind === 'image' && l === 0) Object.assign(column, { picture: { kind: 'images', values: params.W1!, side: input.side }, activity: values });
     columns.push(column);
   });

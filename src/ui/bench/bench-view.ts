@@ -86,6 +86,8 @@ export class BenchView {
   private readonly charts: HTMLDivElement;
   private readonly cpu = new CpuWorker();
   private abort: AbortController | null = null;
+  /** destroy() was called: a measurement that ends later draws nothing. */
+  private destroyed = false;
   /** A comparison measurement that a cancel left running (a peer stops only when it ends), till it ends. */
   private inFlight: Promise<void> | null = null;
   private plots: uPlot[] = [];
@@ -280,6 +282,7 @@ export class BenchView {
 
   /** Cancels what runs and removes the card; a second call does nothing more. */
   destroy(): void {
+    this.destroyed = true;
     this.cancel();
     for (const p of this.plots) p.destroy();
     this.plots = [];
@@ -363,6 +366,7 @@ export class BenchView {
    * (multiply-adds), with the line at 1×, the regions named and the current network marked.
    */
   private plotSweep(batches: number[], hiddens: number[]): void {
+    if (this.destroyed) return; // its card is gone: charts drawn now would never be destroyed
     for (const p of this.plots) p.destroy();
     this.plots = [];
     this.charts.replaceChildren();

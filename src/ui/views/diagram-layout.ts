@@ -32,7 +32,8 @@ const WRAPPED_LINK_ROOM = 0.2; // a layer wrapped into sub-columns takes more of
  * keeps those columns whole). A taller layer wraps into as many
  * sub-columns as its room allows, with nodes no larger; where even 32 px nodes do not all fit, the
  * column holds as many as fit, its first units (the result is shorter than its count: the caller
- * says how many are drawn). A lone node (an image) may be twice as large.
+ * says how many are drawn). A wrapped layer whose units all fit is evened out over its sub-columns
+ * (16 units in three: 6 + 6 + 4). A lone node (an image) may be twice as large.
  */
 export function layoutColumns(counts: readonly number[], width: number, height: number, top = 0, left = 0): NodeBox[][] {
   const columns = counts.length;
@@ -133,11 +134,12 @@ export function segmentDistance(px: number, py: number, x1: number, y1: number, 
 
 /**
  * A column's heading, as long as `fits` allows: "layer 1: 16 swish", with "(first 8)" where only
- * its first units are drawn; where that is too wide, without "layer 1:" ("16 swish (first 8)"),
- * then "first 8 of 16". The last is drawn squeezed where even it does not fit.
+ * its first units are drawn; where that is too wide, its short form ("16 swish (first 8)"), then
+ * "first 8 of 16". The last is drawn squeezed where even it does not fit.
  */
-export function columnHeading(heading: string, units: number, shown: number, fits: (text: string) => boolean): string {
-  const short = heading.replace(/^layer \d+: /, '');
+export function columnHeading(column: { heading: string; shortHeading?: string; units: number }, shown: number, fits: (text: string) => boolean): string {
+  const { heading, units } = column;
+  const short = column.shortHeading ?? heading;
   const texts = shown < units ? [`${heading} (first ${shown})`, `${short} (first ${shown})`, `first ${shown} of ${units}`] : [heading, short];
   return texts.find(fits) ?? texts.at(-1)!;
 }

@@ -62,11 +62,11 @@ function strokeLink(ctx: CanvasRenderingContext2D, placed: PlacedDiagram, at: Li
  * colour each time: the column before leaves its last node's fill and its class names' font behind.
  */
 function paintHeading(ctx: CanvasRenderingContext2D, column: DiagramColumn, shown: number, x: number, maxWidth: number): void {
-  // A layer too tall for the card at a readable size draws its first units (a larger window draws more).
   ctx.font = HEADING_FONT;
   ctx.fillStyle = TEXT_COLOUR;
   ctx.textAlign = 'center';
-  const heading = columnHeading(column.heading, column.units, shown, (text) => ctx.measureText(text).width <= maxWidth);
+  // A layer too tall for the card at a readable size draws its first units (a larger window draws more).
+  const heading = columnHeading(column, shown, (text) => ctx.measureText(text).width <= maxWidth);
   ctx.fillText(heading, x, 13, maxWidth);
 }
 

@@ -20,6 +20,8 @@ export type NodePicture =
 export interface DiagramColumn {
   role: 'input' | 'hidden' | 'output';
   heading: string;
+  /** The heading where a column is too narrow for it ("16 swish" for "layer 1: 16 swish"); the heading itself when absent. */
+  shortHeading?: string;
   /** Nodes of the column (an image column has one). */
   units: number;
   /** Each node's name for its tooltip (index i when missing); an input column on the plane writes them beside its nodes. */
