@@ -2,9 +2,12 @@
 // variants, plain SIMD or relaxed SIMD (fused multiply-add), each with its own memory or importing a
 // shared one (threads), as base64 strings in one ES module, so that the page, the tests and the CLI
 // bundle import them like any module (no .wasm asset to locate, no fetch). Run by `npm install`
-// (prepare) and before dev, build and test; takes a few seconds.
+// (prepare) and before dev, build and test; takes a few seconds, so it is skipped where the module
+// is newer than every source, this script and the compiler (--force builds all the same).
 import asc from 'assemblyscript/asc';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 
 const OUT = 'build/wasm';
 const VARIANTS = [
@@ -14,6 +17,10 @@ const VARIANTS = [
   { name: 'relaxed-shared', flags: ['--enable', 'relaxed-simd', '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'] },
 ];
 
+if (!process.argv.includes('--force') && upToDate()) {
+  console.log(`${OUT}/modules.js is up to date`);
+  process.exit(0);
+}
 await mkdir(OUT, { recursive: true });
 for (const { name, flags } of VARIANTS) {
   const { error, stderr } = await asc.main([
@@ -46,6 +53,24 @@ await writeFile(
   `${OUT}/modules.d.ts`,
   `${VARIANTS.map(({ name }) => `/** The ${name} build of wasm/engine.ts, base64. */\nexport declare const ${camel(name)}: string;`).join('\n')}\n`,
 );
+
+/** Whether modules.js (and its .d.ts) are newer than wasm/*, this script and AssemblyScript's package. */
+function upToDate() {
+  const mtime = (path) => {
+    try {
+      return statSync(path).mtimeMs;
+    } catch {
+      return null;
+    }
+  };
+  const built = Math.min(mtime(`${OUT}/modules.js`) ?? -Infinity, mtime(`${OUT}/modules.d.ts`) ?? -Infinity);
+  const sources = [
+    ...readdirSync('wasm', { recursive: true }).map((f) => `wasm/${f}`),
+    new URL(import.meta.url).pathname,
+    createRequire(import.meta.url).resolve('assemblyscript/package.json'),
+  ];
+  return sources.every((f) => (mtime(f) ?? Infinity) < built);
+}
 
 function camel(name) {
   return name.replace(/-(.)/g, (_, c) => c.toUpperCase());
