@@ -82,7 +82,17 @@ export class RunViews {
     this.model?.destroy();
     this.model = new ModelViews(this.host.stage, this.host.views, plan.spec, data, {
       forward: (X, rows) => session.use(() => session.leader.forwardLayers(X, rows, session.workSignal)),
-      gradient: async (tensor, index) => (await session.use(() => session.leader.readGrads()))?.[tensor]?.[index] ?? null,
+      // A link's gradient, read as the link editor opens: none once the run is replaced (a file loaded, a preset).
+      gradient: (tensor, index) =>
+        session
+          .use(() => session.leader.readGrads())
+          .then(
+            (grads) => grads?.[tensor]?.[index] ?? null,
+            (error: unknown) => {
+              if (error instanceof SessionClosed) return null;
+              throw error;
+            },
+          ),
       reshape: (hidden) => this.host.reshape(hidden),
       setWeight: (tensor, index, value) => void this.setWeight(session, tensor, index, value),
       switchFeature: (feature) => this.host.switchFeature(feature),
@@ -192,7 +202,10 @@ export class RunViews {
       if (!(error instanceof SessionClosed)) this.host.banners.message(`The weight was not set: ${plainWords(error)}.`);
       return;
     }
-    await this.refresh(session, false);
+    // Shown at once; a run replaced meanwhile (a file loaded, a preset) has nothing left to show.
+    await this.refresh(session, false).catch((error: unknown) => {
+      if (!(error instanceof SessionClosed)) throw error;
+    });
   }
 
   /** Keeps only finite metrics: a non-finite loss pauses the run instead of reaching a plot. */

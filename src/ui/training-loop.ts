@@ -143,10 +143,15 @@ export class TrainingLoop {
     if (!session || this.isRunning) return;
     if (this.host.blocked()) return;
     await this.settled();
-    session.run(1);
-    // The step shown whole: its loss read back now (one click, one readback), in the plot and the status line.
-    await session.flush();
-    await this.host.refresh(session, true);
+    try {
+      session.run(1);
+      // The step shown whole: its loss read back now (one click, one readback), in the plot and the status line.
+      await session.flush();
+      await this.host.refresh(session, true);
+    } catch (error) {
+      if (error instanceof SessionClosed || session.closed) return; // the run was replaced meanwhile
+      this.fail(error, session);
+    }
   }
 
   /** Whether the loop that `loop` numbers is still the one running `session`. */

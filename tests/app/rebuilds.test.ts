@@ -1,6 +1,7 @@
 // End to end: rebuilds never race the GPU. Forty changes (presets, engines, data sets, widths,
 // links) fired at random moments, training and paused, end in a page with no error, no WebGPU text,
-// and the last network asked for; play pressed during a build starts the run when it is ready; a
+// and the last network asked for; a run replaced while a weight edit, a link's gradient or one step
+// reads it back raises nothing; play pressed during a build starts the run when it is ready; a
 // banner that no longer applies goes away by itself.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/base/rng';
@@ -185,6 +186,35 @@ describe('rebuilds', () => {
     expect(after.applied).toMatchObject({ hidden: [40, 40] });
     expect(after.startsWhenReady).toBe(false);
     await clickButton(page, 'pause');
+    expect(errors).toEqual([]);
+  });
+
+  it("replaces a run while a weight edit, a link's gradient or one step is reading it back, and no page error comes of it", { timeout: 300_000 }, async () => {
+    const { page, errors } = await open('#dataset=xor&hidden=4&activation=tanh');
+    const diagram = page.getByRole('figure', { name: 'network diagram' });
+    for (let round = 0; round < 6; round++) {
+      await clickButton(page, 'one step');
+      await waitForApp(page, (app) => app.step >= 1 && !app.building, undefined, { timeout: 60_000 });
+      // The link from x₁ to unit 1 of layer 1, opened for editing: its editor reads the gradient.
+      const a = (await diagram.locator('[data-unit="input/0"]').boundingBox())!;
+      const b = (await diagram.locator('[data-unit="layer1/0"]').boundingBox())!;
+      await page.mouse.click((a.x + a.width + b.x) / 2, (a.y + a.height / 2 + b.y + b.height / 2) / 2);
+      await diagram.getByRole('spinbutton', { name: 'weight W1[1, 1]' }).waitFor();
+      // In one task: a weight typed (set, then the views redrawn and the gradient read again), one
+      // step (its readback), and a new network asked for, which replaces the run under all three.
+      await page.evaluate((r) => {
+        const field = document.querySelector<HTMLInputElement>('input[aria-label="weight W1[1, 1]"]')!;
+        field.value = String(1 + r);
+        field.dispatchEvent(new Event('change'));
+        if (r % 2 === 1) document.querySelector<HTMLButtonElement>('button[aria-label="one step"]')!.click();
+        location.hash = `#dataset=xor&hidden=${5 - (r % 2)}&activation=tanh`; // 5, 4, 5, …: a new network each round
+      }, round);
+      await waitForApp(page, (app, r) => !app.building && (app.applied?.hidden as number[] | undefined)?.[0] === 5 - (r % 2) && app.step === 0, round, {
+        timeout: 60_000,
+        polling: 100,
+      });
+    }
+    await page.waitForTimeout(500); // a rejection left unhandled is reported a task later
     expect(errors).toEqual([]);
   });
 
