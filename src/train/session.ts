@@ -337,3 +337,11 @@ export class SessionClosed extends Error {
     this.name = 'SessionClosed';
   }
 }
+
+/** `work`'s result, or `instead` where its session was closed under it: a run replaced meanwhile has nothing left to show. Other errors pass. */
+export function unlessReplaced<T, U>(work: Promise<T>, instead: U): Promise<T | U> {
+  return work.catch((error: unknown) => {
+    if (error instanceof SessionClosed) return instead;
+    throw error;
+  });
+}

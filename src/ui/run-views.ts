@@ -10,7 +10,7 @@ import { MetricsLog } from '../train/metrics-log';
 import { pcaBoundAsync } from '../train/pca-bound';
 import { PcaSkipped } from '../train/pca-subspace';
 import type { RunPlan } from '../train/run-settings';
-import { SessionClosed, type Session, type TestMetrics } from '../train/session';
+import { SessionClosed, unlessReplaced, type Session, type TestMetrics } from '../train/session';
 import { allFinite, lossGaveBack } from '../train/snapshot';
 import type { Banners } from './banners';
 import { MathViews } from './math/math-views';
@@ -84,15 +84,10 @@ export class RunViews {
       forward: (X, rows) => session.use(() => session.leader.forwardLayers(X, rows, session.workSignal)),
       // A link's gradient, read as the link editor opens: none once the run is replaced (a file loaded, a preset).
       gradient: (tensor, index) =>
-        session
-          .use(() => session.leader.readGrads())
-          .then(
-            (grads) => grads?.[tensor]?.[index] ?? null,
-            (error: unknown) => {
-              if (error instanceof SessionClosed) return null;
-              throw error;
-            },
-          ),
+        unlessReplaced(
+          session.use(() => session.leader.readGrads()),
+          null,
+        ).then((grads) => grads?.[tensor]?.[index] ?? null),
       reshape: (hidden) => this.host.reshape(hidden),
       setWeight: (tensor, index, value) => void this.setWeight(session, tensor, index, value),
       switchFeature: (feature) => this.host.switchFeature(feature),
@@ -203,9 +198,7 @@ export class RunViews {
       return;
     }
     // Shown at once; a run replaced meanwhile (a file loaded, a preset) has nothing left to show.
-    await this.refresh(session, false).catch((error: unknown) => {
-      if (!(error instanceof SessionClosed)) throw error;
-    });
+    await unlessReplaced(this.refresh(session, false), 0);
   }
 
   /** Keeps only finite metrics: a non-finite loss pauses the run instead of reaching a plot. */

@@ -1,7 +1,7 @@
 // The end-to-end tier's global setup (vite.config.ts, project 'e2e'): builds the site once, before
 // any of its files runs, into a temporary folder that it removes after them all (or takes the one
-// that E2E_SITE names, built by the caller). Each file serves a
-// copy of it (useApp() in harness.ts) or reads it as it is (hosting.test.ts), found by inject('builtSite').
+// that E2E_SITE names, built by the caller). Each file serves a copy of it (useApp() in harness.ts)
+// or reads it as it is (hosting.test.ts), found by inject('builtSite').
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -303,7 +303,6 @@ export function useApp(): {
   let outDir: string | undefined;
   let server: PreviewServer | undefined;
   let origin = '';
-  let profile: BrowserContext | undefined;
   const pages = new Set<Page>();
 
   beforeAll(async () => {
@@ -311,7 +310,7 @@ export function useApp(): {
     cpSync(inject('builtSite'), outDir, { recursive: true });
     server = await preview({ logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
     origin = new URL(server.resolvedUrls!.local[0]!).origin;
-    profile = await browsers.profile();
+    await browsers.profile(); // launched before the first test, not inside its time
     mkdirSync(SHOTS, { recursive: true });
   }, 120_000);
 
@@ -320,7 +319,7 @@ export function useApp(): {
   afterEach(async () => {
     for (const page of pages) await page.close();
     pages.clear();
-    await profile?.clearPermissions(); // a clipboard grant holds for the profile, not the page
+    await (await browsers.profile()).clearPermissions(); // a clipboard grant holds for the profile, not the page
   });
 
   afterAll(async () => {
@@ -334,7 +333,7 @@ export function useApp(): {
   ): Promise<OpenedPage> {
     let page: Page;
     if (webgpu && !serviceWorkers) {
-      page = await profile!.newPage();
+      page = await (await browsers.profile()).newPage(); // the worker's profile, launched again if it crashed
       await page.setViewportSize(viewport);
     } else {
       const b = webgpu ? await browsers.webgpu() : await browsers.noGpu();

@@ -28,9 +28,9 @@ const WRAPPED_LINK_ROOM = 0.2; // a layer wrapped into sub-columns takes more of
  * pixels kept free above for the columns' headings, `left` pixels at the left for the inputs' names).
  * As in Playground, the nodes of every column share one size: the largest that keeps each column of
  * up to eight nodes in one sub-column, no more than a quarter of the height (so nodes grow with the
- * window), and never under 32 px where the card is that large (on a short card, no less than
- * keeps those columns whole). A taller layer wraps into as many
- * sub-columns as its room allows, with nodes no larger; where even 32 px nodes do not all fit, the
+ * window), and never under 32 px where the card is that large (on a short card, as large as keeps
+ * those columns whole, 18 px at the least). A taller layer wraps into as many sub-columns as its
+ * room allows, with nodes no larger; where even 32 px nodes do not all fit, the
  * column holds as many as fit, its first units (the result is shorter than its count: the caller
  * says how many are drawn). A wrapped layer whose units all fit is evened out over its sub-columns
  * (16 units in three: 6 + 6 + 4). A lone node (an image) may be twice as large.
