@@ -17,11 +17,11 @@ import { createInterface } from 'node:readline';
 import { build } from 'vite';
 
 /**
- * End-to-end files the second stream runs after its own tiers: short ones, about 100 s of the
- * end-to-end tier's 470 s alone, which balance the streams (GPU and unit tiers: some 440 s beside the
+ * End-to-end files the second stream runs after its own tiers: short ones, about 140 s of the
+ * end-to-end tier's 440 s alone, which balance the streams (GPU and unit tiers: some 270 s beside the
  * end-to-end files). A new file runs in the first stream.
  */
-const LATE_E2E = ['gpu-cpu', 'user-csv', 'math-views', 'panel', 'save-resume', 'deep-networks', 'autoencoder-views', 'derive'].map(
+const LATE_E2E = ['gpu-cpu', 'user-csv', 'math-views', 'panel', 'save-resume', 'deep-networks', 'autoencoder-views', 'derive', 'mistakes', 'diagram'].map(
   (name) => `tests/app/${name}.test.ts`,
 );
 /** The first stream's end-to-end files: every other one, named (Vitest's --exclude does not reach a project with an exclude of its own). */

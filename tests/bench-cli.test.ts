@@ -1,17 +1,18 @@
-// `cli bench --json` (the bundled CLI, tests/run-cli.ts) at tiny sizes: one JSON object on stdout
-// with the adapter and a finite, positive time for each implementation and size. Speed itself is
-// never asserted.
+// `cli bench --json` at tiny sizes (the command line, tests/run-cli.ts; with TensorFlow.js the bundled
+// CLI in a Node of its own, as TensorFlow.js keeps the device it is given for the life of the
+// process): one JSON object on stdout with the adapter and a finite, positive time for each
+// implementation and size. Speed itself is never asserted.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { formatPaths } from '../src/bench/run';
 import { implNamed, IMPLS, NODE_IMPLS, type BenchResult } from '../src/bench/types';
 import { speedVerdict } from '../src/bench/verdict';
 import { softwareAdapter } from '../src/kernels/matmul';
-import { cli } from './run-cli';
+import { cli, cliProcess } from './run-cli';
 
 describe('cli bench', () => {
   it('prints one JSON object: the adapter and ms/step of gpu, cpu (with its threads) and tfjs-webgpu at each size', async () => {
-    const { code, stdout, stderr } = await cli('bench', '--json', '--batch', '4,7', '--hidden', '5', '--rounds', '1');
+    const { code, stdout, stderr } = await cliProcess('bench', '--json', '--batch', '4,7', '--hidden', '5', '--rounds', '1');
     expect(code, stderr).toBe(0);
     const report = JSON.parse(stdout) as {
       adapter: { name: string; limits: Record<string, number>; timestampQuery: boolean };

@@ -1,4 +1,4 @@
-// `cli check` as a user runs it (the bundled CLI, tests/run-cli.ts; Dawn in Node, SwiftShader without
+// `cli check` (the command line, tests/run-cli.ts; Dawn in Node, SwiftShader without
 // a GPU): below 1e-4 everywhere with the correct swish', and W1 and b1 clearly wrong (W2, b2 still
 // right) with the known-wrong one, in the exact JSON shape the issue asks for.
 import { describe, expect, it } from 'vitest';

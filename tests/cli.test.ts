@@ -1,12 +1,12 @@
-// The CLI as a user runs it (bundled as `npm run build:cli` makes it, and once from its sources as
-// `npm run cli -- ...` runs it; WebGPU through Dawn, SwiftShader without a GPU):
-// grads against the reference, a clear one-line error for each kind of bad input, and the
-// autoencoder trained to the PCA bound.
+// The CLI's command line (tests/run-cli.ts; WebGPU through Dawn, SwiftShader without a GPU): grads
+// against the reference, a clear one-line error for each kind of bad input, and the autoencoder
+// trained to the PCA bound; and the CLI as a user starts it, bundled as `npm run build:cli` makes it
+// and from its sources as `npm run cli -- ...` runs it, printing what the command line prints.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliFromSource } from './run-cli';
+import { cli, cliFromSource, cliProcess } from './run-cli';
 import { writeNpy } from '../src/data/npy-write';
 import { autoencoderGradient } from '../src/reference/autoencoder';
 import { relativeError } from '../src/reference/linalg';
@@ -118,14 +118,29 @@ describe('cli grads on the shared worked examples', () => {
   }
 });
 
-describe('the CLI from its sources', () => {
+describe('the CLI as a process', () => {
   it('`npm run cli` (vite-node on src/cli/main.ts) prints what the bundled CLI prints', async () => {
     const args = ['grads', '--case', 'tests/cases/mlp-small.json'];
     const fromSource = await cliFromSource(...args);
-    const bundled = await cli(...args);
+    const bundled = await cliProcess(...args);
     expect(fromSource.code, fromSource.stderr).toBe(0);
     expect(bundled.code, bundled.stderr).toBe(0);
     expect(fromSource.stdout).toBe(bundled.stdout);
+  });
+
+  // The other tests run the command line in their own process (tests/run-cli.ts): the bundle in a Node
+  // of its own exits with the same status and prints the same, for each way a command ends.
+  it.each<[string, string[]]>([
+    ['--help (exit 0)', ['--help']],
+    ['no command (exit 2, the usage)', []],
+    ['a bad flag (exit 2, one line)', ['train', '--lr', 'fast']],
+    ['an unknown command (exit 2)', ['fit']],
+    ['grads on the GPU (exit 0, JSON)', ['grads', '--case', 'tests/cases/mlp-deep-tanh.json']],
+    ['a gradient check on the GPU (exit 0, a table)', ['check', '--hidden', '6', '--batch', '5']],
+    ['a derivation without its 1/B (exit 1)', ['derive', file('no-mean.txt', 'dZ = A - T\n')]],
+  ])('the bundle in a process of its own exits and prints as the command line in this one: %s', async (_, args) => {
+    const [own, here] = [await cliProcess(...args), await cli(...args)];
+    expect(own).toEqual(here);
   });
 });
 

@@ -1,7 +1,6 @@
-// `cli derive` as a user runs it (the bundled CLI, tests/run-cli.ts): the seed's σ(2 − σ) in the
+// `cli derive` (the command line, tests/run-cli.ts): the seed's σ(2 − σ) in the
 // JSON the issue asks for, with the exit status 1; a correct assignment in readable lines, exit 0;
-// a missing file and an unknown assignment refused with one line and exit 2. Few starts: each costs
-// a Node start and the data set.
+// a missing file and an unknown assignment refused with one line and exit 2.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // A quick start (the page's first build): one matmul pipeline for every product, the step's own
-// compiled and, on a GPU, timed in the background and swapped in between steps. The run is the one
+// compiled (once a run goes on) and, on a GPU, timed in the background and swapped in between steps. The run is the one
 // a full build trains, bit for bit; tuning apart from the step leaves the gradients it computed; a
 // session destroyed meanwhile stops cleanly.
 import { describe, expect, it } from 'vitest';
@@ -62,7 +62,7 @@ describe('a quick start', () => {
         const expected: StepMetrics[] = [];
         await train(full, 30, expected);
         const got: StepMetrics[] = [];
-        await train(quick, 7, got); // the first run starts the improvement
+        await train(quick, 7, got); // on the kernels for any variant
         await quick.improve();
         expect((quick.engine('gpu') as GpuEngine).improvedError).toBeNull();
         expect(onAnyVariant(stepDispatches(quick))).toBe(0);
@@ -93,6 +93,23 @@ describe('a quick start', () => {
       } finally {
         session.destroy();
       }
+    }
+  });
+
+  it('improves its kernels only for a run that goes on: a run half a second after the first, not the first alone', async () => {
+    const device = await gpuDevice();
+    const spec: SessionConfig['spec'] = { kind: 'mlp', shape: { D: 4, hidden: [6], C: 2 } };
+    const session = await Session.create(config(spec), dataFor(spec), device, { quickStart: true });
+    try {
+      const matmuls = stepDispatches(session).filter((d) => d.pipeline.label.startsWith('matmul/')).length;
+      await train(session, 5, []); // one step pressed, or a few: the kernels for any variant serve them
+      await train(session, 1, []); // another, at once
+      expect(onAnyVariant(stepDispatches(session))).toBe(matmuls);
+      await new Promise((r) => setTimeout(r, 550));
+      await train(session, 1, []); // the run goes on: this one starts the improvement, which swaps the kernels by itself
+      await expect.poll(() => onAnyVariant(stepDispatches(session)), { timeout: 30_000 }).toBe(0);
+    } finally {
+      session.destroy();
     }
   });
 

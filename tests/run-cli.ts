@@ -1,14 +1,21 @@
-// Runs the command line as a user does and collects its exit code and output; shared by the CLI
-// tests. cli() runs the CLI as `npm run build:cli` bundles it (built once for the unit tier by
-// tests/cli-setup.ts); cliFromSource() runs it as `npm run cli -- …` does, vite-node on
-// src/cli/main.ts (a few seconds of CPU more at each start: tests/cli.test.ts checks once that both
-// give the same output).
+// Runs the command line and collects its exit code and output; shared by the CLI tests.
+// cli() runs the command line in this process (runCommandLine, what src/cli/main.ts runs), on one
+// device for the whole worker, so that a kernel several commands use compiles once on SwiftShader
+// instead of once per Node started (about 1.2 CPU-seconds a command). cliProcess() runs the CLI as
+// `npm run build:cli` bundles it (built once for the unit tier by tests/cli-setup.ts), in a Node of
+// its own; cliFromSource() runs it as `npm run cli -- …` does, vite-node on src/cli/main.ts.
+// tests/cli.test.ts checks that the three print the same.
 import { spawn } from 'node:child_process';
 import { inject } from 'vitest';
+import { runCommandLine } from '../src/cli/command-line';
+import type { CliIo } from '../src/cli/io';
+import { openNodeDevice } from '../src/cli/node-gpu';
+import type { GpuContext } from '../src/gpu/device';
+import { forgetTuning } from '../src/gpu/tune';
 
-type Result = { code: number; stdout: string; stderr: string };
+export type CliResult = { code: number; stdout: string; stderr: string };
 
-function run(command: string, args: string[]): Promise<Result> {
+function run(command: string, args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: process.cwd() });
     let stdout = '';
@@ -19,12 +26,28 @@ function run(command: string, args: string[]): Promise<Result> {
   });
 }
 
-/** The bundled CLI, `node dist/cli/main.mjs …`. */
-export function cli(...args: string[]): Promise<Result> {
+let device: Promise<GpuContext> | undefined;
+
+/** The command line in this process, as a fresh process would run it: the worker's device, its tuner's choices forgotten after each command. */
+export async function cli(...args: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    out: (text) => void (stdout += text),
+    err: (text) => void (stderr += text),
+    gpu: () => (device ??= openNodeDevice()),
+    release: (ctx) => forgetTuning(ctx.device),
+  };
+  const code = await runCommandLine(args, io);
+  return { code, stdout, stderr };
+}
+
+/** The bundled CLI in a Node of its own, `node dist/cli/main.mjs …`. */
+export function cliProcess(...args: string[]): Promise<CliResult> {
   return run(process.execPath, [inject('cliBundle'), ...args]);
 }
 
 /** The CLI from its sources, `npm run cli -- …` (vite-node). */
-export function cliFromSource(...args: string[]): Promise<Result> {
+export function cliFromSource(...args: string[]): Promise<CliResult> {
   return run('npx', ['vite-node', 'src/cli/main.ts', ...args]);
 }

@@ -7,7 +7,7 @@ import { MATMUL_PATHS, softwareAdapter, type MatmulPath } from '../kernels/matmu
 import { BENCH_DEFAULTS, describeBench, implNamed, NODE_IMPLS, type BenchSize, type Impl } from '../bench/types';
 import { crossoverRows, formatCrossover, speedVerdict } from '../bench/verdict';
 import { intFlag } from './flags';
-import { openNodeDevice } from './node-gpu';
+import type { CliIo } from './io';
 
 function intList(flags: Record<string, unknown>, name: string, fallback: string, max: number): number[] {
   const raw = String(flags[name] ?? fallback);
@@ -35,26 +35,27 @@ function pathList(flags: Record<string, unknown>): MatmulPath[] {
 const RUNTIME = `node ${process.version} + dawn (npm webgpu)`;
 
 /** `bench --matmul 2048,512x1024x784 [--path tiled,wide] [--rounds N] [--json]`: the matmul alone, per entry point. */
-async function matmulCommand(flags: Record<string, unknown>): Promise<void> {
+async function matmulCommand(flags: Record<string, unknown>, io: CliIo): Promise<void> {
   const shapes = parseMatmulShapes(String(flags.matmul));
   const paths = pathList(flags);
   const rounds = intFlag(flags, 'rounds', 5, 1, 1000);
-  const ctx = await openNodeDevice();
+  const ctx = await io.gpu();
   const results = await benchMatmul(ctx, shapes, {
     paths,
     rounds,
-    onResult: (r) => process.stderr.write(`${r.M}x${r.N}x${r.K} ${r.path}: ${r.ms.toPrecision(3)} ms, ${r.tflops.toPrecision(3)} TFLOP/s\n`),
+    onResult: (r) => io.err(`${r.M}x${r.N}x${r.K} ${r.path}: ${r.ms.toPrecision(3)} ms, ${r.tflops.toPrecision(3)} TFLOP/s\n`),
   });
   const adapter = adapterReport(ctx, RUNTIME);
-  process.stdout.write(
+  io.out(
     flags.json
       ? `${JSON.stringify({ adapter, matmul: results })}\n`
       : `adapter: ${adapter.name} · ${adapter.runtime} · wall clock, ${rounds} rounds\n${formatMatmulTable(results)}\n`,
   );
+  io.release(ctx);
 }
 
-export async function benchCommand(flags: Record<string, unknown>): Promise<void> {
-  if (flags.matmul !== undefined) return matmulCommand(flags);
+export async function benchCommand(flags: Record<string, unknown>, io: CliIo): Promise<void> {
+  if (flags.matmul !== undefined) return matmulCommand(flags, io);
   const compare = flags.compare === true;
   if (compare && flags.impl !== undefined) throw new UserError('--compare times the GPU and the CPU engine: drop --impl');
   const batches = intList(flags, 'batch', BENCH_DEFAULTS.batch, 65536);
@@ -63,7 +64,7 @@ export async function benchCommand(flags: Record<string, unknown>): Promise<void
   const rounds = intFlag(flags, 'rounds', BENCH_DEFAULTS.rounds, 1, 1000);
   const warmup = intFlag(flags, 'warmup', BENCH_DEFAULTS.warmup, 1, 1000);
   const sizes: BenchSize[] = batches.flatMap((batch) => hiddens.map((hidden) => ({ batch, hidden })));
-  const ctx = await openNodeDevice();
+  const ctx = await io.gpu();
   const json = Boolean(flags.json);
   // TensorFlow.js may print notices on stdout; stdout carries only the report.
   const log = console.log;
@@ -76,7 +77,7 @@ export async function benchCommand(flags: Record<string, unknown>): Promise<void
       phases: Boolean(flags.phases),
       runtime: RUNTIME,
       onProgress: (done, total, last) => {
-        if (last) process.stderr.write(`[${done}/${total}] ${last.impl} ${last.batch}x${last.hidden}: ${last.msPerStep.toFixed(2)} ms/step\n`);
+        if (last) io.err(`[${done}/${total}] ${last.impl} ${last.batch}x${last.hidden}: ${last.msPerStep.toFixed(2)} ms/step\n`);
       },
     });
     if (compare) {
@@ -87,13 +88,15 @@ export async function benchCommand(flags: Record<string, unknown>): Promise<void
         const row = crossover.find((r) => r.batch === size.batch && r.hidden === size.hidden);
         return row ? [{ ...size, network: describeBench(size), ...speedVerdict(row.gpuMs, row.cpuMs, row.threads, software) }] : [];
       });
-      process.stdout.write(
+      io.out(
         json
           ? `${JSON.stringify({ adapter: report.adapter, verdicts, crossover })}\n`
           : `${verdicts.map((v) => `${v.network}: ${v.sentence}`).join('\n')}\n\n${formatCrossover(crossover, sizes)}\n`,
       );
-    } else process.stdout.write(json ? `${JSON.stringify(report)}\n` : `${formatTable(report)}\n`);
+    } else io.out(json ? `${JSON.stringify(report)}\n` : `${formatTable(report)}\n`);
   } finally {
     console.log = log;
   }
+  // TensorFlow.js keeps the device it was given for the life of the process (src/bench/tfjs.ts).
+  if (!impls.includes('tfjs-webgpu')) io.release(ctx);
 }

@@ -8,9 +8,9 @@ import { ACTIVATIONS } from '../reference/activations';
 import { activationField, activationOf, MAX_HIDDEN_LAYERS } from '../reference/mlp';
 import { checkGradients, generatedCase, verdict, type GradCheck } from '../train/grad-check';
 import { choiceFlag, intFlag, intListFlag, mistakeFlag, numberFlag } from './flags';
-import { openNodeDevice } from './node-gpu';
+import type { CliIo } from './io';
 
-export async function checkCommand(flags: Record<string, unknown>): Promise<void> {
+export async function checkCommand(flags: Record<string, unknown>, io: CliIo): Promise<void> {
   const kind = choiceFlag(flags, 'model', ['mlp', 'autoencoder'] as const, 'mlp');
   const seed = intFlag(flags, 'seed', 1, 0, 2 ** 32 - 1);
   const B = intFlag(flags, 'batch', 16, 1, 4096);
@@ -29,16 +29,16 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<void
       : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
   const mistake = mistakeFlag(flags, spec.kind, spec.kind === 'mlp' ? activationOf(spec.shape) : null);
   const { params, batch } = generatedCase(spec, B, seed);
-  const ctx = await openNodeDevice();
+  const ctx = await io.gpu();
   const result = await checkGradients(spec, params, batch, {
     device: ctx.device,
     mistake,
     seed,
     finiteDiffBudget: numberFlag(flags, 'fd-budget', 5e8, 1, 1e12),
   });
-  if (flags.json === true) process.stdout.write(`${JSON.stringify(asJson(result, spec, ctx.adapterName))}\n`);
-  else process.stdout.write(table(result, ctx.adapterName, spec));
-  ctx.device.destroy();
+  if (flags.json === true) io.out(`${JSON.stringify(asJson(result, spec, ctx.adapterName))}\n`);
+  else io.out(table(result, ctx.adapterName, spec));
+  io.release(ctx);
 }
 
 function asJson(r: GradCheck, spec: ModelSpec, adapter: string): Record<string, unknown> {

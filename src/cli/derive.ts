@@ -16,12 +16,13 @@ import type { DerivationReport, LineReport } from '../derive/report';
 import { specTensorShapes } from '../models/build';
 import { initParams } from '../train/init';
 import { RUN_DEFAULTS } from '../train/run-settings';
+import type { CliIo } from './io';
 import { runFromFlags } from './train';
 
 /** A derivation is a few dozen lines; a larger file is not one. */
 const MAX_FILE_BYTES = 100_000;
 
-export async function deriveCommand(files: string[], flags: Record<string, unknown>): Promise<number> {
+export async function deriveCommand(files: string[], flags: Record<string, unknown>, io: CliIo): Promise<number> {
   if (files.length === 0) throw new UserError('derive needs the file of your derivation: npm run cli -- derive FILE [flags]');
   if (files.length > 1) throw new UserError(`unexpected argument '${files[1]}' (derive checks one file)`);
   const file = files[0]!;
@@ -30,8 +31,8 @@ export async function deriveCommand(files: string[], flags: Record<string, unkno
   const { problem, about } = await problemOfRun(assignment ? withAssignment(flags, assignment) : flags, assignment);
   const report = checkDerivation(text, problem, assignment ? { required: assignment.required } : {});
   const same = sameSizedDimensions(report.layout.dimensions);
-  if (flags.json === true) process.stdout.write(`${JSON.stringify(asJson(report, about, assignment, same))}\n`);
-  else process.stdout.write(readable(report, about, same));
+  if (flags.json === true) io.out(`${JSON.stringify(asJson(report, about, assignment, same))}\n`);
+  else io.out(readable(report, about, same));
   return report.summary.allRight ? 0 : 1;
 }
 

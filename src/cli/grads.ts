@@ -7,9 +7,9 @@ import { buildNetwork, type ModelSpec } from '../models/build';
 import { activationField } from '../reference/mlp';
 import { DEFAULT_OPTIMIZER } from '../reference/optimizer';
 import { parseCase, toNested } from './case-file';
-import { openNodeDevice } from './node-gpu';
+import type { CliIo } from './io';
 
-export async function gradsCommand(flags: Record<string, unknown>): Promise<void> {
+export async function gradsCommand(flags: Record<string, unknown>, io: CliIo): Promise<void> {
   const file = flags.case;
   if (typeof file !== 'string') throw new UserError('grads needs --case FILE.json');
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
@@ -20,14 +20,15 @@ export async function gradsCommand(flags: Record<string, unknown>): Promise<void
     c.model === 'mlp'
       ? { kind: 'mlp', shape: { D: c.D, hidden: c.hidden, C: c.C, ...activationField(c.activation) } }
       : { kind: 'autoencoder', shape: { n: c.n, m: c.m } };
-  const { device } = await openNodeDevice();
+  const ctx = await io.gpu();
+  const { device } = ctx;
   const model = await GpuModel.create(device, await buildNetwork(device, spec), { batch: c.B, optimizer: DEFAULT_OPTIMIZER });
   model.setParams(c.tensors);
   const labels = c.model === 'mlp' ? c.labels : new Uint32Array(c.B);
   const { loss, grads } = await model.gradients(c.X, labels);
   const out: Record<string, unknown> = {};
   for (const slot of model.network.layout.slots) out[slot.name] = toNested(grads[slot.name]!, slot.shape);
-  process.stdout.write(`${JSON.stringify({ loss, grads: out })}\n`);
+  io.out(`${JSON.stringify({ loss, grads: out })}\n`);
   model.destroy();
-  device.destroy();
+  io.release(ctx);
 }

@@ -36,7 +36,7 @@ import { Session } from '../train/session';
 import { toNested } from './case-file';
 import { intFlag, mistakeFlag } from './flags';
 import { DATASETS, loadData, type DatasetName } from './load-data';
-import { openNodeDevice } from './node-gpu';
+import type { CliIo } from './io';
 
 /** Above this many features the CPU eigendecomposition for the PCA bound takes too long to be worth it. */
 const PCA_MAX_FEATURES = 256;
@@ -178,7 +178,7 @@ async function readDerivation(path: string, plan: RunPlan): Promise<string> {
 /** A derivation is a few lines; a larger file is not one. */
 const MAX_DERIVATION_BYTES = 64 * 1024;
 
-export async function trainCommand(flags: Record<string, unknown>): Promise<number> {
+export async function trainCommand(flags: Record<string, unknown>, io: CliIo): Promise<number> {
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UserError('give --steps or --epochs, not both');
   // Every file the run will write is checked before it trains: a run is never lost at the end.
   for (const flag of ['save', 'checkpoint'] as const) if (typeof flags[flag] === 'string') await checkWritable(flags[flag] as string, flag);
@@ -195,11 +195,11 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
     // The CLI allows sizes and rates beyond the page's panel: say so now rather than after the run.
     const { problems } = readRunSettings(runSettingPairs(settings), 'page');
     if (problems.length > 0) {
-      process.stderr.write(`note: the page will not resume ${flags.checkpoint} (${problems.map(describeProblem).join('; ')}); this CLI will\n`);
+      io.err(`note: the page will not resume ${flags.checkpoint} (${problems.map(describeProblem).join('; ')}); this CLI will\n`);
     }
   }
   const derivation = typeof flags.derive === 'string' ? await readDerivation(flags.derive, plan) : undefined;
-  const ctx = await openNodeDevice();
+  const ctx = await io.gpu();
   const session = await Session.create({ ...plan, engines: ['gpu'], ...(derivation === undefined ? {} : { derivation }) }, data, ctx.device);
   const gpu = session.leader;
   if (!(gpu instanceof GpuEngine)) throw new Error('the CLI trains on the GPU engine');
@@ -222,7 +222,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
     if (!latest || (now - lastReport < 1000 && latest.step + 1 < last)) return;
     lastReport = now;
     const loss = log.recentLoss(engine, 50);
-    process.stderr.write(`step ${latest.step + 1}/${last}  epoch ${((latest.step + 1) / stepsPerEpoch).toFixed(2)}  loss ${loss.toFixed(5)}\n`);
+    io.err(`step ${latest.step + 1}/${last}  epoch ${((latest.step + 1) / stepsPerEpoch).toFixed(2)}  loss ${loss.toFixed(5)}\n`);
   };
   for (let done = 0; done < steps; ) {
     const count = Math.min(STEPS_PER_ROUND, steps - done);
@@ -278,7 +278,7 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
   if (spec.kind === 'autoencoder' && train.D <= PCA_MAX_FEATURES) {
     result.pcaBound = pcaBound(train.X, train.N, train.D, spec.shape.m, featureValues(train.X));
   }
-  process.stderr.write(`done: ${steps} steps in ${seconds.toFixed(2)} s, loss over the training set ${evaluated.loss.toFixed(6)}\n`);
+  io.err(`done: ${steps} steps in ${seconds.toFixed(2)} s, loss over the training set ${evaluated.loss.toFixed(6)}\n`);
 
   // One read of the final state serves both files.
   const cp = typeof flags.save === 'string' || typeof flags.checkpoint === 'string' ? await captureCheckpoint(session, settings, log) : null;
@@ -288,12 +288,12 @@ export async function trainCommand(flags: Record<string, unknown>): Promise<numb
     await write(flags.save, `${JSON.stringify(saved)}\n`);
   }
   if (cp && typeof flags.checkpoint === 'string') await write(flags.checkpoint, serializeCheckpoint(cp));
-  if (flags.json === true) process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (flags.json === true) io.out(`${JSON.stringify(result)}\n`);
   session.destroy();
-  ctx.device.destroy();
+  io.release(ctx);
   if (!Number.isFinite(evaluated.loss)) {
     // JSON writes a non-finite number as null: the exit status and this line say what it was.
-    process.stderr.write(`error: the run ended with a loss over the training set of ${evaluated.loss}, not a finite number: try a lower --lr\n`);
+    io.err(`error: the run ended with a loss over the training set of ${evaluated.loss}, not a finite number: try a lower --lr\n`);
     return 1;
   }
   return 0;

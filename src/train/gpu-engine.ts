@@ -55,8 +55,8 @@ export interface GpuEngineOptions {
    * Build for the first step and improve while training: compile only the matmul pipelines that
    * serve any variant (one per entry point that the rule chooses, where there were one per product
    * and entry point), then, in the background, the specialized ones and, on a GPU, time the entry
-   * points (GpuEngine.improve, which the first run starts if the caller has not: compiling beside
-   * the page's first drawing would slow both). Each faster kernel is swapped in between steps; every
+   * points (GpuEngine.improve, which a run half a second after the first starts if the caller has
+   * not: compiling beside the page's first drawing would slow both, and a few steps never repay it). Each faster kernel is swapped in between steps; every
    * one gives the same bits, so the run is the one a full build trains. Steps are slower until then,
    * and so is the estimate. On a CPU adapter, only for small models and data (see
    * QUICK_START_CPU_MAX_FLOPS); a full build otherwise. Default false (the CLI and the benchmarks
@@ -73,6 +73,13 @@ export interface GpuEngineOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * After a quick start, the first run's improvement (specializing the kernels, then tuning them)
+ * starts this long after that run: about a CPU-second of compiles on a CPU adapter, which a run of a
+ * few steps (one step pressed, a short look) never repays.
+ */
+const IMPROVE_AFTER_MS = 500;
+
 export class GpuEngine implements Engine {
   readonly id = 'gpu' as const;
   readonly onCallersThread = false;
@@ -83,6 +90,8 @@ export class GpuEngine implements Engine {
   private readonly stop = new AbortController();
   /** Whether the build left kernels to specialize and tune (a quick start), and whether to tune them. */
   private pending: { tune: boolean } | null = null;
+  /** When the first run came (performance.now() ms), for IMPROVE_AFTER_MS. */
+  private firstRun: number | null = null;
 
   private constructor(
     readonly model: GpuModel,
@@ -190,7 +199,10 @@ export class GpuEngine implements Engine {
 
   run(count: number): void {
     this.trainer.run(count);
-    void this.improve();
+    // The improvement waits for a run that goes on: one step, or a few, never pay for its compiles.
+    const now = performance.now();
+    this.firstRun ??= now;
+    if (now - this.firstRun >= IMPROVE_AFTER_MS) void this.improve();
   }
 
   flush(): Promise<void> {

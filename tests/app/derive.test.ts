@@ -107,7 +107,7 @@ describe('derive it yourself', () => {
     await page.getByRole('button', { name: 'Train with my derivation' }).click();
     await waitForApp(page, (app) => app.derivation !== null && !app.building && (app.history.gpu.at(-1)?.step ?? -1) >= 40, undefined, {
       timeout: 150_000,
-      polling: 250,
+      polling: 50,
     });
     await clickButton(page, 'pause');
     await page.waitForTimeout(500);

@@ -42,11 +42,11 @@ describe('when things go wrong', () => {
   it('pauses a diverging run with its likely cause, keeps NaN out of the plots, and restores the last good state', async () => {
     const { page, errors } = await open('#model=autoencoder&dataset=blobs&code=1&optimizer=sgd&lr=0.02&samples=400&stepsPerFrame=4');
     await clickButton(page, 'play');
-    await waitForApp(page, (app) => app.snapshot !== null && app.step > 20, undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => app.snapshot !== null && app.step > 20, undefined, { timeout: 60_000, polling: 50 });
     const input = page.locator('.lil-controller', { hasText: 'learning rate' }).locator('input').last();
     await input.fill('10');
     await input.press('Enter');
-    await waitForApp(page, (app) => app.diverged, undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => app.diverged, undefined, { timeout: 60_000, polling: 50 });
     const alert = page.getByRole('alert');
     // The views refresh while training goes on: the parameters read back may be the first to show it.
     expect(await alert.textContent()).toMatch(
@@ -61,7 +61,7 @@ describe('when things go wrong', () => {
     await alert.getByRole('button', { name: `Restore step ${snapshotStep}`, exact: true }).click();
     await waitForApp(page, (app) => !app.diverged && /Restored/.test(document.getElementById('status')!.textContent!), undefined, { timeout: 30_000 });
     await clickButton(page, 'play');
-    await waitForApp(page, (app) => app.diverged, undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => app.diverged, undefined, { timeout: 60_000, polling: 50 });
     expect((await state(page)).snapshot!.gpuStep).toBe(snapshotStep);
     expect(await alert.getByRole('button', { name: `Restore step ${snapshotStep}`, exact: true }).count()).toBe(0);
     await alert.getByRole('button', { name: `Restore step ${snapshotStep} with learning rate 1` }).click();
@@ -83,13 +83,13 @@ describe('when things go wrong', () => {
   it('gets a new device when the GPU is lost mid-training and carries on from the last snapshot', async () => {
     const { page } = await open('#dataset=xor&optimizer=adam&lr=0.02&stepsPerFrame=4');
     await clickButton(page, 'play');
-    await waitForApp(page, (app) => app.snapshot !== null && app.step > 40, undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => app.snapshot !== null && app.step > 40, undefined, { timeout: 60_000, polling: 50 });
     const lostAt = await destroyDevice(page);
     await waitForApp(page, (app) => app.devicesLost === 1 && /new device was opened/.test(document.querySelector('[role=alert]')!.textContent!), undefined, {
       timeout: 60_000,
-      polling: 250,
+      polling: 50,
     });
-    await waitForApp(page, (app, n) => (app.history.gpu.at(-1)?.step ?? 0) > n + 20, lostAt, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app, n) => (app.history.gpu.at(-1)?.step ?? 0) > n + 20, lostAt, { timeout: 60_000, polling: 50 });
     const s = await state(page);
     expect(s.running).toBe(true);
     const steps = s.history.gpu.map((m) => m.step);
@@ -111,13 +111,13 @@ describe('when things go wrong', () => {
       },
     });
     await clickButton(page, 'play');
-    await waitForApp(page, (app) => app.snapshot !== null, undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => app.snapshot !== null, undefined, { timeout: 60_000, polling: 50 });
     await destroyDevice(page);
-    await page.waitForFunction(() => /CPU engine/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, { timeout: 60_000, polling: 250 });
+    await page.waitForFunction(() => /CPU engine/.test(document.querySelector('[role=alert]')?.textContent ?? ''), null, { timeout: 60_000, polling: 50 });
     expect(await page.getByRole('alert').textContent()).toMatch(
       /GPU device was lost.*no new device could be opened \(.*the GPU is gone for good\).*CPU engine.*continues from step \d+/,
     );
-    await waitForApp(page, (app) => app.history.cpu.length > 20, undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => app.history.cpu.length > 20, undefined, { timeout: 60_000, polling: 50 });
     const s = await state(page);
     expect(s.settings.engine).toBe('cpu');
     expect(s.running).toBe(true);
@@ -154,7 +154,16 @@ describe('when things go wrong', () => {
 
   it('keeps the live GPU buffers and the JS heap flat over rebuilds and training', async () => {
     const { page } = await open('#dataset=spiral&samples=20000&hidden=16&stepsPerFrame=8', { init: countGpuBuffers });
-    const live = () => page.evaluate(() => window.liveBuffers!());
+    // Settled: the same count twice, 300 ms apart (a refresh, a check or a compile still under way holds a few of its own).
+    const live = async () => {
+      const count = () => page.evaluate(() => window.liveBuffers!());
+      for (let last = await count(); ; ) {
+        await page.waitForTimeout(300);
+        const now = await count();
+        if (now === last) return now;
+        last = now;
+      }
+    };
     const heapBytes = () => settledHeapBytes(page);
     await trainFor(page, 50);
     const baseline = await live();

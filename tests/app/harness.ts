@@ -179,7 +179,7 @@ export async function trainFor(page: Page, steps: number, timeout = 150_000): Pr
   await clickButton(page, 'play');
   await waitForApp(page, (app, n) => (app.history.gpu.at(-1)?.step ?? app.history.cpu.at(-1)?.step ?? app.history.reference.at(-1)?.step ?? -1) >= n, steps, {
     timeout,
-    polling: 250,
+    polling: 50,
   });
   await clickButton(page, 'pause');
   await page.waitForTimeout(500);

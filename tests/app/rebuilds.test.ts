@@ -79,13 +79,13 @@ describe('rebuilds', () => {
     await page.evaluate(() => (location.hash = '#dataset=circles&hidden=7,3&engine=gpu'));
     await waitForApp(page, (app) => !app.building && /^Ready: MLP with 2 swish layers \(7-3 units\) on circles/.test(app.status), undefined, {
       timeout: 180_000,
-      polling: 250,
+      polling: 50,
     });
     const end = await state(page);
     expect(end.applied).toMatchObject({ dataset: 'circles', hidden: [7, 3], engine: 'gpu' });
     // It trains: the session in place is whole.
     await clickButton(page, 'play');
-    await waitForApp(page, (app) => (app.history.gpu.at(-1)?.step ?? -1) >= 20, undefined, { timeout: 60_000, polling: 250 });
+    await waitForApp(page, (app) => (app.history.gpu.at(-1)?.step ?? -1) >= 20, undefined, { timeout: 60_000, polling: 50 });
     await clickButton(page, 'pause');
     expect(await page.locator('body').textContent()).not.toMatch(GPU_TEXT);
     expect(errors).toEqual([]);

@@ -211,7 +211,7 @@ describe('the app in headless Chromium', () => {
     const { page, errors } = await open('#dataset=xor&engine=race&optimizer=sgd&lr=0.1&stepsPerFrame=2');
     await clickButton(page, 'play');
     // Both engines report while the race runs: each has its own step and its own rate in the status line.
-    await page.waitForFunction(() => /steps\/s.*steps\/s/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 60_000, polling: 250 });
+    await page.waitForFunction(() => /steps\/s.*steps\/s/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 60_000, polling: 50 });
     const racing = await page.getByRole('status').textContent();
     expect(racing).toMatch(/GPU \(.+\) step [\d,]+ at [\d,.]+ steps\/s, CPU \(float32, \d+ threads?\) step [\d,]+ at [\d,.]+ steps\/s, racing/);
     // The preview server isolates the page, so the CPU engine has every thread of the machine.
@@ -219,12 +219,12 @@ describe('the app in headless Chromium', () => {
     expect(racing).toContain(`CPU (float32, ${threads} thread${threads === 1 ? '' : 's'})`);
     await waitForApp(page, (app) => Math.min(app.history.gpu.at(-1)?.step ?? -1, app.history.cpu.at(-1)?.step ?? -1) >= 20, undefined, {
       timeout: 60_000,
-      polling: 250,
+      polling: 50,
     });
     // On the clock: both engines' test accuracy moves past step 0 within 30 s, and the card says who reached 95% first.
     await waitForApp(page, (app) => ['gpu', 'cpu'].every((e) => app.evals.some((v) => v.engine === e && v.step > 0)) && app.raceResult !== null, undefined, {
       timeout: 30_000,
-      polling: 250,
+      polling: 50,
     });
     await clickButton(page, 'pause');
     await page.waitForTimeout(500);

@@ -14,6 +14,7 @@ import { principalSubspaceAsync } from '../../train/pca-subspace';
 import type { PageSettings } from '../settings';
 import { activationStats, type ActivationStats } from './activation-stats';
 import { ActivationStatsView } from './activation-stats-view';
+import { checkDue, type LastCheck } from './check-schedule';
 import { CompareRunsView } from './compare-runs-view';
 import { EquationsView } from './equations-view';
 import { GradCheckView } from './grad-check-view';
@@ -79,6 +80,8 @@ export class MathViews {
   private checking: Promise<void> | null = null;
   private lastStats: { step: number; params: Record<string, Float32Array> } | null = null;
   private lastCheck: { result: GradCheck; step: number } | null = null;
+  /** The last check's step, start and cost, for the next one's schedule. */
+  private lastCheckTime: LastCheck | null = null;
   private destroyed = false;
 
   constructor(
@@ -139,8 +142,9 @@ export class MathViews {
       }
       this.pca.update(this.pcaHistory, params.W!, this.top);
     }
-    const due = settings.checkEvery > 0 && step - (this.gradCheck?.step ?? -Infinity) >= settings.checkEvery;
-    if ((this.gradCheck === null || due) && !this.checking) await this.runCheck(params, step);
+    if (checkDue(this.gradCheck === null ? null : this.lastCheckTime, step, performance.now(), settings.checkEvery) && !this.checking) {
+      await this.runCheck(params, step);
+    }
   }
 
   /** Checks the current parameters now (the card's button). */
@@ -151,6 +155,7 @@ export class MathViews {
 
   private runCheck(params: Record<string, Float32Array>, step: number): Promise<void> {
     this.checkView.busy();
+    const started = performance.now();
     this.checking = (async () => {
       try {
         // A derivation's kernels take the whole batch they were lowered for (Network.gradientRows).
@@ -171,6 +176,7 @@ export class MathViews {
       } catch (error) {
         if (!this.destroyed && !(error instanceof SessionClosed)) this.checkView.failed((error as Error).message);
       } finally {
+        this.lastCheckTime = { step, at: started, ms: performance.now() - started };
         this.checking = null;
       }
     })();
