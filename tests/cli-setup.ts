@@ -1,7 +1,8 @@
 // The unit tier's global setup (vite.config.ts, project 'unit'): bundles the CLI once, as
-// `npm run build:cli` does, into a temporary folder that it removes after the tier. The CLI tests run
-// that bundle (tests/run-cli.ts): a spawn of it costs Node's start and the work asked of it, where
-// `npm run cli` (vite-node) first transforms the sources again, a few seconds of CPU each time.
+// `npm run build:cli` does, into a temporary folder that it removes after the tier. The CLI tests that
+// start the CLI as a process run that bundle (cliProcess in tests/run-cli.ts): a spawn of it costs
+// Node's start and the work asked of it, where `npm run cli` (vite-node) first transforms the
+// sources again, a few seconds of CPU each time.
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -2,7 +2,7 @@
 // compiled (once a run goes on) and, on a GPU, timed in the background and swapped in between steps. The run is the one
 // a full build trains, bit for bit; tuning apart from the step leaves the gradients it computed; a
 // session destroyed meanwhile stops cleanly.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DataSplit } from '../src/data/dataset';
 import type { Dispatch } from '../src/gpu/kernel';
 import { forgetTuning } from '../src/gpu/tune';
@@ -102,11 +102,20 @@ describe('a quick start', () => {
     const session = await Session.create(config(spec), dataFor(spec), device, { quickStart: true });
     try {
       const matmuls = stepDispatches(session).filter((d) => d.pipeline.label.startsWith('matmul/')).length;
-      await train(session, 5, []); // one step pressed, or a few: the kernels for any variant serve them
-      await train(session, 1, []); // another, at once
+      // Each run at a moment of the clock of our choosing (run() reads it, synchronously), whatever SwiftShader's pace.
+      const runAt = async (ms: number, steps: number) => {
+        const clock = vi.spyOn(performance, 'now').mockReturnValue(ms);
+        try {
+          session.run(steps);
+        } finally {
+          clock.mockRestore();
+        }
+        await session.flush();
+      };
+      await runAt(10_000, 5); // one step pressed, or a few: the kernels for any variant serve them
+      await runAt(10_499, 1); // more, just under half a second later
       expect(onAnyVariant(stepDispatches(session))).toBe(matmuls);
-      await new Promise((r) => setTimeout(r, 550));
-      await train(session, 1, []); // the run goes on: this one starts the improvement, which swaps the kernels by itself
+      await runAt(10_500, 1); // the run goes on: this one starts the improvement, which swaps the kernels by itself
       await expect.poll(() => onAnyVariant(stepDispatches(session)), { timeout: 30_000 }).toBe(0);
     } finally {
       session.destroy();

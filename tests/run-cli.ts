@@ -28,7 +28,12 @@ function run(command: string, args: string[]): Promise<CliResult> {
 
 let device: Promise<GpuContext> | undefined;
 
-/** The command line in this process, as a fresh process would run it: the worker's device, its tuner's choices forgotten after each command. */
+/**
+ * The command line in this process, as a fresh process would run it: the worker's device, its tuner's
+ * choices forgotten after each command (commands run at once share them meanwhile; on a CPU adapter
+ * there are none). What goes past the CliIo (a console notice of a library, Dawn's own warnings) is
+ * not captured: `bench` with TensorFlow.js, which also keeps its device, runs in cliProcess.
+ */
 export async function cli(...args: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -38,8 +43,12 @@ export async function cli(...args: string[]): Promise<CliResult> {
     gpu: () => (device ??= openNodeDevice()),
     release: (ctx) => forgetTuning(ctx.device),
   };
-  const code = await runCommandLine(args, io);
-  return { code, stdout, stderr };
+  try {
+    const code = await runCommandLine(args, io);
+    return { code, stdout, stderr };
+  } finally {
+    if (device) forgetTuning((await device).device); // also after a command that failed before release()
+  }
 }
 
 /** The bundled CLI in a Node of its own, `node dist/cli/main.mjs …`. */

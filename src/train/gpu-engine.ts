@@ -74,9 +74,10 @@ export interface GpuEngineOptions {
 }
 
 /**
- * After a quick start, the first run's improvement (specializing the kernels, then tuning them)
- * starts this long after that run: about a CPU-second of compiles on a CPU adapter, which a run of a
- * few steps (one step pressed, a short look) never repays.
+ * After a quick start, the improvement (specializing the kernels, then tuning them) starts with a
+ * run this long after the first: about a CPU-second of compiles on a CPU adapter, which a few steps
+ * taken at once (one step pressed, a short look) never repay. A run that goes on, or steps taken
+ * again later, start it.
  */
 const IMPROVE_AFTER_MS = 500;
 

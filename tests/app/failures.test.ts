@@ -154,15 +154,17 @@ describe('when things go wrong', () => {
 
   it('keeps the live GPU buffers and the JS heap flat over rebuilds and training', async () => {
     const { page } = await open('#dataset=spiral&samples=20000&hidden=16&stepsPerFrame=8', { init: countGpuBuffers });
-    // Settled: the same count twice, 300 ms apart (a refresh, a check or a compile still under way holds a few of its own).
+    // Settled: the same count twice, 300 ms apart (a refresh or a check still under way holds a few of its own); the last after 20 tries.
     const live = async () => {
       const count = () => page.evaluate(() => window.liveBuffers!());
-      for (let last = await count(); ; ) {
+      let last = await count();
+      for (let i = 0; i < 20; i++) {
         await page.waitForTimeout(300);
         const now = await count();
-        if (now === last) return now;
+        if (now === last) break;
         last = now;
       }
+      return last;
     };
     const heapBytes = () => settledHeapBytes(page);
     await trainFor(page, 50);
