@@ -90,7 +90,7 @@ describe('cli check', () => {
     expect(both.stderr).toMatch(/--wrong-derivative is --mistake swish-prime/);
   });
 
-  it('prints a readable table without --json, and refuses a bad size with one line', async () => {
+  it('prints a readable table without --json, and refuses a bad size and a bad budget with one line each', async () => {
     const table = await cli('check', '--wrong-derivative');
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^W1\s.*WRONG/m);
@@ -98,5 +98,8 @@ describe('cli check', () => {
     const bad = await cli('check', '--hidden', '0');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: --hidden must be 1 to 4 comma-separated integers/m);
+    const budget = await cli('check', '--fd-budget', 'lots');
+    expect(budget.code).toBe(2);
+    expect(budget.stderr.trim()).toMatch(/^error: --fd-budget /);
   });
 });

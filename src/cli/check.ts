@@ -29,13 +29,9 @@ export async function checkCommand(flags: Record<string, unknown>, io: CliIo): P
       : { kind, shape: { n: D, m: intFlag(flags, 'code', Math.min(4, D), 1, D) } };
   const mistake = mistakeFlag(flags, spec.kind, spec.kind === 'mlp' ? activationOf(spec.shape) : null);
   const { params, batch } = generatedCase(spec, B, seed);
+  const finiteDiffBudget = numberFlag(flags, 'fd-budget', 5e8, 1, 1e12); // every flag read before the device opens
   const ctx = await io.gpu();
-  const result = await checkGradients(spec, params, batch, {
-    device: ctx.device,
-    mistake,
-    seed,
-    finiteDiffBudget: numberFlag(flags, 'fd-budget', 5e8, 1, 1e12),
-  });
+  const result = await checkGradients(spec, params, batch, { device: ctx.device, mistake, seed, finiteDiffBudget });
   if (flags.json === true) io.out(`${JSON.stringify(asJson(result, spec, ctx.adapterName))}\n`);
   else io.out(table(result, ctx.adapterName, spec));
   io.release(ctx);

@@ -1,7 +1,7 @@
 // `derive FILE`: checks a hand-derived backward pass (docs/derive.md) on the first batch of the run
 // the train command's flags define, at the run's initial parameters; --assignment ID takes the
 // model, the activation and the number of hidden layers from a built-in assignment. Exit 0 when
-// every checked line is right and nothing required is missing, 1 otherwise (2, through main.ts,
+// every checked line is right and nothing required is missing, 1 otherwise (2, through command-line.ts,
 // when the command cannot run).
 import { readFile } from 'node:fs/promises';
 import { Rng } from '../base/rng';
