@@ -1,7 +1,7 @@
 // A quick start (the page's first build): one matmul pipeline for every product, the step's own
-// compiled (once a run goes on) and, on a GPU, timed in the background and swapped in between steps. The run is the one
-// a full build trains, bit for bit; tuning apart from the step leaves the gradients it computed; a
-// session destroyed meanwhile stops cleanly.
+// compiled (once a run goes on) and, on a GPU, timed in the background and swapped in between
+// steps. The run is the one a full build trains, bit for bit; tuning apart from the step leaves the
+// gradients it computed; a session destroyed meanwhile stops cleanly.
 import { describe, expect, it, vi } from 'vitest';
 import type { DataSplit } from '../src/data/dataset';
 import type { Dispatch } from '../src/gpu/kernel';

@@ -41,13 +41,13 @@ export async function cli(...args: string[]): Promise<CliResult> {
     out: (text) => void (stdout += text),
     err: (text) => void (stderr += text),
     gpu: () => (device ??= openNodeDevice()),
-    release: (ctx) => forgetTuning(ctx.device),
+    release: () => undefined, // the device stays for the next command; its tuning is forgotten below
   };
   try {
     const code = await runCommandLine(args, io);
     return { code, stdout, stderr };
   } finally {
-    if (device) forgetTuning((await device).device); // also after a command that failed before release()
+    if (device) forgetTuning((await device).device); // after every command, one that failed before release() too
   }
 }
 

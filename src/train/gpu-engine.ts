@@ -56,10 +56,10 @@ export interface GpuEngineOptions {
    * serve any variant (one per entry point that the rule chooses, where there were one per product
    * and entry point), then, in the background, the specialized ones and, on a GPU, time the entry
    * points (GpuEngine.improve, which a run half a second after the first starts if the caller has
-   * not: compiling beside the page's first drawing would slow both, and a few steps never repay it). Each faster kernel is swapped in between steps; every
-   * one gives the same bits, so the run is the one a full build trains. Steps are slower until then,
-   * and so is the estimate. On a CPU adapter, only for small models and data (see
-   * QUICK_START_CPU_MAX_FLOPS); a full build otherwise. Default false (the CLI and the benchmarks
+   * not: compiling beside the page's first drawing would slow both, and a few steps never repay it).
+   * Each faster kernel is swapped in between steps; every one gives the same bits, so the run is the
+   * one a full build trains. Steps are slower until then, and so is the estimate. On a CPU adapter,
+   * only for small models and data (see QUICK_START_CPU_MAX_FLOPS); a full build otherwise. Default false (the CLI and the benchmarks
    * time what they train).
    */
   quickStart?: boolean;

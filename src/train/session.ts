@@ -166,7 +166,8 @@ export class Session {
 
   /**
    * After a quick start (SessionBuildOptions.quickStart), starts improving the GPU engine's kernels
-   * in the background (see GpuEngine.improve); a run half a second after the first starts it otherwise. Resolves when done.
+   * in the background (see GpuEngine.improve); a run half a second after the first starts it
+   * otherwise. Resolves when done.
    */
   improve(): Promise<void> {
     const gpu = this.engine('gpu');

@@ -161,20 +161,17 @@ export class MathViews {
       try {
         // A derivation's kernels take the whole batch they were lowered for (Network.gradientRows).
         const rows = this.ctx.gpu?.network.gradientRows ?? checkRowsWithinBudget(this.ctx.spec, CHECK_ROWS, PAGE_FD_BUDGET);
-        const result = await this.ctx.use(async () => {
-          const begun = performance.now(); // its own cost, not the wait for the engine
-          try {
-            return await checkGradients(this.ctx.spec, params, this.ctx.batchAt(step, rows), {
+        const result = await this.ctx
+          .use(() =>
+            checkGradients(this.ctx.spec, params, this.ctx.batchAt(step, rows), {
               device: this.ctx.gpu?.device ?? null,
               network: this.ctx.gpu?.network,
               mistake: this.mistake,
               finiteDiffBudget: PAGE_FD_BUDGET,
               seed: step,
-            });
-          } finally {
-            cost = performance.now() - begun;
-          }
-        });
+            }),
+          )
+          .finally(() => (cost = performance.now() - started)); // the check's cost, not the drawing of its table
         if (this.destroyed) return;
         this.gradCheck = { step, mistake: result.mistake, B: result.B, tensors: result.tensors };
         this.lastCheck = { result, step };
