@@ -6,7 +6,8 @@
 // site is built once, first, for both end-to-end runs (tests/app/global-setup.ts reads E2E_SITE).
 //
 // Each line is printed as it comes, prefixed with its stream. The exit status is the first failing
-// run's; a failing run stops nothing else, so that every failure is reported. Options after `--` go
+// run's; a failing run stops nothing else, so that every failure is reported, and each failed run's
+// report is printed again at the end (failure-report.mjs). Options after `--` go
 // to every Vitest run (--reporter …); to run some files, use a tier's own script (npm run test:unit …).
 // Interrupted, it stops its runs and removes the site.
 import { spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'vite';
+import { failureReport } from './failure-report.mjs';
 
 /**
  * End-to-end files the second stream runs after its own tiers: short ones, about 140 s of the
@@ -35,6 +37,8 @@ const started = Date.now();
 const seconds = () => Math.round((Date.now() - started) / 1000);
 
 const children = new Set();
+/** What each failed run said of its failures (failure-report.mjs), printed again at the end. */
+const failedReports = [];
 
 /** Runs one Vitest, its lines prefixed with `name`; resolves with its exit status. */
 function vitest(name, args, env = {}) {
@@ -43,13 +47,19 @@ function vitest(name, args, env = {}) {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}), ...env },
     });
+    const report = failureReport();
     for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+      createInterface({ input: stream }).on('line', (line) => {
+        process.stdout.write(`[${name}] ${line}\n`);
+        report.add(line);
+      });
     }
     children.add(child);
     child.on('close', (code, signal) => {
       children.delete(child);
-      resolve(code ?? (signal ? 1 : 0));
+      const status = code ?? (signal ? 1 : 0);
+      if (status !== 0) failedReports.push({ name, args: args.join(' '), status, lines: report.lines() });
+      resolve(status);
     });
   });
 }
@@ -90,6 +100,10 @@ try {
     stream('gpu+unit', [() => gpu, () => vitest('gpu+unit', ['--project', 'unit']), () => e2e('gpu+unit', LATE_E2E)]),
   ]);
   process.exitCode = statuses.find((s) => s !== 0) ?? 0;
+  for (const { name, args, status, lines } of failedReports) {
+    console.log(`\n[${name}] ── failed, exit ${status}: vitest run ${args.length > 200 ? `${args.slice(0, 200)}…` : args} ──`);
+    for (const line of lines) console.log(`[${name}] ${line}`);
+  }
 } finally {
   rmSync(site, { recursive: true, force: true });
 }

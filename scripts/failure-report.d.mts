@@ -1,0 +1,5 @@
+/** Types for failure-report.mjs, read by its test. */
+export function failureReport(options?: { maxLines?: number; tailLines?: number }): {
+  add(line: string): void;
+  lines(): string[];
+};
