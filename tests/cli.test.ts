@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliFromSource, cliProcess } from './run-cli';
+import { cli, cliFromSource, cliProcess, sharedDevice } from './run-cli';
 import { writeNpy } from '../src/data/npy-write';
 import { autoencoderGradient } from '../src/reference/autoencoder';
 import { relativeError } from '../src/reference/linalg';
@@ -141,6 +141,19 @@ describe('the CLI as a process', () => {
   ])('the bundle in a process of its own exits and prints as the command line in this one: %s', async (_, args) => {
     const [own, here] = [await cliProcess(...args), await cli(...args)];
     expect(own).toEqual(here);
+  });
+});
+
+describe('the command line in this process (tests/run-cli.ts)', () => {
+  it('opens a new device for the next command where the last was lost, so that one broken device fails one test', async () => {
+    const args = ['grads', '--case', 'tests/cases/mlp-small.json'];
+    const before = await cli(...args);
+    const lost = await sharedDevice();
+    lost.device.destroy();
+    await lost.device.lost;
+    const after = await cli(...args);
+    expect(after).toEqual(before);
+    expect((await sharedDevice()).device).not.toBe(lost.device);
   });
 });
 

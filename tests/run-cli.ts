@@ -29,6 +29,28 @@ function run(command: string, args: string[]): Promise<CliResult> {
 let device: Promise<GpuContext> | undefined;
 
 /**
+ * The worker's device, opened at the first command that asks. One that failed to open, or was lost
+ * later, is opened again at the next: a command that breaks it fails alone, not every one after it.
+ */
+export function sharedDevice(): Promise<GpuContext> {
+  if (device) return device;
+  const opening: Promise<GpuContext> = openNodeDevice().then(
+    (ctx) => {
+      void ctx.device.lost.then(() => {
+        if (device === opening) device = undefined;
+      });
+      return ctx;
+    },
+    (error: unknown) => {
+      if (device === opening) device = undefined;
+      throw error;
+    },
+  );
+  device = opening;
+  return opening;
+}
+
+/**
  * The command line in this process, as a fresh process would run it: the worker's device, its tuner's
  * choices forgotten after each command (commands run at once share them meanwhile; on a CPU adapter
  * there are none). What goes past the CliIo (a console notice of a library, Dawn's own warnings) is
@@ -40,14 +62,16 @@ export async function cli(...args: string[]): Promise<CliResult> {
   const io: CliIo = {
     out: (text) => void (stdout += text),
     err: (text) => void (stderr += text),
-    gpu: () => (device ??= openNodeDevice()),
+    gpu: sharedDevice,
     release: () => undefined, // the device stays for the next command; its tuning is forgotten below
   };
   try {
     const code = await runCommandLine(args, io);
     return { code, stdout, stderr };
   } finally {
-    if (device) forgetTuning((await device).device); // after every command, one that failed before release() too
+    // After every command, one that failed before release() too.
+    const ctx = await device?.catch(() => undefined);
+    if (ctx) forgetTuning(ctx.device);
   }
 }
 
