@@ -198,7 +198,12 @@ export class RunViews {
       return;
     }
     // Shown at once; a run replaced meanwhile (a file loaded, a preset) has nothing left to show.
-    await unlessReplaced(this.refresh(session, false), 0);
+    // Called as `void`: any other failure is said in the page, not left as an unhandled rejection.
+    try {
+      await unlessReplaced(this.refresh(session, false), 0);
+    } catch (error) {
+      this.host.banners.message(`The weight was set, but the views were not redrawn: ${plainWords(error)}.`);
+    }
   }
 
   /** Keeps only finite metrics: a non-finite loss pauses the run instead of reaching a plot. */
