@@ -1,5 +1,5 @@
 /** Types for failure-report.mjs, read by its test. */
 export function failureReport(options?: { maxLines?: number; tailLines?: number }): {
-  add(line: string): void;
+  add(line: string, stream?: 'stdout' | 'stderr'): void;
   lines(): string[];
 };

@@ -48,10 +48,13 @@ function vitest(name, args, env = {}) {
       env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}), ...env },
     });
     const report = failureReport();
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
+    for (const [stream, input] of [
+      ['stdout', child.stdout],
+      ['stderr', child.stderr],
+    ]) {
+      createInterface({ input }).on('line', (line) => {
         process.stdout.write(`[${name}] ${line}\n`);
-        report.add(line);
+        report.add(line, stream);
       });
     }
     children.add(child);

@@ -79,6 +79,16 @@ describe('the offers of a run that collapsed before its first snapshot', () => {
     expect(page.calls).toEqual(['stop', 'stopped', 'rebuild at lr 10']);
   });
 
+  it('gives way to a run that replaced the warned one while the loop settled', async () => {
+    const page = fakePage();
+    page.recovery.warnGaveBack('gpu', 480);
+    page.button('Start again with learning rate 1')!.run();
+    page.newSession(); // a preset chosen meanwhile
+    page.finishStop();
+    await settle();
+    expect(page.calls).toEqual(['stop', 'stopped']);
+  });
+
   it('does nothing once the run it was offered for is replaced', async () => {
     const page = fakePage();
     page.recovery.warnGaveBack('gpu', 480);

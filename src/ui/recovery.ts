@@ -176,7 +176,9 @@ export class Recovery {
    * rate 10 collapses before its first snapshot, 3 s in: this was the offer, and the run went on.)
    */
   private async startAgain(lr: number | null): Promise<void> {
+    const session = this.host.session();
     await this.host.stop();
+    if (this.host.session() !== session) return; // replaced while its steps settled (a preset, a file): the newer run stays
     if (lr !== null) this.host.setLearningRate(lr);
     await this.host.rebuild();
   }

@@ -81,7 +81,14 @@ describe('the run state', () => {
     expect((await state(page)).diverged).toBe(false);
     await first.click();
     // Either offer leaves a run at rate 1 that is paused for good, not one caught between builds.
-    await waitForApp(page, (app) => !app.running && !app.building && !app.startsWhenReady && app.settings.lr === 1, undefined, { timeout: 30_000 });
+    await waitForApp(
+      page,
+      (app) => !app.running && !app.building && !app.startsWhenReady && app.settings.lr === 1 && /Press play\.$/.test(app.status),
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
     await page.waitForTimeout(300);
     expect((await state(page)).running).toBe(false);
     expect(errors).toEqual([]);
