@@ -59,8 +59,8 @@ export interface GpuEngineOptions {
    * not: compiling beside the page's first drawing would slow both, and a few steps never repay it).
    * Each faster kernel is swapped in between steps; every one gives the same bits, so the run is the
    * one a full build trains. Steps are slower until then, and so is the estimate. On a CPU adapter,
-   * only for small models and data (see QUICK_START_CPU_MAX_FLOPS); a full build otherwise. Default false (the CLI and the benchmarks
-   * time what they train).
+   * only for small models and data (see QUICK_START_CPU_MAX_FLOPS); a full build otherwise. Default
+   * false (the CLI and the benchmarks time what they train).
    */
   quickStart?: boolean;
   /** Estimate the time per step before the first (see models/step-estimate.ts; default false). */
